@@ -1,0 +1,28 @@
+import { UserError } from "./user-error.js";
+
+/** What a command module exports: the parsed positional arguments, then the options object. */
+export type CommandHandler = (...args: never[]) => Promise<number>;
+
+/**
+ * Wraps a lazily loaded command: sets the exit code it returns, and turns an exception into exit 1
+ * (UserError, message only) or exit 2 (a bug: the message and a request to report it, never a raw stack).
+ */
+export const runCommand =
+  (load: () => Promise<CommandHandler>) =>
+  async (...args: unknown[]): Promise<void> => {
+    try {
+      const handler = await load();
+      // commander passes (positional..., options, command); handlers take the leading ones they need.
+      process.exitCode = await (handler as (...a: unknown[]) => Promise<number>)(...args);
+    } catch (error) {
+      if (error instanceof UserError) {
+        process.stderr.write(`devloop: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`devloop: internal error: ${message}\n(this is a bug in devloop; set DEVLOOP_DEBUG=1 for the stack)\n`);
+      if (process.env["DEVLOOP_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
+      process.exitCode = 2;
+    }
+  };

@@ -1,0 +1,71 @@
+/**
+ * Output of the pure translation: Kubernetes objects as plain data, plus what the engine needs
+ * to run the loop (dependency graph, sync mappings) and what the dashboard shows (key → fields).
+ */
+import type { DependsOnCondition } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
+
+export interface KubeManifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
+
+/** An edge of the depends_on graph, as the engine enforces it. */
+export interface DependencyEdge {
+  readonly service: string;
+  readonly dependsOn: string;
+  readonly condition: DependsOnCondition;
+  readonly required: boolean;
+  readonly restart: boolean;
+}
+
+/** A bind mount of source that became an emptyDir the sync engine fills. */
+export interface SyncMapping {
+  readonly service: string;
+  /** Absolute host path. */
+  readonly source: string;
+  /** Path in the container. */
+  readonly target: string;
+  readonly volumeName: string;
+}
+
+/** One line of the translation view: a compose key and the Kubernetes fields it became. */
+export interface TranslationEntry {
+  readonly service: string;
+  /** Compose key path, e.g. "services.web.healthcheck". */
+  readonly composePath: string;
+  /** e.g. "Deployment/web spec.template.spec.containers[0].readinessProbe". */
+  readonly kubeFields: readonly string[];
+  readonly status: "translated" | "ignored" | "partial";
+  readonly note?: string;
+}
+
+export interface TranslateOptions {
+  readonly namespace: string;
+  /** Service name → image reference to use (e.g. content-hash tag from a build). */
+  readonly images?: Readonly<Record<string, string>>;
+  /** Templates loaded from templates/k8s (and a project override), already validated. */
+  readonly templates?: ManifestTemplates;
+  /** Whether to emit the Namespace object itself. Default true. */
+  readonly includeNamespace?: boolean;
+}
+
+export interface ManifestTemplates {
+  readonly [kind: string]: Readonly<Record<string, unknown>>;
+}
+
+export interface TranslateResult {
+  /** Stable order: Namespace, then by kind order, then by name. */
+  readonly manifests: readonly KubeManifest[];
+  readonly dependencies: readonly DependencyEdge[];
+  readonly syncMappings: readonly SyncMapping[];
+  readonly translation: readonly TranslationEntry[];
+  readonly warnings: readonly Diagnostic[];
+}
