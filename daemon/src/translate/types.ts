@@ -55,6 +55,13 @@ export interface TranslateOptions {
   readonly templates?: ManifestTemplates;
   /** Whether to emit the Namespace object itself. Default true. */
   readonly includeNamespace?: boolean;
+  /**
+   * Contents of the files the project's secrets and configs name (file: sources), by absolute path.
+   * Translation does no I/O; a missing entry renders an empty object with a DL-TRANSLATE-004 warning.
+   */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The interpolation environment, for secrets and configs with an environment: source. */
+  readonly variables?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ManifestTemplates {
@@ -67,5 +74,9 @@ export interface TranslateResult {
   readonly dependencies: readonly DependencyEdge[];
   readonly syncMappings: readonly SyncMapping[];
   readonly translation: readonly TranslationEntry[];
+  /**
+   * Translation diagnostics: warnings for ignored keys and lossy translations; severity "error" for
+   * rejected keys (support.ts), in which case the manifests are still returned but should not be applied.
+   */
   readonly warnings: readonly Diagnostic[];
 }

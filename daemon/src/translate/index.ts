@@ -1,0 +1,97 @@
+/**
+ * The pure translation: a resolved ComposeProject → Kubernetes manifests, the depends_on graph, the sync
+ * mappings and the translation view. No I/O: templates, image tags and secret/config contents come in
+ * through TranslateOptions. The rules per key are in support.ts (and docs/compose-support.md).
+ */
+import type { ComposeProject } from "../compose/types.js";
+import { TranslateCodes } from "./codes.js";
+import { createContext } from "./context.js";
+import { dependencyEdges } from "./dependencies.js";
+import { buildFileObjects } from "./file-objects.js";
+import { reportUnsupportedKeys } from "./ignored-keys.js";
+import { buildService } from "./kube-service.js";
+import { projectLabels } from "./labels.js";
+import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
+import { sortManifests } from "./order.js";
+import { applyTemplate, withProjectTemplates } from "./templates.js";
+import { translationEntries } from "./translation-view.js";
+import type { KubeManifest, SyncMapping, TranslateOptions, TranslateResult, TranslationEntry } from "./types.js";
+import { buildClaim } from "./volume-claim.js";
+import { buildWorkload } from "./workload.js";
+import { workloadKinds } from "./workload-kind.js";
+
+export type { KubeManifest, TranslateOptions, TranslateResult } from "./types.js";
+export { defaultNamespace } from "./namespace.js";
+
+export const toManifests = (project: ComposeProject, options: TranslateOptions): TranslateResult => {
+  const serviceKeys = Object.keys(project.services);
+  const workloadNames = uniqueDnsLabels(serviceKeys);
+  const serviceNames = uniqueDnsLabels(serviceKeys, toServiceName);
+  const ctx = createContext(project, { ...options, namespace: toDnsLabel(options.namespace) }, { workloadNames, serviceNames });
+
+  for (const name of serviceKeys) {
+    const k8sName = serviceNames.get(name) ?? name;
+    if (k8sName !== name) {
+      ctx.report({
+        code: TranslateCodes.renamed,
+        path: `services.${name}`,
+        message: `service "${name}" is not a valid Kubernetes name, so its Service is "${k8sName}" and the hostname "${name}" does not resolve in the cluster`,
+        hint: "use lowercase letters, digits and '-' in service names",
+      });
+    }
+  }
+  reportUnsupportedKeys(ctx);
+  const templates = withProjectTemplates(ctx, options.templates ?? {});
+
+  const kinds = workloadKinds(project);
+  const manifests: KubeManifest[] = [];
+  const syncMappings: SyncMapping[] = [];
+  const translation: TranslationEntry[] = [];
+  const usedVolumes = new Set<string>();
+  const usedSecrets = new Set<string>();
+  const usedConfigs = new Set<string>();
+
+  // Secrets and configs first: their contents feed each workload's config hash.
+  for (const service of Object.values(project.services)) {
+    service.secrets.forEach((s) => usedSecrets.add(s.source));
+    service.configs.forEach((c) => usedConfigs.add(c.source));
+  }
+  const secretObjects = buildFileObjects(ctx, "secret", [...usedSecrets]);
+  const configObjects = buildFileObjects(ctx, "config", [...usedConfigs]);
+  manifests.push(...secretObjects.manifests, ...configObjects.manifests);
+  const contents = (kind: "secret" | "config", key: string): string =>
+    (kind === "secret" ? secretObjects.contents[key] : configObjects.contents[key]) ?? "";
+
+  for (const service of Object.values(project.services)) {
+    const kind = kinds.get(service.name) ?? "Deployment";
+    const plan = buildWorkload(ctx, service, { kind, contents });
+    manifests.push(plan.workload);
+    if (plan.envSecret) manifests.push(plan.envSecret);
+    plan.namedVolumes.forEach((v) => usedVolumes.add(v));
+    syncMappings.push(...plan.syncMappings);
+    const kubeService = buildService(service, {
+      project: project.name,
+      namespace: ctx.namespace,
+      name: serviceNames.get(service.name) ?? service.name,
+      headlessWhenPortless: kind === "Deployment",
+    });
+    if (kubeService) manifests.push(kubeService);
+    translation.push(...translationEntries(ctx, service, plan, kubeService !== undefined));
+  }
+
+  for (const key of usedVolumes) {
+    const claim = buildClaim(project, key, ctx.namespace);
+    if (claim) manifests.push(claim);
+  }
+  if (options.includeNamespace !== false) {
+    manifests.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ctx.namespace, labels: projectLabels(project.name) } });
+  }
+
+  return {
+    manifests: sortManifests(manifests.map((m) => applyTemplate(m, templates))),
+    dependencies: dependencyEdges(project),
+    syncMappings,
+    translation,
+    warnings: ctx.diagnostics,
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * The Service named after the compose service, so the compose hostname resolves in the namespace.
+ * ports and expose → ClusterIP ports on the container port (what other containers use in Compose);
+ * the host-published port is recorded in an annotation for the engine's port-forward. A long-running
+ * service without ports gets a headless Service (clusterIP: None), so its name still resolves.
+ */
+import type { ServiceSpec } from "../compose/types.js";
+import { containerPorts } from "./container.js";
+import { Annotations, selectorLabels, serviceLabels } from "./labels.js";
+import type { KubeManifest } from "./types.js";
+
+/** "8080:3000/tcp" entries for ports with a published host port. */
+export const publishedPorts = (service: ServiceSpec): string | undefined => {
+  const list = service.ports
+    .filter((p) => p.published !== undefined)
+    .map((p) => `${p.hostIp ? `${p.hostIp}:` : ""}${p.published}:${p.target}/${p.protocol}`);
+  return list.length > 0 ? list.join(",") : undefined;
+};
+
+export interface ServiceParams {
+  readonly project: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly headlessWhenPortless: boolean;
+}
+
+export const buildService = (service: ServiceSpec, params: ServiceParams): KubeManifest | undefined => {
+  const ports = containerPorts(service);
+  if (ports.length === 0 && !params.headlessWhenPortless) return undefined;
+  const published = publishedPorts(service);
+  const appProtocols = new Map(service.ports.filter((p) => p.appProtocol).map((p) => [`${p.target}/${p.protocol.toUpperCase()}`, p.appProtocol]));
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: params.name,
+      namespace: params.namespace,
+      labels: serviceLabels(params.project, service.name),
+      ...(published ? { annotations: { [Annotations.publishedPorts]: published } } : {}),
+    },
+    spec: {
+      type: "ClusterIP",
+      ...(ports.length === 0 ? { clusterIP: "None" } : {}),
+      selector: selectorLabels(params.project, service.name),
+      ...(ports.length > 0
+        ? {
+            ports: ports.map((p) => {
+              const appProtocol = appProtocols.get(`${p.containerPort}/${p.protocol}`);
+              return {
+                name: p.name ?? `${p.protocol.toLowerCase()}-${p.containerPort}`,
+                port: p.containerPort,
+                targetPort: p.containerPort,
+                protocol: p.protocol,
+                ...(appProtocol ? { appProtocol } : {}),
+              };
+            }),
+          }
+        : {}),
+    },
+  };
+};

@@ -1,0 +1,127 @@
+/**
+ * A service's volumes and tmpfs → pod volumes, container mounts, the PVCs they need, and the sync
+ * mappings for bind mounts.
+ *   named volume   → persistentVolumeClaim (claim named after the volume)
+ *   anonymous      → emptyDir
+ *   tmpfs          → emptyDir { medium: Memory, sizeLimit }
+ *   bind           → emptyDir that the sync engine fills from the host path (a SyncMapping), or hostPath
+ *                    when the service's x-devloop.hostPath lists the target (or is true)
+ */
+import path from "node:path";
+import type { ServiceSpec } from "../compose/types.js";
+import { TranslateCodes } from "./codes.js";
+import { xDevloop } from "./devloop-extension.js";
+import type { TranslateContext } from "./context.js";
+import { formatBytes } from "./quantities.js";
+import type { SyncMapping } from "./types.js";
+import { createVolumeNameAllocator, type VolumeNameAllocator } from "./volume-names.js";
+import { claimName } from "./volume-claim.js";
+
+export interface PodVolume {
+  readonly name: string;
+  readonly [source: string]: unknown;
+}
+
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+
+export interface VolumePlan {
+  readonly volumes: readonly PodVolume[];
+  readonly mounts: readonly VolumeMount[];
+  /** Keys of project.volumes this service mounts. */
+  readonly namedVolumes: readonly string[];
+  readonly syncMappings: readonly SyncMapping[];
+}
+
+/** "/run:size=64m,mode=1777" or "/run" → target and size in bytes. */
+export const parseTmpfs = (entry: string): { target: string; size?: number } => {
+  const [target = entry, options = ""] = entry.split(":", 2);
+  const size = /(?:^|,)size=(\d+)([kmg]?)/i.exec(options);
+  if (!size) return { target };
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(size[2] ?? "").toLowerCase()] ?? 1;
+  return { target, size: Number(size[1]) * unit };
+};
+
+const hostPathTargets = (service: ServiceSpec): true | ReadonlySet<string> => {
+  const value = xDevloop(service.extensions)["hostPath"];
+  if (value === true) return true;
+  return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+};
+
+const isInside = (dir: string, file: string): boolean => {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+};
+
+const memoryVolume = (name: string, size: number | undefined): PodVolume => ({
+  name,
+  emptyDir: { medium: "Memory", ...(size === undefined ? {} : { sizeLimit: formatBytes(size) }) },
+});
+
+export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: VolumeNameAllocator = createVolumeNameAllocator()): VolumePlan => {
+  const volumes: PodVolume[] = [];
+  const mounts: VolumeMount[] = [];
+  const namedVolumes: string[] = [];
+  const syncMappings: SyncMapping[] = [];
+  const hostPaths = hostPathTargets(service);
+  const ro = (readOnly: boolean): { readOnly?: true } => (readOnly ? { readOnly: true } : {});
+
+  service.volumes.forEach((volume, index) => {
+    switch (volume.type) {
+      case "volume": {
+        if (volume.source === undefined) {
+          const name = names.next("anon", volume.target);
+          volumes.push({ name, emptyDir: {} });
+          mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly) });
+          return;
+        }
+        const name = names.next("vol", volume.source);
+        if (!namedVolumes.includes(volume.source)) namedVolumes.push(volume.source);
+        volumes.push({ name, persistentVolumeClaim: { claimName: claimName(ctx.project, volume.source), ...ro(volume.readOnly) } });
+        mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly), ...(volume.subpath ? { subPath: volume.subpath } : {}) });
+        return;
+      }
+      case "tmpfs": {
+        const name = names.next("tmpfs", volume.target);
+        volumes.push(memoryVolume(name, volume.size));
+        mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly) });
+        return;
+      }
+      case "bind": {
+        if (hostPaths === true || hostPaths.has(volume.target)) {
+          const name = names.next("host", volume.target);
+          volumes.push({ name, hostPath: { path: volume.source } });
+          mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly) });
+          return;
+        }
+        const name = names.next("sync", volume.target);
+        if (!isInside(ctx.project.workingDir, volume.source)) {
+          ctx.report({
+            code: TranslateCodes.bindOutsideProject,
+            path: `services.${service.name}.volumes[${index}]`,
+            message: `bind mount of ${volume.source} is outside the project directory; it becomes an empty directory that devloop syncs, which only works for ordinary files`,
+            hint: `list "${volume.target}" under x-devloop.hostPath to mount the node's path instead`,
+          });
+        }
+        // Not read-only even when the bind is: the sync engine writes into it from inside the pod.
+        volumes.push({ name, emptyDir: {} });
+        mounts.push({ name, mountPath: volume.target });
+        syncMappings.push({ service: service.name, source: volume.source, target: volume.target, volumeName: name });
+        return;
+      }
+    }
+  });
+
+  for (const entry of service.tmpfs) {
+    const { target, size } = parseTmpfs(entry);
+    const name = names.next("tmpfs", target);
+    volumes.push(memoryVolume(name, size));
+    mounts.push({ name, mountPath: target });
+  }
+
+  return { volumes, mounts, namedVolumes, syncMappings };
+};

@@ -1,0 +1,156 @@
+/**
+ * What devloop does with every Compose key: translated into Kubernetes fields, ignored with a warning, or
+ * rejected. docs/compose-support.md is generated from this table (npm run docs:support), and translate
+ * warns about every ignored or rejected key a project actually uses (found through project.sourceMap).
+ */
+export const SupportStatus = {
+  translated: "translated",
+  ignored: "ignored-with-warning",
+  rejected: "rejected",
+} as const;
+export type SupportStatus = (typeof SupportStatus)[keyof typeof SupportStatus];
+
+export interface SupportEntry {
+  /** Key path with "*" for the service name: "services.*.healthcheck", or a top-level key "volumes". */
+  readonly key: string;
+  readonly status: SupportStatus;
+  /** The Kubernetes fields it becomes (translated keys). */
+  readonly kubernetes?: string;
+  readonly note: string;
+}
+
+const t = (key: string, kubernetes: string, note: string): SupportEntry => ({ key, status: SupportStatus.translated, kubernetes, note });
+const i = (key: string, note: string): SupportEntry => ({ key, status: SupportStatus.ignored, note });
+const r = (key: string, note: string): SupportEntry => ({ key, status: SupportStatus.rejected, note });
+
+const S = "services.*.";
+const C = "containers[0]";
+
+export const topLevelSupport: readonly SupportEntry[] = [
+  t("name", "metadata.labels[app.kubernetes.io/part-of], default namespace", "The project name labels every object and names the default namespace <project>-<user>."),
+  t("services", "Deployment | Job, Service", "One workload per enabled service; see the service keys below."),
+  t("volumes", "PersistentVolumeClaim", "One PVC per named volume that a service uses; size from volumes.<name>.x-devloop.size (default 1Gi); external: true refers to an existing PVC of that name."),
+  t("secrets", "Secret", "One Secret per secret a service uses (file, environment or content source), mounted at its target; external: true refers to an existing Secret."),
+  t("configs", "ConfigMap", "One ConfigMap per config a service uses, mounted at its target; external: true refers to an existing ConfigMap."),
+  i("networks", "Every pod in the namespace can reach every Service; compose networks (and their isolation) are not reproduced."),
+  t("include", "(loader)", "Resolved by the loader before translation."),
+  i("version", "Obsolete in the Compose specification."),
+  t("x-devloop", "templates", "x-devloop.templates.<Kind> is merged over the built-in object skeletons (see Templates)."),
+  i("models", "AI model definitions are not supported."),
+];
+
+export const serviceSupport: readonly SupportEntry[] = [
+  t(`${S}annotations`, "metadata.annotations (workload and pod template)", ""),
+  i(`${S}attach`, "Logs are always streamed by devloop."),
+  i(`${S}blkio_config`, "No Kubernetes equivalent."),
+  t(`${S}build`, `${C}.image, imagePullPolicy: IfNotPresent`, "Built by the engine; without image: the tag is <project>-<service>:devloop (or the engine's content-hash tag)."),
+  t(`${S}cap_add`, `${C}.securityContext.capabilities.add`, "The CAP_ prefix is removed."),
+  t(`${S}cap_drop`, `${C}.securityContext.capabilities.drop`, "The CAP_ prefix is removed."),
+  i(`${S}cgroup`, "No Kubernetes equivalent."),
+  i(`${S}cgroup_parent`, "No Kubernetes equivalent."),
+  t(`${S}command`, `${C}.args`, "command replaces the image CMD: Kubernetes args. With entrypoint reset to [], it becomes command."),
+  t(`${S}configs`, `ConfigMap, ${C}.volumeMounts (subPath)`, "Mounted read-only at the target (default /<name>); mode → items[].mode; uid/gid are ignored with a warning."),
+  i(`${S}container_name`, "Kubernetes names pods itself; the Service named after the compose service keeps the hostname."),
+  i(`${S}cpu_count`, "Use deploy.resources.limits.cpus."),
+  i(`${S}cpu_percent`, "Use deploy.resources.limits.cpus."),
+  i(`${S}cpu_period`, "Use deploy.resources.limits.cpus."),
+  i(`${S}cpu_quota`, "Use deploy.resources.limits.cpus."),
+  i(`${S}cpu_rt_period`, "No Kubernetes equivalent."),
+  i(`${S}cpu_rt_runtime`, "No Kubernetes equivalent."),
+  i(`${S}cpu_shares`, "Use deploy.resources.reservations.cpus."),
+  i(`${S}cpus`, "Use deploy.resources.limits.cpus (the loader may already have folded it in)."),
+  i(`${S}cpuset`, "No Kubernetes equivalent."),
+  i(`${S}credential_spec`, "Windows only."),
+  t(`${S}depends_on`, `metadata.annotations[devloop.dev/depends-on], dependency graph`, "Kubernetes has no start order: the engine enforces service_started, service_healthy (readiness) and service_completed_successfully (Job succeeded)."),
+  t(`${S}deploy`, "replicas, resources, labels", "replicas → spec.replicas; resources.limits → limits; resources.reservations → requests; labels → workload labels; restart_policy → Job backoffLimit; placement, update_config, rollback_config, endpoint_mode, mode are ignored with a warning."),
+  t(`${S}develop`, "(engine)", "develop.watch rules drive the sync engine; nothing is written into the manifests."),
+  i(`${S}device_cgroup_rules`, "No Kubernetes equivalent."),
+  i(`${S}devices`, "Needs a device plugin in Kubernetes."),
+  i(`${S}dns`, "Pods use the cluster DNS."),
+  i(`${S}dns_opt`, "Pods use the cluster DNS."),
+  i(`${S}dns_search`, "Pods use the cluster DNS."),
+  i(`${S}domainname`, "Use hostname; subdomain is not set."),
+  i(`${S}driver_opts`, "No Kubernetes equivalent."),
+  t(`${S}entrypoint`, `${C}.command`, "entrypoint replaces the image ENTRYPOINT: Kubernetes command."),
+  t(`${S}env_file`, `Secret <service>-env, ${C}.env[].valueFrom.secretKeyRef`, "Values from env files go to a Secret (env files usually hold credentials); environment: wins over env_file as in Compose."),
+  t(`${S}environment`, `${C}.env`, "Plain values; names that look secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIAL) go to the <service>-env Secret instead."),
+  t(`${S}expose`, "Service ports", "Each exposed port becomes a port of the ClusterIP Service named after the service."),
+  t(`${S}extends`, "(loader)", "Resolved by the loader before translation."),
+  i(`${S}external_links`, "Refer to the other project's Service DNS name instead."),
+  t(`${S}extra_hosts`, "spec.template.spec.hostAliases", "Grouped by IP; host-gateway is ignored with a warning."),
+  i(`${S}gpus`, "Needs a device plugin in Kubernetes."),
+  i(`${S}group_add`, "Use user: uid:gid; supplementalGroups is not set."),
+  t(`${S}healthcheck`, `${C}.readinessProbe`, "exec probe (CMD → command, CMD-SHELL → /bin/sh -c); interval → periodSeconds, timeout → timeoutSeconds, retries → failureThreshold, start_period → initialDelaySeconds; Compose defaults (30s, 30s, 3) when unset. A readiness probe, not a liveness probe: an unhealthy container is not restarted, as in Compose."),
+  t(`${S}hostname`, "spec.template.spec.hostname", "Must be a DNS label; the compose service name always resolves through the Service."),
+  t(`${S}image`, `${C}.image`, "TranslateOptions.images overrides it (the engine's built tag)."),
+  t(`${S}init`, "spec.template.spec.shareProcessNamespace: true", "Kubernetes has no --init; with a shared process namespace the pause container is PID 1 and reaps zombies, which is what init: true is for."),
+  i(`${S}ipc`, "No per-pod equivalent."),
+  i(`${S}isolation`, "Windows only."),
+  i(`${S}label_file`, "Not read yet; use labels."),
+  t(`${S}labels`, "metadata.labels (workload and pod template)", "Labels that are not valid Kubernetes labels become annotations, with a warning."),
+  i(`${S}links`, "Every Service name resolves in the namespace; link aliases are not created."),
+  i(`${S}logging`, "Logs are read from the pods by devloop."),
+  i(`${S}mac_address`, "No Kubernetes equivalent."),
+  i(`${S}mem_limit`, "Use deploy.resources.limits.memory (the loader may already have folded it in)."),
+  i(`${S}mem_reservation`, "Use deploy.resources.reservations.memory."),
+  i(`${S}mem_swappiness`, "No Kubernetes equivalent."),
+  i(`${S}memswap_limit`, "No Kubernetes equivalent."),
+  i(`${S}models`, "AI model bindings are not supported."),
+  r(`${S}network_mode`, "host, none, service:<name> and container:<name> cannot be reproduced across pods; remove it (every pod can reach every Service)."),
+  i(`${S}networks`, "All pods share the namespace network; aliases are not created (use the service name)."),
+  i(`${S}oom_kill_disable`, "No Kubernetes equivalent."),
+  i(`${S}oom_score_adj`, "Kubernetes sets it from the QoS class."),
+  i(`${S}pid`, "Use init: true for a shared process namespace inside the pod."),
+  i(`${S}pids_limit`, "Set per node in Kubernetes (kubelet podPidsLimit)."),
+  i(`${S}platform`, "The cluster's node architecture decides; build for it."),
+  t(`${S}ports`, "Service ports; metadata.annotations[devloop.dev/published-ports]", "The container port becomes a ClusterIP Service port (other services reach target, as in Compose); the published host port is recorded for the engine's port-forward."),
+  i(`${S}post_start`, "Lifecycle hooks are not translated yet."),
+  i(`${S}pre_stop`, "Lifecycle hooks are not translated yet."),
+  t(`${S}privileged`, `${C}.securityContext.privileged`, ""),
+  t(`${S}profiles`, "(loader)", "Disabled services are not rendered."),
+  i(`${S}provider`, "Provider services are not supported."),
+  t(`${S}pull_policy`, `${C}.imagePullPolicy`, "always → Always, never → Never, missing/if_not_present/build → IfNotPresent."),
+  t(`${S}read_only`, `${C}.securityContext.readOnlyRootFilesystem`, ""),
+  t(`${S}restart`, "Job restartPolicy / Deployment", "A Job: \"no\" → restartPolicy Never, backoffLimit 0; on-failure[:n] → OnFailure, backoffLimit n (default 6). A Deployment always restarts its pods; \"no\" and on-failure are noted as partial."),
+  i(`${S}runtime`, "Use a RuntimeClass in Kubernetes."),
+  t(`${S}scale`, "spec.replicas", "Same as deploy.replicas."),
+  t(`${S}secrets`, `Secret, ${C}.volumeMounts (subPath)`, "Mounted read-only at the target (default /run/secrets/<name>); never put in env; mode → items[].mode; uid/gid are ignored with a warning."),
+  i(`${S}security_opt`, "Use securityContext through a template."),
+  i(`${S}shm_size`, "Not translated; mount a tmpfs at /dev/shm instead."),
+  t(`${S}stdin_open`, `${C}.stdin`, ""),
+  t(`${S}stop_grace_period`, "spec.template.spec.terminationGracePeriodSeconds", "Rounded up to whole seconds."),
+  i(`${S}stop_signal`, "Kubernetes always sends SIGTERM; handle it in the program."),
+  i(`${S}storage_opt`, "No Kubernetes equivalent."),
+  i(`${S}sysctls`, "Needs pod securityContext.sysctls and node allow-listing; not translated."),
+  t(`${S}tmpfs`, "emptyDir { medium: Memory, sizeLimit }", ""),
+  t(`${S}tty`, `${C}.tty`, ""),
+  i(`${S}ulimits`, "No Kubernetes equivalent."),
+  i(`${S}use_api_socket`, "The Docker socket is not available in the cluster."),
+  t(`${S}user`, `${C}.securityContext.runAsUser / runAsGroup`, "Numeric uid[:gid] only; a user name cannot be resolved outside the image and is ignored with a warning."),
+  i(`${S}userns_mode`, "No Kubernetes equivalent."),
+  i(`${S}uts`, "No Kubernetes equivalent."),
+  t(`${S}volumes`, `volumes, ${C}.volumeMounts`, "Named volume → PersistentVolumeClaim; anonymous volume → emptyDir; tmpfs → emptyDir Memory; a bind mount → emptyDir the sync engine fills (never hostPath unless x-devloop.hostPath lists the target)."),
+  r(`${S}volumes_from`, "Pods cannot share another pod's volumes; use a named volume in both services."),
+  t(`${S}working_dir`, `${C}.workingDir`, ""),
+  t(`${S}x-devloop`, "(translate, engine)", "x-devloop.kind: job | deployment forces the workload kind; x-devloop.hostPath: [targets] keeps those bind mounts as hostPath; x-devloop.compile drives the compiler container."),
+];
+
+/** Sub-keys that are partly supported, warned about when present. */
+export const subKeySupport: readonly SupportEntry[] = [
+  i(`${S}deploy.placement`, "Scheduling constraints are not translated."),
+  i(`${S}deploy.update_config`, "Deployments use their own rollout strategy (see the Deployment template)."),
+  i(`${S}deploy.rollback_config`, "Not translated."),
+  i(`${S}deploy.endpoint_mode`, "Services are always ClusterIP."),
+  i(`${S}deploy.mode`, "global (one per node) is not translated; replicated is the default."),
+  i(`${S}deploy.resources.limits.pids`, "Set per node in Kubernetes."),
+  i(`${S}deploy.resources.reservations.devices`, "Needs a device plugin in Kubernetes."),
+  i(`${S}healthcheck.start_interval`, "Kubernetes probes have one period."),
+];
+
+export const allSupport: readonly SupportEntry[] = [...topLevelSupport, ...serviceSupport, ...subKeySupport];
+
+/** Look up the entry for a concrete key path ("services.web.dns" → services.*.dns). */
+export const supportFor = (path: string): SupportEntry | undefined => {
+  const generic = path.replace(/^services\.[^.]+\./, S);
+  return allSupport.find((e) => e.key === generic);
+};

@@ -1,0 +1,101 @@
+/**
+ * The dashboard's translation view: for each service, each compose key it uses and the Kubernetes fields
+ * that key became. Keys with a translation warning are "partial", ignored or rejected keys "ignored".
+ */
+import type { ServiceSpec } from "../compose/types.js";
+import { serviceName, type TranslateContext } from "./context.js";
+import { fileObjectName } from "./file-objects.js";
+import { Annotations } from "./labels.js";
+import { presentServiceKeys } from "./present-keys.js";
+import { SupportStatus, supportFor } from "./support.js";
+import type { TranslationEntry } from "./types.js";
+import { claimName } from "./volume-claim.js";
+import type { WorkloadPlan } from "./workload.js";
+
+const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPlan, hasService: boolean, key: string): readonly string[] => {
+  const ref = `${plan.kind}/${plan.name}`;
+  const pod = `${ref} spec.template.spec`;
+  const c = `${pod}.containers[0]`;
+  const svc = `Service/${serviceName(ctx, service.name)}`;
+  const envSecret = plan.envSecret ? [`Secret/${plan.envSecret.metadata.name} stringData`] : [];
+  switch (key) {
+    case "image":
+    case "build":
+    case "pull_policy":
+      return [`${c}.image`, `${c}.imagePullPolicy`];
+    case "entrypoint":
+      return [`${c}.command`];
+    case "command":
+      return [service.entrypoint === null || service.entrypoint?.length === 0 ? `${c}.command` : `${c}.args`];
+    case "environment":
+      return [`${c}.env`, ...envSecret];
+    case "env_file":
+      return [...envSecret, `${c}.env[].valueFrom.secretKeyRef`];
+    case "ports":
+      return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`, `${ref} metadata.annotations[${Annotations.publishedPorts}]`];
+    case "expose":
+      return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`];
+    case "volumes":
+      return [`${pod}.volumes`, `${c}.volumeMounts`, ...plan.namedVolumes.map((v) => `PersistentVolumeClaim/${claimName(ctx.project, v)}`)];
+    case "tmpfs":
+      return [`${pod}.volumes[].emptyDir.medium: Memory`, `${c}.volumeMounts`];
+    case "healthcheck":
+      return [`${c}.readinessProbe`];
+    case "depends_on":
+      return [`${ref} metadata.annotations[${Annotations.dependsOn}]`, "dependency graph"];
+    case "deploy":
+      return [...(plan.kind === "Deployment" ? [`${ref} spec.replicas`] : [`${ref} spec.backoffLimit`]), `${c}.resources`, `${ref} metadata.labels`];
+    case "scale":
+      return [`${ref} spec.replicas`];
+    case "restart":
+      return plan.kind === "Job" ? [`${pod}.restartPolicy`, `${ref} spec.backoffLimit`] : [];
+    case "user":
+      return [`${c}.securityContext.runAsUser`, `${c}.securityContext.runAsGroup`];
+    case "working_dir":
+      return [`${c}.workingDir`];
+    case "hostname":
+      return [`${pod}.hostname`];
+    case "labels":
+      return [`${ref} metadata.labels`, `${ref} spec.template.metadata.labels`];
+    case "annotations":
+      return [`${ref} metadata.annotations`, `${ref} spec.template.metadata.annotations`];
+    case "stop_grace_period":
+      return [`${pod}.terminationGracePeriodSeconds`];
+    case "init":
+      return [`${pod}.shareProcessNamespace`];
+    case "tty":
+      return [`${c}.tty`];
+    case "stdin_open":
+      return [`${c}.stdin`];
+    case "privileged":
+      return [`${c}.securityContext.privileged`];
+    case "read_only":
+      return [`${c}.securityContext.readOnlyRootFilesystem`];
+    case "cap_add":
+      return [`${c}.securityContext.capabilities.add`];
+    case "cap_drop":
+      return [`${c}.securityContext.capabilities.drop`];
+    case "extra_hosts":
+      return [`${pod}.hostAliases`];
+    case "secrets":
+      return [...plan.secrets.map((s) => `Secret/${fileObjectName("secret", ctx.project.secrets[s], s)}`), `${c}.volumeMounts`];
+    case "configs":
+      return [...plan.configs.map((s) => `ConfigMap/${fileObjectName("config", ctx.project.configs[s], s)}`), `${c}.volumeMounts`];
+    default:
+      return [];
+  }
+};
+
+export const translationEntries = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPlan, hasService: boolean): readonly TranslationEntry[] =>
+  presentServiceKeys(ctx.project, service).flatMap((key): TranslationEntry[] => {
+    const composePath = `services.${service.name}.${key}`;
+    const support = supportFor(composePath);
+    if (support === undefined) return [];
+    if (support.status !== SupportStatus.translated) {
+      return [{ service: service.name, composePath, kubeFields: [], status: "ignored", note: support.note }];
+    }
+    const issue = ctx.diagnostics.find((d) => d.path === composePath || d.path.startsWith(`${composePath}.`) || d.path.startsWith(`${composePath}[`));
+    const kubeFields = fieldsFor(ctx, service, plan, hasService, key);
+    const note = issue?.message ?? (support.note === "" ? undefined : support.note);
+    return [{ service: service.name, composePath, kubeFields, status: issue ? "partial" : "translated", ...(note === undefined ? {} : { note }) }];
+  });
