@@ -1,0 +1,102 @@
+/**
+ * Secrets written where they leak. DL-DOCTOR-003: a literal secret in the compose environment: (values
+ * interpolated from the shell or .env are fine). DL-DOCTOR-004: ENV, or an ARG default, in the final
+ * image holding a secret. DL-DOCTOR-005: a secret-named ARG fed at build time. Values are never printed.
+ */
+import { parseArgInstruction } from "../dockerfile/stages.js";
+import type { FindingDraft, FindingLocation } from "../finding.js";
+import { isSecretName, isTrivialValue, secretValueKind } from "../secret-patterns.js";
+import type { ServiceAnalysis } from "../service-analysis.js";
+import type { DoctorCheck } from "./check.js";
+import { finalChain, stageLabel } from "./check.js";
+
+/** ENV A=1 B="two words" | legacy ENV A value with spaces. */
+export const parseEnvInstruction = (body: string): { name: string; value: string }[] => {
+  const trimmed = body.trim();
+  const legacy = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+([^=\s][\s\S]*)$/.exec(trimmed);
+  if (legacy && !/^[A-Za-z_][A-Za-z0-9_.-]*=/.test(trimmed)) return [{ name: legacy[1] ?? "", value: legacy[2] ?? "" }];
+  const pairs: { name: string; value: string }[] = [];
+  for (const match of trimmed.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)) {
+    const raw = match[2] ?? "";
+    pairs.push({ name: match[1] ?? "", value: /^(["']).*\1$/s.test(raw) ? raw.slice(1, -1) : raw });
+  }
+  return pairs;
+};
+
+const why = (name: string, value: string): string | undefined => {
+  const kind = secretValueKind(value);
+  if (kind !== undefined) return `holds what looks like ${kind}`;
+  if (isSecretName(name) && !isTrivialValue(value)) return "has a secret-looking name and a value";
+  return undefined;
+};
+
+/** The compose line that sets the variable: the source map entry, else the first line naming it in the service's file. */
+const environmentLine = (analysis: ServiceAnalysis, name: string): { at: FindingLocation; text?: string } => {
+  const service = analysis.service.name;
+  const key = `services.${service}.environment.${name}`;
+  const exact = analysis.project.sourceMap[key];
+  const at = analysis.locate.compose(key);
+  if (exact) {
+    const text = analysis.composeLine(exact.file, exact.line);
+    return text === undefined ? { at } : { at, text };
+  }
+  const near = analysis.project.sourceMap[`services.${service}.environment`] ?? analysis.project.sourceMap[`services.${service}`];
+  if (!near) return { at };
+  for (let line = near.line; line < near.line + 500; line++) {
+    const text = analysis.composeLine(near.file, line);
+    if (text === undefined) break;
+    if (new RegExp(`(^|[\\s"'-])${name}\\s*[:=]`).test(text)) return { at: { ...at, line, column: text.search(/\S/) + 1 }, text };
+  }
+  return { at };
+};
+
+const composeEnvironment = (analysis: ServiceAnalysis): FindingDraft[] => {
+  const drafts: FindingDraft[] = [];
+  const { service } = analysis;
+  for (const [name, value] of Object.entries(service.environment)) {
+    const source = service.environmentSources[name];
+    if (source !== undefined && source !== "environment") continue; // from an env_file: kept out of the compose file already
+    const reason = why(name, value);
+    if (reason === undefined) continue;
+    const { at, text } = environmentLine(analysis, name);
+    // Interpolated (${DB_PASSWORD}) means the value lives outside the file; without the line, only sure shapes count.
+    if (text !== undefined ? text.includes("$") : secretValueKind(value) === undefined) continue;
+    drafts.push({ code: "DL-DOCTOR-003", at, message: `environment variable ${name} ${reason} written in the compose file (value not shown)` });
+  }
+  return drafts;
+};
+
+const dockerfileSecrets = (analysis: ServiceAnalysis): FindingDraft[] => {
+  const dockerfile = analysis.dockerfile;
+  if (!dockerfile) return [];
+  const drafts: FindingDraft[] = [];
+  const buildArgs = analysis.service.build?.args ?? {};
+  for (const stage of finalChain(analysis)) {
+    for (const instruction of stage.instructions) {
+      const at = dockerfile.locate.instruction(instruction, `${stageLabel(stage)} ${instruction.keyword}`);
+      if (instruction.keyword === "ENV") {
+        for (const { name, value } of parseEnvInstruction(instruction.body)) {
+          const fromArg = /\$\{?[A-Za-z_]/.test(value);
+          const reason = fromArg && isSecretName(name) ? "copies a build-time value into the image config" : why(name, value);
+          if (reason !== undefined) drafts.push({ code: "DL-DOCTOR-004", at, message: `ENV ${name} ${reason} (value not shown)` });
+        }
+      } else if (instruction.keyword === "ARG") {
+        for (const { name, value } of parseArgInstruction(instruction.body)) {
+          const reason = value === undefined ? undefined : why(name, value);
+          if (reason !== undefined) drafts.push({ code: "DL-DOCTOR-004", at, message: `ARG ${name} default ${reason} (value not shown)` });
+          else if (isSecretName(name)) {
+            const passed = Object.hasOwn(buildArgs, name) ? " and the compose file passes it in build.args" : "";
+            drafts.push({ code: "DL-DOCTOR-005", at, message: `ARG ${name} carries a secret into the build${passed}` });
+          }
+        }
+      }
+    }
+  }
+  return drafts;
+};
+
+export const secretValuesCheck: DoctorCheck = {
+  name: "secret-values",
+  codes: ["DL-DOCTOR-003", "DL-DOCTOR-004", "DL-DOCTOR-005"],
+  run: (analysis) => [...composeEnvironment(analysis), ...dockerfileSecrets(analysis)],
+};

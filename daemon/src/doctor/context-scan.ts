@@ -1,0 +1,45 @@
+/**
+ * What a build sends to the builder: the context's files minus what the ignore file excludes.
+ * The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when present (BuildKit), else
+ * `.dockerignore` at the context root.
+ */
+import path from "node:path";
+import { createDockerIgnore } from "./docker-ignore.js";
+import type { DockerIgnore } from "./docker-ignore.js";
+import type { ContextFile, DoctorFileSystem } from "./doctor-file-system.js";
+
+export interface ContextScan {
+  /** Absolute context directory. */
+  readonly dir: string;
+  /** Absolute path of the ignore file in use; undefined when there is none. */
+  readonly ignoreFile?: string;
+  readonly ignore: DockerIgnore;
+  /** Files sent to the builder (not excluded), relative POSIX paths. */
+  readonly files: readonly ContextFile[];
+  readonly totalBytes: number;
+}
+
+export const scanContext = async (
+  fs: DoctorFileSystem,
+  contextDir: string,
+  dockerfilePath: string,
+): Promise<ContextScan | undefined> => {
+  const candidates = [`${dockerfilePath}.dockerignore`, path.join(contextDir, ".dockerignore")];
+  let ignoreFile: string | undefined;
+  let ignoreText: string | undefined;
+  for (const candidate of candidates) {
+    ignoreText = await fs.readText(candidate);
+    if (ignoreText !== undefined) {
+      ignoreFile = candidate;
+      break;
+    }
+  }
+  const ignore = createDockerIgnore(ignoreText);
+  // With a `!` re-include anywhere, an excluded directory may still contribute files: walk it.
+  const descend = ignore.hasNegations ? undefined : (dir: string): boolean => !ignore.ignores(`${dir}/`);
+  const listed = await fs.listFiles(contextDir, descend);
+  if (listed === undefined) return undefined;
+  const files = listed.filter((file) => !ignore.ignores(file.path));
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  return { dir: contextDir, ...(ignoreFile === undefined ? {} : { ignoreFile }), ignore, files, totalBytes };
+};
