@@ -1,0 +1,96 @@
+/**
+ * Types shared by the daemon's HTTP API, the CLI and the dashboard. Plain JSON, no classes.
+ * GET /api/state → StateSnapshot; GET /api/events (SSE) → PublicEvent, `id:` = seq.
+ */
+import type { LoadOptions } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
+
+export type DiagnosticJson = Diagnostic;
+
+export type ServicePhase = "pending" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
+
+export interface PublicPortForward {
+  readonly service: string;
+  readonly local: number;
+  readonly remote: number;
+  readonly status: "pending" | "active" | "failed";
+  readonly message?: string;
+}
+
+export interface PublicService {
+  readonly name: string;
+  readonly kind?: string;
+  readonly phase: ServicePhase;
+  readonly message?: string;
+  readonly waitingFor: readonly string[];
+  readonly pods: readonly string[];
+  readonly restarts: number;
+  readonly ports: readonly PublicPortForward[];
+}
+
+export type PublicProjectStatus = "loading" | "active" | "invalid" | "stopping";
+
+export interface PublicProject {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly status: PublicProjectStatus;
+  readonly composeFiles: readonly string[];
+  readonly diagnostics: readonly DiagnosticJson[];
+  readonly warnings: readonly DiagnosticJson[];
+  readonly previousNamespaces: readonly string[];
+  readonly services: readonly PublicService[];
+  /** True once every service is ready (or completed, for one-shot jobs). */
+  readonly settled: boolean;
+}
+
+export interface PublicCluster {
+  readonly reachable: boolean;
+  readonly message?: string;
+  readonly since: number;
+}
+
+export interface StateSnapshot {
+  /** Seq of the last event folded into this snapshot: subscribe with ?since=seq. */
+  readonly seq: number;
+  readonly daemon: { readonly pid: number; readonly startedAt: number; readonly version: string };
+  readonly cluster: PublicCluster;
+  readonly projects: readonly PublicProject[];
+}
+
+export type PublicEventBody =
+  | { readonly type: "project"; readonly project: PublicProject }
+  | { readonly type: "projectRemoved"; readonly project: string }
+  | { readonly type: "cluster"; readonly cluster: PublicCluster }
+  | { readonly type: "log"; readonly source: string; readonly level: "debug" | "info" | "warn" | "error"; readonly line: string; readonly project?: string; readonly service?: string };
+
+export type PublicEvent = PublicEventBody & { readonly seq: number; readonly time: number };
+
+/** POST /api/projects: `devloop up`. */
+export interface UpRequest {
+  readonly options: LoadOptions;
+  readonly namespace?: string;
+  readonly context?: string;
+  /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); default true. */
+  readonly isolation?: boolean;
+}
+
+export type UpResponse =
+  | { readonly ok: true; readonly project: string; readonly namespace: string; readonly warnings: readonly DiagnosticJson[] }
+  | { readonly ok: false; readonly diagnostics: readonly DiagnosticJson[] };
+
+/** POST /api/projects/:name/down */
+export interface DownRequest {
+  readonly namespace?: string;
+  readonly volumes?: boolean;
+}
+
+/** Errors from the API: a message for humans, a stable code for machines. */
+export interface ApiError {
+  readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
+}
+
+export interface NamespaceInfo {
+  readonly name: string;
+  readonly project?: string;
+  readonly active: boolean;
+}

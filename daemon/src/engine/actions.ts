@@ -1,0 +1,32 @@
+/**
+ * Facts that happened, past tense. Controllers and the server dispatch them; reducer.ts folds them into state;
+ * public-events.ts turns some of them into the event stream.
+ */
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { ObjectEvent } from "../ports/cluster.js";
+import type { LoadedProject } from "../ports/project-loader.js";
+import type { ProjectRequest, ProjectState } from "./state.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export type Action =
+  /** Restored from the state file at startup. */
+  | { readonly type: "stateRestored"; readonly projects: readonly ProjectState[] }
+  | { readonly type: "projectRequested"; readonly request: ProjectRequest }
+  | { readonly type: "composeChanged"; readonly project: string; readonly files: readonly string[] }
+  | { readonly type: "projectLoaded"; readonly project: string; readonly generation: number; readonly loaded: LoadedProject; readonly hashes: Readonly<Record<string, string>> }
+  | { readonly type: "projectInvalid"; readonly project: string; readonly generation: number; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly type: "applyStarted"; readonly project: string; readonly unit: string; readonly inputHash: string }
+  | { readonly type: "applyFinished"; readonly project: string; readonly unit: string; readonly inputHash: string; readonly error?: string; readonly transient?: boolean; readonly at: number }
+  | { readonly type: "servicePruned"; readonly project: string; readonly service: string; readonly error?: string }
+  | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
+  | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }
+  | { readonly type: "clusterReachable"; readonly at: number }
+  | { readonly type: "portForwardChanged"; readonly project: string; readonly service: string; readonly local: number; readonly remote: number; readonly status: "pending" | "active" | "failed"; readonly message?: string }
+  | { readonly type: "downRequested"; readonly project: string; readonly volumes: boolean }
+  | { readonly type: "projectRemoved"; readonly project: string }
+  /** A timer fired (backoff over): nothing changed, controllers look again. */
+  | { readonly type: "tick"; readonly at: number }
+  | { readonly type: "log"; readonly source: string; readonly level: LogLevel; readonly line: string; readonly project?: string; readonly service?: string; readonly at: number };
+
+export type Dispatch = (action: Action) => void;

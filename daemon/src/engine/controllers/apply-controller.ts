@@ -1,0 +1,87 @@
+/**
+ * Applies units whose desired hash differs from the applied one, namespace first, then services in depends_on
+ * order (selectors.unitsToApply holds the gate), one call per unit at a time; prunes removed services by label.
+ * A failed apply is retried with backoff (a tick action wakes the controller); an unreachable cluster pauses it.
+ */
+import type { ClusterClient } from "../../ports/cluster.js";
+import { ClusterError } from "../../ports/cluster.js";
+import type { Clock, Timer } from "../../ports/clock.js";
+import type { Dispatch } from "../actions.js";
+import { serviceSelector } from "../labels.js";
+import { unitManifests } from "../prepare-manifests.js";
+import { nextRetryAt, unitsToApply } from "../selectors.js";
+import type { EngineState } from "../state.js";
+import type { Controller } from "./controller.js";
+
+export const fieldManager = "devloop";
+/** What a removed service may have left behind (volumes are namespace-wide and stay). */
+export const pruneKinds = ["Deployment", "StatefulSet", "Job", "Service", "ConfigMap", "Secret", "Pod"] as const;
+
+export interface ApplyControllerParams {
+  readonly cluster: ClusterClient;
+  readonly clock: Clock;
+}
+
+const describe = (error: unknown): { message: string; transient: boolean } =>
+  error instanceof ClusterError ? { message: error.message, transient: error.transient } : { message: error instanceof Error ? error.message : String(error), transient: false };
+
+export const createApplyController = ({ cluster, clock }: ApplyControllerParams): Controller => {
+  const inFlight = new Set<string>();
+  let wake: { at: number; timer: Timer } | undefined;
+
+  return {
+    name: "apply",
+    onChange(state: EngineState, dispatch: Dispatch) {
+      if (!state.cluster.reachable) return;
+      const now = clock.now();
+      let earliest: number | undefined;
+      for (const project of Object.values(state.projects)) {
+        const loaded = project.loaded;
+        if (!loaded || project.status !== "active") continue;
+        for (const unit of unitsToApply(project, now)) {
+          const key = `${project.name}/${unit}`;
+          const hash = project.units[unit]?.desiredHash;
+          if (inFlight.has(key) || hash === undefined) continue;
+          inFlight.add(key);
+          dispatch({ type: "applyStarted", project: project.name, unit, inputHash: hash });
+          const manifests = unitManifests(loaded.manifests, unit, loaded.services);
+          cluster
+            .apply(manifests, { fieldManager, recreateImmutable: true })
+            .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))
+            .catch((error: unknown) => {
+              const { message, transient } = describe(error);
+              dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, error: message, transient, at: clock.now() });
+              if (transient) dispatch({ type: "clusterUnreachable", message, at: clock.now() });
+              dispatch({ type: "log", source: "apply", level: "error", line: message, project: project.name, service: unit, at: clock.now() });
+            })
+            .finally(() => inFlight.delete(key));
+        }
+        for (const service of project.prune) {
+          const key = `${project.name}/prune/${service}`;
+          if (inFlight.has(key)) continue;
+          inFlight.add(key);
+          cluster
+            .deleteByLabel(loaded.namespace, serviceSelector(project.name, service), pruneKinds)
+            .then(() => dispatch({ type: "servicePruned", project: project.name, service }))
+            .catch((error: unknown) => {
+              const { message } = describe(error);
+              dispatch({ type: "servicePruned", project: project.name, service, error: message });
+              dispatch({ type: "log", source: "prune", level: "error", line: message, project: project.name, service, at: clock.now() });
+            })
+            .finally(() => inFlight.delete(key));
+        }
+        const retry = nextRetryAt(project);
+        if (retry !== undefined && retry > now) earliest = Math.min(earliest ?? retry, retry);
+      }
+      if (earliest !== undefined && (wake === undefined || wake.at > earliest)) {
+        wake?.timer.cancel();
+        const at = earliest;
+        wake = { at, timer: clock.setTimeout(() => { wake = undefined; dispatch({ type: "tick", at }); }, Math.max(0, at - now)) };
+      }
+    },
+    stop() {
+      wake?.timer.cancel();
+      return Promise.resolve();
+    },
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * The engine: one store, the controllers subscribed to it, and the public event log derived from it.
+ * Surfaces (server, CLI through the server) read getState()/events and dispatch requests.
+ */
+import type { Clock } from "../ports/clock.js";
+import type { Action } from "./actions.js";
+import type { Controller } from "./controllers/controller.js";
+import type { EventLog } from "./event-log.js";
+import { createEventLog } from "./event-log.js";
+import { createPublicEventDiffer } from "./public-events.js";
+import { reducer } from "./reducer.js";
+import type { EngineState } from "./state.js";
+import { initialState } from "./state.js";
+import type { Store } from "./store.js";
+import { createStore } from "./store.js";
+
+export interface Engine {
+  readonly store: Store<EngineState, Action>;
+  readonly events: EventLog;
+  dispatch(action: Action): void;
+  getState(): EngineState;
+  stop(): Promise<void>;
+}
+
+export interface EngineParams {
+  readonly clock: Clock;
+  readonly controllers: readonly Controller[];
+  /** Called after every batch (persistence). */
+  readonly onBatch?: (state: EngineState, actions: readonly Action[]) => void;
+  readonly onControllerError?: (controller: string, error: unknown) => void;
+}
+
+export const createEngine = ({ clock, controllers, onBatch, onControllerError }: EngineParams): Engine => {
+  const store = createStore(reducer, initialState(clock.now()));
+  const events = createEventLog();
+  const differ = createPublicEventDiffer();
+  let stopped = false;
+  const dispatch = (action: Action): void => store.dispatch(action);
+  store.subscribe((state, actions, previous) => {
+    for (const body of differ(previous, state, actions)) events.append(body, clock.now());
+    onBatch?.(state, actions);
+    if (stopped) return;
+    for (const c of controllers) {
+      try {
+        c.onChange(state, dispatch);
+      } catch (error) {
+        onControllerError?.(c.name, error);
+      }
+    }
+  });
+  return {
+    store,
+    events,
+    dispatch,
+    getState: () => store.getState(),
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(controllers.map(async (c) => c.stop?.()));
+    },
+  };
+};

@@ -1,0 +1,33 @@
+/** Turns each reduced batch into public events: a project event when its public view changed, log lines, cluster status. */
+import type { PublicEventBody, PublicProject } from "../api/types.js";
+import type { Action } from "./actions.js";
+import { toPublicProject } from "./public-view.js";
+import type { EngineState } from "./state.js";
+
+export const createPublicEventDiffer = () => {
+  const last = new Map<string, string>();
+  return (previous: EngineState, next: EngineState, actions: readonly Action[]): PublicEventBody[] => {
+    const out: PublicEventBody[] = [];
+    if (previous.cluster !== next.cluster) out.push({ type: "cluster", cluster: next.cluster });
+    for (const [name, project] of Object.entries(next.projects)) {
+      if (previous.projects[name] === project && last.has(name)) continue;
+      const view: PublicProject = toPublicProject(project);
+      const json = JSON.stringify(view);
+      if (last.get(name) === json) continue;
+      last.set(name, json);
+      out.push({ type: "project", project: view });
+    }
+    for (const name of [...last.keys()]) {
+      if (!next.projects[name]) {
+        last.delete(name);
+        out.push({ type: "projectRemoved", project: name });
+      }
+    }
+    for (const a of actions) {
+      if (a.type === "log") {
+        out.push({ type: "log", source: a.source, level: a.level, line: a.line, ...(a.project === undefined ? {} : { project: a.project }), ...(a.service === undefined ? {} : { service: a.service }) });
+      }
+    }
+    return out;
+  };
+};

@@ -1,0 +1,35 @@
+/** The engine state as the API shows it (api/types.ts): derived, never stored. */
+import type { PublicProject, PublicService } from "../api/types.js";
+import { allSettled, serviceViews } from "./selectors.js";
+import type { ProjectState } from "./state.js";
+
+export const toPublicProject = (project: ProjectState): PublicProject => {
+  const views = serviceViews(project);
+  const forwards = Object.values(project.portForwards);
+  const services: PublicService[] = (project.loaded?.services ?? []).flatMap((name) => {
+    const v = views[name];
+    if (!v) return [];
+    return [{
+      name,
+      ...(v.kind === undefined ? {} : { kind: v.kind }),
+      phase: v.phase,
+      ...(v.message === undefined ? {} : { message: v.message }),
+      waitingFor: v.waitingFor,
+      pods: v.pods,
+      restarts: v.restarts,
+      ports: forwards.filter((f) => f.service === name),
+    }];
+  });
+  const namespace = project.loaded?.namespace ?? project.request.namespace;
+  return {
+    name: project.name,
+    ...(namespace === undefined ? {} : { namespace }),
+    status: project.status,
+    composeFiles: project.loaded?.composeFiles ?? [],
+    diagnostics: project.diagnostics,
+    warnings: project.loaded?.warnings ?? [],
+    previousNamespaces: project.previousNamespaces,
+    services,
+    settled: allSettled(project),
+  };
+};

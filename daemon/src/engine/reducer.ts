@@ -1,0 +1,142 @@
+/** (state, action) → state. Pure: never awaits, never reads the clock (times come in the actions). */
+import type { Action } from "./actions.js";
+import type { EngineState, ProjectState, UnitState } from "./state.js";
+import { namespaceUnit } from "./state.js";
+
+/** Backoff after a failed apply: 1s, 2s, 4s … capped at 30s. */
+export const applyBackoffMs = (failures: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
+
+const updateProject = (state: EngineState, name: string, fn: (p: ProjectState) => ProjectState | undefined): EngineState => {
+  const project = state.projects[name];
+  if (!project) return state;
+  const next = fn(project);
+  const projects = { ...state.projects };
+  if (next) projects[name] = next;
+  else delete projects[name];
+  return { ...state, projects };
+};
+
+const updateUnit = (project: ProjectState, unit: string, fn: (u: UnitState) => UnitState): ProjectState => {
+  const current = project.units[unit] ?? { name: unit, failures: 0 };
+  return { ...project, units: { ...project.units, [unit]: fn(current) } };
+};
+
+const newProject = (action: Extract<Action, { type: "projectRequested" }>): ProjectState => ({
+  name: action.request.name,
+  request: action.request,
+  status: "loading",
+  generation: 1,
+  diagnostics: [],
+  units: {},
+  prune: [],
+  objects: {},
+  previousNamespaces: [],
+  portForwards: {},
+});
+
+const loaded = (project: ProjectState, action: Extract<Action, { type: "projectLoaded" }>): ProjectState => {
+  if (action.generation !== project.generation || project.status === "stopping") return project;
+  const previous = project.loaded;
+  const switched = previous !== undefined && previous.namespace !== action.loaded.namespace;
+  const wanted = new Set([namespaceUnit, ...action.loaded.services]);
+  const units: Record<string, UnitState> = {};
+  for (const [name, hash] of Object.entries(action.hashes)) {
+    const old = switched ? undefined : project.units[name];
+    units[name] = { ...(old ?? { name, failures: 0 }), name, desiredHash: hash };
+  }
+  // Services that were applied (or are being applied) and are no longer wanted get pruned, unless we moved namespace.
+  const removed = switched
+    ? []
+    : [...Object.keys(project.units), ...project.prune].filter((s) => !wanted.has(s));
+  return {
+    ...project,
+    status: "active",
+    loaded: action.loaded,
+    diagnostics: [],
+    units,
+    prune: [...new Set(removed)],
+    objects: switched ? {} : project.objects,
+    portForwards: switched ? {} : project.portForwards,
+    previousNamespaces: switched
+      ? [...new Set([...project.previousNamespaces, previous.namespace])].filter((n) => n !== action.loaded.namespace)
+      : project.previousNamespaces,
+  };
+};
+
+export const reducer = (state: EngineState, action: Action): EngineState => {
+  switch (action.type) {
+    case "stateRestored": {
+      const projects: Record<string, ProjectState> = {};
+      for (const p of action.projects) projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {} };
+      return { ...state, projects };
+    }
+    case "projectRequested": {
+      const existing = state.projects[action.request.name];
+      const project: ProjectState = existing
+        ? { ...existing, request: action.request, status: existing.loaded ? existing.status === "stopping" ? "loading" : existing.status : "loading", generation: existing.generation + 1, down: undefined }
+        : newProject(action);
+      return { ...state, projects: { ...state.projects, [project.name]: project } };
+    }
+    case "composeChanged":
+      return updateProject(state, action.project, (p) => ({ ...p, generation: p.generation + 1 }));
+    case "projectLoaded":
+      return updateProject(state, action.project, (p) => loaded(p, action));
+    case "projectInvalid":
+      return updateProject(state, action.project, (p) =>
+        action.generation === p.generation ? { ...p, status: p.loaded ? "active" : "invalid", diagnostics: action.diagnostics } : p,
+      );
+    case "applyStarted":
+      return updateProject(state, action.project, (p) => updateUnit(p, action.unit, (u) => ({ ...u, applyingHash: action.inputHash })));
+    case "applyFinished":
+      return updateProject(state, action.project, (p) =>
+        updateUnit(p, action.unit, (u) => {
+          const { applyingHash: _a, retryAt: _r, error: _e, ...rest } = u;
+          if (action.error === undefined) return { ...rest, appliedHash: action.inputHash, failures: 0 };
+          const failures = u.failures + 1;
+          return { ...rest, error: action.error, failures, retryAt: action.at + applyBackoffMs(failures) };
+        }),
+      );
+    case "servicePruned":
+      return updateProject(state, action.project, (p) => {
+        if (action.error !== undefined) return p;
+        const units = { ...p.units };
+        if (!p.loaded?.services.includes(action.service)) delete units[action.service];
+        const portForwards = Object.fromEntries(Object.entries(p.portForwards).filter(([, f]) => f.service !== action.service));
+        return { ...p, units, portForwards, prune: p.prune.filter((s) => s !== action.service) };
+      });
+    case "objectsObserved":
+      return updateProject(state, action.project, (p) => {
+        if (p.loaded?.namespace !== action.namespace) return p;
+        const event = action.event;
+        if (event.type === "sync") {
+          return { ...p, objects: Object.fromEntries(event.objects.map((o) => [`${o.kind}/${o.name}`, o])) };
+        }
+        const key = `${event.object.kind}/${event.object.name}`;
+        const objects = { ...p.objects };
+        if (event.type === "delete") delete objects[key];
+        else objects[key] = event.object;
+        return { ...p, objects };
+      });
+    case "clusterUnreachable":
+      return state.cluster.reachable || state.cluster.message !== action.message
+        ? { ...state, cluster: { reachable: false, message: action.message, since: state.cluster.reachable ? action.at : state.cluster.since } }
+        : state;
+    case "clusterReachable":
+      return state.cluster.reachable ? state : { ...state, cluster: { reachable: true, since: action.at } };
+    case "portForwardChanged":
+      return updateProject(state, action.project, (p) => ({
+        ...p,
+        portForwards: {
+          ...p.portForwards,
+          [String(action.local)]: { service: action.service, local: action.local, remote: action.remote, status: action.status, ...(action.message === undefined ? {} : { message: action.message }) },
+        },
+      }));
+    case "downRequested":
+      return updateProject(state, action.project, (p) => ({ ...p, status: "stopping", down: { volumes: action.volumes }, generation: p.generation + 1 }));
+    case "projectRemoved":
+      return updateProject(state, action.project, () => undefined);
+    case "log":
+    case "tick":
+      return state;
+  }
+};

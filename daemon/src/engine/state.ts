@@ -1,0 +1,81 @@
+/**
+ * The engine's whole state: plain, serialisable data. Only reducer.ts produces new states; controllers read
+ * them through selectors.ts and report what happened as actions.
+ */
+import type { LoadOptions } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { ObservedObject } from "../ports/cluster.js";
+import type { LoadedProject } from "../ports/project-loader.js";
+
+/** The apply unit holding the namespace-wide objects (Namespace, isolation defaults, volumes, shared config). */
+export const namespaceUnit = "(namespace)";
+
+/** What `devloop up` asked for; persisted so a restarted daemon resumes the same loop. */
+export interface ProjectRequest {
+  readonly name: string;
+  readonly options: LoadOptions;
+  readonly namespace?: string;
+  readonly context?: string;
+  /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); opt-out. */
+  readonly isolation: boolean;
+}
+
+export interface UnitState {
+  readonly name: string;
+  /** Hash of the unit's manifests as last loaded. */
+  readonly desiredHash?: string;
+  /** Hash of what the cluster has, as last applied successfully. */
+  readonly appliedHash?: string;
+  /** Set while an apply of this hash runs. */
+  readonly applyingHash?: string;
+  readonly error?: string;
+  /** Consecutive failed applies, for backoff. */
+  readonly failures: number;
+  /** Not before this time (ms since epoch) after a failure. */
+  readonly retryAt?: number;
+}
+
+export interface PortForwardState {
+  readonly service: string;
+  readonly local: number;
+  readonly remote: number;
+  readonly status: "pending" | "active" | "failed";
+  readonly message?: string;
+}
+
+export type ProjectStatus = "loading" | "active" | "invalid" | "stopping";
+
+export interface ProjectState {
+  readonly name: string;
+  readonly request: ProjectRequest;
+  readonly status: ProjectStatus;
+  /** Bumped by every request or compose edit; a load result for an older generation is dropped. */
+  readonly generation: number;
+  /** The last good load: an invalid edit keeps it running. */
+  readonly loaded?: LoadedProject;
+  /** Diagnostics of the last failed load (empty once a load succeeds). */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly units: Readonly<Record<string, UnitState>>;
+  /** Services removed from the project whose objects still have to be deleted. */
+  readonly prune: readonly string[];
+  /** What the watch sees in the current namespace, keyed "Kind/name". */
+  readonly objects: Readonly<Record<string, ObservedObject>>;
+  /** Namespaces the project used before a switch; left intact until `devloop down -n`. */
+  readonly previousNamespaces: readonly string[];
+  readonly portForwards: Readonly<Record<string, PortForwardState>>;
+  /** Set by `down`: what to delete. */
+  readonly down?: { readonly volumes: boolean };
+}
+
+export interface ClusterStatus {
+  readonly reachable: boolean;
+  readonly message?: string;
+  readonly since: number;
+}
+
+export interface EngineState {
+  readonly projects: Readonly<Record<string, ProjectState>>;
+  readonly cluster: ClusterStatus;
+}
+
+export const initialState = (now: number): EngineState => ({ projects: {}, cluster: { reachable: true, since: now } });

@@ -1,0 +1,103 @@
+/**
+ * The cluster as the engine sees it: only what the controllers need. The real one is
+ * adapters/kube-cluster.ts (client-node); the fake in fakes/fake-cluster.ts keeps objects in memory.
+ * Every method rejects with a ClusterError whose message is already worded for a human.
+ */
+import type { KubeManifest } from "../translate/types.js";
+
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** What the engine needs to know about one object in a watched namespace: a summary, never the raw object. */
+export interface ObservedObject {
+  readonly kind: "Deployment" | "StatefulSet" | "Job" | "Pod";
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The devloop input-hash annotation of the workload (not set on pods). */
+  readonly inputHash?: string;
+  /** Deployment / StatefulSet: the spec's replicas and the status counts; current = status.observedGeneration ≥ metadata.generation. */
+  readonly replicas?: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly observedCurrent: boolean };
+  /** Job: succeeded / failed conditions. */
+  readonly job?: { readonly active: number; readonly succeeded: boolean; readonly failed: boolean; readonly message?: string };
+  /** Pod: phase, readiness, the first problem worth showing. */
+  readonly pod?: {
+    readonly phase: string;
+    readonly ready: boolean;
+    readonly restarts: number;
+    readonly ownerName?: string;
+    /** e.g. "CrashLoopBackOff", "ImagePullBackOff", "Error". */
+    readonly reason?: string;
+    readonly message?: string;
+    readonly exitCode?: number;
+    readonly containers: readonly string[];
+    readonly deleting: boolean;
+  };
+}
+
+export type ObjectEvent =
+  | { readonly type: "upsert"; readonly object: ObservedObject }
+  | { readonly type: "delete"; readonly object: ObservedObject }
+  /** A full relist happened: these are all the objects that exist now (replaces what was known). */
+  | { readonly type: "sync"; readonly namespace: string; readonly objects: readonly ObservedObject[] };
+
+export interface WatchHandlers {
+  readonly onEvent: (event: ObjectEvent) => void;
+  /** The watch lost the cluster; it retries by itself with backoff and calls onReconnected when back. */
+  readonly onDisconnected: (message: string) => void;
+  readonly onReconnected: () => void;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  /** Delete and re-create objects whose immutable fields changed (Jobs). */
+  readonly recreateImmutable?: boolean;
+}
+
+export interface LogLineHandler {
+  (line: string): void;
+}
+
+export interface PortForwardTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly remotePort: number;
+}
+
+export interface ClusterClient {
+  /** Server-side apply, in the order given. */
+  apply(manifests: readonly KubeManifest[], options: ApplyOptions): Promise<readonly ObjectRef[]>;
+  /** Deletes objects of the given kinds matching the label selector; returns what was deleted. */
+  deleteByLabel(namespace: string, selector: string, kinds: readonly string[]): Promise<readonly ObjectRef[]>;
+  deleteNamespace(name: string): Promise<void>;
+  /** Namespaces carrying the label selector. */
+  listNamespaces(selector: string): Promise<readonly string[]>;
+  /** Watches workloads and pods in a namespace matching the selector; relists and backs off on its own. */
+  watch(namespace: string, selector: string, handlers: WatchHandlers): Stoppable;
+  /** Follows a container's log from now (or sinceSeconds back); onEnd when the stream closes. */
+  followLog(params: { namespace: string; pod: string; container: string; sinceSeconds?: number; tailLines?: number; follow: boolean; onLine: LogLineHandler; onEnd: (error?: string) => void }): Stoppable;
+  /** Opens a port-forward stream to one pod port, for one local connection. */
+  portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream): Promise<void>;
+  /** A cheap call that proves the apiserver answers. */
+  ping(): Promise<void>;
+}
+
+/** A cluster failure already worded for a human; `transient` ones (unreachable, 5xx, 429) are retried with backoff. */
+export class ClusterError extends Error {
+  override readonly name = "ClusterError";
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}

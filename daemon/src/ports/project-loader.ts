@@ -1,0 +1,43 @@
+/**
+ * Loading and translating a compose project for the engine: the compose + translate pipeline behind one call,
+ * so controllers can be tested without files. main.ts wires the real one (loadProject + toManifests).
+ */
+import type { LoadOptions } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { DependencyEdge, KubeManifest } from "../translate/types.js";
+
+export interface PublishedPort {
+  readonly service: string;
+  readonly published: number;
+  readonly target: number;
+  readonly hostIp?: string;
+  readonly protocol: string;
+}
+
+export interface LoadedProject {
+  readonly name: string;
+  readonly namespace: string;
+  readonly composeFiles: readonly string[];
+  /** Enabled services in file order. */
+  readonly services: readonly string[];
+  readonly manifests: readonly KubeManifest[];
+  readonly dependencies: readonly DependencyEdge[];
+  readonly ports: readonly PublishedPort[];
+  /** Services that need an image built before apply (build:), with the image they expect. */
+  readonly builds: Readonly<Record<string, string>>;
+  readonly warnings: readonly Diagnostic[];
+}
+
+export type ProjectLoadResult =
+  | { readonly ok: true; readonly project: LoadedProject }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export interface ProjectLoadRequest {
+  readonly options: LoadOptions;
+  /** -n; undefined = the default for the project and user. */
+  readonly namespace?: string;
+}
+
+export interface ProjectLoader {
+  load(request: ProjectLoadRequest): Promise<ProjectLoadResult>;
+}

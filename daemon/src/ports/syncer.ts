@@ -1,0 +1,77 @@
+/**
+ * Live sync into a running container, as the engine sees it. The real one is adapters/tar-syncer.ts
+ * (one exec per batch: deletes, then `head -c N | tar -x`); fakes/fake-syncer.ts keeps the
+ * "container" in memory. Every method rejects with a SyncError worded for a human; the manifest a
+ * call returns is only the new truth when the call resolved.
+ */
+import type { DriftReport, HashManifest } from "../sync/hash-manifest.js";
+import type { PathFilter } from "../sync/path-filter.js";
+import type { SyncRefusal } from "../sync/sync-plan.js";
+
+export interface SyncPod {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
+export interface SyncTarget {
+  readonly pod: SyncPod;
+  /** Absolute local directory: the watch rule's path or the build context. */
+  readonly localRoot: string;
+  /** Absolute container directory (develop.watch[].target). */
+  readonly targetDir: string;
+  /** Which paths under localRoot take part (ignore files, ignore/include); all when absent. */
+  readonly filter?: PathFilter;
+}
+
+export interface SyncParams extends SyncTarget {
+  /** Changed paths from a batch, absolute or relative to localRoot. The disk is read now: kinds do not matter. */
+  readonly paths: readonly string[];
+  /** What was last synced to this target (emptyManifest the first time). */
+  readonly previous: HashManifest;
+}
+
+export interface FullSyncParams extends SyncTarget {
+  readonly previous: HashManifest;
+}
+
+export interface SyncResult {
+  /** The manifest after this sync: keep it and pass it as `previous` next time. */
+  readonly manifest: HashManifest;
+  readonly put: readonly string[];
+  readonly deleted: readonly string[];
+  readonly unchanged: number;
+  /** Paths refused by confinement; each has a message naming the path. Never sent. */
+  readonly refused: readonly SyncRefusal[];
+  /** Bytes of tar sent. */
+  readonly bytes: number;
+  /** Execs used (0 when nothing needed sending). */
+  readonly execs: number;
+  /** Wall time of the whole call, ms. */
+  readonly ms: number;
+}
+
+export interface DriftRepairResult extends SyncResult {
+  readonly drift: DriftReport;
+}
+
+export interface Syncer {
+  /** Syncs one batch of changed paths: puts what changed since `previous`, deletes what is gone. */
+  sync(params: SyncParams): Promise<SyncResult>;
+  /** A new pod: puts everything under the root (filtered) and deletes what vanished since `previous`. */
+  fullSync(params: FullSyncParams): Promise<SyncResult>;
+  /** Lists the target's content hashes, compares with `previous`, re-puts what is missing or differs. */
+  repairDrift(params: FullSyncParams): Promise<DriftRepairResult>;
+}
+
+/** A sync failure worded for a human: which target, what failed, the container's stderr when useful. */
+export class SyncError extends Error {
+  override readonly name = "SyncError";
+  constructor(
+    message: string,
+    /** True when retrying may help (pod gone, connection lost); false for e.g. a missing tar in the image. */
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
