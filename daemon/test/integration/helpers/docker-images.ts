@@ -1,0 +1,49 @@
+// Builds a small image on the bed's Docker engine from in-memory files (dockerode + tar-stream). Pods use it
+// directly with imagePullPolicy: Never: the kubelet shares this engine, so there is no load or push step.
+import { createHash } from "node:crypto";
+import Docker from "dockerode";
+import { pack } from "tar-stream";
+
+export interface BuildImageParams {
+  /** Repository without tag; the tag is a hash of the files, so unchanged inputs are not rebuilt. */
+  readonly repository: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+}
+
+export function createDocker(): Docker {
+  return new Docker();
+}
+
+export async function buildImage(params: BuildImageParams, docker: Docker = createDocker()): Promise<string> {
+  const hash = createHash("sha256");
+  for (const [name, content] of Object.entries(params.files).sort(([a], [b]) => a.localeCompare(b))) {
+    hash.update(name).update("\0").update(content).update("\0");
+  }
+  hash.update(JSON.stringify(params.buildArgs ?? {}));
+  const tag = `${params.repository}:${hash.digest("hex").slice(0, 12)}`;
+  try {
+    await docker.getImage(tag).inspect();
+    return tag;
+  } catch {
+    // not built yet
+  }
+  const tar = pack();
+  for (const [name, content] of Object.entries(params.files)) tar.entry({ name }, content);
+  tar.finalize();
+  const stream = await docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    buildargs: { ...(params.buildArgs ?? {}) },
+  });
+  const output = await new Promise<Array<{ error?: string; stream?: string }>>((resolve, reject) => {
+    docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string; stream?: string }>) =>
+      err ? reject(err) : resolve(res),
+    );
+  });
+  const failed = output.find((o) => o.error !== undefined);
+  if (failed !== undefined) {
+    const log = output.map((o) => o.stream ?? "").join("").split("\n").slice(-15).join("\n");
+    throw new Error(`docker build ${tag} failed: ${failed.error ?? ""}\n${log}`);
+  }
+  return tag;
+}
