@@ -29,6 +29,11 @@ export interface SyncParams extends SyncTarget {
   readonly paths: readonly string[];
   /** What was last synced to this target (emptyManifest the first time). */
   readonly previous: HashManifest;
+  /**
+   * Also walk the whole root and compare it with `previous` (unchanged files are not sent; files gone
+   * since are deleted). For storm batches (ChangeBatch.storm), where the OS may have dropped events.
+   */
+  readonly rescan?: boolean;
 }
 
 export interface FullSyncParams extends SyncTarget {

@@ -1,0 +1,70 @@
+/**
+ * The FileWatcher over chokidar 4: one chokidar instance per root, its `ignored` driven by the root's
+ * PathFilter (ignored directories are never walked), events coalesced by the pure batcher.
+ */
+import path from "node:path";
+import type { Stats } from "node:fs";
+import type { FSWatcher } from "chokidar";
+import { watch } from "chokidar";
+import type { Clock } from "../ports/clock.js";
+import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
+import type { BatcherParams, FileEventKind } from "../sync/batcher.js";
+import { createBatcher } from "../sync/batcher.js";
+import type { PathFilter } from "../sync/path-filter.js";
+
+export interface ChokidarWatcherParams {
+  readonly clock: Clock;
+  readonly timing?: Pick<BatcherParams, "quietMs" | "maxWaitMs" | "quietPerThousandMs">;
+}
+
+const eventKinds: ReadonlySet<string> = new Set<FileEventKind>(["add", "change", "unlink", "addDir", "unlinkDir"]);
+
+/** chokidar's `ignored` for one root: unknown kind (no stats yet) is ignored only when excluded both as file and as directory. */
+const ignoredFor = (root: string, filter: PathFilter) => (p: string, stats?: Stats): boolean => {
+  const rel = path.relative(root, p);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return false;
+  const posix = rel.split(path.sep).join("/");
+  if (stats === undefined) return !filter(posix, false) && !filter(posix, true);
+  return !filter(posix, stats.isDirectory());
+};
+
+const describeWatchError = (root: string, err: unknown): string => {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "ENOSPC") return `watching ${root}: the system's inotify watch limit is reached; raise fs.inotify.max_user_watches or ignore large directories (node_modules, build output)`;
+  if (e.code === "EMFILE") return `watching ${root}: too many open files; raise the open-file limit (ulimit -n) or ignore large directories`;
+  if (e.code === "EACCES" || e.code === "EPERM") return `watching ${root}: permission denied on ${e.path ?? "a path"}`;
+  return `watching ${root}: ${e.message}`;
+};
+
+export const createChokidarWatcher = ({ clock, timing }: ChokidarWatcherParams): FileWatcher => ({
+  async watch(roots: readonly WatchRoot[], handlers: WatchHandlers): Promise<WatchSession> {
+    const started = performance.now();
+    const batcher = createBatcher({ clock, onBatch: handlers.onBatch, ...timing });
+    const watchers: FSWatcher[] = [];
+    await Promise.all(roots.map(async (root) => {
+      const abs = path.resolve(root.path);
+      const w = watch(abs, {
+        ignoreInitial: true,
+        followSymlinks: false,
+        // Our own handling of atomic saves: the sync reads the disk, so unlink+add needs no delay.
+        atomic: false,
+        ...(root.filter ? { ignored: ignoredFor(abs, root.filter) } : {}),
+      });
+      watchers.push(w);
+      w.on("all", (event, p) => {
+        if (eventKinds.has(event)) batcher.push({ rootId: root.id, path: path.resolve(p), kind: event as FileEventKind });
+      });
+      w.on("error", (err) => handlers.onError(describeWatchError(abs, err)));
+      await new Promise<void>((resolve) => w.once("ready", resolve));
+    }));
+    const readyMs = performance.now() - started;
+    return {
+      readyMs,
+      flush: () => batcher.flush(),
+      close: async () => {
+        await Promise.allSettled(watchers.map((w) => w.close()));
+        batcher.dispose();
+      },
+    };
+  },
+});

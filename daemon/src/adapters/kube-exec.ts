@@ -1,0 +1,155 @@
+/**
+ * Exec in a pod through @kubernetes/client-node's Exec (WebSocket). Kubernetes before 1.30 speaks
+ * only v4.channel.k8s.io over WebSocket, which cannot half-close stdin: when our stdin ends,
+ * client-node closes the socket and the command's output and exit status are lost. So stdin is
+ * never ended here; the caller's command must read exactly stdin.length bytes (`head -c N | …`).
+ * We wait for the status frame, which carries the exit code, then close.
+ */
+import { PassThrough, Writable } from "node:stream";
+import type { KubeConfig, V1Status } from "@kubernetes/client-node";
+import { Exec } from "@kubernetes/client-node";
+
+export interface ExecTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
+export interface ExecOptions {
+  /** Sent as the command's stdin, which is then held open: the command must read exactly this many bytes. */
+  readonly stdin?: Uint8Array;
+  /** Give up (and close the connection) after this long. Default 120 s. */
+  readonly timeoutMs?: number;
+  /** Keep at most this many bytes of stdout (the rest is dropped). Default 64 MiB. */
+  readonly maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall time from connecting to the status frame, ms. */
+  readonly ms: number;
+}
+
+export type KubeExec = (target: ExecTarget, command: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+
+/** An exec that could not run or whose result was lost, worded for a human. */
+export class KubeExecError extends Error {
+  override readonly name = "KubeExecError";
+  constructor(
+    message: string,
+    /** Retrying may help: connection lost, pod not ready yet, apiserver 5xx. */
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Chunks written to the socket: each becomes one WebSocket frame. */
+const frameBytes = 256 * 1024;
+
+const collect = (limit: number): { stream: Writable; text: () => string } => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (size < limit) { chunks.push(chunk.subarray(0, limit - size)); size += chunk.length; }
+      cb();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+};
+
+/** V1Status → exit code: Success is 0; NonZeroExitCode carries the code in details.causes. */
+export const exitCodeOf = (status: V1Status): number | undefined => {
+  if (status.status === "Success") return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
+  if (cause?.message !== undefined) {
+    const code = Number.parseInt(cause.message, 10);
+    if (Number.isFinite(code)) return code;
+  }
+  return undefined;
+};
+
+/** Rewords a WebSocket connection failure ("Unexpected server response: 404") for a human. */
+export const describeConnectError = (where: string, err: unknown): KubeExecError => {
+  const raw = err instanceof Error ? err.message : typeof err === "object" && err !== null && "message" in err ? String((err as { message: unknown }).message) : String(err);
+  const m = /Unexpected server response: (\d+)/.exec(raw);
+  const status = m?.[1] !== undefined ? Number(m[1]) : undefined;
+  switch (status) {
+    case 400: return new KubeExecError(`${where}: the cluster refused the exec (400); is the container running?`, true, status);
+    case 401: return new KubeExecError(`${where}: not authenticated (401); check the kubeconfig's credentials`, false, status);
+    case 403: return new KubeExecError(`${where}: not allowed to exec (403); the user needs create on pods/exec`, false, status);
+    case 404: return new KubeExecError(`${where}: pod not found (404)`, true, status);
+    case undefined: break;
+    default: return new KubeExecError(`${where}: the cluster answered ${status}`, status >= 500 || status === 429, status);
+  }
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up/.test(raw)) {
+    return new KubeExecError(`${where}: cannot reach the cluster (${raw})`, true);
+  }
+  return new KubeExecError(`${where}: ${raw}`, true);
+};
+
+/** Creates the exec function for one kubeconfig. */
+export const createKubeExec = (kc: KubeConfig): KubeExec => {
+  const client = new Exec(kc);
+  return async (target, command, options = {}) => {
+    const where = `exec in pod ${target.namespace}/${target.pod} (container ${target.container})`;
+    const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
+    const stdout = collect(limit);
+    const stderr = collect(1024 * 1024);
+    const stdin = options.stdin !== undefined ? new PassThrough() : null;
+    const started = performance.now();
+    let status: V1Status | undefined;
+    let onStatus: ((s: V1Status) => void) | undefined;
+    const statusArrived = new Promise<V1Status>((resolve) => {
+      onStatus = resolve;
+    });
+
+    if (stdin !== null && options.stdin !== undefined) {
+      // Queue the whole payload before connecting: client-node forwards 'data' events once the socket is open.
+      const data = options.stdin;
+      for (let i = 0; i < data.length; i += frameBytes) stdin.write(Buffer.from(data.buffer, data.byteOffset + i, Math.min(frameBytes, data.length - i)));
+    }
+
+    let socket;
+    try {
+      socket = await client.exec(target.namespace, target.pod, target.container, [...command], stdout.stream, stderr.stream, stdin, false, (s) => {
+        status = s;
+        onStatus?.(s);
+      });
+    } catch (err) {
+      stdin?.destroy();
+      throw describeConnectError(where, err);
+    }
+
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
+    const timedOut = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), timeoutMs); });
+    try {
+      const first = await Promise.race([statusArrived, closed, timedOut]);
+      if (first === "timeout") {
+        throw new KubeExecError(`${where}: no answer after ${timeoutMs} ms (command: ${command.join(" ").slice(0, 120)})`, true);
+      }
+      // The status frame can arrive in the same tick as the close: give it that tick.
+      const final = status ?? (await Promise.race([statusArrived, new Promise<undefined>((r) => setImmediate(() => r(undefined)))]));
+      if (final === undefined) {
+        throw new KubeExecError(`${where}: the connection closed before the command reported its exit status`, true);
+      }
+      const exitCode = exitCodeOf(final);
+      if (exitCode === undefined) {
+        // e.g. the executable does not exist in the image: the runtime's message is the useful part.
+        const message = final.message ?? final.reason ?? "unknown failure";
+        throw new KubeExecError(`${where}: the command could not run: ${message}`, false);
+      }
+      return { exitCode, stdout: stdout.text(), stderr: stderr.text(), ms: performance.now() - started };
+    } finally {
+      clearTimeout(timer);
+      stdin?.destroy();
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close();
+    }
+  };
+};

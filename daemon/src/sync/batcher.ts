@@ -1,0 +1,127 @@
+/**
+ * Coalesces file events into batches: a batch closes after a quiet period with no new event, or when
+ * it has been open for maxWaitMs (the cap), whichever comes first. Events for the same path collapse
+ * to the latest one, keeping first-seen order. Pure apart from the injected clock.
+ *
+ * Nothing is lost by collapsing: the sync reads the disk when it runs, so the event kind is a hint
+ * and the path is what matters.
+ */
+import type { Clock, Timer } from "../ports/clock.js";
+
+export type FileEventKind = "add" | "change" | "unlink" | "addDir" | "unlinkDir";
+
+export interface FileEvent {
+  /** Which watched root the path belongs to (a watch rule or build context id). */
+  readonly rootId: string;
+  /** Absolute local path. */
+  readonly path: string;
+  readonly kind: FileEventKind;
+}
+
+export interface ChangeBatch {
+  readonly events: readonly FileEvent[];
+  /** Clock time of the first and last event, and when the batch was closed. */
+  readonly firstEventAt: number;
+  readonly lastEventAt: number;
+  readonly closedAt: number;
+  readonly closedBy: "quiet" | "cap" | "flush";
+  /**
+   * At least stormEvents paths. The OS may drop events in a storm (inotify queue overflow), so the
+   * consumer should re-scan the whole root against its manifest rather than trust the path list.
+   */
+  readonly storm: boolean;
+}
+
+
+export interface BatcherParams {
+  readonly clock: Clock;
+  readonly onBatch: (batch: ChangeBatch) => void;
+  /** Close after this long without events. */
+  readonly quietMs?: number;
+  /** Close at the latest this long after the first event. */
+  readonly maxWaitMs?: number;
+  /**
+   * Extra quiet time per 1,000 pending events, so that a storm (a git checkout) whose events arrive
+   * in bursts is still one batch. Capped by maxWaitMs like everything else.
+   */
+  readonly quietPerThousandMs?: number;
+  /**
+   * A batch with at least this many paths is a storm (a checkout, a generator, npm install): its cap
+   * becomes stormMaxWaitMs, so the storm is still one batch on a busy machine. Single edits keep
+   * the short cap.
+   */
+  readonly stormEvents?: number;
+  readonly stormMaxWaitMs?: number;
+}
+
+export interface Batcher {
+  push(event: FileEvent): void;
+  /** Closes the open batch now (if any). */
+  flush(): void;
+  readonly pending: number;
+  dispose(): void;
+}
+
+export const defaultBatchTiming = { quietMs: 30, maxWaitMs: 1_000, quietPerThousandMs: 100, stormEvents: 500, stormMaxWaitMs: 15_000 } as const;
+
+export const createBatcher = (params: BatcherParams): Batcher => {
+  const { clock, onBatch } = params;
+  const quietMs = params.quietMs ?? defaultBatchTiming.quietMs;
+  const maxWaitMs = params.maxWaitMs ?? defaultBatchTiming.maxWaitMs;
+  const perThousand = params.quietPerThousandMs ?? defaultBatchTiming.quietPerThousandMs;
+  const stormEvents = params.stormEvents ?? defaultBatchTiming.stormEvents;
+  const stormMaxWaitMs = params.stormMaxWaitMs ?? defaultBatchTiming.stormMaxWaitMs;
+  let events = new Map<string, FileEvent>();
+  let firstAt = 0;
+  let lastAt = 0;
+  let timer: Timer | undefined;
+  let disposed = false;
+
+  const close = (closedBy: ChangeBatch["closedBy"]): void => {
+    if (timer !== undefined) { timer.cancel(); timer = undefined; }
+    if (events.size === 0) return;
+    const batch: ChangeBatch = {
+      events: [...events.values()],
+      firstEventAt: firstAt,
+      lastEventAt: lastAt,
+      closedAt: clock.now(),
+      closedBy,
+      storm: events.size >= stormEvents,
+    };
+    events = new Map();
+    onBatch(batch);
+  };
+
+  const arm = (): void => {
+    timer?.cancel();
+    const now = clock.now();
+    const quiet = quietMs + Math.floor((events.size / 1000) * perThousand);
+    const cap = events.size >= stormEvents ? Math.max(maxWaitMs, stormMaxWaitMs) : maxWaitMs;
+    const untilCap = firstAt + cap - now;
+    if (untilCap <= 0) { timer = undefined; close("cap"); return; }
+    const delay = Math.min(quiet, untilCap);
+    const by: ChangeBatch["closedBy"] = quiet < untilCap ? "quiet" : "cap";
+    timer = clock.setTimeout(() => { timer = undefined; close(by); }, delay);
+  };
+
+  return {
+    push(event) {
+      if (disposed) return;
+      const now = clock.now();
+      if (events.size === 0) firstAt = now;
+      lastAt = now;
+      const key = `${event.rootId}\0${event.path}`;
+      // Map.set on an existing key keeps its first-seen position; the latest kind wins.
+      events.set(key, event);
+      arm();
+    },
+    flush() { close("flush"); },
+    get pending() { return events.size; },
+    dispose() {
+      disposed = true;
+      timer?.cancel();
+      timer = undefined;
+      events = new Map();
+    },
+  };
+};

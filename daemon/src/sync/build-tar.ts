@@ -1,0 +1,47 @@
+/**
+ * Builds the tar archive for a plan's puts with tar-stream, in memory: its exact length frames the
+ * stdin of the remote `head -c N | tar -x`. File modes are kept; owner is root (uid/gid 0) and the
+ * remote side extracts with -m, so mtimes are the container's clock.
+ */
+import { pack } from "tar-stream";
+import type { PutEntry } from "./sync-plan.js";
+import { checkRelativePath } from "./sync-path.js";
+
+export const buildTar = async (puts: readonly PutEntry[]): Promise<Buffer> => {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on("data", (c: unknown) => { chunks.push(c as Buffer); });
+  const done = new Promise<void>((resolve, reject) => {
+    p.on("end", resolve);
+    p.on("error", reject);
+  });
+  const mtime = new Date();
+  // Directories first so that their modes apply before files land in them.
+  const ordered = [...puts].sort((a, b) => (a.kind === "directory" ? 0 : 1) - (b.kind === "directory" ? 0 : 1));
+  for (const put of ordered) {
+    const check = checkRelativePath(put.rel);
+    if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
+    const base = { name: check.rel, uid: 0, gid: 0, mtime };
+    switch (put.kind) {
+      case "file":
+        await addEntry(p, { ...base, type: "file", mode: put.mode, size: put.content.length }, put.content);
+        break;
+      case "symlink":
+        await addEntry(p, { ...base, type: "symlink", linkname: put.target, mode: 0o777 });
+        break;
+      case "directory":
+        await addEntry(p, { ...base, type: "directory", mode: put.mode });
+        break;
+    }
+  }
+  p.finalize();
+  await done;
+  return Buffer.concat(chunks);
+};
+
+const addEntry = (p: ReturnType<typeof pack>, header: Parameters<ReturnType<typeof pack>["entry"]>[0], content?: Buffer): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
+    if (content === undefined) p.entry(header, cb);
+    else p.entry(header, content, cb);
+  });

@@ -1,0 +1,175 @@
+/**
+ * Looks at the local disk for a batch of paths: what each one is now (file with content hash, symlink,
+ * directory, gone) or why it is refused. This is the only place the sync parts read the watched tree;
+ * the content read here is the content that is hashed and sent, so a hash always matches what was sent.
+ */
+import { lstat, readFile, readdir, readlink, realpath } from "node:fs/promises";
+import path from "node:path";
+import { hashContent } from "./hash-manifest.js";
+import type { PathFilter } from "./path-filter.js";
+import { isInside, toRootRelative } from "./sync-path.js";
+
+export type LocalState =
+  | { readonly kind: "file"; readonly content: Buffer; readonly hash: string; readonly mode: number }
+  | { readonly kind: "symlink"; readonly target: string }
+  | { readonly kind: "directory"; readonly mode: number }
+  | { readonly kind: "missing" }
+  | { readonly kind: "refused"; readonly reason: string };
+
+export interface LocalObservation {
+  /** Root-relative POSIX path, or the path as given when it was refused before it could be made relative. */
+  readonly rel: string;
+  readonly state: LocalState;
+}
+
+const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
+
+/** Real path of a directory, cached: symlinked parent directories must not lead out of the root. */
+const createDirResolver = (root: string) => {
+  const cache = new Map<string, Promise<string | undefined>>();
+  return (dir: string): Promise<string | undefined> => {
+    let hit = cache.get(dir);
+    if (hit === undefined) {
+      hit = realpath(dir).catch((err: unknown) => {
+        if (errCode(err) === "ENOENT" || errCode(err) === "ENOTDIR") return undefined;
+        throw err;
+      });
+      cache.set(dir, hit);
+    }
+    return hit;
+  };
+};
+
+export interface ScanParams {
+  /** Absolute local root of the watch rule / build context. */
+  readonly root: string;
+  /** Absolute paths or root-relative paths. */
+  readonly paths: readonly string[];
+  readonly filter?: PathFilter;
+}
+
+/** Observes each path once (duplicates collapsed). Paths the filter excludes are dropped silently. */
+export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]> => {
+  const realRoot = await realpath(params.root);
+  const resolveDir = createDirResolver(params.root);
+  const seen = new Set<string>();
+  const out: LocalObservation[] = [];
+  const queue: Promise<void>[] = [];
+  const limit = 64;
+  let active = 0;
+  const waiters: (() => void)[] = [];
+  const acquire = async (): Promise<void> => {
+    if (active < limit) { active += 1; return; }
+    await new Promise<void>((resolve) => waiters.push(resolve));
+    active += 1;
+  };
+  const release = (): void => { active -= 1; waiters.shift()?.(); };
+
+  for (const p of params.paths) {
+    const check = toRootRelative(params.root, p);
+    if (!check.ok) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push({ rel: p, state: { kind: "refused", reason: check.reason } });
+      continue;
+    }
+    const rel = check.rel;
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    const slot = out.length;
+    out.push({ rel, state: { kind: "missing" } });
+    queue.push((async () => {
+      await acquire();
+      try {
+        const state = await observe(params.root, realRoot, rel, resolveDir, params.filter);
+        if (state === undefined) out[slot] = { rel, state: { kind: "refused", reason: "" } };
+        else out[slot] = { rel, state };
+      } finally {
+        release();
+      }
+    })());
+  }
+  await Promise.all(queue);
+  // Filtered-out paths were marked with an empty refusal reason: drop them.
+  return out.filter((o) => !(o.state.kind === "refused" && o.state.reason === ""));
+};
+
+/** undefined = excluded by the filter. */
+const observe = async (
+  root: string,
+  realRoot: string,
+  rel: string,
+  resolveDir: (dir: string) => Promise<string | undefined>,
+  filter: PathFilter | undefined,
+): Promise<LocalState | undefined> => {
+  const abs = path.join(root, ...rel.split("/"));
+  const parent = await resolveDir(path.dirname(abs));
+  if (parent === undefined) return filter !== undefined && !filterAncestors(filter, rel, false) ? undefined : { kind: "missing" };
+  if (!isInside(realRoot, parent)) return { kind: "refused", reason: `a parent directory is a symlink that leads outside the watched root (to ${parent})` };
+  let st;
+  try {
+    st = await lstat(abs);
+  } catch (err) {
+    if (errCode(err) === "ENOENT" || errCode(err) === "ENOTDIR") {
+      return filter !== undefined && !filterAncestors(filter, rel, false) ? undefined : { kind: "missing" };
+    }
+    throw err;
+  }
+  if (filter !== undefined && !filterAncestors(filter, rel, st.isDirectory())) return undefined;
+  if (st.isDirectory()) return { kind: "directory", mode: st.mode & 0o7777 };
+  if (st.isSymbolicLink()) {
+    const target = await readlink(abs);
+    const resolved = path.resolve(path.dirname(abs), target);
+    let relTarget: string;
+    if (isInside(root, resolved)) {
+      relTarget = path.relative(path.dirname(abs), resolved) || ".";
+    } else {
+      // The root may itself be reached through a symlink (/tmp → /private/tmp): compare real paths too.
+      const real = await realpath(resolved).catch(() => undefined);
+      if (real === undefined || !isInside(realRoot, real)) {
+        return { kind: "refused", reason: `it is a symlink to ${target}, which is outside the watched root` };
+      }
+      relTarget = path.relative(parent, real) || ".";
+    }
+    // Always a relative link, so it resolves the same way inside the container's target.
+    return { kind: "symlink", target: relTarget.split(path.sep).join("/") };
+  }
+  if (!st.isFile()) return { kind: "refused", reason: "it is not a regular file, directory or symlink (device, socket or FIFO)" };
+  try {
+    const content = await readFile(abs);
+    return { kind: "file", content, hash: hashContent(content), mode: st.mode & 0o7777 };
+  } catch (err) {
+    // Deleted between lstat and read: it is gone now, which is the truth the next event will confirm.
+    if (errCode(err) === "ENOENT") return { kind: "missing" };
+    throw err;
+  }
+};
+
+/** A path is in when it and every ancestor directory pass the filter. */
+const filterAncestors = (filter: PathFilter, rel: string, isDirectory: boolean): boolean => {
+  const parts = rel.split("/");
+  for (let i = 1; i < parts.length; i += 1) if (!filter(parts.slice(0, i).join("/"), true)) return false;
+  return filter(rel, isDirectory);
+};
+
+/**
+ * Every path under the root that passes the filter (files and symlinks; directories are not descended
+ * when ignored, and symlinked directories are never followed). For full re-syncs and drift repair.
+ */
+export const walkRoot = async (root: string, filter?: PathFilter): Promise<string[]> => {
+  const out: string[] = [];
+  const visit = async (dirRel: string): Promise<void> => {
+    const entries = await readdir(dirRel === "" ? root : path.join(root, ...dirRel.split("/")), { withFileTypes: true });
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
+      const isDir = e.isDirectory();
+      if (filter !== undefined && !filter(rel, isDir)) continue;
+      if (isDir) subdirs.push(rel);
+      else out.push(rel);
+    }
+    await Promise.all(subdirs.map(visit));
+  };
+  await visit("");
+  return out.sort();
+};

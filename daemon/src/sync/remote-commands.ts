@@ -1,0 +1,55 @@
+/**
+ * The shell commands run in the container. Paths travel as arguments ("$@"), never inside the script
+ * text, so no file name is ever interpreted by the shell. Every command starts with `cd -- <target>`,
+ * and every path has passed checkRelativePath(), so nothing reaches outside the target.
+ */
+import { checkRelativePath, checkTargetDir } from "./sync-path.js";
+
+/** Keeps a command's arguments well under the apiserver's URL limits (each argument is a query parameter). */
+export const maxArgBytesPerExec = 48 * 1024;
+
+const checked = (rels: readonly string[]): string[] =>
+  rels.map((rel) => {
+    const c = checkRelativePath(rel);
+    if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
+    return c.rel;
+  });
+
+/**
+ * One exec per batch: make the target, delete, then extract exactly `tarBytes` bytes from stdin.
+ * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): `head -c`
+ * reads the framed length and tar stops at the archive's end.
+ */
+export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[]): string[] => {
+  const target = checkTargetDir(targetDir);
+  const steps = ['mkdir -p -- "$0"', 'cd -- "$0"'];
+  if (deletes.length > 0) steps.push('rm -rf -- "$@"');
+  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x -m -f -`);
+  return ["sh", "-c", `set -e; ${steps.join("; ")}`, target, ...checked(deletes)];
+};
+
+/** Splits a delete list into groups whose argument bytes stay under the limit. */
+export const chunkByArgBytes = (rels: readonly string[], limit = maxArgBytesPerExec): string[][] => {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const rel of rels) {
+    const size = Buffer.byteLength(rel) + 16;
+    if (current.length > 0 && bytes + size > limit) { groups.push(current); current = []; bytes = 0; }
+    current.push(rel);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+};
+
+/** A listing of the target: `<sha256>  ./path` per regular file, `symlink:<target>  ./path` per symlink. */
+export const listCommand = (targetDir: string): string[] => {
+  const target = checkTargetDir(targetDir);
+  const script = [
+    'cd -- "$0" 2>/dev/null || exit 0',
+    "find . -type f -exec sha256sum -- {} +",
+    'find . -type l -exec sh -c \'for l; do printf "symlink:%s  %s\\n" "$(readlink -- "$l")" "$l"; done\' sh {} +',
+  ].join("; ");
+  return ["sh", "-c", script, target];
+};

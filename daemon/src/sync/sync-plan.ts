@@ -1,0 +1,81 @@
+/**
+ * A sync plan: from what the disk holds now (observations) and what was last synced (manifest), decide
+ * what to put, what to delete, and what the manifest becomes once the plan has been carried out. Pure.
+ */
+import type { HashManifest, ManifestEntry } from "./hash-manifest.js";
+import { sameEntry, withoutPath } from "./hash-manifest.js";
+import type { LocalObservation } from "./local-scan.js";
+
+export type PutEntry =
+  | { readonly rel: string; readonly kind: "file"; readonly content: Buffer; readonly mode: number; readonly hash: string }
+  | { readonly rel: string; readonly kind: "symlink"; readonly target: string }
+  | { readonly rel: string; readonly kind: "directory"; readonly mode: number };
+
+export interface SyncRefusal {
+  readonly rel: string;
+  readonly reason: string;
+}
+
+export interface SyncPlan {
+  readonly puts: readonly PutEntry[];
+  /** Root-relative paths to remove in the target (recursively: a deleted directory takes its contents). */
+  readonly deletes: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly refused: readonly SyncRefusal[];
+  /** The manifest after puts and deletes succeeded. */
+  readonly next: HashManifest;
+}
+
+export interface PlanParams {
+  readonly observations: readonly LocalObservation[];
+  readonly previous: HashManifest;
+  /** Put every present path even when its hash is unchanged (a new pod, drift repair). */
+  readonly force?: boolean;
+}
+
+export const planSync = ({ observations, previous, force = false }: PlanParams): SyncPlan => {
+  const next = new Map<string, ManifestEntry>(previous);
+  const puts: PutEntry[] = [];
+  const deletes: string[] = [];
+  const unchanged: string[] = [];
+  const refused: SyncRefusal[] = [];
+  for (const { rel, state } of observations) {
+    switch (state.kind) {
+      case "refused":
+        refused.push({ rel, reason: state.reason });
+        break;
+      case "missing":
+        // Deleted locally: delete remotely even if we never synced it (it may have been seeded from the image).
+        deletes.push(rel);
+        withoutPath(next, rel);
+        break;
+      case "directory":
+        // A path that was a file and is now a directory: the old file must go first.
+        if (next.has(rel)) { deletes.push(rel); next.delete(rel); }
+        puts.push({ rel, kind: "directory", mode: state.mode });
+        break;
+      case "file": {
+        const entry: ManifestEntry = { kind: "file", hash: state.hash, mode: state.mode, size: state.content.length };
+        if (!force && sameEntry(previous.get(rel), entry)) { unchanged.push(rel); break; }
+        puts.push({ rel, kind: "file", content: state.content, mode: state.mode, hash: state.hash });
+        withoutPath(next, rel);
+        next.set(rel, entry);
+        break;
+      }
+      case "symlink": {
+        const entry: ManifestEntry = { kind: "symlink", target: state.target };
+        if (!force && sameEntry(previous.get(rel), entry)) { unchanged.push(rel); break; }
+        puts.push({ rel, kind: "symlink", target: state.target });
+        withoutPath(next, rel);
+        next.set(rel, entry);
+        break;
+      }
+    }
+  }
+  // A path both deleted and (under a re-created parent) put is fine: deletes run before the extract.
+  return { puts, deletes, unchanged, refused, next };
+};
+
+/** Manifest entries whose paths the walk no longer found: they were deleted while nobody watched. */
+export const vanishedSince = (previous: HashManifest, present: ReadonlySet<string>): string[] =>
+  [...previous.keys()].filter((rel) => !present.has(rel)).sort();
