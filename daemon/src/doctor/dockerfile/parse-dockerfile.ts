@@ -88,7 +88,7 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     let current = raw.trim();
     // Join continuation lines; comment and empty lines inside a continuation are skipped, as Docker does.
     while (endsWithEscape(current, escape) && index + 1 < lines.length) {
-      logical += `${current.trimEnd().slice(0, -escape.length)} `;
+      logical += `${current.trimEnd().slice(0, -escape.length).trimEnd()} `;
       index++;
       while (index < lines.length && /^\s*(#.*)?$/.test(lines[index] ?? "")) index++;
       current = (lines[index] ?? "").trim();
