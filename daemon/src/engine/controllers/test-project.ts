@@ -38,7 +38,7 @@ export const shopProject = (opts: { namespace?: string; services?: readonly stri
     migrate: [job("migrate", namespace)],
   };
   if (opts.webImage !== undefined && all["web"]?.[0]) {
-    const web = all["web"][0] as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const web = all["web"][0] as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
     web.spec.template.spec.containers[0]!.image = opts.webImage;
   }
   return {

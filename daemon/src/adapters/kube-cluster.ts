@@ -1,0 +1,281 @@
+/**
+ * The ClusterClient on @kubernetes/client-node: server-side apply (field manager "devloop"), delete by label,
+ * a relisting watch with backoff, logs, port-forward streams. Every error leaves as a ClusterError worded for
+ * a human (kube-errors.ts); an unreachable apiserver is transient and retried by the engine.
+ */
+import { PassThrough, type Duplex } from "node:stream";
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, PortForward, VersionApi, Watch } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubeManifest } from "../translate/types.js";
+import type { ApplyOptions, ClusterClient, ObjectEvent, ObjectRef, ObservedObject, PortForwardTarget, Stoppable, WatchHandlers } from "../ports/cluster.js";
+import { ClusterError } from "../ports/cluster.js";
+import { rewordKubeError, statusCode } from "./kube-errors.js";
+import { summarize } from "./kube-status.js";
+
+const kindApiVersion: Readonly<Record<string, string>> = {
+  Deployment: "apps/v1",
+  StatefulSet: "apps/v1",
+  DaemonSet: "apps/v1",
+  Job: "batch/v1",
+  Service: "v1",
+  ConfigMap: "v1",
+  Secret: "v1",
+  Pod: "v1",
+  PersistentVolumeClaim: "v1",
+  LimitRange: "v1",
+  ResourceQuota: "v1",
+  NetworkPolicy: "networking.k8s.io/v1",
+};
+
+const watched = [
+  { kind: "Deployment", path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments` },
+  { kind: "StatefulSet", path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/statefulsets` },
+  { kind: "Job", path: (ns: string) => `/apis/batch/v1/namespaces/${ns}/jobs` },
+  { kind: "Pod", path: (ns: string) => `/api/v1/namespaces/${ns}/pods` },
+] as const;
+
+export interface KubeClusterParams {
+  readonly kubeConfig: KubeConfig;
+  /** Injected sleep for backoff (tests); defaults to setTimeout. */
+  readonly delay?: (ms: number) => Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** Loads the kubeconfig as kubectl would ($KUBECONFIG or ~/.kube/config), optionally switching context. */
+export const loadKubeConfig = (context?: string): KubeConfig => {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  if (context !== undefined) {
+    if (!kc.getContexts().some((c) => c.name === context)) throw new ClusterError(`kube context "${context}" not found; have: ${kc.getContexts().map((c) => c.name).join(", ")}`, false);
+    kc.setCurrentContext(context);
+  }
+  return kc;
+};
+
+const refOf = (m: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } }): ObjectRef => ({
+  apiVersion: m.apiVersion ?? "v1",
+  kind: m.kind ?? "",
+  name: m.metadata?.name ?? "",
+  ...(m.metadata?.namespace === undefined ? {} : { namespace: m.metadata.namespace }),
+});
+
+const where = (m: KubeManifest): string => `${m.kind} ${m.metadata.name}${m.metadata.namespace === undefined ? "" : ` in namespace ${m.metadata.namespace}`}`;
+
+export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterParams): ClusterClient => {
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const version = kubeConfig.makeApiClient(VersionApi);
+  const server = kubeConfig.getCurrentCluster()?.server;
+  const reword = (what: string, error: unknown): ClusterError => rewordKubeError(what, error, server);
+
+  const patch = (m: KubeManifest, fieldManager: string): Promise<KubernetesObject> =>
+    objects.patch(m, undefined, undefined, fieldManager, false, PatchStrategy.ServerSideApply);
+
+  const waitGone = async (m: KubeManifest): Promise<void> => {
+    for (let i = 0; i < 60; i++) {
+      try {
+        await objects.read({ apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, namespace: m.metadata.namespace ?? "default" } });
+      } catch (error) {
+        if (statusCode(error) === 404) return;
+        throw error;
+      }
+      await delay(500);
+    }
+  };
+
+  const applyOne = async (m: KubeManifest, options: ApplyOptions): Promise<ObjectRef> => {
+    try {
+      return refOf(await patch(m, options.fieldManager));
+    } catch (error) {
+      const immutable = statusCode(error) === 422 && JSON.stringify((error as { body?: unknown }).body ?? "").includes("immutable");
+      if (!immutable || !options.recreateImmutable) throw reword(`apply ${where(m)}`, error);
+    }
+    try {
+      await objects.delete(m, undefined, undefined, 0, undefined, "Background");
+      await waitGone(m);
+      return refOf(await patch(m, options.fieldManager));
+    } catch (error) {
+      throw reword(`re-create ${where(m)}`, error);
+    }
+  };
+
+  const listKind = async (namespace: string, kind: string, selector: string): Promise<KubernetesObject[]> => {
+    const apiVersion = kindApiVersion[kind];
+    if (apiVersion === undefined) throw new ClusterError(`unknown kind ${kind}`, false);
+    const list = await objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, selector);
+    return list.items.map((i) => ({ ...i, apiVersion, kind }));
+  };
+
+  const watch = (namespace: string, selector: string, handlers: WatchHandlers): Stoppable => {
+    let stopped = false;
+    let aborts: AbortController[] = [];
+    let wakeUp: (() => void) | undefined;
+    let disconnected = false;
+
+    const run = async (): Promise<void> => {
+      let attempt = 0;
+      while (!stopped) {
+        let ended: ((reason: string | undefined) => void) | undefined;
+        const ended$ = new Promise<string | undefined>((resolve) => (ended = resolve));
+        try {
+          // Relist everything, then watch each kind from its list's resourceVersion.
+          const lists = await Promise.all(
+            watched.map(async (w) => {
+              const apiVersion = kindApiVersion[w.kind] ?? "v1";
+              const list = await objects.list(apiVersion, w.kind, namespace, undefined, undefined, undefined, undefined, selector);
+              return { w, list };
+            }),
+          );
+          const all: ObservedObject[] = lists.flatMap(({ w, list }) => list.items.map((i) => summarize(w.kind, { ...i, metadata: { ...i.metadata, namespace } })));
+          if (stopped) return;
+          handlers.onEvent({ type: "sync", namespace, objects: all });
+          if (disconnected) {
+            disconnected = false;
+            handlers.onReconnected();
+          }
+          attempt = 0;
+          const watch = new Watch(kubeConfig);
+          aborts = await Promise.all(
+            lists.map(({ w, list }) =>
+              watch.watch(
+                w.path(namespace),
+                { labelSelector: selector, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 240 },
+                (phase: string, obj: unknown) => {
+                  if (phase === "BOOKMARK") return;
+                  if (phase === "ERROR") {
+                    ended?.("watch expired");
+                    return;
+                  }
+                  const object = summarize(w.kind, obj);
+                  const event: ObjectEvent = phase === "DELETED" ? { type: "delete", object } : { type: "upsert", object };
+                  handlers.onEvent(event);
+                },
+                (err: unknown) => ended?.(err === null || err === undefined ? undefined : reword(`watch ${w.kind}s in namespace ${namespace}`, err).message),
+              ),
+            ),
+          );
+          const reason = await Promise.race([ended$, new Promise<string>((resolve) => (wakeUp = () => resolve("stopped")))]);
+          for (const a of aborts) a.abort();
+          aborts = [];
+          if (reason === undefined || reason === "watch expired" || reason === "stopped") continue;
+          throw new ClusterError(reason, true);
+        } catch (error) {
+          for (const a of aborts) a.abort();
+          aborts = [];
+          if (stopped) return;
+          const message = reword(`watch namespace ${namespace}`, error).message;
+          if (!disconnected) {
+            disconnected = true;
+            handlers.onDisconnected(message);
+          }
+          attempt += 1;
+          await Promise.race([delay(Math.min(30_000, 500 * 2 ** attempt)), new Promise<void>((resolve) => (wakeUp = resolve))]);
+        }
+      }
+    };
+    void run();
+    return {
+      stop: () => {
+        stopped = true;
+        for (const a of aborts) a.abort();
+        wakeUp?.();
+        return Promise.resolve();
+      },
+    };
+  };
+
+  return {
+    async apply(manifests, options) {
+      const refs: ObjectRef[] = [];
+      // Namespaces first, so everything else has somewhere to go.
+      const ordered = [...manifests.filter((m) => m.kind === "Namespace"), ...manifests.filter((m) => m.kind !== "Namespace")];
+      for (const m of ordered) refs.push(await applyOne(m, options));
+      return refs;
+    },
+    async deleteByLabel(namespace, selector, kinds) {
+      const gone: ObjectRef[] = [];
+      for (const kind of kinds) {
+        let items: KubernetesObject[];
+        try {
+          items = await listKind(namespace, kind, selector);
+        } catch (error) {
+          if (statusCode(error) === 404) continue;
+          throw reword(`list ${kind}s (${selector}) in namespace ${namespace}`, error);
+        }
+        for (const item of items) {
+          try {
+            await objects.delete(item, undefined, undefined, undefined, undefined, "Background");
+            gone.push(refOf(item));
+          } catch (error) {
+            if (statusCode(error) !== 404) throw reword(`delete ${kind} ${item.metadata?.name ?? ""} in namespace ${namespace}`, error);
+          }
+        }
+      }
+      return gone;
+    },
+    async deleteNamespace(name) {
+      try {
+        await core.deleteNamespace({ name });
+      } catch (error) {
+        if (statusCode(error) !== 404) throw reword(`delete namespace ${name}`, error);
+      }
+    },
+    async listNamespaces(selector) {
+      try {
+        const list = await core.listNamespace({ labelSelector: selector });
+        return list.items.filter((n) => n.status?.phase !== "Terminating").map((n) => n.metadata?.name ?? "");
+      } catch (error) {
+        throw reword(`list namespaces (${selector})`, error);
+      }
+    },
+    watch,
+    followLog({ namespace, pod, container, sinceSeconds, tailLines, follow, onLine, onEnd }) {
+      const stream = new PassThrough();
+      let buffer = "";
+      let abort: AbortController | undefined;
+      let stopped = false;
+      stream.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString("utf8");
+        const lines = buffer.split("\n");
+        buffer = lines.pop() ?? "";
+        for (const line of lines) onLine(line);
+      });
+      stream.on("end", () => {
+        if (buffer !== "") onLine(buffer);
+        if (!stopped) onEnd();
+      });
+      new Log(kubeConfig)
+        .log(namespace, pod, container, stream, { follow, ...(sinceSeconds === undefined ? {} : { sinceSeconds }), ...(tailLines === undefined ? {} : { tailLines }) })
+        .then((a) => {
+          abort = a;
+          if (stopped) a.abort();
+        })
+        .catch((error: unknown) => {
+          if (!stopped) onEnd(reword(`logs of pod ${pod} in namespace ${namespace}`, error).message);
+        });
+      return {
+        stop: () => {
+          stopped = true;
+          abort?.abort();
+          return Promise.resolve();
+        },
+      };
+    },
+    async portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream) {
+      const duplex = socket as unknown as Duplex;
+      try {
+        await new PortForward(kubeConfig, true).portForward(target.namespace, target.pod, [target.remotePort], duplex, null, duplex);
+      } catch (error) {
+        throw reword(`port-forward to pod ${target.pod}:${target.remotePort} in namespace ${target.namespace}`, error);
+      }
+    },
+    async ping() {
+      try {
+        await version.getCode();
+      } catch (error) {
+        throw reword("ping the apiserver", error);
+      }
+    },
+  };
+};

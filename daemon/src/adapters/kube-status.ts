@@ -1,0 +1,110 @@
+/**
+ * Raw Kubernetes objects (as JSON) → the small ObservedObject summaries the engine reasons about.
+ * Pure, so it is unit-tested without a cluster.
+ */
+import type { ObservedObject } from "../ports/cluster.js";
+
+interface Raw {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; generation?: number; deletionTimestamp?: unknown; ownerReferences?: { name?: string }[] };
+  spec?: { replicas?: number };
+  status?: Record<string, unknown>;
+}
+
+interface RawCondition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+interface RawContainerStatus {
+  name?: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number } };
+  lastState?: { terminated?: { reason?: string; exitCode?: number } };
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+
+export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedObject => {
+  const o = raw as Raw;
+  const md = o.metadata ?? {};
+  const base = {
+    kind,
+    name: md.name ?? "",
+    namespace: md.namespace ?? "",
+    labels: md.labels ?? {},
+    ...(md.annotations?.["devloop.dev/input-hash"] === undefined ? {} : { inputHash: md.annotations["devloop.dev/input-hash"] }),
+  };
+  const status = o.status ?? {};
+  if (kind === "Deployment" || kind === "StatefulSet") {
+    return {
+      ...base,
+      replicas: {
+        desired: o.spec?.replicas ?? 1,
+        current: num(status["replicas"]),
+        updated: num(status["updatedReplicas"]),
+        ready: num(status["readyReplicas"]),
+        observedCurrent: num(status["observedGeneration"]) >= (md.generation ?? 0),
+      },
+    };
+  }
+  if (kind === "Job") {
+    const conditions = (status["conditions"] as RawCondition[] | undefined) ?? [];
+    const complete = conditions.some((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True");
+    const failed = conditions.find((c) => c.type === "Failed" && c.status === "True");
+    return {
+      ...base,
+      job: {
+        active: num(status["active"]),
+        succeeded: complete,
+        failed: failed !== undefined,
+        ...(failed ? { message: [failed.reason, failed.message].filter(Boolean).join(": ") } : {}),
+      },
+    };
+  }
+  const containers = [...((status["initContainerStatuses"] as RawContainerStatus[] | undefined) ?? []), ...((status["containerStatuses"] as RawContainerStatus[] | undefined) ?? [])];
+  const conditions = (status["conditions"] as RawCondition[] | undefined) ?? [];
+  let reason: string | undefined;
+  let message: string | undefined;
+  let exitCode: number | undefined;
+  for (const c of containers) {
+    const waiting = c.state?.waiting;
+    const terminated = c.state?.terminated;
+    if (waiting?.reason !== undefined && waiting.reason !== "ContainerCreating" && waiting.reason !== "PodInitializing") {
+      reason = waiting.reason;
+      message = waiting.message;
+      exitCode = c.lastState?.terminated?.exitCode;
+      break;
+    }
+    if (terminated !== undefined && terminated.exitCode !== 0) {
+      reason = terminated.reason ?? "Error";
+      message = terminated.message;
+      exitCode = terminated.exitCode;
+      break;
+    }
+  }
+  const unschedulable = conditions.find((c) => c.type === "PodScheduled" && c.status === "False");
+  if (reason === undefined && unschedulable) {
+    reason = unschedulable.reason ?? "Unschedulable";
+    message = unschedulable.message;
+  }
+  const specContainers = ((raw as { spec?: { containers?: { name?: string }[] } }).spec?.containers ?? []).map((c) => c.name ?? "");
+  const owner = md.ownerReferences?.[0]?.name;
+  return {
+    ...base,
+    pod: {
+      phase: typeof status["phase"] === "string" ? status["phase"] : "Unknown",
+      ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
+      restarts: containers.reduce((n, c) => n + (c.restartCount ?? 0), 0),
+      ...(owner === undefined ? {} : { ownerName: owner }),
+      ...(reason === undefined ? {} : { reason }),
+      ...(message === undefined ? {} : { message }),
+      ...(exitCode === undefined ? {} : { exitCode }),
+      containers: specContainers,
+      deleting: md.deletionTimestamp !== undefined && md.deletionTimestamp !== null,
+    },
+  };
+};
