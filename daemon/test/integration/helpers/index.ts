@@ -13,3 +13,5 @@ export { buildImage, createDocker } from "./docker-images.js";
 export type { BuildImageParams } from "./docker-images.js";
 export { buildEchoServerImage, echoPod } from "./echo-server.js";
 export type { EchoPodParams } from "./echo-server.js";
+export { describeApiFailure, parseApiFailure } from "./api-errors.js";
+export type { ApiFailure } from "./api-errors.js";
