@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: runs the benchmarks and prints a Markdown report with the machine it ran on.
+ * `npm run bench -- compose` runs one group. Results are pasted into docs/benchmarks.md with the command.
+ */
+import os from "node:os";
+import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
+
+const groups: Record<string, () => Promise<string>> = {
+  compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+};
+
+const wanted = process.argv.slice(2);
+const selected = wanted.length > 0 ? wanted : Object.keys(groups);
+const out: string[] = [
+  `# devloop benchmarks — ${new Date().toISOString()}`,
+  "",
+  `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+  `Command: npm run bench${wanted.length > 0 ? ` -- ${wanted.join(" ")}` : ""}`,
+];
+for (const name of selected) {
+  const group = groups[name];
+  if (!group) {
+    process.stderr.write(`unknown benchmark group "${name}"; known: ${Object.keys(groups).join(", ")}\n`);
+    process.exit(1);
+  }
+  out.push("", `## ${name}`, "", await group());
+}
+process.stdout.write(`${out.join("\n")}\n`);
