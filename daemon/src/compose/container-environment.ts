@@ -1,0 +1,99 @@
+/**
+ * The container environment, highest precedence first: `environment:` (a bare key takes its value from the
+ * interpolation environment; when that has none it sets nothing), then env_file entries in order (a later one
+ * wins; `required: false` skips a missing file; `format: raw` takes values literally), then the image.
+ * The project .env reaches a container only when it is listed under env_file.
+ */
+import path from "node:path";
+import { displayPath } from "./discover.js";
+import { parseDotenv } from "./dotenv.js";
+import type { LNode } from "./located.js";
+import { describe, get, joinPath } from "./located.js";
+import type { NormalizeContext } from "./normalize-context.js";
+import { makeDiagnostic } from "./report.js";
+import type { ComposeFileSystem, EnvFileSpec } from "./types.js";
+
+export interface ContainerEnvironment {
+  readonly envFiles: EnvFileSpec[];
+  readonly environment: Record<string, string>;
+  readonly sources: Record<string, string>;
+}
+
+export const normalizeEnvFiles = (ctx: NormalizeContext, node: LNode | undefined, path_: string): { spec: EnvFileSpec; node: LNode }[] => {
+  if (node === undefined) return [];
+  const items = node.kind === "seq" ? node.items : [node];
+  const out: { spec: EnvFileSpec; node: LNode }[] = [];
+  items.forEach((item, i) => {
+    const p = node.kind === "seq" ? joinPath(path_, i) : path_;
+    if (item.kind === "scalar" && typeof item.value === "string") {
+      out.push({ spec: { path: path.resolve(item.loc.baseDir, item.value), required: true }, node: item });
+      return;
+    }
+    if (item.kind === "map") {
+      const pathNode = get(item, "path");
+      const file = ctx.str(pathNode, `${p}.path`);
+      if (pathNode === undefined) ctx.report("wrongType", item, p, "an env_file entry needs a path", { expected: "path: ./file.env" });
+      if (file === undefined || pathNode === undefined) return;
+      const required = ctx.bool(get(item, "required"), `${p}.required`) ?? true;
+      const format = get(item, "format") === undefined ? undefined : ctx.oneOf(get(item, "format"), `${p}.format`, ["raw"] as const);
+      out.push({ spec: { path: path.resolve(pathNode.loc.baseDir, file), required, ...(format ? { format } : {}) }, node: pathNode });
+      return;
+    }
+    ctx.wrongType(item, p, "a path or {path, required, format}");
+  });
+  return out;
+};
+
+export const resolveContainerEnvironment = (params: {
+  readonly ctx: NormalizeContext;
+  readonly service: LNode;
+  readonly path: string;
+  readonly interpolationEnv: Readonly<Record<string, string>>;
+  readonly fs: ComposeFileSystem;
+  readonly cwd: string;
+}): ContainerEnvironment => {
+  const { ctx, service, interpolationEnv, fs, cwd } = params;
+  const environment: Record<string, string> = {};
+  const sources: Record<string, string> = {};
+  const lookup = (name: string): string | undefined => (Object.hasOwn(interpolationEnv, name) ? interpolationEnv[name] : undefined);
+  const files = normalizeEnvFiles(ctx, get(service, "env_file"), `${params.path}.env_file`);
+  for (const { spec, node } of files) {
+    const text = fs.readFile(spec.path);
+    const display = displayPath(spec.path, cwd);
+    if (text === undefined) {
+      if (spec.required) {
+        ctx.report("envFileNotFound", node, `${params.path}.env_file`, `env file ${display} does not exist`, { hint: "create it, or mark the entry required: false" });
+      }
+      continue;
+    }
+    const parsed = parseDotenv(text, { lookup, raw: spec.format === "raw" });
+    for (const p of parsed.problems) {
+      ctx.diagnostics.push(makeDiagnostic("envFileSyntax", { file: display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
+    }
+    for (const e of parsed.entries) {
+      const value = e.value ?? lookup(e.key);
+      if (value === undefined) continue;
+      environment[e.key] = value;
+      sources[e.key] = display;
+    }
+  }
+  const envNode = get(service, "environment");
+  const envPath = `${params.path}.environment`;
+  if (envNode !== undefined) {
+    if (envNode.kind === "seq") {
+      envNode.items.forEach((item, i) => {
+        if (item.kind !== "scalar" || item.value === null || (typeof item.value === "string" && (item.value === "" || item.value.startsWith("=")))) {
+          ctx.report("invalidEnvironment", item, joinPath(envPath, i), "invalid environment entry", { expected: 'a "KEY=value" or "KEY" string', got: describe(item) });
+        }
+      });
+    }
+    const entries = ctx.strMap(envNode, envPath);
+    for (const [key, { value }] of entries ?? []) {
+      const resolved = value ?? lookup(key);
+      if (resolved === undefined) continue;
+      environment[key] = resolved;
+      sources[key] = "environment";
+    }
+  }
+  return { envFiles: files.map((f) => f.spec), environment, sources };
+};

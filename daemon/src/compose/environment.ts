@@ -1,0 +1,69 @@
+/**
+ * The interpolation environment, highest precedence first: the shell, then --env-file files in order
+ * (a later file wins; giving any replaces the project .env), then <project dir>/.env.
+ */
+import path from "node:path";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import { displayPath } from "./discover.js";
+import { parseDotenv } from "./dotenv.js";
+import { makeDiagnostic } from "./report.js";
+import type { ComposeFileSystem } from "./types.js";
+
+export type EnvMap = Readonly<Record<string, string | undefined>>;
+
+export interface EnvironmentParams {
+  readonly shell: EnvMap;
+  /** --env-file values (relative to cwd). */
+  readonly envFiles: readonly string[];
+  readonly projectDir: string;
+  readonly cwd: string;
+}
+
+export interface InterpolationEnvironment {
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute paths of the env files read, in order. */
+  readonly files: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Reads one env file into `into` (later keys win); a bare key takes its value from `lookup`, or stays unset. */
+export const readEnvFile = (params: {
+  readonly file: string;
+  readonly display: string;
+  readonly fs: ComposeFileSystem;
+  readonly lookup: (name: string) => string | undefined;
+  readonly raw?: boolean;
+  readonly into: Record<string, string>;
+  readonly diagnostics: Diagnostic[];
+}): boolean => {
+  const text = params.fs.readFile(params.file);
+  if (text === undefined) return false;
+  const result = parseDotenv(text, { lookup: params.lookup, raw: params.raw ?? false });
+  for (const p of result.problems) {
+    params.diagnostics.push(makeDiagnostic("envFileSyntax", { file: params.display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
+  }
+  for (const e of result.entries) {
+    const value = e.value ?? params.lookup(e.key);
+    if (value !== undefined) params.into[e.key] = value;
+  }
+  return true;
+};
+
+export const buildInterpolationEnvironment = (params: EnvironmentParams, fs: ComposeFileSystem): InterpolationEnvironment => {
+  const diagnostics: Diagnostic[] = [];
+  const fromFiles: Record<string, string> = {};
+  const shellLookup = (name: string): string | undefined => params.shell[name] ?? fromFiles[name];
+  const files: string[] = [];
+  const explicit = params.envFiles.length > 0;
+  const candidates = explicit ? params.envFiles.map((f) => path.resolve(params.cwd, f)) : [path.join(params.projectDir, ".env")];
+  for (const file of candidates) {
+    const ok = readEnvFile({ file, display: displayPath(file, params.cwd), fs, lookup: shellLookup, into: fromFiles, diagnostics });
+    if (ok) files.push(file);
+    else if (explicit) {
+      diagnostics.push(makeDiagnostic("envFileNotFound", undefined, "", `env file ${displayPath(file, params.cwd)} (--env-file) does not exist`));
+    }
+  }
+  const env: Record<string, string> = { ...fromFiles };
+  for (const [k, v] of Object.entries(params.shell)) if (v !== undefined) env[k] = v;
+  return { env, files, diagnostics };
+};

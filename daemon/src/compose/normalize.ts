@@ -1,0 +1,313 @@
+/**
+ * Stage 5: the merged tree → the typed ComposeProject model (long syntax, absolute paths, defaults filled).
+ * Type problems are reported at the offending node; a service with problems is still produced where possible
+ * so later checks can report theirs too.
+ */
+import type { Diagnostic } from "../errors/diagnostic.js";
+import { resolveContainerEnvironment } from "./container-environment.js";
+import type { LMap, LNode } from "./located.js";
+import { get, isMap, joinPath, toPlain } from "./located.js";
+import { createNormalizeContext, type NormalizeContext } from "./normalize-context.js";
+import { normalizeExpose, normalizePorts } from "./ports.js";
+import {
+  normalizeBuild,
+  normalizeCommand,
+  normalizeDependsOn,
+  normalizeDeploy,
+  normalizeDevelop,
+  normalizeFileRefs,
+  normalizeHealthcheck,
+} from "./service-parts.js";
+import type {
+  ComposeFileSystem,
+  FileObjectSpec,
+  NetworkSpec,
+  RestartPolicy,
+  ServiceSpec,
+  SourceLocation,
+  VolumeSpec,
+} from "./types.js";
+import { normalizeServiceVolumes } from "./volumes.js";
+import path from "node:path";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Where references were written, for the semantic checks in validate. */
+export interface ServiceRefs {
+  readonly node: LMap;
+  readonly dependsOn: ReadonlyMap<string, LNode>;
+  readonly volumes: readonly { name: string; node: LNode }[];
+  readonly secrets: readonly { name: string; node: LNode }[];
+  readonly configs: readonly { name: string; node: LNode }[];
+  readonly networks: readonly { name: string; node: LNode }[];
+}
+
+export interface NormalizedModel {
+  readonly services: Record<string, ServiceSpec>;
+  readonly refs: ReadonlyMap<string, ServiceRefs>;
+  readonly volumes: Record<string, VolumeSpec>;
+  readonly networks: Record<string, NetworkSpec>;
+  readonly secrets: Record<string, FileObjectSpec>;
+  readonly configs: Record<string, FileObjectSpec>;
+  readonly extensions: Record<string, unknown>;
+  readonly sourceMap: Record<string, SourceLocation>;
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface NormalizeParams {
+  readonly root: LMap;
+  readonly projectName: string;
+  readonly interpolationEnv: Readonly<Record<string, string>>;
+  readonly fs: ComposeFileSystem;
+  readonly cwd: string;
+}
+
+const RESTART = ["no", "always", "on-failure", "unless-stopped"] as const;
+const PULL = ["always", "never", "missing", "build", "if_not_present"] as const;
+
+const extensionsOf = (m: LMap | undefined): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [k, e] of m?.entries ?? []) if (k.startsWith("x-")) out[k] = toPlain(e.value);
+  return out;
+};
+
+const stringMap = (ctx: NormalizeContext, node: LNode | undefined, p: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, { value }] of ctx.strMap(node, p) ?? []) out[k] = value ?? "";
+  return out;
+};
+
+const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params: NormalizeParams): { spec: ServiceSpec; refs: ServiceRefs } => {
+  const p = `services.${name}`;
+  const at = (k: string): LNode | undefined => get(svc, k);
+  const lookup = (k: string): string | undefined => (Object.hasOwn(params.interpolationEnv, k) ? params.interpolationEnv[k] : undefined);
+  const home = lookup("HOME");
+  const env = resolveContainerEnvironment({ ctx, service: svc, path: p, interpolationEnv: params.interpolationEnv, fs: params.fs, cwd: params.cwd });
+  const dependsOn = normalizeDependsOn(ctx, at("depends_on"), `${p}.depends_on`);
+  const secrets = normalizeFileRefs(ctx, at("secrets"), `${p}.secrets`, "secrets");
+  const configs = normalizeFileRefs(ctx, at("configs"), `${p}.configs`, "configs");
+  const volumes = normalizeServiceVolumes(ctx, at("volumes"), `${p}.volumes`, home);
+  const volumeRefs: { name: string; node: LNode }[] = [];
+  const volumesNode = at("volumes");
+  if (volumesNode?.kind === "seq") {
+    // Pair named volumes with their nodes (only items that produced a spec have a source).
+    volumesNode.items.forEach((item) => {
+      const source = item.kind === "scalar" && typeof item.value === "string" ? item.value.split(":") : undefined;
+      if (source && source.length >= 2 && source[0] && !/^[./~]/.test(source[0])) volumeRefs.push({ name: source[0], node: item });
+      if (item.kind === "map") {
+        const type = get(item, "type");
+        const src = get(item, "source");
+        if ((type === undefined || (type.kind === "scalar" && type.value === "volume")) && src?.kind === "scalar" && typeof src.value === "string" && src.value !== "") {
+          volumeRefs.push({ name: src.value, node: src });
+        }
+      }
+    });
+  }
+  const networkRefs: { name: string; node: LNode }[] = [];
+  const networks: Record<string, { aliases: readonly string[] }> = {};
+  const netNode = at("networks");
+  if (netNode?.kind === "seq") {
+    netNode.items.forEach((item, i) => {
+      const n = ctx.str(item, joinPath(`${p}.networks`, i));
+      if (n === undefined) return;
+      networks[n] = { aliases: [] };
+      networkRefs.push({ name: n, node: item });
+    });
+  } else if (netNode !== undefined) {
+    for (const [n, e] of ctx.map(netNode, `${p}.networks`)?.entries ?? []) {
+      const nm = ctx.map(e.value, `${p}.networks.${n}`);
+      networks[n] = { aliases: ctx.strList(get(nm, "aliases"), `${p}.networks.${n}.aliases`) ?? [] };
+      networkRefs.push({ name: n, node: { ...e.value, loc: e.keyLoc } });
+    }
+  }
+
+  const spec: Mutable<ServiceSpec> = {
+    name,
+    environment: env.environment,
+    environmentSources: env.sources,
+    envFiles: env.envFiles,
+    ports: normalizePorts(ctx, at("ports"), `${p}.ports`),
+    expose: normalizeExpose(ctx, at("expose"), `${p}.expose`),
+    volumes,
+    tmpfs: ctx.strList(at("tmpfs"), `${p}.tmpfs`, { single: true }) ?? [],
+    dependsOn: dependsOn.specs,
+    replicas: 1,
+    labels: stringMap(ctx, at("labels"), `${p}.labels`),
+    annotations: stringMap(ctx, at("annotations"), `${p}.annotations`),
+    capAdd: ctx.strList(at("cap_add"), `${p}.cap_add`) ?? [],
+    capDrop: ctx.strList(at("cap_drop"), `${p}.cap_drop`) ?? [],
+    extraHosts: [...(ctx.strMap(at("extra_hosts"), `${p}.extra_hosts`, "hostIp") ?? [])].map(([host, { value }]) => ({ host, ip: value ?? "" })),
+    networks,
+    secrets: secrets.refs,
+    configs: configs.refs,
+    profiles: ctx.strList(at("profiles"), `${p}.profiles`) ?? [],
+    extensions: extensionsOf(svc),
+  };
+  const image = ctx.str(at("image"), `${p}.image`);
+  if (image !== undefined) spec.image = image;
+  const build = normalizeBuild(ctx, at("build"), `${p}.build`, lookup);
+  if (build) spec.build = build;
+  const entrypoint = normalizeCommand(ctx, at("entrypoint"), `${p}.entrypoint`);
+  if (entrypoint !== undefined) spec.entrypoint = entrypoint;
+  const command = normalizeCommand(ctx, at("command"), `${p}.command`);
+  if (command !== undefined) spec.command = command;
+  const healthcheck = normalizeHealthcheck(ctx, at("healthcheck"), `${p}.healthcheck`);
+  if (healthcheck) spec.healthcheck = healthcheck;
+  const deploy = normalizeDeploy(ctx, at("deploy"), `${p}.deploy`);
+  if (deploy) spec.deploy = deploy;
+  const scaleNode = at("scale");
+  const scale = ctx.num(scaleNode, `${p}.scale`, { integer: true, min: 0 });
+  if (deploy?.replicas !== undefined && scale !== undefined && scale !== deploy.replicas && scaleNode) {
+    ctx.report("conflictingReplicas", scaleNode, `${p}.scale`, `scale (${scale}) and deploy.replicas (${deploy.replicas}) disagree`, { hint: "keep only deploy.replicas" });
+  }
+  spec.replicas = deploy?.replicas ?? scale ?? 1;
+  const restartNode = at("restart");
+  if (restartNode !== undefined) {
+    const text = ctx.str(restartNode, `${p}.restart`);
+    const base = text?.replace(/^on-failure:\d+$/, "on-failure");
+    if (base !== undefined && (RESTART as readonly string[]).includes(base)) spec.restart = base as RestartPolicy;
+    else if (text !== undefined) ctx.oneOf(restartNode, `${p}.restart`, RESTART);
+  }
+  const strField = (key: string, set: (v: string) => void): void => {
+    const v = ctx.str(at(key), `${p}.${key}`);
+    if (v !== undefined) set(v);
+  };
+  const boolField = (key: string, set: (v: boolean) => void): void => {
+    const v = ctx.bool(at(key), `${p}.${key}`);
+    if (v !== undefined) set(v);
+  };
+  strField("user", (v) => (spec.user = v));
+  strField("working_dir", (v) => (spec.workingDir = v));
+  strField("hostname", (v) => (spec.hostname = v));
+  strField("stop_signal", (v) => (spec.stopSignal = v));
+  strField("platform", (v) => (spec.platform = v));
+  strField("container_name", (v) => (spec.containerName = v));
+  boolField("init", (v) => (spec.init = v));
+  boolField("tty", (v) => (spec.tty = v));
+  boolField("stdin_open", (v) => (spec.stdinOpen = v));
+  boolField("privileged", (v) => (spec.privileged = v));
+  boolField("read_only", (v) => (spec.readOnly = v));
+  const grace = ctx.duration(at("stop_grace_period"), `${p}.stop_grace_period`);
+  if (grace !== undefined) spec.stopGracePeriod = grace / 1000;
+  if (at("pull_policy") !== undefined) {
+    const pull = ctx.oneOf(at("pull_policy"), `${p}.pull_policy`, PULL);
+    if (pull) spec.pullPolicy = pull;
+  }
+  const watch = normalizeDevelop(ctx, at("develop"), `${p}.develop`, home);
+  if (watch) spec.develop = { watch };
+  return {
+    spec,
+    refs: {
+      node: svc,
+      dependsOn: dependsOn.nodes,
+      volumes: volumeRefs,
+      secrets: secrets.refs.map((r, i) => ({ name: r.source, node: secrets.nodes[i] as LNode })),
+      configs: configs.refs.map((r, i) => ({ name: r.source, node: configs.nodes[i] as LNode })),
+      networks: networkRefs,
+    },
+  };
+};
+
+const externalOf = (ctx: NormalizeContext, m: LMap | undefined, p: string): { external: boolean; name?: string } => {
+  const node = get(m, "external");
+  if (node === undefined) return { external: false };
+  if (node.kind === "map") {
+    const name = ctx.str(get(node, "name"), `${p}.external.name`);
+    return name === undefined ? { external: true } : { external: true, name };
+  }
+  return { external: ctx.bool(node, `${p}.external`) ?? false };
+};
+
+const normalizeFileObjects = (ctx: NormalizeContext, node: LNode | undefined, kind: "secrets" | "configs", projectName: string): Record<string, FileObjectSpec> => {
+  const out: Record<string, FileObjectSpec> = {};
+  for (const [name, e] of ctx.map(node, kind)?.entries ?? []) {
+    const p = `${kind}.${name}`;
+    const m = ctx.map(e.value, p);
+    const ext = externalOf(ctx, m, p);
+    const spec: Mutable<FileObjectSpec> = { name: ctx.str(get(m, "name"), `${p}.name`) ?? ext.name ?? (ext.external ? name : `${projectName}_${name}`), external: ext.external };
+    const fileNode = get(m, "file");
+    const file = ctx.str(fileNode, `${p}.file`);
+    if (file !== undefined && fileNode) spec.file = path.resolve(fileNode.loc.baseDir, file);
+    const environment = ctx.str(get(m, "environment"), `${p}.environment`);
+    if (environment !== undefined) spec.environment = environment;
+    const content = ctx.str(get(m, "content"), `${p}.content`);
+    if (content !== undefined) spec.content = content;
+    const sources = [file, environment, content].filter((s) => s !== undefined).length;
+    if (!ext.external && sources !== 1) {
+      ctx.report("invalidFileObject", m ? { ...m, loc: e.keyLoc } : e.value, p, sources === 0 ? `${kind.slice(0, -1)} ${JSON.stringify(name)} has no source` : `${kind.slice(0, -1)} ${JSON.stringify(name)} has more than one source`, {
+        expected: kind === "secrets" ? "exactly one of file, environment, or external: true" : "exactly one of file, environment, content, or external: true",
+      });
+    }
+    out[name] = spec;
+  }
+  return out;
+};
+
+export const normalize = (params: NormalizeParams): NormalizedModel => {
+  const diagnostics: Diagnostic[] = [];
+  const ctx = createNormalizeContext(diagnostics);
+  const { root, projectName } = params;
+  const services: Record<string, ServiceSpec> = {};
+  const refs = new Map<string, ServiceRefs>();
+  const sourceMap: Record<string, SourceLocation> = {};
+  const remember = (p: string, node: { loc: { file: string; line: number; column: number } }): void => {
+    sourceMap[p] = { file: node.loc.file, line: node.loc.line, column: node.loc.column };
+  };
+  const servicesNode = get(root, "services");
+  const servicesMap = ctx.map(servicesNode, "services");
+  for (const [name, e] of servicesMap?.entries ?? []) {
+    const p = `services.${name}`;
+    remember(p, { loc: e.keyLoc });
+    if (!isMap(e.value)) {
+      ctx.wrongType(e.value, p, "a mapping (the service definition)");
+      continue;
+    }
+    for (const [k, ke] of e.value.entries) remember(`${p}.${k}`, { loc: ke.keyLoc });
+    const { spec, refs: r } = normalizeService(ctx, name, e.value, params);
+    services[name] = spec;
+    refs.set(name, r);
+  }
+  const volumes: Record<string, VolumeSpec> = {};
+  for (const [name, e] of ctx.map(get(root, "volumes"), "volumes")?.entries ?? []) {
+    const p = `volumes.${name}`;
+    remember(p, { loc: e.keyLoc });
+    const m = ctx.map(e.value, p);
+    const ext = externalOf(ctx, m, p);
+    const driverOpts: Record<string, string> = {};
+    for (const [k, { value }] of ctx.strMap(get(m, "driver_opts"), `${p}.driver_opts`) ?? []) driverOpts[k] = value ?? "";
+    const driver = ctx.str(get(m, "driver"), `${p}.driver`);
+    volumes[name] = {
+      name: ctx.str(get(m, "name"), `${p}.name`) ?? ext.name ?? (ext.external ? name : `${projectName}_${name}`),
+      ...(driver !== undefined ? { driver } : {}),
+      driverOpts,
+      external: ext.external,
+      labels: stringMap(ctx, get(m, "labels"), `${p}.labels`),
+      extensions: extensionsOf(m),
+    };
+  }
+  const networks: Record<string, NetworkSpec> = {};
+  for (const [name, e] of ctx.map(get(root, "networks"), "networks")?.entries ?? []) {
+    const p = `networks.${name}`;
+    remember(p, { loc: e.keyLoc });
+    const m = ctx.map(e.value, p);
+    const ext = externalOf(ctx, m, p);
+    const driver = ctx.str(get(m, "driver"), `${p}.driver`);
+    networks[name] = {
+      name: ctx.str(get(m, "name"), `${p}.name`) ?? ext.name ?? (ext.external ? name : `${projectName}_${name}`),
+      external: ext.external,
+      internal: ctx.bool(get(m, "internal"), `${p}.internal`) ?? false,
+      ...(driver !== undefined ? { driver } : {}),
+    };
+  }
+  return {
+    services,
+    refs,
+    volumes,
+    networks,
+    secrets: normalizeFileObjects(ctx, get(root, "secrets"), "secrets", projectName),
+    configs: normalizeFileObjects(ctx, get(root, "configs"), "configs", projectName),
+    extensions: extensionsOf(root),
+    sourceMap,
+    diagnostics,
+  };
+};

@@ -1,0 +1,123 @@
+/**
+ * Stage 1: YAML text → located tree. Uses the yaml package's parseDocument with a LineCounter so every node
+ * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
+ */
+import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseDocument } from "yaml";
+import type { Document, Node as YamlNode } from "yaml";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import { makeDiagnostic } from "./report.js";
+import type { LEntry, LMap, LNode, Loc, MergeTag, Primitive } from "./located.js";
+import { joinPath } from "./located.js";
+
+export interface ParseParams {
+  readonly text: string;
+  /** File path as shown to the user. */
+  readonly file: string;
+  /** Directory relative paths in this file resolve against. */
+  readonly baseDir: string;
+}
+
+export interface ParsedFile {
+  /** The top-level mapping; undefined when the file could not be used at all. */
+  readonly root: LMap | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const tagOf = (tag: string | undefined): MergeTag | undefined =>
+  tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
+
+export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFile => {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: false });
+  const diagnostics: Diagnostic[] = [];
+  const locAt = (range: readonly [number, number, number] | null | undefined): Loc => {
+    if (!range) return { file, line: 1, column: 1, length: 0, baseDir };
+    const pos = lineCounter.linePos(range[0]);
+    return { file, line: pos.line, column: pos.col, length: Math.max(0, range[1] - range[0]), baseDir };
+  };
+
+  for (const error of doc.errors) {
+    const pos = error.linePos?.[0];
+    const firstLine = error.message.split("\n")[0] ?? error.message;
+    const message = firstLine.replace(/ at line \d+, column \d+:?$/, "");
+    const at = { file, line: pos?.line ?? 1, column: pos?.col ?? 1, length: Math.max(0, error.pos[1] - error.pos[0]) };
+    diagnostics.push(
+      error.code === "DUPLICATE_KEY"
+        ? makeDiagnostic("duplicateKey", at, "", "a key appears twice in the same mapping", {
+            hint: "remove one of them; to share values between services use a YAML anchor or extends",
+          })
+        : makeDiagnostic("yamlSyntax", at, "", message),
+    );
+  }
+  if (diagnostics.length > 0) return { root: undefined, diagnostics };
+
+  const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target || seen.has(target)) {
+        diagnostics.push(makeDiagnostic("yamlSyntax", locAt(node.range), path, `unresolvable alias *${node.source}`));
+        return { kind: "scalar", value: null, loc: locAt(node.range) };
+      }
+      seen.add(target);
+      const out = convert(target, path, seen);
+      seen.delete(target);
+      return out;
+    }
+    const yn = node as YamlNode | null;
+    const tag = tagOf(yn && "tag" in yn ? yn.tag : undefined);
+    const loc = locAt(yn?.range);
+    const withTag = <T extends LNode>(n: T): T => (tag === undefined ? n : { ...n, tag });
+    if (yn === null || yn === undefined) return { kind: "scalar", value: null, loc };
+    if (isYamlScalar(yn)) {
+      const v = yn.value;
+      const value: Primitive =
+        v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
+      return withTag({ kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc });
+    }
+    if (isYamlSeq(yn)) {
+      return withTag({ kind: "seq", items: yn.items.map((item, i) => convert(item, joinPath(path, i), seen)), loc });
+    }
+    if (isYamlMap(yn)) {
+      const entries = new Map<string, LEntry>();
+      const merged: LMap[] = [];
+      for (const pair of yn.items) {
+        const keyNode = pair.key as YamlNode | null;
+        const keyLoc = locAt(keyNode?.range);
+        if (!isYamlScalar(keyNode)) {
+          diagnostics.push(makeDiagnostic("wrongType", keyLoc, path, "mapping keys must be plain strings", { expected: "a string key" }));
+          continue;
+        }
+        const key = String(keyNode.value);
+        if (key === "<<" && !keyNode.type?.startsWith("QUOTE")) {
+          const source = convert(pair.value, path, seen);
+          const sources = source.kind === "seq" ? source.items : [source];
+          for (const s of sources) {
+            if (s.kind === "map") merged.push(s);
+            else diagnostics.push(makeDiagnostic("invalidMergeKey", s.loc, path, "a merge key (<<) must refer to a mapping or a list of mappings", { expected: "*anchor of a mapping" }));
+          }
+          continue;
+        }
+        entries.set(key, { key, keyLoc, value: convert(pair.value, joinPath(path, key), seen) });
+      }
+      // Merge keys: explicit keys win, then earlier merge sources win over later ones.
+      for (const source of merged) {
+        for (const [k, e] of source.entries) if (!entries.has(k)) entries.set(k, e);
+      }
+      return withTag({ kind: "map", entries, loc });
+    }
+    return { kind: "scalar", value: null, loc };
+  };
+
+  const root = convert(doc.contents, "", new Set());
+  if (root.kind !== "map") {
+    const empty = root.kind === "scalar" && root.value === null;
+    diagnostics.push(
+      makeDiagnostic("notAMapping", root.loc, "", empty ? "the compose file is empty" : "a compose file must be a mapping at the top level", {
+        expected: "a mapping with a services: key",
+        ...(empty ? {} : { got: root.kind === "seq" ? "a list" : "a scalar" }),
+      }),
+    );
+    return { root: undefined, diagnostics };
+  }
+  return { root, diagnostics };
+};

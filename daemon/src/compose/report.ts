@@ -1,0 +1,66 @@
+/** Builds loader diagnostics from a code name, a location and the facts; the one place severity is decided. */
+import type { Diagnostic } from "../errors/diagnostic.js";
+import { Codes, type CodeName } from "./codes.js";
+import type { Loc } from "./located.js";
+
+export interface DiagnosticDetails {
+  readonly expected?: string;
+  readonly got?: string;
+  readonly hint?: string;
+}
+
+export type Diagnostics = Diagnostic[];
+
+export const makeDiagnostic = (
+  name: CodeName,
+  at: Loc | { readonly file: string; readonly line?: number; readonly column?: number; readonly length?: number } | undefined,
+  path: string,
+  message: string,
+  details: DiagnosticDetails = {},
+): Diagnostic => {
+  const info = Codes[name];
+  const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = {
+    code: info.code,
+    severity: info.severity,
+    file: at?.file ?? "",
+    line: at?.line ?? 0,
+    column: at?.column ?? 0,
+    path,
+    message,
+  };
+  if (at?.length !== undefined) d.length = at.length;
+  if (details.expected !== undefined) d.expected = details.expected;
+  if (details.got !== undefined) d.got = details.got;
+  if (details.hint !== undefined) d.hint = details.hint;
+  return d;
+};
+
+/** Levenshtein distance, for "did you mean". */
+export const editDistance = (a: string, b: string): number => {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+};
+
+/** The closest candidate within a sensible distance, or undefined. */
+export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+};

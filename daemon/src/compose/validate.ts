@@ -1,0 +1,117 @@
+/**
+ * Stage 6: checks that need the whole project: unknown keys (against schema.ts), references between services,
+ * volumes, networks, secrets and configs, depends_on cycles, services without image or build. Returns
+ * diagnostics and never throws.
+ */
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { LMap, LNode } from "./located.js";
+import { joinPath } from "./located.js";
+import type { NormalizedModel } from "./normalize.js";
+import { makeDiagnostic, nearest } from "./report.js";
+import { NAMED_MAPPINGS, SCHEMA, SCHEMA_PREFIXES } from "./schema.js";
+
+const childPattern = (pattern: string, key: string): string =>
+  NAMED_MAPPINGS.has(pattern) ? `${pattern}.*` : pattern === "" ? key : `${pattern}.${key}`;
+
+export const validateKeys = (root: LMap): Diagnostic[] => {
+  const diagnostics: Diagnostic[] = [];
+  const walk = (node: LNode, pattern: string, path: string): void => {
+    if (node.kind === "seq") {
+      const itemPattern = `${pattern}[]`;
+      if (!SCHEMA_PREFIXES.has(itemPattern)) return;
+      node.items.forEach((item, i) => walk(item, itemPattern, joinPath(path, i)));
+      return;
+    }
+    if (node.kind !== "map") return;
+    const allowed = SCHEMA[pattern];
+    for (const [key, e] of node.entries) {
+      if (allowed && !allowed.has(key) && !key.startsWith("x-")) {
+        const suggestion = nearest(key, allowed);
+        const where = path === "" ? "at the top level" : `in ${path}`;
+        diagnostics.push(
+          makeDiagnostic("unknownKey", e.keyLoc, joinPath(path, key), `unknown key ${JSON.stringify(key)} ${where}`, {
+            ...(allowed.size <= 12 ? { expected: `one of ${[...allowed].join(", ")}` } : {}),
+            ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : { hint: "custom keys must start with x-" }),
+          }),
+        );
+        continue;
+      }
+      if (key.startsWith("x-")) continue;
+      const child = childPattern(pattern, key);
+      if (SCHEMA_PREFIXES.has(child)) walk(e.value, child, joinPath(path, key));
+    }
+  };
+  walk(root, "", "");
+  return diagnostics;
+};
+
+const rangeOf = (node: LNode): LNode["loc"] => node.loc;
+
+/** Semantic checks over the normalised model (enabled services only for depends_on). */
+export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<string>, topLevelKeys: { readonly top: LMap }): Diagnostic[] => {
+  const diagnostics: Diagnostic[] = [];
+  const serviceNames = Object.keys(model.services);
+  for (const [name, refs] of model.refs) {
+    const spec = model.services[name];
+    if (!spec) continue;
+    const p = `services.${name}`;
+    if (spec.image === undefined && spec.build === undefined) {
+      const keyLoc = topLevelKeys.top.entries.get("services")?.value;
+      const at = keyLoc?.kind === "map" ? keyLoc.entries.get(name)?.keyLoc : undefined;
+      diagnostics.push(makeDiagnostic("noImageOrBuild", at ?? refs.node.loc, p, `service ${JSON.stringify(name)} has neither an image nor a build section`, { expected: "image: <name> or build: <context>" }));
+    }
+    for (const [dep, node] of refs.dependsOn) {
+      if (model.services[dep] !== undefined) continue;
+      if (spec.dependsOn[dep]?.required === false) continue;
+      const suggestion = nearest(dep, serviceNames);
+      diagnostics.push(
+        makeDiagnostic("undefinedService", rangeOf(node), `${p}.depends_on.${dep}`, `service ${JSON.stringify(name)} depends on undefined service ${JSON.stringify(dep)}`, {
+          expected: `one of ${serviceNames.filter((s) => s !== name).join(", ") || "(no other services)"}`,
+          ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
+        }),
+      );
+    }
+    for (const v of refs.volumes) {
+      if (model.volumes[v.name] !== undefined) continue;
+      diagnostics.push(
+        makeDiagnostic("undefinedVolume", v.node.loc, `${p}.volumes`, `service ${JSON.stringify(name)} mounts undefined volume ${JSON.stringify(v.name)}`, {
+          hint: `declare it under the top-level volumes: key (volumes: {${v.name}: {}}), or write ./${v.name} for a bind mount`,
+        }),
+      );
+    }
+    for (const kind of ["secrets", "configs"] as const) {
+      for (const r of refs[kind]) {
+        if (model[kind][r.name] !== undefined) continue;
+        diagnostics.push(makeDiagnostic("undefinedSecretOrConfig", r.node.loc, `${p}.${kind}`, `service ${JSON.stringify(name)} uses undefined ${kind.slice(0, -1)} ${JSON.stringify(r.name)}`, { hint: `declare it under the top-level ${kind}: key` }));
+      }
+    }
+    for (const n of refs.networks) {
+      if (n.name === "default" || model.networks[n.name] !== undefined) continue;
+      diagnostics.push(makeDiagnostic("undefinedNetwork", n.node.loc, `${p}.networks`, `service ${JSON.stringify(name)} uses undefined network ${JSON.stringify(n.name)}`, { hint: "declare it under the top-level networks: key" }));
+    }
+  }
+  // depends_on cycles among enabled services (each cycle reported once, at its first service's edge).
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of Object.keys(model.services[name]?.dependsOn ?? {})) {
+      if (!enabled.has(dep) || model.services[dep] === undefined) continue;
+      const s = state.get(dep);
+      if (s === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const node = model.refs.get(name)?.dependsOn.get(dep);
+        diagnostics.push(
+          makeDiagnostic("dependencyCycle", node?.loc, `services.${name}.depends_on.${dep}`, `depends_on forms a cycle: ${cycle.join(" → ")}`, {
+            hint: "remove one of these dependencies",
+          }),
+        );
+      } else if (s === undefined) visit(dep);
+    }
+    stack.pop();
+    state.set(name, "done");
+  };
+  for (const name of serviceNames) if (enabled.has(name) && !state.has(name)) visit(name);
+  return diagnostics;
+};

@@ -1,0 +1,105 @@
+/**
+ * Service volumes, short and long syntax → ServiceVolumeSpec. Short: [source:]target[:mode]; a source that
+ * starts with ".", "/" or "~" is a bind mount (resolved against the node's base directory), anything else a named volume.
+ */
+import path from "node:path";
+import type { LNode } from "./located.js";
+import { describe, get, joinPath } from "./located.js";
+import type { NormalizeContext } from "./normalize-context.js";
+import type { ServiceVolumeSpec } from "./types.js";
+
+const EXPECTED = 'a mount like "./src:/app/src", "data:/var/lib/data:ro" or {type: bind, source: ./src, target: /app/src}';
+const MODES = new Set(["ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "consistent", "shared", "rshared", "slave", "rslave", "private", "rprivate"]);
+
+const isPathLike = (s: string): boolean => s.startsWith(".") || s.startsWith("/") || s.startsWith("~");
+
+export const resolveHostPath = (source: string, baseDir: string, home: string | undefined): string => {
+  if (source === "~" || source.startsWith("~/")) return path.join(home ?? "~", source.slice(1));
+  return path.resolve(baseDir, source);
+};
+
+export const normalizeServiceVolumes = (ctx: NormalizeContext, node: LNode | undefined, path_: string, home: string | undefined): ServiceVolumeSpec[] => {
+  if (node === undefined) return [];
+  if (node.kind !== "seq") {
+    ctx.wrongType(node, path_, "a list of volume mounts");
+    return [];
+  }
+  const out: ServiceVolumeSpec[] = [];
+  node.items.forEach((item, i) => {
+    const p = joinPath(path_, i);
+    if (item.kind === "scalar" && typeof item.value === "string") {
+      const parts = item.value.split(":");
+      let source: string | undefined;
+      let target: string;
+      let modeText = "";
+      if (parts.length === 1) target = parts[0] as string;
+      else if (parts.length === 2) {
+        // "/data:ro" is not valid; two parts are source:target.
+        source = parts[0];
+        target = parts[1] as string;
+      } else if (parts.length === 3) {
+        source = parts[0];
+        target = parts[1] as string;
+        modeText = parts[2] as string;
+      } else {
+        ctx.report("invalidVolume", item, p, "invalid volume mount: too many colons", { expected: EXPECTED, got: JSON.stringify(item.value) });
+        return;
+      }
+      const modes = modeText === "" ? [] : modeText.split(",");
+      const bad = modes.find((m) => !MODES.has(m));
+      if (bad !== undefined) {
+        ctx.report("invalidVolume", item, p, `invalid volume mount: unknown mode "${bad}"`, { expected: EXPECTED, got: JSON.stringify(item.value), hint: 'modes are "ro", "rw", "z", "Z" or "nocopy", comma-separated' });
+        return;
+      }
+      if (!target.startsWith("/")) {
+        ctx.report("invalidVolume", item, p, "invalid volume mount: the container path must be absolute", { expected: EXPECTED, got: JSON.stringify(item.value) });
+        return;
+      }
+      const readOnly = modes.includes("ro");
+      if (source === undefined || source === "") out.push({ type: "volume", target, readOnly, nocopy: modes.includes("nocopy") });
+      else if (isPathLike(source)) out.push({ type: "bind", source: resolveHostPath(source, item.loc.baseDir, home), target, readOnly, createHostPath: true });
+      else out.push({ type: "volume", source, target, readOnly, nocopy: modes.includes("nocopy") });
+      return;
+    }
+    if (item.kind !== "map") {
+      ctx.report("invalidVolume", item, p, "invalid volume mount", { expected: EXPECTED, got: describe(item) });
+      return;
+    }
+    const type = ctx.oneOf(get(item, "type") ?? { ...item, kind: "scalar", value: "volume" }, `${p}.type`, ["bind", "volume", "tmpfs", "npipe", "cluster", "image"] as const);
+    const targetNode = get(item, "target");
+    const target = ctx.str(targetNode, `${p}.target`);
+    if (targetNode === undefined) {
+      ctx.report("invalidVolume", item, p, "a long-form volume needs a target", { expected: "target: /path/in/container" });
+      return;
+    }
+    if (target === undefined || type === undefined) return;
+    if (!target.startsWith("/")) {
+      ctx.report("invalidVolume", targetNode, `${p}.target`, "the container path must be absolute", { expected: "an absolute path like /app/data", got: JSON.stringify(target) });
+      return;
+    }
+    const readOnly = ctx.bool(get(item, "read_only"), `${p}.read_only`) ?? false;
+    const sourceNode = get(item, "source");
+    const source = ctx.str(sourceNode, `${p}.source`);
+    if (type === "bind") {
+      if (source === undefined || source === "") {
+        ctx.report("invalidVolume", item, p, "a bind mount needs a source", { expected: "source: ./path/on/host" });
+        return;
+      }
+      const bind = ctx.map(get(item, "bind"), `${p}.bind`);
+      const create = ctx.bool(get(bind, "create_host_path"), `${p}.bind.create_host_path`) ?? true;
+      out.push({ type: "bind", source: resolveHostPath(source, (sourceNode ?? item).loc.baseDir, home), target, readOnly, createHostPath: create });
+    } else if (type === "tmpfs") {
+      const tmpfs = ctx.map(get(item, "tmpfs"), `${p}.tmpfs`);
+      const size = ctx.bytes(get(tmpfs, "size"), `${p}.tmpfs.size`);
+      const modeNode = get(tmpfs, "mode");
+      const mode = modeNode?.kind === "scalar" && typeof modeNode.value === "string" ? parseInt(modeNode.value, 8) : ctx.num(modeNode, `${p}.tmpfs.mode`, { integer: true });
+      out.push({ type: "tmpfs", target, readOnly, ...(size !== undefined ? { size } : {}), ...(mode !== undefined && !Number.isNaN(mode) ? { mode } : {}) });
+    } else {
+      const vol = ctx.map(get(item, "volume"), `${p}.volume`);
+      const nocopy = ctx.bool(get(vol, "nocopy"), `${p}.volume.nocopy`) ?? false;
+      const subpath = ctx.str(get(vol, "subpath"), `${p}.volume.subpath`);
+      out.push({ type: "volume", target, readOnly, nocopy, ...(source ? { source } : {}), ...(subpath !== undefined ? { subpath } : {}) });
+    }
+  });
+  return out;
+};
