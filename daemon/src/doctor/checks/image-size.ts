@@ -3,12 +3,16 @@ import { formatBytes } from "../thresholds.js";
 import type { DoctorCheck } from "./check.js";
 import { quote } from "./check.js";
 
-/** "/bin/sh -c #(nop) COPY dir:abc in /app" → "COPY dir:abc in /app"; "/bin/sh -c apt-get …" → "RUN apt-get …". */
+/**
+ * "/bin/sh -c #(nop) COPY file:<64 hex> in /app" → "COPY file:8ba454d198f9 in /app";
+ * "/bin/sh -c apt-get …" → "RUN apt-get …".
+ */
 export const layerLabel = (createdBy: string): string => {
-  const nop = /^\/bin\/sh -c #\(nop\)\s*/.exec(createdBy);
-  if (nop) return createdBy.slice(nop[0].length);
-  const run = /^(?:\/bin\/sh -c |RUN \/bin\/sh -c )/.exec(createdBy);
-  return run ? `RUN ${createdBy.slice(run[0].length)}` : createdBy;
+  const short = createdBy.replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{20,}/g, "$1:$2").trim();
+  const nop = /^\/bin\/sh -c #\(nop\)\s*/.exec(short);
+  if (nop) return short.slice(nop[0].length);
+  const run = /^(?:\/bin\/sh -c |RUN \/bin\/sh -c )/.exec(short);
+  return run ? `RUN ${short.slice(run[0].length)}` : short;
 };
 
 export const imageSizeCheck: DoctorCheck = {
