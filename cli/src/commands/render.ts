@@ -1,0 +1,63 @@
+/**
+ * devloop render: load the compose project, translate it, print the manifests (multi-document YAML or a
+ * JSON List) on stdout. Diagnostics go to stderr; exit 1 when there is an error in the input.
+ */
+import os from "node:os";
+import { buildInterpolationEnvironment } from "../../../daemon/src/compose/environment.js";
+import { loadProject } from "../../../daemon/src/compose/index.js";
+import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
+import { hasErrors, type Diagnostic } from "../../../daemon/src/errors/diagnostic.js";
+import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
+import { collectFileContents } from "../../../daemon/src/translate/file-contents.js";
+import { toManifests } from "../../../daemon/src/translate/index.js";
+import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
+import { defaultNamespace } from "../../../daemon/src/translate/namespace.js";
+import { toJsonList, toYamlDocuments } from "../../../daemon/src/translate/serialize.js";
+import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { UserError } from "../user-error.js";
+
+export interface RenderFlags extends ComposeFlags {
+  readonly namespace?: string;
+  readonly output: string;
+}
+
+const currentUser = (): string => {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env["USER"] ?? "user";
+  }
+};
+
+const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
+  if (diagnostics.length === 0) return;
+  const text = renderDiagnostics(diagnostics, { color: process.stderr.isTTY === true && !process.env["NO_COLOR"], source: (file) => nodeFileSystem.readFile(file) });
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+};
+
+export const renderCommand = async (services: string[], flags: RenderFlags): Promise<number> => {
+  if (flags.output !== "yaml" && flags.output !== "json") throw new UserError(`-o must be yaml or json; got "${flags.output}"`);
+  const loadOptions = toLoadOptions(flags, services);
+  const loaded = loadProject(loadOptions, nodeFileSystem);
+  if (!loaded.ok) {
+    printDiagnostics(loaded.diagnostics);
+    return 1;
+  }
+  const { project } = loaded;
+  const templates = loadTemplates();
+  const variables = buildInterpolationEnvironment(
+    { shell: loadOptions.environment, envFiles: loadOptions.envFiles, projectDir: project.workingDir, cwd: loadOptions.cwd },
+    nodeFileSystem,
+  ).env;
+  const result = toManifests(project, {
+    namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
+    templates: templates.templates,
+    files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),
+    variables,
+  });
+  const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...result.warnings];
+  printDiagnostics(diagnostics);
+  if (hasErrors(diagnostics)) return 1;
+  process.stdout.write(flags.output === "json" ? toJsonList(result.manifests) : toYamlDocuments(result.manifests));
+  return Promise.resolve(0);
+};
