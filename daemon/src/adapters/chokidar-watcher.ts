@@ -8,13 +8,13 @@ import type { FSWatcher } from "chokidar";
 import { watch } from "chokidar";
 import type { Clock } from "../ports/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
-import type { BatcherParams, FileEventKind } from "../sync/batcher.js";
+import type { BatchTiming, FileEventKind } from "../sync/batcher.js";
 import { createBatcher } from "../sync/batcher.js";
 import type { PathFilter } from "../sync/path-filter.js";
 
 export interface ChokidarWatcherParams {
   readonly clock: Clock;
-  readonly timing?: Pick<BatcherParams, "quietMs" | "maxWaitMs" | "quietPerThousandMs">;
+  readonly timing?: BatchTiming;
 }
 
 const eventKinds: ReadonlySet<string> = new Set<FileEventKind>(["add", "change", "unlink", "addDir", "unlinkDir"]);
@@ -39,7 +39,7 @@ const describeWatchError = (root: string, err: unknown): string => {
 export const createChokidarWatcher = ({ clock, timing }: ChokidarWatcherParams): FileWatcher => ({
   async watch(roots: readonly WatchRoot[], handlers: WatchHandlers): Promise<WatchSession> {
     const started = performance.now();
-    const batcher = createBatcher({ clock, onBatch: handlers.onBatch, ...timing });
+    const batcher = createBatcher({ clock, onBatch: handlers.onBatch, ...(timing ? { timing } : {}) });
     const watchers: FSWatcher[] = [];
     await Promise.all(roots.map(async (root) => {
       const abs = path.resolve(root.path);

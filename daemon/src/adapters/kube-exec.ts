@@ -47,6 +47,15 @@ export class KubeExecError extends Error {
   }
 }
 
+/** What we use of the `ws` socket client-node returns (its isomorphic-ws types do not resolve here). */
+interface ExecSocket {
+  readonly readyState: number;
+  once(event: "close", listener: () => void): unknown;
+  close(): void;
+}
+const wsConnecting = 0;
+const wsOpen = 1;
+
 /** Chunks written to the socket: each becomes one WebSocket frame. */
 const frameBytes = 256 * 1024;
 
@@ -75,7 +84,7 @@ export const exitCodeOf = (status: V1Status): number | undefined => {
 
 /** Rewords a WebSocket connection failure ("Unexpected server response: 404") for a human. */
 export const describeConnectError = (where: string, err: unknown): KubeExecError => {
-  const raw = err instanceof Error ? err.message : typeof err === "object" && err !== null && "message" in err ? String((err as { message: unknown }).message) : String(err);
+  const raw = err instanceof Error ? err.message : typeof err === "object" && err !== null && "message" in err ? String(err.message) : String(err);
   const m = /Unexpected server response: (\d+)/.exec(raw);
   const status = m?.[1] !== undefined ? Number(m[1]) : undefined;
   switch (status) {
@@ -114,12 +123,13 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
       for (let i = 0; i < data.length; i += frameBytes) stdin.write(Buffer.from(data.buffer, data.byteOffset + i, Math.min(frameBytes, data.length - i)));
     }
 
-    let socket;
+    let socket: ExecSocket;
     try {
-      socket = await client.exec(target.namespace, target.pod, target.container, [...command], stdout.stream, stderr.stream, stdin, false, (s) => {
+      const raw: unknown = await client.exec(target.namespace, target.pod, target.container, [...command], stdout.stream, stderr.stream, stdin, false, (s) => {
         status = s;
         onStatus?.(s);
       });
+      socket = raw as ExecSocket;
     } catch (err) {
       stdin?.destroy();
       throw describeConnectError(where, err);
@@ -149,7 +159,7 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
     } finally {
       clearTimeout(timer);
       stdin?.destroy();
-      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close();
+      if (socket.readyState === wsOpen || socket.readyState === wsConnecting) socket.close();
     }
   };
 };

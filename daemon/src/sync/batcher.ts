@@ -36,23 +36,38 @@ export interface ChangeBatch {
 export interface BatcherParams {
   readonly clock: Clock;
   readonly onBatch: (batch: ChangeBatch) => void;
-  /** Close after this long without events. */
+  readonly timing?: BatchTiming;
+}
+
+/**
+ * Three tiers, by how many paths the open batch holds:
+ * - an edit (< busyEvents paths): close after quietMs of silence, at most maxWaitMs after the first
+ *   event; this is the tier the edit → serving latency depends on;
+ * - bulk (≥ busyEvents, e.g. a formatter, a branch switch): busyQuietMs of silence, cap busyMaxWaitMs;
+ * - a storm (≥ stormEvents, a checkout, npm install): additionally quietPerThousandMs per 1,000 paths,
+ *   cap stormMaxWaitMs, so that a storm whose events arrive in bursts on a busy machine is one batch.
+ */
+export interface BatchTiming {
   readonly quietMs?: number;
-  /** Close at the latest this long after the first event. */
   readonly maxWaitMs?: number;
-  /**
-   * Extra quiet time per 1,000 pending events, so that a storm (a git checkout) whose events arrive
-   * in bursts is still one batch. Capped by maxWaitMs like everything else.
-   */
-  readonly quietPerThousandMs?: number;
-  /**
-   * A batch with at least this many paths is a storm (a checkout, a generator, npm install): its cap
-   * becomes stormMaxWaitMs, so the storm is still one batch on a busy machine. Single edits keep
-   * the short cap.
-   */
+  readonly busyEvents?: number;
+  readonly busyQuietMs?: number;
+  readonly busyMaxWaitMs?: number;
   readonly stormEvents?: number;
+  readonly quietPerThousandMs?: number;
   readonly stormMaxWaitMs?: number;
 }
+
+export const defaultBatchTiming: Required<BatchTiming> = {
+  quietMs: 30,
+  maxWaitMs: 1_000,
+  busyEvents: 20,
+  busyQuietMs: 250,
+  busyMaxWaitMs: 5_000,
+  stormEvents: 500,
+  quietPerThousandMs: 100,
+  stormMaxWaitMs: 15_000,
+};
 
 export interface Batcher {
   push(event: FileEvent): void;
@@ -62,15 +77,10 @@ export interface Batcher {
   dispose(): void;
 }
 
-export const defaultBatchTiming = { quietMs: 30, maxWaitMs: 1_000, quietPerThousandMs: 100, stormEvents: 500, stormMaxWaitMs: 15_000 } as const;
 
 export const createBatcher = (params: BatcherParams): Batcher => {
   const { clock, onBatch } = params;
-  const quietMs = params.quietMs ?? defaultBatchTiming.quietMs;
-  const maxWaitMs = params.maxWaitMs ?? defaultBatchTiming.maxWaitMs;
-  const perThousand = params.quietPerThousandMs ?? defaultBatchTiming.quietPerThousandMs;
-  const stormEvents = params.stormEvents ?? defaultBatchTiming.stormEvents;
-  const stormMaxWaitMs = params.stormMaxWaitMs ?? defaultBatchTiming.stormMaxWaitMs;
+  const t = { ...defaultBatchTiming, ...params.timing };
   let events = new Map<string, FileEvent>();
   let firstAt = 0;
   let lastAt = 0;
@@ -86,7 +96,7 @@ export const createBatcher = (params: BatcherParams): Batcher => {
       lastEventAt: lastAt,
       closedAt: clock.now(),
       closedBy,
-      storm: events.size >= stormEvents,
+      storm: events.size >= t.stormEvents,
     };
     events = new Map();
     onBatch(batch);
@@ -95,8 +105,10 @@ export const createBatcher = (params: BatcherParams): Batcher => {
   const arm = (): void => {
     timer?.cancel();
     const now = clock.now();
-    const quiet = quietMs + Math.floor((events.size / 1000) * perThousand);
-    const cap = events.size >= stormEvents ? Math.max(maxWaitMs, stormMaxWaitMs) : maxWaitMs;
+    const n = events.size;
+    const tier = n >= t.stormEvents ? "storm" : n >= t.busyEvents ? "busy" : "edit";
+    const quiet = tier === "edit" ? t.quietMs : t.busyQuietMs + (tier === "storm" ? Math.floor((n / 1000) * t.quietPerThousandMs) : 0);
+    const cap = tier === "edit" ? t.maxWaitMs : Math.max(t.maxWaitMs, tier === "storm" ? t.stormMaxWaitMs : t.busyMaxWaitMs);
     const untilCap = firstAt + cap - now;
     if (untilCap <= 0) { timer = undefined; close("cap"); return; }
     const delay = Math.min(quiet, untilCap);

@@ -25,7 +25,7 @@ export interface LocalObservation {
 const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 
 /** Real path of a directory, cached: symlinked parent directories must not lead out of the root. */
-const createDirResolver = (root: string) => {
+const createDirResolver = () => {
   const cache = new Map<string, Promise<string | undefined>>();
   return (dir: string): Promise<string | undefined> => {
     let hit = cache.get(dir);
@@ -51,7 +51,7 @@ export interface ScanParams {
 /** Observes each path once (duplicates collapsed). Paths the filter excludes are dropped silently. */
 export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]> => {
   const realRoot = await realpath(params.root);
-  const resolveDir = createDirResolver(params.root);
+  const resolveDir = createDirResolver();
   const seen = new Set<string>();
   const out: LocalObservation[] = [];
   const queue: Promise<void>[] = [];

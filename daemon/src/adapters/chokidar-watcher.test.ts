@@ -1,0 +1,85 @@
+/** The watcher for real: chokidar on a tmp dir, the system clock. */
+import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { systemClock } from "../ports/clock.js";
+import type { WatchSession } from "../ports/file-watcher.js";
+import type { ChangeBatch } from "../sync/batcher.js";
+import { createPathFilter } from "../sync/path-filter.js";
+import { createChokidarWatcher } from "./chokidar-watcher.js";
+
+let root: string;
+let session: WatchSession | undefined;
+let batches: ChangeBatch[];
+let errors: string[];
+
+const waitFor = async (cond: () => boolean, ms: number): Promise<void> => {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const paths = (): Set<string> => new Set(batches.flatMap((b) => b.events.map((e) => e.path)));
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "devloop-watch-"));
+  await mkdir(path.join(root, "src"));
+  await mkdir(path.join(root, "node_modules/dep"), { recursive: true });
+  await writeFile(path.join(root, "src/a.js"), "a");
+  batches = [];
+  errors = [];
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+const start = async (filter = createPathFilter({ gitignore: ["node_modules/", "*.log"] })): Promise<WatchSession> => {
+  session = await createChokidarWatcher({ clock: systemClock }).watch([{ id: "web", path: root, filter }], {
+    onBatch: (b) => batches.push(b),
+    onError: (m) => errors.push(m),
+  });
+  return session;
+};
+
+describe("createChokidarWatcher", () => {
+  it("reports an edit, an add and a delete, and ignores what the filter excludes", async () => {
+    await start();
+    await writeFile(path.join(root, "node_modules/dep/x.js"), "ignored");
+    await writeFile(path.join(root, "debug.log"), "ignored");
+    await writeFile(path.join(root, "src/a.js"), "edited");
+    await writeFile(path.join(root, "src/b.js"), "new");
+    await waitFor(() => paths().has(path.join(root, "src/b.js")) && paths().has(path.join(root, "src/a.js")), 5_000);
+    await unlink(path.join(root, "src/b.js"));
+    await waitFor(() => batches.some((b) => b.events.some((e) => e.kind === "unlink")), 5_000);
+    const all = batches.flatMap((b) => b.events);
+    expect(all.every((e) => e.rootId === "web")).toBe(true);
+    expect(all.some((e) => e.path.includes("node_modules") || e.path.endsWith(".log"))).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it("a 5,000-file storm is one batch and loses nothing", async () => {
+    await start();
+    const storm = path.join(root, "storm");
+    await mkdir(storm);
+    const expected: string[] = [];
+    for (let d = 0; d < 50; d += 1) {
+      await mkdir(path.join(storm, `d${d}`));
+      await Promise.all(Array.from({ length: 100 }, (_, i) => {
+        const p = path.join(storm, `d${d}`, `f${i}.txt`);
+        expected.push(p);
+        return writeFile(p, `content ${d}/${i}\n`);
+      }));
+    }
+    await waitFor(() => batches.length > 0, 20_000);
+    // Anything after the first batch would be a split: give it time to show up.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(batches).toHaveLength(1);
+    const got = paths();
+    expect(expected.filter((p) => !got.has(p))).toEqual([]);
+    expect(batches[0]?.storm).toBe(true);
+  }, 60_000);
+});

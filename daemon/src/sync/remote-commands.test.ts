@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { chunkByArgBytes, listCommand, syncCommand } from "./remote-commands.js";
+
+describe("remote commands", () => {
+  it("passes paths as arguments, never in the script", () => {
+    const cmd = syncCommand("/app/", 1024, ["a b", "$(reboot)"]);
+    expect(cmd.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(cmd[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; rm -rf -- "$@"; head -c 1024 | tar -x -m -f -');
+    expect(cmd.slice(3)).toEqual(["/app", "a b", "$(reboot)"]);
+  });
+  it("leaves out the steps it does not need", () => {
+    expect(syncCommand("/app", 0, ["x"])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; rm -rf -- "$@"');
+    expect(syncCommand("/app", 10, [])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; head -c 10 | tar -x -m -f -');
+  });
+  it("refuses escaping deletes and targets", () => {
+    expect(() => syncCommand("/app", 0, ["../etc"])).toThrow(/refusing to delete "\.\.\/etc"/);
+    expect(() => syncCommand("/", 0, [])).toThrow(/root/);
+    expect(() => listCommand("relative")).toThrow(/absolute/);
+  });
+  it("chunks long delete lists by argument bytes", () => {
+    const rels = Array.from({ length: 5000 }, (_, i) => `dir/file-${i}.txt`);
+    const groups = chunkByArgBytes(rels, 48 * 1024);
+    expect(groups.flat()).toEqual(rels);
+    expect(groups.length).toBeGreaterThan(1);
+    for (const g of groups) expect(g.reduce((n, r) => n + r.length + 16, 0)).toBeLessThanOrEqual(48 * 1024);
+  });
+});
