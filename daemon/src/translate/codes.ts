@@ -29,3 +29,21 @@ export const TranslateCodes = {
   /** A compose name had to be changed to become a Kubernetes name. */
   renamed: "DL-TRANSLATE-014",
 } as const;
+
+/** One line per code, for docs/compose-support.md (and docs/errors.md). */
+export const translateCodeDescriptions: Readonly<Record<string, string>> = {
+  [TranslateCodes.ignoredKey]: "warning: a compose key devloop ignores on Kubernetes is present (see the tables above).",
+  [TranslateCodes.rejectedKey]: "error: a compose key that cannot be reproduced on Kubernetes is present (network_mode, volumes_from).",
+  [TranslateCodes.userName]: "warning: user: is a name; only numeric uid[:gid] becomes runAsUser/runAsGroup.",
+  [TranslateCodes.missingContent]: "warning: the file or variable behind a secret or config was not available; the object is rendered empty.",
+  [TranslateCodes.bindOutsideProject]: "warning: a bind mount outside the project directory becomes a synced emptyDir (list it in x-devloop.hostPath for hostPath).",
+  [TranslateCodes.hostGateway]: "warning: extra_hosts with host-gateway has no pod equivalent and is dropped.",
+  [TranslateCodes.labelAsAnnotation]: "warning: a compose label is not a valid Kubernetes label and is kept as an annotation.",
+  [TranslateCodes.restartNotHonoured]: "warning: restart: \"no\" / on-failure on a Deployment; Kubernetes restarts its pods anyway.",
+  [TranslateCodes.invalidHostname]: "warning: hostname: is not a DNS label and is not set.",
+  [TranslateCodes.fileOwner]: "warning: uid/gid on a secret or config mount are not translated.",
+  [TranslateCodes.entrypointReset]: "warning: entrypoint reset without a command; the image ENTRYPOINT stays.",
+  [TranslateCodes.jobRestart]: "warning: a one-shot service (a Job) has restart: always / unless-stopped; it becomes OnFailure.",
+  [TranslateCodes.badTemplate]: "error (template files) / warning (x-devloop.templates): a template has an unknown kind, the wrong shape, or sets a generated field.",
+  [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
+};
