@@ -30,7 +30,7 @@ export interface DotenvOptions {
   readonly raw?: boolean;
 }
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_.\-]*/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", '"': '"', $: "$$", "'": "'" };
 
 export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvResult => {

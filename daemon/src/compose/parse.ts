@@ -3,7 +3,7 @@
  * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
  */
 import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseDocument } from "yaml";
-import type { Document, Node as YamlNode } from "yaml";
+import type { Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, Loc, MergeTag, Primitive } from "./located.js";
@@ -49,7 +49,7 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
         : makeDiagnostic("yamlSyntax", at, "", message),
     );
   }
-  if (diagnostics.length > 0) return { root: undefined, diagnostics };
+  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
 
   const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
     if (isAlias(node)) {
@@ -71,7 +71,7 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
     if (isYamlScalar(yn)) {
       const v = yn.value;
       const value: Primitive =
-        v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
+        v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? "");
       return withTag({ kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc });
     }
     if (isYamlSeq(yn)) {

@@ -54,7 +54,7 @@ export const editDistance = (a: string, b: string): number => {
 export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
   let best: string | undefined;
   let bestDistance = Infinity;
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const candidate of candidates) {
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {

@@ -63,7 +63,7 @@ export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<
     for (const [dep, node] of refs.dependsOn) {
       if (model.services[dep] !== undefined) continue;
       if (spec.dependsOn[dep]?.required === false) continue;
-      const suggestion = nearest(dep, serviceNames);
+      const suggestion = nearest(dep, serviceNames.filter((s) => s !== name));
       diagnostics.push(
         makeDiagnostic("undefinedService", rangeOf(node), `${p}.depends_on.${dep}`, `service ${JSON.stringify(name)} depends on undefined service ${JSON.stringify(dep)}`, {
           expected: `one of ${serviceNames.filter((s) => s !== name).join(", ") || "(no other services)"}`,

@@ -1,0 +1,104 @@
+/**
+ * ComposeProject → a plain object in compose-spec shape (snake_case, long syntax), as `docker compose config`
+ * prints it. Durations become Go-style strings, sizes stay in bytes; empty collections are left out.
+ */
+import type { ComposeProject, HealthcheckSpec, ServiceSpec } from "./types.js";
+
+type Plain = Record<string, unknown>;
+
+const duration = (ms: number | undefined): string | undefined => {
+  if (ms === undefined) return undefined;
+  if (ms === 0) return "0s";
+  const parts: string[] = [];
+  let rest = ms;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  rest -= s * 1000;
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s) parts.push(`${s}s`);
+  if (rest) parts.push(`${rest}ms`);
+  return parts.join("");
+};
+
+/** Drops undefined values, empty arrays and empty objects. */
+const compact = (o: Plain): Plain => {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+};
+
+const healthcheck = (h: HealthcheckSpec | undefined): Plain | undefined =>
+  h === undefined
+    ? undefined
+    : compact({ test: h.test, interval: duration(h.interval), timeout: duration(h.timeout), retries: h.retries, start_period: duration(h.startPeriod), start_interval: duration(h.startInterval), disable: h.disable || undefined });
+
+const service = (s: ServiceSpec): Plain =>
+  compact({
+    profiles: s.profiles,
+    image: s.image,
+    build: s.build && compact({ context: s.build.context, dockerfile: s.build.dockerfile, dockerfile_inline: s.build.dockerfileInline, args: s.build.args, target: s.build.target, labels: s.build.labels, cache_from: s.build.cacheFrom, network: s.build.network, shm_size: s.build.shmSize, extra_hosts: s.build.extraHosts.map((h) => `${h.host}=${h.ip}`) }),
+    entrypoint: s.entrypoint,
+    command: s.command,
+    environment: s.environment,
+    env_file: s.envFiles.map((f) => compact({ path: f.path, required: f.required, format: f.format })),
+    ports: s.ports.map((p) => compact({ name: p.name, mode: p.mode, host_ip: p.hostIp, target: p.target, published: p.published === undefined ? undefined : String(p.published), protocol: p.protocol, app_protocol: p.appProtocol })),
+    expose: s.expose.map((e) => (e.protocol === "tcp" ? String(e.target) : `${e.target}/${e.protocol}`)),
+    volumes: s.volumes.map((v) =>
+      v.type === "bind"
+        ? compact({ type: "bind", source: v.source, target: v.target, read_only: v.readOnly || undefined, bind: { create_host_path: v.createHostPath } })
+        : v.type === "volume"
+          ? compact({ type: "volume", source: v.source, target: v.target, read_only: v.readOnly || undefined, volume: compact({ nocopy: v.nocopy || undefined, subpath: v.subpath }) })
+          : compact({ type: "tmpfs", target: v.target, read_only: v.readOnly || undefined, tmpfs: compact({ size: v.size, mode: v.mode }) }),
+    ),
+    tmpfs: s.tmpfs,
+    healthcheck: healthcheck(s.healthcheck),
+    depends_on: Object.fromEntries(Object.entries(s.dependsOn).map(([k, d]) => [k, { condition: d.condition, required: d.required, restart: d.restart }])),
+    deploy: s.deploy && compact({ replicas: s.deploy.replicas, labels: s.deploy.labels, resources: compact({ limits: s.deploy.resources.limits, reservations: s.deploy.resources.reservations }), restart_policy: s.deploy.restartPolicy && compact({ condition: s.deploy.restartPolicy.condition, max_attempts: s.deploy.restartPolicy.maxAttempts }) }),
+    scale: s.replicas === 1 ? undefined : s.replicas,
+    restart: s.restart,
+    user: s.user,
+    working_dir: s.workingDir,
+    hostname: s.hostname,
+    labels: s.labels,
+    annotations: s.annotations,
+    stop_grace_period: s.stopGracePeriod === undefined ? undefined : duration(s.stopGracePeriod * 1000),
+    stop_signal: s.stopSignal,
+    init: s.init,
+    tty: s.tty,
+    stdin_open: s.stdinOpen,
+    privileged: s.privileged,
+    read_only: s.readOnly,
+    cap_add: s.capAdd,
+    cap_drop: s.capDrop,
+    extra_hosts: s.extraHosts.map((h) => `${h.host}=${h.ip}`),
+    networks: Object.fromEntries(Object.entries(s.networks).map(([k, n]) => [k, n.aliases.length > 0 ? { aliases: n.aliases } : null])),
+    secrets: s.secrets.map((r) => compact({ ...r })),
+    configs: s.configs.map((r) => compact({ ...r })),
+    pull_policy: s.pullPolicy,
+    platform: s.platform,
+    container_name: s.containerName,
+    develop: s.develop && {
+      watch: s.develop.watch.map((w) => compact({ action: w.action, path: w.path, target: w.target, ignore: w.ignore, include: w.include, initial_sync: w.initialSync || undefined, exec: w.exec && compact({ command: w.exec.command, user: w.exec.user, working_dir: w.exec.workingDir, privileged: w.exec.privileged, environment: w.exec.environment }) })),
+    },
+    ...s.extensions,
+  });
+
+export const toComposeModel = (project: ComposeProject): Plain =>
+  compact({
+    name: project.name,
+    services: Object.fromEntries(Object.entries(project.services).map(([k, s]) => [k, service(s)])),
+    networks: Object.fromEntries(Object.entries(project.networks).map(([k, n]) => [k, compact({ name: n.name, external: n.external || undefined, internal: n.internal || undefined, driver: n.driver })])),
+    volumes: Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, compact({ name: v.name, driver: v.driver, driver_opts: v.driverOpts, external: v.external || undefined, labels: v.labels, ...v.extensions })])),
+    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
+    configs: Object.fromEntries(Object.entries(project.configs).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
+    ...project.extensions,
+  });
