@@ -26,4 +26,10 @@ addComposeOptions(program.command("config").description("print the resolved comp
   .argument("[services...]")
   .action(runCommand(async () => (await import("./commands/config.js")).configCommand));
 
+addComposeOptions(program.command("doctor").description("check Dockerfiles, build contexts and local images for container anti-patterns"))
+  .option("--json", "print the findings as JSON")
+  .option("--no-images", "skip the checks that inspect local images in the Docker engine")
+  .argument("[services...]", "services to check (default: all enabled)")
+  .action(runCommand(async () => (await import("./commands/doctor.js")).doctorCommand));
+
 await program.parseAsync(process.argv);

@@ -58,7 +58,7 @@ export const DOCTOR_CODES = {
     title: "no .dockerignore",
     severity: "warning",
     why: "without one, .git, node_modules, local builds and secrets are sent to the builder and may land in the image",
-    fix: "add a .dockerignore next to the Dockerfile's context (start from `.git`, `node_modules`, `.env`, `*.pem`)",
+    fix: "add a .dockerignore at the root of the build context (start from `.git`, `node_modules`, `.env`, `*.pem`)",
   },
   "DL-DOCTOR-009": {
     title: "cache-busting instruction order",

@@ -11,3 +11,7 @@ export type { ImageInfo, ImageInspector, ImageLayer } from "./image-inspector.js
 export { DEFAULT_THRESHOLDS } from "./thresholds.js";
 export type { DoctorThresholds, ImageKind } from "./thresholds.js";
 export { renderFinding, renderFindings, summarizeFindings } from "./render-findings.js";
+export type { RenderFindingsOptions } from "./render-findings.js";
+export { createDoctorReport } from "./doctor-report.js";
+export type { DoctorReport } from "./doctor-report.js";
+export { relativeTo } from "./locate.js";

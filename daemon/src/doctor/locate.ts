@@ -1,15 +1,17 @@
 /**
- * Where findings point: compose keys through the project's source map (walking up to the nearest key
- * that has a location, down to "services.NAME"), Dockerfile instructions, files of a build context.
+ * Where findings point: compose keys through the project's source map (a deeper key is looked up in the
+ * text under the nearest mapped one, else that one is used), Dockerfile instructions, files of a build context.
  */
 import path from "node:path";
-import type { ComposeProject } from "../compose/types.js";
+import type { ComposeProject, SourceLocation } from "../compose/types.js";
 import type { DockerfileInstruction } from "./dockerfile/parse-dockerfile.js";
 import type { FindingLocation } from "./finding.js";
 
 export interface Locator {
   /** A compose key path such as "services.web.environment.DB_PASSWORD". */
   compose(keyPath: string): FindingLocation;
+  /** Where the key itself is written (absolute file), or undefined when neither the source map nor the text tells. */
+  composeSource(keyPath: string): SourceLocation | undefined;
   /** An absolute file as a whole. */
   file(absolutePath: string, keyPath?: string): FindingLocation;
 }
@@ -37,17 +39,71 @@ const parentKey = (keyPath: string): string | undefined => {
   return cut > 0 ? keyPath.slice(0, cut) : undefined;
 };
 
-export const createLocator = (project: ComposeProject, display: DisplayPath): Locator => ({
-  compose: (keyPath) => {
-    for (let key: string | undefined = keyPath; key !== undefined; key = parentKey(key)) {
-      const found = project.sourceMap[key];
-      if (found) return { file: display(found.file), line: found.line, column: found.column, path: keyPath };
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The source map keeps only some keys (often down to services.NAME.KEY): find deeper ones in the text,
+ * one segment at a time inside the block of the previous one ("args:" then "NODE_IMAGE:", or "- NAME=value").
+ */
+const findNested = (
+  lineOf: (file: string, line: number) => string | undefined,
+  from: SourceLocation,
+  segments: readonly string[],
+): SourceLocation | undefined => {
+  let { line, column } = from;
+  for (const segment of segments) {
+    if (segment.includes("[")) return undefined;
+    const pattern = new RegExp(`^(\\s*(?:-\\s+)?)["']?${escapeRegExp(segment)}["']?\\s*[:=]`);
+    let found = false;
+    for (let n = line + 1; ; n++) {
+      const text = lineOf(from.file, n);
+      if (text === undefined) break;
+      if (/^\s*(#.*)?$/.test(text)) continue;
+      const indent = text.search(/\S/);
+      // Left the block of the previous key (a list may sit at the key's own indentation).
+      if (indent < column - 1 || (indent === column - 1 && !/^\s*-\s/.test(text))) break;
+      const match = pattern.exec(text);
+      if (match) {
+        line = n;
+        column = (match[1] ?? "").length + 1;
+        found = true;
+        break;
+      }
     }
-    const first = project.composeFiles[0];
-    return { file: first === undefined ? "compose.yml" : display(first), line: 0, column: 0, path: keyPath };
-  },
-  file: (absolutePath, keyPath = "") => ({ file: display(absolutePath), line: 0, column: 0, path: keyPath }),
-});
+    if (!found) return undefined;
+  }
+  return { file: from.file, line, column };
+};
+
+export const createLocator = (
+  project: ComposeProject,
+  display: DisplayPath,
+  lineOf: (file: string, line: number) => string | undefined = () => undefined,
+): Locator => {
+  const nearest = (keyPath: string): { key: string; at: SourceLocation } | undefined => {
+    for (let key: string | undefined = keyPath; key !== undefined; key = parentKey(key)) {
+      const at = project.sourceMap[key];
+      if (at) return { key, at };
+    }
+    return undefined;
+  };
+  const composeSource = (keyPath: string): SourceLocation | undefined => {
+    const found = nearest(keyPath);
+    if (!found) return undefined;
+    if (found.key === keyPath) return found.at;
+    return findNested(lineOf, found.at, keyPath.slice(found.key.length + 1).split("."));
+  };
+  return {
+    composeSource,
+    compose: (keyPath) => {
+      const at = composeSource(keyPath) ?? nearest(keyPath)?.at;
+      if (at) return { file: display(at.file), line: at.line, column: at.column, path: keyPath };
+      const first = project.composeFiles[0];
+      return { file: first === undefined ? "compose.yml" : display(first), line: 0, column: 0, path: keyPath };
+    },
+    file: (absolutePath, keyPath = "") => ({ file: display(absolutePath), line: 0, column: 0, path: keyPath }),
+  };
+};
 
 /** For a Dockerfile on disk, or inline (dockerfile_inline: lines counted from the key's line). */
 export const createDockerfileLocator = (

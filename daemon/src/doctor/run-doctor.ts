@@ -66,12 +66,12 @@ const compareFindings = (a: Finding, b: Finding): number =>
 export const runDoctor = async (project: ComposeProject, deps: DoctorDeps, checks: readonly DoctorCheck[] = ALL_CHECKS): Promise<Finding[]> => {
   const thresholds: DoctorThresholds = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
   const display = deps.displayPath ?? relativeTo(project.workingDir);
-  const locate = createLocator(project, display);
   const composeTexts = new Map<string, readonly string[] | undefined>();
   for (const file of new Set(Object.values(project.sourceMap).map((location) => location.file))) {
     composeTexts.set(file, (await deps.fs.readText(file))?.split(/\r?\n/));
   }
   const composeLine = (file: string, line: number): string | undefined => composeTexts.get(file)?.[line - 1];
+  const locate = createLocator(project, display, composeLine);
   let images = deps.images;
   const findings: Finding[] = [];
   const wanted = deps.services ?? Object.keys(project.services);

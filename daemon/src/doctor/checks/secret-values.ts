@@ -30,24 +30,12 @@ const why = (name: string, value: string): string | undefined => {
   return undefined;
 };
 
-/** The compose line that sets the variable: the source map entry, else the first line naming it in the service's file. */
+/** The compose line that sets the variable, when it can be found. */
 const environmentLine = (analysis: ServiceAnalysis, name: string): { at: FindingLocation; text?: string } => {
-  const service = analysis.service.name;
-  const key = `services.${service}.environment.${name}`;
-  const exact = analysis.project.sourceMap[key];
-  const at = analysis.locate.compose(key);
-  if (exact) {
-    const text = analysis.composeLine(exact.file, exact.line);
-    return text === undefined ? { at } : { at, text };
-  }
-  const near = analysis.project.sourceMap[`services.${service}.environment`] ?? analysis.project.sourceMap[`services.${service}`];
-  if (!near) return { at };
-  for (let line = near.line; line < near.line + 500; line++) {
-    const text = analysis.composeLine(near.file, line);
-    if (text === undefined) break;
-    if (new RegExp(`(^|[\\s"'-])${name}\\s*[:=]`).test(text)) return { at: { ...at, line, column: text.search(/\S/) + 1 }, text };
-  }
-  return { at };
+  const key = `services.${analysis.service.name}.environment.${name}`;
+  const source = analysis.locate.composeSource(key);
+  const text = source === undefined ? undefined : analysis.composeLine(source.file, source.line);
+  return text === undefined ? { at: analysis.locate.compose(key) } : { at: analysis.locate.compose(key), text };
 };
 
 const composeEnvironment = (analysis: ServiceAnalysis): FindingDraft[] => {
