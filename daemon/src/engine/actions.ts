@@ -25,6 +25,8 @@ export type Action =
   | { readonly type: "portForwardChanged"; readonly project: string; readonly service: string; readonly local: number; readonly remote: number; readonly status: "pending" | "active" | "failed"; readonly message?: string }
   | { readonly type: "downRequested"; readonly project: string; readonly volumes: boolean }
   | { readonly type: "projectRemoved"; readonly project: string }
+  /** `down -n OLD` cleaned a namespace the project had left. */
+  | { readonly type: "namespaceReleased"; readonly project: string; readonly namespace: string }
   /** A timer fired (backoff over): nothing changed, controllers look again. */
   | { readonly type: "tick"; readonly at: number }
   | { readonly type: "log"; readonly source: string; readonly level: LogLevel; readonly line: string; readonly project?: string; readonly service?: string; readonly at: number };

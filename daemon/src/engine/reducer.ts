@@ -135,6 +135,8 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, (p) => ({ ...p, status: "stopping", down: { volumes: action.volumes }, generation: p.generation + 1 }));
     case "projectRemoved":
       return updateProject(state, action.project, () => undefined);
+    case "namespaceReleased":
+      return updateProject(state, action.project, (p) => ({ ...p, previousNamespaces: p.previousNamespaces.filter((n) => n !== action.namespace) }));
     case "log":
     case "tick":
       return state;

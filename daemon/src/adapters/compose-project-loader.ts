@@ -1,0 +1,68 @@
+/**
+ * The ProjectLoader on the real pipeline: loadProject (files from disk) then toManifests, plus what the engine
+ * needs beside the manifests (published ports, images to build). Secret/config files are read here, so the
+ * translation stays pure.
+ */
+import { userInfo } from "node:os";
+import { loadProject } from "../compose/index.js";
+import { nodeFileSystem } from "../compose/node-file-system.js";
+import type { ComposeProject } from "../compose/types.js";
+import { hasErrors } from "../errors/diagnostic.js";
+import type { ProjectLoader, PublishedPort } from "../ports/project-loader.js";
+import { defaultNamespace, toManifests } from "../translate/index.js";
+import { chooseImage } from "../translate/image.js";
+
+/** The user part of the default namespace: $DEVLOOP_USER, else the OS user. */
+export const currentUser = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
+  const explicit = env["DEVLOOP_USER"];
+  if (explicit !== undefined && explicit !== "") return explicit;
+  try {
+    return userInfo().username;
+  } catch {
+    return env["USER"] ?? "user";
+  }
+};
+
+const fileContents = (project: ComposeProject): Record<string, string> => {
+  const files: Record<string, string> = {};
+  for (const o of [...Object.values(project.secrets), ...Object.values(project.configs)]) {
+    if (o.file === undefined) continue;
+    const text = nodeFileSystem.readFile(o.file);
+    if (text !== undefined) files[o.file] = text;
+  }
+  return files;
+};
+
+export const createComposeProjectLoader = (): ProjectLoader => ({
+  load(request) {
+    const loaded = loadProject(request.options, nodeFileSystem);
+    if (!loaded.ok) return Promise.resolve({ ok: false, diagnostics: loaded.diagnostics });
+    const project = loaded.project;
+    const namespace = request.namespace ?? defaultNamespace(project.name, currentUser(request.options.environment));
+    const translated = toManifests(project, { namespace, files: fileContents(project), variables: request.options.environment });
+    if (hasErrors(translated.warnings)) return Promise.resolve({ ok: false, diagnostics: translated.warnings });
+    const ports: PublishedPort[] = Object.values(project.services).flatMap((s) =>
+      s.ports.flatMap((p) =>
+        p.published === undefined || p.protocol !== "tcp"
+          ? []
+          : [{ service: s.name, published: p.published, target: p.target, protocol: p.protocol, ...(p.hostIp === undefined ? {} : { hostIp: p.hostIp }) }],
+      ),
+    );
+    const builds: Record<string, string> = {};
+    for (const s of Object.values(project.services)) if (s.build !== undefined) builds[s.name] = chooseImage(project.name, s, undefined).image;
+    return Promise.resolve({
+      ok: true,
+      project: {
+        name: project.name,
+        namespace,
+        composeFiles: project.composeFiles,
+        services: Object.keys(project.services),
+        manifests: translated.manifests,
+        dependencies: translated.dependencies,
+        ports,
+        builds,
+        warnings: [...loaded.warnings, ...translated.warnings],
+      },
+    });
+  },
+});

@@ -1,0 +1,16 @@
+/** PortListener on node:net, bound to 127.0.0.1 (or the compose host_ip). */
+import { createServer } from "node:net";
+import type { PortListener } from "../ports/port-listener.js";
+
+export const tcpPortListener: PortListener = {
+  listen: ({ host, port, onConnection }) =>
+    new Promise((resolve, reject) => {
+      const server = createServer((socket) => onConnection(socket));
+      server.once("error", (error: NodeJS.ErrnoException) => {
+        reject(new Error(error.code === "EADDRINUSE" ? `${host}:${port} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`));
+      });
+      server.listen(port, host, () => {
+        resolve({ stop: () => new Promise<void>((done) => server.close(() => done())) });
+      });
+    }),
+};

@@ -1,0 +1,34 @@
+/**
+ * Where the daemon keeps its files, shared by the daemon and the CLI: one directory per user and machine.
+ * $DEVLOOP_STATE_DIR, else $XDG_STATE_HOME/devloop, else ~/.local/state/devloop.
+ *   daemon.json  {pid, port, version, startedAt}   (0600)
+ *   token        the bearer token for mutations      (0600)
+ *   state.json   the engine's persisted projects     (0600, written atomically)
+ *   daemon.log   the daemon's log lines
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export const stateDir = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
+  const explicit = env["DEVLOOP_STATE_DIR"];
+  if (explicit !== undefined && explicit !== "") return explicit;
+  const xdg = env["XDG_STATE_HOME"];
+  return join(xdg !== undefined && xdg !== "" ? xdg : join(homedir(), ".local", "state"), "devloop");
+};
+
+export const stateFiles = (dir: string) => ({
+  daemon: join(dir, "daemon.json"),
+  token: join(dir, "token"),
+  state: join(dir, "state.json"),
+  log: join(dir, "daemon.log"),
+  lock: join(dir, "daemon.lock"),
+});
+
+export interface DaemonInfo {
+  readonly pid: number;
+  readonly port: number;
+  readonly version: string;
+  readonly startedAt: number;
+}
+
+export const daemonVersion = "0.1.0";

@@ -1,0 +1,202 @@
+/**
+ * The daemon process: wires adapters → engine → server. One per user and machine (a lock in the state
+ * directory), serving several projects; 127.0.0.1 only, token-guarded; state persisted atomically so a restart
+ * resumes without duplicating or orphaning anything. SIGTERM/SIGINT close everything via Promise.allSettled.
+ * Started by `devloop daemon` (cli/src/commands/daemon.ts), usually detached by the CLI itself.
+ */
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
+import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
+import { tcpPortListener } from "./adapters/tcp-port-listener.js";
+import type { DaemonInfo } from "./api/state-dir.js";
+import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
+import { createApplyController } from "./engine/controllers/apply-controller.js";
+import { createClusterHealthController } from "./engine/controllers/cluster-health-controller.js";
+import type { WatchFiles } from "./engine/controllers/config-controller.js";
+import { createConfigController } from "./engine/controllers/config-controller.js";
+import { createDownController } from "./engine/controllers/down-controller.js";
+import { createPortForwardController } from "./engine/controllers/port-forward-controller.js";
+import { createWatchController } from "./engine/controllers/watch-controller.js";
+import type { Engine } from "./engine/engine.js";
+import { createEngine } from "./engine/engine.js";
+import type { EngineState } from "./engine/state.js";
+import { createLogger } from "./log/logger.js";
+import { systemClock } from "./ports/clock.js";
+import { createApp } from "./server/app.js";
+import { readStateFile, writeStateFile } from "./server/state-file.js";
+
+export interface DaemonOptions {
+  readonly stateDir?: string;
+  readonly context?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+}
+
+export interface RunningDaemon {
+  readonly port: number;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Takes the per-user lock; a lock left by a dead daemon (kill -9) is taken over. */
+const takeLock = (path: string): void => {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSync(path, "utf8").trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+        throw new Error(`a devloop daemon is already running (pid ${holder})`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new Error(`cannot take the daemon lock ${path}`);
+};
+
+const readOrCreateToken = (path: string): string => {
+  try {
+    const token = readFileSync(path, "utf8").trim();
+    if (token.length >= 32) return token;
+  } catch {
+    // first start
+  }
+  const token = randomBytes(32).toString("hex");
+  writeFileSync(`${path}.tmp`, token, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+  return token;
+};
+
+const pollFiles: WatchFiles = (files, onChange) => {
+  const listeners = files.map((file) => {
+    const listener = (curr: { mtimeMs: number }, prev: { mtimeMs: number }): void => {
+      if (curr.mtimeMs !== prev.mtimeMs) onChange(file);
+    };
+    watchFile(file, { interval: 500, persistent: false }, listener);
+    return { file, listener };
+  });
+  return { stop: () => Promise.resolve(listeners.forEach(({ file, listener }) => unwatchFile(file, listener))) };
+};
+
+export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningDaemon> => {
+  const dir = options.stateDir ?? defaultStateDir();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = stateFiles(dir);
+  takeLock(files.lock);
+  const token = readOrCreateToken(files.token);
+  const ref: { engine?: Engine } = {};
+  const log = createLogger({ scope: "daemon", file: files.log, dispatch: () => ref.engine && ((action) => ref.engine?.dispatch(action)) });
+  const kubeConfig = loadKubeConfig(options.context);
+  const cluster = createKubeCluster({ kubeConfig });
+  const loader = createComposeProjectLoader();
+  const clock = systemClock;
+
+  let lastPersisted: EngineState["projects"] | undefined;
+  let persistTimer: NodeJS.Timeout | undefined;
+  const persist = (): void => {
+    persistTimer = undefined;
+    const projects = ref.engine?.getState().projects;
+    if (!projects || projects === lastPersisted) return;
+    lastPersisted = projects;
+    try {
+      writeStateFile(files.state, Object.values(projects));
+    } catch (error) {
+      log.error(`cannot write ${files.state}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const engine = createEngine({
+    clock,
+    controllers: [
+      createConfigController({ loader, watchFiles: pollFiles }),
+      createApplyController({ cluster, clock }),
+      createWatchController({ cluster, clock }),
+      createClusterHealthController({ cluster, clock }),
+      createDownController({ cluster, clock }),
+      createPortForwardController({ cluster, listener: tcpPortListener, clock }),
+    ],
+    onBatch: (state) => {
+      if (state.projects !== lastPersisted) persistTimer ??= setTimeout(persist, 100);
+    },
+    onControllerError: (name, error) => log.error(`controller ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  ref.engine = engine;
+
+  const restored = readStateFile(files.state);
+  if (restored.length > 0) {
+    engine.dispatch({ type: "stateRestored", projects: restored });
+    log.info(`resuming ${restored.length} project(s): ${restored.map((p) => p.name).join(", ")}`);
+  }
+
+  const startedAt = Date.now();
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      log.info("shutting down");
+      const results = await Promise.allSettled([
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+        engine.stop(),
+      ]);
+      if (persistTimer) clearTimeout(persistTimer);
+      lastPersisted = undefined;
+      persist();
+      for (const r of results) if (r.status === "rejected") log.error(`shutdown: ${String(r.reason)}`);
+      rmSync(files.daemon, { force: true });
+      rmSync(files.lock, { force: true });
+    })();
+    return closing;
+  };
+
+  const app = createApp({
+    engine,
+    loader,
+    cluster,
+    token,
+    daemon: { pid: process.pid, startedAt, version: daemonVersion },
+    ...(options.context === undefined ? {} : { context: options.context }),
+    log,
+    publicDir: fileURLToPath(new URL("./server/public/", import.meta.url)),
+    onShutdownRequested: () => void close().then(() => process.exit(0)),
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? Number(process.env["DEVLOOP_PORT"] ?? 0), "127.0.0.1", () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
+  writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });
+  renameSync(`${files.daemon}.tmp`, files.daemon);
+  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"})`);
+  return { port, engine, close };
+};
+
+/** Runs until SIGTERM/SIGINT; used by `devloop daemon`. */
+export const runDaemon = async (options: DaemonOptions = {}): Promise<number> => {
+  const daemon = await startDaemon(options);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => void daemon.close().then(resolve, resolve);
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  return 0;
+};

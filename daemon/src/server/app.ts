@@ -1,0 +1,179 @@
+/**
+ * The daemon's local API (express on 127.0.0.1): just another subscriber of the engine.
+ *   GET  /api/health                      liveness + daemon info
+ *   GET  /api/state                       StateSnapshot
+ *   GET  /api/events                      SSE of PublicEvent (id = seq; Last-Event-ID / ?since=N)
+ *   POST /api/projects                    UpRequest → UpResponse (`devloop up`)
+ *   POST /api/projects/:name/down         DownRequest (`devloop down`)
+ *   POST /api/projects/:name/namespace    {namespace} (`devloop ns use`)
+ *   GET  /api/projects/:name/logs         ndjson log lines (`devloop logs`)
+ *   GET  /api/namespaces                  NamespaceInfo[] (`devloop ns list`)
+ * Static files from publicDir (the dashboard) when given.
+ */
+import express from "express";
+import type { NextFunction, Request, Response } from "express";
+import type { DownRequest, NamespaceInfo, StateSnapshot, UpRequest, UpResponse } from "../api/types.js";
+import { tearDown } from "../engine/controllers/down-controller.js";
+import type { Engine } from "../engine/engine.js";
+import { managedByLabel, managedByValue } from "../engine/labels.js";
+import { toPublicProject } from "../engine/public-view.js";
+import type { EngineState } from "../engine/state.js";
+import type { Logger } from "../log/logger.js";
+import type { ClusterClient } from "../ports/cluster.js";
+import type { ProjectLoader } from "../ports/project-loader.js";
+import { checkHost, requireToken } from "./guard.js";
+import { eventsRoute } from "./routes/events.js";
+import { logsRoute } from "./routes/logs.js";
+
+export interface AppParams {
+  readonly engine: Engine;
+  readonly loader: ProjectLoader;
+  readonly cluster: ClusterClient;
+  readonly token: string;
+  readonly daemon: { readonly pid: number; readonly startedAt: number; readonly version: string };
+  /** The kube context the daemon talks to; an `up --context` naming another one is refused. */
+  readonly context?: string;
+  readonly log: Logger;
+  readonly publicDir?: string;
+  readonly onShutdownRequested?: () => void;
+}
+
+const waitFor = (engine: Engine, predicate: (s: EngineState) => boolean, timeoutMs: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (predicate(engine.getState())) {
+      resolve(true);
+      return;
+    }
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve(false);
+    }, timeoutMs);
+    const unsubscribe = engine.store.subscribe((state) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(true);
+    });
+  });
+
+const fail = (res: Response, status: number, code: string, message: string, hint?: string): void => {
+  res.status(status).json({ error: { code, message, ...(hint === undefined ? {} : { hint }) } });
+};
+
+export const snapshot = (engine: Engine, daemon: AppParams["daemon"]): StateSnapshot => {
+  const state = engine.getState();
+  return { seq: engine.events.lastSeq(), daemon, cluster: state.cluster, projects: Object.values(state.projects).map(toPublicProject) };
+};
+
+export const createApp = (params: AppParams): express.Express => {
+  const { engine, loader, cluster, token, daemon, log } = params;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(checkHost);
+  app.use(requireToken(token));
+  app.use(express.json({ limit: "2mb" }));
+
+  app.get("/api/health", (_req, res) => void res.json({ ok: true, ...daemon }));
+  app.get("/api/state", (_req, res) => void res.json(snapshot(engine, daemon)));
+  app.get("/api/events", eventsRoute(engine.events));
+
+  app.post("/api/projects", async (req: Request, res: Response) => {
+    const body = req.body as Partial<UpRequest> | undefined;
+    if (!body?.options || typeof body.options !== "object") {
+      fail(res, 400, "bad-request", "expected {options: LoadOptions, namespace?, context?, isolation?}");
+      return;
+    }
+    if (body.context !== undefined && params.context !== undefined && body.context !== params.context) {
+      fail(res, 409, "context-mismatch", `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
+      return;
+    }
+    const result = await loader.load({ options: body.options, ...(body.namespace === undefined ? {} : { namespace: body.namespace }) });
+    if (!result.ok) {
+      res.status(422).json({ ok: false, diagnostics: result.diagnostics } satisfies UpResponse);
+      return;
+    }
+    const name = result.project.name;
+    const existing = engine.getState().projects[name];
+    // Keep the namespace chosen earlier (ns use) unless this up names one.
+    const namespace = body.namespace ?? existing?.request.namespace;
+    engine.dispatch({
+      type: "projectRequested",
+      request: { name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...(body.context === undefined ? {} : { context: body.context }), isolation: body.isolation ?? true },
+    });
+    log.info(`up ${name} in namespace ${namespace ?? result.project.namespace}`, { project: name });
+    res.json({ ok: true, project: name, namespace: namespace ?? result.project.namespace, warnings: result.project.warnings } satisfies UpResponse);
+  });
+
+  app.post("/api/projects/:name/down", async (req: Request, res: Response) => {
+    const name = String(req.params["name"]);
+    const body = (req.body ?? {}) as DownRequest;
+    const project = engine.getState().projects[name];
+    const current = project?.loaded?.namespace ?? project?.request.namespace;
+    if (project && (body.namespace === undefined || body.namespace === current)) {
+      engine.dispatch({ type: "downRequested", project: name, volumes: body.volumes ?? false });
+      const done = await waitFor(engine, (s) => s.projects[name] === undefined, 180_000);
+      if (!done) {
+        fail(res, 504, "down-timeout", `down of ${name} did not finish in 3 minutes`, engine.getState().cluster.reachable ? undefined : `the cluster is unreachable: ${engine.getState().cluster.message ?? ""}`);
+        return;
+      }
+      res.json({ ok: true, project: name, namespace: current });
+      return;
+    }
+    if (body.namespace === undefined) {
+      fail(res, 404, "unknown-project", `no project "${name}" in the daemon`, "name the namespace with -n to clean it anyway");
+      return;
+    }
+    try {
+      await tearDown({ cluster, namespace: body.namespace, project: name, volumes: body.volumes ?? false });
+      if (project) engine.dispatch({ type: "namespaceReleased", project: name, namespace: body.namespace });
+      res.json({ ok: true, project: name, namespace: body.namespace });
+    } catch (error) {
+      fail(res, 502, "cluster-error", error instanceof Error ? error.message : String(error));
+    }
+  });
+
+  app.post("/api/projects/:name/namespace", (req: Request, res: Response) => {
+    const name = String(req.params["name"]);
+    const namespace = (req.body as { namespace?: unknown } | undefined)?.namespace;
+    const project = engine.getState().projects[name];
+    if (!project) {
+      fail(res, 404, "unknown-project", `no project "${name}" in the daemon`, "run devloop up first");
+      return;
+    }
+    if (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+      fail(res, 400, "bad-namespace", `expected a namespace name (lowercase letters, digits, '-', at most 63); got ${JSON.stringify(namespace)}`);
+      return;
+    }
+    engine.dispatch({ type: "projectRequested", request: { ...project.request, namespace } });
+    res.json({ ok: true, project: name, namespace });
+  });
+
+  app.get("/api/projects/:name/logs", logsRoute(engine, cluster));
+
+  app.get("/api/namespaces", async (_req: Request, res: Response) => {
+    try {
+      const names = await cluster.listNamespaces(`${managedByLabel}=${managedByValue}`);
+      const projects = Object.values(engine.getState().projects);
+      const infos: NamespaceInfo[] = names.map((n) => {
+        const owner = projects.find((p) => p.loaded?.namespace === n || p.previousNamespaces.includes(n));
+        return { name: n, ...(owner ? { project: owner.name } : {}), active: owner?.loaded?.namespace === n };
+      });
+      res.json(infos);
+    } catch (error) {
+      fail(res, 502, "cluster-error", error instanceof Error ? error.message : String(error));
+    }
+  });
+
+  app.post("/api/shutdown", (_req, res) => {
+    res.json({ ok: true });
+    params.onShutdownRequested?.();
+  });
+
+  if (params.publicDir !== undefined) app.use(express.static(params.publicDir));
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+    fail(res, 500, "internal", error instanceof Error ? error.message : String(error));
+  });
+  return app;
+};

@@ -1,0 +1,83 @@
+/**
+ * GET /api/projects/:name/logs?service=a&service=b&follow=1&tail=N&since=S — newline-delimited JSON
+ * ({service, pod, line} or {service, pod, error}) from every pod of the selected services; with follow, pods that
+ * appear later (restarts, rollouts) are picked up as the watch sees them.
+ */
+import type { Request, Response } from "express";
+import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
+import type { Engine } from "../../engine/engine.js";
+import { serviceLabel } from "../../engine/labels.js";
+import type { EngineState } from "../../engine/state.js";
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v !== "" ? [v] : []);
+
+export const logsRoute =
+  (engine: Engine, cluster: ClusterClient) =>
+  (req: Request, res: Response): void => {
+    const name = String(req.params["name"]);
+    const project = engine.getState().projects[name];
+    if (!project?.loaded) {
+      res.status(404).json({ error: { code: "unknown-project", message: `no project "${name}" in the daemon`, hint: "run devloop up first" } });
+      return;
+    }
+    const services = list(req.query["service"]);
+    const follow = req.query["follow"] === "1" || req.query["follow"] === "true";
+    const tail = req.query["tail"] === undefined ? undefined : Number(req.query["tail"]);
+    const since = req.query["since"] === undefined ? undefined : Number(req.query["since"]);
+    res.status(200).set({ "Content-Type": "application/x-ndjson", "Cache-Control": "no-cache" });
+    res.flushHeaders();
+    const streams = new Map<string, Stoppable>();
+    let open = 0;
+    let closed = false;
+    const finish = (): void => {
+      if (!follow && open === 0 && !closed) {
+        closed = true;
+        res.end();
+      }
+    };
+    const start = (state: EngineState, first: boolean): void => {
+      const p = state.projects[name];
+      if (!p?.loaded || closed) return;
+      for (const o of Object.values(p.objects)) {
+        if (o.kind !== "Pod" || !o.pod) continue;
+        const service = o.labels[serviceLabel] ?? "";
+        if (services.length > 0 && !services.includes(service)) continue;
+        if (o.pod.phase === "Pending") continue;
+        for (const container of o.pod.containers) {
+          const key = `${o.name}/${container}`;
+          if (streams.has(key)) continue;
+          open += 1;
+          const write = (body: Record<string, unknown>): void => {
+            if (!closed) res.write(`${JSON.stringify({ service, pod: o.name, container, ...body })}\n`);
+          };
+          streams.set(
+            key,
+            cluster.followLog({
+              namespace: p.loaded.namespace,
+              pod: o.name,
+              container,
+              follow,
+              ...(first && tail !== undefined ? { tailLines: tail } : {}),
+              ...(first ? (since === undefined ? {} : { sinceSeconds: since }) : {}),
+              onLine: (line) => write({ line }),
+              onEnd: (error) => {
+                open -= 1;
+                if (error !== undefined) write({ error });
+                // A followed pod that ends (restart) may be followed again when it runs anew.
+                if (follow) streams.delete(key);
+                finish();
+              },
+            }),
+          );
+        }
+      }
+      finish();
+    };
+    start(engine.getState(), true);
+    const unsubscribe = follow ? engine.store.subscribe((state) => start(state, false)) : () => true;
+    req.on("close", () => {
+      closed = true;
+      unsubscribe();
+      for (const s of streams.values()) void s.stop();
+    });
+  };
