@@ -47,7 +47,8 @@ describe("cluster: DNS and Services", () => {
     await core.createNamespacedPod({ namespace: ns, body: echoPod({ name: "backend", image, env: { GREETING: "from-backend" } }) });
     await core.createNamespacedPod({ namespace: ns, body: echoPod({ name: "client", image }) });
     await core.createNamespacedService({ namespace: ns, body: service("backend", "backend") });
-    await core.createNamespacedService({ namespace: ns, body: service("client", "client") });
+    // Not named "client": the kubelet's /etc/hosts maps the pod's own hostname to its pod IP.
+    await core.createNamespacedService({ namespace: ns, body: service("self", "client") });
     await waitForPodReady(kc, { namespace: ns, name: "backend" });
     await waitForPodReady(kc, { namespace: ns, name: "client" });
   });
@@ -75,7 +76,7 @@ describe("cluster: DNS and Services", () => {
   });
 
   it("lets a pod reach its own Service (hairpin)", async () => {
-    const out = await fetchFromClient("http://client/self");
+    const out = await fetchFromClient("http://self/self");
     expect(out).toMatch(/^200 /);
     expect(JSON.parse(out.slice(4))).toMatchObject({ host: "client", path: "/self" });
   });
@@ -95,6 +96,7 @@ describe("cluster: DNS and Services", () => {
     }
     expect(resolvedAfter, "new Service did not resolve within 10 s").toBeDefined();
     expect(resolvedAfter).toBeLessThan(5_000);
+    console.info(`new Service resolved after ${resolvedAfter} ms`);
     expect(await fetchFromClient("http://late/x")).toMatch(/^200 /);
 
     await core.deleteNamespacedService({ namespace: ns, name: "late" });
@@ -108,5 +110,6 @@ describe("cluster: DNS and Services", () => {
       await sleep(100);
     }
     expect(goneAfter, "deleted Service still resolves after 10 s").toBeDefined();
+    console.info(`deleted Service stopped resolving after ${goneAfter} ms`);
   });
 });
