@@ -1,0 +1,157 @@
+/**
+ * Issue 5's sync figures on the real local cluster (scripts/local-cluster up):
+ * - P1: 30 single-file edits synced into a pod through devloop's syncer (client-node WebSocket exec,
+ *   length-framed tar) against the same edits through `tar -c | kubectl exec -i … tar -x` (what Tilt and
+ *   Skaffold do), interleaved in the same run; p50, p95 and the ratio. Every sync is checked in the pod
+ *   (untimed) before the next edit.
+ * - P5: a 5,000-file storm written to a watched tree: time from the first write until everything is in the
+ *   pod (real chokidar watcher → one batch → one sync), and a full remote hash listing to prove nothing is lost.
+ * The integrator wires benchSync/formatSyncBench into bench/run.ts.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CoreV1Api } from "@kubernetes/client-node";
+import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
+import { createChokidarWatcher } from "../daemon/src/adapters/chokidar-watcher.js";
+import { createKubeExec } from "../daemon/src/adapters/kube-exec.js";
+import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
+import { systemClock } from "../daemon/src/ports/clock.js";
+import type { SyncPod } from "../daemon/src/ports/syncer.js";
+import type { ChangeBatch } from "../daemon/src/sync/batcher.js";
+import type { HashManifest } from "../daemon/src/sync/hash-manifest.js";
+import { detectDrift, emptyManifest, parseRemoteListing } from "../daemon/src/sync/hash-manifest.js";
+import { listCommand } from "../daemon/src/sync/remote-commands.js";
+import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
+import { fmt, median, percentile } from "./stats.js";
+
+export interface SyncBenchResult {
+  readonly edits: number;
+  readonly devloop: { readonly p50: number; readonly p95: number };
+  readonly kubectl: { readonly p50: number; readonly p95: number; readonly binary: string };
+  /** kubectl p50 / devloop p50. */
+  readonly ratio: number;
+  readonly storm: { readonly files: number; readonly batches: number; readonly writeMs: number; readonly toSyncedMs: number; readonly syncMs: number; readonly bytes: number; readonly missing: number; readonly changed: number };
+}
+
+const TARGET = "/app";
+
+/** The bed's kubectl (1.20, built by scripts/local-cluster), else $KUBECTL, else the one on PATH. */
+export const bedKubectl = (): string => {
+  if (process.env["KUBECTL"]) return process.env["KUBECTL"];
+  const built = path.join(process.env["DEVLOOP_CACHE"] ?? "/var/cache/devloop", "k8s-v1.20.2/bin/kubectl");
+  return existsSync(built) ? built : "kubectl";
+};
+
+const podSpec = (image: string): V1Pod => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "bench" },
+  spec: {
+    terminationGracePeriodSeconds: 0,
+    volumes: [{ name: "src", emptyDir: {} }],
+    containers: [{ name: "app", image, imagePullPolicy: "Never", command: ["sleep", "infinity"], volumeMounts: [{ name: "src", mountPath: TARGET }] }],
+  },
+});
+
+const run = (cmd: string, args: readonly string[]): Promise<{ code: number; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
+  });
+
+export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
+  const kc: KubeConfig = loadBedKubeConfig();
+  const ns = await createTestNamespace(kc, "bench-sync");
+  const root = await mkdtemp(path.join(tmpdir(), "devloop-bench-sync-"));
+  try {
+    await kc.makeApiClient(CoreV1Api).createNamespacedPod({ namespace: ns, body: podSpec(bedImages().node) });
+    await waitForPodReady(kc, { namespace: ns, name: "bench", timeoutMs: 90_000 });
+    const pod: SyncPod = { namespace: ns, pod: "bench", container: "app" };
+    const exec = createKubeExec(kc);
+    const syncer = createTarSyncer({ exec });
+    const kubectl = bedKubectl();
+    const check = async (rel: string, want: string): Promise<void> => {
+      const r = await exec(pod, ["cat", `${TARGET}/${rel}`]);
+      if (r.stdout !== want) throw new Error(`bench: ${rel} in the pod is ${JSON.stringify(r.stdout)}, expected ${JSON.stringify(want)}`);
+    };
+
+    await mkdir(path.join(root, "src"), { recursive: true });
+    await writeFile(path.join(root, "src/app.js"), "warm\n");
+    await writeFile(path.join(root, "src/base.js"), "warm\n");
+    let manifest: HashManifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: TARGET, previous: emptyManifest })).manifest;
+
+    // P1: interleave devloop and kubectl edits so both see the same machine load.
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < edits; i += 1) {
+      const mine = `module.exports = "devloop ${i}";\n`;
+      await writeFile(path.join(root, "src/app.js"), mine);
+      let t = performance.now();
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: [path.join(root, "src/app.js")] });
+      ours.push(performance.now() - t);
+      manifest = r.manifest;
+      await check("src/app.js", mine);
+
+      const base = `module.exports = "kubectl ${i}";\n`;
+      await writeFile(path.join(root, "src/base.js"), base);
+      t = performance.now();
+      const k = await run("sh", ["-c", `tar -c -C "$1" src/base.js | "$2" --kubeconfig "$3" exec -i -n "$4" bench -c app -- tar -x -m -f - -C ${TARGET}`, "sh", root, kubectl, bedKubeconfigPath(), ns]);
+      theirs.push(performance.now() - t);
+      if (k.code !== 0) throw new Error(`bench: kubectl baseline failed (${k.code}): ${k.stderr.trim()}`);
+      await check("src/base.js", base);
+    }
+
+    // P5: the storm, through the real watcher.
+    const watcher = createChokidarWatcher({ clock: systemClock });
+    const batches: ChangeBatch[] = [];
+    const session = await watcher.watch([{ id: "bench", path: root }], { onBatch: (b) => batches.push(b), onError: () => undefined });
+    let storm: SyncBenchResult["storm"];
+    try {
+      const started = performance.now();
+      for (let d = 0; d < 50; d += 1) {
+        await mkdir(path.join(root, "storm", `d${d}`), { recursive: true });
+        await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(path.join(root, "storm", `d${d}`, `f${f}.txt`), `storm ${d}/${f}\n`)));
+      }
+      const writeMs = performance.now() - started;
+      while (batches.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const batch = batches[0];
+      if (batch === undefined) throw new Error("bench: no batch");
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: batch.events.map((e) => e.path), rescan: batch.storm });
+      const toSyncedMs = performance.now() - started;
+      manifest = r.manifest;
+      const listing = await exec(pod, listCommand(TARGET));
+      const drift = detectDrift(manifest, parseRemoteListing(listing.stdout));
+      const stormFiles = [...manifest.keys()].filter((k) => k.startsWith("storm/")).length;
+      await new Promise((res) => setTimeout(res, 300));
+      storm = { files: stormFiles, batches: batches.length, writeMs, toSyncedMs, syncMs: r.ms, bytes: r.bytes, missing: drift.missing.length, changed: drift.changed.length };
+    } finally {
+      await session.close();
+    }
+
+    const devloop = { p50: median(ours), p95: percentile(ours, 95) };
+    const baseline = { p50: median(theirs), p95: percentile(theirs, 95), binary: kubectl };
+    return { edits, devloop, kubectl: baseline, ratio: baseline.p50 / devloop.p50, storm };
+  } finally {
+    await deleteTestNamespace(kc, ns);
+    await rm(root, { recursive: true, force: true });
+  }
+};
+
+export const formatSyncBench = (r: SyncBenchResult): string =>
+  [
+    `P1: ${r.edits} single-file edits synced into a pod (each checked in the pod, untimed), interleaved in one run`,
+    "",
+    "| path | p50 | p95 |",
+    "| --- | --- | --- |",
+    `| devloop syncer (WebSocket exec, length-framed tar) | ${fmt(r.devloop.p50)} | ${fmt(r.devloop.p95)} |`,
+    `| baseline: tar -c \\| kubectl exec -i … tar -x (${r.kubectl.binary}) | ${fmt(r.kubectl.p50)} | ${fmt(r.kubectl.p95)} |`,
+    `| ratio (baseline p50 / devloop p50) | ${r.ratio.toFixed(2)}× | |`,
+    "",
+    `P5: ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)}, first write → synced ${fmt(r.storm.toSyncedMs)} (sync itself ${fmt(r.storm.syncMs)}, ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
+  ].join("\n");
