@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLocator, relativeTo } from "./locate.js";
+import { createLocator, relativeTo, resolveSourceFile } from "./locate.js";
 import { makeProject } from "./testing/make-project.js";
 
 const text = `services:
@@ -48,5 +48,15 @@ describe("createLocator", () => {
 
   it("falls back to the first compose file with no line", () => {
     expect(createLocator(makeProject({ x: {} }), relativeTo("/p")).compose("services.x.image")).toEqual({ file: "compose.yml", line: 0, column: 0, path: "services.x.image" });
+  });
+});
+
+describe("resolveSourceFile", () => {
+  const project = { ...makeProject({}), workingDir: "/p", composeFiles: ["/p/compose.yml", "/p/ops/compose.override.yml"] };
+  it("maps a source-map file named relative to the loader's cwd to the absolute compose file", () => {
+    expect(resolveSourceFile(project, "compose.yml")).toBe("/p/compose.yml");
+    expect(resolveSourceFile(project, "./ops/compose.override.yml")).toBe("/p/ops/compose.override.yml");
+    expect(resolveSourceFile(project, "/abs/compose.yml")).toBe("/abs/compose.yml");
+    expect(resolveSourceFile(project, "other.yml")).toBe("/p/other.yml");
   });
 });

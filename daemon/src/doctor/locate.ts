@@ -75,6 +75,17 @@ const findNested = (
   return { file: from.file, line, column };
 };
 
+/**
+ * Source-map files are named as the user named them (relative to the loader's working directory):
+ * find the absolute compose file they stand for.
+ */
+export const resolveSourceFile = (project: ComposeProject, file: string): string => {
+  if (path.isAbsolute(file)) return file;
+  const tail = path.normalize(file).replace(/^(\.\/)+/, "");
+  const matches = project.composeFiles.filter((absolute) => absolute === tail || absolute.endsWith(`${path.sep}${tail}`));
+  return matches.length === 1 && matches[0] !== undefined ? matches[0] : path.resolve(project.workingDir, file);
+};
+
 export const createLocator = (
   project: ComposeProject,
   display: DisplayPath,
@@ -83,7 +94,7 @@ export const createLocator = (
   const nearest = (keyPath: string): { key: string; at: SourceLocation } | undefined => {
     for (let key: string | undefined = keyPath; key !== undefined; key = parentKey(key)) {
       const at = project.sourceMap[key];
-      if (at) return { key, at };
+      if (at) return { key, at: { ...at, file: resolveSourceFile(project, at.file) } };
     }
     return undefined;
   };

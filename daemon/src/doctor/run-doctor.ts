@@ -9,7 +9,7 @@ import { DOCTOR_CODES } from "./codes.js";
 import type { DoctorFileSystem } from "./doctor-file-system.js";
 import type { Finding, FindingDraft } from "./finding.js";
 import type { ImageInfo, ImageInspector } from "./image-inspector.js";
-import { createLocator, relativeTo } from "./locate.js";
+import { createLocator, relativeTo, resolveSourceFile } from "./locate.js";
 import type { DisplayPath } from "./locate.js";
 import { analyzeService } from "./service-analysis.js";
 import { DEFAULT_THRESHOLDS } from "./thresholds.js";
@@ -67,7 +67,7 @@ export const runDoctor = async (project: ComposeProject, deps: DoctorDeps, check
   const thresholds: DoctorThresholds = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
   const display = deps.displayPath ?? relativeTo(project.workingDir);
   const composeTexts = new Map<string, readonly string[] | undefined>();
-  for (const file of new Set(Object.values(project.sourceMap).map((location) => location.file))) {
+  for (const file of new Set(Object.values(project.sourceMap).map((location) => resolveSourceFile(project, location.file)))) {
     composeTexts.set(file, (await deps.fs.readText(file))?.split(/\r?\n/));
   }
   const composeLine = (file: string, line: number): string | undefined => composeTexts.get(file)?.[line - 1];

@@ -29,7 +29,14 @@ export const pid1SignalsCheck: DoctorCheck = {
     const dockerfile = analysis.dockerfile;
     const composeDraft = (key: "entrypoint" | "command", words: readonly string[]): FindingDraft[] =>
       isShellWrapper(words)
-        ? [{ code: "DL-DOCTOR-013", at: analysis.locate.compose(`services.${name}.${key}`), message: `${key} runs \`${quote(words.join(" "))}\` through a shell as PID 1 and the service has no init: true` }]
+        ? [
+            {
+              code: "DL-DOCTOR-013",
+              at: analysis.locate.compose(`services.${name}.${key}`),
+              message: `${key} runs \`${quote(words.join(" "))}\` through a shell as PID 1 and the service has no init: true`,
+              fix: "set `init: true` on the service, and start the script's last command with `exec` so it receives the signals",
+            },
+          ]
         : [];
     const fileDraft = (instruction: DockerfileInstruction): FindingDraft[] => {
       const final = chain[0];

@@ -16,7 +16,14 @@ export const rootUserCheck: DoctorCheck = {
     const { service } = analysis;
     if (service.user !== undefined) {
       return isRootUser(service.user)
-        ? [{ code: "DL-DOCTOR-001", at: analysis.locate.compose(`services.${service.name}.user`), message: `service sets user: "${service.user}", so it runs as root` }]
+        ? [
+            {
+              code: "DL-DOCTOR-001",
+              at: analysis.locate.compose(`services.${service.name}.user`),
+              message: `service sets user: "${service.user}", so it runs as root`,
+              fix: "set `user:` to an unprivileged uid (e.g. \"1000\") or remove it if the image already sets a non-root USER",
+            },
+          ]
         : [];
     }
     const dockerfile = analysis.dockerfile;

@@ -49,7 +49,12 @@ const composeEnvironment = (analysis: ServiceAnalysis): FindingDraft[] => {
     const { at, text } = environmentLine(analysis, name);
     // Interpolated (${DB_PASSWORD}) means the value lives outside the file; without the line, only sure shapes count.
     if (text !== undefined ? text.includes("$") : secretValueKind(value) === undefined) continue;
-    drafts.push({ code: "DL-DOCTOR-003", at, message: `environment variable ${name} ${reason} written in the compose file (value not shown)` });
+    drafts.push({
+      code: "DL-DOCTOR-003",
+      at,
+      message: `environment variable ${name} ${reason} written in the compose file (value not shown)`,
+      fix: `interpolate it from the shell or an untracked .env (\`${name}: \${${name}}\`), or use compose \`secrets:\``,
+    });
   }
   return drafts;
 };
