@@ -7,7 +7,7 @@ import type { ComposeProject, FileObjectSpec, ServiceSpec } from "../compose/typ
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import { Labels, projectLabels, toLabelValue } from "./labels.js";
-import { toDnsLabel } from "./names.js";
+import { isDnsSubdomain, toDnsLabel } from "./names.js";
 import type { PodVolume, VolumeMount } from "./pod-volumes.js";
 import type { KubeManifest } from "./types.js";
 import type { VolumeNameAllocator } from "./volume-names.js";
@@ -16,7 +16,7 @@ export type FileObjectKind = "secret" | "config";
 
 /** Object name: "secret-<name>" / "config-<name>", or the external name for external objects. */
 export const fileObjectName = (kind: FileObjectKind, spec: FileObjectSpec | undefined, key: string): string =>
-  spec?.external === true ? spec.name : toDnsLabel(`${kind}-${key}`);
+  spec?.external === true ? (isDnsSubdomain(spec.name) ? spec.name : toDnsLabel(spec.name)) : toDnsLabel(`${kind}-${key}`);
 
 /** The data key inside the Secret/ConfigMap: the compose name, restricted to the allowed characters. */
 export const dataKey = (key: string): string => key.replace(/[^-._a-zA-Z0-9]/g, "_");

@@ -1,9 +1,21 @@
 /** Warnings (and errors) for the keys a project uses that support.ts marks ignored or rejected. */
-import type { ComposeProject } from "../compose/types.js";
+import type { ComposeProject, ServiceSpec } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import { hasPath, presentServiceKeys } from "./present-keys.js";
 import { subKeySupport, SupportStatus, supportFor, topLevelSupport } from "./support.js";
+
+/** Sub-keys the model carries (the source map only records a service's direct keys). */
+const modelHasSubKey = (service: ServiceSpec, key: string): boolean => {
+  switch (key) {
+    case "healthcheck.start_interval":
+      return service.healthcheck?.startInterval !== undefined;
+    case "deploy.resources.limits.pids":
+      return service.deploy?.resources.limits?.pids !== undefined;
+    default:
+      return false;
+  }
+};
 
 const reportKey = (ctx: TranslateContext, path: string, key: string): void => {
   const entry = supportFor(path);
@@ -33,8 +45,9 @@ export const reportUnsupportedKeys = (ctx: TranslateContext): void => {
       reportKey(ctx, `services.${service.name}.${key}`, key);
     }
     for (const sub of subKeySupport) {
-      const path = sub.key.replace("services.*.", `services.${service.name}.`);
-      if (hasPath(ctx.project, path)) reportKey(ctx, path, sub.key.replace("services.*.", ""));
+      const key = sub.key.replace("services.*.", "");
+      const path = `services.${service.name}.${key}`;
+      if (hasPath(ctx.project, path) || modelHasSubKey(service, key)) reportKey(ctx, path, key);
     }
   }
 };

@@ -6,6 +6,7 @@
 import type { ComposeProject } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import { createContext } from "./context.js";
+import { sortDiagnostics } from "./diagnostics.js";
 import { dependencyEdges } from "./dependencies.js";
 import { buildFileObjects } from "./file-objects.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
@@ -35,7 +36,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
       ctx.report({
         code: TranslateCodes.renamed,
         path: `services.${name}`,
-        message: `service "${name}" is not a valid Kubernetes name, so its Service is "${k8sName}" and the hostname "${name}" does not resolve in the cluster`,
+        message: `service "${name}" is not a valid Kubernetes name (a lowercase DNS label of at most 63 characters), so its Service is "${k8sName}" and the hostname "${name}" does not resolve in the cluster`,
         hint: "use lowercase letters, digits and '-' in service names",
       });
     }
@@ -92,6 +93,6 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     dependencies: dependencyEdges(project),
     syncMappings,
     translation,
-    warnings: ctx.diagnostics,
+    warnings: sortDiagnostics(ctx.diagnostics, project.composeFiles),
   };
 };

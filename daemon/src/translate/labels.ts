@@ -2,6 +2,8 @@
  * The labels every generated object carries. Selectors use only the devloop labels, so a user label can
  * never widen or narrow what a Service or Deployment selects.
  */
+import { shortHash } from "./hash.js";
+
 export const LABEL_PREFIX = "devloop.dev" as const;
 
 export const Labels = {
@@ -53,7 +55,10 @@ export const isLabelKey = (key: string): boolean => {
 export const toLabelValue = (value: string): string => {
   if (isLabelValue(value)) return value;
   const cleaned = value.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
-  return cleaned.slice(0, 63).replace(/[^A-Za-z0-9]+$/, "");
+  if (cleaned.length <= 63) return cleaned;
+  // Cut with a hash of the original, so two long names never share a selector.
+  const suffix = `-${shortHash(value)}`;
+  return `${cleaned.slice(0, 63 - suffix.length).replace(/[^A-Za-z0-9]+$/, "")}${suffix}`;
 };
 
 /** Labels on every object of a project. */

@@ -34,6 +34,10 @@ export const toServiceName = (name: string): string => {
   return /^[a-z]/.test(label) ? label : toDnsLabel(`s-${label}`);
 };
 
+/** True when `name` is a valid DNS-1123 subdomain (what most object names must be). */
+export const isDnsSubdomain = (name: string): boolean =>
+  name.length > 0 && name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+
 /** True when `name` is already a valid DNS-1123 label. */
 export const isDnsLabel = (name: string): boolean =>
   name.length > 0 && name.length <= MAX_LABEL_LENGTH && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);

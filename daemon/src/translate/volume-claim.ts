@@ -2,7 +2,7 @@
 import type { ComposeProject } from "../compose/types.js";
 import { stringField, xDevloop } from "./devloop-extension.js";
 import { Labels, projectLabels, toLabelValue } from "./labels.js";
-import { toDnsLabel } from "./names.js";
+import { isDnsSubdomain, toDnsLabel } from "./names.js";
 import type { KubeManifest } from "./types.js";
 
 export const DEFAULT_VOLUME_SIZE = "1Gi";
@@ -10,7 +10,7 @@ export const DEFAULT_VOLUME_SIZE = "1Gi";
 /** The claim a volume key refers to: the external name for external volumes, else the key as a DNS label. */
 export const claimName = (project: ComposeProject, key: string): string => {
   const spec = project.volumes[key];
-  return spec?.external === true ? spec.name : toDnsLabel(key);
+  return spec?.external === true ? (isDnsSubdomain(spec.name) ? spec.name : toDnsLabel(spec.name)) : toDnsLabel(key);
 };
 
 /** The PVC for a named volume, or undefined for an external one (it must already exist). */

@@ -2,6 +2,7 @@
  * One compose service → its workload (Deployment or Job) and the objects only it uses (the env Secret).
  * Pod-level keys: hostname, init (shareProcessNamespace), stop_grace_period, extra_hosts, labels, annotations.
  */
+import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import { buildContainer } from "./container.js";
@@ -18,6 +19,12 @@ import { planVolumes } from "./pod-volumes.js";
 import type { KubeManifest, SyncMapping } from "./types.js";
 import { createVolumeNameAllocator } from "./volume-names.js";
 import type { WorkloadKind } from "./workload-kind.js";
+
+/** "./src" for a path inside the project directory, the absolute path otherwise. */
+const relativeToProject = (dir: string, file: string): string => {
+  const rel = path.relative(dir, file);
+  return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? file : `./${rel}`;
+};
 
 export interface WorkloadPlan {
   readonly kind: WorkloadKind;
@@ -130,7 +137,8 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const baseLabels = serviceLabels(project, service.name);
   const dependsOn = dependsOnAnnotation(service);
   const published = publishedPorts(service);
-  const syncMounts = volumePlan.syncMappings.map((m) => `${m.volumeName}=${m.source}:${m.target}`).join(";");
+  // Relative to the project directory, so the manifests (and their hash) do not depend on where the checkout lives.
+  const syncMounts = volumePlan.syncMappings.map((m) => `${m.volumeName}=${relativeToProject(ctx.project.workingDir, m.source)}:${m.target}`).join(";");
   const workloadAnnotations = {
     ...user.annotations,
     ...service.annotations,

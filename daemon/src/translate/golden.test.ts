@@ -1,0 +1,99 @@
+/**
+ * Golden tests: every fixtures/compose/<case>/ is loaded with the real loader (compose.yml, overrides, .env,
+ * optional case.json for flags and shell variables), translated with the built-in templates, and compared
+ * with <case>/expected.k8s.yaml. `npm run golden:update` rewrites them; with CI=true a missing file fails.
+ * The header comments record the diagnostics, the dependency graph and the sync mappings.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { buildInterpolationEnvironment } from "../compose/environment.js";
+import { loadProject } from "../compose/index.js";
+import { nodeFileSystem } from "../compose/node-file-system.js";
+import type { LoadOptions } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import { collectFileContents } from "./file-contents.js";
+import { toManifests } from "./index.js";
+import { loadTemplates } from "./load-templates.js";
+import { toYamlDocuments } from "./serialize.js";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const CASES = path.join(REPO, "fixtures/compose");
+
+/** case.json: the command-line flags and shell environment of a case (all optional). */
+interface CaseConfig {
+  readonly files?: readonly string[];
+  readonly profiles?: readonly string[];
+  readonly envFiles?: readonly string[];
+  readonly services?: readonly string[];
+  readonly projectName?: string;
+  readonly projectDirectory?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly namespace?: string;
+  readonly images?: Readonly<Record<string, string>>;
+}
+
+const readCase = (dir: string): CaseConfig => {
+  const file = path.join(dir, "case.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as CaseConfig) : {};
+};
+
+const describeDiagnostic = (d: Diagnostic, dir: string): string => {
+  const file = path.isAbsolute(d.file) ? path.relative(dir, d.file) : d.file;
+  return `${file}:${d.line}:${d.column}: ${d.severity} ${d.code} at ${d.path}: ${d.message}`;
+};
+
+const header = (lines: readonly string[], title: string): string[] => (lines.length === 0 ? [] : [`# ${title}:`, ...lines.map((l) => `#   ${l}`)]);
+
+const renderCase = (dir: string): string => {
+  const config = readCase(dir);
+  const options: LoadOptions = {
+    files: config.files ?? [],
+    profiles: config.profiles ?? [],
+    envFiles: config.envFiles ?? [],
+    services: config.services ?? [],
+    environment: config.env ?? {},
+    cwd: dir,
+    ...(config.projectName === undefined ? {} : { projectName: config.projectName }),
+    ...(config.projectDirectory === undefined ? {} : { projectDirectory: config.projectDirectory }),
+  };
+  const loaded = loadProject(options, nodeFileSystem);
+  if (!loaded.ok) return `# load failed:\n${loaded.diagnostics.map((d) => `#   ${describeDiagnostic(d, dir)}`).join("\n")}\n`;
+  const { project } = loaded;
+  const variables = buildInterpolationEnvironment({ shell: options.environment, envFiles: options.envFiles, projectDir: project.workingDir, cwd: dir }, nodeFileSystem).env;
+  const result = toManifests(project, {
+    namespace: config.namespace ?? "golden",
+    templates: loadTemplates().templates,
+    files: collectFileContents(project, (f) => nodeFileSystem.readFile(f)),
+    variables,
+    ...(config.images === undefined ? {} : { images: config.images }),
+  });
+  const rel = (p: string): string => (path.relative(dir, p) || ".").split(path.sep).join("/");
+  const lines = [
+    ...header([...loaded.warnings, ...result.warnings].map((d) => describeDiagnostic(d, dir)), "diagnostics"),
+    ...header(result.dependencies.map((e) => `${e.service} -> ${e.dependsOn} (${e.condition}${e.required ? "" : ", optional"}${e.restart ? ", restart" : ""})`), "dependencies"),
+    ...header(result.syncMappings.map((m) => `${m.service}: ${rel(m.source)} -> ${m.target} (${m.volumeName})`), "sync"),
+  ];
+  const text = `${lines.length > 0 ? `${lines.join("\n")}\n` : ""}${toYamlDocuments(result.manifests)}`;
+  // hostPath volumes hold absolute paths; make them checkout-independent.
+  return text.split(REPO.replace(/\/$/, "")).join("<repo>");
+};
+
+const cases = existsSync(CASES)
+  ? readdirSync(CASES)
+      .filter((name) => statSync(path.join(CASES, name)).isDirectory())
+      .sort()
+  : [];
+
+describe("golden: fixtures/compose", () => {
+  it("has cases", () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  for (const name of cases) {
+    it(name, async () => {
+      const dir = path.join(CASES, name);
+      await expect(renderCase(dir)).toMatchFileSnapshot(path.join(dir, "expected.k8s.yaml"));
+    });
+  }
+});
