@@ -32,4 +32,45 @@ addComposeOptions(program.command("doctor").description("check Dockerfiles, buil
   .argument("[services...]", "services to check (default: all enabled)")
   .action(runCommand(async () => (await import("./commands/doctor.js")).doctorCommand));
 
+addComposeOptions(program.command("up").description("run the compose project on Kubernetes as a live loop (starts the daemon)"))
+  .option("-n, --namespace <ns>", "namespace (default <project>-<user>)")
+  .option("--context <context>", "kube context for the daemon")
+  .option("-d, --detach", "exit once every service is ready instead of following the logs")
+  .option("--no-isolation", "skip the namespace isolation defaults (NetworkPolicy, LimitRange, ResourceQuota)")
+  .option("--timeout <seconds>", "with --detach: give up after this long", "600")
+  .argument("[services...]", "services to run (with their dependencies)")
+  .action(runCommand(async () => (await import("./commands/up.js")).upCommand));
+
+addComposeOptions(program.command("down").description("stop the project's loop and delete what it applied"))
+  .option("-n, --namespace <ns>", "namespace to clean (default: the project's current one)")
+  .option("-v, --volumes", "also delete volumes (and the namespace devloop created)")
+  .action(runCommand(async () => (await import("./commands/down.js")).downCommand));
+
+program
+  .command("status")
+  .description("show every project the daemon runs, per service")
+  .option("--json", "print JSON")
+  .option("-w, --watch", "keep updating")
+  .option("-p, --project-name <name>", "only this project")
+  .action(runCommand(async () => (await import("./commands/status.js")).statusCommand));
+
+addComposeOptions(program.command("logs").description("print the services' logs, prefixed per service"))
+  .option("-f, --follow", "follow, across pod restarts")
+  .option("--since <duration>", "only lines newer than this (30s, 5m, 2h)")
+  .option("--tail <n>", "lines from the end of each pod's log")
+  .argument("[services...]")
+  .action(runCommand(async () => (await import("./commands/logs.js")).logsCommand));
+
+addComposeOptions(program.command("ns").description("the project's namespace: ns list | ns use NAME | ns current"))
+  .argument("<action>", "list, use or current")
+  .argument("[name]", "namespace for use")
+  .action(runCommand(async () => (await import("./commands/ns.js")).nsCommand));
+
+program
+  .command("daemon")
+  .description("run the devloop daemon in the foreground (daemon status | daemon stop)")
+  .argument("[action]", "run (default), status or stop")
+  .option("--context <context>", "kube context")
+  .action(runCommand(async () => (await import("./commands/daemon.js")).daemonCommand));
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,195 @@
+/**
+ * Typed HTTP/SSE client for the daemon. Reads the port and token from the state directory; starts the daemon
+ * detached when none answers (unless told not to).
+ */
+import { spawn } from "node:child_process";
+import { openSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
+import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
+import type { ApiError, DownRequest, NamespaceInfo, PublicEvent, StateSnapshot, UpRequest, UpResponse } from "../../daemon/src/api/types.js";
+import { UserError } from "./user-error.js";
+
+/** A failure talking to the daemon: exit code 2. */
+export class DaemonError extends Error {
+  override readonly name = "DaemonError";
+}
+
+export interface LogLine {
+  readonly service: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly line?: string;
+  readonly error?: string;
+}
+
+export interface DaemonClient {
+  readonly info: DaemonInfo;
+  state(): Promise<StateSnapshot>;
+  up(request: UpRequest): Promise<UpResponse>;
+  down(project: string, request: DownRequest): Promise<{ namespace?: string }>;
+  useNamespace(project: string, namespace: string): Promise<void>;
+  namespaces(): Promise<readonly NamespaceInfo[]>;
+  shutdown(): Promise<void>;
+  /** Streams events until the signal aborts; reconnects with Last-Event-ID when the stream drops. */
+  events(params: { since?: number; project?: string; signal: AbortSignal; onEvent: (event: PublicEvent) => void }): Promise<void>;
+  logs(project: string, params: { services: readonly string[]; follow: boolean; tail?: number; sinceSeconds?: number; signal: AbortSignal; onLine: (line: LogLine) => void }): Promise<void>;
+}
+
+const readInfo = (dir: string): DaemonInfo | undefined => {
+  try {
+    return JSON.parse(readFileSync(stateFiles(dir).daemon, "utf8")) as DaemonInfo;
+  } catch {
+    return undefined;
+  }
+};
+
+const healthy = async (info: DaemonInfo): Promise<boolean> => {
+  try {
+    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Starts `devloop daemon` detached, its output going to the daemon log. */
+export const spawnDaemon = (dir: string, context?: string): void => {
+  const bin = fileURLToPath(new URL("../../bin/devloop.js", import.meta.url));
+  const out = openSync(stateFiles(dir).log, "a", 0o600);
+  const child = spawn(process.execPath, [bin, "daemon", ...(context === undefined ? [] : ["--context", context])], {
+    detached: true,
+    stdio: ["ignore", out, out],
+    env: { ...process.env, DEVLOOP_STATE_DIR: dir },
+  });
+  child.unref();
+};
+
+export interface ConnectOptions {
+  readonly stateDir?: string;
+  /** Start the daemon when none answers (default true). */
+  readonly start?: boolean;
+  readonly context?: string;
+}
+
+export const connectDaemon = async (options: ConnectOptions = {}): Promise<DaemonClient> => {
+  const dir = options.stateDir ?? stateDir();
+  let info = readInfo(dir);
+  if (!info || !(await healthy(info))) {
+    if (options.start === false) throw new UserError("no devloop daemon is running (devloop up starts one)");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    spawnDaemon(dir, options.context);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await sleep(200);
+      const candidate = readInfo(dir);
+      if (candidate && (await healthy(candidate))) {
+        info = candidate;
+        break;
+      }
+      if (Date.now() > deadline) throw new DaemonError(`the devloop daemon did not start within 30s; see ${stateFiles(dir).log}`);
+    }
+  }
+  const token = readFileSync(stateFiles(dir).token, "utf8").trim();
+  const base = `http://127.0.0.1:${info.port}`;
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+
+  const request = async <T>(method: string, path: string, body?: unknown, okStatuses: readonly number[] = []): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (error) {
+      throw new DaemonError(`cannot reach the devloop daemon at ${base}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const json: unknown = await res.json().catch((): unknown => undefined);
+    if (!res.ok && !okStatuses.includes(res.status)) {
+      const e = (json as Partial<ApiError> | undefined)?.error;
+      const message = e ? `${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}` : `${method} ${path}: HTTP ${res.status}`;
+      if (res.status >= 400 && res.status < 500) throw new UserError(message);
+      throw new DaemonError(message);
+    }
+    return json as T;
+  };
+
+  const stream = async (path: string, signal: AbortSignal, extraHeaders: Record<string, string>, onChunk: (text: string) => void): Promise<void> => {
+    const res = await fetch(`${base}${path}`, { headers: { ...headers, ...extraHeaders }, signal });
+    if (!res.ok || !res.body) throw new DaemonError(`GET ${path}: HTTP ${res.status}`);
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) onChunk(decoder.decode(chunk, { stream: true }));
+  };
+
+  return {
+    info,
+    state: () => request<StateSnapshot>("GET", "/api/state"),
+    up: (body) => request<UpResponse>("POST", "/api/projects", body, [422]),
+    down: (project, body) => request<{ namespace?: string }>("POST", `/api/projects/${encodeURIComponent(project)}/down`, body),
+    useNamespace: async (project, namespace) => {
+      await request("POST", `/api/projects/${encodeURIComponent(project)}/namespace`, { namespace });
+    },
+    namespaces: () => request<readonly NamespaceInfo[]>("GET", "/api/namespaces"),
+    shutdown: async () => {
+      await request("POST", "/api/shutdown", {});
+    },
+    async events({ since, project, signal, onEvent }) {
+      let last = since;
+      while (!signal.aborted) {
+        let buffer = "";
+        try {
+          const query = new URLSearchParams({ ...(project === undefined ? {} : { project }), ...(last === undefined ? {} : { since: String(last) }) });
+          await stream(`/api/events?${query.toString()}`, signal, {}, (text) => {
+            buffer += text;
+            let end: number;
+            while ((end = buffer.indexOf("\n\n")) !== -1) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+              if (data === "") continue;
+              const event = JSON.parse(data) as PublicEvent;
+              last = event.seq;
+              onEvent(event);
+            }
+          });
+        } catch (error) {
+          if (signal.aborted) return;
+          if (!(await healthy(info))) throw new DaemonError(`lost the devloop daemon: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await sleep(500);
+      }
+    },
+    async logs(project, { services, follow, tail, sinceSeconds, signal, onLine }) {
+      const query = new URLSearchParams();
+      for (const s of services) query.append("service", s);
+      if (follow) query.set("follow", "1");
+      if (tail !== undefined) query.set("tail", String(tail));
+      if (sinceSeconds !== undefined) query.set("since", String(sinceSeconds));
+      let buffer = "";
+      try {
+        await stream(`/api/projects/${encodeURIComponent(project)}/logs?${query.toString()}`, signal, {}, (text) => {
+          buffer += text;
+          const lines = buffer.split("\n");
+          buffer = lines.pop() ?? "";
+          for (const l of lines) if (l !== "") onLine(JSON.parse(l) as LogLine);
+        });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+      }
+    },
+  };
+};
+
+/**
+ * Which project a command means: -p, else the compose project in the working directory (loaded locally,
+ * it is cheap and pure), else the only project the daemon runs.
+ */
+export const resolveProjectName = async (client: DaemonClient, projectName: string | undefined, loadName: () => string | undefined): Promise<string> => {
+  if (projectName !== undefined) return projectName;
+  const local = loadName();
+  if (local !== undefined) return local;
+  const projects = (await client.state()).projects;
+  const only = projects[0];
+  if (projects.length === 1 && only) return only.name;
+  throw new UserError(projects.length === 0 ? "no project is running in the daemon" : `several projects run (${projects.map((p) => p.name).join(", ")}); name one with -p`);
+};

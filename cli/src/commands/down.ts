@@ -1,0 +1,24 @@
+/** devloop down [-n ns] [--volumes]: stop the project's loop and delete what it applied (volumes only with --volumes). */
+import { loadProject } from "../../../daemon/src/compose/index.js";
+import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
+import { connectDaemon, resolveProjectName } from "../client.js";
+import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { ExitCode } from "../output.js";
+
+export interface DownFlags extends ComposeFlags {
+  readonly namespace?: string;
+  readonly volumes?: boolean;
+}
+
+export const localProjectName = (flags: ComposeFlags): string | undefined => {
+  const loaded = loadProject(toLoadOptions(flags, []), nodeFileSystem);
+  return loaded.ok ? loaded.project.name : undefined;
+};
+
+export const downCommand = async (flags: DownFlags): Promise<number> => {
+  const client = await connectDaemon();
+  const project = await resolveProjectName(client, flags.projectName, () => localProjectName(flags));
+  const result = await client.down(project, { ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }), volumes: flags.volumes === true });
+  process.stdout.write(`${project}: down${result.namespace === undefined ? "" : ` (namespace ${result.namespace}${flags.volumes ? ", volumes deleted" : ""})`}\n`);
+  return ExitCode.ok;
+};

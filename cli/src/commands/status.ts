@@ -1,0 +1,44 @@
+/** devloop status [--json] [-w]: every project the daemon runs, per service; -w redraws on every event. */
+import type { PublicProject } from "../../../daemon/src/api/types.js";
+import { connectDaemon } from "../client.js";
+import { ExitCode, projectTable, useColor } from "../output.js";
+
+export interface StatusFlags {
+  readonly json?: boolean;
+  readonly watch?: boolean;
+  readonly projectName?: string;
+}
+
+export const statusCommand = async (flags: StatusFlags): Promise<number> => {
+  const client = await connectDaemon({ start: false });
+  const snapshot = await client.state();
+  const pick = (projects: readonly PublicProject[]): PublicProject[] => projects.filter((p) => flags.projectName === undefined || p.name === flags.projectName);
+  const color = useColor();
+  const print = (projects: readonly PublicProject[], cluster: { reachable: boolean; message?: string }): void => {
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ cluster, projects }, null, flags.watch ? 0 : 2)}\n`);
+      return;
+    }
+    if (flags.watch && process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
+    if (!cluster.reachable) process.stdout.write(`cluster unreachable: ${cluster.message ?? ""} (retrying)\n`);
+    process.stdout.write(projects.length === 0 ? "no projects (devloop up starts one)\n" : `${projectTable(projects, color)}\n`);
+  };
+  const projects = new Map(pick(snapshot.projects).map((p) => [p.name, p]));
+  let cluster: { reachable: boolean; message?: string } = snapshot.cluster;
+  print([...projects.values()], cluster);
+  if (!flags.watch) return ExitCode.ok;
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  await client.events({
+    since: snapshot.seq,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "project" && pick([event.project]).length > 0) projects.set(event.project.name, event.project);
+      else if (event.type === "projectRemoved") projects.delete(event.project);
+      else if (event.type === "cluster") cluster = event.cluster;
+      else return;
+      print([...projects.values()], cluster);
+    },
+  });
+  return ExitCode.ok;
+};
