@@ -3,17 +3,20 @@ import { open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ContextFile, DoctorFileSystem } from "./doctor-file-system.js";
 
+/** Lists one directory; its files are stat'ed and its subdirectories walked concurrently (libuv bounds the real parallelism). */
 const walk = async (root: string, relative: string, descend: ((dir: string) => boolean) | undefined, out: ContextFile[]): Promise<void> => {
   const entries = await readdir(path.join(root, relative), { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-    if (entry.isDirectory()) {
-      if (!descend || descend(child)) await walk(root, child, descend, out);
-    } else if (entry.isFile()) {
-      const info = await stat(path.join(root, child)).catch(() => undefined);
-      if (info) out.push({ path: child, size: info.size });
-    }
-  }
+  await Promise.all(
+    entries.map(async (entry) => {
+      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!descend || descend(child)) await walk(root, child, descend, out);
+      } else if (entry.isFile()) {
+        const info = await stat(path.join(root, child)).catch(() => undefined);
+        if (info) out.push({ path: child, size: info.size });
+      }
+    }),
+  );
 };
 
 export const nodeDoctorFileSystem: DoctorFileSystem = {

@@ -164,3 +164,12 @@ describe("Dockerfile checks", () => {
     });
   });
 });
+
+describe("layerLabel", () => {
+  it("shortens docker history lines", async () => {
+    const { layerLabel } = await import("./image-size.js");
+    expect(layerLabel(`/bin/sh -c #(nop) COPY file:${"a".repeat(64)} in /blob `)).toBe("COPY file:aaaaaaaaaaaa in /blob");
+    expect(layerLabel("/bin/sh -c apt-get install -y curl")).toBe("RUN apt-get install -y curl");
+    expect(layerLabel("")).toBe("(imported, no instruction recorded)");
+  });
+});

@@ -12,7 +12,8 @@ export const layerLabel = (createdBy: string): string => {
   const nop = /^\/bin\/sh -c #\(nop\)\s*/.exec(short);
   if (nop) return short.slice(nop[0].length);
   const run = /^(?:\/bin\/sh -c |RUN \/bin\/sh -c )/.exec(short);
-  return run ? `RUN ${short.slice(run[0].length)}` : short;
+  if (run) return `RUN ${short.slice(run[0].length)}`;
+  return short === "" ? "(imported, no instruction recorded)" : short;
 };
 
 export const imageSizeCheck: DoctorCheck = {

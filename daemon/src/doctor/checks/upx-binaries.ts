@@ -13,6 +13,7 @@ const HEAD_BYTES = 4096;
 const MIN_SIZE = 2048;
 /** At most this many files are read per context, so a huge context stays cheap. */
 const MAX_READS = 5000;
+const READ_BATCH = 32;
 const textExtensions = /\.(?:js|mjs|cjs|ts|tsx|jsx|json|ya?ml|md|txt|html?|css|scss|py|rb|go|rs|java|kt|c|h|cc|cpp|hpp|cs|php|sh|toml|lock|xml|svg|csv|sql|map)$/i;
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((byte, i) => bytes[i] === byte);
@@ -52,11 +53,15 @@ export const upxBinariesCheck: DoctorCheck = {
     if (!context) return drafts;
     const candidates = context.files.filter((file) => file.size >= MIN_SIZE && !textExtensions.test(file.path)).slice(0, MAX_READS);
     const service = analysis.service.name;
-    for (const file of candidates) {
-      const absolute = path.join(context.dir, file.path);
-      const head = await analysis.fs.readHead(absolute, HEAD_BYTES);
-      if (!head || !isExecutableHeader(head) || !hasUpxMagic(head)) continue;
-      drafts.push({ code: "DL-DOCTOR-016", at: analysis.locate.file(absolute, `services.${service}.build.context`), message: `${file.path} is a UPX-packed executable` });
+    // Read the heads a batch at a time: concurrent enough to be quick, bounded so a huge context opens few files at once.
+    for (let start = 0; start < candidates.length; start += READ_BATCH) {
+      const batch = candidates.slice(start, start + READ_BATCH);
+      const heads = await Promise.all(batch.map((file) => analysis.fs.readHead(path.join(context.dir, file.path), HEAD_BYTES)));
+      batch.forEach((file, i) => {
+        const head = heads[i];
+        if (!head || !isExecutableHeader(head) || !hasUpxMagic(head)) return;
+        drafts.push({ code: "DL-DOCTOR-016", at: analysis.locate.file(path.join(context.dir, file.path), `services.${service}.build.context`), message: `${file.path} is a UPX-packed executable` });
+      });
     }
     return drafts;
   },
