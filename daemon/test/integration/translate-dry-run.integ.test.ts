@@ -60,6 +60,9 @@ describe("cluster: translated manifests pass server-side dry-run", () => {
     });
     expect(result.manifests.length).toBeGreaterThan(5);
     expect(await dryRun(result.manifests)).toEqual([]);
+    // A dry run stores nothing.
+    const stored = await api.list("apps/v1", "Deployment", ns);
+    expect(stored.items).toEqual([]);
   });
 
   const cases = readdirSync(CASES).sort();
