@@ -54,7 +54,11 @@ program
   .option("-p, --project-name <name>", "only this project")
   .action(runCommand(async () => (await import("./commands/status.js")).statusCommand));
 
-addComposeOptions(program.command("logs").description("print the services' logs, prefixed per service"))
+program
+  .command("logs")
+  .description("print the services' logs, prefixed per service")
+  .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
+  .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
   .option("-f, --follow", "follow, across pod restarts")
   .option("--since <duration>", "only lines newer than this (30s, 5m, 2h)")
   .option("--tail <n>", "lines from the end of each pod's log")

@@ -5,7 +5,7 @@ import { ExitCode, paint, serviceColor, useColor } from "../output.js";
 import { UserError } from "../user-error.js";
 import { localProjectName } from "./down.js";
 
-export interface LogsFlags extends ComposeFlags {
+export interface LogsFlags extends Partial<ComposeFlags> {
   readonly follow?: boolean;
   readonly since?: string;
   readonly tail?: string;
@@ -20,7 +20,7 @@ export const parseDuration = (text: string): number => {
 
 export const logsCommand = async (services: string[], flags: LogsFlags): Promise<number> => {
   const client = await connectDaemon({ start: false });
-  const project = await resolveProjectName(client, flags.projectName, () => localProjectName(flags));
+  const project = await resolveProjectName(client, flags.projectName, () => localProjectName({ file: flags.file ?? [], profile: [], envFile: [], ...(flags.projectName === undefined ? {} : { projectName: flags.projectName }) }));
   const color = useColor();
   const width = Math.max(...services.map((s) => s.length), 8);
   const controller = new AbortController();
