@@ -82,13 +82,14 @@ export const resolveContainerEnvironment = (params: {
   if (envNode !== undefined) {
     if (envNode.kind === "seq") {
       envNode.items.forEach((item, i) => {
-        if (item.kind !== "scalar" || item.value === null || (typeof item.value === "string" && (item.value === "" || item.value.startsWith("=")))) {
+        if (item.kind === "scalar" && (item.value === null || item.value === "" || String(item.value).startsWith("="))) {
           ctx.report("invalidEnvironment", item, joinPath(envPath, i), "invalid environment entry", { expected: 'a "KEY=value" or "KEY" string', got: describe(item) });
         }
       });
     }
     const entries = ctx.strMap(envNode, envPath);
     for (const [key, { value }] of entries ?? []) {
+      if (key === "") continue;
       const resolved = value ?? lookup(key);
       if (resolved === undefined) continue;
       environment[key] = resolved;

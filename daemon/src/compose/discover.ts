@@ -69,7 +69,7 @@ export const discoverFiles = (params: DiscoverParams, fs: ComposeFileSystem): Di
     }
     if (files.length === 0) {
       diagnostics.push(
-        makeDiagnostic("noComposeFile", undefined, "", `no compose file found in ${displayPath(explicitDir ?? cwd, cwd) === "." ? "the current directory" : explicitDir ?? cwd} or its parents`, {
+        makeDiagnostic("noComposeFile", undefined, "", explicitDir === undefined ? "no compose file found in the current directory or its parents" : `no compose file found in ${displayPath(explicitDir, cwd)}`, {
           expected: `one of ${DEFAULT_FILE_NAMES.join(", ")}`,
           hint: "name a file with -f, or create compose.yaml",
         }),

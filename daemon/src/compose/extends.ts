@@ -16,10 +16,18 @@ interface ExtendsRef {
   readonly loc: Loc;
 }
 
-export const applyExtends = (root: LMap, rootFile: string, loader: FileLoader, env: Readonly<Record<string, string>>): LMap => {
+export const applyExtends = (
+  root: LMap,
+  rootFile: string,
+  loader: FileLoader,
+  env: Readonly<Record<string, string>>,
+  /** Receives the names of services whose extends could not be resolved. */
+  broken: Set<string> = new Set(),
+): LMap => {
   const services = get(root, "services");
   if (!isMap(services)) return root;
   const resolved = new Map<string, LMap>();
+  const brokenIds = new Set<string>();
 
   const readRef = (node: LNode, path: string): ExtendsRef | undefined => {
     if (node.kind === "scalar" && typeof node.value === "string") return { service: node.value, loc: node.loc };
@@ -40,12 +48,20 @@ export const applyExtends = (root: LMap, rootFile: string, loader: FileLoader, e
     return undefined;
   };
 
-  const withoutExtends = (svc: LMap): LMap => makeMap([...svc.entries.values()].filter((e: LEntry) => e.key !== "extends"), svc.loc, svc.tag);
+  let failed = false;
+  const withoutExtends = (svc: LMap): LMap => {
+    failed = true;
+    return strip(svc);
+  };
+  const strip = (svc: LMap): LMap => makeMap([...svc.entries.values()].filter((e: LEntry) => e.key !== "extends"), svc.loc, svc.tag);
 
   const resolve = (file: string, all: LMap, name: string, stack: readonly string[]): LMap | undefined => {
     const id = `${file}#${name}`;
     const done = resolved.get(id);
-    if (done) return done;
+    if (done) {
+      if (brokenIds.has(id)) failed = true;
+      return done;
+    }
     const entry = all.entries.get(name);
     if (!entry || !isMap(entry.value)) return undefined;
     const svc = entry.value;
@@ -80,9 +96,10 @@ export const applyExtends = (root: LMap, rootFile: string, loader: FileLoader, e
     }
     const base = resolve(targetFile, targetServices, ref.service, chain);
     if (!base) return withoutExtends(svc);
-    const merged = mergeNode(base, withoutExtends(svc), "services.*");
-    const out = isMap(merged) ? merged : withoutExtends(svc);
+    const merged = mergeNode(base, strip(svc), "services.*");
+    const out = isMap(merged) ? merged : strip(svc);
     resolved.set(id, out);
+    if (failed) brokenIds.add(id);
     return out;
   };
 
@@ -90,7 +107,9 @@ export const applyExtends = (root: LMap, rootFile: string, loader: FileLoader, e
   const entries = new Map<string, LEntry>();
   for (const [name, e] of services.entries) {
     if (isMap(e.value) && e.value.entries.has("extends")) {
+      failed = false;
       const out = resolve(rootFile, services, name, []);
+      if (failed) broken.add(name);
       changed = true;
       entries.set(name, { ...e, value: out ?? e.value });
     } else entries.set(name, e);

@@ -28,7 +28,7 @@ const strings = (node: LNode | undefined, path: string, diagnostics: Diagnostic[
   const out: { value: string; loc: Loc }[] = [];
   for (const item of items) {
     if (item.kind === "scalar" && typeof item.value === "string") out.push({ value: item.value, loc: item.loc });
-    else diagnostics.push(makeDiagnostic("invalidInclude", item.loc, path, "expected a file path", { expected: "a string", got: describe(item) }));
+    else diagnostics.push(makeDiagnostic("invalidInclude", item.loc, path, "an include path must be a string", { expected: "a file path", got: describe(item) }));
   }
   return out;
 };

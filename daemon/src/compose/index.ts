@@ -74,7 +74,8 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   }
   const mainFiles = [...loader.files];
   const merged = mergeOverrides(trees);
-  const root = merged === undefined ? undefined : applyExtends(merged, discovered.files[0] ?? "", loader, env);
+  const brokenExtends = new Set<string>();
+  const root = merged === undefined ? undefined : applyExtends(merged, discovered.files[0] ?? "", loader, env, brokenExtends);
   diagnostics.push(...loader.diagnostics);
   if (root === undefined) return { ok: false, diagnostics: dedupe(diagnostics) };
 
@@ -106,7 +107,7 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   diagnostics.push(...model.diagnostics);
   const selection = selectServices({ model, profiles: options.profiles, composeProfilesVar: env["COMPOSE_PROFILES"], requested: options.services });
   diagnostics.push(...selection.diagnostics);
-  diagnostics.push(...validateReferences(model, selection.enabled, { top: root ?? makeMap([], { file: "", line: 0, column: 0, length: 0, baseDir: projectDir }) }));
+  diagnostics.push(...validateReferences(model, selection.enabled, { top: root ?? makeMap([], { file: "", line: 0, column: 0, length: 0, baseDir: projectDir }) }, brokenExtends));
 
   const fileOrder = loader.files.map((f) => path.relative(cwd, f));
   const sorted = sortDiagnostics(dedupe(diagnostics), fileOrder);

@@ -36,10 +36,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export interface ServiceRefs {
   readonly node: LMap;
   readonly dependsOn: ReadonlyMap<string, LNode>;
-  readonly volumes: readonly { name: string; node: LNode }[];
-  readonly secrets: readonly { name: string; node: LNode }[];
-  readonly configs: readonly { name: string; node: LNode }[];
-  readonly networks: readonly { name: string; node: LNode }[];
+  readonly volumes: readonly { name: string; node: LNode; path: string }[];
+  readonly secrets: readonly { name: string; node: LNode; path: string }[];
+  readonly configs: readonly { name: string; node: LNode; path: string }[];
+  readonly networks: readonly { name: string; node: LNode; path: string }[];
 }
 
 export interface NormalizedModel {
@@ -86,24 +86,9 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   const dependsOn = normalizeDependsOn(ctx, at("depends_on"), `${p}.depends_on`);
   const secrets = normalizeFileRefs(ctx, at("secrets"), `${p}.secrets`, "secrets");
   const configs = normalizeFileRefs(ctx, at("configs"), `${p}.configs`, "configs");
-  const volumes = normalizeServiceVolumes(ctx, at("volumes"), `${p}.volumes`, home);
-  const volumeRefs: { name: string; node: LNode }[] = [];
-  const volumesNode = at("volumes");
-  if (volumesNode?.kind === "seq") {
-    // Pair named volumes with their nodes (only items that produced a spec have a source).
-    volumesNode.items.forEach((item) => {
-      const source = item.kind === "scalar" && typeof item.value === "string" ? item.value.split(":") : undefined;
-      if (source && source.length >= 2 && source[0] && !/^[./~]/.test(source[0])) volumeRefs.push({ name: source[0], node: item });
-      if (item.kind === "map") {
-        const type = get(item, "type");
-        const src = get(item, "source");
-        if ((type === undefined || (type.kind === "scalar" && type.value === "volume")) && src?.kind === "scalar" && typeof src.value === "string" && src.value !== "") {
-          volumeRefs.push({ name: src.value, node: src });
-        }
-      }
-    });
-  }
-  const networkRefs: { name: string; node: LNode }[] = [];
+  const volumeRefs: { name: string; node: LNode; path: string }[] = [];
+  const volumes = normalizeServiceVolumes(ctx, at("volumes"), `${p}.volumes`, home, volumeRefs);
+  const networkRefs: { name: string; node: LNode; path: string }[] = [];
   const networks: Record<string, { aliases: readonly string[] }> = {};
   const netNode = at("networks");
   if (netNode?.kind === "seq") {
@@ -111,13 +96,13 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
       const n = ctx.str(item, joinPath(`${p}.networks`, i));
       if (n === undefined) return;
       networks[n] = { aliases: [] };
-      networkRefs.push({ name: n, node: item });
+      networkRefs.push({ name: n, node: item, path: `${p}.networks[${i}]` });
     });
   } else if (netNode !== undefined) {
     for (const [n, e] of ctx.map(netNode, `${p}.networks`)?.entries ?? []) {
       const nm = ctx.map(e.value, `${p}.networks.${n}`);
       networks[n] = { aliases: ctx.strList(get(nm, "aliases"), `${p}.networks.${n}.aliases`) ?? [] };
-      networkRefs.push({ name: n, node: { ...e.value, loc: e.keyLoc } });
+      networkRefs.push({ name: n, node: { ...e.value, loc: e.keyLoc }, path: `${p}.networks.${n}` });
     }
   }
 
@@ -201,8 +186,8 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
       node: svc,
       dependsOn: dependsOn.nodes,
       volumes: volumeRefs,
-      secrets: secrets.refs.map((r, i) => ({ name: r.source, node: secrets.nodes[i] as LNode })),
-      configs: configs.refs.map((r, i) => ({ name: r.source, node: configs.nodes[i] as LNode })),
+      secrets: secrets.refs.map((r, i) => ({ name: r.source, ...(secrets.nodes[i] as { node: LNode; path: string }) })),
+      configs: configs.refs.map((r, i) => ({ name: r.source, ...(configs.nodes[i] as { node: LNode; path: string }) })),
       networks: networkRefs,
     },
   };

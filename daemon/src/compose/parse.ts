@@ -91,9 +91,10 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
         if (key === "<<" && !keyNode.type?.startsWith("QUOTE")) {
           const source = convert(pair.value, path, seen);
           const sources = source.kind === "seq" ? source.items : [source];
+          const usedAt = locAt((pair.value as YamlNode | null)?.range);
           for (const s of sources) {
             if (s.kind === "map") merged.push(s);
-            else diagnostics.push(makeDiagnostic("invalidMergeKey", s.loc, path, "a merge key (<<) must refer to a mapping or a list of mappings", { expected: "*anchor of a mapping" }));
+            else diagnostics.push(makeDiagnostic("invalidMergeKey", source.kind === "seq" ? s.loc : usedAt, path, "a merge key (<<) must refer to a mapping or a list of mappings", { expected: "*anchor of a mapping" }));
           }
           continue;
         }

@@ -216,9 +216,9 @@ export const normalizeDependsOn = (ctx: NormalizeContext, node: LNode | undefine
   return { specs, nodes };
 };
 
-export const normalizeFileRefs = (ctx: NormalizeContext, node: LNode | undefined, p: string, kind: "secrets" | "configs"): { refs: ServiceFileRefSpec[]; nodes: LNode[] } => {
+export const normalizeFileRefs = (ctx: NormalizeContext, node: LNode | undefined, p: string, kind: "secrets" | "configs"): { refs: ServiceFileRefSpec[]; nodes: { node: LNode; path: string }[] } => {
   const refs: ServiceFileRefSpec[] = [];
-  const nodes: LNode[] = [];
+  const nodes: { node: LNode; path: string }[] = [];
   if (node === undefined) return { refs, nodes };
   if (node.kind !== "seq") {
     ctx.wrongType(node, p, `a list of ${kind}`);
@@ -234,7 +234,7 @@ export const normalizeFileRefs = (ctx: NormalizeContext, node: LNode | undefined
       const source = ctx.str(item, ip);
       if (source === undefined) return;
       refs.push({ source, target: defaultTarget(source, undefined) });
-      nodes.push(item);
+      nodes.push({ node: item, path: ip });
       return;
     }
     const m = ctx.map(item, ip);
@@ -253,7 +253,7 @@ export const normalizeFileRefs = (ctx: NormalizeContext, node: LNode | undefined
     const mode = modeNode?.kind === "scalar" && typeof modeNode.value === "string" ? parseInt(modeNode.value, 8) : ctx.num(modeNode, `${ip}.mode`, { integer: true });
     if (mode !== undefined && !Number.isNaN(mode)) ref.mode = mode;
     refs.push(ref);
-    nodes.push(sourceNode ?? m);
+    nodes.push({ node: sourceNode ?? m, path: ip });
   });
   return { refs, nodes };
 };

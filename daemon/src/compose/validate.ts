@@ -48,7 +48,13 @@ export const validateKeys = (root: LMap): Diagnostic[] => {
 const rangeOf = (node: LNode): LNode["loc"] => node.loc;
 
 /** Semantic checks over the normalised model (enabled services only for depends_on). */
-export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<string>, topLevelKeys: { readonly top: LMap }): Diagnostic[] => {
+export const validateReferences = (
+  model: NormalizedModel,
+  enabled: ReadonlySet<string>,
+  topLevelKeys: { readonly top: LMap },
+  /** Services whose extends failed: their missing image is a consequence, not a new problem. */
+  brokenExtends: ReadonlySet<string> = new Set(),
+): Diagnostic[] => {
   const diagnostics: Diagnostic[] = [];
   const serviceNames = Object.keys(model.services);
   for (const [name, refs] of model.refs) {
@@ -57,7 +63,7 @@ export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<
     const p = `services.${name}`;
     // A misspelt image/build key is already reported as an unknown key with a suggestion.
     const misspelt = [...refs.node.entries.keys()].some((k) => k !== "image" && k !== "build" && nearest(k, ["image", "build"]) !== undefined);
-    if (spec.image === undefined && spec.build === undefined && !misspelt) {
+    if (spec.image === undefined && spec.build === undefined && !misspelt && !brokenExtends.has(name)) {
       const keyLoc = topLevelKeys.top.entries.get("services")?.value;
       const at = keyLoc?.kind === "map" ? keyLoc.entries.get(name)?.keyLoc : undefined;
       diagnostics.push(makeDiagnostic("noImageOrBuild", at ?? refs.node.loc, p, `service ${JSON.stringify(name)} has neither an image nor a build section`, { expected: "image: <name> or build: <context>" }));
@@ -76,7 +82,7 @@ export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<
     for (const v of refs.volumes) {
       if (model.volumes[v.name] !== undefined) continue;
       diagnostics.push(
-        makeDiagnostic("undefinedVolume", v.node.loc, `${p}.volumes`, `service ${JSON.stringify(name)} mounts undefined volume ${JSON.stringify(v.name)}`, {
+        makeDiagnostic("undefinedVolume", v.node.loc, v.path, `service ${JSON.stringify(name)} mounts undefined volume ${JSON.stringify(v.name)}`, {
           hint: `declare it under the top-level volumes: key (volumes: {${v.name}: {}}), or write ./${v.name} for a bind mount`,
         }),
       );
@@ -84,12 +90,12 @@ export const validateReferences = (model: NormalizedModel, enabled: ReadonlySet<
     for (const kind of ["secrets", "configs"] as const) {
       for (const r of refs[kind]) {
         if (model[kind][r.name] !== undefined) continue;
-        diagnostics.push(makeDiagnostic("undefinedSecretOrConfig", r.node.loc, `${p}.${kind}`, `service ${JSON.stringify(name)} uses undefined ${kind.slice(0, -1)} ${JSON.stringify(r.name)}`, { hint: `declare it under the top-level ${kind}: key` }));
+        diagnostics.push(makeDiagnostic("undefinedSecretOrConfig", r.node.loc, r.path, `service ${JSON.stringify(name)} uses undefined ${kind.slice(0, -1)} ${JSON.stringify(r.name)}`, { hint: `declare it under the top-level ${kind}: key` }));
       }
     }
     for (const n of refs.networks) {
       if (n.name === "default" || model.networks[n.name] !== undefined) continue;
-      diagnostics.push(makeDiagnostic("undefinedNetwork", n.node.loc, `${p}.networks`, `service ${JSON.stringify(name)} uses undefined network ${JSON.stringify(n.name)}`, { hint: "declare it under the top-level networks: key" }));
+      diagnostics.push(makeDiagnostic("undefinedNetwork", n.node.loc, n.path, `service ${JSON.stringify(name)} uses undefined network ${JSON.stringify(n.name)}`, { hint: "declare it under the top-level networks: key" }));
     }
   }
   // depends_on cycles among enabled services (each cycle reported once, at its first service's edge).

@@ -18,7 +18,14 @@ export const resolveHostPath = (source: string, baseDir: string, home: string | 
   return path.resolve(baseDir, source);
 };
 
-export const normalizeServiceVolumes = (ctx: NormalizeContext, node: LNode | undefined, path_: string, home: string | undefined): ServiceVolumeSpec[] => {
+/** `refs` receives each named-volume reference (for the undefined-volume check). */
+export const normalizeServiceVolumes = (
+  ctx: NormalizeContext,
+  node: LNode | undefined,
+  path_: string,
+  home: string | undefined,
+  refs: { name: string; node: LNode; path: string }[] = [],
+): ServiceVolumeSpec[] => {
   if (node === undefined) return [];
   if (node.kind !== "seq") {
     ctx.wrongType(node, path_, "a list of volume mounts");
@@ -58,7 +65,10 @@ export const normalizeServiceVolumes = (ctx: NormalizeContext, node: LNode | und
       const readOnly = modes.includes("ro");
       if (source === undefined || source === "") out.push({ type: "volume", target, readOnly, nocopy: modes.includes("nocopy") });
       else if (isPathLike(source)) out.push({ type: "bind", source: resolveHostPath(source, item.loc.baseDir, home), target, readOnly, createHostPath: true });
-      else out.push({ type: "volume", source, target, readOnly, nocopy: modes.includes("nocopy") });
+      else {
+        out.push({ type: "volume", source, target, readOnly, nocopy: modes.includes("nocopy") });
+        refs.push({ name: source, node: item, path: p });
+      }
       return;
     }
     if (item.kind !== "map") {
@@ -99,6 +109,7 @@ export const normalizeServiceVolumes = (ctx: NormalizeContext, node: LNode | und
       const nocopy = ctx.bool(get(vol, "nocopy"), `${p}.volume.nocopy`) ?? false;
       const subpath = ctx.str(get(vol, "subpath"), `${p}.volume.subpath`);
       out.push({ type: "volume", target, readOnly, nocopy, ...(source ? { source } : {}), ...(subpath !== undefined ? { subpath } : {}) });
+      if (source && type === "volume" && sourceNode) refs.push({ name: source, node: sourceNode, path: `${p}.source` });
     }
   });
   return out;
