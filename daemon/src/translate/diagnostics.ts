@@ -49,12 +49,16 @@ export const sortDiagnostics = (diagnostics: readonly Diagnostic[], files: reado
 
 export const translateDiagnostic = (project: ComposeProject, params: TranslateDiagnosticParams): Diagnostic => {
   const at = locate(project, params.path);
+  // The source map points at keys: underline the key when the diagnostic is about exactly that key.
+  const key = /[^.]+$/.exec(params.path)?.[0] ?? "";
+  const exact = project.sourceMap[params.path] !== undefined && key !== "";
   return {
     code: params.code,
     severity: params.severity ?? "warning",
     file: at.file,
     line: at.line,
     column: at.column,
+    ...(exact ? { length: key.length } : {}),
     path: params.path,
     message: params.message,
     ...(params.expected === undefined ? {} : { expected: params.expected }),

@@ -259,3 +259,17 @@ describe("toManifests", () => {
     expect(get(svc, "spec.ports")).toBeUndefined();
   });
 });
+
+describe("translation view", () => {
+  it("lists each key a service uses with the fields it became, partial when translation warned", () => {
+    const p = project([service("web", { user: "node", ports: [{ target: 80, protocol: "tcp" }], healthcheck: { test: ["CMD", "true"], disable: false } })], {
+      sourceMap: { "services.web.dns": { file: "compose.yml", line: 3, column: 5 } },
+    });
+    const { translation } = toManifests(p, { namespace: "ns" });
+    const byPath = Object.fromEntries(translation.map((t) => [t.composePath, t]));
+    expect(byPath["services.web.healthcheck"]).toMatchObject({ status: "translated", kubeFields: ["Deployment/web spec.template.spec.containers[0].readinessProbe"] });
+    expect(byPath["services.web.ports"]?.kubeFields).toContain("Service/web spec.ports");
+    expect(byPath["services.web.user"]).toMatchObject({ status: "partial", note: expect.stringContaining("not numeric") as unknown });
+    expect(byPath["services.web.dns"]).toMatchObject({ status: "ignored", kubeFields: [] });
+  });
+});
