@@ -97,3 +97,18 @@ describe("runDoctor", () => {
     expect(new Set(findings.map((f) => f.service))).toEqual(new Set(["b"]));
   });
 });
+
+describe("runDoctor with a local base image", () => {
+  const dockerfile = 'FROM distroless/static:1.0.0\nCOPY app /app\nCMD ["/app"]\n';
+  it("inherits a non-root user from the base image", async () => {
+    const images = fakeImages({ "distroless/static:1.0.0": bigImage("distroless/static:1.0.0", 2_000_000, "65532") });
+    expect(await runHarness({ dockerfile, images })).toEqual([]);
+    expect(images.asked).toEqual(["demo-app:devloop", "demo-app", "demo_app", "distroless/static:1.0.0"]);
+  });
+
+  it("says so when the base image runs as root too", async () => {
+    const images = fakeImages({ "distroless/static:1.0.0": bigImage("distroless/static:1.0.0", 2_000_000, "") });
+    const findings = await runHarness({ dockerfile, images });
+    expect(findings.map((f) => f.message)).toEqual(["no USER in the final stage, and its base image distroless/static:1.0.0 sets none: the container runs as root"]);
+  });
+});

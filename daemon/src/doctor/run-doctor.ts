@@ -12,6 +12,9 @@ import type { ImageInfo, ImageInspector } from "./image-inspector.js";
 import { createLocator, relativeTo, resolveSourceFile } from "./locate.js";
 import type { DisplayPath } from "./locate.js";
 import { analyzeService } from "./service-analysis.js";
+import type { ServiceAnalysis } from "./service-analysis.js";
+import { stageChain } from "./dockerfile/stages.js";
+import { localImageTag } from "../translate/image.js";
 import { DEFAULT_THRESHOLDS } from "./thresholds.js";
 import type { DoctorThresholds } from "./thresholds.js";
 
@@ -30,8 +33,20 @@ export interface DoctorDeps {
   readonly onNote?: (note: string) => void;
 }
 
+/** image:, else the tag devloop builds (<project>-<service>:devloop), then the names compose v2 and v1 build. */
 const defaultImageRefs = (project: ComposeProject, service: ServiceSpec): readonly string[] =>
-  service.image !== undefined ? [service.image] : [`${project.name}-${service.name}`, `${project.name}_${service.name}`];
+  service.image !== undefined
+    ? [service.image]
+    : [localImageTag(project.name, service.name), `${project.name}-${service.name}`, `${project.name}_${service.name}`];
+
+/** The external image the final stage's chain starts FROM; undefined for scratch or an unresolved FROM. */
+const finalBaseImage = (analysis: ServiceAnalysis): string | undefined => {
+  const graph = analysis.dockerfile?.graph;
+  if (!graph?.final) return undefined;
+  const root = stageChain(graph, graph.final).at(-1);
+  const image = root?.base.image ?? "";
+  return image === "" || image.toLowerCase() === "scratch" || (root?.base.unresolved.length ?? 0) > 0 ? undefined : image;
+};
 
 const findImage = async (refs: readonly string[], images: ImageInspector): Promise<ImageInfo | undefined> => {
   for (const ref of refs) {
@@ -87,7 +102,17 @@ export const runDoctor = async (project: ComposeProject, deps: DoctorDeps, check
         images = undefined;
       }
     }
-    const analysis = await analyzeService({ project, service, fs: deps.fs, thresholds, locate, display, composeLine, ...(image ? { image } : {}) });
+    let analysis = await analyzeService({ project, service, fs: deps.fs, thresholds, locate, display, composeLine, ...(image ? { image } : {}) });
+    const base = images ? finalBaseImage(analysis) : undefined;
+    if (images && base !== undefined) {
+      try {
+        const baseImage = await images.inspect(base);
+        if (baseImage) analysis = { ...analysis, baseImage };
+      } catch (error) {
+        deps.onNote?.(`image checks skipped: ${error instanceof Error ? error.message : String(error)}`);
+        images = undefined;
+      }
+    }
     const ownFindings: Finding[] = [];
     for (const check of checks) {
       if (check.codes.every((code) => analysis.config.ignore.has(code))) continue;

@@ -35,6 +35,8 @@ export interface ServiceAnalysis {
   readonly context?: ContextScan;
   /** The service's image as found in the local engine, when an inspector was given and it exists. */
   readonly image?: ImageInfo;
+  /** The base image of the final stage (the external FROM its chain starts from), when present locally. */
+  readonly baseImage?: ImageInfo;
   readonly config: ServiceDoctorConfig;
   readonly thresholds: DoctorThresholds;
   readonly locate: Locator;

@@ -19,10 +19,12 @@ const project = `doctorit${suffix}`;
 const imageRef = `${project}-web:latest`;
 /** The same image under a pinned-looking name, for an image-only service. */
 const pinnedRef = `${project}-blob:1.0.0`;
+/** A base image that sets a non-root user. */
+const nonRootBase = `${project}-base:1.0.0`;
 
-const buildFromScratch = async (docker: Docker, tag: string): Promise<void> => {
+const buildFromScratch = async (docker: Docker, tag: string, extra = ""): Promise<void> => {
   const tar = pack();
-  tar.entry({ name: "Dockerfile" }, "FROM scratch\nCOPY blob /blob\nCOPY small /small\nCMD [\"/blob\"]\n");
+  tar.entry({ name: "Dockerfile" }, `FROM scratch\nCOPY blob /blob\nCOPY small /small\n${extra}CMD ["/blob"]\n`);
   tar.entry({ name: "blob" }, randomBytes(BLOB_BYTES));
   tar.entry({ name: "small" }, "tiny\n");
   tar.finalize();
@@ -41,13 +43,14 @@ describe("doctor: image size and user from the real Docker engine", () => {
   beforeAll(async () => {
     await buildFromScratch(docker, imageRef);
     await docker.getImage(imageRef).tag({ repo: `${project}-blob`, tag: "1.0.0" });
+    await buildFromScratch(docker, nonRootBase, "USER 1000:1000\n");
     contextDir = await mkdtemp(path.join(tmpdir(), "doctor-it-"));
     await writeFile(path.join(contextDir, "Dockerfile"), 'FROM scratch\nCOPY blob /blob\nUSER 1000\nCMD ["/blob"]\n');
     await writeFile(path.join(contextDir, ".dockerignore"), ".git\n");
   });
 
   afterAll(async () => {
-    for (const ref of [imageRef, pinnedRef]) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    for (const ref of [imageRef, pinnedRef, nonRootBase]) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
     if (contextDir !== "") await rm(contextDir, { recursive: true, force: true });
   });
 
@@ -82,6 +85,23 @@ describe("doctor: image size and user from the real Docker engine", () => {
     const findings = await runDoctor(makeProject({ blob: { image: pinnedRef } }), { fs: nodeDoctorFileSystem, images: createDockerImageInspector({ docker }) });
     expect(findings.map((finding) => finding.code)).toEqual(["DL-DOCTOR-001"]);
     expect(findings[0]?.message).toBe(`image ${pinnedRef} sets no user and the service has no user:, so it runs as root`);
+  });
+
+  it("DL-DOCTOR-001 looks at the base image's user when the final stage sets none", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "doctor-it-base-"));
+    try {
+      await writeFile(path.join(dir, ".dockerignore"), ".git\n");
+      const images = createDockerImageInspector({ docker });
+      const run = async (from: string): Promise<string[]> => {
+        await writeFile(path.join(dir, "Dockerfile"), `FROM ${from}\nCMD ["/blob"]\n`);
+        const findings = await runDoctor(makeProject({ app: { build: { context: dir } } }, { workingDir: dir }), { fs: nodeDoctorFileSystem, images });
+        return findings.map((finding) => `${finding.code} ${finding.message}`);
+      };
+      expect(await run(nonRootBase)).toEqual([]);
+      expect(await run(pinnedRef)).toEqual([`DL-DOCTOR-001 no USER in the final stage, and its base image ${pinnedRef} sets none: the container runs as root`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("rewords an unreachable engine, and runDoctor skips the image checks with a note", async () => {

@@ -31,6 +31,17 @@ export const rootUserCheck: DoctorCheck = {
     if (dockerfile && final) {
       const user = lastInChain(finalChain(analysis), "USER");
       if (user === undefined) {
+        const base = analysis.baseImage;
+        if (base && !isRootUser(base.user)) return []; // inherits the base image's non-root user
+        if (base) {
+          return [
+            {
+              code: "DL-DOCTOR-001",
+              at: dockerfile.locate.instruction(final.from, `${stageLabel(final)} FROM`),
+              message: `no USER in the final stage, and its base image ${base.ref} sets none: the container runs as root`,
+            },
+          ];
+        }
         return [
           {
             code: "DL-DOCTOR-001",
