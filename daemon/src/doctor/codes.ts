@@ -9,6 +9,8 @@ export interface DoctorCodeInfo {
   readonly severity: Severity;
   readonly why: string;
   readonly fix: string;
+  /** The finding's source line holds a secret: renderers must not show it. */
+  readonly sensitive?: boolean;
 }
 
 export const DOCTOR_CODES = {
@@ -27,12 +29,14 @@ export const DOCTOR_CODES = {
   "DL-DOCTOR-003": {
     title: "secret literal in compose environment",
     severity: "warning",
+    sensitive: true,
     why: "a secret written in the compose file is committed with it and shown by `docker compose config` and `kubectl describe`",
     fix: "interpolate it from the shell or an untracked .env (`DB_PASSWORD: ${DB_PASSWORD}`), or use compose `secrets:`",
   },
   "DL-DOCTOR-004": {
     title: "secret baked into the image by ENV or ARG",
     severity: "error",
+    sensitive: true,
     why: "ENV and ARG values are stored in the image config and history: anyone who can pull the image can read them",
     fix: "pass it at run time (environment/secrets) or at build time with `RUN --mount=type=secret`",
   },

@@ -13,6 +13,8 @@ export interface Finding extends Diagnostic {
   readonly why: string;
   /** What to do about it (also in hint). */
   readonly fix: string;
+  /** The source line at file:line holds a secret value: show the location, never the line. */
+  readonly sensitive?: true;
 }
 
 /** Where a finding points. line/column 0 = the file as a whole. */

@@ -21,7 +21,7 @@ export interface RenderFindingsOptions {
 const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 const sourceExcerpt = (finding: Finding, options: RenderFindingsOptions): string[] => {
-  if (finding.line <= 0 || !options.source) return [];
+  if (finding.line <= 0 || !options.source || finding.sensitive === true) return [];
   const line = options.source(finding.file)?.split(/\r?\n/)[finding.line - 1];
   if (line === undefined) return [];
   const color = options.color ?? false;

@@ -91,6 +91,13 @@ describe("runDoctor", () => {
     expect(hasErrorFindings(findings)).toBe(false);
   });
 
+  it("notes ignore entries that name no code", async () => {
+    const notes: string[] = [];
+    const project = makeProject({ a: { image: "redis:7.2.5", user: "1", extensions: { "x-devloop": { doctor: { ignore: ["DL-DOCTOR-001", "DL-DOCTR-2"] } } } } });
+    await runDoctor(project, { fs: createMemoryDoctorFileSystem({}), onNote: (note) => notes.push(note) });
+    expect(notes).toEqual(["services.a: x-devloop.doctor.ignore names an unknown code DL-DOCTR-2"]);
+  });
+
   it("checks only the services asked for", async () => {
     const project = makeProject({ a: { image: "redis" }, b: { image: "redis" } });
     const findings = await runDoctor(project, { fs: createMemoryDoctorFileSystem({}), services: ["b"] });

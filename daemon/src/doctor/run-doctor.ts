@@ -5,7 +5,7 @@
 import type { ComposeProject, ServiceSpec } from "../compose/types.js";
 import { ALL_CHECKS } from "./checks/all-checks.js";
 import type { DoctorCheck } from "./checks/check.js";
-import { DOCTOR_CODES } from "./codes.js";
+import { DOCTOR_CODES, isDoctorCode } from "./codes.js";
 import type { DoctorFileSystem } from "./doctor-file-system.js";
 import type { Finding, FindingDraft } from "./finding.js";
 import type { ImageInfo, ImageInspector } from "./image-inspector.js";
@@ -72,6 +72,7 @@ const toFinding = (service: string, draft: FindingDraft): Finding => {
     fix,
     hint: fix,
     ...(draft.got === undefined ? {} : { got: draft.got }),
+    ...("sensitive" in info && info.sensitive ? { sensitive: true as const } : {}),
   };
 };
 
@@ -112,6 +113,9 @@ export const runDoctor = async (project: ComposeProject, deps: DoctorDeps, check
         deps.onNote?.(`image checks skipped: ${error instanceof Error ? error.message : String(error)}`);
         images = undefined;
       }
+    }
+    for (const code of analysis.config.ignore) {
+      if (!isDoctorCode(code)) deps.onNote?.(`services.${name}: x-devloop.doctor.ignore names an unknown code ${code}`);
     }
     const ownFindings: Finding[] = [];
     for (const check of checks) {
