@@ -9,7 +9,7 @@ import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js"
 import { hasErrors, type Diagnostic } from "../../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import { collectFileContents } from "../../../daemon/src/translate/file-contents.js";
-import { toManifests } from "../../../daemon/src/translate/index.js";
+import { awaitedServices, toManifests } from "../../../daemon/src/translate/index.js";
 import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
 import { defaultNamespace } from "../../../daemon/src/translate/namespace.js";
 import { toJsonList, toYamlDocuments } from "../../../daemon/src/translate/serialize.js";
@@ -49,7 +49,10 @@ export const renderCommand = async (services: string[], flags: RenderFlags): Pro
     { shell: loadOptions.environment, envFiles: loadOptions.envFiles, projectDir: project.workingDir, cwd: loadOptions.cwd },
     nodeFileSystem,
   ).env;
+  // With services named, their waiters may not be selected: find one-shot services in the whole file.
+  const whole = services.length > 0 ? loadProject({ ...loadOptions, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
   const result = toManifests(project, {
+    awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
     templates: templates.templates,
     files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),

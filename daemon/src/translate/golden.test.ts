@@ -14,7 +14,7 @@ import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { collectFileContents } from "./file-contents.js";
-import { toManifests } from "./index.js";
+import { awaitedServices, toManifests } from "./index.js";
 import { loadTemplates } from "./load-templates.js";
 import { toYamlDocuments } from "./serialize.js";
 
@@ -62,7 +62,10 @@ const renderCase = (dir: string): string => {
   if (!loaded.ok) return `# load failed:\n${loaded.diagnostics.map((d) => `#   ${describeDiagnostic(d, dir)}`).join("\n")}\n`;
   const { project } = loaded;
   const variables = buildInterpolationEnvironment({ shell: options.environment, envFiles: options.envFiles, projectDir: project.workingDir, cwd: dir }, nodeFileSystem).env;
+  // As devloop render does: with services named, one-shot services are found in the whole file.
+  const whole = options.services.length > 0 ? loadProject({ ...options, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
   const result = toManifests(project, {
+    awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: config.namespace ?? "golden",
     templates: loadTemplates().templates,
     files: collectFileContents(project, (f) => nodeFileSystem.readFile(f)),

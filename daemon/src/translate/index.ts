@@ -23,6 +23,7 @@ import { workloadKinds } from "./workload-kind.js";
 
 export type { KubeManifest, TranslateOptions, TranslateResult } from "./types.js";
 export { defaultNamespace } from "./namespace.js";
+export { awaitedServices } from "./workload-kind.js";
 
 export const toManifests = (project: ComposeProject, options: TranslateOptions): TranslateResult => {
   const serviceKeys = Object.keys(project.services);
@@ -44,7 +45,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   reportUnsupportedKeys(ctx);
   const templates = withProjectTemplates(ctx, options.templates ?? {});
 
-  const kinds = workloadKinds(project);
+  const kinds = workloadKinds(project, options.awaitedServices);
   const manifests: KubeManifest[] = [];
   const syncMappings: SyncMapping[] = [];
   const translation: TranslationEntry[] = [];

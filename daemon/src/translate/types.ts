@@ -60,6 +60,13 @@ export interface TranslateOptions {
    * Translation does no I/O; a missing entry renders an empty object with a DL-TRANSLATE-004 warning.
    */
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * Services that others wait on with service_completed_successfully anywhere in the compose files, as
+   * awaitedServices() computes it from the project loaded with every profile and no service selection.
+   * Pass it when rendering a subset, so a one-shot service stays a Job when its waiters are not selected.
+   * Default: computed from the project itself.
+   */
+  readonly awaitedServices?: readonly string[];
   /** The interpolation environment, for secrets and configs with an environment: source. */
   readonly variables?: Readonly<Record<string, string | undefined>>;
 }

@@ -7,13 +7,19 @@ import { stringField, xDevloop } from "./devloop-extension.js";
 
 export type WorkloadKind = "Deployment" | "Job";
 
-export const workloadKinds = (project: ComposeProject): ReadonlyMap<string, WorkloadKind> => {
+/** Services some enabled service waits on with service_completed_successfully, sorted. */
+export const awaitedServices = (project: ComposeProject): string[] => {
   const awaited = new Set<string>();
   for (const service of Object.values(project.services)) {
     for (const [target, dep] of Object.entries(service.dependsOn)) {
       if (dep.condition === "service_completed_successfully") awaited.add(target);
     }
   }
+  return [...awaited].sort();
+};
+
+export const workloadKinds = (project: ComposeProject, awaitedOverride?: readonly string[]): ReadonlyMap<string, WorkloadKind> => {
+  const awaited = new Set([...awaitedServices(project), ...(awaitedOverride ?? [])]);
   const kinds = new Map<string, WorkloadKind>();
   for (const name of Object.keys(project.services)) {
     const forced = stringField(xDevloop(project.services[name]?.extensions ?? {}), "kind")?.toLowerCase();
