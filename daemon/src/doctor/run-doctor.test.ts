@@ -98,6 +98,14 @@ describe("runDoctor", () => {
     expect(notes).toEqual(["services.a: x-devloop.doctor.ignore names an unknown code DL-DOCTR-2"]);
   });
 
+  it("notes a missing Dockerfile and still runs the context checks", async () => {
+    const notes: string[] = [];
+    const project = makeProject({ a: { build: { context: "/p/a" } } });
+    const findings = await runDoctor(project, { fs: createMemoryDoctorFileSystem({ "/p/a/main.go": "package main" }), onNote: (note) => notes.push(note) });
+    expect(notes).toEqual(["services.a: Dockerfile Dockerfile not found in a; its checks were skipped"]);
+    expect(codesOf(findings)).toEqual(["DL-DOCTOR-008"]);
+  });
+
   it("checks only the services asked for", async () => {
     const project = makeProject({ a: { image: "redis" }, b: { image: "redis" } });
     const findings = await runDoctor(project, { fs: createMemoryDoctorFileSystem({}), services: ["b"] });

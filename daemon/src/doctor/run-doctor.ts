@@ -114,6 +114,9 @@ export const runDoctor = async (project: ComposeProject, deps: DoctorDeps, check
         images = undefined;
       }
     }
+    if (service.build && !analysis.dockerfile) {
+      deps.onNote?.(`services.${name}: Dockerfile ${service.build.dockerfile} not found in ${display(service.build.context)}; its checks were skipped`);
+    }
     for (const code of analysis.config.ignore) {
       if (!isDoctorCode(code)) deps.onNote?.(`services.${name}: x-devloop.doctor.ignore names an unknown code ${code}`);
     }
