@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   { files: ["daemon/src/**/*.ts"], rules: { "no-console": "error" } },
   {
-    files: ["daemon/src/compose/**/*.ts", "daemon/src/translate/**/*.ts"],
+    files: ["daemon/src/compose/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: restrict(
       [...sdkImports, "**/engine/**", "**/adapters/**", "**/server/**", "node:child_process", "node:net", "node:http"],
