@@ -33,6 +33,14 @@ describe("resolveStages", () => {
     expect(graph.stages[0]?.base.image).toBe("alpine:3.20");
   });
 
+  it("reads FROM with --platform and a lower-case as", () => {
+    const graph = resolveStages(parseDockerfile("ARG BASE=golang:1.22.5\nFROM --platform=$BUILDPLATFORM ${BASE} as Build\nFROM build"), {});
+    expect(graph.stages.map((s) => [s.name, s.base.image, s.parent])).toEqual([
+      ["build", "golang:1.22.5", undefined],
+      [undefined, "build", 0],
+    ]);
+  });
+
   it("records unresolved variables", () => {
     const graph = resolveStages(parseDockerfile("FROM ${NOPE}"), {});
     expect(graph.stages[0]?.base).toMatchObject({ image: "", unresolved: ["NOPE"] });
