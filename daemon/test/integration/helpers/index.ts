@@ -2,7 +2,14 @@
 export { bedKubeconfigPath, bedStateDir, loadBedKubeConfig, DEFAULT_CLUSTER_STATE_DIR } from "./kube-config.js";
 export { bedImages } from "./bed-images.js";
 export type { BedImages } from "./bed-images.js";
-export { createTestNamespace, deleteTestNamespace, errorCode, sleep, TEST_NAMESPACE_LABEL } from "./namespace.js";
+export {
+  createTestNamespace,
+  deleteTestNamespace,
+  errorCode,
+  sleep,
+  TEST_NAMESPACE_LABEL,
+  waitForDefaultServiceAccount,
+} from "./namespace.js";
 export { isPodReady, podSummary, PodWaitError, waitForPod, waitForPodReady, waitForPodSucceeded } from "./pods.js";
 export type { WaitForPodParams } from "./pods.js";
 export { execInPod, exitCodeOf } from "./exec.js";

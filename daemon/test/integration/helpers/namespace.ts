@@ -9,16 +9,29 @@ export async function createTestNamespace(kc: KubeConfig, prefix: string): Promi
   const name = `${prefix}-${randomBytes(3).toString("hex")}`.toLowerCase().slice(0, 63);
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: prefix } } } });
-  // The ServiceAccount controller fills in `default` shortly after; pods are rejected until it exists.
-  const deadline = Date.now() + 30_000;
+  await waitForDefaultServiceAccount(kc, name);
+  return name;
+}
+
+/**
+ * The controllers fill in the `default` ServiceAccount and (on 1.20) its token Secret shortly after a namespace
+ * is created; until the token exists, pod creation fails with "No API token found for service account".
+ */
+export async function waitForDefaultServiceAccount(kc: KubeConfig, namespace: string, timeoutMs = 30_000): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
     try {
-      await core.readNamespacedServiceAccount({ name: "default", namespace: name });
-      return name;
+      const sa = await core.readNamespacedServiceAccount({ name: "default", namespace });
+      if ((sa.secrets?.length ?? 0) > 0) return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`namespace ${name}: no default ServiceAccount after 30 s`, { cause: err });
-      await sleep(200);
+      lastError = err;
     }
+    if (Date.now() > deadline) {
+      throw new Error(`namespace ${namespace}: default ServiceAccount has no token after ${timeoutMs} ms`, { cause: lastError });
+    }
+    await sleep(100);
   }
 }
 
