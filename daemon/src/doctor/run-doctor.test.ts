@@ -106,6 +106,17 @@ describe("runDoctor", () => {
     expect(codesOf(findings)).toEqual(["DL-DOCTOR-008"]);
   });
 
+  it("checks dockerfile_inline, pointing into the compose file", async () => {
+    const project = makeProject(
+      { a: { build: { context: "/p/a", dockerfileInline: "FROM node:20.18.1-slim\nCMD node a.js\nUSER 1000\n" } } },
+      { sourceMap: { "services.a.build": { file: "/p/compose.yml", line: 3, column: 5 } } },
+    );
+    const compose = "services:\n  a:\n    build:\n      context: a\n      dockerfile_inline: |\n        FROM node:20.18.1-slim\n        CMD node a.js\n        USER 1000\n";
+    const files = { "/p/compose.yml": compose, "/p/a/.dockerignore": ".git\n" };
+    const findings = await runDoctor(project, { fs: createMemoryDoctorFileSystem(files) });
+    expect(findings.map((f) => [f.code, f.file, f.line])).toEqual([["DL-DOCTOR-013", "compose.yml", 7]]);
+  });
+
   it("checks only the services asked for", async () => {
     const project = makeProject({ a: { image: "redis" }, b: { image: "redis" } });
     const findings = await runDoctor(project, { fs: createMemoryDoctorFileSystem({}), services: ["b"] });
