@@ -84,7 +84,23 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
     }
   };
 
+  /** A namespace still terminating (a down just before) cannot take new objects: wait until it is gone. */
+  const waitNamespaceNotTerminating = async (name: string): Promise<void> => {
+    for (let i = 0; i < 240; i++) {
+      try {
+        const ns = await core.readNamespace({ name });
+        if (ns.status?.phase !== "Terminating") return;
+      } catch (error) {
+        if (statusCode(error) === 404) return;
+        throw reword(`read namespace ${name}`, error);
+      }
+      await delay(500);
+    }
+    throw new ClusterError(`namespace ${name} is still terminating after 2 minutes`, true);
+  };
+
   const applyOne = async (m: KubeManifest, options: ApplyOptions): Promise<ObjectRef> => {
+    if (m.kind === "Namespace") await waitNamespaceNotTerminating(m.metadata.name);
     try {
       return refOf(await patch(m, options.fieldManager));
     } catch (error) {

@@ -25,3 +25,14 @@ describe("summarize", () => {
     expect(o.pod).toMatchObject({ phase: "Pending", ready: false, reason: "ImagePullBackOff", message: 'Back-off pulling image "web:dev"', containers: ["web"], ownerName: "web-abc" });
   });
 });
+
+describe("summarize deployment problems", () => {
+  it("surfaces a ReplicaFailure condition", () => {
+    const o = summarize("Deployment", {
+      metadata: { name: "api", generation: 1 },
+      spec: { replicas: 1 },
+      status: { observedGeneration: 1, conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: 'pods "api-1" is forbidden: exceeded quota' }] },
+    });
+    expect(o.problem).toBe('FailedCreate: pods "api-1" is forbidden: exceeded quota');
+  });
+});

@@ -40,8 +40,11 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
   };
   const status = o.status ?? {};
   if (kind === "Deployment" || kind === "StatefulSet") {
+    const conditions = (status["conditions"] as RawCondition[] | undefined) ?? [];
+    const failure = conditions.find((c) => (c.type === "ReplicaFailure" && c.status === "True") || (c.type === "Progressing" && c.status === "False"));
     return {
       ...base,
+      ...(failure ? { problem: [failure.reason, failure.message].filter(Boolean).join(": ") } : {}),
       replicas: {
         desired: o.spec?.replicas ?? 1,
         current: num(status["replicas"]),

@@ -16,13 +16,15 @@ export const isolationManifests = (namespace: string): readonly KubeManifest[] =
     kind: "LimitRange",
     metadata: { name: "devloop-defaults", namespace },
     spec: {
-      limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "50m", memory: "64Mi" } }],
+      limits: [{ type: "Container", default: { cpu: "1", memory: "1Gi" }, defaultRequest: { cpu: "50m", memory: "64Mi" }, max: { cpu: "4", memory: "8Gi" } }],
     },
   },
   {
     apiVersion: "v1",
     kind: "ResourceQuota",
     metadata: { name: "devloop-quota", namespace },
-    spec: { hard: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "50", persistentvolumeclaims: "20" } },
+    // Object counts only: cpu/memory quotas would reject every pod without explicit limits on clusters whose
+    // LimitRanger admission is off, so the LimitRange above bounds those instead.
+    spec: { hard: { pods: "50", services: "30", persistentvolumeclaims: "20", "requests.storage": "50Gi" } },
   },
 ];

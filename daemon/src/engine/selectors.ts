@@ -83,6 +83,7 @@ const observedHealth = (project: ProjectState, service: string): Health => {
     return health;
   }
   const r = workload.replicas;
+  if (workload.problem !== undefined && health.message === undefined) health.message = workload.problem;
   if (r) {
     health.ready = r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
     health.started = health.ready || running;

@@ -20,6 +20,8 @@ export interface ObservedObject {
   readonly labels: Readonly<Record<string, string>>;
   /** The devloop input-hash annotation of the workload (not set on pods). */
   readonly inputHash?: string;
+  /** A workload condition worth showing (e.g. ReplicaFailure: quota exceeded). */
+  readonly problem?: string;
   /** Deployment / StatefulSet: the spec's replicas and the status counts; current = status.observedGeneration ≥ metadata.generation. */
   readonly replicas?: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly observedCurrent: boolean };
   /** Job: succeeded / failed conditions. */
