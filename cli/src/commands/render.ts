@@ -11,6 +11,7 @@ import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import { collectFileContents } from "../../../daemon/src/translate/file-contents.js";
 import { awaitedServices, toManifests } from "../../../daemon/src/translate/index.js";
 import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
+import { isDnsLabel } from "../../../daemon/src/translate/names.js";
 import { defaultNamespace } from "../../../daemon/src/translate/namespace.js";
 import { toJsonList, toYamlDocuments } from "../../../daemon/src/translate/serialize.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
@@ -37,6 +38,9 @@ const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
 
 export const renderCommand = async (services: string[], flags: RenderFlags): Promise<number> => {
   if (flags.output !== "yaml" && flags.output !== "json") throw new UserError(`-o must be yaml or json; got "${flags.output}"`);
+  if (flags.namespace !== undefined && !isDnsLabel(flags.namespace)) {
+    throw new UserError(`-n ${flags.namespace}: a namespace is a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
+  }
   const loadOptions = toLoadOptions(flags, services);
   const loaded = loadProject(loadOptions, nodeFileSystem);
   if (!loaded.ok) {

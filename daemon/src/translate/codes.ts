@@ -28,6 +28,8 @@ export const TranslateCodes = {
   badTemplate: "DL-TRANSLATE-013",
   /** A compose name had to be changed to become a Kubernetes name. */
   renamed: "DL-TRANSLATE-014",
+  /** Two generated objects of one kind got the same name. */
+  duplicateName: "DL-TRANSLATE-015",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -45,5 +47,6 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.entrypointReset]: "warning: entrypoint reset without a command; the image ENTRYPOINT stays.",
   [TranslateCodes.jobRestart]: "warning: a one-shot service (a Job) has restart: always / unless-stopped; it becomes OnFailure.",
   [TranslateCodes.badTemplate]: "error (template files) / warning (x-devloop.templates): a template has an unknown kind, the wrong shape, or sets a generated field.",
+  [TranslateCodes.duplicateName]: "error: two generated objects of one kind have the same name (e.g. secret \"x-env\" and the env Secret of service \"secret-x\"); rename one.",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

@@ -7,6 +7,7 @@
  */
 import type { ServiceSpec } from "../compose/types.js";
 import { escapeKubeExpansion } from "./escape.js";
+import { shortHash } from "./hash.js";
 
 export const SECRET_NAME_PATTERN = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 
@@ -24,6 +25,10 @@ export interface EnvironmentPlan {
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** The Secret data key for a variable: its name, or (for names a Secret key cannot hold) a cleaned name with a hash. */
+export const secretKey = (name: string): string =>
+  SECRET_KEY.test(name) ? name : `${name.replace(/[^-._a-zA-Z0-9]/g, "_")}-${shortHash(name)}`;
+
 /** True when the variable's value came from an env_file rather than environment:. */
 const fromEnvFile = (service: ServiceSpec, name: string): boolean => {
   const source = service.environmentSources[name];
@@ -37,10 +42,11 @@ export const planEnvironment = (service: ServiceSpec, secretName: string): Envir
   for (const [name, value] of Object.entries(service.environment)) {
     const byFile = fromEnvFile(service, name);
     const byName = SECRET_NAME_PATTERN.test(name);
-    if ((byFile || byName) && SECRET_KEY.test(name)) {
-      secretData[name] = value;
+    if (byFile || byName) {
+      const key = secretKey(name);
+      secretData[key] = value;
       if (!byFile) secretByName.push(name);
-      env.push({ name, valueFrom: { secretKeyRef: { name: secretName, key: name } } });
+      env.push({ name, valueFrom: { secretKeyRef: { name: secretName, key } } });
     } else {
       env.push({ name, value: escapeKubeExpansion(value) });
     }

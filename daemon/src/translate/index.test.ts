@@ -273,3 +273,25 @@ describe("translation view", () => {
     expect(byPath["services.web.dns"]).toMatchObject({ status: "ignored", kubeFields: [] });
   });
 });
+
+describe("name clashes", () => {
+  it("reports two objects of one kind with the same name as an error", () => {
+    const p = project(
+      [
+        service("secret-x", { environment: { A_TOKEN: "t" }, environmentSources: { A_TOKEN: "environment" } }),
+        service("web", { secrets: [{ source: "x-env", target: "/run/secrets/x-env" }] }),
+      ],
+      { secrets: { "x-env": { name: "x-env", content: "c", external: false } } },
+    );
+    const { warnings } = toManifests(p, { namespace: "ns" });
+    expect(warnings.map((w) => [w.code, w.severity])).toEqual([["DL-TRANSLATE-015", "error"]]);
+  });
+
+  it("keeps a secret value whose variable name a Secret key cannot hold out of plain env", () => {
+    const p = project([service("app", { environment: { "odd name": "v" }, environmentSources: { "odd name": "/src/shop/app.env" } })]);
+    const { manifests } = toManifests(p, { namespace: "ns" });
+    const secret = find(manifests, "Secret", "app-env");
+    expect(Object.keys(get(secret, "stringData") as object)).toEqual([expect.stringMatching(/^odd_name-[0-9a-f]{8}$/)]);
+    expect(JSON.stringify(find(manifests, "Deployment", "app"))).not.toContain('"value":"v"');
+  });
+});

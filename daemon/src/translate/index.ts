@@ -89,6 +89,15 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     manifests.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ctx.namespace, labels: projectLabels(project.name) } });
   }
 
+  const seen = new Set<string>();
+  for (const m of manifests) {
+    const id = `${m.kind}/${m.metadata.name}`;
+    if (seen.has(id)) {
+      ctx.report({ code: TranslateCodes.duplicateName, severity: "error", path: "", message: `two generated objects are named ${id}; rename one of the compose objects they come from` });
+    }
+    seen.add(id);
+  }
+
   return {
     manifests: sortManifests(manifests.map((m) => applyTemplate(m, templates))),
     dependencies: dependencyEdges(project),

@@ -36,6 +36,7 @@ Summary: ${count(SupportStatus.translated)} keys translated, ${count(SupportStat
 - a **Namespace**, by default \`<project>-<user>\` (\`-n\` overrides it);
 - per long-running service a **Deployment** (\`replicas\` from \`deploy.replicas\` / \`scale\`), and a **Job**
   for a one-shot service that another service waits on with \`condition: service_completed_successfully\`
+  anywhere in the compose files, even when only the one-shot service is rendered
   (\`x-devloop.kind: job | deployment\` overrides the choice). A Job's \`restart: "no"\` → \`restartPolicy: Never\`,
   \`backoffLimit: 0\`; \`on-failure\` → \`OnFailure\` with \`backoffLimit\` from \`deploy.restart_policy.max_attempts\` (default 6);
 - per service with \`ports\` or \`expose\` a **ClusterIP Service** named after the compose service, on the container
