@@ -92,7 +92,17 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
         paths = [...params.paths, ...present];
         gone = vanishedSince(params.previous, new Set(present));
       }
-      const observations = await scanPaths({ root: params.localRoot, paths: [...paths, ...gone], ...(params.filter ? { filter: params.filter } : {}) });
+      const scan = (p: readonly string[]) => scanPaths({ root: params.localRoot, paths: p, ...(params.filter ? { filter: params.filter } : {}) });
+      let observations = await scan([...paths, ...gone]);
+      if (params.rescan !== true) {
+        // A new directory's files may be written before the watcher watches it, and their events lost:
+        // walk every directory in the batch and take what is inside (unchanged files are skipped by hash).
+        const dirs = observations.filter((o) => o.state.kind === "directory").map((o) => o.rel);
+        const inside = (await Promise.all(dirs.map((d) => walkRoot(params.localRoot, params.filter, d)))).flat();
+        const seen = new Set(observations.map((o) => o.rel));
+        const extra = inside.filter((rel) => !seen.has(rel));
+        if (extra.length > 0) observations = [...observations, ...(await scan(extra))];
+      }
       const plan = planSync({ observations, previous: params.previous });
       return carryOut(params, plan, started);
     },

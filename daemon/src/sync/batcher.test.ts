@@ -57,6 +57,16 @@ describe("createBatcher", () => {
     expect(batches[0]?.storm).toBe(false);
   });
 
+  it("a new directory makes the batch bulk: its files usually follow after a pause", () => {
+    const { clock, batches, batcher } = setup();
+    batcher.push(ev("storm", "addDir"));
+    clock.advance(200);
+    expect(batches).toHaveLength(0);
+    batcher.push(ev("storm/a", "add"));
+    clock.advance(250);
+    expect(batches[0]?.events).toHaveLength(2);
+  });
+
   it("keeps a storm in one batch: bursts with silences, past the small caps", () => {
     const { clock, batches, batcher } = setup();
     // 5,000 files over 4 s in bursts of 250 with 200 ms of silence after each (a checkout on a busy machine).
@@ -70,7 +80,7 @@ describe("createBatcher", () => {
     expect(batches[0]?.events).toHaveLength(5_000);
     expect(batches[0]?.storm).toBe(true);
     expect(batches[0]?.closedBy).toBe("quiet");
-    expect(batches[0]?.closedAt).toBe(3_800 + 250 + 500);
+    expect(batches[0]?.closedAt).toBe(3_800 + 500 + 500);
   });
 
   it("the storm cap still bounds a never-ending storm", () => {

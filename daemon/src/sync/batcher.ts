@@ -43,9 +43,10 @@ export interface BatcherParams {
  * Three tiers, by how many paths the open batch holds:
  * - an edit (< busyEvents paths): close after quietMs of silence, at most maxWaitMs after the first
  *   event; this is the tier the edit → serving latency depends on;
- * - bulk (≥ busyEvents, e.g. a formatter, a branch switch): busyQuietMs of silence, cap busyMaxWaitMs;
- * - a storm (≥ stormEvents, a checkout, npm install): additionally quietPerThousandMs per 1,000 paths,
- *   cap stormMaxWaitMs, so that a storm whose events arrive in bursts on a busy machine is one batch.
+ * - bulk (≥ busyEvents paths, or any directory added or removed: files usually follow), e.g. a
+ *   formatter, a branch switch: busyQuietMs of silence, cap busyMaxWaitMs;
+ * - a storm (≥ stormEvents, a checkout, npm install): stormQuietMs plus quietPerThousandMs per 1,000
+ *   paths, cap stormMaxWaitMs, so that a storm whose events stall on a loaded machine is one batch.
  */
 export interface BatchTiming {
   readonly quietMs?: number;
@@ -54,6 +55,7 @@ export interface BatchTiming {
   readonly busyQuietMs?: number;
   readonly busyMaxWaitMs?: number;
   readonly stormEvents?: number;
+  readonly stormQuietMs?: number;
   readonly quietPerThousandMs?: number;
   readonly stormMaxWaitMs?: number;
 }
@@ -65,6 +67,7 @@ export const defaultBatchTiming: Required<BatchTiming> = {
   busyQuietMs: 250,
   busyMaxWaitMs: 5_000,
   stormEvents: 500,
+  stormQuietMs: 500,
   quietPerThousandMs: 100,
   stormMaxWaitMs: 15_000,
 };
@@ -86,6 +89,7 @@ export const createBatcher = (params: BatcherParams): Batcher => {
   let lastAt = 0;
   let timer: Timer | undefined;
   let disposed = false;
+  let sawDirectory = false;
 
   const close = (closedBy: ChangeBatch["closedBy"]): void => {
     if (timer !== undefined) { timer.cancel(); timer = undefined; }
@@ -99,6 +103,7 @@ export const createBatcher = (params: BatcherParams): Batcher => {
       storm: events.size >= t.stormEvents,
     };
     events = new Map();
+    sawDirectory = false;
     onBatch(batch);
   };
 
@@ -106,8 +111,8 @@ export const createBatcher = (params: BatcherParams): Batcher => {
     timer?.cancel();
     const now = clock.now();
     const n = events.size;
-    const tier = n >= t.stormEvents ? "storm" : n >= t.busyEvents ? "busy" : "edit";
-    const quiet = tier === "edit" ? t.quietMs : t.busyQuietMs + (tier === "storm" ? Math.floor((n / 1000) * t.quietPerThousandMs) : 0);
+    const tier = n >= t.stormEvents ? "storm" : n >= t.busyEvents || sawDirectory ? "busy" : "edit";
+    const quiet = tier === "edit" ? t.quietMs : tier === "busy" ? t.busyQuietMs : t.stormQuietMs + Math.floor((n / 1000) * t.quietPerThousandMs);
     const cap = tier === "edit" ? t.maxWaitMs : Math.max(t.maxWaitMs, tier === "storm" ? t.stormMaxWaitMs : t.busyMaxWaitMs);
     const untilCap = firstAt + cap - now;
     if (untilCap <= 0) { timer = undefined; close("cap"); return; }
@@ -122,6 +127,7 @@ export const createBatcher = (params: BatcherParams): Batcher => {
       const now = clock.now();
       if (events.size === 0) firstAt = now;
       lastAt = now;
+      if (event.kind === "addDir" || event.kind === "unlinkDir") sawDirectory = true;
       const key = `${event.rootId}\0${event.path}`;
       // Map.set on an existing key keeps its first-seen position; the latest kind wins.
       events.set(key, event);
@@ -134,6 +140,7 @@ export const createBatcher = (params: BatcherParams): Batcher => {
       timer?.cancel();
       timer = undefined;
       events = new Map();
+      sawDirectory = false;
     },
   };
 };

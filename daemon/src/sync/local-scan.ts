@@ -153,10 +153,10 @@ const filterAncestors = (filter: PathFilter, rel: string, isDirectory: boolean):
 };
 
 /**
- * Every path under the root that passes the filter (files and symlinks; directories are not descended
+ * Every path under the root (or under its subdirectory `under`) that passes the filter (files and symlinks; directories are not descended
  * when ignored, and symlinked directories are never followed). For full re-syncs and drift repair.
  */
-export const walkRoot = async (root: string, filter?: PathFilter): Promise<string[]> => {
+export const walkRoot = async (root: string, filter?: PathFilter, under = ""): Promise<string[]> => {
   const out: string[] = [];
   const visit = async (dirRel: string): Promise<void> => {
     const entries = await readdir(dirRel === "" ? root : path.join(root, ...dirRel.split("/")), { withFileTypes: true });
@@ -170,6 +170,12 @@ export const walkRoot = async (root: string, filter?: PathFilter): Promise<strin
     }
     await Promise.all(subdirs.map(visit));
   };
-  await visit("");
+  try {
+    await visit(under);
+  } catch (err) {
+    // A directory removed while walking is simply not there any more.
+    if (under !== "" && (errCode(err) === "ENOENT" || errCode(err) === "ENOTDIR")) return out.sort();
+    throw err;
+  }
   return out.sort();
 };

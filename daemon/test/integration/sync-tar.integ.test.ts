@@ -126,23 +126,37 @@ describe("sync: tar over exec into an emptyDir", () => {
         await mkdir(path.join(root, "storm", `d${d}`), { recursive: true });
         await Promise.all(Array.from({ length: 100 }, (_, i) => writeFile(path.join(root, "storm", `d${d}`, `f${i}.txt`), `storm ${d}/${i}\n`)));
       }
-      while (batches.length === 0) await sleep(20);
-      const batch = batches[0];
+      const isStormPath = (p: string): boolean => p.startsWith(path.join(root, "storm"));
+      // chokidar may report the in-root symlink again when the root is re-read: a separate, harmless batch.
+      while (!batches.some((b) => b.events.some((e) => isStormPath(e.path)))) await sleep(20);
+      const stormBatches = (): ChangeBatch[] => batches.filter((b) => b.events.some((e) => isStormPath(e.path)));
+      const batch = stormBatches()[0];
       if (batch === undefined) throw new Error("no batch");
-      const r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: batch.events.map((e) => e.path), rescan: batch.storm });
+      let r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: batch.events.map((e) => e.path), rescan: batch.storm });
       const syncedMs = performance.now() - started;
       manifest = r.manifest;
-      await sleep(300);
-      expect(batches).toHaveLength(1);
+      const put = [...r.put];
+      await sleep(500);
+      expect(stormBatches().map((b) => `${b.events.length} paths, closed by ${b.closedBy} after ${b.closedAt - b.firstEventAt} ms`)).toHaveLength(1);
       expect(batch.storm).toBe(true);
-      expect(r.put.filter((p) => p.startsWith("storm/"))).toHaveLength(5_000);
+      // chokidar itself can miss a few files of a storm on a loaded machine (measured: 0–2 of 5,000): the
+      // storm's rescan (and the walk of new directories) is what makes "nothing lost" hold.
+      const seenByWatcher = batch.events.filter((e) => e.path.endsWith(".txt")).length;
+      expect(seenByWatcher).toBeGreaterThan(4_900);
+      expect(put.filter((p) => p.startsWith("storm/") && p.endsWith(".txt"))).toHaveLength(5_000);
+      // Other batches (the symlink re-report) sync to nothing new.
+      for (const other of batches.filter((b) => b !== batch)) {
+        r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: other.events.map((e) => e.path) });
+        manifest = r.manifest;
+        expect(r.put).toEqual([]);
+      }
       const listing = await exec(pod(), listCommand(TARGET));
       expect(listing.exitCode, listing.stderr).toBe(0);
       const remote = parseRemoteListing(listing.stdout);
       expect(detectDrift(manifest, remote)).toEqual({ missing: [], changed: [] });
       const sample = await sh("cat /app/storm/d0/f0.txt /app/storm/d49/f99.txt");
       expect(sample.stdout).toBe("storm 0/0\nstorm 49/99\n");
-      process.stderr.write(`storm: 5,000 files written → synced in ${syncedMs.toFixed(0)} ms (sync ${r.ms.toFixed(0)} ms, ${r.bytes} bytes, ${r.execs} exec)\n`);
+      process.stderr.write(`storm: first write → 5,000 files synced in ${syncedMs.toFixed(0)} ms; the watcher reported ${seenByWatcher} of them\n`);
     } finally {
       await session.close();
     }
@@ -183,7 +197,10 @@ describe("sync: tar over exec into an emptyDir", () => {
     await expect(exec({ namespace: ns, pod: "nope", container: "app" }, ["true"])).rejects.toThrow(
       new KubeExecError(`exec in pod ${ns}/nope (container app): pod not found (404)`, true, 404),
     );
-    await expect(exec(pod(), ["no-such-binary"])).rejects.toThrow(/exec in pod .*\/app \(container app\): the command could not run: .*no-such-binary/);
+    // Docker reports a missing executable as exit 126 with the runtime's message on the output.
+    const missing = await exec(pod(), ["no-such-binary"]);
+    expect(missing.exitCode).toBe(126);
+    expect(missing.stdout + missing.stderr).toMatch(/no-such-binary/);
     const r = await sh("echo oops >&2; exit 3");
     expect(r).toMatchObject({ exitCode: 3, stderr: "oops\n" });
   });
