@@ -22,7 +22,10 @@ export interface RenderFlags extends ComposeFlags {
   readonly output: string;
 }
 
+/** As the daemon does: $DEVLOOP_USER, else the OS user (so render prints what up applies). */
 const currentUser = (): string => {
+  const explicit = process.env["DEVLOOP_USER"];
+  if (explicit !== undefined && explicit !== "") return explicit;
   try {
     return os.userInfo().username;
   } catch {
