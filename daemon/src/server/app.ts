@@ -21,6 +21,7 @@ import type { EngineState } from "../engine/state.js";
 import type { Logger } from "../log/logger.js";
 import type { ClusterClient } from "../ports/cluster.js";
 import type { ProjectLoader } from "../ports/project-loader.js";
+import { registerDashboard } from "./dashboard.js";
 import { checkHost, requireToken } from "./guard.js";
 import { eventsRoute } from "./routes/events.js";
 import { logsRoute } from "./routes/logs.js";
@@ -72,6 +73,7 @@ export const createApp = (params: AppParams): express.Express => {
   app.use(checkHost);
   app.use(requireToken(token));
   app.use(express.json({ limit: "2mb" }));
+  registerDashboard(app, { engine, token });
 
   app.get("/api/health", (_req, res) => void res.json({ ok: true, ...daemon }));
   app.get("/api/state", (_req, res) => void res.json(snapshot(engine, daemon)));
