@@ -1,0 +1,168 @@
+/**
+ * Support for the daemon integration tests: a real daemon process (so kill -9 is real), the real CLI as a child
+ * process, a throwaway project directory, and kubectl-free checks through client-node on the test bed.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AppsV1Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
+import type { DaemonClient } from "../../../cli/src/client.js";
+import { connectDaemon } from "../../../cli/src/client.js";
+import type { PublicProject } from "../../src/api/types.js";
+import { bedKubeconfigPath, loadBedKubeConfig } from "./helpers/kube-config.js";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+export const bin = join(repoRoot, "bin", "devloop.js");
+export const nodeImage = process.env["NODE_IMAGE"] ?? "devloop/node:18-bookworm";
+
+export const kube = () => {
+  const kc = loadBedKubeConfig();
+  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), batch: kc.makeApiClient(BatchV1Api) };
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.once("error", reject);
+  });
+
+export const suffix = (): string => Math.random().toString(36).slice(2, 8);
+
+export interface TestDaemon {
+  readonly stateDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  process?: ChildProcess;
+  client(): Promise<DaemonClient>;
+  start(): Promise<void>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+  /** Runs the real CLI; resolves with exit code and output. */
+  cli(args: readonly string[], cwd: string, timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
+  project(name: string): Promise<PublicProject | undefined>;
+  waitFor(name: string, predicate: (p: PublicProject | undefined) => boolean, timeoutMs: number, what: string): Promise<PublicProject | undefined>;
+}
+
+export const createTestDaemon = (): TestDaemon => {
+  const stateDir = mkdtempSync(join(tmpdir(), "devloop-it-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, DEVLOOP_STATE_DIR: stateDir, KUBECONFIG: bedKubeconfigPath(), DEVLOOP_USER: "it", NO_COLOR: "1" };
+  const daemon: TestDaemon = {
+    stateDir,
+    env,
+    client: () => connectDaemon({ stateDir, start: false }),
+    async start() {
+      const child = spawn(process.execPath, [bin, "daemon"], { env, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+      daemon.process = child;
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          const info = JSON.parse(readFileSync(join(stateDir, "daemon.json"), "utf8")) as { pid: number; port: number };
+          if (info.pid === child.pid) {
+            const res = await fetch(`http://127.0.0.1:${info.port}/api/health`);
+            if (res.ok) return;
+          }
+        } catch {
+          // not yet
+        }
+        if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`daemon did not start: ${stderr}`);
+        await sleep(200);
+      }
+    },
+    async kill9() {
+      const child = daemon.process;
+      if (!child) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+      daemon.process = undefined;
+    },
+    async stop() {
+      const child = daemon.process;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, sleep(10_000)]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      daemon.process = undefined;
+    },
+    cli: (args, cwd, timeoutMs = 240_000) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr });
+        });
+      }),
+    async project(name) {
+      const c = await daemon.client();
+      return (await c.state()).projects.find((p) => p.name === name);
+    },
+    async waitFor(name, predicate, timeoutMs, what) {
+      const deadline = Date.now() + timeoutMs;
+      let last: PublicProject | undefined;
+      for (;;) {
+        try {
+          last = await daemon.project(name);
+          if (predicate(last)) return last;
+        } catch {
+          // daemon restarting
+        }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last?.services.map((s) => [s.name, s.phase, s.message]))}`);
+        await sleep(500);
+      }
+    },
+  };
+  return daemon;
+};
+
+export const projectDir = (compose: string): { dir: string; write(compose: string): void; remove(): void } => {
+  const dir = mkdtempSync(join(tmpdir(), "devloop-it-project-"));
+  const write = (text: string): void => writeFileSync(join(dir, "compose.yml"), text);
+  write(compose);
+  return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+};
+
+/** Restarts the bed's kube-apiserver with the same command line (SIGTERM, wait, start again, wait for /readyz). */
+export const restartApiserver = async (): Promise<void> => {
+  const state = process.env["DEVLOOP_CLUSTER_STATE"] ?? "/var/lib/devloop/cluster";
+  const pidFile = join(state, "run", "kube-apiserver.pid");
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (/\) Z /.test(stat)) break;
+    } catch {
+      break;
+    }
+    await sleep(200);
+  }
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) throw new Error("no kube-apiserver command line");
+  const { openSync } = await import("node:fs");
+  const out = openSync(join(state, "logs", "kube-apiserver.log"), "a");
+  // detached = a new session, as the bed's own setsid start does.
+  const child = spawn(cmd, args, { detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  writeFileSync(pidFile, String(child.pid));
+};
