@@ -133,24 +133,30 @@ export const mergeMaps = (base: LMap, over: LMap, pattern: string): LMap => {
   return { kind: "map", entries, loc: base.loc };
 };
 
-/** Removes `!reset` entries and tag marks left in a tree that was not merged onto anything. */
+/** Removes `!reset` entries and tag marks left in a tree that was not merged onto anything; shares untouched subtrees. */
 export const dropMergeTags = (node: LNode): LNode | undefined => {
   if (node.tag === "reset") return undefined;
   if (node.kind === "scalar") return node.tag === undefined ? node : { kind: "scalar", value: node.value, loc: node.loc };
+  let changed = node.tag !== undefined;
   if (node.kind === "seq") {
     const items: LNode[] = [];
     for (const item of node.items) {
       const out = dropMergeTags(item);
+      if (out !== item) changed = true;
       if (out !== undefined) items.push(out);
     }
-    return { kind: "seq", items, loc: node.loc };
+    return changed ? { kind: "seq", items, loc: node.loc } : node;
   }
-  const entries = new Map<string, LEntry>();
+  let entries: Map<string, LEntry> | undefined;
   for (const [k, e] of node.entries) {
     const out = dropMergeTags(e.value);
-    if (out !== undefined) entries.set(k, out === e.value ? e : { ...e, value: out });
+    if (out === e.value) continue;
+    entries ??= new Map(node.entries);
+    if (out === undefined) entries.delete(k);
+    else entries.set(k, { ...e, value: out });
   }
-  return { kind: "map", entries, loc: node.loc };
+  if (entries) changed = true;
+  return changed ? { kind: "map", entries: entries ?? node.entries, loc: node.loc } : node;
 };
 
 /** Merges the files in order: each later file overrides the result so far. */

@@ -2,8 +2,8 @@
  * Stage 1: YAML text → located tree. Uses the yaml package's parseDocument with a LineCounter so every node
  * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
  */
-import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseDocument } from "yaml";
-import type { Node as YamlNode } from "yaml";
+import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseDocument, visit } from "yaml";
+import type { Alias, Document, Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, Loc, MergeTag, Primitive } from "./located.js";
@@ -51,9 +51,10 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
   }
   if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
 
+  const aliasTargets = resolveAliases(doc);
   const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = aliasTargets.get(node);
       if (!target || seen.has(target)) {
         diagnostics.push(makeDiagnostic("yamlSyntax", locAt(node.range), path, `unresolvable alias *${node.source}`));
         return { kind: "scalar", value: null, loc: locAt(node.range) };
@@ -121,4 +122,21 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
     return { root: undefined, diagnostics };
   }
   return { root, diagnostics };
+};
+
+/**
+ * Every alias → the node it names (the last anchor of that name before it), in one pass over the document.
+ * yaml's Alias.resolve(doc) walks the whole document per alias, which is quadratic in a file that merges
+ * one anchor into hundreds of services.
+ */
+const resolveAliases = (doc: Document): Map<Alias, unknown> => {
+  const lastAnchor = new Map<string, unknown>();
+  const targets = new Map<Alias, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, lastAnchor.get(node.source));
+      else if (node.anchor) lastAnchor.set(node.anchor, node);
+    },
+  });
+  return targets;
 };
