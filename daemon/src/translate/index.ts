@@ -10,7 +10,7 @@ import { sortDiagnostics } from "./diagnostics.js";
 import { dependencyEdges } from "./dependencies.js";
 import { buildFileObjects } from "./file-objects.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
-import { buildService } from "./kube-service.js";
+import { aliasServices, buildService, networkAliases } from "./kube-service.js";
 import { projectLabels } from "./labels.js";
 import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
 import { sortManifests } from "./order.js";
@@ -77,7 +77,10 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
       name: serviceNames.get(service.name) ?? service.name,
       headlessWhenPortless: kind === "Deployment",
     });
-    if (kubeService) manifests.push(kubeService);
+    if (kubeService) {
+      manifests.push(kubeService);
+      manifests.push(...aliasServices(kubeService, networkAliases(service, serviceNames)));
+    }
     translation.push(...translationEntries(ctx, service, plan, kubeService !== undefined));
   }
 

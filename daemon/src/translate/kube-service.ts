@@ -7,6 +7,7 @@
 import type { ServiceSpec } from "../compose/types.js";
 import { containerPorts } from "./container.js";
 import { Annotations, selectorLabels, serviceLabels } from "./labels.js";
+import { isDnsLabel } from "./names.js";
 import type { KubeManifest } from "./types.js";
 
 /** "8080:3000/tcp" entries for ports with a published host port. */
@@ -59,3 +60,24 @@ export const buildService = (service: ServiceSpec, params: ServiceParams): KubeM
     },
   };
 };
+
+/**
+ * Network aliases of a service (networks.<net>.aliases), so those hostnames resolve too: the valid DNS labels
+ * that are not already a service's name, sorted and without repeats.
+ */
+export const networkAliases = (service: ServiceSpec, serviceNames: ReadonlyMap<string, string>): string[] => {
+  const taken = new Set(serviceNames.values());
+  const aliases = Object.values(service.networks).flatMap((n) => n.aliases);
+  return [...new Set(aliases)].filter((a) => isDnsLabel(a) && /^[a-z]/.test(a) && !taken.has(a)).sort();
+};
+
+/** One more Service per alias, selecting the same pods with the same ports. */
+export const aliasServices = (base: KubeManifest, aliases: readonly string[]): KubeManifest[] =>
+  aliases.map((alias) => ({
+    ...base,
+    metadata: {
+      ...base.metadata,
+      name: alias,
+      annotations: { ...base.metadata.annotations, [Annotations.aliasOf]: base.metadata.name },
+    },
+  }));

@@ -29,6 +29,8 @@ export const Annotations = {
   configHash: `${LABEL_PREFIX}/config-hash`,
   /** The compose service a workload came from, verbatim (label values are restricted, annotations are not). */
   composeService: `${LABEL_PREFIX}/compose-service`,
+  /** On a Service made for a network alias: the Service of the compose service it stands for. */
+  aliasOf: `${LABEL_PREFIX}/alias-of`,
   /** Bind mounts the sync engine fills: "volumeName=hostPath:target" entries joined by ";". */
   syncMounts: `${LABEL_PREFIX}/sync`,
 } as const;

@@ -41,7 +41,8 @@ Summary: ${count(SupportStatus.translated)} keys translated, ${count(SupportStat
   \`backoffLimit: 0\`; \`on-failure\` → \`OnFailure\` with \`backoffLimit\` from \`deploy.restart_policy.max_attempts\` (default 6);
 - per service with \`ports\` or \`expose\` a **ClusterIP Service** named after the compose service, on the container
   ports, so compose hostnames resolve; a long-running service without ports gets a headless Service
-  (\`clusterIP: None\`) so its name still resolves;
+  (\`clusterIP: None\`) so its name still resolves; each network alias gets one more Service like it
+  (annotated \`${Annotations.aliasOf}\`);
 - per named volume a **PersistentVolumeClaim** (ReadWriteOnce, \`volumes.<name>.x-devloop.size\`, default ${DEFAULT_VOLUME_SIZE};
   \`x-devloop.storageClass\` sets the storage class); a Deployment with a claim uses the \`Recreate\` strategy;
 - per used secret a **Secret** \`secret-<name>\`, per used config a **ConfigMap** \`config-<name>\`, both mounted

@@ -97,7 +97,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}memswap_limit`, "No Kubernetes equivalent."),
   i(`${S}models`, "AI model bindings are not supported."),
   r(`${S}network_mode`, "host, none, service:<name> and container:<name> cannot be reproduced across pods; remove it (every pod can reach every Service)."),
-  i(`${S}networks`, "All pods share the namespace network; aliases are not created (use the service name)."),
+  t(`${S}networks`, "Service per alias", "Aliases (networks.<net>.aliases) become extra Services selecting the same pods, so those hostnames resolve; network isolation is not reproduced (all pods share the namespace network)."),
   i(`${S}oom_kill_disable`, "No Kubernetes equivalent."),
   i(`${S}oom_score_adj`, "Kubernetes sets it from the QoS class."),
   i(`${S}pid`, "Use init: true for a shared process namespace inside the pod."),

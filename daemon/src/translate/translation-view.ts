@@ -75,6 +75,8 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
       return [`${c}.securityContext.capabilities.add`];
     case "cap_drop":
       return [`${c}.securityContext.capabilities.drop`];
+    case "networks":
+      return [...new Set(Object.values(service.networks).flatMap((n) => n.aliases))].sort().map((a) => `Service/${a}`);
     case "extra_hosts":
       return [`${pod}.hostAliases`];
     case "secrets":
