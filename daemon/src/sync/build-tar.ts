@@ -18,19 +18,21 @@ export const buildTar = async (puts: readonly PutEntry[]): Promise<Buffer> => {
   const mtime = new Date();
   // Directories first so that their modes apply before files land in them.
   const ordered = [...puts].sort((a, b) => (a.kind === "directory" ? 0 : 1) - (b.kind === "directory" ? 0 : 1));
+  // Entries with their content in hand are written synchronously by tar-stream; no need to wait on each.
+  const onError = (err?: Error | null): void => { if (err) p.destroy(err); };
   for (const put of ordered) {
     const check = checkRelativePath(put.rel);
     if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
     const base = { name: check.rel, uid: 0, gid: 0, mtime };
     switch (put.kind) {
       case "file":
-        await addEntry(p, { ...base, type: "file", mode: put.mode, size: put.content.length }, put.content);
+        p.entry({ ...base, type: "file", mode: put.mode, size: put.content.length }, put.content, onError);
         break;
       case "symlink":
-        await addEntry(p, { ...base, type: "symlink", linkname: put.target, mode: 0o777 });
+        p.entry({ ...base, type: "symlink", linkname: put.target, mode: 0o777 }, onError);
         break;
       case "directory":
-        await addEntry(p, { ...base, type: "directory", mode: put.mode });
+        p.entry({ ...base, type: "directory", mode: put.mode }, onError);
         break;
     }
   }
@@ -38,10 +40,3 @@ export const buildTar = async (puts: readonly PutEntry[]): Promise<Buffer> => {
   await done;
   return Buffer.concat(chunks);
 };
-
-const addEntry = (p: ReturnType<typeof pack>, header: Parameters<ReturnType<typeof pack>["entry"]>[0], content?: Buffer): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
-    if (content === undefined) p.entry(header, cb);
-    else p.entry(header, content, cb);
-  });

@@ -29,7 +29,7 @@ export const sameEntry = (a: ManifestEntry | undefined, b: ManifestEntry): boole
 export const withoutPath = (manifest: Map<string, ManifestEntry>, rel: string): void => {
   manifest.delete(rel);
   const prefix = `${rel}/`;
-  for (const key of [...manifest.keys()]) if (key.startsWith(prefix)) manifest.delete(key);
+  for (const key of manifest.keys()) if (key.startsWith(prefix)) manifest.delete(key);
 };
 
 /** One hash over the whole manifest (sorted), to tell at a glance whether two manifests agree. */

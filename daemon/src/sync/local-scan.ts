@@ -54,17 +54,7 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
   const resolveDir = createDirResolver();
   const seen = new Set<string>();
   const out: LocalObservation[] = [];
-  const queue: Promise<void>[] = [];
-  const limit = 64;
-  let active = 0;
-  const waiters: (() => void)[] = [];
-  const acquire = async (): Promise<void> => {
-    if (active < limit) { active += 1; return; }
-    await new Promise<void>((resolve) => waiters.push(resolve));
-    active += 1;
-  };
-  const release = (): void => { active -= 1; waiters.shift()?.(); };
-
+  const work: { slot: number; rel: string }[] = [];
   for (const p of params.paths) {
     const check = toRootRelative(params.root, p);
     if (!check.ok) {
@@ -76,20 +66,18 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
     const rel = check.rel;
     if (seen.has(rel)) continue;
     seen.add(rel);
-    const slot = out.length;
+    work.push({ slot: out.length, rel });
     out.push({ rel, state: { kind: "missing" } });
-    queue.push((async () => {
-      await acquire();
-      try {
-        const state = await observe(params.root, realRoot, rel, resolveDir, params.filter);
-        if (state === undefined) out[slot] = { rel, state: { kind: "refused", reason: "" } };
-        else out[slot] = { rel, state };
-      } finally {
-        release();
-      }
-    })());
   }
-  await Promise.all(queue);
+  // A fixed pool of workers pulling from the list: bounded open files, no per-path bookkeeping.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let item = work[next++]; item !== undefined; item = work[next++]) {
+      const state = await observe(params.root, realRoot, item.rel, resolveDir, params.filter);
+      out[item.slot] = { rel: item.rel, state: state ?? { kind: "refused", reason: "" } };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, work.length) }, worker));
   // Filtered-out paths were marked with an empty refusal reason: drop them.
   return out.filter((o) => !(o.state.kind === "refused" && o.state.reason === ""));
 };

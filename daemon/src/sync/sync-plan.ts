@@ -33,8 +33,23 @@ export interface PlanParams {
   readonly force?: boolean;
 }
 
+/** Every directory that has an entry somewhere below it in the manifest. */
+const directoriesOf = (manifest: HashManifest): Set<string> => {
+  const dirs = new Set<string>();
+  for (const key of manifest.keys()) {
+    for (let i = key.indexOf("/"); i !== -1; i = key.indexOf("/", i + 1)) dirs.add(key.slice(0, i));
+  }
+  return dirs;
+};
+
 export const planSync = ({ observations, previous, force = false }: PlanParams): SyncPlan => {
   const next = new Map<string, ManifestEntry>(previous);
+  const dirs = directoriesOf(previous);
+  // Removing a path's children means a scan of the manifest: only when the path was a directory.
+  const remove = (rel: string): void => {
+    if (dirs.has(rel)) withoutPath(next, rel);
+    else next.delete(rel);
+  };
   const puts: PutEntry[] = [];
   const deletes: string[] = [];
   const unchanged: string[] = [];
@@ -47,7 +62,7 @@ export const planSync = ({ observations, previous, force = false }: PlanParams):
       case "missing":
         // Deleted locally: delete remotely even if we never synced it (it may have been seeded from the image).
         deletes.push(rel);
-        withoutPath(next, rel);
+        remove(rel);
         break;
       case "directory":
         // A path that was a file and is now a directory: the old file must go first.
@@ -58,7 +73,7 @@ export const planSync = ({ observations, previous, force = false }: PlanParams):
         const entry: ManifestEntry = { kind: "file", hash: state.hash, mode: state.mode, size: state.content.length };
         if (!force && sameEntry(previous.get(rel), entry)) { unchanged.push(rel); break; }
         puts.push({ rel, kind: "file", content: state.content, mode: state.mode, hash: state.hash });
-        withoutPath(next, rel);
+        remove(rel);
         next.set(rel, entry);
         break;
       }
@@ -66,7 +81,7 @@ export const planSync = ({ observations, previous, force = false }: PlanParams):
         const entry: ManifestEntry = { kind: "symlink", target: state.target };
         if (!force && sameEntry(previous.get(rel), entry)) { unchanged.push(rel); break; }
         puts.push({ rel, kind: "symlink", target: state.target });
-        withoutPath(next, rel);
+        remove(rel);
         next.set(rel, entry);
         break;
       }
