@@ -1,7 +1,7 @@
 /**
  * Stage 4b: top-level `include`. Each entry is loaded as its own small project (its own project directory,
  * which its relative paths resolve against, and its own .env below the including project's environment),
- * then its services, volumes, networks, secrets and configs are added; defining one twice is an error.
+ * then its services, volumes, networks, secrets and configs are added; defining one twice (differently) is an error.
  */
 import path from "node:path";
 import type { Diagnostic } from "../errors/diagnostic.js";
@@ -9,7 +9,7 @@ import { readEnvFile } from "./environment.js";
 import { displayPath } from "./discover.js";
 import type { FileLoader } from "./file-loader.js";
 import type { LEntry, LMap, LNode, Loc } from "./located.js";
-import { describe, get, isMap } from "./located.js";
+import { describe, get, isMap, toPlain } from "./located.js";
 import { mergeOverrides } from "./merge.js";
 import { applyExtends } from "./extends.js";
 import { makeDiagnostic } from "./report.js";
@@ -85,11 +85,10 @@ export const applyIncludes = (params: {
     abs.forEach((file, j) => {
       const ref = entry.paths[j] as { value: string; loc: Loc };
       const tree = loader.load({ abs: file, baseDir: projectDir, env: includedEnv, from: { loc: ref.loc, path: itemPath, what: "included" } });
-      if (tree) trees.push(applyIncludes({ root: tree, loader, env: includedEnv, depth: (params.depth ?? 0) + 1 }));
+      if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, includedEnv), loader, env: includedEnv, depth: (params.depth ?? 0) + 1 }));
     });
-    const merged = mergeOverrides(trees);
-    if (!merged) return;
-    const included = applyExtends(merged, abs[0] as string, loader, includedEnv);
+    const included = mergeOverrides(trees);
+    if (!included) return;
     for (const kind of RESOURCES) {
       const theirs = get(included, kind);
       if (!isMap(theirs)) continue;
@@ -97,7 +96,10 @@ export const applyIncludes = (params: {
       const mine = mineEntry && isMap(mineEntry.value) ? mineEntry.value : undefined;
       const combined = new Map<string, LEntry>(mine?.entries ?? []);
       for (const [name, e] of theirs.entries) {
-        if (combined.has(name)) {
+        const existing = combined.get(name);
+        if (existing) {
+          // compose-go accepts a resource defined identically on both sides.
+          if (JSON.stringify(toPlain(existing.value)) === JSON.stringify(toPlain(e.value))) continue;
           const other = owners.get(`${kind}.${name}`);
           diagnostics.push(
             makeDiagnostic("includeConflict", e.keyLoc, `${kind}.${name}`, `${kind.replace(/s$/, "")} ${JSON.stringify(name)} is defined both by ${displayPath(abs[0] as string, loader.cwd)} and ${other ?? "the including file"}`, {

@@ -67,15 +67,16 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   const env = interpolation.env;
 
   const loader = createFileLoader(fs, cwd);
+  // As compose-go: each file is interpolated, its extends resolved (within that file, or the file it names)
+  // and its includes imported before it is merged onto the files before it.
   const trees: LMap[] = [];
+  const brokenExtends = new Set<string>();
   for (const file of discovered.files) {
     const tree = loader.load({ abs: file, baseDir: projectDir, env });
-    if (tree) trees.push(applyIncludes({ root: tree, loader, env }));
+    if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, env, brokenExtends), loader, env }));
   }
-  const mainFiles = [...loader.files];
-  const merged = mergeOverrides(trees);
-  const brokenExtends = new Set<string>();
-  const root = merged === undefined ? undefined : applyExtends(merged, discovered.files[0] ?? "", loader, env, brokenExtends);
+  const mainFiles = discovered.files.filter((f) => loader.files.includes(f));
+  const root = mergeOverrides(trees);
   diagnostics.push(...loader.diagnostics);
   if (root === undefined) return { ok: false, diagnostics: dedupe(diagnostics) };
 

@@ -59,8 +59,10 @@ describe("project name", () => {
     expect(ok(files, { cwd: "/p/My Dir" }).name).toBe("from-file");
     expect(ok(files, { cwd: "/p/Other_Dir.X" }).name).toBe("other_dirx");
   });
-  it("rejects an invalid explicit name", () => {
+  it("rejects an invalid name given with -p or COMPOSE_PROJECT_NAME, normalises one from name:", () => {
     expect(codes(load(files, { cwd: "/p/My Dir", projectName: "Bad Name" }))).toEqual(["DL-COMPOSE-025"]);
+    expect(codes(load(files, { cwd: "/p/My Dir", environment: { COMPOSE_PROJECT_NAME: "-x" } }))).toEqual(["DL-COMPOSE-025"]);
+    expect(ok({ "compose.yml": "name: My_App.2\nservices: {s: {image: a}}" }).name).toBe("my_app2");
   });
   it("interpolates name:", () => {
     expect(ok({ "compose.yml": "name: app-${ENV:-dev}\nservices: {s: {image: a}}" }).name).toBe("app-dev");
@@ -192,6 +194,13 @@ describe("extends and include", () => {
     });
     expect(p.services["db"]).toMatchObject({ image: "db:16", volumes: [{ type: "bind", source: "/p/sub/init" }, { type: "volume", source: "dbdata" }] });
     expect(Object.keys(p.volumes)).toEqual(["dbdata"]);
+  });
+  it("extends is resolved within each file, before the files are merged", () => {
+    const r = load({ "compose.yml": "services:\n  base: {image: b}\n", "compose.override.yml": "services:\n  web: {extends: base}\n" });
+    expect(codes(r)).toEqual(["DL-COMPOSE-021"]);
+  });
+  it("accepts an included resource defined identically, reports a conflicting one", () => {
+    expect(Object.keys(ok({ "compose.yml": "include: [sub.yml]\nservices: {db: {image: a}}\n", "sub.yml": "services: {db: {image: a}}\n" }).services)).toEqual(["db"]);
   });
   it("reports a conflicting include", () => {
     expect(codes(load({ "compose.yml": "include: [sub.yml]\nservices: {db: {image: a}}\n", "sub.yml": "services: {db: {image: b}}\n" }))).toEqual(["DL-COMPOSE-023"]);

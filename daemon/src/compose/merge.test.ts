@@ -26,16 +26,16 @@ describe("mergeOverrides", () => {
     });
   });
 
-  it("merges ports by mapping, volumes by target, secrets by source; appends other lists", () => {
+  it("merges ports by mapping, volumes and secrets by target; appends other lists", () => {
     expect(
       web(
         "services: {web: {ports: ['8080:80', '9090:90'], volumes: ['./a:/data', 'v:/cache'], secrets: [s1, {source: s2, target: t}], dns: [1.1.1.1], profiles: [a]}}",
-        "services: {web: {ports: ['8080:80', '7070:70'], volumes: ['./b:/data'], secrets: [{source: s2, target: u}], dns: [8.8.8.8], profiles: [b]}}",
+        "services: {web: {ports: ['8080:80', '7070:70'], volumes: ['./b:/data'], secrets: [{source: s3, target: t}], dns: [8.8.8.8], profiles: [b]}}",
       ),
     ).toEqual({
       ports: ["8080:80", "9090:90", "7070:70"],
       volumes: ["./b:/data", "v:/cache"],
-      secrets: ["s1", { source: "s2", target: "u" }],
+      secrets: ["s1", { source: "s3", target: "t" }],
       dns: ["1.1.1.1", "8.8.8.8"],
       profiles: ["a", "b"],
     });
@@ -44,6 +44,12 @@ describe("mergeOverrides", () => {
   it("merges depends_on short and long forms", () => {
     expect(web("services: {web: {depends_on: [db, cache]}}", "services: {web: {depends_on: {db: {condition: service_healthy}}}}")).toEqual({
       depends_on: { db: { condition: "service_healthy" }, cache: {} },
+    });
+  });
+
+  it("merges long-form entries that share a unique key", () => {
+    expect(web("services: {web: {volumes: [{type: volume, source: a, target: /d, read_only: true}]}}", "services: {web: {volumes: [{type: volume, source: b, target: /d}]}}")).toEqual({
+      volumes: [{ type: "volume", source: "b", target: "/d", read_only: true }],
     });
   });
 

@@ -11,7 +11,7 @@
  * | services.*.depends_on / networks                      | list or map, merged as a map                  |
  * | services.*.ports                                      | merged by host ip + published + target + protocol |
  * | services.*.volumes                                    | merged by target                              |
- * | services.*.secrets / configs                          | merged by source                              |
+ * | services.*.secrets / configs                          | merged by target (the source when no target)  |
  * | services.*.expose / cap_add / cap_drop / dns / dns_search / dns_opt / env_file / tmpfs / profiles | appended without duplicates |
  * | services.*.build (string)                             | treated as {context: …}                       |
  * | `!reset` value                                        | removes the key; `!override` replaces without merging |
@@ -55,14 +55,15 @@ const volumeKey = (n: LNode): string => {
   return parts.length >= 2 ? (parts[1] ?? "") : (parts[0] ?? "");
 };
 
-const sourceKey = (n: LNode): string => (n.kind === "map" ? str(n.entries.get("source")?.value) : str(n));
+/** Secrets and configs are unique by target; a short entry or one without target targets its source name. */
+const fileRefKey = (n: LNode): string => (n.kind === "map" ? str(n.entries.get("target")?.value) || str(n.entries.get("source")?.value) : str(n));
 const envFileKey = (n: LNode): string => (n.kind === "map" ? str(n.entries.get("path")?.value) : str(n));
 
 const UNIQUE: Readonly<Record<string, (n: LNode) => string>> = {
   "services.*.ports": portKey,
   "services.*.volumes": volumeKey,
-  "services.*.secrets": sourceKey,
-  "services.*.configs": sourceKey,
+  "services.*.secrets": fileRefKey,
+  "services.*.configs": fileRefKey,
   "services.*.env_file": envFileKey,
   "services.*.expose": str,
   "services.*.cap_add": str,
@@ -82,7 +83,7 @@ const NAMED = new Set(["services", "volumes", "networks", "secrets", "configs", 
 export const childPattern = (pattern: string, key: string): string =>
   NAMED.has(pattern) ? `${pattern}.*` : pattern === "" ? key : `${pattern}.${key}`;
 
-const mergeUnique = (base: LSeq, over: LSeq, key: (n: LNode) => string): LSeq => {
+const mergeUnique = (base: LSeq, over: LSeq, key: (n: LNode) => string, pattern: string): LSeq => {
   const items = [...base.items];
   const index = new Map<string, number>();
   items.forEach((item, i) => index.set(key(item), i));
@@ -92,7 +93,10 @@ const mergeUnique = (base: LSeq, over: LSeq, key: (n: LNode) => string): LSeq =>
     if (at === undefined) {
       index.set(k, items.length);
       items.push(item);
-    } else items[at] = item;
+    } else {
+      const prev = items[at] as LNode;
+      items[at] = prev.kind === "map" && item.kind === "map" && item.tag === undefined ? mergeMaps(prev, item, `${pattern}[]`) : item;
+    }
   }
   return { kind: "seq", items, loc: over.loc };
 };
@@ -117,7 +121,7 @@ export const mergeNode = (base: LNode | undefined, over: LNode, pattern: string)
   if (b.kind === "map" && o.kind === "map") return mergeMaps(b, o, pattern);
   if (b.kind === "seq" && o.kind === "seq") {
     const unique = UNIQUE[pattern];
-    if (unique) return mergeUnique(b, o, unique);
+    if (unique) return mergeUnique(b, o, unique, pattern);
     return { kind: "seq", items: [...b.items, ...o.items], loc: o.loc };
   }
   return o;

@@ -1,7 +1,7 @@
 /**
  * Project name, highest precedence first: -p, COMPOSE_PROJECT_NAME, top-level name:, the project directory's
- * base name. A name derived from the directory is normalised (lowercase, only [a-z0-9_-], starting with a letter
- * or digit); an explicit name must already be valid.
+ * base name. As compose-go: a name from name: or the directory is normalised (lowercase, only [a-z0-9_-], leading
+ * "_" and "-" dropped); a name set imperatively (-p, COMPOSE_PROJECT_NAME) must already be valid.
  */
 import path from "node:path";
 
@@ -21,6 +21,7 @@ export const chooseProjectName = (params: {
 }): { name: string; source: ProjectNameSource } => {
   if (params.flag !== undefined && params.flag !== "") return { name: params.flag, source: "-p" };
   if (params.envVar !== undefined && params.envVar !== "") return { name: params.envVar, source: "COMPOSE_PROJECT_NAME" };
-  if (params.topLevel !== undefined && params.topLevel !== "") return { name: params.topLevel, source: "name:" };
+  const fromFile = params.topLevel === undefined ? "" : normalizeProjectName(params.topLevel);
+  if (fromFile !== "") return { name: fromFile, source: "name:" };
   return { name: normalizeProjectName(path.basename(params.projectDir)), source: "directory" };
 };
