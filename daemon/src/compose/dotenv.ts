@@ -38,7 +38,7 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
   const problems: DotenvProblem[] = [];
   const defined = new Map<string, string>();
   const lookup: Lookup = (name) => options.lookup?.(name) ?? defined.get(name);
-  const expand = (value: string): string => (value.includes("$") ? substitute(value, lookup).value : value);
+  const expand = (value: string): string => (value.includes("$") ? substitute(value, lookup, { lenient: true }).value : value);
 
   const src = text.replace(/\r\n?/g, "\n");
   let pos = 0;

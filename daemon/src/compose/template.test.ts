@@ -24,7 +24,6 @@ describe("substitute", () => {
     ["${UNSET:-${NESTED}}", "n"],
     ["${UNSET:-${ALSO_UNSET:-deep}}", "deep"],
     ["${UNSET:-a}-${UNSET:-b}", "a-b"],
-    ["cost $5 and $ sign", "cost $5 and $ sign"],
     ["${UNSET:-with:colon}", "with:colon"],
     ["${UNSET:-}", ""],
   ])("%s → %s", (input, expected) => {
@@ -46,7 +45,11 @@ describe("substitute", () => {
     expect(substitute("${EMPTY?msg}", lookup).problems).toEqual([]);
   });
 
-  it.each([["${"], ["${SET"], ["${}"], ["${1A}"], ["${SET%x}"], ["${A B}"]])("%s is malformed", (input) => {
+  it("keeps a lone $ literally only when lenient", () => {
+    expect(substitute("cost $5 and $", lookup, { lenient: true })).toEqual({ value: "cost $5 and $", problems: [], used: [] });
+  });
+
+  it.each([["${"], ["${SET"], ["${}"], ["${1A}"], ["${SET%x}"], ["${A B}"], ["echo $1"], ["trailing $"], ["$ space"]])("%s is malformed", (input) => {
     expect(substitute(input, lookup).problems.some((p) => p.kind === "invalid")).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Compose variable substitution on one string (compose-go template semantics):
  * $$ → $; $VAR and ${VAR}; ${VAR:-d} ${VAR-d} ${VAR:?msg} ${VAR?msg} ${VAR:+alt} ${VAR+alt}; defaults may nest.
- * A `$` not followed by `$`, a name or `{` is kept as is; a malformed `${…}` is an error.
+ * As in compose-go, a `$` not followed by `$`, a name or `{` is an invalid template (write `$$` for a literal `$`),
+ * as is a malformed `${…}`. `lenient` keeps such a `$` literally instead (the .env parser's behaviour).
  */
 
 export type Lookup = (name: string) => string | undefined;
@@ -42,7 +43,7 @@ const findClose = (s: string, open: number): number => {
   return -1;
 };
 
-export const substitute = (input: string, lookup: Lookup): TemplateResult => {
+export const substitute = (input: string, lookup: Lookup, options: { readonly lenient?: boolean } = {}): TemplateResult => {
   const problems: TemplateProblem[] = [];
   const used: string[] = [];
   const run = (s: string): string => {
@@ -72,6 +73,7 @@ export const substitute = (input: string, lookup: Lookup): TemplateResult => {
         continue;
       }
       if (next !== "{") {
+        if (!options.lenient) problems.push({ kind: "invalid", template: s.slice(i, i + 2), reason: "a $ must be followed by a variable name or {…}; write $$ for a literal $" });
         out += "$";
         i++;
         continue;
