@@ -17,8 +17,13 @@ function createFakeCluster(initial: ServiceAddress[]) {
   const files: string[] = [];
   let reloads = 0;
   let failLists = 0;
+  let hangLists = 0;
   const ports: DnsSyncPorts = {
     list: () => {
+      if (hangLists > 0) {
+        hangLists--;
+        return new Promise<ServiceList>(() => undefined);
+      }
       if (failLists > 0) {
         failLists--;
         return Promise.reject(new Error("connection refused"));
@@ -45,6 +50,7 @@ function createFakeCluster(initial: ServiceAddress[]) {
       rv++;
     },
     failNextLists: (n: number) => (failLists = n),
+    hangNextLists: (n: number) => (hangLists = n),
   };
 }
 
@@ -131,6 +137,17 @@ describe("createDnsSync", () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(c.lastFile()).toContain("late.dev");
     expect(c.watches[0]?.stopped).toBe(true);
+    sync.stop();
+  });
+
+  it("gives up on a list that never answers (apiserver mid-restart) and lists again", async () => {
+    const c = createFakeCluster([svc("api", "10.0.0.5")]);
+    c.hangNextLists(2);
+    const sync = createDnsSync(c.ports, { requestTimeoutMs: 1_000 });
+    sync.start();
+    await vi.advanceTimersByTimeAsync(1_000 + 250 + 1_000 + 500 + 10);
+    expect(c.watches).toHaveLength(1);
+    expect(c.lastFile()).toContain("api.dev");
     sync.stop();
   });
 });

@@ -35,6 +35,9 @@ export interface DnsSyncPorts {
 export interface DnsSyncOptions {
   readonly relistEveryMs?: number;
   readonly maxBackoffMs?: number;
+  /** A list or watch start that has not answered by then counts as failed (an apiserver mid-restart can accept
+   * the connection and never answer; without this the loop would wait forever). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface DnsSync {
@@ -47,6 +50,7 @@ const key = (a: ServiceAddress): string => `${a.namespace}/${a.name}`;
 export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {}): DnsSync {
   const relistEveryMs = options.relistEveryMs ?? 60_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const services = new Map<string, ServiceAddress>();
   let written: string | undefined;
   let stopped = false;
@@ -82,12 +86,12 @@ export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {})
     handle?.stop();
     handle = undefined;
     try {
-      const list = await ports.list();
+      const list = await withTimeout(ports.list(), requestTimeoutMs, "list");
       if (gen !== generation || stopped) return;
       services.clear();
       for (const s of list.items) services.set(key(s), s);
       flush();
-      const h = await ports.watch(
+      const watching = ports.watch(
         list.resourceVersion,
         (phase, service) => {
           if (gen !== generation || stopped) return;
@@ -106,6 +110,9 @@ export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {})
           else retryLater(`watch ended: ${describe(err)}`);
         },
       );
+      // A watch that starts after its timeout is stopped as soon as it arrives.
+      watching.then((late) => gen !== generation && late.stop(), () => undefined);
+      const h = await withTimeout(watching, requestTimeoutMs, "watch");
       if (gen !== generation || stopped) {
         h.stop();
         return;
@@ -127,6 +134,14 @@ export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {})
       handle?.stop();
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function describe(err: unknown): string {
