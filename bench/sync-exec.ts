@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
@@ -33,7 +33,9 @@ export interface SyncBenchResult {
   readonly kubectl: { readonly p50: number; readonly p95: number; readonly binary: string };
   /** kubectl p50 / devloop p50. */
   readonly ratio: number;
-  readonly storm: { readonly files: number; readonly batches: number; readonly writeMs: number; readonly toSyncedMs: number; readonly syncMs: number; readonly bytes: number; readonly missing: number; readonly changed: number };
+  readonly storm: { readonly files: number; readonly batches: number; readonly writeMs: number; readonly toSyncedMs: number; readonly syncMs: number; readonly phases: { readonly scanMs: number; readonly tarMs: number; readonly execMs: number }; readonly bytes: number; readonly missing: number; readonly changed: number };
+  /** 1-minute load average at the start and end of the run: the figures depend on it on a shared machine. */
+  readonly load: readonly [number, number];
 }
 
 const TARGET = "/app";
@@ -66,6 +68,7 @@ const run = (cmd: string, args: readonly string[]): Promise<{ code: number; stde
   });
 
 export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
+  const loadStart = os.loadavg()[0] ?? 0;
   const kc: KubeConfig = loadBedKubeConfig();
   const ns = await createTestNamespace(kc, "bench-sync");
   const root = await mkdtemp(path.join(tmpdir(), "devloop-bench-sync-"));
@@ -129,14 +132,14 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
       const drift = detectDrift(manifest, parseRemoteListing(listing.stdout));
       const stormFiles = [...manifest.keys()].filter((k) => k.startsWith("storm/")).length;
       await new Promise((res) => setTimeout(res, 300));
-      storm = { files: stormFiles, batches: batches.length, writeMs, toSyncedMs, syncMs: r.ms, bytes: r.bytes, missing: drift.missing.length, changed: drift.changed.length };
+      storm = { files: stormFiles, batches: batches.length, writeMs, toSyncedMs, syncMs: r.ms, phases: r.phases, bytes: r.bytes, missing: drift.missing.length, changed: drift.changed.length };
     } finally {
       await session.close();
     }
 
     const devloop = { p50: median(ours), p95: percentile(ours, 95) };
     const baseline = { p50: median(theirs), p95: percentile(theirs, 95), binary: kubectl };
-    return { edits, devloop, kubectl: baseline, ratio: baseline.p50 / devloop.p50, storm };
+    return { edits, devloop, kubectl: baseline, ratio: baseline.p50 / devloop.p50, storm, load: [loadStart, os.loadavg()[0] ?? 0] };
   } finally {
     await deleteTestNamespace(kc, ns);
     await rm(root, { recursive: true, force: true });
@@ -145,6 +148,8 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
 
 export const formatSyncBench = (r: SyncBenchResult): string =>
   [
+    `Load average (1 min) at start / end: ${r.load[0].toFixed(1)} / ${r.load[1].toFixed(1)} on ${os.cpus().length} cores`,
+    "",
     `P1: ${r.edits} single-file edits synced into a pod (each checked in the pod, untimed), interleaved in one run`,
     "",
     "| path | p50 | p95 |",
@@ -153,5 +158,5 @@ export const formatSyncBench = (r: SyncBenchResult): string =>
     `| baseline: tar -c \\| kubectl exec -i … tar -x (${r.kubectl.binary}) | ${fmt(r.kubectl.p50)} | ${fmt(r.kubectl.p95)} |`,
     `| ratio (baseline p50 / devloop p50) | ${r.ratio.toFixed(2)}× | |`,
     "",
-    `P5: ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)}, first write → synced ${fmt(r.storm.toSyncedMs)} (sync itself ${fmt(r.storm.syncMs)}, ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
+    `P5: ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)}, first write → synced ${fmt(r.storm.toSyncedMs)} (sync itself ${fmt(r.storm.syncMs)}: scan+hash ${fmt(r.storm.phases.scanMs)}, tar ${fmt(r.storm.phases.tarMs)}, exec ${fmt(r.storm.phases.execMs)}; ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
   ].join("\n");

@@ -46,9 +46,11 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
     return result;
   };
 
-  const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number): Promise<SyncResult> => {
+  const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
     let execs = 0;
     let bytes = 0;
+    let tarMs = 0;
+    const execStarted = performance.now();
     const groups = chunkByArgBytes(plan.deletes);
     const inline = groups.length > 0 ? groups.pop() ?? [] : [];
     // Large delete lists: rm-only execs first, so the final exec (deletes + extract) keeps delete-then-put order.
@@ -57,7 +59,9 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
       execs += 1;
     }
     if (plan.puts.length > 0 || inline.length > 0) {
+      const tarStarted = performance.now();
       const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
+      tarMs = performance.now() - tarStarted;
       bytes = tar?.length ?? 0;
       await run(params.pod, params.targetDir, syncCommand(params.targetDir, bytes, inline), tar);
       execs += 1;
@@ -71,6 +75,7 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
       bytes,
       execs,
       ms: performance.now() - started,
+      phases: { scanMs, tarMs, execMs: performance.now() - execStarted - tarMs },
     };
   };
 
@@ -79,7 +84,7 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
     const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
     const gone = vanishedSince(previous, new Set(present));
     const plan = planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
-    return carryOut(params, plan, started);
+    return carryOut(params, plan, started, performance.now() - started);
   };
 
   return {
@@ -104,7 +109,7 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
         if (extra.length > 0) observations = [...observations, ...(await scan(extra))];
       }
       const plan = planSync({ observations, previous: params.previous });
-      return carryOut(params, plan, started);
+      return carryOut(params, plan, started, performance.now() - started);
     },
     fullSync(params) {
       return full(params, params.previous, performance.now());
@@ -115,9 +120,10 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
       const drift = detectDrift(params.previous, parseRemoteListing(listing.stdout));
       const bad = [...drift.missing, ...drift.changed];
       // Re-scan the drifted paths from disk (the local file may have changed too) and put them back.
+      const scanStarted = performance.now();
       const observations = await scanPaths({ root: params.localRoot, paths: bad, ...(params.filter ? { filter: params.filter } : {}) });
       const plan = planSync({ observations, previous: params.previous, force: true });
-      const result = await carryOut(params, plan, started);
+      const result = await carryOut(params, plan, started, performance.now() - scanStarted);
       return { ...result, execs: result.execs + 1, drift };
     },
   };

@@ -42,7 +42,7 @@ export const createFakeSyncer = (): FakeSyncer => {
       put.push(r);
     }
     const refusedList = rels.filter((r) => refused.has(r)).map((r) => ({ rel: r, reason: "refused by the fake syncer" }));
-    return { manifest, put, deleted: [], unchanged: 0, refused: refusedList, bytes: 0, execs: put.length > 0 ? 1 : 0, ms: 0 };
+    return { manifest, put, deleted: [], unchanged: 0, refused: refusedList, bytes: 0, execs: put.length > 0 ? 1 : 0, ms: 0, phases: { scanMs: 0, tarMs: 0, execMs: 0 } };
   };
 
   return {

@@ -1,0 +1,99 @@
+/**
+ * The tar syncer end to end without a cluster: its KubeExec runs the exact container command in a local
+ * sh (GNU head/tar, like the bed's images), with stdin held open as over the WebSocket.
+ */
+import { spawn } from "node:child_process";
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SyncError } from "../ports/syncer.js";
+import { emptyManifest } from "../sync/hash-manifest.js";
+import type { ExecResult, KubeExec } from "./kube-exec.js";
+import { createTarSyncer } from "./tar-syncer.js";
+
+const localExec = (calls: string[][]): KubeExec => (_target, command, options = {}) =>
+  new Promise<ExecResult>((resolve, reject) => {
+    calls.push([...command]);
+    const started = performance.now();
+    const [bin, ...args] = command;
+    const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr, ms: performance.now() - started }));
+    if (options.stdin) child.stdin.write(options.stdin);
+    // Never ended before the command exits: the framing must carry it, as on Kubernetes 1.20.
+    child.on("exit", () => child.stdin.destroy());
+  });
+
+let root: string;
+let target: string;
+let calls: string[][];
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "devloop-ts-src-"));
+  target = path.join(await mkdtemp(path.join(tmpdir(), "devloop-ts-dst-")), "app");
+  calls = [];
+  await mkdir(path.join(root, "src"));
+  await writeFile(path.join(root, "src/a.js"), "a1");
+  await writeFile(path.join(root, "b.txt"), "b1");
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(path.dirname(target), { recursive: true, force: true });
+});
+
+describe("createTarSyncer (local sh as the container)", () => {
+  it("full sync, edit, delete, unchanged, refusal: one exec per batch, manifest advanced", async () => {
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    const first = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest });
+    expect([...first.put].sort()).toEqual(["b.txt", "src/a.js"]);
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("a1");
+
+    await writeFile(path.join(root, "src/a.js"), "a2");
+    await unlink(path.join(root, "b.txt"));
+    await symlink("/etc", path.join(root, "etc"));
+    const second = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: first.manifest, paths: ["src/a.js", "b.txt", "etc"] });
+    expect(second).toMatchObject({ put: ["src/a.js"], deleted: ["b.txt"], execs: 1, refused: [{ rel: "etc", reason: "it is a symlink to /etc, which is outside the watched root" }] });
+    expect(second.phases.execMs).toBeGreaterThan(0);
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("a2");
+    await expect(lstat(path.join(target, "b.txt"))).rejects.toThrow(/ENOENT/);
+    await expect(lstat(path.join(target, "etc"))).rejects.toThrow(/ENOENT/);
+    expect(calls).toHaveLength(2);
+
+    const third = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: second.manifest, paths: ["src/a.js"] });
+    expect(third).toMatchObject({ put: [], unchanged: 1, execs: 0 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it("a new directory's files are synced even when the batch names only the directory", async () => {
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    await mkdir(path.join(root, "new/deep"), { recursive: true });
+    await writeFile(path.join(root, "new/deep/x.txt"), "x");
+    const r = await syncer.sync({ pod: { namespace: "n", pod: "p", container: "c" }, localRoot: root, targetDir: target, previous: emptyManifest, paths: ["new"] });
+    expect(r.put).toContain("new/deep/x.txt");
+    expect(await readFile(path.join(target, "new/deep/x.txt"), "utf8")).toBe("x");
+  });
+
+  it("a storm rescan finds files no event named and deletes what vanished", async () => {
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "n", pod: "p", container: "c" };
+    const first = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest });
+    await writeFile(path.join(root, "src/unreported.js"), "u");
+    await unlink(path.join(root, "b.txt"));
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: first.manifest, paths: [], rescan: true });
+    expect(r.put).toEqual(["src/unreported.js"]);
+    expect(r.deleted).toEqual(["b.txt"]);
+  });
+
+  it("a failing container command becomes a SyncError with its stderr, and the hint about the image", async () => {
+    const failing: KubeExec = () => Promise.resolve({ exitCode: 127, stdout: "", stderr: "sh: 1: tar: not found\n", ms: 1 });
+    const syncer = createTarSyncer({ exec: failing });
+    const err = await syncer.fullSync({ pod: { namespace: "n", pod: "p", container: "c" }, localRoot: root, targetDir: "/app", previous: emptyManifest }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncError);
+    expect((err as SyncError).message).toBe("sync into n/p:/app: the container's command exited 127: sh: 1: tar: not found; the image needs sh, head and tar for live sync");
+  });
+});
