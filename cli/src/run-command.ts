@@ -21,6 +21,12 @@ export const runCommand =
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
+      // The daemon or the cluster failed (cli/src/client.ts DaemonError): exit 2, but not a bug report.
+      if (error instanceof Error && error.name === "DaemonError") {
+        process.stderr.write(`devloop: ${message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.stderr.write(`devloop: internal error: ${message}\n(this is a bug in devloop; set DEVLOOP_DEBUG=1 for the stack)\n`);
       if (process.env["DEVLOOP_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
       process.exitCode = 2;
