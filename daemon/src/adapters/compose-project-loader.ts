@@ -1,16 +1,18 @@
 /**
  * The ProjectLoader on the real pipeline: loadProject (files from disk) then toManifests, plus what the engine
- * needs beside the manifests (published ports, images to build). Secret/config files are read here, so the
- * translation stays pure.
+ * needs beside the manifests (published ports, images to build). Same inputs as `devloop render`, so up applies
+ * exactly what render prints.
  */
 import { userInfo } from "node:os";
+import { buildInterpolationEnvironment } from "../compose/environment.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
-import type { ComposeProject } from "../compose/types.js";
 import { hasErrors } from "../errors/diagnostic.js";
 import type { ProjectLoader, PublishedPort } from "../ports/project-loader.js";
 import { defaultNamespace, toManifests } from "../translate/index.js";
+import { collectFileContents } from "../translate/file-contents.js";
 import { chooseImage } from "../translate/image.js";
+import { loadTemplates } from "../translate/load-templates.js";
 
 /** The user part of the default namespace: $DEVLOOP_USER, else the OS user. */
 export const currentUser = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
@@ -23,24 +25,23 @@ export const currentUser = (env: Readonly<Record<string, string | undefined>> = 
   }
 };
 
-const fileContents = (project: ComposeProject): Record<string, string> => {
-  const files: Record<string, string> = {};
-  for (const o of [...Object.values(project.secrets), ...Object.values(project.configs)]) {
-    if (o.file === undefined) continue;
-    const text = nodeFileSystem.readFile(o.file);
-    if (text !== undefined) files[o.file] = text;
-  }
-  return files;
-};
-
 export const createComposeProjectLoader = (): ProjectLoader => ({
   load(request) {
     const loaded = loadProject(request.options, nodeFileSystem);
     if (!loaded.ok) return Promise.resolve({ ok: false, diagnostics: loaded.diagnostics });
     const project = loaded.project;
     const namespace = request.namespace ?? defaultNamespace(project.name, currentUser(request.options.environment));
-    const translated = toManifests(project, { namespace, files: fileContents(project), variables: request.options.environment });
-    if (hasErrors(translated.warnings)) return Promise.resolve({ ok: false, diagnostics: translated.warnings });
+    const options = request.options;
+    const templates = loadTemplates();
+    const variables = buildInterpolationEnvironment({ shell: options.environment, envFiles: options.envFiles, projectDir: project.workingDir, cwd: options.cwd }, nodeFileSystem).env;
+    const translated = toManifests(project, {
+      namespace,
+      templates: templates.templates,
+      files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),
+      variables,
+    });
+    const problems = [...templates.diagnostics, ...translated.warnings];
+    if (hasErrors(problems)) return Promise.resolve({ ok: false, diagnostics: problems });
     const ports: PublishedPort[] = Object.values(project.services).flatMap((s) =>
       s.ports.flatMap((p) =>
         p.published === undefined || p.protocol !== "tcp"
@@ -61,7 +62,7 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
         dependencies: translated.dependencies,
         ports,
         builds,
-        warnings: [...loaded.warnings, ...translated.warnings],
+        warnings: [...loaded.warnings, ...problems],
       },
     });
   },
