@@ -57,7 +57,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
   const open = new Map<string, Open>();
   let nextId = 1;
 
-  const start = (project: ProjectState, reason: string, action: string): void => {
+  const start = (project: ProjectState, reason: string, action: string): Open => {
     const previous = open.get(project.name);
     if (previous && previous.change.status === "running") finish(previous, "done", "superseded by a newer change");
     const change: TimelineChange = { id: nextId++, project: project.name, at: now(), reason, action, steps: [], status: "running" };
@@ -65,7 +65,9 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
     list.push(change);
     if (list.length > maxChanges) list.splice(0, list.length - maxChanges);
     history.set(project.name, list);
-    open.set(project.name, { change, generation: project.generation, applied: new Set() });
+    const o: Open = { change, generation: project.generation, applied: new Set() };
+    open.set(project.name, o);
+    return o;
   };
   const elapsed = (o: Open): number => now() - o.change.at;
   const step = (o: Open, name: string, status: TimelineStep["status"], detail?: string, durationMs?: number): TimelineStep => {
@@ -103,14 +105,12 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           const before = previous.projects[name];
           const ns = a.request.namespace;
           const reason = !before ? "up" : ns !== undefined && ns !== (before.loaded?.namespace ?? before.request.namespace) ? `namespace → ${ns}` : a.request.options.profiles.join(",") !== before.request.options.profiles.join(",") ? `profiles → ${a.request.options.profiles.join(", ") || "(none)"}` : "up";
-          start(project, reason, "reload");
-          step(open.get(name) as Open, "load", "running");
+          step(start(project, reason, "reload"), "load", "running");
           break;
         }
         case "composeChanged":
           if (!project) break;
-          start(project, `${a.files.map((f) => basename(f)).join(", ")} changed`, "reload");
-          step(open.get(name) as Open, "load", "running");
+          step(start(project, `${a.files.map((f) => basename(f)).join(", ")} changed`, "reload"), "load", "running");
           break;
         case "projectLoaded":
           if (o && a.generation >= o.generation) endStep(o, "load", "ok", `${a.loaded.services.length} service(s)`);
@@ -153,7 +153,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           const cur = open.get(name);
           const ms = typeof extra.ms === "number" ? extra.ms : undefined;
           const paths = Array.isArray(extra.paths) ? extra.paths.map(String) : [];
-          const target = cur ?? (start(project, paths.length > 0 ? `${paths.slice(0, 3).map((p) => basename(p)).join(", ")} changed` : extra.type, extra.type), open.get(name));
+          const target = cur ?? start(project, paths.length > 0 ? `${paths.slice(0, 3).map((p) => basename(p)).join(", ")} changed` : extra.type, extra.type);
           step(target, `${extra.type}${typeof extra.service === "string" ? ` ${extra.service}` : ""}`, "ok", paths.length > 0 ? paths.slice(0, 5).join(", ") : undefined, ms);
         }
       }

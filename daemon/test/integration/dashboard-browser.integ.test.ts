@@ -1,0 +1,254 @@
+/**
+ * The dashboard in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a real
+ * daemon process running a tiny project on the local cluster: the page loads (under 1 s), a compose edit shows in
+ * the timeline with its step trace, a bad edit shows its diagnostic with the source excerpt, a namespace switch
+ * changes the table, the page reconnects after a daemon restart, secrets are not sent, foreign Host/Origin refused.
+ * DEVLOOP_UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/ (otherwise to a temp directory).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDaemon, freePort, kube, projectDir, repoRoot, suffix } from "./daemon-support.js";
+import { bedImages } from "./helpers/bed-images.js";
+
+const name = `dash${suffix()}`;
+const ns1 = `${name}-one`;
+const ns2 = `${name}-two`;
+const secretValue = `s3cr3t-${suffix()}-never-in-the-page`;
+const images = bedImages();
+
+const compose = (redisPort: number, greeting: string): string => `name: ${name}
+services:
+  cache:
+    image: ${images.redis}
+    ports:
+      - "${redisPort}:6379"
+  web:
+    image: ${images.runtime}
+    command: ["sh", "-c", "i=0; while true; echo \\"${greeting} $$i\\"; do i=$$((i+1)); sleep 1; done"]
+    environment:
+      API_TOKEN: ${secretValue}
+      GREETING: ${greeting}
+    depends_on:
+      - cache
+  debug:
+    image: ${images.runtime}
+    command: ["sleep", "infinity"]
+    profiles: ["debug"]
+`;
+
+const shotDir = process.env["DEVLOOP_UPDATE_SCREENSHOTS"] === "1" ? join(repoRoot, "docs", "screenshots") : mkdtempSync(join(tmpdir(), "devloop-shots-"));
+
+/** A raw HTTP request (fetch would not let us set Host). */
+const raw = (port: number, path: string, headers: Record<string, string>, method = "GET", body?: string): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method, headers: { ...headers, ...(body === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) }) } }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+
+const readyRow = (page: Page, service: string) => page.locator(`#services-table tr[data-service="${service}"] .status-ready`);
+
+describe("dashboard in headless Chromium", () => {
+  const daemon = createTestDaemon();
+  const { core } = kube();
+  let port = 0;
+  let redisPort = 0;
+  let project: ReturnType<typeof projectDir>;
+  let browser: Browser;
+  let page: Page;
+  let token = "";
+  const base = () => `http://127.0.0.1:${port}`;
+
+  beforeAll(async () => {
+    port = await freePort();
+    redisPort = await freePort();
+    daemon.env["DEVLOOP_PORT"] = String(port);
+    project = projectDir(compose(redisPort, "hello"));
+    await daemon.start();
+    token = readFileSync(join(daemon.stateDir, "token"), "utf8").trim();
+    const up = await daemon.cli(["up", "-d", "-n", ns1, "--timeout", "200"], project.dir);
+    expect(up.stderr).toBe("");
+    expect(up.code).toBe(0);
+    mkdirSync(shotDir, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${mkdtempSync(join(tmpdir(), "devloop-chromium-"))}`],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const ns of [ns2, ns1]) await daemon.cli(["down", "-p", name, "-n", ns], project.dir, 120_000).catch(() => undefined);
+    await daemon.stop();
+    for (const ns of [ns1, ns2]) await core.deleteNamespace({ name: ns }).catch(() => undefined);
+    project.remove();
+    rmSync(daemon.stateDir, { recursive: true, force: true });
+  });
+
+  it("loads in under a second and shows the services table with status, pods and port links", async () => {
+    const started = Date.now();
+    await page.goto(`${base()}/`, { waitUntil: "load" });
+    await page.locator("#services-table tr[data-service=web]").waitFor({ timeout: 5000 });
+    const loadMs = Date.now() - started;
+    // A string: the test's tsconfig has no DOM lib.
+    const nav = await page.evaluate<number>("(() => { const e = performance.getEntriesByType('navigation')[0]; return e ? e.loadEventEnd - e.startTime : -1; })()");
+    process.stdout.write(`[measure] dashboard: load event ${Math.round(nav)} ms, table rendered ${loadMs} ms after goto\n`);
+    expect(nav).toBeGreaterThan(0);
+    expect(nav).toBeLessThan(1000);
+    expect(loadMs).toBeLessThan(1000);
+    await readyRow(page, "web").waitFor({ timeout: 120_000 });
+    await readyRow(page, "cache").waitFor({ timeout: 120_000 });
+    await page.locator(`#services-table a[href="http://localhost:${redisPort}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#services-table tr[data-service=debug]").count()).toBe(0);
+    await expect.poll(() => page.locator("#connection").textContent()).toBe("live");
+    await page.screenshot({ path: join(shotDir, "services.png") });
+  });
+
+  it("streams logs per service and combined, with search and level filter", async () => {
+    await page.locator("#tab-logs").click();
+    await page.locator(".log .line", { hasText: "hello" }).first().waitFor({ timeout: 30_000 });
+    await page.locator("#log-service").selectOption("web");
+    await page.locator("#log-search").fill("hello 3");
+    await expect.poll(async () => (await page.locator(".log .line").allTextContents()).every((t) => t.includes("hello 3"))).toBe(true);
+    await page.locator("#log-search").fill("");
+    await page.locator("#log-service").selectOption("");
+    await page.locator("#log-level").selectOption("error");
+    await expect.poll(async () => (await page.locator(".log .line", { hasText: "hello" }).count())).toBe(0);
+    await page.locator("#log-level").selectOption("info");
+    await page.locator(".log .line", { hasText: "hello" }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(shotDir, "logs.png") });
+  });
+
+  it("never sends a secret value to the page", async () => {
+    const bodies = await page.evaluate(async (n) => {
+      const paths = ["/api/state", `/api/projects/${n}/translation`, `/api/projects/${n}/diagnostics`, `/api/projects/${n}/timeline`, `/api/projects/${n}/profiles`, "/api/events?since=0"];
+      const out: string[] = [];
+      for (const p of paths) {
+        if (p.startsWith("/api/events")) {
+          const ctl = new AbortController();
+          const res = await fetch(p, { signal: ctl.signal });
+          const reader = res.body?.getReader();
+          const chunk = await reader?.read();
+          ctl.abort();
+          out.push(new TextDecoder().decode(chunk?.value as Uint8Array | undefined));
+        } else out.push(await (await fetch(p)).text());
+      }
+      return out;
+    }, name);
+    for (const b of bodies) expect(b).not.toContain(secretValue);
+    expect(await page.content()).not.toContain(secretValue);
+  });
+
+  it("shows a compose edit in the timeline with its reason and step trace", async () => {
+    await page.locator("#tab-timeline").click();
+    project.write(compose(redisPort, "edited"));
+    const change = page.locator(".change", { hasText: "compose.yml changed" }).first();
+    await change.waitFor({ timeout: 30_000 });
+    await change.locator(".trace th", { hasText: "load" }).waitFor();
+    await change.locator(".trace th", { hasText: "apply web" }).waitFor({ timeout: 30_000 });
+    await page.locator(".change.change-done", { hasText: "compose.yml changed" }).first().waitFor({ timeout: 120_000 });
+    await expect.poll(() => change.locator(".trace th", { hasText: "ready web" }).count()).toBe(1);
+    const total = await change.locator(".total").textContent();
+    process.stdout.write(`[measure] dashboard timeline: compose edit → web ready ${total ?? "?"}\n`);
+    await page.screenshot({ path: join(shotDir, "timeline.png") });
+  });
+
+  it("shows a bad compose edit's diagnostic with file:line, the source excerpt and a caret", async () => {
+    project.write(compose(redisPort, "edited").replace(`"${redisPort}:6379"`, `"${redisPort}:6379:tcp"`));
+    await page.locator("#tab-diagnostics").click();
+    const diag = page.locator(".diag-error").first();
+    await diag.waitFor({ timeout: 30_000 });
+    expect(await diag.locator(".loc").textContent()).toMatch(/compose\.yml:5:\d+/);
+    expect(await diag.locator(".path").textContent()).toBe("services.cache.ports[0]");
+    expect(await diag.locator(".excerpt").textContent()).toContain(`${redisPort}:6379:tcp`);
+    expect(await diag.locator(".caret").textContent()).toMatch(/\^+/);
+    expect(await page.locator("#diag-count").textContent()).toBe("1");
+    await page.screenshot({ path: join(shotDir, "diagnostics.png") });
+    // The last good version keeps running.
+    await page.locator("#tab-services").click();
+    expect(await readyRow(page, "web").count()).toBe(1);
+    project.write(compose(redisPort, "edited"));
+    await page.locator("#tab-diagnostics").click();
+    await page.locator(".empty.ok").waitFor({ timeout: 30_000 });
+  });
+
+  it("shows what each compose key became in Kubernetes", async () => {
+    await page.locator("#tab-translation").click();
+    const web = page.locator('.translation[data-service="web"]');
+    await web.waitFor({ timeout: 10_000 });
+    await web.locator("td", { hasText: "services.web.environment" }).first().waitFor();
+    expect(await web.textContent()).toMatch(/Deployment\/web/);
+    expect(await page.locator('.translation[data-service="cache"]').textContent()).toContain("services.cache.ports");
+    expect(await page.content()).not.toContain(secretValue);
+    await page.screenshot({ path: join(shotDir, "translation.png"), fullPage: false });
+  });
+
+  it("switches to a new namespace and the table follows", async () => {
+    await page.locator("#tab-services").click();
+    const podsBefore = await page.locator('#services-table tr[data-service="web"] td.mono').textContent();
+    await page.locator("#ns-new").fill(ns2);
+    await page.locator("#ns-create").click();
+    await expect.poll(() => page.locator("#namespace-current").textContent(), { timeout: 30_000 }).toBe(`ns ${ns2}`);
+    await readyRow(page, "web").waitFor({ timeout: 120_000 });
+    await readyRow(page, "cache").waitFor({ timeout: 120_000 });
+    const podsAfter = await page.locator('#services-table tr[data-service="web"] td.mono').textContent();
+    expect(podsAfter).not.toBe(podsBefore);
+    expect((await core.listNamespacedPod({ namespace: ns2, labelSelector: "devloop.dev/service=web" })).items.map((p) => p.metadata?.name)).toContain(podsAfter?.trim());
+    // The old namespace stays listed in the switcher.
+    await expect.poll(async () => (await page.locator("#ns-list option").allTextContents()).join(" ")).toContain(ns1);
+  });
+
+  it("reconnects after a daemon restart", async () => {
+    await daemon.stop();
+    await expect.poll(() => page.locator("#connection").textContent(), { timeout: 15_000 }).toBe("reconnecting…");
+    await daemon.start();
+    await expect.poll(() => page.locator("#connection").textContent(), { timeout: 30_000 }).toBe("live");
+    await page.locator("#services-table tr[data-service=web]").waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator("#namespace-current").textContent(), { timeout: 30_000 }).toBe(`ns ${ns2}`);
+  });
+
+  it("refuses a foreign Host, a foreign Origin and a missing token", async () => {
+    const evilHost = await raw(port, "/api/state", { Host: `evil.example:${port}` });
+    expect(evilHost.status).toBe(403);
+    expect(evilHost.body).toContain("forbidden-host");
+    expect((await raw(port, "/", { Host: `rebind.example:${port}` })).status).toBe(403);
+    // The token endpoint answers only our own page.
+    expect((await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "cross-site" })).status).toBe(403);
+    expect((await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" })).status).toBe(403);
+    const session = await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "same-origin" });
+    expect(session.status).toBe(200);
+    // Mutations: a foreign Origin is refused even with the token; no token is refused too.
+    const body = JSON.stringify({ namespace: ns1 });
+    const foreign = await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, Origin: "http://evil.example", Authorization: `Bearer ${token}` }, "POST", body);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toContain("forbidden-origin");
+    const crossSite = await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "cross-site", Authorization: `Bearer ${token}` }, "POST", body);
+    expect(crossSite.status).toBe(403);
+    expect((await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, Origin: base() }, "POST", body)).status).toBe(401);
+    // From a real page of another origin (localhost ≠ 127.0.0.1): the browser cannot read the token.
+    const other = await browser.newPage();
+    await other.goto(`http://localhost:${port}/api/health`);
+    const attempt = await other.evaluate(async (url) => {
+      try {
+        const res = await fetch(`${url}/api/dashboard/session`);
+        return `read ${res.status}: ${await res.text()}`;
+      } catch (error) {
+        return `blocked: ${String(error)}`;
+      }
+    }, base());
+    expect(attempt).toMatch(/^blocked/);
+    await other.close();
+    // Nothing moved.
+    expect((await daemon.project(name))?.namespace).toBe(ns2);
+  });
+});
