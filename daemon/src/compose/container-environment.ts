@@ -1,7 +1,8 @@
 /**
  * The container environment, highest precedence first: `environment:` (a bare key takes its value from the
- * interpolation environment; when that has none it sets nothing), then env_file entries in order (a later one
- * wins; `required: false` skips a missing file; `format: raw` takes values literally), then the image.
+ * interpolation environment; when that has none the variable stays unset, as compose-go's OverrideBy leaves it),
+ * then env_file entries in order (a later one wins; `required: false` skips a missing file; `format: raw` takes
+ * values literally), then the image.
  * The project .env reaches a container only when it is listed under env_file.
  */
 import path from "node:path";
@@ -53,30 +54,10 @@ export const resolveContainerEnvironment = (params: {
   readonly cwd: string;
 }): ContainerEnvironment => {
   const { ctx, service, interpolationEnv, fs, cwd } = params;
-  const environment: Record<string, string> = {};
-  const sources: Record<string, string> = {};
   const lookup = (name: string): string | undefined => (Object.hasOwn(interpolationEnv, name) ? interpolationEnv[name] : undefined);
-  const files = normalizeEnvFiles(ctx, get(service, "env_file"), `${params.path}.env_file`);
-  for (const { spec, node } of files) {
-    const text = fs.readFile(spec.path);
-    const display = displayPath(spec.path, cwd);
-    if (text === undefined) {
-      if (spec.required) {
-        ctx.report("envFileNotFound", node, `${params.path}.env_file`, `env file ${display} does not exist`, { hint: "create it, or mark the entry required: false" });
-      }
-      continue;
-    }
-    const parsed = parseDotenv(text, { lookup, raw: spec.format === "raw" });
-    for (const p of parsed.problems) {
-      ctx.diagnostics.push(makeDiagnostic("envFileSyntax", { file: display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
-    }
-    for (const e of parsed.entries) {
-      const value = e.value ?? lookup(e.key);
-      if (value === undefined) continue;
-      environment[e.key] = value;
-      sources[e.key] = display;
-    }
-  }
+
+  // environment: first (compose-go resolves it before reading env files); undefined = bare key with no value.
+  const declared = new Map<string, string | undefined>();
   const envNode = get(service, "environment");
   const envPath = `${params.path}.environment`;
   if (envNode !== undefined) {
@@ -87,12 +68,43 @@ export const resolveContainerEnvironment = (params: {
         }
       });
     }
-    const entries = ctx.strMap(envNode, envPath);
-    for (const [key, { value }] of entries ?? []) {
-      if (key === "") continue;
-      const resolved = value ?? lookup(key);
-      if (resolved === undefined) continue;
-      environment[key] = resolved;
+    for (const [key, { value }] of ctx.strMap(envNode, envPath) ?? []) {
+      if (key !== "") declared.set(key, value ?? lookup(key));
+    }
+  }
+
+  const environment: Record<string, string> = {};
+  const sources: Record<string, string> = {};
+  // Variables in env files resolve from the interpolation environment, then from environment:.
+  const fileLookup = (name: string): string | undefined => lookup(name) ?? declared.get(name);
+  const files = normalizeEnvFiles(ctx, get(service, "env_file"), `${params.path}.env_file`);
+  for (const { spec, node } of files) {
+    const text = fs.readFile(spec.path);
+    const display = displayPath(spec.path, cwd);
+    if (text === undefined) {
+      if (spec.required) {
+        ctx.report("envFileNotFound", node, `${params.path}.env_file`, `env file ${display} does not exist`, { hint: "create it, or mark the entry required: false" });
+      }
+      continue;
+    }
+    const parsed = parseDotenv(text, { lookup: fileLookup, raw: spec.format === "raw" });
+    for (const p of parsed.problems) {
+      ctx.diagnostics.push(makeDiagnostic("envFileSyntax", { file: display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
+    }
+    for (const e of parsed.entries) {
+      const value = e.value ?? fileLookup(e.key);
+      if (value === undefined) continue;
+      environment[e.key] = value;
+      sources[e.key] = display;
+    }
+  }
+  // environment: wins; a bare key with no value anywhere leaves the variable unset, even if an env file set it.
+  for (const [key, value] of declared) {
+    if (value === undefined) {
+      delete environment[key];
+      delete sources[key];
+    } else {
+      environment[key] = value;
       sources[key] = "environment";
     }
   }

@@ -105,14 +105,14 @@ describe("container environment", () => {
     const p = ok(
       {
         "compose.yml": "services:\n  s:\n    image: a\n    env_file: [one.env, {path: two.env}, {path: missing.env, required: false}]\n    environment:\n      A: from-env\n      BARE:\n      UNSET_BARE:\n",
-        "one.env": "A=one\nB=one\nC=one\nUNSET_BARE=kept",
+        "one.env": "A=one\nB=one\nC=one\nUNSET_BARE=unset-by-environment",
         "two.env": "B=two\nFROM_SHELL",
         ".env": "BARE=dotenv\nDOTENV_ONLY=x",
       },
       { environment: { FROM_SHELL: "sh" } },
     );
-    expect(p.services["s"]?.environment).toEqual({ A: "from-env", B: "two", C: "one", UNSET_BARE: "kept", FROM_SHELL: "sh", BARE: "dotenv" });
-    expect(p.services["s"]?.environmentSources).toEqual({ A: "environment", B: "two.env", C: "one.env", UNSET_BARE: "one.env", FROM_SHELL: "two.env", BARE: "environment" });
+    expect(p.services["s"]?.environment).toEqual({ A: "from-env", B: "two", C: "one", FROM_SHELL: "sh", BARE: "dotenv" });
+    expect(p.services["s"]?.environmentSources).toEqual({ A: "environment", B: "two.env", C: "one.env", FROM_SHELL: "two.env", BARE: "environment" });
   });
   it("list form, raw format, and a missing required env_file", () => {
     const p = ok({ "compose.yml": "services: {s: {image: a, environment: [A=1, 'B=x=y', C=], env_file: [{path: raw.env, format: raw}]}}", "raw.env": "R='q' $X" });
