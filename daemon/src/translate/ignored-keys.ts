@@ -1,8 +1,8 @@
 /** Warnings (and errors) for the keys a project uses that support.ts marks ignored or rejected. */
-import type { ComposeProject, ServiceSpec } from "../compose/types.js";
+import type { ServiceSpec } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
-import { hasPath, presentServiceKeys } from "./present-keys.js";
+import { hasPath, presentServiceKeys, topLevelKeys } from "./present-keys.js";
 import { subKeySupport, SupportStatus, supportFor, topLevelSupport } from "./support.js";
 
 /** Sub-keys the model carries (the source map only records a service's direct keys). */
@@ -29,17 +29,9 @@ const reportKey = (ctx: TranslateContext, path: string, key: string): void => {
   });
 };
 
-const topLevelKeys = (project: ComposeProject): string[] => {
-  const keys = new Set(
-    Object.keys(project.sourceMap)
-      .map((p) => /^[^.[]+/.exec(p)?.[0] ?? "")
-      .filter((k) => k !== ""),
-  );
-  return topLevelSupport.map((e) => e.key).filter((k) => keys.has(k));
-};
-
 export const reportUnsupportedKeys = (ctx: TranslateContext): void => {
-  for (const key of topLevelKeys(ctx.project)) reportKey(ctx, key, key);
+  const written = topLevelKeys(ctx.project);
+  for (const key of topLevelSupport.map((e) => e.key).filter((k) => written.has(k))) reportKey(ctx, key, key);
   for (const service of Object.values(ctx.project.services)) {
     for (const key of presentServiceKeys(ctx.project, service)) {
       reportKey(ctx, `services.${service.name}.${key}`, key);

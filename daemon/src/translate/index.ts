@@ -15,7 +15,7 @@ import { projectLabels } from "./labels.js";
 import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
 import { sortManifests } from "./order.js";
 import { applyTemplate, withProjectTemplates } from "./templates.js";
-import { translationEntries } from "./translation-view.js";
+import { firstIssueByKey, type ServiceView, translationEntries } from "./translation-view.js";
 import type { KubeManifest, SyncMapping, TranslateOptions, TranslateResult, TranslationEntry } from "./types.js";
 import { buildClaim } from "./volume-claim.js";
 import { buildWorkload } from "./workload.js";
@@ -46,9 +46,11 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   const templates = withProjectTemplates(ctx, options.templates ?? {});
 
   const kinds = workloadKinds(project, options.awaitedServices);
+  const takenServiceNames = new Set(serviceNames.values());
   const manifests: KubeManifest[] = [];
   const syncMappings: SyncMapping[] = [];
   const translation: TranslationEntry[] = [];
+  const views: ServiceView[] = [];
   const usedVolumes = new Set<string>();
   const usedSecrets = new Set<string>();
   const usedConfigs = new Set<string>();
@@ -79,10 +81,13 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     });
     if (kubeService) {
       manifests.push(kubeService);
-      manifests.push(...aliasServices(kubeService, networkAliases(service, serviceNames)));
+      manifests.push(...aliasServices(kubeService, networkAliases(service, takenServiceNames)));
     }
-    translation.push(...translationEntries(ctx, service, plan, kubeService !== undefined));
+    views.push({ service, plan, hasService: kubeService !== undefined });
   }
+
+  const issues = firstIssueByKey(ctx.diagnostics);
+  for (const view of views) translation.push(...translationEntries(ctx, view, issues));
 
   for (const key of usedVolumes) {
     const claim = buildClaim(project, key, ctx.namespace);

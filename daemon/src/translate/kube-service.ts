@@ -65,8 +65,7 @@ export const buildService = (service: ServiceSpec, params: ServiceParams): KubeM
  * Network aliases of a service (networks.<net>.aliases), so those hostnames resolve too: the valid DNS labels
  * that are not already a service's name, sorted and without repeats.
  */
-export const networkAliases = (service: ServiceSpec, serviceNames: ReadonlyMap<string, string>): string[] => {
-  const taken = new Set(serviceNames.values());
+export const networkAliases = (service: ServiceSpec, taken: ReadonlySet<string>): string[] => {
   const aliases = Object.values(service.networks).flatMap((n) => n.aliases);
   return [...new Set(aliases)].filter((a) => isDnsLabel(a) && /^[a-z]/.test(a) && !taken.has(a)).sort();
 };

@@ -49,27 +49,52 @@ const fromModel = (s: ServiceSpec): string[] =>
     .filter(([, present]) => present)
     .map(([key]) => key as string);
 
-/** Direct child keys of `prefix` in the source map ("services.web." → ["image", "ports", …]). */
-export const sourceMapChildren = (project: ComposeProject, prefix: string): string[] => {
-  const keys = new Set<string>();
+interface SourceIndex {
+  /** Every path in the source map and every ancestor of one ("services.web.ports[0]" → "services.web.ports", "services.web", "services"). */
+  readonly paths: ReadonlySet<string>;
+  /** Direct child keys per parent path ("services.web" → ["image", "ports"]). */
+  readonly children: ReadonlyMap<string, readonly string[]>;
+}
+
+const indexes = new WeakMap<object, SourceIndex>();
+
+/** One pass over the source map, cached per map: the lookups below run once per service and key. */
+const indexOf = (project: ComposeProject): SourceIndex => {
+  const cached = indexes.get(project.sourceMap);
+  if (cached) return cached;
+  const paths = new Set<string>();
+  const children = new Map<string, string[]>();
   for (const path of Object.keys(project.sourceMap)) {
-    if (!path.startsWith(prefix)) continue;
-    const rest = path.slice(prefix.length);
-    const key = /^[^.[]+/.exec(rest)?.[0];
-    if (key) keys.add(key);
+    let current = path;
+    while (!paths.has(current)) {
+      paths.add(current);
+      const cut = Math.max(current.lastIndexOf("."), current.lastIndexOf("["));
+      if (cut <= 0) break;
+      const parent = current.slice(0, cut);
+      if (current[cut] === ".") children.set(parent, [...(children.get(parent) ?? []), current.slice(cut + 1)]);
+      current = parent;
+    }
   }
-  return [...keys];
+  const index = { paths, children };
+  indexes.set(project.sourceMap, index);
+  return index;
 };
+
+/** Direct child keys of `parent` in the source map ("services.web" → ["image", "ports", …]). */
+export const sourceMapChildren = (project: ComposeProject, parent: string): readonly string[] => indexOf(project).children.get(parent) ?? [];
+
+/** The top-level keys written in the files. */
+export const topLevelKeys = (project: ComposeProject): ReadonlySet<string> =>
+  new Set([...indexOf(project).paths].filter((p) => !p.includes(".") && !p.includes("[")));
 
 /** Every key of the service, in a stable order: the model's order first, then source-map-only keys sorted. */
 export const presentServiceKeys = (project: ComposeProject, service: ServiceSpec): readonly string[] => {
   const model = fromModel(service);
-  const extra = sourceMapChildren(project, `services.${service.name}.`)
+  const extra = sourceMapChildren(project, `services.${service.name}`)
     .filter((k) => !model.includes(k))
     .sort();
   return [...model, ...extra];
 };
 
 /** True when the source map has `path` or anything under it. */
-export const hasPath = (project: ComposeProject, path: string): boolean =>
-  Object.keys(project.sourceMap).some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
+export const hasPath = (project: ComposeProject, path: string): boolean => indexOf(project).paths.has(path);

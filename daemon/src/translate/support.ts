@@ -151,7 +151,6 @@ export const subKeySupport: readonly SupportEntry[] = [
 export const allSupport: readonly SupportEntry[] = [...topLevelSupport, ...serviceSupport, ...subKeySupport];
 
 /** Look up the entry for a concrete key path ("services.web.dns" → services.*.dns). */
-export const supportFor = (path: string): SupportEntry | undefined => {
-  const generic = path.replace(/^services\.[^.]+\./, S);
-  return allSupport.find((e) => e.key === generic);
-};
+const byKey = new Map(allSupport.map((e) => [e.key, e]));
+
+export const supportFor = (path: string): SupportEntry | undefined => byKey.get(path.replace(/^services\.[^.]+\./, S));

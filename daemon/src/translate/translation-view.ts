@@ -3,6 +3,7 @@
  * that key became. Keys with a translation warning are "partial", ignored or rejected keys "ignored".
  */
 import type { ServiceSpec } from "../compose/types.js";
+import type { Diagnostic } from "../errors/diagnostic.js";
 import { serviceName, type TranslateContext } from "./context.js";
 import { fileObjectName } from "./file-objects.js";
 import { Annotations } from "./labels.js";
@@ -88,16 +89,34 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
   }
 };
 
-export const translationEntries = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPlan, hasService: boolean): readonly TranslationEntry[] =>
-  presentServiceKeys(ctx.project, service).flatMap((key): TranslationEntry[] => {
+export interface ServiceView {
+  readonly service: ServiceSpec;
+  readonly plan: WorkloadPlan;
+  readonly hasService: boolean;
+}
+
+/** The first diagnostic message per service key path ("services.web.user"), for the "partial" notes. */
+export const firstIssueByKey = (diagnostics: readonly Diagnostic[]): ReadonlyMap<string, string> => {
+  const out = new Map<string, string>();
+  for (const d of diagnostics) {
+    const key = /^services\.[^.[]+\.[^.[]+/.exec(d.path)?.[0];
+    if (key !== undefined && !out.has(key)) out.set(key, d.message);
+  }
+  return out;
+};
+
+export const translationEntries = (ctx: TranslateContext, view: ServiceView, issues: ReadonlyMap<string, string>): readonly TranslationEntry[] => {
+  const { service, plan, hasService } = view;
+  return presentServiceKeys(ctx.project, service).flatMap((key): TranslationEntry[] => {
     const composePath = `services.${service.name}.${key}`;
     const support = supportFor(composePath);
     if (support === undefined) return [];
     if (support.status !== SupportStatus.translated) {
       return [{ service: service.name, composePath, kubeFields: [], status: "ignored", note: support.note }];
     }
-    const issue = ctx.diagnostics.find((d) => d.path === composePath || d.path.startsWith(`${composePath}.`) || d.path.startsWith(`${composePath}[`));
+    const issue = issues.get(composePath);
     const kubeFields = fieldsFor(ctx, service, plan, hasService, key);
-    const note = issue?.message ?? (support.note === "" ? undefined : support.note);
-    return [{ service: service.name, composePath, kubeFields, status: issue ? "partial" : "translated", ...(note === undefined ? {} : { note }) }];
+    const note = issue ?? (support.note === "" ? undefined : support.note);
+    return [{ service: service.name, composePath, kubeFields, status: issue !== undefined ? "partial" : "translated", ...(note === undefined ? {} : { note }) }];
   });
+};
