@@ -46,6 +46,14 @@ describe("parseComposeFile", () => {
     expect(parse("- a\n").diagnostics[0]).toMatchObject({ code: "DL-COMPOSE-003", got: "a list" });
   });
 
+  it("stops an alias bomb", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 7; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    const { root, diagnostics } = parse(lines.join("\n"));
+    expect(root).toBeUndefined();
+    expect(diagnostics[0]?.message).toContain("expands to more than");
+  });
+
   it("rejects a merge key that points at a scalar", () => {
     expect(parse("x: &x 1\nservices:\n  web:\n    <<: *x\n").diagnostics[0]).toMatchObject({ code: "DL-COMPOSE-034" });
   });

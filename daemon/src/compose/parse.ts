@@ -52,7 +52,18 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
   if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
 
   const aliasTargets = resolveAliases(doc);
+  // Aliases are expanded into copies; cap the total so a "billion laughs" file cannot exhaust memory.
+  const MAX_NODES = 1_000_000;
+  let nodes = 0;
+  let exhausted = false;
   const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
+    if (++nodes > MAX_NODES) {
+      if (!exhausted) {
+        exhausted = true;
+        diagnostics.push(makeDiagnostic("yamlSyntax", locAt((node as YamlNode | null)?.range), path, `the file expands to more than ${MAX_NODES} values through aliases`, { hint: "check for aliases that refer to each other recursively" }));
+      }
+      return { kind: "scalar", value: null, loc: locAt(undefined) };
+    }
     if (isAlias(node)) {
       const target = aliasTargets.get(node);
       if (!target || seen.has(target)) {
@@ -111,6 +122,7 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
   };
 
   const root = convert(doc.contents, "", new Set());
+  if (exhausted) return { root: undefined, diagnostics };
   if (root.kind !== "map") {
     const empty = root.kind === "scalar" && root.value === null;
     diagnostics.push(
