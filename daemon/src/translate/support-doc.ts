@@ -10,7 +10,7 @@ const STATUS_TEXT: Readonly<Record<SupportStatus, string>> = {
   [SupportStatus.rejected]: "rejected (error)",
 };
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 const table = (entries: readonly SupportEntry[]): string =>
   [
