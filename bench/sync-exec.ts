@@ -158,5 +158,5 @@ export const formatSyncBench = (r: SyncBenchResult): string =>
     `| baseline: tar -c \\| kubectl exec -i … tar -x (${r.kubectl.binary}) | ${fmt(r.kubectl.p50)} | ${fmt(r.kubectl.p95)} |`,
     `| ratio (baseline p50 / devloop p50) | ${r.ratio.toFixed(2)}× | |`,
     "",
-    `P5: ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)}, first write → synced ${fmt(r.storm.toSyncedMs)} (sync itself ${fmt(r.storm.syncMs)}: scan+hash ${fmt(r.storm.phases.scanMs)}, tar ${fmt(r.storm.phases.tarMs)}, exec ${fmt(r.storm.phases.execMs)}; ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
+    `P5: ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)} (by this process, which also runs the watcher), first write → synced ${fmt(r.storm.toSyncedMs)}, last write → synced ${fmt(r.storm.toSyncedMs - r.storm.writeMs)} (sync itself ${fmt(r.storm.syncMs)}: scan+hash ${fmt(r.storm.phases.scanMs)}, tar ${fmt(r.storm.phases.tarMs)}, exec ${fmt(r.storm.phases.execMs)}; ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
   ].join("\n");
