@@ -109,13 +109,14 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
 
   let lastPersisted: EngineState["projects"] | undefined;
   let persistTimer: NodeJS.Timeout | undefined;
+  let lastJson: string | undefined;
   const persist = (): void => {
     persistTimer = undefined;
     const projects = ref.engine?.getState().projects;
     if (!projects || projects === lastPersisted) return;
     lastPersisted = projects;
     try {
-      writeStateFile(files.state, Object.values(projects));
+      lastJson = writeStateFile(files.state, Object.values(projects), lastJson);
     } catch (error) {
       log.error(`cannot write ${files.state}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -158,6 +159,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       ]);
       if (persistTimer) clearTimeout(persistTimer);
       lastPersisted = undefined;
+      lastJson = undefined;
       persist();
       for (const r of results) if (r.status === "rejected") log.error(`shutdown: ${String(r.reason)}`);
       rmSync(files.daemon, { force: true });

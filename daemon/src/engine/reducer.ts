@@ -42,7 +42,12 @@ const loaded = (project: ProjectState, action: Extract<Action, { type: "projectL
   const units: Record<string, UnitState> = {};
   for (const [name, hash] of Object.entries(action.hashes)) {
     const old = switched ? undefined : project.units[name];
-    units[name] = { ...(old ?? { name, failures: 0 }), name, desiredHash: hash };
+    if (old && old.desiredHash === hash) {
+      units[name] = old;
+      continue;
+    }
+    // New input: a previous failure's backoff no longer applies.
+    units[name] = { name, failures: 0, ...(old?.appliedHash === undefined ? {} : { appliedHash: old.appliedHash }), ...(old?.applyingHash === undefined ? {} : { applyingHash: old.applyingHash }), desiredHash: hash };
   }
   // Services that were applied (or are being applied) and are no longer wanted get pruned, unless we moved namespace.
   const removed = switched

@@ -21,11 +21,15 @@ const persisted = (p: ProjectState): ProjectState => {
   return { ...p, units, objects: {}, portForwards: {} };
 };
 
-export const writeStateFile = (path: string, projects: readonly ProjectState[]): void => {
+/** Writes unless the content equals `previous`; returns what is on disk now. */
+export const writeStateFile = (path: string, projects: readonly ProjectState[], previous?: string): string => {
   const body: StateFileV1 = { version: 1, projects: projects.map(persisted) };
+  const json = JSON.stringify(body);
+  if (json === previous) return json;
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(body), { mode: 0o600 });
+  writeFileSync(temp, json, { mode: 0o600 });
   renameSync(temp, path);
+  return json;
 };
 
 export const readStateFile = (path: string): readonly ProjectState[] => {

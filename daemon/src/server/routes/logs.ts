@@ -27,6 +27,7 @@ export const logsRoute =
     res.status(200).set({ "Content-Type": "application/x-ndjson", "Cache-Control": "no-cache" });
     res.flushHeaders();
     const streams = new Map<string, Stoppable>();
+    const ended = new Set<string>();
     let open = 0;
     let closed = false;
     const finish = (): void => {
@@ -46,6 +47,8 @@ export const logsRoute =
         for (const container of o.pod.containers) {
           const key = `${o.name}/${container}`;
           if (streams.has(key)) continue;
+          // Following again after the stream ended (a container restart): only what is new.
+          const again = ended.has(key);
           open += 1;
           const write = (body: Record<string, unknown>): void => {
             if (!closed) res.write(`${JSON.stringify({ service, pod: o.name, container, ...body })}\n`);
@@ -58,13 +61,16 @@ export const logsRoute =
               container,
               follow,
               ...(first && tail !== undefined ? { tailLines: tail } : {}),
-              ...(first ? (since === undefined ? {} : { sinceSeconds: since }) : {}),
+              ...(again ? { sinceSeconds: 1 } : first && since !== undefined ? { sinceSeconds: since } : {}),
               onLine: (line) => write({ line }),
               onEnd: (error) => {
                 open -= 1;
                 if (error !== undefined) write({ error });
                 // A followed pod that ends (restart) may be followed again when it runs anew.
-                if (follow) streams.delete(key);
+                if (follow) {
+                  streams.delete(key);
+                  ended.add(key);
+                }
                 finish();
               },
             }),

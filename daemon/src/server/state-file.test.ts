@@ -1,0 +1,54 @@
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createApplyController } from "../engine/controllers/apply-controller.js";
+import { createConfigController } from "../engine/controllers/config-controller.js";
+import { ok, shopProject } from "../engine/controllers/test-project.js";
+import { createEngine } from "../engine/engine.js";
+import { createFakeCluster } from "../ports/fakes/fake-cluster.js";
+import { createFakeClock } from "../ports/fakes/fake-clock.js";
+import { createFakeProjectLoader } from "../ports/fakes/fake-project-loader.js";
+import { readStateFile, writeStateFile } from "./state-file.js";
+
+const settle = async (engine: { store: { settle(): Promise<void> } }): Promise<void> => {
+  for (let i = 0; i < 20; i++) {
+    await engine.store.settle();
+    await new Promise((r) => setImmediate(r));
+  }
+};
+
+const boot = (cluster = createFakeCluster()) => {
+  const clock = createFakeClock();
+  const loader = createFakeProjectLoader(ok(shopProject({ services: ["api", "cache"] })));
+  const engine = createEngine({ clock, controllers: [createConfigController({ loader }), createApplyController({ cluster, clock })] });
+  return { engine, cluster };
+};
+
+describe("state file", () => {
+  it("is written atomically with mode 0600 and skipped when unchanged", () => {
+    const dir = mkdtempSync(join(tmpdir(), "devloop-state-"));
+    const path = join(dir, "state.json");
+    const first = writeStateFile(path, []);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(writeStateFile(path, [], first)).toBe(first);
+    expect(readdirSync(dir)).toEqual(["state.json"]);
+    expect(readStateFile(join(dir, "missing.json"))).toEqual([]);
+  });
+
+  it("lets a restarted engine resume without applying anything again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devloop-state-"));
+    const path = join(dir, "state.json");
+    const a = boot();
+    a.engine.dispatch({ type: "projectRequested", request: { name: "shop", options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" }, isolation: true } });
+    await settle(a.engine);
+    expect(a.cluster.appliedServices()).toEqual(["(namespace)", "api", "cache"]);
+    writeStateFile(path, Object.values(a.engine.getState().projects));
+
+    const b = boot();
+    b.engine.dispatch({ type: "stateRestored", projects: readStateFile(path) });
+    await settle(b.engine);
+    expect(b.engine.getState().projects["shop"]?.status).toBe("active");
+    expect(b.cluster.applied).toEqual([]);
+  });
+});
