@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const devloop = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+  const run = spawnSync(process.execPath, ["bin/devloop.js", ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+};
+
+describe("devloop validate", () => {
+  it("exits 0 for the example and prints nothing on stdout", () => {
+    const run = devloop("validate", "-f", "compose.example.yml");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("shop: 4 services, valid");
+  }, 30_000);
+
+  it("exits 1 with every diagnostic, rendered with source and caret, and no stack trace", () => {
+    const run = devloop("validate", "-f", "fixtures/invalid/many-errors/compose.yml");
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("fixtures/invalid/many-errors/compose.yml:6:9: error DL-COMPOSE-012 at services.web.ports[0]");
+    expect(run.stderr).toContain("    6 |       - \"80:80:tcp\"");
+    expect(run.stderr).toContain("7 errors, 1 warning");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it("exits 0 when there are only warnings", () => {
+    const run = devloop("validate", "-f", "fixtures/invalid/obsolete-version/compose.yml");
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("warning DL-COMPOSE-029");
+  }, 30_000);
+});
+
+describe("devloop config", () => {
+  it("prints the resolved model as YAML and JSON", () => {
+    const yaml = devloop("config", "-f", "compose.example.yml");
+    expect(yaml.status).toBe(0);
+    const model = parse(yaml.stdout) as { name: string; services: Record<string, { ports?: unknown[]; depends_on?: Record<string, { condition: string }> }> };
+    expect(model.name).toBe("shop");
+    expect(Object.keys(model.services)).toEqual(["web", "api", "cache", "migrate"]);
+    expect(model.services["web"]?.depends_on?.["migrate"]?.condition).toBe("service_completed_successfully");
+    const json = devloop("config", "-f", "compose.example.yml", "--format", "json", "--profile", "debug");
+    expect(json.status).toBe(0);
+    expect(Object.keys((JSON.parse(json.stdout) as { services: object }).services)).toContain("web-debug");
+  }, 30_000);
+
+  it("rejects an unknown format with exit 1", () => {
+    expect(devloop("config", "-f", "compose.example.yml", "--format", "toml").status).toBe(1);
+  }, 30_000);
+});
