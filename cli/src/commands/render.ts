@@ -2,13 +2,14 @@
  * devloop render: load the compose project, translate it, print the manifests (multi-document YAML or a
  * JSON List) on stdout. Diagnostics go to stderr; exit 1 when there is an error in the input.
  */
+import { statSync } from "node:fs";
 import os from "node:os";
 import { buildInterpolationEnvironment } from "../../../daemon/src/compose/environment.js";
 import { loadProject } from "../../../daemon/src/compose/index.js";
 import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { hasErrors, type Diagnostic } from "../../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
-import { collectFileContents } from "../../../daemon/src/translate/file-contents.js";
+import { collectBindFiles, collectFileContents } from "../../../daemon/src/translate/file-contents.js";
 import { awaitedServices, toManifests } from "../../../daemon/src/translate/index.js";
 import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
 import { isDnsLabel } from "../../../daemon/src/translate/names.js";
@@ -30,6 +31,14 @@ const currentUser = (): string => {
     return os.userInfo().username;
   } catch {
     return process.env["USER"] ?? "user";
+  }
+};
+
+const isFile = (file: string): boolean => {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
 };
 
@@ -63,6 +72,7 @@ export const renderCommand = async (services: string[], flags: RenderFlags): Pro
     namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
     templates: templates.templates,
     files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),
+    bindFiles: collectBindFiles(project, isFile, (file) => nodeFileSystem.readFile(file)),
     variables,
   });
   const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...result.warnings];

@@ -19,3 +19,20 @@ export const collectFileContents = (project: ComposeProject, readFile: (path: st
   }
   return files;
 };
+
+/** Contents of the bind-mount sources that are files (pure given `isFile` and `readFile`). */
+export const collectBindFiles = (
+  project: ComposeProject,
+  isFile: (path: string) => boolean,
+  readFile: (path: string) => string | undefined,
+): Record<string, string> => {
+  const files: Record<string, string> = {};
+  for (const service of Object.values(project.services)) {
+    for (const volume of service.volumes) {
+      if (volume.type !== "bind" || volume.source in files || !isFile(volume.source)) continue;
+      const text = readFile(volume.source);
+      if (text !== undefined) files[volume.source] = text;
+    }
+  }
+  return files;
+};

@@ -13,7 +13,7 @@ import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import { collectFileContents } from "./file-contents.js";
+import { collectBindFiles, collectFileContents } from "./file-contents.js";
 import { awaitedServices, toManifests } from "./index.js";
 import { loadTemplates } from "./load-templates.js";
 import { toYamlDocuments } from "./serialize.js";
@@ -69,6 +69,7 @@ const renderCase = (dir: string): string => {
     namespace: config.namespace ?? "golden",
     templates: loadTemplates().templates,
     files: collectFileContents(project, (f) => nodeFileSystem.readFile(f)),
+    bindFiles: collectBindFiles(project, (f) => existsSync(f) && statSync(f).isFile(), (f) => nodeFileSystem.readFile(f)),
     variables,
     ...(config.images === undefined ? {} : { images: config.images }),
   });

@@ -71,6 +71,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     const plan = buildWorkload(ctx, service, { kind, contents });
     manifests.push(plan.workload);
     if (plan.envSecret) manifests.push(plan.envSecret);
+    if (plan.filesSecret) manifests.push(plan.filesSecret);
     plan.namedVolumes.forEach((v) => usedVolumes.add(v));
     syncMappings.push(...plan.syncMappings);
     const kubeService = buildService(service, {

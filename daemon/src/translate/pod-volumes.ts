@@ -12,6 +12,7 @@ import type { ServiceSpec } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import { xDevloop } from "./devloop-extension.js";
 import type { TranslateContext } from "./context.js";
+import { shortHash } from "./hash.js";
 import { formatBytes } from "./quantities.js";
 import type { SyncMapping } from "./types.js";
 import { createVolumeNameAllocator, type VolumeNameAllocator } from "./volume-names.js";
@@ -35,6 +36,8 @@ export interface VolumePlan {
   /** Keys of project.volumes this service mounts. */
   readonly namedVolumes: readonly string[];
   readonly syncMappings: readonly SyncMapping[];
+  /** Data of the "<service>-files" Secret: bind-mounted files, by data key. */
+  readonly fileData: Readonly<Record<string, string>>;
 }
 
 /** "/run:size=64m,mode=1777" or "/run" → target and size in bytes. */
@@ -62,11 +65,16 @@ const memoryVolume = (name: string, size: number | undefined): PodVolume => ({
   emptyDir: { medium: "Memory", ...(size === undefined ? {} : { sizeLimit: formatBytes(size) }) },
 });
 
-export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: VolumeNameAllocator = createVolumeNameAllocator()): VolumePlan => {
+/** The data key of a bind-mounted file: its base name (cleaned) and a hash of its path relative to the project (checkout-independent). */
+export const bindFileKey = (source: string, projectDir: string): string =>
+  `${path.basename(source).replace(/[^-._a-zA-Z0-9]/g, "_")}-${shortHash(path.relative(projectDir, source))}`;
+
+export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: VolumeNameAllocator = createVolumeNameAllocator(), filesSecret = `${service.name}-files`): VolumePlan => {
   const volumes: PodVolume[] = [];
   const mounts: VolumeMount[] = [];
   const namedVolumes: string[] = [];
   const syncMappings: SyncMapping[] = [];
+  const fileData: Record<string, string> = {};
   const hostPaths = hostPathTargets(service);
   const ro = (readOnly: boolean): { readOnly?: true } => (readOnly ? { readOnly: true } : {});
 
@@ -98,6 +106,16 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
           mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly) });
           return;
         }
+        const fileContent = ctx.options.bindFiles?.[volume.source];
+        if (fileContent !== undefined) {
+          // A file cannot be stood in for by an emptyDir: its content goes into the service's files Secret.
+          const key = bindFileKey(volume.source, ctx.project.workingDir);
+          const name = names.next("file", volume.target);
+          fileData[key] = fileContent;
+          volumes.push({ name, secret: { secretName: filesSecret, items: [{ key, path: key }] } });
+          mounts.push({ name, mountPath: volume.target, subPath: key, ...ro(volume.readOnly) });
+          return;
+        }
         const name = names.next("sync", volume.target);
         if (!isInside(ctx.project.workingDir, volume.source)) {
           ctx.report({
@@ -123,5 +141,5 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
     mounts.push({ name, mountPath: target });
   }
 
-  return { volumes, mounts, namedVolumes, syncMappings };
+  return { volumes, mounts, namedVolumes, syncMappings, fileData };
 };

@@ -69,7 +69,9 @@ Notes on particular keys:
   the pod's pause container is PID 1 and reaps zombies, which is what \`init\` is for. Signals still go to your process.
 - **bind mounts** of source become an \`emptyDir\` that the sync engine fills from the host path (recorded as a sync
   mapping); never a \`hostPath\` unless the service's \`x-devloop.hostPath\` lists the container target (or is \`true\`),
-  and that path is then read on the *node*. A bind mount is treated as a directory.
+  and that path is then read on the *node*. A bind mount of a single **file** (\`./nginx.conf:/etc/nginx/nginx.conf\`)
+  cannot be an emptyDir: its content goes into the \`<service>-files\` Secret, mounted with \`subPath\` (a Secret, in
+  case the file is a key); it holds the content at render time, and a change rolls the pods through the config hash.
 - **command/args**: \`entrypoint\` → \`command\`, \`command\` → \`args\`; \`$\` is escaped so Kubernetes does not expand \`$(VAR)\`.
 - **user** must be numeric (\`uid\` or \`uid:gid\`).
 

@@ -130,7 +130,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}user`, `${C}.securityContext.runAsUser / runAsGroup`, "Numeric uid[:gid] only; a user name cannot be resolved outside the image and is ignored with a warning."),
   i(`${S}userns_mode`, "No Kubernetes equivalent."),
   i(`${S}uts`, "No Kubernetes equivalent."),
-  t(`${S}volumes`, `volumes, ${C}.volumeMounts`, "Named volume → PersistentVolumeClaim; anonymous volume → emptyDir; tmpfs → emptyDir Memory; a bind mount → emptyDir the sync engine fills (never hostPath unless x-devloop.hostPath lists the target)."),
+  t(`${S}volumes`, `volumes, ${C}.volumeMounts`, "Named volume → PersistentVolumeClaim; anonymous volume → emptyDir; tmpfs → emptyDir Memory; a bind mount of a directory → emptyDir the sync engine fills; a bind mount of a file → the <service>-files Secret, mounted with subPath (content at render time); never hostPath unless x-devloop.hostPath lists the target."),
   r(`${S}volumes_from`, "Pods cannot share another pod's volumes; use a named volume in both services."),
   t(`${S}working_dir`, `${C}.workingDir`, ""),
   t(`${S}x-devloop`, "(translate, engine)", "x-devloop.kind: job | deployment forces the workload kind; x-devloop.hostPath: [targets] keeps those bind mounts as hostPath; x-devloop.compile drives the compiler container."),

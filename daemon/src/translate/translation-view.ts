@@ -37,7 +37,12 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
     case "expose":
       return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`];
     case "volumes":
-      return [`${pod}.volumes`, `${c}.volumeMounts`, ...plan.namedVolumes.map((v) => `PersistentVolumeClaim/${claimName(ctx.project, v)}`)];
+      return [
+        `${pod}.volumes`,
+        `${c}.volumeMounts`,
+        ...plan.namedVolumes.map((v) => `PersistentVolumeClaim/${claimName(ctx.project, v)}`),
+        ...(plan.filesSecret ? [`Secret/${plan.filesSecret.metadata.name} stringData`] : []),
+      ];
     case "tmpfs":
       return [`${pod}.volumes[].emptyDir.medium: Memory`, `${c}.volumeMounts`];
     case "healthcheck":

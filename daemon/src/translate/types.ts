@@ -67,6 +67,12 @@ export interface TranslateOptions {
    * Default: computed from the project itself.
    */
   readonly awaitedServices?: readonly string[];
+  /**
+   * Contents of bind-mount sources that are files (not directories), by absolute path, as collectBindFiles()
+   * gathers them. Such a bind becomes a "<service>-files" Secret mounted with subPath (the content at render
+   * time) instead of a synced emptyDir, which can only stand in for a directory.
+   */
+  readonly bindFiles?: Readonly<Record<string, string>>;
   /** The interpolation environment, for secrets and configs with an environment: source. */
   readonly variables?: Readonly<Record<string, string | undefined>>;
 }

@@ -32,6 +32,8 @@ export interface WorkloadPlan {
   readonly workload: KubeManifest;
   /** The "<service>-env" Secret, when some variables are secret. */
   readonly envSecret?: KubeManifest;
+  /** The "<service>-files" Secret holding bind-mounted files. */
+  readonly filesSecret?: KubeManifest;
   readonly namedVolumes: readonly string[];
   readonly secrets: readonly string[];
   readonly configs: readonly string[];
@@ -111,7 +113,8 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const envSecretName = toDnsLabel(`${name}-env`);
   const environment = planEnvironment(service, envSecretName);
   const names = createVolumeNameAllocator();
-  const volumePlan = planVolumes(ctx, service, names);
+  const filesSecretName = toDnsLabel(`${name}-files`);
+  const volumePlan = planVolumes(ctx, service, names, filesSecretName);
   const secretMounts = planFileObjectMounts(ctx, service, "secret", names);
   const configMounts = planFileObjectMounts(ctx, service, "config", names);
   const image = chooseImage(project, service, ctx.options.images);
@@ -126,12 +129,14 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const hasEnvSecret = Object.keys(environment.secretData).length > 0;
   const secrets = [...new Set(service.secrets.map((s) => s.source))];
   const configs = [...new Set(service.configs.map((c) => c.source))];
+  const hasFiles = Object.keys(volumePlan.fileData).length > 0;
   const hashInput = JSON.stringify([
     environment.secretData,
+    volumePlan.fileData,
     secrets.map((s) => [s, params.contents("secret", s)]),
     configs.map((c) => [c, params.contents("config", c)]),
   ]);
-  const configHash = hasEnvSecret || secrets.length > 0 || configs.length > 0 ? shortHash(hashInput, 16) : undefined;
+  const configHash = hasEnvSecret || hasFiles || secrets.length > 0 || configs.length > 0 ? shortHash(hashInput, 16) : undefined;
 
   const user = splitLabels(ctx, service);
   const baseLabels = serviceLabels(project, service.name);
@@ -220,11 +225,21 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
         stringData: environment.secretData,
       }
     : undefined;
+  const filesSecret: KubeManifest | undefined = hasFiles
+    ? {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: filesSecretName, namespace: ctx.namespace, labels: { ...baseLabels } },
+        type: "Opaque",
+        stringData: volumePlan.fileData,
+      }
+    : undefined;
   return {
     kind: params.kind,
     name,
     workload,
     ...(envSecret ? { envSecret } : {}),
+    ...(filesSecret ? { filesSecret } : {}),
     namedVolumes: volumePlan.namedVolumes,
     secrets,
     configs,
