@@ -4,17 +4,16 @@
  */
 import { statSync } from "node:fs";
 import os from "node:os";
-import { buildInterpolationEnvironment } from "../../../daemon/src/compose/environment.js";
 import { loadProject } from "../../../daemon/src/compose/index.js";
 import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { hasErrors, type Diagnostic } from "../../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
-import { collectBindFiles, collectFileContents } from "../../../daemon/src/translate/file-contents.js";
 import { awaitedServices, toManifests } from "../../../daemon/src/translate/index.js";
 import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
 import { isDnsLabel } from "../../../daemon/src/translate/names.js";
 import { defaultNamespace } from "../../../daemon/src/translate/namespace.js";
 import { toJsonList, toYamlDocuments } from "../../../daemon/src/translate/serialize.js";
+import { gatherTranslateInputs } from "../../../daemon/src/translate/translate-inputs.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
 import { UserError } from "../user-error.js";
 
@@ -61,19 +60,13 @@ export const renderCommand = async (services: string[], flags: RenderFlags): Pro
   }
   const { project } = loaded;
   const templates = loadTemplates();
-  const variables = buildInterpolationEnvironment(
-    { shell: loadOptions.environment, envFiles: loadOptions.envFiles, projectDir: project.workingDir, cwd: loadOptions.cwd },
-    nodeFileSystem,
-  ).env;
   // With services named, their waiters may not be selected: find one-shot services in the whole file.
   const whole = services.length > 0 ? loadProject({ ...loadOptions, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
   const result = toManifests(project, {
     awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
     templates: templates.templates,
-    files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),
-    bindFiles: collectBindFiles(project, isFile, (file) => nodeFileSystem.readFile(file)),
-    variables,
+    ...gatherTranslateInputs({ project, loadOptions, fs: nodeFileSystem, isFile }),
   });
   const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...result.warnings];
   printDiagnostics(diagnostics);

@@ -8,15 +8,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildInterpolationEnvironment } from "../compose/environment.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import { collectBindFiles, collectFileContents } from "./file-contents.js";
 import { awaitedServices, toManifests } from "./index.js";
 import { loadTemplates } from "./load-templates.js";
 import { toYamlDocuments } from "./serialize.js";
+import { gatherTranslateInputs } from "./translate-inputs.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const CASES = path.join(REPO, "fixtures/compose");
@@ -61,16 +60,13 @@ const renderCase = (dir: string): string => {
   const loaded = loadProject(options, nodeFileSystem);
   if (!loaded.ok) return `# load failed:\n${loaded.diagnostics.map((d) => `#   ${describeDiagnostic(d, dir)}`).join("\n")}\n`;
   const { project } = loaded;
-  const variables = buildInterpolationEnvironment({ shell: options.environment, envFiles: options.envFiles, projectDir: project.workingDir, cwd: dir }, nodeFileSystem).env;
   // As devloop render does: with services named, one-shot services are found in the whole file.
   const whole = options.services.length > 0 ? loadProject({ ...options, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
   const result = toManifests(project, {
     awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: config.namespace ?? "golden",
     templates: loadTemplates().templates,
-    files: collectFileContents(project, (f) => nodeFileSystem.readFile(f)),
-    bindFiles: collectBindFiles(project, (f) => existsSync(f) && statSync(f).isFile(), (f) => nodeFileSystem.readFile(f)),
-    variables,
+    ...gatherTranslateInputs({ project, loadOptions: options, fs: nodeFileSystem, isFile: (f) => existsSync(f) && statSync(f).isFile() }),
     ...(config.images === undefined ? {} : { images: config.images }),
   });
   const rel = (p: string): string => (path.relative(dir, p) || ".").split(path.sep).join("/");
