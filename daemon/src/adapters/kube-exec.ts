@@ -163,3 +163,55 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
     }
   };
 };
+
+/** A long-lived exec: write framed requests to stdin, read replies from stdout. */
+export interface ExecStream {
+  write(data: Uint8Array): void;
+  onStdout(listener: (chunk: Buffer) => void): void;
+  onStderr(listener: (chunk: Buffer) => void): void;
+  /** Resolves when the command ends or the connection drops: the exit code when a status arrived. */
+  readonly ended: Promise<{ readonly exitCode?: number; readonly message: string }>;
+  close(): void;
+}
+
+export type KubeExecStreamOpener = (target: ExecTarget, command: readonly string[]) => Promise<ExecStream>;
+
+/** Opens a long-lived exec whose stdin stays open until close(). */
+export const createKubeExecStream = (kc: KubeConfig): KubeExecStreamOpener => {
+  const client = new Exec(kc);
+  return async (target, command) => {
+    const where = `exec in pod ${target.namespace}/${target.pod} (container ${target.container})`;
+    const stdin = new PassThrough();
+    const outListeners: ((c: Buffer) => void)[] = [];
+    const errListeners: ((c: Buffer) => void)[] = [];
+    const sink = (listeners: ((c: Buffer) => void)[]) => new Writable({
+      write(chunk: Buffer, _enc, cb) { for (const l of listeners) l(chunk); cb(); },
+    });
+    let finish: (r: { exitCode?: number; message: string }) => void = () => undefined;
+    const ended = new Promise<{ exitCode?: number; message: string }>((resolve) => { finish = resolve; });
+    let socket: ExecSocket;
+    try {
+      const raw: unknown = await client.exec(target.namespace, target.pod, target.container, [...command], sink(outListeners), sink(errListeners), stdin, false, (s) => {
+        const code = exitCodeOf(s);
+        finish(code === undefined ? { message: `${where}: ${s.message ?? "the command failed"}` } : { exitCode: code, message: `${where}: the command exited ${code}` });
+      });
+      socket = raw as ExecSocket;
+    } catch (err) {
+      stdin.destroy();
+      throw describeConnectError(where, err);
+    }
+    socket.once("close", () => { stdin.destroy(); finish({ message: `${where}: the connection closed` }); });
+    return {
+      write: (data) => {
+        for (let i = 0; i < data.length; i += frameBytes) stdin.write(Buffer.from(data.buffer, data.byteOffset + i, Math.min(frameBytes, data.length - i)));
+      },
+      onStdout: (l) => { outListeners.push(l); },
+      onStderr: (l) => { errListeners.push(l); },
+      ended,
+      close: () => {
+        stdin.destroy();
+        if (socket.readyState === wsOpen || socket.readyState === wsConnecting) socket.close();
+      },
+    };
+  };
+};

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SyncError } from "../ports/syncer.js";
 import { emptyManifest } from "../sync/hash-manifest.js";
-import type { ExecResult, KubeExec } from "./kube-exec.js";
+import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { createTarSyncer } from "./tar-syncer.js";
 
 const localExec = (calls: string[][]): KubeExec => (_target, command, options = {}) =>
@@ -28,6 +28,22 @@ const localExec = (calls: string[][]): KubeExec => (_target, command, options = 
     // Never ended before the command exits: the framing must carry it, as on Kubernetes 1.20.
     child.on("exit", () => child.stdin.destroy());
   });
+
+/** A long-lived local sh standing in for the exec session. */
+const localStream = (opened: string[][]): KubeExecStreamOpener => (_target, command) => {
+  opened.push([...command]);
+  const [bin, ...args] = command;
+  const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const ended = new Promise<{ exitCode?: number; message: string }>((resolve) => child.on("close", (code) => resolve({ exitCode: code ?? -1, message: "ended" })));
+  const stream: ExecStream = {
+    write: (data) => { child.stdin.write(data); },
+    onStdout: (l) => { child.stdout.on("data", l); },
+    onStderr: (l) => { child.stderr.on("data", l); },
+    ended,
+    close: () => { child.kill(); },
+  };
+  return Promise.resolve(stream);
+};
 
 let root: string;
 let target: string;
@@ -95,5 +111,34 @@ describe("createTarSyncer (local sh as the container)", () => {
     const err = await syncer.fullSync({ pod: { namespace: "n", pod: "p", container: "c" }, localRoot: root, targetDir: "/app", previous: emptyManifest }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SyncError);
     expect((err as SyncError).message).toBe("sync into n/p:/app: the container's command exited 127: sh: 1: tar: not found; the image needs sh, head and tar for live sync");
+  });
+
+  it("with sessions: batches go through one long-lived agent; a dead session falls back to one exec and reopens", async () => {
+    const opened: string[][] = [];
+    const syncer = createTarSyncer({ exec: localExec(calls), openStream: localStream(opened) });
+    const pod = { namespace: "n", pod: "p", container: "c" };
+    let manifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest })).manifest;
+    for (let i = 0; i < 5; i += 1) {
+      await writeFile(path.join(root, "src/a.js"), `v${i}`);
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] });
+      manifest = r.manifest;
+      expect(r.execs).toBe(0);
+      expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe(`v${i}`);
+    }
+    await unlink(path.join(root, "b.txt"));
+    manifest = (await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["b.txt"] })).manifest;
+    await expect(lstat(path.join(target, "b.txt"))).rejects.toThrow(/ENOENT/);
+    expect(opened).toHaveLength(1);
+    expect(calls).toHaveLength(0);
+
+    // Kill the agent (the pod went away): the next batch falls back to a one-shot exec, the one after reopens.
+    syncer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await writeFile(path.join(root, "src/a.js"), "after");
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] });
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("after");
+    expect(opened.length + calls.length).toBeGreaterThanOrEqual(2);
+    expect(r.put).toEqual(["src/a.js"]);
+    syncer.close();
   });
 });

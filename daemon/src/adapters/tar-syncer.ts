@@ -12,21 +12,115 @@ import type { SyncPlan } from "../sync/sync-plan.js";
 import { planSync, vanishedSince } from "../sync/sync-plan.js";
 import { SyncError } from "../ports/syncer.js";
 import type { DriftRepairResult, FullSyncParams, SyncParams, SyncPod, SyncResult, Syncer } from "../ports/syncer.js";
-import type { ExecResult, KubeExec } from "./kube-exec.js";
+import { agentCommand, encodeRequest, parseReply } from "../sync/session-protocol.js";
+import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { KubeExecError } from "./kube-exec.js";
 
 export interface TarSyncerParams {
   readonly exec: KubeExec;
+  /**
+   * When given, batches go through one long-lived exec per pod and target (sync/session-protocol.ts),
+   * saving the exec set-up on every edit. A session that cannot start or dies falls back to `exec`.
+   */
+  readonly openStream?: KubeExecStreamOpener;
   /** Per-exec timeout, ms. Default 120 s. */
   readonly timeoutMs?: number;
 }
+
+/** A syncer holds sessions open: close() ends them (daemon shutdown). */
+export interface TarSyncer extends Syncer {
+  close(): void;
+}
+
+interface Session {
+  readonly stream: ExecStream;
+  /** Resolves with the next reply line, or undefined when the session ended. */
+  next(timeoutMs: number): Promise<string | undefined>;
+  stderr(): string;
+  dead: boolean;
+  /** Serialises requests. */
+  queue: Promise<unknown>;
+}
+
+const startSession = async (stream: ExecStream): Promise<Session | undefined> => {
+  const lines: string[] = [];
+  const waiters: ((line: string | undefined) => void)[] = [];
+  let buf = "";
+  let err = "";
+  const session: Session = {
+    stream,
+    dead: false,
+    queue: Promise.resolve(),
+    stderr: () => { const e = err; err = ""; return e; },
+    next: (timeoutMs) => {
+      const line = lines.shift();
+      if (line !== undefined || session.dead) return Promise.resolve(line);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => { session.dead = true; stream.close(); resolve(undefined); }, timeoutMs);
+        waiters.push((l) => { clearTimeout(timer); resolve(l); });
+      });
+    },
+  };
+  stream.onStdout((chunk) => {
+    buf += chunk.toString("utf8");
+    for (let i = buf.indexOf("\n"); i !== -1; i = buf.indexOf("\n")) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(line); else lines.push(line);
+    }
+  });
+  stream.onStderr((chunk) => { err = (err + chunk.toString("utf8")).slice(-4000); });
+  void stream.ended.then(() => {
+    session.dead = true;
+    for (const w of waiters.splice(0)) w(undefined);
+  });
+  const first = await session.next(15_000);
+  if (first === undefined || parseReply(first).kind !== "ready") {
+    stream.close();
+    return undefined;
+  }
+  return session;
+};
 
 const tail = (text: string, max = 400): string => {
   const t = text.trim();
   return t.length > max ? `…${t.slice(-max)}` : t;
 };
 
-export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer => {
+export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams): TarSyncer => {
+  const sessions = new Map<string, Promise<Session | undefined>>();
+  const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
+
+  /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
+  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[]): Promise<boolean> => {
+    if (openStream === undefined) return false;
+    const key = sessionKey(pod, targetDir);
+    let pending = sessions.get(key);
+    if (pending === undefined) {
+      pending = openStream(pod, agentCommand(targetDir)).then(startSession, () => undefined);
+      sessions.set(key, pending);
+    }
+    const session = await pending;
+    if (session === undefined || session.dead) { sessions.delete(key); return false; }
+    const run = async (): Promise<boolean> => {
+      session.stderr();
+      session.stream.write(encodeRequest(tar, deletes));
+      const line = await session.next(timeoutMs ?? 120_000);
+      if (line === undefined) { sessions.delete(key); return false; }
+      const reply = parseReply(line);
+      if (reply.kind !== "done") { session.dead = true; session.stream.close(); sessions.delete(key); return false; }
+      if (reply.status !== 0) {
+        const stderr = tail(session.stderr());
+        throw new SyncError(`sync into ${pod.namespace}/${pod.pod}:${targetDir}: the container's tar or rm failed (${reply.status})${stderr ? `: ${stderr}` : ""}`, false);
+      }
+      return true;
+    };
+    const result = session.queue.then(run, run);
+    session.queue = result.catch(() => undefined);
+    return result;
+  };
+
   const run = async (pod: SyncPod, targetDir: string, cmd: string[], stdin?: Buffer): Promise<ExecResult> => {
     const where = `sync into ${pod.namespace}/${pod.pod}:${targetDir}`;
     let result: ExecResult;
@@ -51,6 +145,24 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
     let bytes = 0;
     let tarMs = 0;
     const execStarted = performance.now();
+    if (openStream !== undefined && (plan.puts.length > 0 || plan.deletes.length > 0)) {
+      const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
+      tarMs = performance.now() - execStarted;
+      if (await viaSession(params.pod, params.targetDir, tar, plan.deletes)) {
+        return {
+          manifest: plan.next,
+          put: plan.puts.map((p) => p.rel),
+          deleted: [...plan.deletes],
+          unchanged: plan.unchanged.length,
+          refused: plan.refused,
+          bytes: tar?.length ?? 0,
+          execs: 0,
+          ms: performance.now() - started,
+          phases: { scanMs, tarMs, execMs: performance.now() - execStarted - tarMs },
+        };
+      }
+      tarMs = 0;
+    }
     const groups = chunkByArgBytes(plan.deletes);
     const inline = groups.length > 0 ? groups.pop() ?? [] : [];
     // Large delete lists: rm-only execs first, so the final exec (deletes + extract) keeps delete-then-put order.
@@ -88,6 +200,10 @@ export const createTarSyncer = ({ exec, timeoutMs }: TarSyncerParams): Syncer =>
   };
 
   return {
+    close() {
+      for (const pending of sessions.values()) void pending.then((s) => s?.stream.close());
+      sessions.clear();
+    },
     async sync(params: SyncParams) {
       const started = performance.now();
       let paths = params.paths;

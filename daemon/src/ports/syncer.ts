@@ -50,7 +50,7 @@ export interface SyncResult {
   readonly refused: readonly SyncRefusal[];
   /** Bytes of tar sent. */
   readonly bytes: number;
-  /** Execs used (0 when nothing needed sending). */
+  /** New execs started (0 when nothing needed sending, or when the batch went through an open sync session). */
   readonly execs: number;
   /** Wall time of the whole call, ms. */
   readonly ms: number;
