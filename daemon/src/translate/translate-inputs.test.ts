@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { ComposeFileSystem } from "../compose/types.js";
+import { project, service } from "./test-project.js";
+import { gatherTranslateInputs } from "./translate-inputs.js";
+
+const memoryFs = (files: Record<string, string>): ComposeFileSystem => ({
+  readFile: (path) => files[path],
+  exists: (path) => path in files,
+});
+
+describe("gatherTranslateInputs", () => {
+  it("reads used secret/config files, bind-mounted files and the interpolation variables", () => {
+    const fs = memoryFs({
+      "/src/shop/pw.txt": "pw",
+      "/src/shop/unused.txt": "nope",
+      "/src/shop/nginx.conf": "events {}",
+      "/src/shop/.env": "TOKEN=from-dotenv\n",
+    });
+    const p = project(
+      [
+        service("web", {
+          secrets: [{ source: "pw", target: "/run/secrets/pw" }],
+          volumes: [
+            { type: "bind", source: "/src/shop/nginx.conf", target: "/etc/nginx/nginx.conf", readOnly: true, createHostPath: true },
+            { type: "bind", source: "/src/shop/src", target: "/app/src", readOnly: false, createHostPath: true },
+          ],
+        }),
+      ],
+      {
+        secrets: {
+          pw: { name: "pw", file: "/src/shop/pw.txt", external: false },
+          unused: { name: "unused", file: "/src/shop/unused.txt", external: false },
+        },
+      },
+    );
+    const inputs = gatherTranslateInputs({
+      project: p,
+      loadOptions: { files: [], profiles: [], envFiles: [], services: [], environment: { SHELL_ONLY: "1" }, cwd: "/src/shop" },
+      fs,
+      isFile: (path) => path.endsWith(".conf") || path.endsWith(".txt"),
+    });
+    expect(inputs.files).toEqual({ "/src/shop/pw.txt": "pw" });
+    expect(inputs.bindFiles).toEqual({ "/src/shop/nginx.conf": "events {}" });
+    expect(inputs.variables).toMatchObject({ TOKEN: "from-dotenv", SHELL_ONLY: "1" });
+  });
+});
