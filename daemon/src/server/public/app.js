@@ -213,6 +213,7 @@ const loadSnapshot = async () => {
   for (const p of snap.projects) projects.set(p.name, p);
   renderCluster(snap.cluster);
   renderAll();
+  if (performance.getEntriesByName("devloop:first-render").length === 0) performance.mark("devloop:first-render");
   logs.follow(selected);
   void loadNamespaces();
   void loadProfiles();

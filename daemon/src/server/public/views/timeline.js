@@ -46,7 +46,7 @@ export const renderTimeline = (root, changes) => {
                   "tr",
                   {},
                   h("th", { scope: "row" }, s.name),
-                  h("td", { class: "bar-cell" }, h("span", { class: `bar bar-${s.status}`, style: `margin-left:${left.toFixed(2)}%;width:${width.toFixed(2)}%` })),
+                  h("td", { class: "bar-cell" }, h("span", { class: `trace-bar trace-bar-${s.status}`, style: `margin-left:${left.toFixed(2)}%;width:${width.toFixed(2)}%` })),
                   h("td", { class: "num" }, s.endMs === undefined ? "…" : `+${duration(s.endMs)}`),
                   h("td", { class: "detail" }, s.detail ?? ""),
                 );
