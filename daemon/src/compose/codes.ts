@@ -52,6 +52,8 @@ export const Codes = {
   invalidExtends: c("DL-COMPOSE-037", "error", "invalid extends"),
   conflictingReplicas: c("DL-COMPOSE-038", "error", "scale and deploy.replicas disagree"),
   invalidExpose: c("DL-COMPOSE-039", "error", "invalid expose entry"),
+  invalidServiceName: c("DL-COMPOSE-040", "error", "invalid service name"),
+  includeCycle: c("DL-COMPOSE-041", "error", "include forms a cycle"),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof Codes;

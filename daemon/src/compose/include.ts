@@ -52,7 +52,10 @@ export const applyIncludes = (params: {
   readonly root: LMap;
   readonly loader: FileLoader;
   readonly env: Readonly<Record<string, string>>;
-  readonly depth?: number;
+  /** Absolute path of the file `root` came from. */
+  readonly file?: string;
+  /** Absolute paths of the files that included this one, outermost first (for cycle detection). */
+  readonly chain?: readonly string[];
 }): LMap => {
   const { root, loader, env } = params;
   const includeNode = get(root, "include");
@@ -64,7 +67,7 @@ export const applyIncludes = (params: {
     diagnostics.push(makeDiagnostic("invalidInclude", includeNode.loc, "include", "include must be a list", { expected: "a list of paths or mappings", got: describe(includeNode) }));
     return { ...root, entries };
   }
-  if ((params.depth ?? 0) > 20) return { ...root, entries };
+  const chain = params.chain ?? [];
   const owners = new Map<string, string>();
   includeNode.items.forEach((item, i) => {
     const itemPath = `include[${i}]`;
@@ -84,8 +87,14 @@ export const applyIncludes = (params: {
     const trees: LMap[] = [];
     abs.forEach((file, j) => {
       const ref = entry.paths[j] as { value: string; loc: Loc };
+      if (chain.includes(file) || file === params.file) {
+        const cycle = [...chain, params.file ?? "", file].filter((f) => f !== "").map((f) => displayPath(f, loader.cwd));
+        diagnostics.push(makeDiagnostic("includeCycle", ref.loc, itemPath, `include forms a cycle: ${cycle.join(" → ")}`, { hint: "remove one of these includes" }));
+        return;
+      }
       const tree = loader.load({ abs: file, baseDir: projectDir, env: includedEnv, from: { loc: ref.loc, path: itemPath, what: "included" } });
-      if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, includedEnv), loader, env: includedEnv, depth: (params.depth ?? 0) + 1 }));
+      const nextChain = params.file === undefined ? chain : [...chain, params.file];
+      if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, includedEnv), loader, env: includedEnv, file, chain: nextChain }));
     });
     const included = mergeOverrides(trees);
     if (!included) return;

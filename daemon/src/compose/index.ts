@@ -73,7 +73,7 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   const brokenExtends = new Set<string>();
   for (const file of discovered.files) {
     const tree = loader.load({ abs: file, baseDir: projectDir, env });
-    if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, env, brokenExtends), loader, env }));
+    if (tree) trees.push(applyIncludes({ root: applyExtends(tree, file, loader, env, brokenExtends), loader, env, file }));
   }
   const mainFiles = discovered.files.filter((f) => loader.files.includes(f));
   const root = mergeOverrides(trees);

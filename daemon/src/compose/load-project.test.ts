@@ -253,6 +253,11 @@ describe("normalisation", () => {
     expect(p.secrets["s"]).toEqual({ name: "p_s", file: "/p/s.txt", external: false });
     expect(p.volumes["data"]?.name).toBe("p_data");
   });
+  it("keeps a remote build context as written", () => {
+    const p = ok({ "compose.yml": "services:\n  a: {build: 'https://github.com/org/repo.git#main:dir'}\n  b: {build: {context: 'git@github.com:org/repo.git'}}\n" });
+    expect(p.services["a"]?.build?.context).toBe("https://github.com/org/repo.git#main:dir");
+    expect(p.services["b"]?.build?.context).toBe("git@github.com:org/repo.git");
+  });
   it("keeps x-* extensions at every level", () => {
     const p = ok({ "compose.yml": "x-top: 1\nservices:\n  s: {image: a, x-devloop: {compile: {preset: go}}}\nvolumes:\n  v: {x-devloop: {size: 1Gi}}\n" });
     expect(p.extensions).toEqual({ "x-top": 1 });

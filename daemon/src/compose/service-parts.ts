@@ -66,10 +66,14 @@ export const normalizeCommand = (ctx: NormalizeContext, node: LNode | undefined,
   return list === undefined ? undefined : list.length === 0 ? null : list;
 };
 
+/** A build context is a directory (made absolute) or a remote source (git URL, https://…), kept as written. */
+const resolveContext = (baseDir: string, context: string): string =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith("git@") || context.startsWith("github.com/") ? context : path.resolve(baseDir, context);
+
 export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p: string, lookup: (k: string) => string | undefined): BuildSpec | undefined => {
   if (node === undefined) return undefined;
   if (node.kind === "scalar" && typeof node.value === "string") {
-    return { context: path.resolve(node.loc.baseDir, node.value), dockerfile: "Dockerfile", args: {}, labels: {}, cacheFrom: [], extraHosts: [] };
+    return { context: resolveContext(node.loc.baseDir, node.value), dockerfile: "Dockerfile", args: {}, labels: {}, cacheFrom: [], extraHosts: [] };
   }
   const m = ctx.map(node, p);
   if (!m) {
@@ -79,7 +83,7 @@ export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p
   const contextNode = get(m, "context");
   const context = ctx.str(contextNode, `${p}.context`) ?? ".";
   const spec: Mutable<BuildSpec> = {
-    context: path.resolve((contextNode ?? m).loc.baseDir, context),
+    context: resolveContext((contextNode ?? m).loc.baseDir, context),
     dockerfile: ctx.str(get(m, "dockerfile"), `${p}.dockerfile`) ?? "Dockerfile",
     args: {},
     labels: {},

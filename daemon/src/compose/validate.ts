@@ -42,6 +42,17 @@ export const validateKeys = (root: LMap): Diagnostic[] => {
     }
   };
   walk(root, "", "");
+  const services = root.entries.get("services")?.value;
+  for (const [name, e] of services?.kind === "map" ? services.entries : []) {
+    if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+      diagnostics.push(
+        makeDiagnostic("invalidServiceName", e.keyLoc, `services.${name}`, `invalid service name ${JSON.stringify(name)}`, {
+          expected: "letters, digits, '.', '_' and '-' only",
+          got: JSON.stringify(name),
+        }),
+      );
+    }
+  }
   return diagnostics;
 };
 
