@@ -4,9 +4,11 @@
  */
 import os from "node:os";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
+import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 
 const groups: Record<string, () => Promise<string>> = {
   compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+  up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
 };
 
 const wanted = process.argv.slice(2);
