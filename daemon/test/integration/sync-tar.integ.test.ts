@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { createChokidarWatcher } from "../../src/adapters/chokidar-watcher.js";
-import { KubeExecError, createKubeExec } from "../../src/adapters/kube-exec.js";
+import { KubeExecError, createKubeExec, createKubeExecStream } from "../../src/adapters/kube-exec.js";
 import type { KubeExec } from "../../src/adapters/kube-exec.js";
+import type { TarSyncer } from "../../src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
 import { systemClock } from "../../src/ports/clock.js";
 import type { SyncPod, Syncer } from "../../src/ports/syncer.js";
@@ -39,6 +40,7 @@ describe("sync: tar over exec into an emptyDir", () => {
   let ns: string;
   let exec: KubeExec;
   let syncer: Syncer;
+  let sessionSyncer: TarSyncer;
   let root: string;
   let manifest: HashManifest = emptyManifest;
   const pod = (): SyncPod => ({ namespace: ns, pod: "app", container: "app" });
@@ -56,6 +58,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     ns = await createTestNamespace(kc, "it-sync");
     exec = createKubeExec(kc);
     syncer = createTarSyncer({ exec });
+    sessionSyncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc) });
     root = await mkdtemp(path.join(tmpdir(), "devloop-sync-it-"));
     await mkdir(path.join(root, "src/lib"), { recursive: true });
     await mkdir(path.join(root, "node_modules/dep"), { recursive: true });
@@ -68,6 +71,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     await startPod();
   });
   afterAll(async () => {
+    sessionSyncer.close();
     await deleteTestNamespace(kc, ns);
     await rm(root, { recursive: true, force: true });
   });
@@ -179,6 +183,19 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect((await sh("cat /app/src/index.js; stat -c %a /app/run.sh")).stdout).toBe("console.log('v2')\n755\n");
   });
 
+  it("through a sync session: edits land without a new exec each, checked one by one", async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      await writeFile(path.join(root, "src/index.js"), `console.log('session ${i}')\n`);
+      const r = await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/index.js"] });
+      manifest = r.manifest;
+      times.push(r.ms);
+      expect((await sh("cat /app/src/index.js")).stdout).toBe(`console.log('session ${i}')\n`);
+      if (i > 0) expect(r.execs).toBe(0);
+    }
+    process.stderr.write(`session edits: ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
+  });
+
   it("after the pod is replaced, a full re-sync restores everything", async () => {
     await core.deleteNamespacedPod({ name: "app", namespace: ns, gracePeriodSeconds: 0 });
     for (;;) {
@@ -190,7 +207,14 @@ describe("sync: tar over exec into an emptyDir", () => {
     manifest = r.manifest;
     const listing = await exec(pod(), listCommand(TARGET));
     expect(detectDrift(manifest, parseRemoteListing(listing.stdout))).toEqual({ missing: [], changed: [] });
-    expect((await sh("cat /app/src/index.js /app/src/ok.js")).stdout).toBe("console.log('v2')\nok\n");
+    expect((await sh("cat /app/src/index.js /app/src/ok.js")).stdout).toBe("console.log('session 9')\nok\n");
+    // The session syncer's agent died with the old pod: its next batch still lands (fallback, then a new session).
+    for (const text of ["replaced 1", "replaced 2"]) {
+      await writeFile(path.join(root, "src/index.js"), `${text}\n`);
+      const again = await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/index.js"] });
+      manifest = again.manifest;
+      expect((await sh("cat /app/src/index.js")).stdout).toBe(`${text}\n`);
+    }
   });
 
   it("exec errors are reworded: missing pod, missing executable, non-zero exit", async () => {
