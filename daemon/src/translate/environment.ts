@@ -41,7 +41,8 @@ export const planEnvironment = (service: ServiceSpec, secretName: string): Envir
   const secretByName: string[] = [];
   for (const [name, value] of Object.entries(service.environment)) {
     const byFile = fromEnvFile(service, name);
-    const byName = SECRET_NAME_PATTERN.test(name);
+    // "*_FILE" variables (POSTGRES_PASSWORD_FILE) hold a path by convention, not the secret itself.
+    const byName = SECRET_NAME_PATTERN.test(name) && !/_FILE$/i.test(name);
     if (byFile || byName) {
       const key = secretKey(name);
       secretData[key] = value;

@@ -73,7 +73,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}driver_opts`, "No Kubernetes equivalent."),
   t(`${S}entrypoint`, `${C}.command`, "entrypoint replaces the image ENTRYPOINT: Kubernetes command."),
   t(`${S}env_file`, `Secret <service>-env, ${C}.env[].valueFrom.secretKeyRef`, "Values from env files go to a Secret (env files usually hold credentials); environment: wins over env_file as in Compose."),
-  t(`${S}environment`, `${C}.env`, "Plain values; names that look secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIAL) go to the <service>-env Secret instead."),
+  t(`${S}environment`, `${C}.env`, "Plain values; names that look secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIAL; not *_FILE, which holds a path) go to the <service>-env Secret instead."),
   t(`${S}expose`, "Service ports", "Each exposed port becomes a port of the ClusterIP Service named after the service."),
   t(`${S}extends`, "(loader)", "Resolved by the loader before translation."),
   i(`${S}external_links`, "Refer to the other project's Service DNS name instead."),

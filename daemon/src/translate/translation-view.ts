@@ -8,6 +8,7 @@ import { serviceName, type TranslateContext } from "./context.js";
 import { fileObjectName } from "./file-objects.js";
 import { Annotations } from "./labels.js";
 import { presentServiceKeys } from "./present-keys.js";
+import { parseUser } from "./security-context.js";
 import { SupportStatus, supportFor } from "./support.js";
 import type { TranslationEntry } from "./types.js";
 import { claimName } from "./volume-claim.js";
@@ -55,8 +56,10 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
       return [`${ref} spec.replicas`];
     case "restart":
       return plan.kind === "Job" ? [`${pod}.restartPolicy`, `${ref} spec.backoffLimit`] : [];
-    case "user":
-      return [`${c}.securityContext.runAsUser`, `${c}.securityContext.runAsGroup`];
+    case "user": {
+      const ids = service.user === undefined ? undefined : parseUser(service.user);
+      return [...(ids?.uid !== undefined ? [`${c}.securityContext.runAsUser`] : []), ...(ids?.gid !== undefined ? [`${c}.securityContext.runAsGroup`] : [])];
+    }
     case "working_dir":
       return [`${c}.workingDir`];
     case "hostname":
