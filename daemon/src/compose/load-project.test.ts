@@ -253,6 +253,10 @@ describe("normalisation", () => {
     expect(p.secrets["s"]).toEqual({ name: "p_s", file: "/p/s.txt", external: false });
     expect(p.volumes["data"]?.name).toBe("p_data");
   });
+  it("folds cpus / mem_limit / mem_reservation / pids_limit into deploy.resources where it says nothing", () => {
+    const p = ok({ "compose.yml": "services:\n  a: {image: a, cpus: 1.5, mem_limit: 512m, mem_reservation: 128m, pids_limit: 100, deploy: {resources: {limits: {memory: 1g}}}}\n" });
+    expect(p.services["a"]?.deploy?.resources).toEqual({ limits: { cpus: 1.5, memory: 1024 ** 3, pids: 100 }, reservations: { memory: 128 * 1024 ** 2 } });
+  });
   it("keeps a remote build context as written", () => {
     const p = ok({ "compose.yml": "services:\n  a: {build: 'https://github.com/org/repo.git#main:dir'}\n  b: {build: {context: 'git@github.com:org/repo.git'}}\n" });
     expect(p.services["a"]?.build?.context).toBe("https://github.com/org/repo.git#main:dir");

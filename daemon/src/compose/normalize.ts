@@ -20,6 +20,7 @@ import {
 } from "./service-parts.js";
 import type {
   ComposeFileSystem,
+  DeploySpec,
   FileObjectSpec,
   NetworkSpec,
   RestartPolicy,
@@ -138,7 +139,7 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   if (command !== undefined) spec.command = command;
   const healthcheck = normalizeHealthcheck(ctx, at("healthcheck"), `${p}.healthcheck`);
   if (healthcheck) spec.healthcheck = healthcheck;
-  const deploy = normalizeDeploy(ctx, at("deploy"), `${p}.deploy`);
+  const deploy = withLegacyResources(ctx, normalizeDeploy(ctx, at("deploy"), `${p}.deploy`), svc, p);
   if (deploy) spec.deploy = deploy;
   const scaleNode = at("scale");
   const scale = ctx.num(scaleNode, `${p}.scale`, { integer: true, min: 0 });
@@ -190,6 +191,25 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
       configs: configs.refs.map((r, i) => ({ name: r.source, ...(configs.nodes[i] as { node: LNode; path: string }) })),
       networks: networkRefs,
     },
+  };
+};
+
+/**
+ * The service-level resource keys (cpus, mem_limit, mem_reservation, pids_limit) mean the same as
+ * deploy.resources; they fill it where deploy.resources says nothing.
+ */
+const withLegacyResources = (ctx: NormalizeContext, deploy: DeploySpec | undefined, svc: LMap, p: string): DeploySpec | undefined => {
+  const cpus = ctx.num(get(svc, "cpus"), `${p}.cpus`, { min: 0 });
+  const memLimit = ctx.bytes(get(svc, "mem_limit"), `${p}.mem_limit`);
+  const memReservation = ctx.bytes(get(svc, "mem_reservation"), `${p}.mem_reservation`);
+  const pids = ctx.num(get(svc, "pids_limit"), `${p}.pids_limit`, { integer: true });
+  if (cpus === undefined && memLimit === undefined && memReservation === undefined && pids === undefined) return deploy;
+  const base: DeploySpec = deploy ?? { resources: {}, labels: {} };
+  const limits = { ...(cpus !== undefined ? { cpus } : {}), ...(memLimit !== undefined ? { memory: memLimit } : {}), ...(pids !== undefined && pids > 0 ? { pids } : {}), ...base.resources.limits };
+  const reservations = { ...(memReservation !== undefined ? { memory: memReservation } : {}), ...base.resources.reservations };
+  return {
+    ...base,
+    resources: { ...(Object.keys(limits).length > 0 ? { limits } : {}), ...(Object.keys(reservations).length > 0 ? { reservations } : {}) },
   };
 };
 
