@@ -39,6 +39,7 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
   }
   if (response.warnings.length > 0) process.stderr.write(renderDiagnostics(response.warnings, { color: useColor(process.stderr), source }));
   process.stdout.write(`${response.project}: up in namespace ${response.namespace}\n`);
+  process.stdout.write(`dashboard: http://127.0.0.1:${client.info.port}/\n`);
 
   const controller = new AbortController();
   const stopOnSignal = (): void => controller.abort();

@@ -167,7 +167,9 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
       for (const unit of o.applied) {
         const v = views[unit];
         if (!v || o.change.steps.some((s) => s.name === `ready ${unit}` || s.name === `failed ${unit}`)) continue;
-        if (v.phase === "ready" || v.phase === "completed") step(o, `ready ${unit}`, "ok", v.pods.join(", "));
+        // The rollout wait: from the end of the unit's last apply to the moment it reports ready.
+        const applied = [...o.change.steps].reverse().find((x) => x.name === `apply ${unit}`)?.endMs;
+        if (v.phase === "ready" || v.phase === "completed") step(o, `ready ${unit}`, "ok", v.pods.join(", "), applied === undefined ? undefined : elapsed(o) - applied);
         else if (v.phase === "failed") step(o, `failed ${unit}`, "error", v.message);
       }
       const loading = o.change.steps.some((s) => s.name === "load" && s.status === "running");

@@ -78,6 +78,7 @@ describe("dashboard in headless Chromium", () => {
     const up = await daemon.cli(["up", "-d", "-n", ns1, "--timeout", "200"], project.dir);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`dashboard: http://127.0.0.1:${port}/`);
     mkdirSync(shotDir, { recursive: true });
     // launch() gives every run a fresh temporary user-data-dir (playwright refuses --user-data-dir here).
     browser = await chromium.launch({
