@@ -54,6 +54,7 @@ export const Codes = {
   invalidExpose: c("DL-COMPOSE-039", "error", "invalid expose entry"),
   invalidServiceName: c("DL-COMPOSE-040", "error", "invalid service name"),
   includeCycle: c("DL-COMPOSE-041", "error", "include forms a cycle"),
+  multipleDefaultFiles: c("DL-COMPOSE-042", "warning", "more than one default compose file name exists in the directory"),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof Codes;

@@ -56,8 +56,16 @@ export const discoverFiles = (params: DiscoverParams, fs: ComposeFileSystem): Di
     files = [];
     let dir = explicitDir ?? cwd;
     for (;;) {
-      const found = DEFAULT_FILE_NAMES.find((name) => fs.exists(path.join(dir, name)));
+      const present = DEFAULT_FILE_NAMES.filter((name) => fs.exists(path.join(dir, name)));
+      const found = present[0];
       if (found !== undefined) {
+        if (present.length > 1) {
+          diagnostics.push(
+            makeDiagnostic("multipleDefaultFiles", { file: displayPath(path.join(dir, found), cwd) }, "", `found ${present.join(" and ")} in ${displayPath(dir, cwd) === "." ? "the current directory" : displayPath(dir, cwd)}; using ${found}`, {
+              hint: `remove the others, or choose one with -f`,
+            }),
+          );
+        }
         files.push(path.join(dir, found));
         const override = overrideNames(found).find((name) => fs.exists(path.join(dir, name)));
         if (override !== undefined) files.push(path.join(dir, override));
