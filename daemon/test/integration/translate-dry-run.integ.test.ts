@@ -65,7 +65,10 @@ describe("cluster: translated manifests pass server-side dry-run", () => {
     expect(stored.items).toEqual([]);
   });
 
-  const cases = readdirSync(CASES).sort();
+  const cases = readdirSync(CASES, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   it.each(cases)("accepts fixtures/compose/%s/expected.k8s.yaml", async (name) => {
     const text = readFileSync(path.join(CASES, name, "expected.k8s.yaml"), "utf8");
     const objects = parseAllDocuments(text, { version: "1.1" }).map((d) => d.toJS() as KubeManifest);
