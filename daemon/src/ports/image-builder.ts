@@ -1,11 +1,12 @@
 /**
- * Building service images (compose build:) before apply. Not wired yet: the build controller of the image-build
- * issue implements it (dockerode) and reports through new actions; until then services with build: need their
- * image (LoadedProject.builds: service → expected tag) present on the node.
+ * Building service images (compose build:) before apply. Implemented by adapters/dockerode-image-builder.ts: the
+ * context is tarred honouring .dockerignore, the image gets a content-hash tag ("<repo>:dl-<12 hex>") and the build is
+ * skipped when an image with that tag exists; the image is then delivered to the cluster (see build/image-delivery.ts).
+ * The result's `ref` is what the manifests should run (translate's chooseImage overrides: service → ref).
  */
 export interface ImageBuildRequest {
   readonly service: string;
-  /** The tag translate put in the manifests (e.g. "shop-web:devloop"). */
+  /** The tag translate put in the manifests (e.g. "shop-web:devloop"); the built image is tagged with it too. */
   readonly image: string;
   /** Absolute context directory. */
   readonly context: string;
@@ -14,9 +15,19 @@ export interface ImageBuildRequest {
   readonly target?: string;
 }
 
+export interface ImageBuildResult {
+  /** The content-hash tag, e.g. "shop-web:dl-3f9a0c1b2d4e". */
+  readonly tag: string;
+  /** The reference the cluster pulls/uses (the tag, or "<registry>/<tag>" under the registry strategy). */
+  readonly ref: string;
+  /** True when an image with this tag already existed (nothing built). */
+  readonly skipped: boolean;
+  readonly ms: number;
+}
+
 export interface ImageBuilder {
   /** Whether the image is present where the cluster runs it. */
   exists(image: string): Promise<boolean>;
-  /** Builds and tags; onLine gets the build output. Rejects with a readable message. */
-  build(request: ImageBuildRequest, onLine: (line: string) => void): Promise<void>;
+  /** Builds (or skips), tags and delivers; onLine gets the build output. Rejects with a readable message. */
+  build(request: ImageBuildRequest, onLine: (line: string) => void): Promise<ImageBuildResult>;
 }

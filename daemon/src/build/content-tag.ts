@@ -1,0 +1,55 @@
+/**
+ * The content-hash tag of a built image: the same context files (path, kind, mode, content), Dockerfile, build args
+ * and target give the same tag, so an existing image with that tag means the build can be skipped (Tilt's input hash).
+ * Modification times are not part of it: touching a file does not rebuild.
+ */
+import { createHash } from "node:crypto";
+import { toDnsLabel } from "../translate/names.js";
+
+export interface HashedEntry {
+  readonly path: string;
+  readonly kind: "file" | "dir" | "symlink";
+  /** Permission bits (0o755…). */
+  readonly mode: number;
+  /** sha256 hex of the content (file) or the link target (symlink); "" for directories. */
+  readonly digest: string;
+}
+
+export interface ContentTagParams {
+  /** Image repository without tag, e.g. "shop-web" (see imageRepository). */
+  readonly repository: string;
+  readonly entries: readonly HashedEntry[];
+  readonly dockerfile: string;
+  /** Inline Dockerfile text (build.dockerfile_inline), hashed instead of the file when set. */
+  readonly dockerfileInline?: string;
+  readonly args: Readonly<Record<string, string>>;
+  readonly target?: string;
+}
+
+export const TAG_PREFIX = "dl-";
+
+/** The repository part: "<project>-<service>" as DNS labels (what translate's localImageTag uses too). */
+export const imageRepository = (project: string, service: string): string => `${toDnsLabel(project)}-${toDnsLabel(service)}`;
+
+export const contentHash = (params: ContentTagParams): string => {
+  const hash = createHash("sha256");
+  hash.update("devloop-build-v1\0");
+  for (const entry of [...params.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    hash.update(`${entry.kind}\0${entry.path}\0${(entry.mode & 0o7777).toString(8)}\0${entry.digest}\0`);
+  }
+  hash.update(`dockerfile\0${params.dockerfile}\0${params.dockerfileInline ?? ""}\0`);
+  for (const key of Object.keys(params.args).sort()) hash.update(`arg\0${key}\0${params.args[key] ?? ""}\0`);
+  hash.update(`target\0${params.target ?? ""}\0`);
+  return hash.digest("hex");
+};
+
+/** "<repository>:dl-<12 hex>", e.g. "shop-web:dl-3f9a0c1b2d4e". */
+export const contentTag = (params: ContentTagParams): string => `${params.repository}:${TAG_PREFIX}${contentHash(params).slice(0, 12)}`;
+
+/** The repository part of an image reference ("localhost:5000/shop-web:devloop" → "localhost:5000/shop-web"). */
+export const repositoryOf = (ref: string): string => {
+  const noDigest = ref.split("@")[0] ?? ref;
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+};
