@@ -105,7 +105,8 @@ describe("dashboard in headless Chromium", () => {
     // Strings: the test's tsconfig has no DOM lib. Both are measured by the page itself from navigation start.
     const nav = await page.evaluate<number>("(() => { const e = performance.getEntriesByType('navigation')[0]; return e ? e.loadEventEnd - e.startTime : -1; })()");
     const firstRender = await page.evaluate<number>("(() => { const m = performance.getEntriesByName('devloop:first-render')[0]; return m ? m.startTime : -1; })()");
-    process.stdout.write(`[measure] dashboard: load event ${Math.round(nav)} ms, services table rendered from the snapshot at ${Math.round(firstRender)} ms\n`);
+    const resources = await page.evaluate<string>("performance.getEntriesByType('resource').map((e) => `${e.name.replace(/^.*\\/\\/[^/]+/, '')} ${Math.round(e.startTime)}+${Math.round(e.responseEnd - e.startTime)}`).join(', ')");
+    process.stdout.write(`[measure] dashboard: load event ${Math.round(nav)} ms, services table rendered from the snapshot at ${Math.round(firstRender)} ms (requests, start+duration ms: ${resources})\n`);
     expect(nav).toBeGreaterThan(0);
     expect(nav).toBeLessThan(1000);
     expect(firstRender).toBeGreaterThan(0);
@@ -195,6 +196,17 @@ describe("dashboard in headless Chromium", () => {
     expect(await page.locator('.translation[data-service="cache"]').textContent()).toContain("services.cache.ports");
     expect(await page.content()).not.toContain(secretValue);
     await page.screenshot({ path: join(shotDir, "translation.png"), fullPage: false });
+  });
+
+  it("toggles a profile on and off, and says so for a control the daemon does not have yet", async () => {
+    await page.locator("#tab-services").click();
+    const debug = page.locator('#profiles input[value="debug"]');
+    await debug.check();
+    await page.locator('#services-table tr[data-service="debug"] .status-ready').waitFor({ timeout: 120_000 });
+    await debug.uncheck();
+    await expect.poll(() => page.locator('#services-table tr[data-service="debug"]').count(), { timeout: 60_000 }).toBe(0);
+    await page.locator('button[data-action="resync"]').click();
+    expect(await page.locator("#notice").textContent()).toContain("no such action yet");
   });
 
   it("switches to a new namespace and the table follows", async () => {
