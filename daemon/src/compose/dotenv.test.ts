@@ -18,6 +18,8 @@ describe("parseDotenv", () => {
       "",
       "  G = spaced  ",
       "H=",
+      "I: yaml style",
+      "9LIVES=ok",
     ].join("\n");
     expect(values(text)).toEqual({
       A: "1",
@@ -29,6 +31,8 @@ describe("parseDotenv", () => {
       BARE: undefined,
       G: "spaced",
       H: "",
+      I: "yaml style",
+      "9LIVES": "ok",
     });
   });
 
@@ -55,8 +59,8 @@ describe("parseDotenv", () => {
   });
 
   it("reports problems with line and column", () => {
-    expect(parseDotenv("OK=1\n1BAD=2\nA B\nC=\"open\n").problems).toEqual([
-      { line: 2, column: 1, message: 'invalid variable name in "1BAD=2"' },
+    expect(parseDotenv("OK=1\nBAD-KEY=2\nA B\nC=\"open\n").problems).toEqual([
+      { line: 2, column: 4, message: 'unexpected character "-" in variable name "BAD-"' },
       { line: 3, column: 3, message: 'expected "=" after A' },
       { line: 4, column: 3, message: "unterminated double-quoted value for C" },
     ]);

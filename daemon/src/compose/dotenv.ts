@@ -1,7 +1,8 @@
 /**
  * .env / env_file syntax (compose-go dotenv): `KEY=value`, `export KEY=value`, `# comments`, inline ` #` comments
  * on unquoted values, 'single quotes' literal, "double quotes" with escapes, interpolation and multiple lines,
- * unquoted values interpolated, and bare `KEY` (value taken from the lookup by the caller).
+ * unquoted values interpolated, `KEY: value` (YAML style, as compose-go accepts), and bare `KEY` (value taken
+ * from the lookup by the caller).
  */
 import { substitute, type Lookup } from "./template.js";
 
@@ -30,7 +31,8 @@ export interface DotenvOptions {
   readonly raw?: boolean;
 }
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*/;
+/** compose-go accepts letters, digits, "_" and "." in names (digits first too). */
+const KEY = /^[A-Za-z0-9_.]+/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", '"': '"', $: "$$", "'": "'" };
 
 export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvResult => {
@@ -79,12 +81,18 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
     }
     const keyMatch = KEY.exec(rest);
     if (!keyMatch) {
-      problems.push({ line, column: col(), message: `invalid variable name in ${JSON.stringify(rest.trim())}` });
+      problems.push({ line, column: col(), message: `unexpected character ${JSON.stringify(rest[0] ?? "")} at the start of ${JSON.stringify(rest.trim())}` });
       skipToNextLine();
       continue;
     }
     const key = keyMatch[0];
     pos += key.length;
+    const afterKey = src[pos];
+    if (afterKey !== undefined && !" \t\n=:#".includes(afterKey)) {
+      problems.push({ line, column: col(), message: `unexpected character ${JSON.stringify(afterKey)} in variable name ${JSON.stringify(key + afterKey)}`, });
+      skipToNextLine();
+      continue;
+    }
     while (src[pos] === " " || src[pos] === "\t") pos++;
     const sep = src[pos];
     if (sep === undefined || sep === "\n" || sep === "#") {
@@ -92,7 +100,7 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
       skipToNextLine();
       continue;
     }
-    if (sep !== "=") {
+    if (sep !== "=" && sep !== ":") {
       problems.push({ line, column: col(), message: `expected "=" after ${key}` });
       skipToNextLine();
       continue;

@@ -49,7 +49,7 @@ describe("parseComposeFile", () => {
   it("stops an alias bomb", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 0; i < 7; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
-    const { root, diagnostics } = parse(lines.join("\n"));
+    const { root, diagnostics } = parseComposeFile({ text: lines.join("\n"), file: "compose.yml", baseDir: "/p", maxNodes: 10_000 });
     expect(root).toBeUndefined();
     expect(diagnostics[0]?.message).toContain("expands to more than");
   });

@@ -15,6 +15,8 @@ export interface ParseParams {
   readonly file: string;
   /** Directory relative paths in this file resolve against. */
   readonly baseDir: string;
+  /** Cap on values produced by alias expansion (default 1,000,000). */
+  readonly maxNodes?: number;
 }
 
 export interface ParsedFile {
@@ -26,7 +28,7 @@ export interface ParsedFile {
 const tagOf = (tag: string | undefined): MergeTag | undefined =>
   tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
 
-export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFile => {
+export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams): ParsedFile => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: false });
   const diagnostics: Diagnostic[] = [];
@@ -53,7 +55,7 @@ export const parseComposeFile = ({ text, file, baseDir }: ParseParams): ParsedFi
 
   const aliasTargets = resolveAliases(doc);
   // Aliases are expanded into copies; cap the total so a "billion laughs" file cannot exhaust memory.
-  const MAX_NODES = 1_000_000;
+  const MAX_NODES = maxNodes ?? 1_000_000;
   let nodes = 0;
   let exhausted = false;
   const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
