@@ -32,7 +32,7 @@ describe("loadProject never throws", () => {
     const random = rng(42);
     let runs = 0;
     for (const seed of seeds) {
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 8; i++) {
         let text = seed;
         const cut = Math.floor(random() * text.length);
         if (i % 3 === 0) text = text.slice(0, cut);
@@ -45,7 +45,7 @@ describe("loadProject never throws", () => {
       }
     }
     expect(runs).toBeGreaterThan(300);
-  });
+  }, 60_000);
 
   it.each([
     ["services: []"],
