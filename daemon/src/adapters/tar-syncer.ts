@@ -90,12 +90,15 @@ const tail = (text: string, max = 400): string => {
 
 export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams): TarSyncer => {
   const sessions = new Map<string, Promise<Session | undefined>>();
+  /** Targets whose image cannot run the agent (e.g. no xargs): one exec per batch there. */
+  const noAgent = new Set<string>();
   const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
 
   /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
   const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[]): Promise<boolean> => {
     if (openStream === undefined) return false;
     const key = sessionKey(pod, targetDir);
+    if (noAgent.has(key)) return false;
     let pending = sessions.get(key);
     if (pending === undefined) {
       pending = openStream(pod, agentCommand(targetDir)).then(startSession, () => undefined);
@@ -110,6 +113,14 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       if (line === undefined) { sessions.delete(key); return false; }
       const reply = parseReply(line);
       if (reply.kind !== "done") { session.dead = true; session.stream.close(); sessions.delete(key); return false; }
+      if (reply.status === 127) {
+        // A tool the agent needs is missing in this image: this batch and the next go through one exec each.
+        noAgent.add(key);
+        session.dead = true;
+        session.stream.close();
+        sessions.delete(key);
+        return false;
+      }
       if (reply.status !== 0) {
         const stderr = tail(session.stderr());
         throw new SyncError(`sync into ${pod.namespace}/${pod.pod}:${targetDir}: the container's tar or rm failed (${reply.status})${stderr ? `: ${stderr}` : ""}`, false);
