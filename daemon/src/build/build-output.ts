@@ -13,6 +13,9 @@ export interface BuildEvent {
 }
 
 const STEP = /^Step (\d+\/\d+) : (.*)$/;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+const NOISE = /^( ---> |Removing intermediate container |error: )/;
 const TAIL_LINES = 12;
 
 /** Splits build events into complete output lines (a stream chunk may hold several lines or half of one). */
@@ -24,7 +27,7 @@ export const createBuildLineSplitter = (onLine: (line: string) => void): { push(
         pending += event.stream;
         const parts = pending.split(/\r?\n/);
         pending = parts.pop() ?? "";
-        for (const part of parts) if (part.trim() !== "") onLine(part);
+        for (const part of parts) if (part.trim() !== "") onLine(part.replace(ANSI, ""));
       } else if (event.status !== undefined) {
         onLine([event.id, event.status, event.progress].filter((p) => p !== undefined && p !== "").join(" "));
       } else if (event.error !== undefined) {
@@ -32,7 +35,7 @@ export const createBuildLineSplitter = (onLine: (line: string) => void): { push(
       }
     },
     flush: () => {
-      if (pending.trim() !== "") onLine(pending);
+      if (pending.trim() !== "") onLine(pending.replace(ANSI, ""));
       pending = "";
     },
   };
@@ -48,7 +51,7 @@ export const createBuildTranscript = (): { line(text: string): void; failure(ser
       if (match) {
         step = `step ${match[1] ?? "?"} (${match[2] ?? ""})`;
         stepOutput = [];
-      } else if (!text.startsWith(" ---> ") && !text.startsWith("error: ")) stepOutput.push(text);
+      } else if (!NOISE.test(text)) stepOutput.push(text);
     },
     failure: (service, error) => {
       const reason = error.trim().replace(/^The command '(.*)' returned a non-zero code: (\d+)$/, "the command exited with code $2");

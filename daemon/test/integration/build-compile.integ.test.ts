@@ -1,0 +1,80 @@
+// Compiler containers against the real Docker engine: example/api compiled with the Go preset in the bed's Go image
+// (source bind-mounted read-only, named cache volume), the artifact copied out; a second compile reuses the cache;
+// a broken main.go returns the compiler's message and exit code instead of throwing.
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cacheVolumeName, createDockerodeCompiler } from "../../src/adapters/dockerode-compiler.js";
+import type { CompileSpec } from "../../src/build/compile-spec.js";
+import { loadCompilerPresets } from "../../src/build/load-compiler-presets.js";
+import { bedImages } from "./helpers/index.js";
+
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const project = `dlcompileit${randomBytes(3).toString("hex")}`;
+const docker = new Docker();
+const compiler = createDockerodeCompiler({ docker, pull: false });
+
+describe("dockerode compiler on the real Docker engine", () => {
+  let source = "";
+  let spec: CompileSpec;
+
+  beforeAll(async () => {
+    source = await mkdtemp(path.join(tmpdir(), "devloop-compile-it-"));
+    await cp(path.join(repoRoot, "example/api"), source, { recursive: true });
+    const go = (await loadCompilerPresets(path.join(repoRoot, "templates/compilers")))["go"];
+    if (!go) throw new Error("templates/compilers/go.yaml missing");
+    spec = { service: "api", preset: "go", image: bedImages().go, command: go.command, workdir: go.workdir, output: "/out/api", target: "/app/api", source, cache: go.cache, env: go.env };
+  });
+
+  afterAll(async () => {
+    await rm(source, { recursive: true, force: true });
+    for (let i = 0; i < 2; i++) await docker.getVolume(cacheVolumeName(project, "api", i)).remove({ force: true }).catch(() => undefined);
+  });
+
+  it("compiles example/api to an ELF binary, and a second compile reuses the cache volume", async () => {
+    const first = await compiler.compile({ project, spec }, () => undefined);
+    if (!first.ok) throw new Error(first.output);
+    expect(Buffer.from(first.artifact.subarray(0, 4)).toString("latin1")).toBe("\x7fELF");
+    expect(first.artifact.length).toBeGreaterThan(1_000_000);
+    expect(first.mode & 0o111).not.toBe(0);
+    const volume = await docker.getVolume(cacheVolumeName(project, "api", 0)).inspect();
+    expect(volume.Labels).toMatchObject({ "dev.devloop.project": project, "dev.devloop.service": "api" });
+
+    // An edit, so go build has to compile main again, while the standard library comes from the cache.
+    const main = path.join(source, "main.go");
+    await writeFile(main, (await readFile(main, "utf8")).replace('"hello from api"', '"hello again from api"'));
+    const second = await compiler.compile({ project, spec }, () => undefined);
+    if (!second.ok) throw new Error(second.output);
+    expect(Buffer.from(second.artifact).includes("hello again from api")).toBe(true);
+    console.log(`compile example/api: cold ${first.timings.totalMs} ms (run ${first.timings.runMs} ms), warm cache ${second.timings.totalMs} ms (run ${second.timings.runMs} ms)`);
+    expect(second.timings.totalMs).toBeLessThan(first.timings.totalMs);
+  });
+
+  it("returns the compiler's errors and exit code for a broken main.go, without throwing", async () => {
+    const broken = await mkdtemp(path.join(tmpdir(), "devloop-compile-broken-"));
+    try {
+      await cp(source, broken, { recursive: true });
+      await writeFile(path.join(broken, "main.go"), "package main\n\nfunc main() {\n\tundefinedThing()\n}\n");
+      const lines: string[] = [];
+      const result = await compiler.compile({ project, spec: { ...spec, source: broken } }, (l) => lines.push(l));
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      console.log(`compile error: exit ${result.exitCode}; ${result.message}\n${result.output}`);
+      expect(result.exitCode).toBeGreaterThan(0);
+      expect(result.output).toContain("./main.go:4:2: undefined: undefinedThing");
+      expect(result.message).toMatch(/^compile api: exit \d+: .*undefined: undefinedThing/);
+      expect(lines.join("\n")).toContain("undefined: undefinedThing");
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a missing compiler image as a failed compile (exit -1)", async () => {
+    const result = await compiler.compile({ project, spec: { ...spec, image: `devloop/no-such-compiler:${project}` } }, () => undefined);
+    expect(result).toMatchObject({ ok: false, exitCode: -1 });
+    if (!result.ok) expect(result.message).toContain("is not present on the Docker engine");
+  });
+});
