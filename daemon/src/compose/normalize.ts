@@ -9,15 +9,13 @@ import type { LMap, LNode } from "./located.js";
 import { get, isMap, joinPath, toPlain } from "./located.js";
 import { createNormalizeContext, type NormalizeContext } from "./normalize-context.js";
 import { normalizeExpose, normalizePorts } from "./ports.js";
-import {
-  normalizeBuild,
-  normalizeCommand,
-  normalizeDependsOn,
-  normalizeDeploy,
-  normalizeDevelop,
-  normalizeFileRefs,
-  normalizeHealthcheck,
-} from "./service-parts.js";
+import { normalizeBuild } from "./build.js";
+import { normalizeCommand } from "./command.js";
+import { normalizeDependsOn } from "./depends-on.js";
+import { normalizeDeploy } from "./deploy.js";
+import { normalizeDevelop } from "./develop.js";
+import { normalizeFileRefs } from "./file-refs.js";
+import { normalizeHealthcheck } from "./healthcheck.js";
 import type {
   ComposeFileSystem,
   DeploySpec,

@@ -1,0 +1,54 @@
+/** services.*.build: a context string or the long form (context, dockerfile, args, target, labels …). */
+import path from "node:path";
+import type { LNode } from "./located.js";
+import { get } from "./located.js";
+import type { NormalizeContext } from "./normalize-context.js";
+import type { BuildSpec } from "./types.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A build context is a directory (made absolute) or a remote source (git URL, https://…), kept as written. */
+const resolveContext = (baseDir: string, context: string): string =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith("git@") || context.startsWith("github.com/") ? context : path.resolve(baseDir, context);
+
+export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p: string, lookup: (k: string) => string | undefined): BuildSpec | undefined => {
+  if (node === undefined) return undefined;
+  if (node.kind === "scalar" && typeof node.value === "string") {
+    return { context: resolveContext(node.loc.baseDir, node.value), dockerfile: "Dockerfile", args: {}, labels: {}, cacheFrom: [], extraHosts: [] };
+  }
+  const m = ctx.map(node, p);
+  if (!m) {
+    if (node.kind === "scalar" && node.value === null) ctx.wrongType(node, p, "a context path or a mapping");
+    return undefined;
+  }
+  const contextNode = get(m, "context");
+  const context = ctx.str(contextNode, `${p}.context`) ?? ".";
+  const spec: Mutable<BuildSpec> = {
+    context: resolveContext((contextNode ?? m).loc.baseDir, context),
+    dockerfile: ctx.str(get(m, "dockerfile"), `${p}.dockerfile`) ?? "Dockerfile",
+    args: {},
+    labels: {},
+    cacheFrom: ctx.strList(get(m, "cache_from"), `${p}.cache_from`) ?? [],
+    extraHosts: [],
+  };
+  const args: Record<string, string> = {};
+  for (const [k, { value }] of ctx.strMap(get(m, "args"), `${p}.args`) ?? []) {
+    const v = value ?? lookup(k);
+    if (v !== undefined) args[k] = v;
+  }
+  spec.args = args;
+  const labels: Record<string, string> = {};
+  for (const [k, { value }] of ctx.strMap(get(m, "labels"), `${p}.labels`) ?? []) labels[k] = value ?? "";
+  spec.labels = labels;
+  const hosts = ctx.strMap(get(m, "extra_hosts"), `${p}.extra_hosts`, "hostIp");
+  spec.extraHosts = [...(hosts ?? [])].map(([host, { value }]) => ({ host, ip: value ?? "" }));
+  const inline = ctx.str(get(m, "dockerfile_inline"), `${p}.dockerfile_inline`);
+  if (inline !== undefined) spec.dockerfileInline = inline;
+  const target = ctx.str(get(m, "target"), `${p}.target`);
+  if (target !== undefined) spec.target = target;
+  const network = ctx.str(get(m, "network"), `${p}.network`);
+  if (network !== undefined) spec.network = network;
+  const shm = ctx.bytes(get(m, "shm_size"), `${p}.shm_size`);
+  if (shm !== undefined) spec.shmSize = shm;
+  return spec;
+};
