@@ -39,6 +39,10 @@ services:
     image: ${images.runtime}
     command: ["sleep", "infinity"]
     profiles: ["debug"]
+  crashy:
+    image: ${images.runtime}
+    command: ["sh", "-c", "echo boom >&2; exit 1"]
+    profiles: ["crash"]
 `;
 
 const shotDir = process.env["DEVLOOP_UPDATE_SCREENSHOTS"] === "1" ? join(repoRoot, "docs", "screenshots") : mkdtempSync(join(tmpdir(), "devloop-shots-"));
@@ -205,6 +209,13 @@ describe("dashboard in headless Chromium", () => {
     await page.locator('#services-table tr[data-service="debug"] .status-ready').waitFor({ timeout: 120_000 });
     await debug.uncheck();
     await expect.poll(() => page.locator('#services-table tr[data-service="debug"]').count(), { timeout: 60_000 }).toBe(0);
+    // A service that exits at once shows as crash-looping, in the failure colour.
+    const crash = page.locator('#profiles input[value="crash"]');
+    await crash.check();
+    await page.locator('#services-table tr[data-service="crashy"] .status-failed', { hasText: "crash-looping" }).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(shotDir, "services-crash-looping.png") });
+    await crash.uncheck();
+    await expect.poll(() => page.locator('#services-table tr[data-service="crashy"]').count(), { timeout: 60_000 }).toBe(0);
     await page.locator('button[data-action="resync"]').click();
     expect(await page.locator("#notice").textContent()).toContain("no such action yet");
   });

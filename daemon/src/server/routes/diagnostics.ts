@@ -9,7 +9,8 @@ import { isAbsolute, resolve } from "node:path";
 import type { Request, Response } from "express";
 import type { Diagnostic } from "../../errors/diagnostic.js";
 import type { Engine } from "../../engine/engine.js";
-import { redactLine, redactText } from "../dashboard-redact.js";
+import { isSecretName } from "../../doctor/secret-patterns.js";
+import { redactLine, redactText, redactedMark } from "../dashboard-redact.js";
 
 export interface SourceExcerpt {
   /** 1-based number of lines[0]. */
@@ -49,7 +50,9 @@ export const diagnosticsRoute =
     const all = [...project.diagnostics, ...(project.loaded?.warnings ?? [])];
     const out: DiagnosticWithSource[] = all.map((d) => {
       const excerpt = excerptOf(d, cwd, cache);
-      const got = redactText(d.got);
+      // A value quoted under a secret-looking environment key is hidden whatever its shape.
+      const key = /\.environment[.[]"?([^."\]]+)"?\]?$/.exec(d.path)?.[1];
+      const got = key !== undefined && isSecretName(key) && d.got !== undefined ? redactedMark : redactText(d.got === undefined ? undefined : redactLine(d.got));
       return { ...d, message: redactText(d.message) ?? "", ...(got === undefined ? {} : { got }), ...(excerpt ? { excerpt } : {}) };
     });
     res.json(out);
