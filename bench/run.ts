@@ -5,9 +5,13 @@
 import os from "node:os";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
+import { benchSync, formatSyncBench } from "./sync-exec.js";
 
 const groups: Record<string, () => Promise<string>> = {
+  // Pure pipeline, no cluster (issue 2).
   compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+  // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
+  sync: async () => formatSyncBench(await benchSync()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
 };
 
