@@ -41,6 +41,12 @@ describe("parseComposeFile", () => {
     expect(diagnostics[0]?.line).toBeGreaterThan(0);
   });
 
+  it("merges several documents in order, like override files", () => {
+    const { root, diagnostics } = parse("services:\n  web: {image: a, ports: ['80:80']}\n---\nservices:\n  web: {image: b}\n---\n");
+    expect(diagnostics).toEqual([]);
+    expect(toPlain(root as never)).toEqual({ services: { web: { image: "b", ports: ["80:80"] } } });
+  });
+
   it("rejects an empty file and a non-mapping", () => {
     expect(parse("").diagnostics[0]).toMatchObject({ code: "DL-COMPOSE-003", message: "the compose file is empty" });
     expect(parse("- a\n").diagnostics[0]).toMatchObject({ code: "DL-COMPOSE-003", got: "a list" });

@@ -1,13 +1,15 @@
 /**
  * Stage 1: YAML text → located tree. Uses the yaml package's parseDocument with a LineCounter so every node
  * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
+ * Several YAML documents in one file are merged in order, like override files (as compose-go does).
  */
-import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseDocument, visit } from "yaml";
+import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Alias, Document, Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, Loc, MergeTag, Primitive } from "./located.js";
 import { joinPath } from "./located.js";
+import { mergeMaps } from "./merge.js";
 
 export interface ParseParams {
   readonly text: string;
@@ -30,7 +32,7 @@ const tagOf = (tag: string | undefined): MergeTag | undefined =>
 
 export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams): ParsedFile => {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: false });
+  const docs = [...parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: false })];
   const diagnostics: Diagnostic[] = [];
   const locAt = (range: readonly [number, number, number] | null | undefined): Loc => {
     if (!range) return { file, line: 1, column: 1, length: 0, baseDir };
@@ -38,7 +40,8 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
     return { file, line: pos.line, column: pos.col, length: Math.max(0, range[1] - range[0]), baseDir };
   };
 
-  for (const error of doc.errors) {
+  const errors = docs.flatMap((d) => d.errors);
+  for (const error of errors) {
     const pos = error.linePos?.[0];
     const firstLine = error.message.split("\n")[0] ?? error.message;
     const message = firstLine.replace(/ at line \d+, column \d+:?$/, "");
@@ -51,9 +54,10 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
         : makeDiagnostic("yamlSyntax", at, "", message),
     );
   }
-  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
+  if (errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
 
-  const aliasTargets = resolveAliases(doc);
+  const aliasTargets = new Map<Alias, unknown>();
+  for (const d of docs) for (const [alias, target] of resolveAliases(d)) aliasTargets.set(alias, target);
   // Aliases are expanded into copies; cap the total so a "billion laughs" file cannot exhaust memory.
   const MAX_NODES = maxNodes ?? 1_000_000;
   let nodes = 0;
@@ -123,19 +127,28 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
     return { kind: "scalar", value: null, loc };
   };
 
-  const root = convert(doc.contents, "", new Set());
-  if (exhausted) return { root: undefined, diagnostics };
-  if (root.kind !== "map") {
-    const empty = root.kind === "scalar" && root.value === null;
-    diagnostics.push(
-      makeDiagnostic("notAMapping", root.loc, "", empty ? "the compose file is empty" : "a compose file must be a mapping at the top level", {
-        expected: "a mapping with a services: key",
-        ...(empty ? {} : { got: root.kind === "seq" ? "a list" : "a scalar" }),
-      }),
-    );
+  const roots: LMap[] = [];
+  for (const d of docs) {
+    if (d.contents === null) continue; // an empty document
+    const root = convert(d.contents, "", new Set());
+    if (exhausted) return { root: undefined, diagnostics };
+    if (root.kind === "map") roots.push(root);
+    else if (!(root.kind === "scalar" && root.value === null)) {
+      diagnostics.push(
+        makeDiagnostic("notAMapping", root.loc, "", "a compose file must be a mapping at the top level", {
+          expected: "a mapping with a services: key",
+          got: root.kind === "seq" ? "a list" : "a scalar",
+        }),
+      );
+      return { root: undefined, diagnostics };
+    }
+  }
+  const [first, ...rest] = roots;
+  if (first === undefined) {
+    diagnostics.push(makeDiagnostic("notAMapping", locAt(undefined), "", "the compose file is empty", { expected: "a mapping with a services: key" }));
     return { root: undefined, diagnostics };
   }
-  return { root, diagnostics };
+  return { root: rest.reduce((merged, next) => mergeMaps(merged, next, ""), first), diagnostics };
 };
 
 /**
