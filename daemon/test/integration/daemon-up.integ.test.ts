@@ -113,6 +113,13 @@ describe("daemon on the local cluster", () => {
       if (!gone) await sleep(500);
     }
     expect(gone).toBe(true);
+    // Its pods go too (background propagation: ReplicaSet, then pods).
+    let pods = 1;
+    for (let i = 0; i < 120 && pods > 0; i++) {
+      pods = (await core.listNamespacedPod({ namespace: ns1, labelSelector: "devloop.dev/service=extra" })).items.length;
+      if (pods > 0) await sleep(500);
+    }
+    expect(pods).toBe(0);
     // The rest is untouched.
     expect((await apps.readNamespacedDeployment({ name: "web", namespace: ns1 })).status?.readyReplicas).toBe(1);
   });
