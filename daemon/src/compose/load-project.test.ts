@@ -257,6 +257,10 @@ describe("normalisation", () => {
     const p = ok({ "compose.yml": "services:\n  a: {image: a, cpus: 1.5, mem_limit: 512m, mem_reservation: 128m, pids_limit: 100, deploy: {resources: {limits: {memory: 1g}}}}\n" });
     expect(p.services["a"]?.deploy?.resources).toEqual({ limits: { cpus: 1.5, memory: 1024 ** 3, pids: 100 }, reservations: { memory: 128 * 1024 ** 2 } });
   });
+  it("casts interpolated strings to numbers and booleans", () => {
+    const p = ok({ "compose.yml": "services:\n  a: {image: a, init: '${INIT:-True}', tty: '${TTY:-0}', deploy: {replicas: '${N:-3}'}, ports: ['${P:-8080}:80']}\n" });
+    expect(p.services["a"]).toMatchObject({ init: true, tty: false, replicas: 3, ports: [{ published: 8080, target: 80 }] });
+  });
   it("keeps a remote build context as written", () => {
     const p = ok({ "compose.yml": "services:\n  a: {build: 'https://github.com/org/repo.git#main:dir'}\n  b: {build: {context: 'git@github.com:org/repo.git'}}\n" });
     expect(p.services["a"]?.build?.context).toBe("https://github.com/org/repo.git#main:dir");

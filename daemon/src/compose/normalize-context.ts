@@ -27,6 +27,9 @@ export interface NormalizeContext {
   oneOf<T extends string>(node: LNode | undefined, path: string, allowed: readonly T[]): T | undefined;
 }
 
+const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
+const FALSE = new Set(["0", "f", "F", "false", "FALSE", "False"]);
+
 export const createNormalizeContext = (diagnostics: Diagnostic[]): NormalizeContext => {
   const ctx: NormalizeContext = {
     diagnostics,
@@ -56,8 +59,9 @@ export const createNormalizeContext = (diagnostics: Diagnostic[]): NormalizeCont
       if (node === undefined) return undefined;
       if (node.kind === "scalar") {
         if (typeof node.value === "boolean") return node.value;
-        if (node.value === "true") return true;
-        if (node.value === "false") return false;
+        // Interpolated values arrive as strings; accept what compose-go's cast (strconv.ParseBool) accepts.
+        if (typeof node.value === "string" && TRUE.has(node.value)) return true;
+        if (typeof node.value === "string" && FALSE.has(node.value)) return false;
       }
       ctx.wrongType(node, path, "true or false");
       return undefined;
