@@ -1,19 +1,26 @@
 /**
  * Compiler over dockerode: runs the compiler image with the source bind-mounted read-only at the workdir and one
  * named cache volume per cache path ("devloop-cache-<project>-<service>[-n]", kept between compiles), streams the
- * output line by line, then copies the artifact out of the stopped container (getArchive) and removes it. A compile
+ * output line by line, then copies the artifact out with getArchive. By default one compiler container per service
+ * is kept running and each compile is an exec in it (warm); with warm: false each compile is a fresh container. A compile
  * that fails (exit ≠ 0, missing image, missing artifact) is a result with ok: false, never a rejection.
  */
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { extract } from "tar-stream";
 import { toDnsLabel } from "../translate/names.js";
+import type { CompileSpec } from "../build/compile-spec.js";
 import type { CompileRequest, CompileResult, Compiler } from "../ports/compiler.js";
 
 export interface DockerodeCompilerOptions {
   readonly docker?: Docker;
   /** Pull the compiler image when it is missing (default true). */
   readonly pull?: boolean;
+  /**
+   * Keep one compiler container per service running (sleep infinity, same mounts) and compile with exec in it
+   * (default true): saves container create/start/remove on every edit. false = a fresh container per compile.
+   */
+  readonly warm?: boolean;
 }
 
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -71,9 +78,36 @@ const firstFile = (tar: NodeJS.ReadableStream): Promise<{ data: Buffer; mode: nu
     tar.pipe(ex);
   });
 
+const PURPOSE_LABEL = "dev.devloop.purpose";
+
+interface CompilerRun {
+  readonly container: Docker.Container;
+  readonly exitCode: number;
+  readonly runMs: number;
+  dispose(): Promise<void>;
+}
+
+/** Waits for a (demuxed) output stream to end, at most `ms` after the process is known to be done. */
+const pipeOutput = (docker: Docker, stream: NodeJS.ReadableStream, record: (line: string) => void): { drained(ms: number): Promise<void> } => {
+  const split = lineSplitter(record);
+  const sink = new PassThrough();
+  sink.on("data", (chunk: Buffer) => split.write(chunk));
+  const ended = new Promise<void>((resolve) => stream.on("end", resolve).on("close", resolve).on("error", () => resolve()));
+  docker.modem.demuxStream(stream, sink, sink);
+  return {
+    drained: async (ms) => {
+      await Promise.race([ended, new Promise((r) => setTimeout(r, ms))]);
+      split.end();
+    },
+  };
+};
+
 export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}): Compiler => {
   const docker = options.docker ?? new Docker();
+  const warm = options.warm ?? true;
   const ensuredVolumes = new Set<string>();
+  /** project/service → the long-lived compiler container and the mounts it was made for. */
+  const warmContainers = new Map<string, { key: string; container: Docker.Container }>();
 
   const ensureImage = async (image: string, onLine: (line: string) => void): Promise<string | undefined> => {
     try {
@@ -91,6 +125,69 @@ export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}):
     } catch (error) {
       return `compiler image ${image} is not present and could not be pulled: ${reason(error)}`;
     }
+  };
+
+  const containerOptions = (project: string, spec: CompileSpec, volumes: readonly { name: string; target: string }[]): Docker.ContainerCreateOptions => ({
+    Image: spec.image,
+    WorkingDir: spec.workdir,
+    Env: [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), `DEVLOOP_OUTPUT=${spec.output}`],
+    Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, [PURPOSE_LABEL]: "compile" },
+    HostConfig: {
+      Mounts: [
+        { Type: "bind", Source: spec.source, Target: spec.workdir, ReadOnly: true },
+        ...volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
+      ],
+    },
+  });
+
+  /** One-shot: a fresh container runs the command and exits. */
+  const runInNewContainer = async (project: string, spec: CompileSpec, volumes: readonly { name: string; target: string }[], record: (line: string) => void): Promise<CompilerRun> => {
+    const container = await docker.createContainer({ ...containerOptions(project, spec, volumes), Cmd: [...spec.command], AttachStdout: true, AttachStderr: true });
+    const output = pipeOutput(docker, (await container.attach({ stream: true, stdout: true, stderr: true })), record);
+    const runStarted = performance.now();
+    await container.start();
+    const waited = (await container.wait()) as { StatusCode?: number };
+    const runMs = performance.now() - runStarted;
+    await output.drained(500);
+    return { container, exitCode: waited.StatusCode ?? -1, runMs, dispose: () => container.remove({ force: true }).then(() => undefined) };
+  };
+
+  /** Warm: a kept container (sleep infinity, same mounts) runs each compile as an exec; the old artifact is removed first. */
+  const runInWarmContainer = async (project: string, spec: CompileSpec, volumes: readonly { name: string; target: string }[], record: (line: string) => void): Promise<CompilerRun> => {
+    const id = `${project}/${spec.service}`;
+    const key = JSON.stringify([spec.image, spec.source, spec.workdir, volumes]);
+    let entry = warmContainers.get(id);
+    if (entry !== undefined && entry.key !== key) {
+      await entry.container.remove({ force: true }).catch(() => undefined);
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      const container = await docker.createContainer({ ...containerOptions(project, spec, volumes), Entrypoint: ["sleep"], Cmd: ["infinity"] });
+      await container.start();
+      entry = { key, container };
+      warmContainers.set(id, entry);
+    }
+    const { container } = entry;
+    const exec = await container.exec({
+      Cmd: ["sh", "-c", 'rm -f -- "$DEVLOOP_OUTPUT" && exec "$@"', "devloop-compile", ...spec.command],
+      Env: [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), `DEVLOOP_OUTPUT=${spec.output}`],
+      WorkingDir: spec.workdir,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const runStarted = performance.now();
+    const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream;
+    const output = pipeOutput(docker, stream, record);
+    await output.drained(10 * 60_000);
+    const info = await exec.inspect();
+    const runMs = performance.now() - runStarted;
+    return { container, exitCode: info.ExitCode ?? -1, runMs, dispose: () => Promise.resolve() };
+  };
+
+  const dropWarm = async (project: string, service: string): Promise<void> => {
+    const entry = warmContainers.get(`${project}/${service}`);
+    warmContainers.delete(`${project}/${service}`);
+    if (entry) await entry.container.remove({ force: true }).catch(() => undefined);
   };
 
   return {
@@ -115,48 +212,30 @@ export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}):
       const missing = await ensureImage(spec.image, record);
       if (missing !== undefined) return fail(-1, missing);
       const volumes = spec.cache.map((target, i) => ({ name: cacheVolumeName(project, spec.service, i), target }));
-      let container: Docker.Container | undefined;
+      let run: CompilerRun | undefined;
       try {
         for (const volume of volumes) {
           if (ensuredVolumes.has(volume.name)) continue;
-          await docker.createVolume({ Name: volume.name, Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, "dev.devloop.purpose": "compile-cache" } });
+          await docker.createVolume({ Name: volume.name, Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, [PURPOSE_LABEL]: "compile-cache" } });
           ensuredVolumes.add(volume.name);
         }
-        container = await docker.createContainer({
-          Image: spec.image,
-          Cmd: [...spec.command],
-          WorkingDir: spec.workdir,
-          Env: [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), `DEVLOOP_OUTPUT=${spec.output}`],
-          Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, "dev.devloop.purpose": "compile" },
-          AttachStdout: true,
-          AttachStderr: true,
-          HostConfig: {
-            Mounts: [
-              { Type: "bind", Source: spec.source, Target: spec.workdir, ReadOnly: true },
-              ...volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
-            ],
-          },
-        });
-        const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-        const split = lineSplitter(record);
-        const sink = new PassThrough();
-        sink.on("data", (chunk: Buffer) => split.write(chunk));
-        const drained = new Promise<void>((resolve) => attached.on("end", resolve).on("close", resolve).on("error", () => resolve()));
-        docker.modem.demuxStream(attached, sink, sink);
-        const runStarted = performance.now();
-        await container.start();
-        const waited = (await container.wait()) as { StatusCode?: number };
-        runMs = performance.now() - runStarted;
-        await Promise.race([drained, new Promise((r) => setTimeout(r, 500))]);
-        split.end();
-        const exitCode = waited.StatusCode ?? -1;
-        if (exitCode !== 0) {
+        if (warm) {
+          try {
+            run = await runInWarmContainer(project, spec, volumes, record);
+          } catch {
+            // The kept container is gone or broken (removed by hand, engine restarted): start a fresh one once.
+            await dropWarm(project, spec.service);
+            run = await runInWarmContainer(project, spec, volumes, record);
+          }
+        } else run = await runInNewContainer(project, spec, volumes, record);
+        runMs = run.runMs;
+        if (run.exitCode !== 0) {
           const firstError = output.find((l) => /error|undefined|cannot|expected/i.test(l)) ?? output[0] ?? "";
-          return fail(exitCode, `exit ${exitCode}${firstError === "" ? "" : `: ${firstError.trim()}`}`);
+          return fail(run.exitCode, `exit ${run.exitCode}${firstError === "" ? "" : `: ${firstError.trim()}`}`);
         }
         let file;
         try {
-          file = await firstFile((await container.getArchive({ path: spec.output })));
+          file = await firstFile(await run.container.getArchive({ path: spec.output }));
         } catch (error) {
           return fail(-1, `the compiler exited 0 but left no ${spec.output} (${reason(error)})`);
         }
@@ -171,8 +250,13 @@ export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}):
       } catch (error) {
         return fail(-1, `could not run the compiler container: ${reason(error)}`);
       } finally {
-        if (container !== undefined) await container.remove({ force: true }).catch(() => undefined);
+        if (run !== undefined) await run.dispose().catch(() => undefined);
       }
+    },
+    close: async () => {
+      const entries = [...warmContainers.values()];
+      warmContainers.clear();
+      await Promise.allSettled(entries.map((e) => e.container.remove({ force: true })));
     },
   };
 };

@@ -39,4 +39,6 @@ export type CompileResult =
 
 export interface Compiler {
   compile(request: CompileRequest, onLine: (line: string) => void): Promise<CompileResult>;
+  /** Removes kept compiler containers (cache volumes stay). Call on daemon shutdown. */
+  close(): Promise<void>;
 }

@@ -16,6 +16,8 @@ const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const project = `dlcompileit${randomBytes(3).toString("hex")}`;
 const docker = new Docker();
 const compiler = createDockerodeCompiler({ docker, pull: false });
+const projectContainers = async (): Promise<string[]> =>
+  (await docker.listContainers({ all: true, filters: { label: [`dev.devloop.project=${project}`] } })).map((c) => c.Id);
 
 describe("dockerode compiler on the real Docker engine", () => {
   let source = "";
@@ -30,6 +32,8 @@ describe("dockerode compiler on the real Docker engine", () => {
   });
 
   afterAll(async () => {
+    await compiler.close();
+    expect(await projectContainers()).toEqual([]);
     await rm(source, { recursive: true, force: true });
     for (let i = 0; i < 2; i++) await docker.getVolume(cacheVolumeName(project, "api", i)).remove({ force: true }).catch(() => undefined);
   });
@@ -70,6 +74,26 @@ describe("dockerode compiler on the real Docker engine", () => {
     } finally {
       await rm(broken, { recursive: true, force: true });
     }
+  });
+
+  it("replaces a kept compiler container that was removed by hand", async () => {
+    expect((await compiler.compile({ project, spec }, () => undefined)).ok).toBe(true);
+    const [kept] = await projectContainers();
+    expect(kept).toBeDefined();
+    await docker.getContainer(kept ?? "").remove({ force: true });
+    const result = await compiler.compile({ project, spec }, () => undefined);
+    expect(result.ok).toBe(true);
+    expect((await projectContainers()).length).toBe(1);
+  });
+
+  it("one-shot mode (warm: false) compiles in a fresh container and removes it", async () => {
+    const oneShot = createDockerodeCompiler({ docker, pull: false, warm: false });
+    const before = await projectContainers();
+    const result = await oneShot.compile({ project, spec }, () => undefined);
+    if (!result.ok) throw new Error(result.output);
+    expect(Buffer.from(result.artifact.subarray(0, 4)).toString("latin1")).toBe("\x7fELF");
+    expect(await projectContainers()).toEqual(before);
+    console.log(`compile example/api one-shot with a warm cache: ${result.timings.totalMs} ms (run ${result.timings.runMs} ms)`);
   });
 
   it("reports a missing compiler image as a failed compile (exit -1)", async () => {

@@ -21,6 +21,7 @@ export const createFakeCompiler = (): FakeCompiler => {
     failNext: (exitCode, output) => {
       queued.push({ result: { ok: false, exitCode, output, message: `compile failed: exit ${exitCode}`, timings }, lines: output.split("\n") });
     },
+    close: () => Promise.resolve(),
     compile: (request, onLine) => {
       calls.push(request);
       const next = queued.shift() ?? {
