@@ -1,6 +1,7 @@
 /**
- * Reads, parses and interpolates one compose file (stages 1 and 2), caching by path, base directory and environment.
- * Shared by the main files, extends and include so no file is parsed twice.
+ * Reads, parses (stage 1) and interpolates (stage 2) compose files. Parsing is cached by path and base
+ * directory, interpolation by environment too, so no file is parsed twice however often main files, extends
+ * and include refer to it. Each file's diagnostics are recorded once.
  */
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { displayPath } from "./discover.js";
@@ -10,11 +11,20 @@ import { parseComposeFile } from "./parse.js";
 import { makeDiagnostic } from "./report.js";
 import type { ComposeFileSystem } from "./types.js";
 
+export interface FileReference {
+  readonly loc: Loc;
+  readonly path: string;
+  /** "extends" or "included", for the message. */
+  readonly what: string;
+}
+
 export interface FileLoader {
-  /** Loads a file; undefined (with diagnostics recorded) when it is missing or unusable. `from` locates the reference. */
-  load(params: { abs: string; baseDir: string; env: Readonly<Record<string, string>>; from?: { loc: Loc; path: string; what: string } }): LMap | undefined;
+  /** Parses a file, not interpolated; undefined (with diagnostics recorded) when it is missing or unusable. */
+  parse(params: { abs: string; baseDir: string; from?: FileReference }): LMap | undefined;
+  /** Parses and interpolates a file. `from` locates the reference, for a missing file. */
+  load(params: { abs: string; baseDir: string; env: Readonly<Record<string, string>>; from?: FileReference }): LMap | undefined;
   readonly diagnostics: Diagnostic[];
-  /** Every file loaded, in first-load order. */
+  /** Every file read, in first-read order. */
   readonly files: string[];
   readonly fs: ComposeFileSystem;
   readonly cwd: string;
@@ -23,36 +33,45 @@ export interface FileLoader {
 export const createFileLoader = (fs: ComposeFileSystem, cwd: string): FileLoader => {
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
-  const cache = new Map<string, { env: Readonly<Record<string, string>>; tree: LMap | undefined }>();
+  const parsedCache = new Map<string, LMap | undefined>();
+  const loadedCache = new Map<string, { env: Readonly<Record<string, string>>; tree: LMap | undefined }>();
+  const interpolated = new Set<string>();
+  const parse: FileLoader["parse"] = ({ abs, baseDir, from }) => {
+    const key = `${abs}\0${baseDir}`;
+    if (parsedCache.has(key)) return parsedCache.get(key);
+    const display = displayPath(abs, cwd);
+    const text = fs.readFile(abs);
+    if (text === undefined) {
+      if (from) diagnostics.push(makeDiagnostic("fileNotFound", from.loc, from.path, `${from.what} file ${display} does not exist`, { got: display }));
+      parsedCache.set(key, undefined);
+      return undefined;
+    }
+    const firstTime = !files.includes(abs);
+    if (firstTime) files.push(abs);
+    const parsed = parseComposeFile({ text, file: display, baseDir });
+    if (firstTime) diagnostics.push(...parsed.diagnostics);
+    parsedCache.set(key, parsed.root);
+    return parsed.root;
+  };
   return {
     diagnostics,
     files,
     fs,
     cwd,
+    parse,
     load({ abs, baseDir, env, from }) {
-      const cacheKey = `${abs}\0${baseDir}`;
-      const hit = cache.get(cacheKey);
+      const key = `${abs}\0${baseDir}`;
+      const hit = loadedCache.get(key);
       if (hit && hit.env === env) return hit.tree;
-      const display = displayPath(abs, cwd);
-      const text = fs.readFile(abs);
-      if (text === undefined) {
-        if (from) {
-          diagnostics.push(makeDiagnostic("fileNotFound", from.loc, from.path, `${from.what} file ${display} does not exist`, { got: display }));
-        }
-        cache.set(cacheKey, { env, tree: undefined });
-        return undefined;
-      }
-      const firstTime = !files.includes(abs);
-      if (firstTime) files.push(abs);
-      const parsed = parseComposeFile({ text, file: display, baseDir });
-      if (firstTime || !hit) diagnostics.push(...parsed.diagnostics);
-      let tree = parsed.root;
-      if (tree) {
-        const result = interpolate(tree, env);
-        if (firstTime || !hit) diagnostics.push(...result.diagnostics);
+      const raw = parse({ abs, baseDir, ...(from ? { from } : {}) });
+      let tree = raw;
+      if (raw) {
+        const result = interpolate(raw, env);
+        if (!interpolated.has(abs)) diagnostics.push(...result.diagnostics);
+        interpolated.add(abs);
         tree = result.node;
       }
-      cache.set(cacheKey, { env, tree });
+      loadedCache.set(key, { env, tree });
       return tree;
     },
   };

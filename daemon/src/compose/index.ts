@@ -10,13 +10,14 @@ import { buildInterpolationEnvironment, readEnvFile } from "./environment.js";
 import { applyExtends } from "./extends.js";
 import { createFileLoader } from "./file-loader.js";
 import { applyIncludes } from "./include.js";
-import type { LMap } from "./located.js";
+import type { LMap, LNode } from "./located.js";
 import { get, makeMap } from "./located.js";
 import { mergeOverrides } from "./merge.js";
 import { normalize } from "./normalize.js";
 import { selectServices } from "./profiles.js";
 import { chooseProjectName, isValidProjectName } from "./project-name.js";
 import { makeDiagnostic } from "./report.js";
+import { substitute } from "./template.js";
 import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
 import { validateKeys, validateReferences } from "./validate.js";
 
@@ -64,9 +65,31 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
 
   const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd }, fs);
   diagnostics.push(...interpolation.diagnostics);
-  const env = interpolation.env;
-
   const loader = createFileLoader(fs, cwd);
+
+  // The project name comes before interpolation, as in compose-go: ${COMPOSE_PROJECT_NAME} then resolves
+  // to it. A top-level name: is read from the raw files (the last one wins) and interpolated on its own.
+  let nameNode: LNode | undefined;
+  for (const file of discovered.files) nameNode = get(loader.parse({ abs: file, baseDir: projectDir }), "name") ?? nameNode;
+  const rawName = nameNode?.kind === "scalar" && nameNode.value !== null ? String(nameNode.value) : undefined;
+  const topLevelName = rawName === undefined ? undefined : substitute(rawName, (k) => interpolation.env[k]).value;
+  const chosen = chooseProjectName({
+    ...(options.projectName !== undefined ? { flag: options.projectName } : {}),
+    ...(interpolation.env["COMPOSE_PROJECT_NAME"] !== undefined ? { envVar: interpolation.env["COMPOSE_PROJECT_NAME"] } : {}),
+    ...(topLevelName !== undefined ? { topLevel: topLevelName } : {}),
+    projectDir,
+  });
+  if (!isValidProjectName(chosen.name)) {
+    const at = chosen.source === "name:" ? nameNode?.loc : undefined;
+    diagnostics.push(
+      makeDiagnostic("invalidProjectName", at, chosen.source === "name:" ? "name" : "", `invalid project name ${JSON.stringify(chosen.name)} (from ${chosen.source})`, {
+        expected: "lowercase letters, digits, dashes and underscores, starting with a letter or digit",
+        got: JSON.stringify(chosen.name),
+      }),
+    );
+  }
+  const env: Readonly<Record<string, string>> = { ...interpolation.env, COMPOSE_PROJECT_NAME: chosen.name };
+
   // As compose-go: each file is interpolated, its extends resolved (within that file, or the file it names)
   // and its includes imported before it is merged onto the files before it.
   const trees: LMap[] = [];
@@ -85,24 +108,6 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
     diagnostics.push(makeDiagnostic("obsoleteVersion", versionEntry.keyLoc, "version", "the top-level version key is obsolete and ignored", { hint: "remove it" }));
   }
   diagnostics.push(...validateKeys(root));
-
-  const nameNode = get(root, "name");
-  const topLevelName = nameNode?.kind === "scalar" && nameNode.value !== null ? String(nameNode.value) : undefined;
-  const chosen = chooseProjectName({
-    ...(options.projectName !== undefined ? { flag: options.projectName } : {}),
-    ...(env["COMPOSE_PROJECT_NAME"] !== undefined ? { envVar: env["COMPOSE_PROJECT_NAME"] } : {}),
-    ...(topLevelName !== undefined ? { topLevel: topLevelName } : {}),
-    projectDir,
-  });
-  if (!isValidProjectName(chosen.name)) {
-    const at = chosen.source === "name:" ? nameNode?.loc : undefined;
-    diagnostics.push(
-      makeDiagnostic("invalidProjectName", at, chosen.source === "name:" ? "name" : "", `invalid project name ${JSON.stringify(chosen.name)} (from ${chosen.source})`, {
-        expected: "lowercase letters, digits, dashes and underscores, starting with a letter or digit",
-        got: JSON.stringify(chosen.name),
-      }),
-    );
-  }
 
   const model = normalize({ root, projectName: chosen.name, interpolationEnv: env, fs, cwd });
   diagnostics.push(...model.diagnostics);

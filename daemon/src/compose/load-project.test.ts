@@ -64,6 +64,11 @@ describe("project name", () => {
     expect(codes(load(files, { cwd: "/p/My Dir", environment: { COMPOSE_PROJECT_NAME: "-x" } }))).toEqual(["DL-COMPOSE-025"]);
     expect(ok({ "compose.yml": "name: My_App.2\nservices: {s: {image: a}}" }).name).toBe("my_app2");
   });
+  it("makes the project name available as ${COMPOSE_PROJECT_NAME}", () => {
+    const p = ok({ "compose.yml": "name: shop\nservices: {s: {image: a, container_name: '${COMPOSE_PROJECT_NAME}-s'}}" });
+    expect(p.services["s"]?.containerName).toBe("shop-s");
+    expect(ok({ "compose.yml": "services: {s: {image: a, labels: {p: '${COMPOSE_PROJECT_NAME}'}}}" }, { projectName: "flag" }).services["s"]?.labels).toEqual({ p: "flag" });
+  });
   it("interpolates name:", () => {
     expect(ok({ "compose.yml": "name: app-${ENV:-dev}\nservices: {s: {image: a}}" }).name).toBe("app-dev");
   });
