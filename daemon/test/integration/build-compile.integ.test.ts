@@ -1,6 +1,7 @@
 // Compiler containers against the real Docker engine: example/api compiled with the Go preset in the bed's Go image
 // (source bind-mounted read-only, named cache volume), the artifact copied out; a second compile reuses the cache;
 // a broken main.go returns the compiler's message and exit code instead of throwing.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,6 +54,13 @@ describe("dockerode compiler on the real Docker engine", () => {
     const second = await compiler.compile({ project, spec }, () => undefined);
     if (!second.ok) throw new Error(second.output);
     expect(Buffer.from(second.artifact).includes("hello again from api")).toBe(true);
+    // The artifact is complete and runs (a static Linux binary): with a bad port it logs and exits 1.
+    const binary = path.join(source, "..", `${path.basename(source)}-api`);
+    await writeFile(binary, second.artifact, { mode: second.mode });
+    const run = spawnSync(binary, [], { env: { PORT: "not-a-port" }, encoding: "utf8", timeout: 10_000 });
+    await rm(binary, { force: true });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("api listening on :not-a-port");
     console.log(`compile example/api: cold ${first.timings.totalMs} ms (run ${first.timings.runMs} ms), warm cache ${second.timings.totalMs} ms (run ${second.timings.runMs} ms)`);
     expect(second.timings.totalMs).toBeLessThan(first.timings.totalMs);
   });

@@ -81,6 +81,26 @@ describe("dockerode image builder on the real Docker engine", () => {
     expect(listing).not.toContain("ignored.local.js");
   });
 
+  it("under the kind strategy, loads the built image into the cluster's nodes (command recorded, not run)", async () => {
+    const calls: (readonly string[])[] = [];
+    const kindBuilder = createDockerodeImageBuilder({
+      docker,
+      delivery: { strategy: "kind", cluster: "dev", reason: "test" },
+      runCommand: (argv) => {
+        calls.push(argv);
+        return Promise.resolve({ code: 0, output: "" });
+      },
+    });
+    const result = await kindBuilder.build(request(), () => undefined);
+    expect(calls).toEqual([["kind", "load", "docker-image", result.tag, "--name", "dev"]]);
+    const failing = createDockerodeImageBuilder({
+      docker,
+      delivery: { strategy: "kind", cluster: "dev", reason: "test" },
+      runCommand: () => Promise.resolve({ code: 1, output: 'ERROR: no nodes found for cluster "dev"' }),
+    });
+    await expect(failing.build(request(), () => undefined)).rejects.toThrow(/^load image of web into kind cluster "dev": .* exited 1: ERROR: no nodes found/);
+  });
+
   it("rewords a failing build: the step and its output, no stack", async () => {
     const broken = await mkdtemp(path.join(tmpdir(), "devloop-build-broken-"));
     try {
