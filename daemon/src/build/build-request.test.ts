@@ -1,0 +1,60 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProject } from "../compose/index.js";
+import { nodeFileSystem } from "../compose/node-file-system.js";
+import type { ComposeProject } from "../compose/types.js";
+import { deliverySettings, imageBuildRequest } from "./build-request.js";
+import { parseCompileSpec } from "./compile-spec.js";
+import { loadCompilerPresets } from "./load-compiler-presets.js";
+
+const repo = path.resolve(import.meta.dirname, "../../..");
+
+const example = (): ComposeProject => {
+  const r = loadProject(
+    { files: [path.join(repo, "compose.example.yml")], profiles: [], envFiles: [], services: [], environment: { GO_IMAGE: "devloop/go:1.19-bookworm" }, cwd: repo },
+    nodeFileSystem,
+  );
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  return r.project;
+};
+
+describe("compose.example.yml through the build module", () => {
+  it("gives web an image build request with the manifest's tag", () => {
+    const p = example();
+    expect(imageBuildRequest(p, p.services["web"]!)).toEqual({
+      service: "web",
+      image: "shop-web:devloop",
+      context: path.join(repo, "example/web"),
+      dockerfile: "Dockerfile",
+      args: { NODE_IMAGE: "node:20.18-bookworm-slim" },
+    });
+    expect(imageBuildRequest(p, p.services["cache"]!)).toBeUndefined();
+  });
+
+  it("resolves api's x-devloop.compile with the shipped Go preset", async () => {
+    const p = example();
+    const presets = await loadCompilerPresets(path.join(repo, "templates/compilers"));
+    const r = parseCompileSpec(p, p.services["api"]!, presets);
+    expect(r.ok && r.spec).toMatchObject({
+      service: "api",
+      preset: "go",
+      image: "devloop/go:1.19-bookworm",
+      workdir: "/src",
+      output: "/out/api",
+      target: "/app/api",
+      source: path.join(repo, "example/api"),
+      cache: ["/cache"],
+    });
+  });
+});
+
+describe("deliverySettings", () => {
+  const withDevloop = (section: unknown): ComposeProject => ({ ...example(), extensions: { "x-devloop": section } });
+
+  it("reads x-devloop, the environment wins", () => {
+    const p = withDevloop({ registry: "localhost:5000", image_delivery: "registry" });
+    expect(deliverySettings(p, {})).toEqual({ explicit: "registry", registry: "localhost:5000" });
+    expect(deliverySettings(p, { DEVLOOP_REGISTRY: "r.example:443", DEVLOOP_IMAGE_DELIVERY: " " })).toEqual({ explicit: "registry", registry: "r.example:443" });
+    expect(deliverySettings(withDevloop("nonsense"), {})).toEqual({});
+  });
+});

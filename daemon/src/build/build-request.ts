@@ -1,0 +1,37 @@
+/**
+ * What the engine hands the ports for one service: the ImageBuildRequest from compose build:, and the delivery
+ * settings from x-devloop (project level) or the environment. Pure.
+ */
+import type { ComposeProject, ServiceSpec } from "../compose/types.js";
+import type { ImageBuildRequest } from "../ports/image-builder.js";
+import { localImageTag } from "../translate/image.js";
+
+/** undefined when the service has no build:. `image` is the name translate put in the manifests. */
+export const imageBuildRequest = (project: ComposeProject, service: ServiceSpec): ImageBuildRequest | undefined => {
+  const build = service.build;
+  if (build === undefined) return undefined;
+  return {
+    service: service.name,
+    image: service.image ?? localImageTag(project.name, service.name),
+    context: build.context,
+    dockerfile: build.dockerfile,
+    args: build.args,
+    ...(build.target === undefined ? {} : { target: build.target }),
+  };
+};
+
+export interface DeliverySettings {
+  readonly explicit?: string;
+  readonly registry?: string;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+
+/** x-devloop: { image_delivery, registry } at the top level; DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY override. */
+export const deliverySettings = (project: ComposeProject, env: Readonly<Record<string, string | undefined>>): DeliverySettings => {
+  const own = project.extensions["x-devloop"];
+  const section = typeof own === "object" && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+  const explicit = text(env["DEVLOOP_IMAGE_DELIVERY"]) ?? text(section["image_delivery"]);
+  const registry = text(env["DEVLOOP_REGISTRY"]) ?? text(section["registry"]);
+  return { ...(explicit === undefined ? {} : { explicit }), ...(registry === undefined ? {} : { registry }) };
+};
