@@ -15,6 +15,9 @@ import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js"
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../ports/image-builder.js";
 
+/** The name an inline Dockerfile (build.dockerfile_inline) gets in the context tar. */
+export const INLINE_DOCKERFILE = ".devloop.inline.Dockerfile";
+
 export type RunCommand = (argv: readonly string[]) => Promise<{ code: number; output: string }>;
 
 export interface DockerodeImageBuilderOptions {
@@ -110,8 +113,9 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     exists: hasImage,
     build: async (request: ImageBuildRequest, onLine): Promise<ImageBuildResult> => {
       const started = performance.now();
-      const dockerfile = request.dockerfile.replace(/\\/g, "/");
-      if (path.isAbsolute(dockerfile) || path.posix.normalize(dockerfile).startsWith("../")) {
+      const inline = request.dockerfileInline;
+      const dockerfile = inline === undefined ? request.dockerfile.replace(/\\/g, "/") : INLINE_DOCKERFILE;
+      if (inline === undefined && (path.isAbsolute(dockerfile) || path.posix.normalize(dockerfile).startsWith("../"))) {
         throw new Error(`build of ${request.service}: the Dockerfile ${request.dockerfile} is outside the context ${request.context}; devloop sends only the context`);
       }
       let scanned;
@@ -120,7 +124,14 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       } catch (error) {
         throw new Error(`build of ${request.service}: cannot read the context ${request.context}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const tag = contentTag({ repository: repositoryOf(request.image), entries: scanned.entries, dockerfile, args: request.args, ...(request.target ? { target: request.target } : {}) });
+      const tag = contentTag({
+        repository: repositoryOf(request.image),
+        entries: scanned.entries,
+        dockerfile,
+        ...(inline === undefined ? {} : { dockerfileInline: inline }),
+        args: request.args,
+        ...(request.target ? { target: request.target } : {}),
+      });
       const skipped = await hasImage(tag);
       if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args and target unchanged)`);
       else {
@@ -132,7 +143,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         });
         let failure: string | undefined;
         try {
-          const stream = await docker.buildImage(packContext(scanned) as unknown as NodeJS.ReadableStream, {
+          const extra = inline === undefined ? [] : [{ name: INLINE_DOCKERFILE, data: Buffer.from(inline, "utf8") }];
+          const stream = await docker.buildImage(packContext(scanned, extra) as unknown as NodeJS.ReadableStream, {
             t: tag,
             dockerfile,
             buildargs: { ...request.args },

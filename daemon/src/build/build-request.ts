@@ -15,6 +15,7 @@ export const imageBuildRequest = (project: ComposeProject, service: ServiceSpec)
     image: service.image ?? localImageTag(project.name, service.name),
     context: build.context,
     dockerfile: build.dockerfile,
+    ...(build.dockerfileInline === undefined ? {} : { dockerfileInline: build.dockerfileInline }),
     args: build.args,
     ...(build.target === undefined ? {} : { target: build.target }),
   };

@@ -4,7 +4,14 @@ import { pack } from "tar-stream";
 import type { Pack } from "tar-stream";
 import type { ScannedContext } from "./context-scan.js";
 
-export const packContext = (context: ScannedContext): Pack => {
+/** A file that is not on disk (e.g. an inline Dockerfile), added after the scanned entries. */
+export interface ExtraContextFile {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly mode?: number;
+}
+
+export const packContext = (context: ScannedContext, extra: readonly ExtraContextFile[] = []): Pack => {
   const tar = pack();
   const fill = async (): Promise<void> => {
     for (const entry of context.entries) {
@@ -17,6 +24,7 @@ export const packContext = (context: ScannedContext): Pack => {
         });
       }
     }
+    for (const file of extra) tar.entry({ name: file.name, mode: file.mode ?? 0o644, size: file.data.length }, file.data);
     tar.finalize();
   };
   fill().catch((error: unknown) => tar.destroy(error instanceof Error ? error : new Error(String(error))));

@@ -11,6 +11,8 @@ export interface ImageBuildRequest {
   /** Absolute context directory. */
   readonly context: string;
   readonly dockerfile: string;
+  /** build.dockerfile_inline: the Dockerfile's text; sent as an extra context file, `dockerfile` is then ignored. */
+  readonly dockerfileInline?: string;
   readonly args: Readonly<Record<string, string>>;
   readonly target?: string;
 }

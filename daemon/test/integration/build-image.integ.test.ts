@@ -101,6 +101,20 @@ describe("dockerode image builder on the real Docker engine", () => {
     await expect(failing.build(request(), () => undefined)).rejects.toThrow(/^load image of web into kind cluster "dev": .* exited 1: ERROR: no nodes found/);
   });
 
+  it("builds from dockerfile_inline text, its text part of the tag", async () => {
+    const inlineRequest = (marker: string) => ({
+      ...request(),
+      service: "inline",
+      image: `dlbuildit${suffix}-inline:devloop`,
+      dockerfileInline: `FROM ${bedImages().runtime}\nCOPY config /cfg\nLABEL marker=${marker}\n`,
+    });
+    const a = await builder.build(inlineRequest("a"), () => undefined);
+    const b = await builder.build(inlineRequest("b"), () => undefined);
+    created.add(a.tag).add(b.tag).add(`dlbuildit${suffix}-inline:devloop`);
+    expect(a.tag).not.toBe(b.tag);
+    expect(await runInImage(b.tag, ["ls", "/cfg"])).toContain("settings.json");
+  });
+
   it("rewords a failing build: the step and its output, no stack", async () => {
     const broken = await mkdtemp(path.join(tmpdir(), "devloop-build-broken-"));
     try {
