@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ServiceAddress } from "./cluster-dns-hosts.js";
+import type { EndpointsAddresses, ServiceAddress } from "./cluster-dns-hosts.js";
 import { createDnsSync } from "./cluster-dns-sync.js";
-import type { DnsSyncPorts, ServiceList, WatchPhase } from "./cluster-dns-sync.js";
+import type { DnsSyncPorts, ResourceSource, ServiceList, WatchPhase } from "./cluster-dns-sync.js";
 
 interface FakeWatch {
   readonly resourceVersion: string | undefined;
@@ -148,6 +148,64 @@ describe("createDnsSync", () => {
     await vi.advanceTimersByTimeAsync(1_000 + 250 + 1_000 + 500 + 10);
     expect(c.watches).toHaveLength(1);
     expect(c.lastFile()).toContain("api.dev");
+    sync.stop();
+  });
+});
+
+describe("createDnsSync with Endpoints", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function endpointsSource(initial: EndpointsAddresses[]) {
+    let items = [...initial];
+    let lists = 0;
+    let failLists = 0;
+    const watches: { emit: (phase: WatchPhase, e?: EndpointsAddresses) => void; end: (err?: unknown) => void }[] = [];
+    const source: ResourceSource<EndpointsAddresses> = {
+      list: () => {
+        lists++;
+        if (failLists > 0) {
+          failLists--;
+          return Promise.reject(new Error("connection refused"));
+        }
+        return Promise.resolve({ items: [...items], resourceVersion: String(lists) });
+      },
+      watch: (_rv, onEvent, onEnd) => {
+        watches.push({ emit: onEvent, end: onEnd });
+        return Promise.resolve({ stop: () => undefined });
+      },
+    };
+    return { source, watches, lists: () => lists, set: (next: EndpointsAddresses[]) => (items = next), failNextLists: (n: number) => (failLists = n) };
+  }
+
+  it("resolves a headless Service to its ready addresses, following Endpoints watch events", async () => {
+    const c = createFakeCluster([svc("cache", "None"), svc("api", "10.0.0.5")]);
+    const e = endpointsSource([{ namespace: "dev", name: "cache", addresses: [] }]);
+    const sync = createDnsSync({ ...c.ports, endpoints: e.source });
+    sync.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(c.lastFile()).not.toContain("cache.dev");
+    e.watches[0]?.emit("MODIFIED", { namespace: "dev", name: "cache", addresses: ["172.17.0.9"] });
+    expect(c.lastFile()).toContain("172.17.0.9 cache.dev.svc.cluster.local");
+    e.watches[0]?.emit("DELETED", { namespace: "dev", name: "cache", addresses: ["172.17.0.9"] });
+    expect(c.lastFile()).not.toContain("cache.dev");
+    expect(c.lastFile()).toContain("10.0.0.5 api.dev.svc.cluster.local");
+    sync.stop();
+  });
+
+  it("relists Endpoints on their own after an error, without disturbing the Services watch", async () => {
+    const c = createFakeCluster([svc("cache", "None")]);
+    const e = endpointsSource([]);
+    e.failNextLists(1);
+    const sync = createDnsSync({ ...c.ports, endpoints: e.source });
+    sync.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(e.watches).toHaveLength(0);
+    e.set([{ namespace: "dev", name: "cache", addresses: ["172.17.0.4"] }]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(e.watches).toHaveLength(1);
+    expect(c.watches).toHaveLength(1);
+    expect(c.lastFile()).toContain("172.17.0.4 cache.dev.svc.cluster.local");
     sync.stop();
   });
 });

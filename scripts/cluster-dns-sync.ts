@@ -1,15 +1,19 @@
-// The list-then-watch loop behind scripts/cluster-dns-watcher.ts, with its I/O passed in (so it is unit-tested
-// with fakes): list Services, write the hosts file, watch from the list's resourceVersion; on a watch ERROR event,
-// a watch that ends (with or without an error) or a failed list, list again after a backoff (250 ms doubling to
-// 5 s); relist every `relistEveryMs` regardless. Each change rewrites the hosts file, and only a changed file
-// triggers a reload.
+// The list-then-watch loops behind scripts/cluster-dns-watcher.ts, with their I/O passed in (so they are
+// unit-tested with fakes). One loop per resource: Services, and (optionally) Endpoints for headless Services.
+// Each loop lists, writes the hosts file, watches from the list's resourceVersion; on a watch ERROR event, a
+// watch that ends (with or without an error) or a failed list, it lists again after a backoff (250 ms doubling to
+// 5 s); it relists every `relistEveryMs` regardless. Each change rewrites the hosts file, and only a changed
+// file triggers a reload.
 import { renderHostsFile } from "./cluster-dns-hosts.js";
-import type { ServiceAddress } from "./cluster-dns-hosts.js";
+import type { EndpointsAddresses, ServiceAddress } from "./cluster-dns-hosts.js";
 
-export interface ServiceList {
-  readonly items: readonly ServiceAddress[];
+export interface ResourceList<T> {
+  readonly items: readonly T[];
   readonly resourceVersion: string | undefined;
 }
+
+export type ServiceList = ResourceList<ServiceAddress>;
+export type EndpointsList = ResourceList<EndpointsAddresses>;
 
 export type WatchPhase = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
@@ -17,14 +21,20 @@ export interface WatchHandle {
   stop(): void;
 }
 
-export interface DnsSyncPorts {
-  list(): Promise<ServiceList>;
+/** List and watch of one resource kind. */
+export interface ResourceSource<T> {
+  list(): Promise<ResourceList<T>>;
   /** Starts a watch; `onEvent` per event, `onEnd` once when it ends (err undefined for a normal end). */
   watch(
     resourceVersion: string | undefined,
-    onEvent: (phase: WatchPhase, service: ServiceAddress | undefined) => void,
+    onEvent: (phase: WatchPhase, item: T | undefined) => void,
     onEnd: (err: unknown) => void,
   ): Promise<WatchHandle>;
+}
+
+export interface DnsSyncPorts extends ResourceSource<ServiceAddress> {
+  /** Endpoints, for headless Services (their names resolve to the ready pod addresses). */
+  readonly endpoints?: ResourceSource<EndpointsAddresses>;
   /** Replaces the hosts file atomically. */
   writeHosts(text: string): void;
   /** Tells the DNS server to re-read the hosts file. */
@@ -45,28 +55,53 @@ export interface DnsSync {
   stop(): void;
 }
 
-const key = (a: ServiceAddress): string => `${a.namespace}/${a.name}`;
+interface Named {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const key = (a: Named): string => `${a.namespace}/${a.name}`;
 
 export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {}): DnsSync {
+  const services = new Map<string, ServiceAddress>();
+  const endpoints = new Map<string, EndpointsAddresses>();
+  let written: string | undefined;
+
+  const flush = (): void => {
+    const text = renderHostsFile(services.values(), endpoints.values());
+    if (text === written) return;
+    ports.writeHosts(text);
+    written = text;
+    ports.reload();
+    ports.log(`hosts file updated: ${services.size} services, ${endpoints.size} endpoints`);
+  };
+
+  const loops = [createListWatchLoop("Services", ports, services, flush, (l) => ports.log(l), options)];
+  if (ports.endpoints !== undefined) loops.push(createListWatchLoop("Endpoints", ports.endpoints, endpoints, flush, (l) => ports.log(l), options));
+
+  return {
+    start: () => loops.forEach((l) => l.start()),
+    stop: () => loops.forEach((l) => l.stop()),
+  };
+}
+
+/** Keeps `items` equal to the cluster's objects of one kind; calls `changed` after every update. */
+function createListWatchLoop<T extends Named>(
+  what: string,
+  source: ResourceSource<T>,
+  items: Map<string, T>,
+  changed: () => void,
+  log: (line: string) => void,
+  options: DnsSyncOptions,
+): DnsSync {
   const relistEveryMs = options.relistEveryMs ?? 60_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const services = new Map<string, ServiceAddress>();
-  let written: string | undefined;
   let stopped = false;
   let handle: WatchHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
   let backoffMs = 250;
   let generation = 0;
-
-  const flush = (): void => {
-    const text = renderHostsFile(services.values());
-    if (text === written) return;
-    ports.writeHosts(text);
-    written = text;
-    ports.reload();
-    ports.log(`hosts file updated: ${services.size} services`);
-  };
 
   const schedule = (delayMs: number): void => {
     if (stopped) return;
@@ -75,7 +110,7 @@ export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {})
   };
 
   const retryLater = (why: string): void => {
-    ports.log(`${why}; relisting in ${backoffMs} ms`);
+    log(`${what}: ${why}; relisting in ${backoffMs} ms`);
     schedule(backoffMs);
     backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
   };
@@ -86,23 +121,23 @@ export function createDnsSync(ports: DnsSyncPorts, options: DnsSyncOptions = {})
     handle?.stop();
     handle = undefined;
     try {
-      const list = await withTimeout(ports.list(), requestTimeoutMs, "list");
+      const list = await withTimeout(source.list(), requestTimeoutMs, "list");
       if (gen !== generation || stopped) return;
-      services.clear();
-      for (const s of list.items) services.set(key(s), s);
-      flush();
-      const watching = ports.watch(
+      items.clear();
+      for (const s of list.items) items.set(key(s), s);
+      changed();
+      const watching = source.watch(
         list.resourceVersion,
-        (phase, service) => {
+        (phase, item) => {
           if (gen !== generation || stopped) return;
           if (phase === "ERROR") {
             retryLater("watch reported an error (e.g. 410 Gone)");
             return;
           }
-          if (phase === "BOOKMARK" || service === undefined) return;
-          if (phase === "DELETED") services.delete(key(service));
-          else services.set(key(service), service);
-          flush();
+          if (phase === "BOOKMARK" || item === undefined) return;
+          if (phase === "DELETED") items.delete(key(item));
+          else items.set(key(item), item);
+          changed();
         },
         (err) => {
           if (gen !== generation || stopped) return;

@@ -1,4 +1,5 @@
-// Keeps dnsmasq's hosts file in step with the cluster's Services (see cluster-dns-sync.ts for the loop): every
+// Keeps dnsmasq's hosts file in step with the cluster's Services and, for headless Services, their Endpoints
+// (see cluster-dns-sync.ts for the loops): every
 // change rewrites the file atomically (temp file + rename) and sends SIGHUP to dnsmasq, which re-reads it.
 //
 //   node --import tsx scripts/cluster-dns-watcher.ts --kubeconfig FILE --hosts FILE --dnsmasq-pid-file FILE
@@ -7,16 +8,18 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
-import type { V1Service } from "@kubernetes/client-node";
-import type { ServiceAddress } from "./cluster-dns-hosts.js";
+import type { V1Endpoints, V1Service } from "@kubernetes/client-node";
+import type { EndpointsAddresses, ServiceAddress } from "./cluster-dns-hosts.js";
 import { createDnsSync } from "./cluster-dns-sync.js";
-import type { WatchPhase } from "./cluster-dns-sync.js";
+import type { ResourceSource, WatchPhase } from "./cluster-dns-sync.js";
 
 const { values } = parseArgs({
   options: {
     kubeconfig: { type: "string" },
     hosts: { type: "string" },
     "dnsmasq-pid-file": { type: "string" },
+    // Ignored: scripts/local-cluster passes a hash of these scripts so that a changed watcher gets restarted.
+    "code-hash": { type: "string" },
   },
 });
 const hostsFile = values.hosts;
@@ -37,13 +40,42 @@ function toAddress(s: V1Service | undefined): ServiceAddress | undefined {
   return { name, namespace, clusterIP: s?.spec?.clusterIP };
 }
 
+/** Only ready addresses: notReadyAddresses are left out, as cluster DNS does for headless Services. */
+function toEndpoints(e: V1Endpoints | undefined): EndpointsAddresses | undefined {
+  const name = e?.metadata?.name;
+  const namespace = e?.metadata?.namespace;
+  if (name === undefined || namespace === undefined) return undefined;
+  const addresses = (e?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip));
+  return { name, namespace, addresses };
+}
+
 const kc = new KubeConfig();
 if (values.kubeconfig !== undefined) kc.loadFromFile(values.kubeconfig);
 else kc.loadFromDefault();
 const core = kc.makeApiClient(CoreV1Api);
 const watcher = new Watch(kc);
 
+const endpoints: ResourceSource<EndpointsAddresses> = {
+  list: async () => {
+    const list = await core.listEndpointsForAllNamespaces();
+    return {
+      items: list.items.map(toEndpoints).filter((a): a is EndpointsAddresses => a !== undefined),
+      resourceVersion: list.metadata?.resourceVersion,
+    };
+  },
+  watch: async (resourceVersion, onEvent, onEnd) => {
+    const abort = await watcher.watch(
+      "/api/v1/endpoints",
+      { resourceVersion, allowWatchBookmarks: true },
+      (phase: string, obj: V1Endpoints) => onEvent(phase as WatchPhase, toEndpoints(obj)),
+      (err: unknown) => onEnd(err ?? undefined),
+    );
+    return { stop: () => abort.abort() };
+  },
+};
+
 const sync = createDnsSync({
+  endpoints,
   list: async () => {
     const list = await core.listServiceForAllNamespaces();
     return {
@@ -84,5 +116,5 @@ function shutdown(signal: string): void {
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
 
-log(`watching Services; hosts file ${hostsFile}`);
+log(`watching Services and Endpoints; hosts file ${hostsFile}`);
 sync.start();
