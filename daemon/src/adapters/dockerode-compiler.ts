@@ -194,70 +194,87 @@ export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}):
     if (entry) await entry.container.remove({ force: true }).catch(() => undefined);
   };
 
-  return {
-    compile: async ({ project, spec }: CompileRequest, onLine): Promise<CompileResult> => {
-      const started = performance.now();
-      let runMs = 0;
-      const output: string[] = [];
-      let outputChars = 0;
-      let mode = 0o755;
-      const record = (line: string): void => {
-        if (line.startsWith(MODE_MARK)) {
-          mode = parseInt(line.slice(MODE_MARK.length), 8) || 0o755;
-          return;
-        }
-        if (outputChars < MAX_OUTPUT_CHARS) output.push(line);
-        outputChars += line.length + 1;
-        onLine(line);
-      };
-      const fail = (exitCode: number, message: string): CompileResult => ({
-        ok: false,
-        exitCode,
-        output: output.join("\n"),
-        message: `compile ${spec.service}: ${message}`,
-        timings: { totalMs: Math.round(performance.now() - started), runMs: Math.round(runMs) },
-      });
+  /** Compiles of one service run one after the other (they share the kept container and the output path). */
+  const queues = new Map<string, Promise<unknown>>();
+  const serialised = <T>(id: string, work: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(id) ?? Promise.resolve()).then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(id, settled);
+    void settled.then(() => {
+      if (queues.get(id) === settled) queues.delete(id);
+    });
+    return next;
+  };
 
-      const missing = await ensureImage(spec.image, record);
-      if (missing !== undefined) return fail(-1, missing);
-      const volumes = spec.cache.map((target, i) => ({ name: cacheVolumeName(project, spec.service, i), target }));
-      let run: CompilerRun | undefined;
-      try {
-        for (const volume of volumes) {
-          if (ensuredVolumes.has(volume.name)) continue;
-          await docker.createVolume({ Name: volume.name, Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, [PURPOSE_LABEL]: "compile-cache" } });
-          ensuredVolumes.add(volume.name);
-        }
-        if (warm) {
-          try {
-            run = await runInWarmContainer(project, spec, volumes, record);
-          } catch {
-            // The kept container is gone or broken (removed by hand, engine restarted): start a fresh one once.
-            await dropWarm(project, spec.service);
-            run = await runInWarmContainer(project, spec, volumes, record);
-          }
-        } else run = await runInNewContainer(project, spec, volumes, record);
-        runMs = run.runMs;
-        if (run.exitCode === MISSING_ARTIFACT_EXIT && output.some((l) => l.startsWith("devloop: the compiler exited 0"))) {
-          return fail(-1, `the compiler exited 0 but left no file at ${spec.output}`);
-        }
-        if (run.exitCode !== 0) {
-          const firstError = output.find((l) => /error|undefined|cannot|expected/i.test(l)) ?? output[0] ?? "";
-          return fail(run.exitCode, `exit ${run.exitCode}${firstError === "" ? "" : `: ${firstError.trim()}`}`);
-        }
-        return {
-          ok: true,
-          artifact: new Uint8Array(run.stdout.buffer, run.stdout.byteOffset, run.stdout.byteLength),
-          mode: mode & 0o7777,
-          output: output.join("\n"),
-          timings: { totalMs: Math.round(performance.now() - started), runMs: Math.round(runMs) },
-        };
-      } catch (error) {
-        return fail(-1, `could not run the compiler container: ${reason(error)}`);
-      } finally {
-        if (run !== undefined) await run.dispose().catch(() => undefined);
+  const compileNow = async ({ project, spec }: CompileRequest, onLine: (line: string) => void): Promise<CompileResult> => {
+    const started = performance.now();
+    let runMs = 0;
+    const output: string[] = [];
+    let outputChars = 0;
+    let mode = 0o755;
+    const record = (line: string): void => {
+      if (line.startsWith(MODE_MARK)) {
+        mode = parseInt(line.slice(MODE_MARK.length), 8) || 0o755;
+        return;
       }
-    },
+      if (outputChars < MAX_OUTPUT_CHARS) output.push(line);
+      outputChars += line.length + 1;
+      onLine(line);
+    };
+    const fail = (exitCode: number, message: string): CompileResult => ({
+      ok: false,
+      exitCode,
+      output: output.join("\n"),
+      message: `compile ${spec.service}: ${message}`,
+      timings: { totalMs: Math.round(performance.now() - started), runMs: Math.round(runMs) },
+    });
+
+    const missing = await ensureImage(spec.image, record);
+    if (missing !== undefined) return fail(-1, missing);
+    const volumes = spec.cache.map((target, i) => ({ name: cacheVolumeName(project, spec.service, i), target }));
+    let run: CompilerRun | undefined;
+    try {
+      for (const volume of volumes) {
+        if (ensuredVolumes.has(volume.name)) continue;
+        await docker.createVolume({ Name: volume.name, Labels: { "dev.devloop.project": project, "dev.devloop.service": spec.service, [PURPOSE_LABEL]: "compile-cache" } });
+        ensuredVolumes.add(volume.name);
+      }
+      if (warm) {
+        try {
+          run = await runInWarmContainer(project, spec, volumes, record);
+        } catch {
+          // The kept container is gone or broken (removed by hand, engine restarted): start a fresh one once.
+          await dropWarm(project, spec.service);
+          run = await runInWarmContainer(project, spec, volumes, record);
+        }
+      } else run = await runInNewContainer(project, spec, volumes, record);
+      runMs = run.runMs;
+      if (run.exitCode === MISSING_ARTIFACT_EXIT && output.some((l) => l.startsWith("devloop: the compiler exited 0"))) {
+        return fail(-1, `the compiler exited 0 but left no file at ${spec.output}`);
+      }
+      if (run.exitCode !== 0) {
+        const firstError = output.find((l) => /error|undefined|cannot|expected/i.test(l)) ?? output[0] ?? "";
+        return fail(run.exitCode, `exit ${run.exitCode}${firstError === "" ? "" : `: ${firstError.trim()}`}`);
+      }
+      return {
+        ok: true,
+        artifact: new Uint8Array(run.stdout.buffer, run.stdout.byteOffset, run.stdout.byteLength),
+        mode: mode & 0o7777,
+        output: output.join("\n"),
+        timings: { totalMs: Math.round(performance.now() - started), runMs: Math.round(runMs) },
+      };
+    } catch (error) {
+      return fail(-1, `could not run the compiler container: ${reason(error)}`);
+    } finally {
+      if (run !== undefined) await run.dispose().catch(() => undefined);
+    }
+  };
+
+  return {
+    compile: (request, onLine) => serialised(`${request.project}/${request.spec.service}`, () => compileNow(request, onLine)),
     close: async () => {
       const entries = [...warmContainers.values()];
       warmContainers.clear();

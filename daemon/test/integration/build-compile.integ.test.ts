@@ -94,6 +94,12 @@ describe("dockerode compiler on the real Docker engine", () => {
     expect((await projectContainers()).length).toBe(1);
   });
 
+  it("runs concurrent compiles of one service one after the other, each with a whole artifact", async () => {
+    const results = await Promise.all([1, 2, 3].map(() => compiler.compile({ project, spec }, () => undefined)));
+    const sizes = results.map((r) => (r.ok ? r.artifact.length : -1));
+    expect(sizes.every((size) => size > 1_000_000 && size === sizes[0])).toBe(true);
+  });
+
   it("one-shot mode (warm: false) compiles in a fresh container and removes it", async () => {
     const oneShot = createDockerodeCompiler({ docker, pull: false, warm: false });
     const before = await projectContainers();
