@@ -12,6 +12,7 @@ export const serviceColor = (service: string): number => palette[hash(service) %
 
 const phaseColor: Record<PublicService["phase"], number> = {
   pending: 90,
+  building: 36,
   waiting: 33,
   blocked: 31,
   applying: 36,

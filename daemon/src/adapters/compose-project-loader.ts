@@ -7,7 +7,9 @@ import { userInfo } from "node:os";
 import { buildInterpolationEnvironment } from "../compose/environment.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
+import { imageBuildRequest } from "../build/build-request.js";
 import { hasErrors } from "../errors/diagnostic.js";
+import type { ImageBuildRequest } from "../ports/image-builder.js";
 import type { ProjectLoader, PublishedPort } from "../ports/project-loader.js";
 import { defaultNamespace, toManifests } from "../translate/index.js";
 import { collectFileContents } from "../translate/file-contents.js";
@@ -50,7 +52,12 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
       ),
     );
     const builds: Record<string, string> = {};
-    for (const s of Object.values(project.services)) if (s.build !== undefined) builds[s.name] = chooseImage(project.name, s, undefined).image;
+    const buildRequests: Record<string, ImageBuildRequest> = {};
+    for (const s of Object.values(project.services)) {
+      if (s.build !== undefined) builds[s.name] = chooseImage(project.name, s, undefined).image;
+      const build = imageBuildRequest(project, s);
+      if (build !== undefined) buildRequests[s.name] = build;
+    }
     return Promise.resolve({
       ok: true,
       project: {
@@ -62,6 +69,7 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
         dependencies: translated.dependencies,
         ports,
         builds,
+        buildRequests,
         warnings: [...loaded.warnings, ...problems],
       },
     });

@@ -7,7 +7,8 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 
 export type DiagnosticJson = Diagnostic;
 
-export type ServicePhase = "pending" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
+/** "building": the service's image (compose build:) is being built; its workload is applied after. */
+export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
 
 export interface PublicPortForward {
   readonly service: string;
@@ -15,6 +16,21 @@ export interface PublicPortForward {
   readonly remote: number;
   readonly status: "pending" | "active" | "failed";
   readonly message?: string;
+}
+
+/** The last image build of a service with build:. */
+export interface PublicBuild {
+  readonly status: "queued" | "building" | "built" | "failed";
+  /** The expected image name in the compose project (e.g. "shop-web:devloop"). */
+  readonly image: string;
+  /** The built reference the workload runs (content-hash tag), once built. */
+  readonly ref?: string;
+  /** True when the inputs were unchanged and nothing was built. */
+  readonly skipped?: boolean;
+  readonly ms?: number;
+  readonly error?: string;
+  /** Last lines of a failed build's output. */
+  readonly tail: readonly string[];
 }
 
 export interface PublicService {
@@ -26,6 +42,8 @@ export interface PublicService {
   readonly pods: readonly string[];
   readonly restarts: number;
   readonly ports: readonly PublicPortForward[];
+  /** Only for services with build:. */
+  readonly build?: PublicBuild;
 }
 
 export type PublicProjectStatus = "loading" | "active" | "invalid" | "stopping";

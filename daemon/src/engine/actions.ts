@@ -18,6 +18,9 @@ export type Action =
   | { readonly type: "projectInvalid"; readonly project: string; readonly generation: number; readonly diagnostics: readonly Diagnostic[] }
   | { readonly type: "applyStarted"; readonly project: string; readonly unit: string; readonly inputHash: string }
   | { readonly type: "applyFinished"; readonly project: string; readonly unit: string; readonly inputHash: string; readonly error?: string; readonly transient?: boolean; readonly at: number }
+  | { readonly type: "buildStarted"; readonly project: string; readonly service: string; readonly generation: number; readonly at: number }
+  /** image: the built reference (content-hash tag) on success. */
+  | { readonly type: "buildFinished"; readonly project: string; readonly service: string; readonly generation: number; readonly image?: string; readonly skipped?: boolean; readonly ms: number; readonly error?: string; readonly tail?: readonly string[]; readonly at: number }
   | { readonly type: "servicePruned"; readonly project: string; readonly service: string; readonly error?: string }
   | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
   | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }

@@ -1,7 +1,17 @@
 /** The engine state as the API shows it (api/types.ts): derived, never stored. */
-import type { PublicProject, PublicService } from "../api/types.js";
+import type { PublicBuild, PublicProject, PublicService } from "../api/types.js";
 import { allSettled, serviceViews } from "./selectors.js";
-import type { ProjectState } from "./state.js";
+import type { BuildState, ProjectState } from "./state.js";
+
+const toPublicBuild = (b: BuildState): PublicBuild => ({
+  status: b.status,
+  image: b.image,
+  ...(b.ref === undefined ? {} : { ref: b.ref }),
+  ...(b.skipped === undefined ? {} : { skipped: b.skipped }),
+  ...(b.ms === undefined ? {} : { ms: b.ms }),
+  ...(b.error === undefined ? {} : { error: b.error }),
+  tail: b.tail,
+});
 
 export const toPublicProject = (project: ProjectState): PublicProject => {
   const views = serviceViews(project);
@@ -9,6 +19,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
   const services: PublicService[] = (project.loaded?.services ?? []).flatMap((name) => {
     const v = views[name];
     if (!v) return [];
+    const build = project.builds?.[name];
     return [{
       name,
       ...(v.kind === undefined ? {} : { kind: v.kind }),
@@ -18,6 +29,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
       pods: v.pods,
       restarts: v.restarts,
       ports: forwards.filter((f) => f.service === name),
+      ...(build === undefined ? {} : { build: toPublicBuild(build) }),
     }];
   });
   const namespace = project.loaded?.namespace ?? project.request.namespace;

@@ -1,6 +1,7 @@
 /** (state, action) → state. Pure: never awaits, never reads the clock (times come in the actions). */
 import type { Action } from "./actions.js";
-import type { EngineState, ProjectState, UnitState } from "./state.js";
+import { builtUnitHash } from "./built-image.js";
+import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
 
 /** Backoff after a failed apply: 1s, 2s, 4s … capped at 30s. */
@@ -39,8 +40,18 @@ const loaded = (project: ProjectState, action: Extract<Action, { type: "projectL
   const previous = project.loaded;
   const switched = previous !== undefined && previous.namespace !== action.loaded.namespace;
   const wanted = new Set([namespaceUnit, ...action.loaded.services]);
+  // Every load asks for a build of each build: service (the builder skips unchanged inputs by content tag); the last
+  // built ref stays in the desired hash meanwhile, so a reload that changes nothing applies nothing.
+  const builds: Record<string, BuildState> = {};
+  for (const [service, request] of Object.entries(action.loaded.buildRequests ?? {})) {
+    const baseHash = action.hashes[service];
+    if (baseHash === undefined) continue;
+    const old = project.builds?.[service];
+    builds[service] = { ...(old ?? { service, tail: [] }), image: request.image, baseHash, wanted: action.generation, status: "queued" };
+  }
   const units: Record<string, UnitState> = {};
-  for (const [name, hash] of Object.entries(action.hashes)) {
+  for (const [name, base] of Object.entries(action.hashes)) {
+    const hash = builtUnitHash(base, builds[name]?.ref);
     const old = switched ? undefined : project.units[name];
     if (old && old.desiredHash === hash) {
       units[name] = old;
@@ -65,14 +76,45 @@ const loaded = (project: ProjectState, action: Extract<Action, { type: "projectL
     previousNamespaces: switched
       ? [...new Set([...project.previousNamespaces, previous.namespace])].filter((n) => n !== action.loaded.namespace)
       : project.previousNamespaces,
+    builds,
   };
+};
+
+const updateBuild = (project: ProjectState, service: string, fn: (b: BuildState) => BuildState): ProjectState => {
+  const build = project.builds?.[service];
+  return build ? { ...project, builds: { ...project.builds, [service]: fn(build) } } : project;
+};
+
+const buildFinished = (project: ProjectState, action: Extract<Action, { type: "buildFinished" }>): ProjectState => {
+  const build = project.builds?.[action.service];
+  if (!build) return project;
+  const { building: _b, ...rest } = build;
+  // A newer load asked for another build meanwhile: this result is stale, the queued build runs next.
+  if (action.generation !== build.wanted) return updateBuild(project, action.service, () => rest);
+  const done = { ...rest, ms: action.ms, finishedAt: action.at };
+  if (action.error !== undefined || action.image === undefined) {
+    return updateBuild(project, action.service, () => ({ ...done, status: "failed", error: action.error ?? "the build gave no image", tail: action.tail ?? [] }));
+  }
+  const { error: _e, ...ok } = done;
+  const next = updateBuild(project, action.service, () => ({ ...ok, status: "built", ref: action.image, skipped: action.skipped === true, tail: [] }));
+  const hash = builtUnitHash(build.baseHash, action.image);
+  const unit = next.units[action.service];
+  if (!unit || unit.desiredHash === hash) return next;
+  return updateUnit(next, action.service, (u) => {
+    const { retryAt: _r, error: _x, ...kept } = u;
+    return { ...kept, failures: 0, desiredHash: hash };
+  });
 };
 
 export const reducer = (state: EngineState, action: Action): EngineState => {
   switch (action.type) {
     case "stateRestored": {
       const projects: Record<string, ProjectState> = {};
-      for (const p of action.projects) projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {} };
+      for (const p of action.projects) {
+        // A build the previous daemon ran is gone with it; the reload asks again.
+        const builds = p.builds && Object.fromEntries(Object.entries(p.builds).map(([s, { building: _b, ...b }]) => [s, b.status === "building" ? { ...b, status: "queued" as const } : b]));
+        projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {}, ...(builds ? { builds } : {}) };
+      }
       return { ...state, projects };
     }
     case "projectRequested": {
@@ -101,6 +143,12 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
           return { ...rest, error: action.error, failures, retryAt: action.at + applyBackoffMs(failures) };
         }),
       );
+    case "buildStarted":
+      return updateProject(state, action.project, (p) =>
+        updateBuild(p, action.service, (b) => (b.wanted === action.generation ? { ...b, status: "building", building: action.generation, startedAt: action.at } : { ...b, building: action.generation })),
+      );
+    case "buildFinished":
+      return updateProject(state, action.project, (p) => buildFinished(p, action));
     case "servicePruned":
       return updateProject(state, action.project, (p) => {
         if (action.error !== undefined) return p;

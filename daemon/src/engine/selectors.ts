@@ -6,7 +6,7 @@ import { serviceLabel } from "./labels.js";
 import type { EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
 
-export type ServicePhase = "pending" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
+export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
 
 export interface ServiceView {
   readonly name: string;
@@ -95,6 +95,8 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   return health;
 };
 
+const firstLine = (text: string): string => text.split("\n", 1)[0]?.trim() ?? "";
+
 const satisfied = (health: Health, condition: DependsOnCondition): boolean =>
   condition === "service_started" ? health.started : condition === "service_healthy" ? health.ready : health.completed;
 
@@ -133,10 +135,16 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
     }
     const nsReady = isApplied(project.units[namespaceUnit]);
     const base = { name, ...(health.kind === undefined ? {} : { kind: health.kind }), started: health.started, ready: health.ready, completed: health.completed, failed: health.failed, pods: health.pods, restarts: health.restarts };
+    // The image is built before the workload is applied: a pending build gates the apply like a dependency.
+    const build = project.builds?.[name];
+    const buildFailed = build?.status === "failed" ? `image build failed: ${firstLine(build.error ?? "")}` : undefined;
+    const building = build !== undefined && (build.status === "queued" || build.status === "building");
     let result: ServiceView;
     if (unit?.applyingHash !== undefined) result = { ...base, phase: "applying", waitingFor: [] };
     else if (!isApplied(unit)) {
-      if (blocked !== undefined) result = { ...base, phase: "blocked", message: `blocked: ${blocked}`, waitingFor, failed: false };
+      if (buildFailed !== undefined) result = { ...base, phase: "blocked", message: `blocked: ${buildFailed}`, waitingFor, failed: false };
+      else if (blocked !== undefined) result = { ...base, phase: "blocked", message: `blocked: ${blocked}`, waitingFor, failed: false };
+      else if (building && build !== undefined) result = { ...base, phase: "building", message: build.status === "queued" ? `image ${build.image} queued for build` : `building image ${build.image}`, waitingFor };
       else if (waitingFor.length > 0) result = { ...base, phase: "waiting", message: `waiting for ${waitingFor.join(", ")}`, waitingFor };
       else if (unit?.error !== undefined) result = { ...base, phase: "failed", message: unit.error, waitingFor: [], failed: true };
       else result = { ...base, phase: "pending", ...(nsReady ? {} : { message: "waiting for the namespace" }), waitingFor: [] };
@@ -144,6 +152,8 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
     else if (health.completed && health.kind === "Job") result = { ...base, phase: "completed", waitingFor: [] };
     else if (health.ready) result = { ...base, phase: "ready", waitingFor: [] };
     else result = { ...base, phase: "starting", ...(health.message === undefined ? {} : { message: health.message }), waitingFor: [] };
+    // Still running the previous image: say the new one does not build.
+    if (buildFailed !== undefined && isApplied(unit) && unit?.applyingHash === undefined && !result.failed) result = { ...result, message: `${buildFailed} (running the previous image)` };
     visiting.delete(name);
     views[name] = result;
     return result;
@@ -161,6 +171,12 @@ export const unitsToApply = (project: ProjectState, now: number): readonly strin
   if (!isApplied(ns)) return free(ns) ? [namespaceUnit] : [];
   const views = serviceViews(project);
   return project.loaded.services.filter((s) => free(project.units[s]) && views[s]?.phase === "pending");
+};
+
+/** Builds asked for and not started, oldest first per project (the build controller caps how many run). */
+export const buildsToStart = (project: ProjectState): readonly string[] => {
+  if (project.status !== "active" || !project.loaded) return [];
+  return project.loaded.services.filter((s) => project.builds?.[s]?.status === "queued");
 };
 
 /** The earliest retry time among units waiting on backoff, to schedule a wake-up. */

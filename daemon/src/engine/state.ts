@@ -43,6 +43,30 @@ export interface PortForwardState {
   readonly message?: string;
 }
 
+/** One service's image build (compose build:). See controllers/build-controller.ts. */
+export interface BuildState {
+  readonly service: string;
+  /** The image name translate put in the manifests; the built ref replaces it at apply. */
+  readonly image: string;
+  /** The unit's hash before the built ref is mixed in (UnitState.desiredHash = builtUnitHash(baseHash, ref)). */
+  readonly baseHash: string;
+  /** Generation of the load that asked for the current build. */
+  readonly wanted: number;
+  /** queued: not started yet (another build of the service runs, or the project's 2 slots are busy). */
+  readonly status: "queued" | "building" | "built" | "failed";
+  /** Generation of the build in flight, if any. */
+  readonly building?: number;
+  /** The last successfully built reference (content-hash tag) the manifests run. */
+  readonly ref?: string;
+  readonly skipped?: boolean;
+  readonly ms?: number;
+  readonly error?: string;
+  /** Last lines of a failed build's output. */
+  readonly tail: readonly string[];
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+}
+
 export type ProjectStatus = "loading" | "active" | "invalid" | "stopping";
 
 export interface ProjectState {
@@ -63,6 +87,8 @@ export interface ProjectState {
   /** Namespaces the project used before a switch; left intact until `devloop down -n`. */
   readonly previousNamespaces: readonly string[];
   readonly portForwards: Readonly<Record<string, PortForwardState>>;
+  /** Image builds by service (absent in state files from before builds). */
+  readonly builds?: Readonly<Record<string, BuildState>>;
   /** Set by `down`: what to delete. */
   readonly down?: { readonly volumes: boolean };
 }

@@ -5,6 +5,7 @@
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { DependencyEdge, KubeManifest } from "../translate/types.js";
+import type { ImageBuildRequest } from "./image-builder.js";
 
 export interface PublishedPort {
   readonly service: string;
@@ -25,6 +26,8 @@ export interface LoadedProject {
   readonly ports: readonly PublishedPort[];
   /** Services that need an image built before apply (build:), with the image they expect. */
   readonly builds: Readonly<Record<string, string>>;
+  /** What to build for those services (build/build-request.ts); the engine builds them before apply. */
+  readonly buildRequests?: Readonly<Record<string, ImageBuildRequest>>;
   readonly warnings: readonly Diagnostic[];
 }
 

@@ -7,6 +7,7 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import { ClusterError } from "../../ports/cluster.js";
 import type { Clock, Timer } from "../../ports/clock.js";
 import type { Dispatch } from "../actions.js";
+import { withBuiltImage } from "../built-image.js";
 import { serviceSelector } from "../labels.js";
 import { unitManifests } from "../prepare-manifests.js";
 import { nextRetryAt, unitsToApply } from "../selectors.js";
@@ -44,7 +45,10 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
           if (inFlight.has(key) || hash === undefined) continue;
           inFlight.add(key);
           dispatch({ type: "applyStarted", project: project.name, unit, inputHash: hash });
-          const manifests = unitManifests(loaded.manifests, unit, loaded.services);
+          const build = project.builds?.[unit];
+          const own = unitManifests(loaded.manifests, unit, loaded.services);
+          // A service with build: runs the reference it was built as (selectors gate the apply until then).
+          const manifests = build?.ref === undefined ? own : withBuiltImage(own, build.image, build.ref, hash);
           cluster
             .apply(manifests, { fieldManager, recreateImmutable: true })
             .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))

@@ -6,6 +6,7 @@ import { h, replace } from "../dom.js";
 /** Words for each phase, and the CSS class that colours it. */
 const phaseWord = /** @type {const} */ ({
   pending: "pending",
+  building: "building",
   waiting: "waiting",
   blocked: "blocked",
   applying: "applying",
@@ -24,6 +25,7 @@ export const statusOf = (s) => {
   if (crash) return { word: "crash-looping", tone: "failed" };
   if (s.phase === "waiting" && s.waitingFor.length > 0) return { word: `waiting on ${s.waitingFor.join(", ")}`, tone: "waiting" };
   if (s.phase === "pending" && /build/i.test(s.message ?? "")) return { word: "build", tone: "applying" };
+  if (s.phase === "building") return { word: "building", tone: "applying" };
   return { word: phaseWord[s.phase], tone: s.phase };
 };
 

@@ -1,0 +1,77 @@
+/**
+ * Builds the images of services with compose build: (ImageBuilder port) before their workloads are applied.
+ * Every load queues a build per such service (reducer); this controller starts queued builds, one at a time per
+ * service and at most `parallel` (2) per project, streams the output as service-scoped log lines and reports
+ * buildFinished with the built reference (the content-hash tag: unchanged inputs → same tag, skipped, nothing
+ * re-applied) or the failure with the output's last lines. selectors.serviceViews holds the apply gate ("building").
+ */
+import type { Clock } from "../../ports/clock.js";
+import type { ImageBuilder } from "../../ports/image-builder.js";
+import type { Dispatch } from "../actions.js";
+import { buildsToStart } from "../selectors.js";
+import type { EngineState } from "../state.js";
+import type { Controller } from "./controller.js";
+
+export const buildTailLines = 20;
+
+export interface BuildControllerParams {
+  readonly builder: ImageBuilder;
+  readonly clock: Clock;
+  /** Builds of one project running at once. */
+  readonly parallel?: number;
+}
+
+export const createBuildController = ({ builder, clock, parallel = 2 }: BuildControllerParams): Controller => {
+  /** project → services whose build runs. */
+  const running = new Map<string, Set<string>>();
+  let stopped = false;
+
+  return {
+    name: "build",
+    onChange(state: EngineState, dispatch: Dispatch) {
+      if (stopped) return;
+      for (const project of Object.values(state.projects)) {
+        const loaded = project.loaded;
+        if (!loaded) continue;
+        const mine = running.get(project.name) ?? new Set<string>();
+        running.set(project.name, mine);
+        for (const service of buildsToStart(project)) {
+          if (mine.size >= parallel) break;
+          const request = loaded.buildRequests?.[service];
+          const build = project.builds?.[service];
+          if (mine.has(service) || request === undefined || build === undefined) continue;
+          mine.add(service);
+          const generation = build.wanted;
+          const started = clock.now();
+          dispatch({ type: "buildStarted", project: project.name, service, generation, at: started });
+          const tail: string[] = [];
+          const onLine = (line: string): void => {
+            tail.push(line);
+            if (tail.length > buildTailLines) tail.shift();
+            dispatch({ type: "log", source: "build", level: "info", line, project: project.name, service, at: clock.now() });
+          };
+          // The slot is freed before buildFinished is dispatched, so the controller run it triggers can start the next build.
+          builder
+            .build(request, onLine)
+            .then((result) => {
+              mine.delete(service);
+              const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;
+              dispatch({ type: "log", source: "build", level: "info", line: what, project: project.name, service, at: clock.now() });
+              dispatch({ type: "buildFinished", project: project.name, service, generation, image: result.ref, skipped: result.skipped, ms: result.ms, at: clock.now() });
+            })
+            .catch((error: unknown) => {
+              mine.delete(service);
+              const message = error instanceof Error ? error.message : String(error);
+              dispatch({ type: "log", source: "build", level: "error", line: message, project: project.name, service, at: clock.now() });
+              dispatch({ type: "buildFinished", project: project.name, service, generation, ms: clock.now() - started, error: message, tail: [...tail], at: clock.now() });
+            });
+        }
+      }
+      for (const [name, mine] of running) if (!state.projects[name] && mine.size === 0) running.delete(name);
+    },
+    stop() {
+      stopped = true;
+      return Promise.resolve();
+    },
+  };
+};

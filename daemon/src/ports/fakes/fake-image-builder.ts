@@ -1,0 +1,78 @@
+/**
+ * An ImageBuilder for engine tests: the content of each service's context is whatever the test set (setContent),
+ * the tag is "<repo>:dl-<content>", a build of a tag already built is skipped (like the real builder's exists()),
+ * and each build waits until the test finishes it (finish / fail), so tests see the "building" phase.
+ */
+import type { ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
+
+interface Pending {
+  readonly request: ImageBuildRequest;
+  readonly onLine: (line: string) => void;
+  resolve(result: ImageBuildResult): void;
+  reject(error: Error): void;
+}
+
+export interface FakeImageBuilder extends ImageBuilder {
+  /** Every build call, in order (skipped ones too). */
+  readonly calls: ImageBuildRequest[];
+  /** Services whose build has been called and not finished. */
+  running(): string[];
+  setContent(service: string, content: string): void;
+  /** Finishes the oldest running build of the service, after emitting these output lines. */
+  finish(service: string, lines?: readonly string[]): void;
+  fail(service: string, message: string, lines?: readonly string[]): void;
+  readonly images: Set<string>;
+}
+
+const repositoryOf = (image: string): string => image.replace(/:[^:/]*$/, "");
+
+export const createFakeImageBuilder = (): FakeImageBuilder => {
+  const calls: ImageBuildRequest[] = [];
+  const images = new Set<string>();
+  const contents = new Map<string, string>();
+  const pending: Pending[] = [];
+  const tagOf = (request: ImageBuildRequest): string => `${repositoryOf(request.image)}:dl-${contents.get(request.service) ?? "0"}`;
+  const take = (service: string): Pending => {
+    const index = pending.findIndex((p) => p.request.service === service);
+    const found = pending[index];
+    if (!found) throw new Error(`no build of ${service} is running`);
+    pending.splice(index, 1);
+    return found;
+  };
+  return {
+    calls,
+    images,
+    running: () => pending.map((p) => p.request.service),
+    setContent: (service, content) => void contents.set(service, content),
+    exists: (image) => Promise.resolve(images.has(image)),
+    build(request, onLine) {
+      calls.push(request);
+      const tag = tagOf(request);
+      if (images.has(tag)) {
+        onLine(`image ${tag} is up to date`);
+        return Promise.resolve({ tag, ref: tag, skipped: true, ms: 3 });
+      }
+      return new Promise<ImageBuildResult>((resolve, reject) => {
+        pending.push({
+          request,
+          onLine,
+          resolve: (r) => {
+            images.add(tag);
+            resolve(r);
+          },
+          reject,
+        });
+      }).then((r) => ({ ...r, tag, ref: tag }));
+    },
+    finish(service, lines = []) {
+      const p = take(service);
+      for (const l of lines) p.onLine(l);
+      p.resolve({ tag: "", ref: "", skipped: false, ms: 1500 });
+    },
+    fail(service, message, lines = []) {
+      const p = take(service);
+      for (const l of lines) p.onLine(l);
+      p.reject(new Error(message));
+    },
+  };
+};
