@@ -7,6 +7,7 @@
  * compile is an exec in it (warm); with warm: false each compile is a fresh container. A compile
  * that fails (exit ≠ 0, missing image, missing artifact) is a result with ok: false, never a rejection.
  */
+import { stat } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { toDnsLabel } from "../translate/names.js";
@@ -159,7 +160,10 @@ export const createDockerodeCompiler = (options: DockerodeCompilerOptions = {}):
   /** Warm: a kept container (sleep infinity, same mounts) runs each compile as an exec; the old artifact is removed first. */
   const runInWarmContainer = async (project: string, spec: CompileSpec, volumes: readonly { name: string; target: string }[], record: (line: string) => void): Promise<CompilerRun> => {
     const id = `${project}/${spec.service}`;
-    const key = JSON.stringify([spec.image, spec.source, spec.workdir, volumes]);
+    // The source directory's inode is part of the key: a bind mount keeps pointing at a directory that was
+    // replaced (rm -rf + mkdir, an atomic rename), which would compile stale code.
+    const sourceInode = (await stat(spec.source)).ino;
+    const key = JSON.stringify([spec.image, spec.source, sourceInode, spec.workdir, volumes]);
     let entry = warmContainers.get(id);
     if (entry !== undefined && entry.key !== key) {
       await entry.container.remove({ force: true }).catch(() => undefined);

@@ -3,7 +3,7 @@
 // a broken main.go returns the compiler's message and exit code instead of throwing.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
@@ -98,6 +98,18 @@ describe("dockerode compiler on the real Docker engine", () => {
     const results = await Promise.all([1, 2, 3].map(() => compiler.compile({ project, spec }, () => undefined)));
     const sizes = results.map((r) => (r.ok ? r.artifact.length : -1));
     expect(sizes.every((size) => size > 1_000_000 && size === sizes[0])).toBe(true);
+  });
+
+  it("sees a source directory that was replaced (not edited in place)", async () => {
+    const copy = `${source}-copy`;
+    await cp(source, copy, { recursive: true });
+    const main = path.join(copy, "main.go");
+    await writeFile(main, (await readFile(main, "utf8")).replace(/const message = ".*"/, 'const message = "from a replaced directory"'));
+    await rm(source, { recursive: true, force: true });
+    await rename(copy, source);
+    const result = await compiler.compile({ project, spec }, () => undefined);
+    if (!result.ok) throw new Error(result.output);
+    expect(Buffer.from(result.artifact).includes("from a replaced directory")).toBe(true);
   });
 
   it("one-shot mode (warm: false) compiles in a fresh container and removes it", async () => {
