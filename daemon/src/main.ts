@@ -9,11 +9,15 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwat
 import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
+import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
+import { chooseImageDelivery } from "./build/image-delivery.js";
+import type { ImageDelivery } from "./build/image-delivery.js";
 import { createApplyController } from "./engine/controllers/apply-controller.js";
+import { createBuildController } from "./engine/controllers/build-controller.js";
 import { createClusterHealthController } from "./engine/controllers/cluster-health-controller.js";
 import type { WatchFiles } from "./engine/controllers/config-controller.js";
 import { createConfigController } from "./engine/controllers/config-controller.js";
@@ -83,6 +87,20 @@ const readOrCreateToken = (path: string): string => {
   return token;
 };
 
+/**
+ * How built images reach the cluster: DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY, or a kind context; otherwise
+ * "docker" (the kubelet shares this Docker engine, as on the local bed: IfNotPresent finds the built tag).
+ */
+const imageDelivery = (kubeContext: string | undefined, env: NodeJS.ProcessEnv = process.env): ImageDelivery => {
+  const decision = chooseImageDelivery({
+    nodes: [],
+    ...(kubeContext === undefined ? {} : { kubeContext }),
+    ...(env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: env["DEVLOOP_IMAGE_DELIVERY"] }),
+    ...(env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: env["DEVLOOP_REGISTRY"] }),
+  });
+  return decision.ok ? decision.delivery : { strategy: "docker", reason: "default" };
+};
+
 const pollFiles: WatchFiles = (files, onChange) => {
   const listeners = files.map((file) => {
     const listener = (curr: { mtimeMs: number }, prev: { mtimeMs: number }): void => {
@@ -105,6 +123,8 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const kubeConfig = loadKubeConfig(options.context);
   const cluster = createKubeCluster({ kubeConfig });
   const loader = createComposeProjectLoader();
+  const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined);
+  const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;
 
   let lastPersisted: EngineState["projects"] | undefined;
@@ -126,6 +146,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
     clock,
     controllers: [
       createConfigController({ loader, watchFiles: pollFiles }),
+      createBuildController({ builder, clock }),
       createApplyController({ cluster, clock }),
       createWatchController({ cluster, clock }),
       createClusterHealthController({ cluster, clock }),
@@ -188,7 +209,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
   writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });
   renameSync(`${files.daemon}.tmp`, files.daemon);
-  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"})`);
+  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"}, image delivery ${delivery.strategy}: ${delivery.reason})`);
   return { port, engine, close };
 };
 
