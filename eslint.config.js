@@ -27,11 +27,11 @@ export default tseslint.config(
   },
   { files: ["daemon/src/**/*.ts"], rules: { "no-console": "error" } },
   {
-    files: ["daemon/src/compose/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts"],
+    files: ["daemon/src/compose/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts", "daemon/src/build/**/*.ts", "daemon/src/sync/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: restrict(
       [...sdkImports, "**/engine/**", "**/adapters/**", "**/server/**", "node:child_process", "node:net", "node:http"],
-      "the pure pipeline (compose/, translate/) imports no SDK, engine, adapter or server code",
+      "pure modules (compose/, translate/, doctor/, build/, sync/) import no SDK, engine, adapter or server code",
     ),
   },
   {

@@ -3,6 +3,7 @@
  * `npm run bench -- compose` runs one group. Results are pasted into docs/benchmarks.md with the command.
  */
 import os from "node:os";
+import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
@@ -13,6 +14,8 @@ const groups: Record<string, () => Promise<string>> = {
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
   sync: async () => formatSyncBench(await benchSync()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
+  // Needs the Docker engine and the bed's Go image (P2).
+  compile: async () => formatCompileBench(await benchCompile()),
 };
 
 const wanted = process.argv.slice(2);
