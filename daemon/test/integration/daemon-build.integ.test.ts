@@ -1,0 +1,116 @@
+/**
+ * Image builds through the real daemon on the local cluster (the kubelet shares the bed's Docker engine): a service
+ * with build: shows "building", is applied only once its image is built, and runs the content-hash tag; a reload
+ * with unchanged inputs skips the build and rolls nothing; changed content rolls out the new tag; a failing build
+ * says so and keeps the previous image running.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PublicProject } from "../../src/api/types.js";
+import { createTestDaemon, kube, nodeImage, projectDir, sleep, suffix } from "./daemon-support.js";
+
+const name = `dlbuild${suffix()}`;
+const ns = `${name}-dev`;
+
+const compose = (marker: string): string => `
+name: ${name}
+# ${marker}
+services:
+  app:
+    build:
+      context: ./app
+      args:
+        BASE: ${nodeImage}
+    command: ["node", "/srv/server.js"]
+  front:
+    image: ${nodeImage}
+    command: ["node", "-e", "setInterval(() => {}, 1000)"]
+    depends_on:
+      app:
+        condition: service_started
+`;
+
+const dockerfile = (extra = ""): string => `ARG BASE\nFROM \${BASE}\nCOPY server.js /srv/server.js\n${extra}`;
+const server = (text: string): string => `require("http").createServer((q, s) => s.end(${JSON.stringify(text)})).listen(3000);\n`;
+
+const appOf = (p: PublicProject | undefined) => p?.services.find((s) => s.name === "app");
+
+describe("daemon builds images before apply", () => {
+  const daemon = createTestDaemon();
+  const docker = new Docker();
+  const { apps } = kube();
+  let project: ReturnType<typeof projectDir>;
+  const appDir = (): string => join(project.dir, "app");
+
+  beforeAll(async () => {
+    project = projectDir(compose("1"));
+    mkdirSync(appDir());
+    writeFileSync(join(appDir(), "Dockerfile"), dockerfile());
+    writeFileSync(join(appDir(), "server.js"), server("v1"));
+    await daemon.start();
+  });
+
+  afterAll(async () => {
+    await daemon.cli(["down", "-p", name, "--volumes"], project.dir, 120_000).catch(() => undefined);
+    await daemon.stop();
+    project.remove();
+    const images = await docker.listImages({ filters: JSON.stringify({ reference: [`${name}-app`] }) }).catch(() => []);
+    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+  });
+
+  it("up builds the image first, then applies the workload with the content-hash tag", async () => {
+    const started = Date.now();
+    const result = await daemon.cli(["up", "-d", "-n", ns, "--timeout", "200"], project.dir);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${name}: all services ready`);
+    process.stdout.write(`[measure] up --detach with one image build until ready: ${Date.now() - started} ms\n`);
+    const app = appOf(await daemon.project(name));
+    expect(app?.build).toMatchObject({ status: "built", image: `${name}-app:devloop`, skipped: false });
+    expect(app?.build?.ref).toMatch(new RegExp(`^${name}-app:dl-[0-9a-f]{12}$`));
+    const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(app?.build?.ref);
+    // front waited for app (service_started), app was applied only after its build.
+    const front = await apps.readNamespacedDeployment({ name: "front", namespace: ns });
+    expect(front.metadata?.creationTimestamp?.getTime()).toBeGreaterThanOrEqual(deployment.metadata?.creationTimestamp?.getTime() ?? Infinity);
+  });
+
+  it("a reload with unchanged inputs skips the build and rolls nothing", async () => {
+    const before = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    const ref = appOf(await daemon.project(name))?.build?.ref;
+    project.write(compose("2"));
+    const p = await daemon.waitFor(name, (x) => appOf(x)?.build?.skipped === true, 30_000, "the skipped rebuild");
+    expect(appOf(p)?.build?.ref).toBe(ref);
+    await sleep(2000);
+    const after = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(after.metadata?.generation).toBe(before.metadata?.generation);
+  });
+
+  it("changed content builds a new tag and rolls the Deployment out", async () => {
+    const ref = appOf(await daemon.project(name))?.build?.ref;
+    writeFileSync(join(appDir(), "server.js"), server("v2"));
+    project.write(compose("3"));
+    const p = await daemon.waitFor(name, (x) => x?.settled === true && appOf(x)?.build?.ref !== ref && appOf(x)?.build?.status === "built", 120_000, "the new image to roll out");
+    const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(appOf(p)?.build?.ref);
+    expect(deployment.status?.updatedReplicas).toBe(1);
+  });
+
+  it("a failing build says which step failed and keeps the previous image running", async () => {
+    const ref = appOf(await daemon.project(name))?.build?.ref;
+    writeFileSync(join(appDir(), "Dockerfile"), dockerfile("RUN echo about to fail && exit 3\n"));
+    project.write(compose("4"));
+    const p = await daemon.waitFor(name, (x) => appOf(x)?.build?.status === "failed", 120_000, "the failed build");
+    const app = appOf(p);
+    expect(app?.build?.error).toContain("build of app failed");
+    expect(app?.build?.tail.join("\n")).toContain("about to fail");
+    expect(app?.message).toMatch(/^image build failed: build of app failed.*\(running the previous image\)$/);
+    expect(app?.build?.ref).toBe(ref);
+    const status = await daemon.cli(["status"], project.dir);
+    expect(status.stdout).toContain("image build failed");
+    const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(ref);
+  });
+});
