@@ -66,6 +66,9 @@ describe("daemon builds images before apply", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);
+    // The CLI printed the service's phases as they changed: building first, while front waited for it.
+    expect(result.stdout).toMatch(new RegExp(`app\\s+building\\s+building image ${name}-app:devloop`));
+    expect(result.stdout).toMatch(/front\s+waiting\s+waiting for app \(started\)/);
     process.stdout.write(`[measure] up --detach with one image build until ready: ${Date.now() - started} ms\n`);
     const app = appOf(await daemon.project(name));
     expect(app?.build).toMatchObject({ status: "built", image: `${name}-app:devloop`, skipped: false });
