@@ -101,6 +101,18 @@ describe("daemon builds images before apply", () => {
     expect(deployment.status?.updatedReplicas).toBe(1);
   });
 
+  it("a daemon killed with -9 resumes without rebuilding or re-applying", async () => {
+    const before = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    const ref = appOf(await daemon.project(name))?.build?.ref;
+    await daemon.kill9();
+    await daemon.start();
+    const p = await daemon.waitFor(name, (x) => x?.settled === true && appOf(x)?.build?.skipped === true, 60_000, "the restarted daemon to settle");
+    expect(appOf(p)?.build?.ref).toBe(ref);
+    await sleep(2000);
+    const after = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(`${after.metadata?.uid}:${after.metadata?.generation}`).toBe(`${before.metadata?.uid}:${before.metadata?.generation}`);
+  });
+
   it("a failing build says which step failed and keeps the previous image running", async () => {
     const ref = appOf(await daemon.project(name))?.build?.ref;
     writeFileSync(join(appDir(), "Dockerfile"), dockerfile("RUN echo about to fail && exit 3\n"));
