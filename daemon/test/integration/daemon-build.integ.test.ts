@@ -57,7 +57,8 @@ describe("daemon builds images before apply", () => {
     await daemon.stop();
     project.remove();
     const images = await docker.listImages({ filters: JSON.stringify({ reference: [`${name}-app`] }) }).catch(() => []);
-    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    // Untag (the bed's kubelet may still hold a container of it; the layers go with the next prune).
+    for (const tag of images.flatMap((i) => i.RepoTags ?? [])) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
   });
 
   it("up builds the image first, then applies the workload with the content-hash tag", async () => {
