@@ -37,6 +37,11 @@ for svc in "${services[@]}"; do
   [[ -n $t ]] && target=(--target "$t")
   echo "build-example-images: $svc -> $tag (docker build $context)" >&2
   start=$SECONDS
-  DOCKER_BUILDKIT=0 docker build -q -t "$tag" -f "$dockerfile" "${build_args[@]}" "${target[@]}" "$context" >/dev/null
+  # The legacy builder's deprecation banner goes to stderr on every build: shown only when the build fails.
+  if ! out=$(DOCKER_BUILDKIT=0 docker build -q -t "$tag" -f "$dockerfile" "${build_args[@]}" "${target[@]}" "$context" 2>&1); then
+    printf '%s\n' "$out" >&2
+    echo "build-example-images: docker build for $svc failed" >&2
+    exit 1
+  fi
   echo "build-example-images: $svc built in $((SECONDS - start))s" >&2
 done
