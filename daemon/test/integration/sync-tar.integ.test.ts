@@ -43,13 +43,16 @@ describe("sync: tar over exec into an emptyDir", () => {
   let sessionSyncer: TarSyncer;
   let root: string;
   let manifest: HashManifest = emptyManifest;
-  const pod = (): SyncPod => ({ namespace: ns, pod: "app", container: "app" });
+  // A replacement pod gets a new name, as a Deployment's would: the kubelet answers 500 to an exec into a
+  // fresh pod that reuses a just-deleted pod's name while the old container is still being torn down.
+  let podName = "app";
+  const pod = (): SyncPod => ({ namespace: ns, pod: podName, container: "app" });
   const sh = async (script: string) => exec(pod(), ["sh", "-c", script]);
   const filter = createPathFilter({ gitignore: ["node_modules/"] });
 
   const startPod = async (): Promise<void> => {
-    await core.createNamespacedPod({ namespace: ns, body: syncPodSpec("app", bedImages().node) });
-    await waitForPodReady(kc, { namespace: ns, name: "app", timeoutMs: 90_000 });
+    await core.createNamespacedPod({ namespace: ns, body: syncPodSpec(podName, bedImages().node) });
+    await waitForPodReady(kc, { namespace: ns, name: podName, timeoutMs: 90_000 });
   };
 
   beforeAll(async () => {
@@ -197,10 +200,11 @@ describe("sync: tar over exec into an emptyDir", () => {
   });
 
   it("after the pod is replaced, a full re-sync restores everything", async () => {
-    await core.deleteNamespacedPod({ name: "app", namespace: ns, gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({ name: podName, namespace: ns, gracePeriodSeconds: 0 });
     for (;;) {
-      try { await core.readNamespacedPod({ name: "app", namespace: ns }); await sleep(200); } catch { break; }
+      try { await core.readNamespacedPod({ name: podName, namespace: ns }); await sleep(200); } catch { break; }
     }
+    podName = "app-replaced";
     await startPod();
     expect((await sh("ls -A /app | wc -l")).stdout.trim()).toBe("0");
     const r = await syncer.fullSync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
