@@ -9,6 +9,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwat
 import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
+import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
+import { createDoctorRunner } from "./adapters/doctor-runner.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
@@ -122,7 +124,8 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const log = createLogger({ scope: "daemon", file: files.log, dispatch: () => ref.engine && ((action) => ref.engine?.dispatch(action)) });
   const kubeConfig = loadKubeConfig(options.context);
   const cluster = createKubeCluster({ kubeConfig });
-  const loader = createComposeProjectLoader();
+  const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
+  const loader = createComposeProjectLoader({ doctor });
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined);
   const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;

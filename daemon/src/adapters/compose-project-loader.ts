@@ -9,6 +9,8 @@ import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import { imageBuildRequest } from "../build/build-request.js";
 import { hasErrors } from "../errors/diagnostic.js";
+import type { Doctor } from "../ports/doctor.js";
+import { findingsByService } from "../ports/doctor.js";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
 import type { ProjectLoader, PublishedPort } from "../ports/project-loader.js";
 import { defaultNamespace, toManifests } from "../translate/index.js";
@@ -27,10 +29,15 @@ export const currentUser = (env: Readonly<Record<string, string | undefined>> = 
   }
 };
 
-export const createComposeProjectLoader = (): ProjectLoader => ({
-  load(request) {
+export interface ComposeProjectLoaderOptions {
+  /** Run on every successful load; its findings go on LoadedProject.findings (per service). */
+  readonly doctor?: Doctor;
+}
+
+export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOptions = {}): ProjectLoader => ({
+  async load(request) {
     const loaded = loadProject(request.options, nodeFileSystem);
-    if (!loaded.ok) return Promise.resolve({ ok: false, diagnostics: loaded.diagnostics });
+    if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
     const project = loaded.project;
     const namespace = request.namespace ?? defaultNamespace(project.name, currentUser(request.options.environment));
     const options = request.options;
@@ -43,7 +50,7 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
       variables,
     });
     const problems = [...templates.diagnostics, ...translated.warnings];
-    if (hasErrors(problems)) return Promise.resolve({ ok: false, diagnostics: problems });
+    if (hasErrors(problems)) return { ok: false, diagnostics: problems };
     const ports: PublishedPort[] = Object.values(project.services).flatMap((s) =>
       s.ports.flatMap((p) =>
         p.published === undefined || p.protocol !== "tcp"
@@ -58,7 +65,8 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
       const build = imageBuildRequest(project, s);
       if (build !== undefined) buildRequests[s.name] = build;
     }
-    return Promise.resolve({
+    const findings = loaderOptions.doctor === undefined ? undefined : findingsByService(await loaderOptions.doctor.check(project));
+    return {
       ok: true,
       project: {
         name: project.name,
@@ -71,7 +79,8 @@ export const createComposeProjectLoader = (): ProjectLoader => ({
         builds,
         buildRequests,
         warnings: [...loaded.warnings, ...problems],
+        ...(findings === undefined ? {} : { findings }),
       },
-    });
+    };
   },
 });

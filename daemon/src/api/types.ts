@@ -44,6 +44,17 @@ export interface PublicService {
   readonly ports: readonly PublicPortForward[];
   /** Only for services with build:. */
   readonly build?: PublicBuild;
+  /** Doctor findings (`devloop doctor`) for this service; absent = none. Locations only, never source lines. */
+  readonly findings?: readonly PublicFinding[];
+}
+
+export interface PublicFinding {
+  readonly code: string;
+  readonly severity: "error" | "warning";
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  readonly fix: string;
 }
 
 export type PublicProjectStatus = "loading" | "active" | "invalid" | "stopping";

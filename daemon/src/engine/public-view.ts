@@ -20,6 +20,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
     const v = views[name];
     if (!v) return [];
     const build = project.builds?.[name];
+    const findings = project.loaded?.findings?.[name];
     return [{
       name,
       ...(v.kind === undefined ? {} : { kind: v.kind }),
@@ -30,6 +31,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
       restarts: v.restarts,
       ports: forwards.filter((f) => f.service === name),
       ...(build === undefined ? {} : { build: toPublicBuild(build) }),
+      ...(findings === undefined || findings.length === 0 ? {} : { findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line, fix: f.fix })) }),
     }];
   });
   const namespace = project.loaded?.namespace ?? project.request.namespace;

@@ -1,0 +1,20 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createFakeDoctor } from "../ports/fakes/fake-doctor.js";
+import { createComposeProjectLoader } from "./compose-project-loader.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+describe("compose project loader with a doctor", () => {
+  it("runs the doctor on the loaded compose project and puts its findings per service on LoadedProject", async () => {
+    const doctor = createFakeDoctor([
+      { code: "DL-DOCTOR-001", severity: "warning", file: "compose.example.yml", line: 16, column: 3, path: "services.web", service: "web", message: "runs as root", why: "w", fix: "add USER 1000", hint: "add USER 1000" },
+    ]);
+    const loader = createComposeProjectLoader({ doctor });
+    const result = await loader.load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(doctor.checked.map((p) => Object.keys(p.services))).toEqual([result.project.services]);
+    expect(result.project.findings).toEqual({ web: [{ code: "DL-DOCTOR-001", severity: "warning", message: "runs as root", file: "compose.example.yml", line: 16, fix: "add USER 1000" }] });
+  });
+});
