@@ -33,18 +33,27 @@ export const serviceLine = (s: PublicService, width: number, color: boolean): st
   return `${paint(color, serviceColor(s.name), s.name.padEnd(width))}  ${paint(color, phaseColor[s.phase], s.phase.padEnd(9))}${s.message ? `  ${s.message}` : ""}${ports ? `  ${ports}` : ""}`;
 };
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "1 error, 2 warnings"; "" without findings. */
+export const findingsSummary = (findings: PublicService["findings"]): string => {
+  const errors = (findings ?? []).filter((f) => f.severity === "error").length;
+  const warnings = (findings ?? []).length - errors;
+  return [errors > 0 ? plural(errors, "error") : "", warnings > 0 ? plural(warnings, "warning") : ""].filter((part) => part !== "").join(", ");
+};
+
 export const projectTable = (projects: readonly PublicProject[], color: boolean): string => {
-  const rows: string[][] = [["PROJECT", "NAMESPACE", "SERVICE", "KIND", "STATUS", "PORTS", "MESSAGE"]];
+  const rows: string[][] = [["PROJECT", "NAMESPACE", "SERVICE", "KIND", "STATUS", "PORTS", "FINDINGS", "MESSAGE"]];
   for (const p of projects) {
-    if (p.services.length === 0) rows.push([p.name, p.namespace ?? "", "", "", p.status, "", p.diagnostics[0]?.message ?? ""]);
+    if (p.services.length === 0) rows.push([p.name, p.namespace ?? "", "", "", p.status, "", "", p.diagnostics[0]?.message ?? ""]);
     for (const s of p.services) {
-      rows.push([p.name, p.namespace ?? "", s.name, s.kind ?? "", s.phase, s.ports.map((f) => `${f.local}:${f.remote}${f.status === "active" ? "" : `(${f.status})`}`).join(","), s.message ?? ""]);
+      rows.push([p.name, p.namespace ?? "", s.name, s.kind ?? "", s.phase, s.ports.map((f) => `${f.local}:${f.remote}${f.status === "active" ? "" : `(${f.status})`}`).join(","), findingsSummary(s.findings), s.message ?? ""]);
     }
   }
   const text = table(rows);
   if (!color) return text;
   return text
     .split("\n")
-    .map((line, i) => (i === 0 ? paint(true, 1, line) : line.replace(/\b(ready|completed)\b/, (m) => paint(true, 32, m)).replace(/\b(failed|blocked)\b/, (m) => paint(true, 31, m)).replace(/\b(waiting|starting|applying|pending)\b/, (m) => paint(true, 33, m))))
+    .map((line, i) => (i === 0 ? paint(true, 1, line) : line.replace(/\b(ready|completed)\b/, (m) => paint(true, 32, m)).replace(/\b(failed|blocked)\b/, (m) => paint(true, 31, m)).replace(/\b(waiting|starting|applying|pending)\b/, (m) => paint(true, 33, m)).replace(/\b\d+ errors?\b/, (m) => paint(true, 31, m)).replace(/\b\d+ warnings?\b/, (m) => paint(true, 33, m))))
     .join("\n");
 };
