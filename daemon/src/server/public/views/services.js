@@ -1,4 +1,5 @@
-// Services table: status (build → apply → waiting on X → ready / crash-looping), pods, restarts, ports as links.
+// Services table: status (build → apply → waiting on X → ready / crash-looping), pods, restarts, ports as links,
+// doctor findings (counts; expandable to code, message, file:line, fix).
 import { h, replace } from "../dom.js";
 
 /** @typedef {import("../types.js").PublicService} PublicService */
@@ -27,6 +28,56 @@ export const statusOf = (s) => {
   if (s.phase === "pending" && /build/i.test(s.message ?? "")) return { word: "build", tone: "applying" };
   if (s.phase === "building") return { word: "building", tone: "applying" };
   return { word: phaseWord[s.phase], tone: s.phase };
+};
+
+/** Services whose findings are expanded; kept across re-renders (every event redraws the table). */
+const openFindings = new Set();
+
+/**
+ * "1 error, 2 warnings"; "" without findings.
+ * @param {PublicService["findings"]} findings
+ */
+export const findingsCount = (findings) => {
+  const errors = (findings ?? []).filter((f) => f.severity === "error").length;
+  const warnings = (findings ?? []).length - errors;
+  /** @param {number} n @param {string} word */
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return [errors > 0 ? plural(errors, "error") : "", warnings > 0 ? plural(warnings, "warning") : ""].filter((part) => part !== "").join(", ");
+};
+
+/**
+ * Doctor findings: a badge with the counts that opens (click, Enter or Space: a native <details>) the list of
+ * code, message, file:line and fix. The badge's title lists the codes and messages too.
+ * @param {PublicService} s
+ */
+const findingsCell = (s) => {
+  const findings = s.findings ?? [];
+  if (findings.length === 0) return h("td", { class: "findings" }, "—");
+  const tone = findings.some((f) => f.severity === "error") ? "failed" : "waiting";
+  const details = h(
+    "details",
+    {
+      open: openFindings.has(s.name),
+      ontoggle: () => {
+        if (details instanceof HTMLDetailsElement && details.open) openFindings.add(s.name);
+        else openFindings.delete(s.name);
+      },
+    },
+    h("summary", { title: findings.map((f) => `${f.code} ${f.message}`).join("\n"), "aria-label": `doctor findings for ${s.name}: ${findingsCount(findings)}` }, h("span", { class: `status status-${tone}` }, findingsCount(findings))),
+    h(
+      "ul",
+      { class: "finding-list" },
+      findings.map((f) =>
+        h(
+          "li",
+          { class: `finding finding-${f.severity}` },
+          h("span", { class: "mono" }, f.code), " ", f.message,
+          h("div", { class: "message" }, h("span", { class: "mono" }, f.line > 0 ? `${f.file}:${f.line}` : f.file), ` — fix: ${f.fix}`),
+        ),
+      ),
+    ),
+  );
+  return h("td", { class: "findings" }, details);
 };
 
 /**
@@ -60,7 +111,8 @@ export const renderServices = (root, project) => {
               h("div", {}, h("a", { href: `http://localhost:${p.local}`, target: "_blank", rel: "noopener" }, `localhost:${p.local}`), h("span", { class: `pf pf-${p.status}`, title: p.message ?? p.status }, ` → ${p.remote} ${p.status === "active" ? "" : p.status}`)),
             ),
       ),
+      findingsCell(s),
     );
   });
-  replace(root, h("table", { class: "grid", id: "services-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Service"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Pods"), h("th", { scope: "col" }, "Restarts"), h("th", { scope: "col" }, "Ports"))), h("tbody", {}, rows)));
+  replace(root, h("table", { class: "grid", id: "services-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Service"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Pods"), h("th", { scope: "col" }, "Restarts"), h("th", { scope: "col" }, "Ports"), h("th", { scope: "col" }, "Findings"))), h("tbody", {}, rows)));
 };
