@@ -74,7 +74,11 @@ export const benchComposeLoad = (services = 500, runs = 15): ComposeLoadResult =
   const bare: number[] = [];
   const full: number[] = [];
   for (let i = 0; i < runs; i++) {
-    bare.push(timeMs(() => parse(text, { maxAliasCount: -1 })));
+    bare.push(
+      timeMs(() => {
+        parse(text, { maxAliasCount: -1 });
+      }),
+    );
     full.push(timeMs(run));
   }
   const bareParseMs = median(bare);
