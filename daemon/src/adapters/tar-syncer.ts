@@ -152,28 +152,26 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
   };
 
   const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
-    let execs = 0;
-    let bytes = 0;
-    let tarMs = 0;
+    const tarStarted = performance.now();
+    // Built once: the session path and the fallback exec send the same archive.
+    const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
+    const tarMs = performance.now() - tarStarted;
     const execStarted = performance.now();
-    if (openStream !== undefined && (plan.puts.length > 0 || plan.deletes.length > 0)) {
-      const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
-      tarMs = performance.now() - execStarted;
-      if (await viaSession(params.pod, params.targetDir, tar, plan.deletes)) {
-        return {
-          manifest: plan.next,
-          put: plan.puts.map((p) => p.rel),
-          deleted: [...plan.deletes],
-          unchanged: plan.unchanged.length,
-          refused: plan.refused,
-          bytes: tar?.length ?? 0,
-          execs: 0,
-          ms: performance.now() - started,
-          phases: { scanMs, tarMs, execMs: performance.now() - execStarted - tarMs },
-        };
-      }
-      tarMs = 0;
+    const result = (execs: number): SyncResult => ({
+      manifest: plan.next,
+      put: plan.puts.map((p) => p.rel),
+      deleted: [...plan.deletes],
+      unchanged: plan.unchanged.length,
+      refused: plan.refused,
+      bytes: tar?.length ?? 0,
+      execs,
+      ms: performance.now() - started,
+      phases: { scanMs, tarMs, execMs: performance.now() - execStarted },
+    });
+    if (openStream !== undefined && (tar !== undefined || plan.deletes.length > 0)) {
+      if (await viaSession(params.pod, params.targetDir, tar, plan.deletes)) return result(0);
     }
+    let execs = 0;
     const groups = chunkByArgBytes(plan.deletes);
     const inline = groups.length > 0 ? groups.pop() ?? [] : [];
     // Large delete lists: rm-only execs first, so the final exec (deletes + extract) keeps delete-then-put order.
@@ -181,25 +179,11 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       await run(params.pod, params.targetDir, syncCommand(params.targetDir, 0, group));
       execs += 1;
     }
-    if (plan.puts.length > 0 || inline.length > 0) {
-      const tarStarted = performance.now();
-      const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
-      tarMs = performance.now() - tarStarted;
-      bytes = tar?.length ?? 0;
-      await run(params.pod, params.targetDir, syncCommand(params.targetDir, bytes, inline), tar);
+    if (tar !== undefined || inline.length > 0) {
+      await run(params.pod, params.targetDir, syncCommand(params.targetDir, tar?.length ?? 0, inline), tar);
       execs += 1;
     }
-    return {
-      manifest: plan.next,
-      put: plan.puts.map((p) => p.rel),
-      deleted: [...plan.deletes],
-      unchanged: plan.unchanged.length,
-      refused: plan.refused,
-      bytes,
-      execs,
-      ms: performance.now() - started,
-      phases: { scanMs, tarMs, execMs: performance.now() - execStarted - tarMs },
-    };
+    return result(execs);
   };
 
   const full = async (params: FullSyncParams, previous: HashManifest, started: number): Promise<SyncResult> => {
