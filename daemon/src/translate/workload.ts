@@ -216,24 +216,15 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
           },
         };
 
-  const envSecret: KubeManifest | undefined = hasEnvSecret
-    ? {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name: envSecretName, namespace: ctx.namespace, labels: { ...baseLabels } },
-        type: "Opaque",
-        stringData: environment.secretData,
-      }
-    : undefined;
-  const filesSecret: KubeManifest | undefined = hasFiles
-    ? {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name: filesSecretName, namespace: ctx.namespace, labels: { ...baseLabels } },
-        type: "Opaque",
-        stringData: volumePlan.fileData,
-      }
-    : undefined;
+  const opaqueSecret = (secretName: string, stringData: Readonly<Record<string, string>>): KubeManifest => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: secretName, namespace: ctx.namespace, labels: { ...baseLabels } },
+    type: "Opaque",
+    stringData,
+  });
+  const envSecret = hasEnvSecret ? opaqueSecret(envSecretName, environment.secretData) : undefined;
+  const filesSecret = hasFiles ? opaqueSecret(filesSecretName, volumePlan.fileData) : undefined;
   return {
     kind: params.kind,
     name,
