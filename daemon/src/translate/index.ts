@@ -111,6 +111,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     manifests: sortManifests(manifests.map((m) => applyTemplate(m, templates))),
     dependencies: dependencyEdges(project),
     syncMappings,
+    live: {},
     translation,
     warnings: sortDiagnostics(ctx.diagnostics, project.composeFiles),
   };

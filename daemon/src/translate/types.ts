@@ -2,6 +2,8 @@
  * Output of the pure translation: Kubernetes objects as plain data, plus what the engine needs
  * to run the loop (dependency graph, sync mappings) and what the dashboard shows (key → fields).
  */
+import type { CompileSpec } from "../build/compile-spec.js";
+import type { WatchAction } from "../compose/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 
@@ -34,6 +36,48 @@ export interface SyncMapping {
   /** Path in the container. */
   readonly target: string;
   readonly volumeName: string;
+}
+
+/**
+ * One develop.watch rule resolved for the sync controller (engine/controllers/sync-controller.ts). Plain data: it is
+ * persisted with the loaded project. A rule whose path is a file syncs that one file: localRoot and targetDir are
+ * the parents, `only` the file's name.
+ */
+export interface LiveRule {
+  /** Stable id, "<service>:watch[<index>]"; also the watcher root id. */
+  readonly id: string;
+  readonly action: WatchAction;
+  /** Absolute host path the rule watches (directory or file). */
+  readonly path: string;
+  /** Absolute host directory files are synced from. */
+  readonly localRoot: string;
+  /** Absolute container directory files are synced into (sync actions only). */
+  readonly targetDir?: string;
+  /** A file rule: the one file name under localRoot (and targetDir). */
+  readonly only?: string;
+  readonly ignore: readonly string[];
+  readonly include: readonly string[];
+  /** The service's build context when the rule's path is inside it (its .dockerignore applies). */
+  readonly contextDir?: string;
+  readonly initialSync: boolean;
+  readonly exec?: { readonly command: readonly string[]; readonly user?: string; readonly workingDir?: string; readonly environment: Readonly<Record<string, string>> };
+}
+
+export interface ServiceLive {
+  readonly service: string;
+  /** The container devloop syncs into, execs in and restarts (the service's only app container). */
+  readonly container: string;
+  readonly rules: readonly LiveRule[];
+  /** The resolved x-devloop.compile spec, when the service has one. */
+  readonly compile?: CompileSpec;
+  /**
+   * How a restart happens: "process" = the command runs under the supervisor (sync/supervisor.ts) and
+   * restartProcessCommand restarts it in place; "pod" = no command line is known (an image-only service without
+   * entrypoint), so the pod is replaced; "none" = nothing in the service ever restarts.
+   */
+  readonly restart: "process" | "pod" | "none";
+  /** Container directories that are seeded emptyDir volumes (what is synced there survives a process restart). */
+  readonly seededDirs: readonly string[];
 }
 
 /** One line of the translation view: a compose key and the Kubernetes fields it became. */
@@ -86,6 +130,8 @@ export interface TranslateResult {
   readonly manifests: readonly KubeManifest[];
   readonly dependencies: readonly DependencyEdge[];
   readonly syncMappings: readonly SyncMapping[];
+  /** Per service with develop.watch rules or an x-devloop.compile spec: what the sync controller runs. */
+  readonly live: Readonly<Record<string, ServiceLive>>;
   readonly translation: readonly TranslationEntry[];
   /**
    * Translation diagnostics: warnings for ignored keys and lossy translations; severity "error" for

@@ -1,0 +1,61 @@
+/**
+ * Restarting a container's process without restarting the container (which would lose the writable layer and
+ * walk into the kubelet's CrashLoopBackOff after a few edits). A service whose develop.watch has `sync+restart` or
+ * `restart`, or that has an x-devloop.compile spec, runs its command under this small sh supervisor:
+ *
+ *   sh -c SUPERVISOR devloop-supervisor <argv…>
+ *
+ * It starts argv in the background, writes its pid to /.devloop/pid and waits. When the process exits and
+ * /.devloop/restart exists, it starts argv again; otherwise it exits with the process's status (the container ends
+ * as it would have without the supervisor). SIGTERM/SIGINT are passed on, so `kubectl delete pod` stays graceful,
+ * and as PID 1 the shell reaps zombies. `restartProcessCommand` (run over exec) asks for a restart: it marks
+ * the restart, sends SIGTERM (SIGKILL after killAfterMs), and returns once the new process's pid is written.
+ *
+ * /.devloop is a small memory emptyDir (`runVolume`), so the supervisor needs only a POSIX sh in the image.
+ * Pure: strings only.
+ */
+
+/** Directory of the supervisor's pid and restart marker in the container. */
+export const runDir = "/.devloop";
+/** Pod volume name of runDir (a memory emptyDir). */
+export const runVolume = "devloop-run";
+/** Annotation on a pod template whose argv the engine must complete from the built image's ENTRYPOINT/CMD. */
+export const superviseImageCommandAnnotation = "devloop.dev/supervise-image-command";
+
+export const supervisorScript = [
+  `d=${runDir}; child=`,
+  `trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; exit $?; fi; exit 143' TERM INT`,
+  `while :; do`,
+  `  "$@" & child=$!`,
+  `  echo "$child" > "$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"`,
+  `  wait "$child"; code=$?`,
+  `  if [ -e "$d/restart" ]; then rm -f "$d/restart"; continue; fi`,
+  `  exit "$code"`,
+  `done`,
+].join("\n");
+
+/** The container's command and args that run argv under the supervisor. */
+export const supervised = (argv: readonly string[]): { command: string[]; args: string[] } => ({
+  command: ["/bin/sh", "-c", supervisorScript, "devloop-supervisor"],
+  args: [...argv],
+});
+
+/**
+ * Exit status 3: no supervisor (no pid file); 4: the new process did not start within 10 s.
+ * Prints the new pid on success.
+ */
+export const restartProcessCommand = (killAfterMs = 5_000): string[] => [
+  "/bin/sh",
+  "-c",
+  [
+    `d=${runDir}`,
+    `old=$(cat "$d/pid" 2>/dev/null) || exit 3`,
+    `touch "$d/restart"`,
+    `kill -TERM "$old" 2>/dev/null`,
+    `i=0`,
+    `while kill -0 "$old" 2>/dev/null; do i=$((i+1)); [ "$i" -eq ${Math.ceil(killAfterMs / 50)} ] && kill -KILL "$old" 2>/dev/null; sleep 0.05; done`,
+    `i=0`,
+    `while :; do new=$(cat "$d/pid" 2>/dev/null); [ -n "$new" ] && [ "$new" != "$old" ] && break; i=$((i+1)); [ "$i" -gt 200 ] && exit 4; sleep 0.05; done`,
+    `echo "$new"`,
+  ].join("\n"),
+];
