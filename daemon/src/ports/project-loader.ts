@@ -4,7 +4,7 @@
  */
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import type { DependencyEdge, KubeManifest } from "../translate/types.js";
+import type { DependencyEdge, KubeManifest, ServiceLive } from "../translate/types.js";
 import type { ServiceFinding } from "./doctor.js";
 import type { ImageBuildRequest } from "./image-builder.js";
 
@@ -30,6 +30,8 @@ export interface LoadedProject {
   /** What to build for those services (build/build-request.ts); the engine builds them before apply. */
   readonly buildRequests?: Readonly<Record<string, ImageBuildRequest>>;
   readonly warnings: readonly Diagnostic[];
+  /** develop.watch rules and compile specs per service, for the sync controller (translate's TranslateResult.live). */
+  readonly live?: Readonly<Record<string, ServiceLive>>;
   /** Doctor findings per service (only services that have some); absent when no doctor ran. */
   readonly findings?: Readonly<Record<string, readonly ServiceFinding[]>>;
 }
