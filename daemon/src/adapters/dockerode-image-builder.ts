@@ -13,7 +13,7 @@ import { scanContext } from "../build/context-scan.js";
 import { packContext } from "../build/context-tar.js";
 import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
-import type { ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../ports/image-builder.js";
+import type { ImageBuildRequest, ImageBuildResult, ImageBuilder, ImageCommand } from "../ports/image-builder.js";
 
 /** The name an inline Dockerfile (build.dockerfile_inline) gets in the context tar. */
 export const INLINE_DOCKERFILE = ".devloop.inline.Dockerfile";
@@ -72,6 +72,16 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     } catch (error) {
       if ((error as EngineError).statusCode === 404) return false;
       throw engineMessage(`inspect image ${ref}`, error);
+    }
+  };
+
+  const imageCommand = async (ref: string): Promise<ImageCommand | undefined> => {
+    try {
+      const config = (await docker.getImage(ref).inspect()).Config as { Entrypoint?: string[] | string | null; Cmd?: string[] | string | null } | undefined;
+      const list = (v: string[] | string | null | undefined): string[] => (v === null || v === undefined ? [] : typeof v === "string" ? ["/bin/sh", "-c", v] : v);
+      return { entrypoint: list(config?.Entrypoint), cmd: list(config?.Cmd) };
+    } catch {
+      return undefined;
     }
   };
 
@@ -165,7 +175,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       }
       await tagAs(tag, request.image);
       const ref = await deliver(request.service, tag, onLine);
-      return { tag, ref, skipped, ms: Math.round(performance.now() - started) };
+      const command = await imageCommand(tag);
+      return { tag, ref, skipped, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };
     },
   };
 };

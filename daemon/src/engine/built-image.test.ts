@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeManifest } from "../translate/types.js";
+import { superviseImageCommandAnnotation, supervised } from "../sync/supervisor.js";
 import { builtUnitHash, withBuiltImage } from "./built-image.js";
 
 const deployment: KubeManifest = {
@@ -24,5 +25,21 @@ describe("built image", () => {
     expect(out!.metadata.annotations?.["devloop.dev/input-hash"]).toBe("h1");
     // The input is not mutated.
     expect((deployment["spec"] as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image).toBe("shop-web:devloop");
+  });
+
+  it("completes a marked template's supervised command from the image: ENTRYPOINT + compose command, else CMD", () => {
+    const marked = (args?: string[]): KubeManifest => ({
+      ...deployment,
+      spec: { template: { metadata: { annotations: { [superviseImageCommandAnnotation]: "true" } }, spec: { containers: [{ name: "web", image: "shop-web:devloop", ...(args ? { args } : {}) }] } } },
+    });
+    const container = (m: KubeManifest | undefined): { command?: string[]; args?: string[] } =>
+      (m!["spec"] as { template: { spec: { containers: { command?: string[]; args?: string[] }[] } } }).template.spec.containers[0]!;
+    const image = { entrypoint: ["docker-entrypoint.sh"], cmd: ["node", "src/server.js"] };
+    const fromImage = container(withBuiltImage([marked()], "shop-web:devloop", "shop-web:dl-1", "h", image)[0]);
+    expect(fromImage.command).toEqual(supervised([]).command);
+    expect(fromImage.args).toEqual(["docker-entrypoint.sh", "node", "src/server.js"]);
+    expect(container(withBuiltImage([marked(["node", "other.js"])], "shop-web:devloop", "shop-web:dl-1", "h", image)[0]).args).toEqual(["docker-entrypoint.sh", "node", "other.js"]);
+    // Unmarked templates keep their command line.
+    expect(container(withBuiltImage([deployment], "shop-web:devloop", "shop-web:dl-1", "h", image)[0]).command).toBeUndefined();
   });
 });

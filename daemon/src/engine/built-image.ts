@@ -2,6 +2,9 @@
  * A built image in the manifests: the unit hash mixes in the built reference (so a new content-hash tag means a new
  * desired hash → apply → rollout), and at apply the expected image name is replaced by that reference.
  */
+import type { ImageCommand } from "../ports/image-builder.js";
+import { superviseImageCommandAnnotation, supervised } from "../sync/supervisor.js";
+import { escapeKubeExpansion } from "../translate/escape.js";
 import type { KubeManifest } from "../translate/types.js";
 import { inputHash } from "./input-hash.js";
 import { inputHashAnnotation } from "./labels.js";
@@ -10,6 +13,7 @@ export const builtUnitHash = (baseHash: string, ref: string | undefined): string
 
 interface Container {
   readonly image?: unknown;
+  readonly args?: readonly string[];
 }
 interface PodSpec {
   readonly containers?: readonly Container[];
@@ -19,16 +23,35 @@ interface PodSpec {
 const swap = (containers: readonly Container[] | undefined, image: string, ref: string): readonly Container[] | undefined =>
   containers?.map((c) => (c.image === image ? { ...c, image: ref } : c));
 
+const supervise = (template: { metadata?: { annotations?: Readonly<Record<string, string>> } }, spec: PodSpec, ref: string, command: ImageCommand | undefined): PodSpec =>
+  command !== undefined && template.metadata?.annotations?.[superviseImageCommandAnnotation] === "true" ? superviseWith(spec, ref, command) : spec;
+
 const swapPodSpec = (spec: PodSpec, image: string, ref: string): PodSpec => {
   const containers = swap(spec.containers, image, ref);
   const initContainers = swap(spec.initContainers, image, ref);
   return { ...spec, ...(containers === undefined ? {} : { containers }), ...(initContainers === undefined ? {} : { initContainers }) };
 };
 
-/** Replaces `image` by `ref` in every pod template (and bare Pod) and stamps `hash` as the workload's input hash. */
-export const withBuiltImage = (manifests: readonly KubeManifest[], image: string, ref: string, hash: string): readonly KubeManifest[] =>
+/**
+ * A pod template translate marked (superviseImageCommandAnnotation) runs its app container under the supervisor; its
+ * argv is the image's ENTRYPOINT + (the compose command, already in args, or the image's CMD).
+ */
+const superviseWith = (spec: PodSpec, ref: string, command: ImageCommand): PodSpec => ({
+  ...spec,
+  containers: spec.containers?.map((c) => {
+    if (c.image !== ref) return c;
+    const argv = [...command.entrypoint.map(escapeKubeExpansion), ...(c.args ?? command.cmd.map(escapeKubeExpansion))];
+    return argv.length === 0 ? c : { ...c, ...supervised(argv) };
+  }),
+});
+
+/**
+ * Replaces `image` by `ref` in every pod template (and bare Pod), stamps `hash` as the workload's input hash, and
+ * completes the supervised command line of marked templates from the built image's `command`.
+ */
+export const withBuiltImage = (manifests: readonly KubeManifest[], image: string, ref: string, hash: string, command?: ImageCommand): readonly KubeManifest[] =>
   manifests.map((m) => {
-    const spec = m["spec"] as { template?: { spec?: PodSpec } } & PodSpec | undefined;
+    const spec = m["spec"] as { template?: { spec?: PodSpec; metadata?: { annotations?: Readonly<Record<string, string>> } } } & PodSpec | undefined;
     if (spec === undefined) return m;
     if (m.kind === "Pod") return { ...m, spec: swapPodSpec(spec, image, ref) };
     if (spec.template?.spec === undefined) return m;
@@ -36,6 +59,6 @@ export const withBuiltImage = (manifests: readonly KubeManifest[], image: string
     return {
       ...m,
       metadata: { ...m.metadata, ...(annotations === undefined ? {} : { annotations }) },
-      spec: { ...spec, template: { ...spec.template, spec: swapPodSpec(spec.template.spec, image, ref) } },
+      spec: { ...spec, template: { ...spec.template, spec: supervise(spec.template, swapPodSpec(spec.template.spec, image, ref), ref, command) } },
     };
   });

@@ -25,6 +25,13 @@ export interface ImageBuildResult {
   /** True when an image with this tag already existed (nothing built). */
   readonly skipped: boolean;
   readonly ms: number;
+  /** The image's ENTRYPOINT and CMD (docker inspect), so the engine can run them under devloop's supervisor. */
+  readonly command?: ImageCommand;
+}
+
+export interface ImageCommand {
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
 }
 
 export interface ImageBuilder {

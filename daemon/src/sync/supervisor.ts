@@ -22,8 +22,9 @@ export const runVolume = "devloop-run";
 /** Annotation on a pod template whose argv the engine must complete from the built image's ENTRYPOINT/CMD. */
 export const superviseImageCommandAnnotation = "devloop.dev/supervise-image-command";
 
-export const supervisorScript = [
-  `d=${runDir}; child=`,
+/** The supervisor's sh script; `dir` is only changed by tests (the container always uses runDir). */
+export const supervisorScriptIn = (dir: string): string => [
+  `d='${dir}'; child=`,
   `trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; exit $?; fi; exit 143' TERM INT`,
   `while :; do`,
   `  "$@" & child=$!`,
@@ -33,6 +34,8 @@ export const supervisorScript = [
   `  exit "$code"`,
   `done`,
 ].join("\n");
+
+export const supervisorScript = supervisorScriptIn(runDir);
 
 /** The container's command and args that run argv under the supervisor. */
 export const supervised = (argv: readonly string[]): { command: string[]; args: string[] } => ({
@@ -44,11 +47,11 @@ export const supervised = (argv: readonly string[]): { command: string[]; args: 
  * Exit status 3: no supervisor (no pid file); 4: the new process did not start within 10 s.
  * Prints the new pid on success.
  */
-export const restartProcessCommand = (killAfterMs = 5_000): string[] => [
+export const restartProcessCommand = (killAfterMs = 5_000, dir = runDir): string[] => [
   "/bin/sh",
   "-c",
   [
-    `d=${runDir}`,
+    `d='${dir}'`,
     `old=$(cat "$d/pid" 2>/dev/null) || exit 3`,
     `touch "$d/restart"`,
     `kill -TERM "$old" 2>/dev/null`,

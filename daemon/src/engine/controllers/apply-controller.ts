@@ -48,7 +48,7 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
           const build = project.builds?.[unit];
           const own = unitManifests(loaded.manifests, unit, loaded.services);
           // A service with build: runs the reference it was built as (selectors gate the apply until then).
-          const manifests = build?.ref === undefined ? own : withBuiltImage(own, build.image, build.ref, hash);
+          const manifests = build?.ref === undefined ? own : withBuiltImage(own, build.image, build.ref, hash, build.command);
           cluster
             .apply(manifests, { fieldManager, recreateImmutable: true })
             .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))

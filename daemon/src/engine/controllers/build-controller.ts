@@ -57,7 +57,7 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
               mine.delete(service);
               const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;
               dispatch({ type: "log", source: "build", level: "info", line: what, project: project.name, service, at: clock.now() });
-              dispatch({ type: "buildFinished", project: project.name, service, generation, image: result.ref, skipped: result.skipped, ms: result.ms, at: clock.now() });
+              dispatch({ type: "buildFinished", project: project.name, service, generation, image: result.ref, skipped: result.skipped, ms: result.ms, ...(result.command === undefined ? {} : { command: result.command }), at: clock.now() });
             })
             .catch((error: unknown) => {
               mine.delete(service);
