@@ -5,7 +5,10 @@
  */
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
-import { detectDrift, parseRemoteListing } from "../sync/hash-manifest.js";
+import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
+import { checkRelativePath } from "../sync/sync-path.js";
+import type { ManifestEntry } from "../sync/hash-manifest.js";
+import type { LocalObservation } from "../sync/local-scan.js";
 import { scanPaths, walkRoot } from "../sync/local-scan.js";
 import { chunkByArgBytes, listCommand, syncCommand } from "../sync/remote-commands.js";
 import type { SyncPlan } from "../sync/sync-plan.js";
@@ -236,6 +239,46 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       const plan = planSync({ observations, previous: params.previous, force: true });
       const result = await carryOut(params, plan, started, performance.now() - scanStarted);
       return { ...result, execs: result.execs + 1, drift };
+    },
+    async putFiles(params) {
+      const started = performance.now();
+      const next = new Map<string, ManifestEntry>();
+      const puts = params.files.map((f) => {
+        const checked = checkRelativePath(f.name);
+        if (!checked.ok) throw new SyncError(`refused to put ${JSON.stringify(f.name)} into ${params.targetDir}: ${checked.reason}`, false);
+        const content = Buffer.from(f.content);
+        const hash = hashContent(content);
+        next.set(checked.rel, { kind: "file", hash, mode: f.mode, size: content.length });
+        return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, hash };
+      });
+      return await carryOut(params, { puts, deletes: [], unchanged: [], refused: [], next }, started, 0);
+    },
+    async reconcile(params): Promise<DriftRepairResult> {
+      const started = performance.now();
+      const remote = parseRemoteListing((await run(params.pod, params.targetDir, listCommand(params.targetDir))).stdout);
+      const scanStarted = performance.now();
+      const present = await walkRoot(params.localRoot, params.filter);
+      // Directories come along with their files (tar creates parents); only files and symlinks are compared.
+      const observations = (await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) }))
+        .filter((o) => o.state.kind !== "directory");
+      const asEntry = (o: LocalObservation): ManifestEntry | undefined =>
+        o.state.kind === "file" ? { kind: "file", hash: o.state.hash, mode: o.state.mode, size: o.state.content.length }
+          : o.state.kind === "symlink" ? { kind: "symlink", target: o.state.target } : undefined;
+      // What the container already holds, as a manifest: a local entry whose digest the listing shows is unchanged.
+      const held = new Map<string, ManifestEntry>();
+      const missing: string[] = [];
+      const changed: string[] = [];
+      for (const o of observations) {
+        const entry = asEntry(o);
+        if (entry === undefined) continue;
+        const got = remote.get(o.rel);
+        if (got === entryDigest(entry)) held.set(o.rel, entry);
+        else (got === undefined ? missing : changed).push(o.rel);
+      }
+      const gone = vanishedSince(params.previous, new Set(present)).filter((rel) => remote.has(rel));
+      const plan = planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous: held });
+      const result = await carryOut(params, plan, started, performance.now() - scanStarted);
+      return { ...result, execs: result.execs + 1, drift: { missing: missing.sort(), changed: changed.sort() } };
     },
   };
 };

@@ -4,8 +4,9 @@
  */
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObjectEvent } from "../ports/cluster.js";
+import type { ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject } from "../ports/project-loader.js";
-import type { ProjectRequest, ProjectState } from "./state.js";
+import type { ProjectRequest, ProjectState, SyncTrace } from "./state.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -20,7 +21,7 @@ export type Action =
   | { readonly type: "applyFinished"; readonly project: string; readonly unit: string; readonly inputHash: string; readonly error?: string; readonly transient?: boolean; readonly at: number }
   | { readonly type: "buildStarted"; readonly project: string; readonly service: string; readonly generation: number; readonly at: number }
   /** image: the built reference (content-hash tag) on success. */
-  | { readonly type: "buildFinished"; readonly project: string; readonly service: string; readonly generation: number; readonly image?: string; readonly skipped?: boolean; readonly ms: number; readonly error?: string; readonly tail?: readonly string[]; readonly at: number }
+  | { readonly type: "buildFinished"; readonly project: string; readonly service: string; readonly generation: number; readonly image?: string; readonly command?: ImageCommand; readonly skipped?: boolean; readonly ms: number; readonly error?: string; readonly tail?: readonly string[]; readonly at: number }
   | { readonly type: "servicePruned"; readonly project: string; readonly service: string; readonly error?: string }
   | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
   | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }
@@ -30,6 +31,13 @@ export type Action =
   | { readonly type: "projectRemoved"; readonly project: string }
   /** `down -n OLD` cleaned a namespace the project had left. */
   | { readonly type: "namespaceReleased"; readonly project: string; readonly namespace: string }
+  /** A change (or a new pod, or a request) went through the live loop; `trace.id` is assigned by the reducer. */
+  | { readonly type: "syncTraced"; readonly project: string; readonly trace: Omit<SyncTrace, "id"> }
+  /** `devloop restart|resync` or the dashboard's buttons. */
+  | { readonly type: "liveRequested"; readonly project: string; readonly kind: "restart" | "resync"; readonly service?: string; readonly at: number }
+  | { readonly type: "liveRequestHandled"; readonly project: string; readonly id: number }
+  /** A develop.watch `rebuild` rule fired, or a rebuild was asked for: reload, which rebuilds what changed and rolls it out. */
+  | { readonly type: "rebuildRequested"; readonly project: string; readonly service?: string; readonly at: number }
   /** A timer fired (backoff over): nothing changed, controllers look again. */
   | { readonly type: "tick"; readonly at: number }
   | { readonly type: "log"; readonly source: string; readonly level: LogLevel; readonly line: string; readonly project?: string; readonly service?: string; readonly at: number };

@@ -2,7 +2,7 @@
 import type { Action } from "./actions.js";
 import { builtUnitHash } from "./built-image.js";
 import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
-import { namespaceUnit } from "./state.js";
+import { maxTraces, namespaceUnit } from "./state.js";
 
 /** Backoff after a failed apply: 1s, 2s, 4s … capped at 30s. */
 export const applyBackoffMs = (failures: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
@@ -95,8 +95,8 @@ const buildFinished = (project: ProjectState, action: Extract<Action, { type: "b
   if (action.error !== undefined || action.image === undefined) {
     return updateBuild(project, action.service, () => ({ ...done, status: "failed", error: action.error ?? "the build gave no image", tail: action.tail ?? [] }));
   }
-  const { error: _e, ...ok } = done;
-  const next = updateBuild(project, action.service, () => ({ ...ok, status: "built", ref: action.image, skipped: action.skipped === true, tail: [] }));
+  const { error: _e, command: _c, ...ok } = done;
+  const next = updateBuild(project, action.service, () => ({ ...ok, status: "built", ref: action.image, skipped: action.skipped === true, tail: [], ...(action.command === undefined ? {} : { command: action.command }) }));
   const hash = builtUnitHash(build.baseHash, action.image);
   const unit = next.units[action.service];
   if (!unit || unit.desiredHash === hash) return next;
@@ -190,6 +190,22 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, () => undefined);
     case "namespaceReleased":
       return updateProject(state, action.project, (p) => ({ ...p, previousNamespaces: p.previousNamespaces.filter((n) => n !== action.namespace) }));
+    case "syncTraced":
+      return updateProject(state, action.project, (p) => {
+        const traces = p.traces ?? [];
+        const id = (traces[traces.length - 1]?.id ?? 0) + 1;
+        return { ...p, traces: [...traces.slice(-(maxTraces - 1)), { ...action.trace, id }] };
+      });
+    case "liveRequested":
+      return updateProject(state, action.project, (p) => {
+        const requests = p.liveRequests ?? [];
+        const id = Math.max(0, ...requests.map((r) => r.id), p.liveRequestSeq ?? 0) + 1;
+        return { ...p, liveRequestSeq: id, liveRequests: [...requests, { id, kind: action.kind, at: action.at, ...(action.service === undefined ? {} : { service: action.service }) }] };
+      });
+    case "liveRequestHandled":
+      return updateProject(state, action.project, (p) => ({ ...p, liveRequests: (p.liveRequests ?? []).filter((r) => r.id !== action.id) }));
+    case "rebuildRequested":
+      return updateProject(state, action.project, (p) => (p.status === "stopping" ? p : { ...p, generation: p.generation + 1 }));
     case "log":
     case "tick":
       return state;

@@ -5,6 +5,7 @@
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObservedObject } from "../ports/cluster.js";
+import type { ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject } from "../ports/project-loader.js";
 
 /** The apply unit holding the namespace-wide objects (Namespace, isolation defaults, volumes, shared config). */
@@ -58,6 +59,8 @@ export interface BuildState {
   readonly building?: number;
   /** The last successfully built reference (content-hash tag) the manifests run. */
   readonly ref?: string;
+  /** The built image's ENTRYPOINT and CMD, to run under the supervisor (engine/built-image.ts). */
+  readonly command?: ImageCommand;
   readonly skipped?: boolean;
   readonly ms?: number;
   readonly error?: string;
@@ -66,6 +69,50 @@ export interface BuildState {
   readonly startedAt?: number;
   readonly finishedAt?: number;
 }
+
+/** One step of a change's trace, in the order it ran. */
+export interface TraceStep {
+  /** wait: first file event → batch closed; compile; sync (all pods); exec (sync+exec command); restart; rebuild (queued). */
+  readonly step: "wait" | "compile" | "sync" | "exec" | "restart" | "rebuild";
+  readonly ms: number;
+  readonly detail?: string;
+}
+
+/** What one change did, end to end (controllers/sync-controller.ts). Kept per project, newest last. */
+export interface SyncTrace {
+  readonly id: number;
+  readonly service: string;
+  /** change: a watched file batch; pod: a pod devloop had not synced; resync / restart: a request from the CLI or dashboard. */
+  readonly trigger: "change" | "pod" | "resync" | "restart";
+  /** The develop.watch rule id, "<service>:compile", or absent for whole-service work. */
+  readonly rule?: string;
+  readonly action: string;
+  /** Files put or deleted (the first few) and how many in all. */
+  readonly files: readonly string[];
+  readonly fileCount: number;
+  readonly pods: readonly string[];
+  /** When the first event of the change happened (clock ms). */
+  readonly at: number;
+  readonly steps: readonly TraceStep[];
+  readonly totalMs: number;
+  readonly status: "ok" | "failed";
+  /** Why it failed (a compile error's first line, an exec failure…); the full output goes to the service's log. */
+  readonly error?: string;
+  /** Paths confinement refused, each with its reason. */
+  readonly refused?: readonly string[];
+}
+
+/** A restart or resync asked for by the CLI or the dashboard; the sync controller runs it and drops it. */
+export interface LiveRequest {
+  readonly id: number;
+  readonly kind: "restart" | "resync";
+  /** Absent: every live service of the project. */
+  readonly service?: string;
+  readonly at: number;
+}
+
+/** Traces kept per project. */
+export const maxTraces = 50;
 
 export type ProjectStatus = "loading" | "active" | "invalid" | "stopping";
 
@@ -89,6 +136,11 @@ export interface ProjectState {
   readonly portForwards: Readonly<Record<string, PortForwardState>>;
   /** Image builds by service (absent in state files from before builds). */
   readonly builds?: Readonly<Record<string, BuildState>>;
+  /** The last changes' traces, newest last (absent in state files from before live sync). */
+  readonly traces?: readonly SyncTrace[];
+  readonly liveRequests?: readonly LiveRequest[];
+  /** The last request id handed out (ids never repeat within a project). */
+  readonly liveRequestSeq?: number;
   /** Set by `down`: what to delete. */
   readonly down?: { readonly volumes: boolean };
 }

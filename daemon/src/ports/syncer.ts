@@ -62,6 +62,13 @@ export interface DriftRepairResult extends SyncResult {
   readonly drift: DriftReport;
 }
 
+/** One file to put as it is (a compiled artifact): no local root, no manifest. */
+export interface PutFilesParams {
+  readonly pod: SyncPod;
+  readonly targetDir: string;
+  readonly files: readonly { readonly name: string; readonly content: Uint8Array; readonly mode: number }[];
+}
+
 export interface Syncer {
   /** Syncs one batch of changed paths: puts what changed since `previous`, deletes what is gone. */
   sync(params: SyncParams): Promise<SyncResult>;
@@ -69,6 +76,15 @@ export interface Syncer {
   fullSync(params: FullSyncParams): Promise<SyncResult>;
   /** Lists the target's content hashes, compares with `previous`, re-puts what is missing or differs. */
   repairDrift(params: FullSyncParams): Promise<DriftRepairResult>;
+  /**
+   * Brings a target in line with the local tree, sending only what differs: lists the container's hashes, puts every
+   * local file that is missing there or differs, and deletes what `previous` held that is gone locally. For a pod
+   * devloop has not synced yet (new pod, daemon restart, resync request): the image's own copy of unchanged files
+   * stays. The returned manifest is the whole local tree.
+   */
+  reconcile(params: FullSyncParams): Promise<DriftRepairResult>;
+  /** Puts files given as bytes into targetDir (names are checked like synced paths: relative, no ".."). */
+  putFiles(params: PutFilesParams): Promise<SyncResult>;
 }
 
 /** A sync failure worded for a human: which target, what failed, the container's stderr when useful. */

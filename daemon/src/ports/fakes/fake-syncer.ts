@@ -5,11 +5,12 @@
  */
 import type { HashManifest, ManifestEntry } from "../../sync/hash-manifest.js";
 import { SyncError } from "../syncer.js";
-import type { DriftRepairResult, FullSyncParams, SyncParams, SyncResult, Syncer } from "../syncer.js";
+import type { DriftRepairResult, FullSyncParams, PutFilesParams, SyncParams, SyncResult, Syncer } from "../syncer.js";
 
 export type FakeSyncCall =
   | { readonly method: "sync"; readonly params: SyncParams }
-  | { readonly method: "fullSync" | "repairDrift"; readonly params: FullSyncParams };
+  | { readonly method: "fullSync" | "repairDrift" | "reconcile"; readonly params: FullSyncParams }
+  | { readonly method: "putFiles"; readonly params: PutFilesParams };
 
 export interface FakeSyncer extends Syncer {
   readonly calls: readonly FakeSyncCall[];
@@ -62,6 +63,17 @@ export const createFakeSyncer = (): FakeSyncer => {
       return Promise.resolve().then(() => {
         take();
         return { ...result(params.previous, []), drift: { missing: [], changed: [] } };
+      });
+    },
+    putFiles(params) {
+      calls.push({ method: "putFiles", params });
+      return Promise.resolve().then(() => { take(); return result(new Map(), params.files.map((f) => f.name)); });
+    },
+    reconcile(params): Promise<DriftRepairResult> {
+      calls.push({ method: "reconcile", params });
+      return Promise.resolve().then(() => {
+        take();
+        return { ...result(params.previous, [...params.previous.keys()]), drift: { missing: [], changed: [] } };
       });
     },
   };

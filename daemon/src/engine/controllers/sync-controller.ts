@@ -1,0 +1,515 @@
+/**
+ * The live loop (issue 5): for every active project whose services have develop.watch rules or an x-devloop.compile
+ * spec (LoadedProject.live), watch the rules' paths and the compile sources, and for each batch of changes:
+ *
+ *   sync / sync+restart / sync+exec → Syncer.sync into every running pod of the service, then restart the process
+ *                                     (supervisor) or run the exec command when something changed;
+ *   rebuild                         → rebuildRequested (reload: the changed image is built and rolled out);
+ *   restart                         → restart the process;
+ *   compile                         → Compiler.compile; on success put the artifact into every pod and restart the
+ *                                     process; on failure keep the running version and report the compiler's errors.
+ *
+ * Self-healing: a pod devloop has not synced yet (a new pod after a restart, reschedule or rollout, or every pod
+ * after a daemon restart) is reconciled: its targets are listed and every local file that is missing or differs is
+ * put, what devloop synced earlier and is gone locally is deleted, and the last good compiled artifact is put back.
+ * A pod whose sync failed for a transient reason (pod going away, connection lost) is reconciled again.
+ *
+ * Every change leaves a trace (syncTraced: wait → compile → sync → exec/restart, ms per step) for the dashboard and
+ * `devloop status`, and a log line. Work for one service runs one job at a time (live-queue.ts); edits arriving
+ * meanwhile merge into the next job.
+ */
+import path from "node:path";
+import type { Clock } from "../../ports/clock.js";
+import type { ClusterClient } from "../../ports/cluster.js";
+import type { Compiler } from "../../ports/compiler.js";
+import type { ContainerExec } from "../../ports/container-exec.js";
+import type { WatchRoot, WatchSession, FileWatcher } from "../../ports/file-watcher.js";
+import type { SyncPod, SyncResult, Syncer } from "../../ports/syncer.js";
+import type { ChangeBatch } from "../../sync/batcher.js";
+import type { HashManifest } from "../../sync/hash-manifest.js";
+import { emptyManifest } from "../../sync/hash-manifest.js";
+import type { PathFilter } from "../../sync/path-filter.js";
+import { refusalMessage } from "../../sync/sync-path.js";
+import { restartProcessCommand } from "../../sync/supervisor.js";
+import type { LiveRule, ServiceLive } from "../../translate/types.js";
+import type { Dispatch } from "../actions.js";
+import { serviceLabel, serviceSelector } from "../labels.js";
+import type { LiveQueue } from "../live-queue.js";
+import { createLiveQueue } from "../live-queue.js";
+import type { EngineState, LiveRequest, ProjectState, SyncTrace, TraceStep } from "../state.js";
+import type { Controller } from "./controller.js";
+
+export interface SyncControllerParams {
+  readonly watcher: FileWatcher;
+  readonly syncer: Syncer;
+  readonly compiler: Compiler;
+  readonly exec: ContainerExec;
+  readonly cluster: Pick<ClusterClient, "deleteByLabel">;
+  readonly clock: Clock;
+  /** A rule's path filter, relative to its localRoot (sync/rule-filter.ts reads the ignore files). */
+  readonly ruleFilter: (rule: LiveRule) => Promise<PathFilter>;
+  /** A compile source's filter (.gitignore, .dockerignore). */
+  readonly sourceFilter: (dir: string) => Promise<PathFilter>;
+  /** Timeout of a sync+exec command, ms. Default 5 min. */
+  readonly execTimeoutMs?: number;
+}
+
+type Job =
+  | { readonly kind: "change"; readonly rule: LiveRule; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number; readonly storm: boolean }
+  | { readonly kind: "compile"; readonly firstEventAt: number; readonly closedAt: number; readonly files: number }
+  | { readonly kind: "pod"; readonly pod: string; readonly trigger: "pod" | "resync" }
+  | { readonly kind: "restart"; readonly request?: number };
+
+interface Loop {
+  readonly key: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly live: Readonly<Record<string, ServiceLive>>;
+  project: ProjectState;
+  session?: Promise<WatchSession | undefined>;
+  readonly filters: Map<string, PathFilter>;
+  /** `${pod}\0${ruleId}` → what that pod's target holds. */
+  readonly manifests: Map<string, HashManifest>;
+  /** ruleId → the last manifest any pod got (the previous of a reconcile: what may need deleting). */
+  readonly latest: Map<string, HashManifest>;
+  /** Pods reconciled, or queued for it. */
+  readonly known: Set<string>;
+  readonly artifacts: Map<string, { readonly content: Uint8Array; readonly mode: number }>;
+  /** Request ids queued. */
+  readonly handled: Set<number>;
+  readonly queue: LiveQueue<Job>;
+  closed: boolean;
+}
+
+const isSyncAction = (rule: LiveRule): boolean => rule.targetDir !== undefined && (rule.action === "sync" || rule.action === "sync+restart" || rule.action === "sync+exec");
+const manifestKey = (pod: string, rule: string): string => `${pod}\0${rule}`;
+const compileRoot = (service: string): string => `${service}:compile`;
+const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const isTransient = (error: unknown): boolean => (error as { transient?: unknown } | undefined)?.transient === true;
+
+/** Running pods of a service that have its app container. */
+export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
+  Object.values(project.objects)
+    .filter((o) => o.kind === "Pod" && o.labels[serviceLabel] === live.service && o.pod !== undefined && o.pod.phase === "Running" && !o.pod.deleting && o.pod.containers.includes(live.container))
+    .map((o) => o.name)
+    .sort();
+
+const mergeJobs = (a: Job, b: Job): Job => {
+  if (a.kind === "change" && b.kind === "change") {
+    return { ...b, paths: new Set([...a.paths, ...b.paths]), firstEventAt: Math.min(a.firstEventAt, b.firstEventAt), storm: a.storm || b.storm };
+  }
+  if (a.kind === "compile" && b.kind === "compile") return { ...b, firstEventAt: Math.min(a.firstEventAt, b.firstEventAt), files: a.files + b.files };
+  if (a.kind === "pod" && b.kind === "pod") return a.trigger === "resync" ? a : b;
+  return b;
+};
+
+export const createSyncController = (params: SyncControllerParams): Controller => {
+  const { watcher, syncer, compiler, exec, cluster, clock } = params;
+  const loops = new Map<string, Loop>();
+  let dispatch: Dispatch = () => undefined;
+  let stopped = false;
+  let retry: { cancel(): void } | undefined;
+  /** Requests of projects without live rules already taken ("<project>/<id>"). */
+  const plainHandled = new Set<string>();
+
+  const log = (loop: Loop, service: string | undefined, level: "info" | "warn" | "error" | "debug", line: string): void =>
+    dispatch({ type: "log", source: "sync", level, line, project: loop.name, ...(service === undefined ? {} : { service }), at: clock.now() });
+
+  const trace = (loop: Loop, t: Omit<SyncTrace, "id">): void => {
+    if (loop.closed) return;
+    dispatch({ type: "syncTraced", project: loop.name, trace: t });
+    const files = t.fileCount === 0 ? "" : ` ${t.fileCount} file${t.fileCount === 1 ? "" : "s"} (${t.files.slice(0, 3).join(", ")}${t.fileCount > 3 ? ", …" : ""})`;
+    const steps = t.steps.map((s) => `${s.step} ${Math.round(s.ms)} ms`).join(", ");
+    const line = t.status === "ok" ? `${t.action}${files} → ${t.pods.length} pod(s) in ${Math.round(t.totalMs)} ms [${steps}]` : `${t.action} failed: ${t.error ?? "?"}`;
+    log(loop, t.service, t.status === "ok" ? "info" : "error", line);
+    for (const r of t.refused ?? []) log(loop, t.service, "warn", r);
+  };
+
+  /** Asks the next onChange to look again (a pod to reconcile after a transient failure). */
+  const retrySoon = (): void => {
+    retry ??= clock.setTimeout(() => {
+      retry = undefined;
+      dispatch({ type: "tick", at: clock.now() });
+    }, 2_000);
+  };
+
+  const podTarget = (loop: Loop, live: ServiceLive, pod: string): SyncPod => ({ namespace: loop.namespace, pod, container: live.container });
+
+  /** Restarts the service's process in each pod; falls back to replacing the pods when there is no supervisor. */
+  const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[]): Promise<string | undefined> => {
+    const replace = async (): Promise<string | undefined> => {
+      try {
+        await cluster.deleteByLabel(loop.namespace, serviceSelector(loop.name, service), ["Pod"]);
+        return undefined;
+      } catch (error) {
+        return `restart ${service}: ${errorText(error)}`;
+      }
+    };
+    if (live?.restart !== "process") return live?.restart === "none" ? undefined : replace();
+    const problems: string[] = [];
+    let noSupervisor = false;
+    await Promise.all(pods.map(async (pod) => {
+      try {
+        const r = await exec(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: 30_000 });
+        if (r.exitCode === 3) noSupervisor = true;
+        else if (r.exitCode !== 0) problems.push(`restart in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
+      } catch (error) {
+        problems.push(`restart in ${pod}: ${errorText(error)}`);
+      }
+    }));
+    if (noSupervisor) {
+      log(loop, service, "warn", `${service} runs without devloop's supervisor (a pod from before it was applied?): replacing its pods instead`);
+      const replaced = await replace();
+      if (replaced !== undefined) problems.push(replaced);
+    }
+    return problems.length === 0 ? undefined : problems.join("; ");
+  };
+
+  const runExec = async (loop: Loop, live: ServiceLive, rule: LiveRule, pods: readonly string[]): Promise<string | undefined> => {
+    const spec = rule.exec;
+    if (spec === undefined) return undefined;
+    const env = Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`);
+    const command = ["/bin/sh", "-c", 'cd -- "$0" && exec env "$@"', spec.workingDir ?? ".", ...env, ...spec.command];
+    const problems: string[] = [];
+    await Promise.all(pods.map(async (pod) => {
+      try {
+        const r = await exec(podTarget(loop, live, pod), command, { timeoutMs: params.execTimeoutMs ?? 300_000 });
+        for (const line of `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() !== "").slice(-20)) log(loop, live.service, "info", `${spec.command.join(" ")}: ${line}`);
+        if (r.exitCode !== 0) problems.push(`${spec.command.join(" ")} in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
+      } catch (error) {
+        problems.push(`${spec.command.join(" ")} in ${pod}: ${errorText(error)}`);
+      }
+    }));
+    return problems.length === 0 ? undefined : problems.join("; ");
+  };
+
+  /** Sync results of several pods → the trace's file list and refusals; failed pods are forgotten (reconciled again). */
+  const summarise = (loop: Loop, root: string, pods: readonly string[], settled: readonly PromiseSettledResult<SyncResult>[]) => {
+    const files = new Set<string>();
+    const refused = new Set<string>();
+    const errors: string[] = [];
+    settled.forEach((r, i) => {
+      const pod = pods[i] ?? "?";
+      if (r.status === "fulfilled") {
+        for (const f of [...r.value.put, ...r.value.deleted]) files.add(f);
+        for (const x of r.value.refused) refused.add(refusalMessage(root, x.rel, x.reason));
+        return;
+      }
+      errors.push(errorText(r.reason));
+      // Whatever that pod holds now is unknown: reconcile it when it is (still) running.
+      loop.known.delete(pod);
+      if (isTransient(r.reason)) retrySoon();
+    });
+    return { files: [...files].sort(), refused: [...refused], error: errors.length === 0 ? undefined : errors.join("; ") };
+  };
+
+  const finishTrace = (loop: Loop, base: Pick<SyncTrace, "service" | "trigger" | "action" | "pods" | "at"> & { rule?: string }, started: number, steps: TraceStep[], summary: { files: readonly string[]; refused: readonly string[]; error?: string | undefined }): void => {
+    trace(loop, {
+      ...base,
+      files: summary.files.slice(0, 20),
+      fileCount: summary.files.length,
+      steps,
+      totalMs: clock.now() - started + (steps.find((s) => s.step === "wait")?.ms ?? 0),
+      status: summary.error === undefined ? "ok" : "failed",
+      ...(summary.error === undefined ? {} : { error: summary.error }),
+      ...(summary.refused.length === 0 ? {} : { refused: summary.refused }),
+    });
+  };
+
+  const timed = async <T>(steps: TraceStep[], step: TraceStep["step"], fn: () => Promise<T>): Promise<T> => {
+    const t0 = clock.now();
+    try {
+      return await fn();
+    } finally {
+      steps.push({ step, ms: clock.now() - t0 });
+    }
+  };
+
+  const runChange = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "change" }>): Promise<void> => {
+    const rule = job.rule;
+    const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
+    const started = clock.now();
+    const steps: TraceStep[] = [{ step: "wait", ms: job.closedAt - job.firstEventAt }];
+    const base = { service: live.service, trigger: "change" as const, rule: rule.id, action: rule.action, pods, at: job.firstEventAt };
+    const rels = [...job.paths].map((p) => path.relative(rule.localRoot, p) || path.basename(p));
+    if (rule.action === "rebuild") {
+      dispatch({ type: "rebuildRequested", project: loop.name, service: live.service, at: clock.now() });
+      steps.push({ step: "rebuild", ms: 0, detail: "reload queued: the image is rebuilt and rolled out" });
+      finishTrace(loop, base, started, steps, { files: rels, refused: [] });
+      return;
+    }
+    if (rule.action === "restart") {
+      const error = await timed(steps, "restart", () => restart(loop, live, live.service, pods));
+      finishTrace(loop, base, started, steps, { files: rels, refused: [], error });
+      return;
+    }
+    if (!isSyncAction(rule) || rule.targetDir === undefined || pods.length === 0) return;
+    const targetDir = rule.targetDir;
+    const filter = loop.filters.get(rule.id);
+    const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map(async (pod) => {
+      const key = manifestKey(pod, rule.id);
+      const result = await syncer.sync({
+        pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir, paths: [...job.paths],
+        previous: loop.manifests.get(key) ?? emptyManifest, rescan: job.storm, ...(filter === undefined ? {} : { filter }),
+      });
+      loop.manifests.set(key, result.manifest);
+      loop.latest.set(rule.id, result.manifest);
+      return result;
+    })));
+    const summary = summarise(loop, rule.localRoot, pods, settled);
+    const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
+    if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change
+    let error = summary.error;
+    if (summary.files.length > 0 && synced.length > 0) {
+      if (rule.action === "sync+restart") error = [error, await timed(steps, "restart", () => restart(loop, live, live.service, synced))].filter(Boolean).join("; ") || undefined;
+      if (rule.action === "sync+exec") error = [error, await timed(steps, "exec", () => runExec(loop, live, rule, synced))].filter(Boolean).join("; ") || undefined;
+    }
+    finishTrace(loop, base, started, steps, { ...summary, error });
+  };
+
+  const runCompile = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "compile" }>): Promise<void> => {
+    const spec = live.compile;
+    if (spec === undefined) return;
+    const started = clock.now();
+    const steps: TraceStep[] = [{ step: "wait", ms: job.closedAt - job.firstEventAt }];
+    const result = await compiler.compile({ project: loop.name, spec }, (line) => log(loop, live.service, "info", line));
+    steps.push({ step: "compile", ms: result.timings.totalMs, detail: `compiler ran ${Math.round(result.timings.runMs)} ms` });
+    const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
+    const base = { service: live.service, trigger: "change" as const, rule: compileRoot(live.service), action: "compile", pods, at: job.firstEventAt };
+    if (!result.ok) {
+      finishTrace(loop, base, started, steps, { files: [], refused: [], error: `${result.message} (the running version stays)` });
+      return;
+    }
+    loop.artifacts.set(live.service, { content: result.artifact, mode: result.mode });
+    const name = path.posix.basename(spec.target);
+    const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) =>
+      syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(spec.target), files: [{ name, content: result.artifact, mode: result.mode }] }))));
+    const summary = summarise(loop, spec.source, pods, settled);
+    const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
+    const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced));
+    finishTrace(loop, base, started, steps, { files: [spec.target], refused: [], error: [summary.error, restarted].filter(Boolean).join("; ") || undefined });
+  };
+
+  /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
+  const runReconcile = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pod" }>): Promise<void> => {
+    const pod = job.pod;
+    if (!runningPods(loop.project, live).includes(pod)) { loop.known.delete(pod); return; }
+    const started = clock.now();
+    const steps: TraceStep[] = [];
+    const rules = live.rules.filter(isSyncAction);
+    const changedBy = new Map<string, number>();
+    const files: string[] = [];
+    const refused: string[] = [];
+    const errors: string[] = [];
+    await timed(steps, "sync", async () => {
+      for (const rule of rules) {
+        if (rule.targetDir === undefined) continue;
+        const filter = loop.filters.get(rule.id);
+        try {
+          const result = await syncer.reconcile({ pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, previous: loop.latest.get(rule.id) ?? emptyManifest, ...(filter === undefined ? {} : { filter }) });
+          loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
+          loop.latest.set(rule.id, result.manifest);
+          changedBy.set(rule.id, result.put.length + result.deleted.length);
+          files.push(...result.put, ...result.deleted);
+          refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
+        } catch (error) {
+          errors.push(errorText(error));
+          if (isTransient(error)) { loop.known.delete(pod); retrySoon(); }
+        }
+      }
+      const artifact = loop.artifacts.get(live.service);
+      if (artifact !== undefined && live.compile !== undefined) {
+        const target = live.compile.target;
+        try {
+          await syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(target), files: [{ name: path.posix.basename(target), content: artifact.content, mode: artifact.mode }] });
+          changedBy.set(compileRoot(live.service), 1);
+          files.push(target);
+        } catch (error) {
+          errors.push(errorText(error));
+        }
+      }
+    });
+    const restartNeeded = live.restart === "process" && (changedBy.has(compileRoot(live.service)) || rules.some((r) => r.action === "sync+restart" && (changedBy.get(r.id) ?? 0) > 0));
+    if (restartNeeded) {
+      const e = await timed(steps, "restart", () => restart(loop, live, live.service, [pod]));
+      if (e !== undefined) errors.push(e);
+    }
+    for (const rule of rules.filter((r) => r.action === "sync+exec" && (changedBy.get(r.id) ?? 0) > 0)) {
+      const e = await timed(steps, "exec", () => runExec(loop, live, rule, [pod]));
+      if (e !== undefined) errors.push(e);
+    }
+    finishTrace(loop, { service: live.service, trigger: job.trigger, action: "reconcile", pods: [pod], at: started }, started, steps, { files, refused, error: errors.length === 0 ? undefined : errors.join("; ") });
+  };
+
+  const runRestart = async (loop: Loop, service: string, job: Extract<Job, { kind: "restart" }>): Promise<void> => {
+    const live = loop.live[service];
+    const started = clock.now();
+    const steps: TraceStep[] = [];
+    const pods = live === undefined ? [] : runningPods(loop.project, live);
+    const error = await timed(steps, "restart", () => restart(loop, live ?? { service, container: service, rules: [], restart: "pod", seededDirs: [] }, service, pods));
+    finishTrace(loop, { service, trigger: "restart", action: "restart", pods, at: started }, started, steps, { files: [], refused: [], error });
+    if (job.request !== undefined) dispatch({ type: "liveRequestHandled", project: loop.name, id: job.request });
+  };
+
+  const run = async (loop: Loop, service: string, job: Job): Promise<void> => {
+    if (loop.closed) return;
+    const live = loop.live[service];
+    try {
+      if (job.kind === "restart") return await runRestart(loop, service, job);
+      if (live === undefined) return;
+      if (job.kind === "change") return await runChange(loop, live, job);
+      if (job.kind === "compile") return await runCompile(loop, live, job);
+      return await runReconcile(loop, live, job);
+    } catch (error) {
+      log(loop, service, "error", `live sync of ${service} failed: ${errorText(error)}`);
+    }
+  };
+
+  const onBatch = (loop: Loop, batch: ChangeBatch): void => {
+    const byRoot = new Map<string, string[]>();
+    for (const e of batch.events) byRoot.set(e.rootId, [...(byRoot.get(e.rootId) ?? []), e.path]);
+    for (const [rootId, paths] of byRoot) {
+      const service = rootId.slice(0, rootId.lastIndexOf(":"));
+      const live = loop.live[service];
+      if (live === undefined) continue;
+      if (rootId === compileRoot(service)) {
+        loop.queue.push(service, { key: "compile", payload: { kind: "compile", firstEventAt: batch.firstEventAt, closedAt: batch.closedAt, files: paths.length } });
+        continue;
+      }
+      const rule = live.rules.find((r) => r.id === rootId);
+      if (rule === undefined) continue;
+      loop.queue.push(service, { key: rule.id, payload: { kind: "change", rule, paths: new Set(paths), firstEventAt: batch.firstEventAt, closedAt: batch.closedAt, storm: batch.storm } });
+    }
+  };
+
+  const startWatching = async (loop: Loop): Promise<WatchSession | undefined> => {
+    const roots: WatchRoot[] = [];
+    for (const live of Object.values(loop.live)) {
+      for (const rule of live.rules) {
+        const filter = await params.ruleFilter(rule);
+        loop.filters.set(rule.id, filter);
+        // A file rule's watcher root is the file itself (relative path ""): no filter needed there.
+        roots.push({ id: rule.id, path: rule.path, ...(rule.only === undefined ? { filter } : {}) });
+      }
+      if (live.compile !== undefined) roots.push({ id: compileRoot(live.service), path: live.compile.source, filter: await params.sourceFilter(live.compile.source) });
+    }
+    if (roots.length === 0 || loop.closed) return undefined;
+    const session = await watcher.watch(roots, {
+      onBatch: (batch) => onBatch(loop, batch),
+      onError: (message) => log(loop, undefined, "warn", `watch: ${message}`),
+    });
+    if (loop.closed) { await session.close(); return undefined; }
+    log(loop, undefined, "info", `watching ${roots.length} path(s) for live sync (ready in ${Math.round(session.readyMs)} ms)`);
+    return session;
+  };
+
+  const closeLoop = (loop: Loop): Promise<void> => {
+    loop.closed = true;
+    loop.queue.clear();
+    return (loop.session ?? Promise.resolve(undefined)).then((s) => s?.close(), () => undefined);
+  };
+
+  const openLoop = (project: ProjectState, key: string, live: Readonly<Record<string, ServiceLive>>, namespace: string): Loop => {
+    const loop: Loop = {
+      key, name: project.name, namespace, live, project,
+      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), artifacts: new Map(), handled: new Set(),
+      queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
+      closed: false,
+    };
+    loop.session = startWatching(loop).catch((error: unknown) => {
+      log(loop, undefined, "error", `cannot watch for live sync: ${errorText(error)}`);
+      return undefined;
+    });
+    return loop;
+  };
+
+  const handleRequest = (loop: Loop, request: LiveRequest): void => {
+    if (loop.handled.has(request.id)) return;
+    loop.handled.add(request.id);
+    const services = request.service !== undefined ? [request.service] : request.kind === "resync" ? Object.keys(loop.live) : (loop.project.loaded?.services ?? []);
+    if (request.kind === "restart") {
+      services.forEach((service, i) => loop.queue.push(service, { key: `restart/${request.id}`, payload: { kind: "restart", ...(i === services.length - 1 ? { request: request.id } : {}) } }));
+      if (services.length === 0) dispatch({ type: "liveRequestHandled", project: loop.name, id: request.id });
+      return;
+    }
+    for (const service of services) {
+      const live = loop.live[service];
+      if (live === undefined) continue;
+      for (const pod of runningPods(loop.project, live)) {
+        loop.known.add(pod);
+        loop.queue.push(service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "resync" } });
+      }
+    }
+    dispatch({ type: "liveRequestHandled", project: loop.name, id: request.id });
+  };
+
+  return {
+    name: "sync",
+    onChange(state: EngineState, d: Dispatch) {
+      dispatch = d;
+      if (stopped) return;
+      for (const [name, loop] of loops) {
+        const p = state.projects[name];
+        if (p === undefined || p.status === "stopping" || p.loaded === undefined) {
+          loops.delete(name);
+          void closeLoop(loop);
+        }
+      }
+      for (const project of Object.values(state.projects)) {
+        const loaded = project.loaded;
+        if (loaded === undefined || project.status === "stopping") continue;
+        const live = loaded.live ?? {};
+        if (Object.keys(live).length === 0) {
+          const old = loops.get(project.name);
+          if (old) { loops.delete(project.name); void closeLoop(old); }
+          continue;
+        }
+        const key = JSON.stringify([loaded.namespace, live]);
+        let loop = loops.get(project.name);
+        if (loop?.key !== key) {
+          if (loop) void closeLoop(loop);
+          loop = openLoop(project, key, live, loaded.namespace);
+          loops.set(project.name, loop);
+        }
+        loop.project = project;
+        const running = new Set<string>();
+        for (const svc of Object.values(live)) {
+          for (const pod of runningPods(project, svc)) {
+            running.add(pod);
+            if (loop.known.has(pod)) continue;
+            loop.known.add(pod);
+            loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
+          }
+        }
+        for (const pod of [...loop.known]) {
+          if (running.has(pod)) continue;
+          loop.known.delete(pod);
+          for (const k of [...loop.manifests.keys()]) if (k.startsWith(`${pod}\0`)) loop.manifests.delete(k);
+        }
+        for (const request of project.liveRequests ?? []) handleRequest(loop, request);
+      }
+      // Requests for projects without live rules: a restart replaces the pods; there is nothing to resync.
+      for (const project of Object.values(state.projects)) {
+        const namespace = project.loaded?.namespace;
+        if (loops.has(project.name) || namespace === undefined) continue;
+        for (const request of project.liveRequests ?? []) {
+          const key = `${project.name}/${request.id}`;
+          if (plainHandled.has(key)) continue;
+          plainHandled.add(key);
+          const services = request.service !== undefined ? [request.service] : project.loaded?.services ?? [];
+          const work = request.kind === "restart"
+            ? Promise.allSettled(services.map((service) => cluster.deleteByLabel(namespace, serviceSelector(project.name, service), ["Pod"])))
+            : Promise.resolve([]);
+          void work.then(() => dispatch({ type: "liveRequestHandled", project: project.name, id: request.id }));
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      retry?.cancel();
+      await Promise.allSettled([...loops.values()].map(closeLoop));
+      loops.clear();
+    },
+  };
+};
