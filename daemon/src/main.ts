@@ -11,7 +11,11 @@ import { fileURLToPath } from "node:url";
 import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
 import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
 import { createDoctorRunner } from "./adapters/doctor-runner.js";
+import { createChokidarWatcher } from "./adapters/chokidar-watcher.js";
+import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
+import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
+import { createTarSyncer } from "./adapters/tar-syncer.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
 import type { DaemonInfo } from "./api/state-dir.js";
@@ -25,6 +29,7 @@ import type { WatchFiles } from "./engine/controllers/config-controller.js";
 import { createConfigController } from "./engine/controllers/config-controller.js";
 import { createDownController } from "./engine/controllers/down-controller.js";
 import { createPortForwardController } from "./engine/controllers/port-forward-controller.js";
+import { createSyncController } from "./engine/controllers/sync-controller.js";
 import { createWatchController } from "./engine/controllers/watch-controller.js";
 import type { Engine } from "./engine/engine.js";
 import { createEngine } from "./engine/engine.js";
@@ -33,6 +38,7 @@ import { createLogger } from "./log/logger.js";
 import { systemClock } from "./ports/clock.js";
 import { createApp } from "./server/app.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
+import { ruleFilter, sourceFilter } from "./sync/rule-filter.js";
 
 export interface DaemonOptions {
   readonly stateDir?: string;
@@ -129,6 +135,9 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined);
   const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;
+  const exec = createKubeExec(kubeConfig);
+  const syncer = createTarSyncer({ exec, openStream: createKubeExecStream(kubeConfig) });
+  const compiler = createDockerodeCompiler();
 
   let lastPersisted: EngineState["projects"] | undefined;
   let persistTimer: NodeJS.Timeout | undefined;
@@ -155,6 +164,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       createClusterHealthController({ cluster, clock }),
       createDownController({ cluster, clock }),
       createPortForwardController({ cluster, listener: tcpPortListener, clock }),
+      createSyncController({ watcher: createChokidarWatcher({ clock }), syncer, compiler, exec, cluster, clock, ruleFilter, sourceFilter }),
     ],
     onBatch: (state) => {
       if (state.projects !== lastPersisted) persistTimer ??= setTimeout(persist, 100);
@@ -179,7 +189,10 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
           server.closeAllConnections();
           server.close(() => resolve());
         }),
-        engine.stop(),
+        engine.stop().then(async () => {
+          syncer.close();
+          await compiler.close();
+        }),
       ]);
       if (persistTimer) clearTimeout(persistTimer);
       lastPersisted = undefined;

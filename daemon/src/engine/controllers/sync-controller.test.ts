@@ -1,0 +1,188 @@
+/** The sync controller on the real store and reducer, with fake watcher, syncer, compiler, exec and cluster. */
+import { describe, expect, it, vi } from "vitest";
+import type { CompileSpec } from "../../build/compile-spec.js";
+import type { ObservedObject } from "../../ports/cluster.js";
+import { createFakeClock } from "../../ports/fakes/fake-clock.js";
+import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
+import { createFakeCompiler } from "../../ports/fakes/fake-compiler.js";
+import { createFakeContainerExec } from "../../ports/fakes/fake-container-exec.js";
+import { createFakeFileWatcher } from "../../ports/fakes/fake-file-watcher.js";
+import { createFakeSyncer } from "../../ports/fakes/fake-syncer.js";
+import type { PathFilter } from "../../sync/path-filter.js";
+import { restartProcessCommand } from "../../sync/supervisor.js";
+import type { LiveRule, ServiceLive } from "../../translate/types.js";
+import { createEngine } from "../engine.js";
+import type { ProjectRequest } from "../state.js";
+import { createSyncController } from "./sync-controller.js";
+import { shopProject } from "./test-project.js";
+
+const request: ProjectRequest = { name: "shop", options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" }, isolation: true };
+
+const rule = (i: number, over: Partial<LiveRule>): LiveRule => ({
+  id: `web:watch[${i}]`, action: "sync", path: "/p/web/src", localRoot: "/p/web/src", targetDir: "/app/src", ignore: [], include: [], initialSync: false, ...over,
+});
+const compile: CompileSpec = { service: "api", image: "golang", command: ["go", "build"], workdir: "/src", output: "/out/api", target: "/app/api", source: "/p/api", cache: [], env: {} };
+const live: Record<string, ServiceLive> = {
+  web: {
+    service: "web", container: "web", restart: "process", seededDirs: ["/app"],
+    rules: [
+      rule(0, {}),
+      rule(1, { action: "sync+restart", path: "/p/web/config", localRoot: "/p/web/config", targetDir: "/app/config" }),
+      rule(2, { action: "sync+exec", path: "/p/web/package.json", localRoot: "/p/web", targetDir: "/app", only: "package.json", exec: { command: ["npm", "install"], environment: { CI: "1" } } }),
+      rule(3, { action: "rebuild", path: "/p/web/Dockerfile", localRoot: "/p/web", targetDir: undefined as unknown as string }),
+    ].map(({ targetDir, ...r }) => (targetDir === undefined ? r : { ...r, targetDir })),
+  },
+  api: { service: "api", container: "api", restart: "process", seededDirs: ["/app"], rules: [], compile },
+};
+
+const pod = (name: string, service: string, over: Partial<NonNullable<ObservedObject["pod"]>> = {}): ObservedObject => ({
+  kind: "Pod", name, namespace: "shop-dev", labels: { "devloop.dev/service": service },
+  pod: { phase: "Running", ready: true, restarts: 0, containers: [service], deleting: false, ...over },
+});
+
+const setup = () => {
+  const clock = createFakeClock();
+  const watcher = createFakeFileWatcher();
+  const syncer = createFakeSyncer();
+  const compiler = createFakeCompiler();
+  const exec = createFakeContainerExec();
+  const cluster = createFakeCluster();
+  const deleted: string[] = [];
+  const deleteByLabel = (namespace: string, selector: string, kinds: readonly string[]): Promise<readonly []> => {
+    deleted.push(`${namespace} ${selector} ${kinds.join(",")}`);
+    return Promise.resolve([]);
+  };
+  const allow: PathFilter = () => true;
+  const controller = createSyncController({
+    watcher, syncer, compiler, exec: exec.exec, cluster: { deleteByLabel }, clock,
+    ruleFilter: () => Promise.resolve(allow), sourceFilter: () => Promise.resolve(allow),
+  });
+  const engine = createEngine({ clock, controllers: [controller] });
+  engine.dispatch({ type: "projectRequested", request });
+  engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live }, hashes: {} });
+  const observe = (objects: ObservedObject[]): void => engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "sync", namespace: "shop-dev", objects } });
+  const traces = () => engine.getState().projects["shop"]?.traces ?? [];
+  return { clock, watcher, syncer, compiler, exec, cluster, deleted, engine, observe, traces };
+};
+
+const change = (rootId: string, path: string) => ({ rootId, path, kind: "change" as const });
+
+describe("sync controller", () => {
+  it("watches every rule and compile source, and reconciles each running pod it has not synced", async () => {
+    const t = setup();
+    await vi.waitFor(() => expect(t.watcher.roots.map((r) => r.id)).toEqual(["web:watch[0]", "web:watch[1]", "web:watch[2]", "web:watch[3]", "api:compile"]));
+    // The file rule's root is the file itself: no filter there.
+    expect(t.watcher.roots[2]?.filter).toBeUndefined();
+    t.observe([pod("web-1", "web"), pod("api-1", "api"), pod("web-0", "web", { phase: "Pending" })]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.trigger === "pod")).toHaveLength(2));
+    const reconciles = t.syncer.calls.filter((c) => c.method === "reconcile");
+    expect(reconciles.map((c) => `${c.params.pod.pod}:${c.params.targetDir}`)).toEqual(["web-1:/app/src", "web-1:/app/config", "web-1:/app"]);
+    // Nothing differed (the fake puts nothing for an empty manifest): no restart, no exec.
+    expect(t.exec.calls).toEqual([]);
+  });
+
+  it("syncs a batch into every known pod, keeps the manifest for the next batch, and traces it", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web"), pod("web-2", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(2));
+    t.clock.advance(10);
+    t.watcher.emit([change("web:watch[0]", "/p/web/src/a.js")], t.clock.now() - 10);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(3));
+    const syncs = t.syncer.calls.filter((c) => c.method === "sync");
+    expect(syncs.map((c) => c.params.pod.pod).sort()).toEqual(["web-1", "web-2"]);
+    const trace = t.traces()[2]!;
+    expect(trace).toMatchObject({ service: "web", trigger: "change", rule: "web:watch[0]", action: "sync", files: ["a.js"], fileCount: 1, status: "ok" });
+    expect(trace.steps.map((s) => s.step)).toEqual(["wait", "sync"]);
+    t.watcher.emit([change("web:watch[0]", "/p/web/src/b.js")]);
+    await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "sync")).toHaveLength(4));
+    const last = t.syncer.calls.filter((c) => c.method === "sync").at(-1);
+    expect(last?.method === "sync" && [...last.params.previous.keys()]).toEqual(["a.js"]);
+    expect(t.exec.calls).toEqual([]);
+  });
+
+  it("sync+restart restarts the process through the supervisor; sync+exec runs the command in the target's context", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.watcher.emit([change("web:watch[1]", "/p/web/config/settings.json")]);
+    await vi.waitFor(() => expect(t.exec.calls).toHaveLength(1));
+    expect(t.exec.calls[0]?.command).toEqual(restartProcessCommand());
+    t.watcher.emit([change("web:watch[2]", "/p/web/package.json")]);
+    await vi.waitFor(() => expect(t.exec.calls).toHaveLength(2));
+    expect(t.exec.calls[1]?.command).toEqual(["/bin/sh", "-c", 'cd -- "$0" && exec env "$@"', ".", "CI=1", "npm", "install"]);
+    await vi.waitFor(() => expect(t.traces().map((x) => x.steps.map((s) => s.step).join(">"))).toEqual(["sync", "wait>sync>restart", "wait>sync>exec"]));
+  });
+
+  it("falls back to replacing the pods when the container has no supervisor (exit 3)", async () => {
+    const t = setup();
+    t.exec.respond(() => ({ exitCode: 3, stdout: "", stderr: "" }));
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.watcher.emit([change("web:watch[1]", "/p/web/config/settings.json")]);
+    await vi.waitFor(() => expect(t.deleted).toEqual(["shop-dev devloop.dev/project=shop,devloop.dev/service=web Pod"]));
+  });
+
+  it("a rebuild rule asks for a reload (the image is rebuilt and rolled out)", async () => {
+    const t = setup();
+    await vi.waitFor(() => expect(t.watcher.open).toBe(true));
+    const before = t.engine.getState().projects["shop"]!.generation;
+    t.watcher.emit([change("web:watch[3]", "/p/web/Dockerfile")]);
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.engine.getState().projects["shop"]!.generation).toBe(before + 1));
+  });
+
+  it("a compile error keeps the running version and is traced; a good compile puts the artifact and restarts; a new pod gets it too", async () => {
+    const t = setup();
+    t.observe([pod("api-1", "api")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.compiler.failNext(2, "./main.go:4:2: undefined: x");
+    t.watcher.emit([change("api:compile", "/p/api/main.go")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(2));
+    expect(t.traces()[1]).toMatchObject({ action: "compile", status: "failed", error: "compile failed: exit 2 (the running version stays)" });
+    expect(t.syncer.calls.some((c) => c.method === "putFiles")).toBe(false);
+    expect(t.exec.calls).toEqual([]);
+    t.watcher.emit([change("api:compile", "/p/api/main.go")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(3));
+    expect(t.traces()[2]).toMatchObject({ action: "compile", status: "ok", files: ["/app/api"] });
+    expect(t.traces()[2]!.steps.map((s) => s.step)).toEqual(["wait", "compile", "sync", "restart"]);
+    const put = t.syncer.calls.find((c) => c.method === "putFiles");
+    expect(put?.method === "putFiles" && [put.params.targetDir, put.params.files[0]?.name, put.params.files[0]?.mode]).toEqual(["/app", "api", 0o755]);
+    // The pod is replaced: the new one gets the artifact and a restart, the old one is forgotten.
+    t.observe([pod("api-2", "api")]);
+    await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "putFiles").map((c) => c.params.pod.pod)).toEqual(["api-1", "api-2"]));
+    await vi.waitFor(() => expect(t.exec.calls.map((c) => c.target.pod)).toEqual(["api-1", "api-2"]));
+  });
+
+  it("a pod whose sync failed for a transient reason is reconciled again", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.syncer.failNext("sync into shop-dev/web-1:/app/src: connection lost", true);
+    t.watcher.emit([change("web:watch[0]", "/p/web/src/a.js")]);
+    await vi.waitFor(() => expect(t.traces().some((x) => x.status === "failed" && x.error?.includes("connection lost"))).toBe(true));
+    // Forgotten, so the next look (the trace's own state change, or the retry tick) reconciles it.
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "reconcile")).toHaveLength(6));
+  });
+
+  it("restart and resync requests run and are dropped; a restart of a service without live rules replaces its pods", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web"), pod("cache-1", "cache")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "restart", service: "web", at: 1 });
+    await vi.waitFor(() => expect(t.exec.calls.map((c) => c.command)).toEqual([restartProcessCommand()]));
+    t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "restart", service: "cache", at: 2 });
+    await vi.waitFor(() => expect(t.deleted).toEqual(["shop-dev devloop.dev/project=shop,devloop.dev/service=cache Pod"]));
+    t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "resync", at: 3 });
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.trigger === "resync")).toHaveLength(1));
+    await vi.waitFor(() => expect(t.engine.getState().projects["shop"]?.liveRequests).toEqual([]));
+  });
+
+  it("stops watching when the project goes down", async () => {
+    const t = setup();
+    await vi.waitFor(() => expect(t.watcher.open).toBe(true));
+    t.engine.dispatch({ type: "downRequested", project: "shop", volumes: false });
+    await vi.waitFor(() => expect(t.watcher.open).toBe(false));
+    expect(t.cluster).toBeDefined();
+  });
+});
