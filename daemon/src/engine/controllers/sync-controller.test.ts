@@ -29,8 +29,8 @@ const live: Record<string, ServiceLive> = {
       rule(0, {}),
       rule(1, { action: "sync+restart", path: "/p/web/config", localRoot: "/p/web/config", targetDir: "/app/config" }),
       rule(2, { action: "sync+exec", path: "/p/web/package.json", localRoot: "/p/web", targetDir: "/app", only: "package.json", exec: { command: ["npm", "install"], environment: { CI: "1" } } }),
-      rule(3, { action: "rebuild", path: "/p/web/Dockerfile", localRoot: "/p/web", targetDir: undefined as unknown as string }),
-    ].map(({ targetDir, ...r }) => (targetDir === undefined ? r : { ...r, targetDir })),
+      (({ targetDir: _t, ...r }) => r)(rule(3, { action: "rebuild", path: "/p/web/Dockerfile", localRoot: "/p/web" })),
+    ],
   },
   api: { service: "api", container: "api", restart: "process", seededDirs: ["/app"], rules: [], compile },
 };
