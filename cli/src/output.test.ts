@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PublicProject, PublicService } from "../../daemon/src/api/types.js";
-import { findingsSummary, projectTable } from "./output.js";
+import { changesTable, findingsSummary, projectTable } from "./output.js";
 
 const finding = (severity: "error" | "warning") => ({ code: "DL-DOCTOR-001", severity, message: "runs as root", file: "compose.yml", line: 3, fix: "add USER 1000" });
 const service = (name: string, findings?: PublicService["findings"]): PublicService => ({
@@ -22,6 +22,7 @@ const project = (services: PublicService[]): PublicProject => ({
   previousNamespaces: [],
   services,
   settled: true,
+  changes: [],
 });
 
 describe("findingsSummary", () => {
@@ -43,3 +44,23 @@ describe("projectTable", () => {
     expect(lines[0]!.indexOf("FINDINGS")).toBe(lines[1]!.indexOf("1 error"));
   });
 });
+
+describe("changesTable", () => {
+  it("lists the last changes with their steps, or why they failed; empty without changes", () => {
+    expect(changesTable([project([])], false)).toBe("");
+    const at = new Date(2026, 10, 23, 20, 1, 2).getTime();
+    const changes: PublicProject["changes"] = [
+      { id: 1, service: "web", trigger: "change", rule: "web:watch[0]", action: "sync", files: ["src/a.js", "src/b.js", "src/c.js"], fileCount: 3, pods: ["web-1"], at, steps: [{ step: "wait", ms: 30 }, { step: "sync", ms: 14.4 }], totalMs: 44.4, status: "ok" },
+      { id: 2, service: "api", trigger: "change", action: "compile", files: [], fileCount: 0, pods: ["api-1"], at, steps: [{ step: "compile", ms: 900 }], totalMs: 900, status: "failed", error: "compile api: exit 2: ./main.go:4:2: undefined: x (the running version stays)" },
+      { id: 3, service: "web", trigger: "pod", action: "reconcile", files: [], fileCount: 0, pods: ["web-2"], at, steps: [{ step: "sync", ms: 80 }], totalMs: 80, status: "ok" },
+    ];
+    const text = changesTable([{ ...project([]), changes }], false);
+    expect(text.split("\n")).toEqual([
+      "TIME      PROJECT  SERVICE  CHANGE           FILES                  RESULT",
+      "20:01:02  shop     web      sync             src/a.js, src/b.js +1  44 ms (wait 30, sync 14)",
+      "20:01:02  shop     api      compile                                 failed: compile api: exit 2: ./main.go:4:2: undefined: x (the running version stays)",
+      "20:01:02  shop     web      reconcile (pod)                         80 ms (sync 80)",
+    ]);
+  });
+});
+

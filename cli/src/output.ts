@@ -57,3 +57,19 @@ export const projectTable = (projects: readonly PublicProject[], color: boolean)
     .map((line, i) => (i === 0 ? paint(true, 1, line) : line.replace(/\b(ready|completed)\b/, (m) => paint(true, 32, m)).replace(/\b(failed|blocked)\b/, (m) => paint(true, 31, m)).replace(/\b(waiting|starting|applying|pending)\b/, (m) => paint(true, 33, m)).replace(/\b\d+ errors?\b/, (m) => paint(true, 31, m)).replace(/\b\d+ warnings?\b/, (m) => paint(true, 33, m))))
     .join("\n");
 };
+
+const whenOf = (at: number): string => new Date(at).toTimeString().slice(0, 8);
+
+/** The live loop's last changes of each project, newest last: what, which files, the ms per step, or why it failed. */
+export const changesTable = (projects: readonly PublicProject[], color: boolean, limit = 5): string => {
+  const rows: string[][] = [["TIME", "PROJECT", "SERVICE", "CHANGE", "FILES", "RESULT"]];
+  for (const p of projects) {
+    for (const c of p.changes.slice(-limit)) {
+      const files = c.fileCount === 0 ? "" : `${c.files.slice(0, 2).join(", ")}${c.fileCount > 2 ? ` +${c.fileCount - 2}` : ""}`;
+      const steps = c.steps.map((s) => `${s.step} ${Math.round(s.ms)}`).join(", ");
+      const result = c.status === "ok" ? `${Math.round(c.totalMs)} ms (${steps})` : `failed: ${c.error ?? "?"}`;
+      rows.push([whenOf(c.at), p.name, c.service, c.trigger === "change" ? c.action : `${c.action} (${c.trigger})`, files, paint(color, c.status === "ok" ? 32 : 31, result)]);
+    }
+  }
+  return rows.length === 1 ? "" : table(rows);
+};

@@ -1,7 +1,7 @@
 /** devloop status [--json] [-w]: every project the daemon runs, per service; -w redraws on every event. */
 import type { PublicProject } from "../../../daemon/src/api/types.js";
 import { connectDaemon } from "../client.js";
-import { ExitCode, projectTable, useColor } from "../output.js";
+import { ExitCode, changesTable, projectTable, useColor } from "../output.js";
 
 export interface StatusFlags {
   readonly json?: boolean;
@@ -22,6 +22,8 @@ export const statusCommand = async (flags: StatusFlags): Promise<number> => {
     if (flags.watch && process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
     if (!cluster.reachable) process.stdout.write(`cluster unreachable: ${cluster.message ?? ""} (retrying)\n`);
     process.stdout.write(projects.length === 0 ? "no projects (devloop up starts one)\n" : `${projectTable(projects, color)}\n`);
+    const changes = changesTable(projects, color);
+    if (changes !== "") process.stdout.write(`\nRecent changes (live sync):\n${changes}\n`);
   };
   const projects = new Map(pick(snapshot.projects).map((p) => [p.name, p]));
   let cluster: { reachable: boolean; message?: string } = snapshot.cluster;

@@ -70,6 +70,26 @@ export interface PublicProject {
   readonly services: readonly PublicService[];
   /** True once every service is ready (or completed, for one-shot jobs). */
   readonly settled: boolean;
+  /** The live loop's last changes, newest last: file event → compile → sync → restart, ms per step. */
+  readonly changes: readonly PublicChange[];
+}
+
+/** One change through the live loop (engine SyncTrace). */
+export interface PublicChange {
+  readonly id: number;
+  readonly service: string;
+  readonly trigger: "change" | "pod" | "resync" | "restart";
+  readonly rule?: string;
+  readonly action: string;
+  readonly files: readonly string[];
+  readonly fileCount: number;
+  readonly pods: readonly string[];
+  readonly at: number;
+  readonly steps: readonly { readonly step: string; readonly ms: number; readonly detail?: string }[];
+  readonly totalMs: number;
+  readonly status: "ok" | "failed";
+  readonly error?: string;
+  readonly refused?: readonly string[];
 }
 
 export interface PublicCluster {

@@ -3,6 +3,9 @@ import type { PublicBuild, PublicProject, PublicService } from "../api/types.js"
 import { allSettled, serviceViews } from "./selectors.js";
 import type { BuildState, ProjectState } from "./state.js";
 
+/** Changes shown per project (the state keeps maxTraces). */
+export const publicChanges = 20;
+
 const toPublicBuild = (b: BuildState): PublicBuild => ({
   status: b.status,
   image: b.image,
@@ -45,5 +48,6 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
     previousNamespaces: project.previousNamespaces,
     services,
     settled: allSettled(project),
+    changes: (project.traces ?? []).slice(-publicChanges),
   };
 };
