@@ -3,7 +3,7 @@
  * process, a throwaway project directory, and kubectl-free checks through client-node on the test bed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,4 +165,16 @@ export const restartApiserver = async (): Promise<void> => {
   const child = spawn(cmd, args, { detached: true, stdio: ["ignore", out, out] });
   child.unref();
   writeFileSync(pidFile, String(child.pid));
+};
+
+/**
+ * A temporary copy of the example project (compose.example.yml as compose.yml, .env, example/), so a test can edit
+ * its sources without touching the repository.
+ */
+export const exampleCopy = (): { dir: string; file(rel: string): string; remove(): void } => {
+  const dir = mkdtempSync(join(tmpdir(), "devloop-it-example-"));
+  cpSync(join(repoRoot, "compose.example.yml"), join(dir, "compose.yml"));
+  cpSync(join(repoRoot, ".env"), join(dir, ".env"));
+  cpSync(join(repoRoot, "example"), join(dir, "example"), { recursive: true });
+  return { dir, file: (rel) => join(dir, rel), remove: () => rmSync(dir, { recursive: true, force: true }) };
 };
