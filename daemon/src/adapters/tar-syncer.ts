@@ -3,6 +3,8 @@
  * head -c N | tar -x -m -f -` with the tar (built in memory, modes kept) as length-framed stdin.
  * Deletes beyond one exec's argument budget go in extra rm-only execs first.
  */
+import { promisify } from "node:util";
+import { gzip as zlibGzip } from "node:zlib";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
@@ -91,14 +93,20 @@ const tail = (text: string, max = 400): string => {
   return t.length > max ? `…${t.slice(-max)}` : t;
 };
 
+/** Batches whose tar is at least this big are sent gzipped (level 1: fast, and tar padding compresses ~50×). */
+export const gzipFromBytes = 256 * 1024;
+const gzip = promisify(zlibGzip);
+
 export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams): TarSyncer => {
   const sessions = new Map<string, Promise<Session | undefined>>();
   /** Targets whose image cannot run the agent (e.g. no xargs): one exec per batch there. */
   const noAgent = new Set<string>();
+  /** Targets whose image cannot extract a gzipped tar. */
+  const noGzip = new Set<string>();
   const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
 
   /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
-  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[]): Promise<boolean> => {
+  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[], gzipped = false): Promise<boolean> => {
     if (openStream === undefined) return false;
     const key = sessionKey(pod, targetDir);
     if (noAgent.has(key)) return false;
@@ -111,7 +119,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     if (session === undefined || session.dead) { sessions.delete(key); return false; }
     const run = async (): Promise<boolean> => {
       session.stderr();
-      session.stream.write(encodeRequest(tar, deletes));
+      session.stream.write(encodeRequest(tar, deletes, gzipped));
       const line = await session.next(timeoutMs ?? 120_000);
       if (line === undefined) { sessions.delete(key); return false; }
       const reply = parseReply(line);
@@ -154,10 +162,29 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     return result;
   };
 
+  /** The gzipped payload through the session, else one exec; deletes first, in rm-only execs when they are many. */
+  const sendGzipped = async (pod: SyncPod, targetDir: string, payload: Buffer, deletes: readonly string[], result: (execs: number) => SyncResult): Promise<SyncResult> => {
+    if (openStream !== undefined && (await viaSession(pod, targetDir, payload, deletes, true))) return result(0);
+    let execs = 0;
+    const groups = chunkByArgBytes(deletes);
+    const inline = groups.length > 0 ? groups.pop() ?? [] : [];
+    for (const group of groups) {
+      await run(pod, targetDir, syncCommand(targetDir, 0, group));
+      execs += 1;
+    }
+    await run(pod, targetDir, syncCommand(targetDir, payload.length, inline, true), payload);
+    return result(execs + 1);
+  };
+
   const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
     const tarStarted = performance.now();
     // Built once: the session path and the fallback exec send the same archive.
     const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
+    // Big batches (a storm: 5,000 small files are mostly tar headers and padding) travel gzipped, unless this
+    // target's image cannot gunzip.
+    const key = sessionKey(params.pod, params.targetDir);
+    const zipped = tar !== undefined && tar.length >= gzipFromBytes && !noGzip.has(key) ? await gzip(tar, { level: 1 }) : undefined;
+    const payload = zipped !== undefined && zipped.length < tar!.length / 2 ? zipped : undefined;
     const tarMs = performance.now() - tarStarted;
     const execStarted = performance.now();
     const result = (execs: number): SyncResult => ({
@@ -166,11 +193,20 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       deleted: [...plan.deletes],
       unchanged: plan.unchanged.length,
       refused: plan.refused,
-      bytes: tar?.length ?? 0,
+      bytes: (payload ?? tar)?.length ?? 0,
       execs,
       ms: performance.now() - started,
       phases: { scanMs, tarMs, execMs: performance.now() - execStarted },
     });
+    if (payload !== undefined) {
+      try {
+        return await sendGzipped(params.pod, params.targetDir, payload, plan.deletes, result);
+      } catch (error) {
+        if (!(error instanceof SyncError) || error.transient) throw error;
+        // No gzip (or a tar without -z) in the image: plain tar from now on for this target.
+        noGzip.add(key);
+      }
+    }
     if (openStream !== undefined && (tar !== undefined || plan.deletes.length > 0)) {
       if (await viaSession(params.pod, params.targetDir, tar, plan.deletes)) return result(0);
     }

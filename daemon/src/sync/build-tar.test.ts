@@ -3,6 +3,7 @@ import { lstat, mkdtemp, readFile, readlink, rm, writeFile, mkdir } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { extract } from "tar-stream";
 import { buildTar } from "./build-tar.js";
@@ -70,6 +71,12 @@ describe("syncCommand with the system's sh, head and tar", () => {
     await expect(lstat(path.join(target, "old"))).rejects.toThrow(/ENOENT/);
     await expect(lstat(path.join(target, "-rf"))).rejects.toThrow(/ENOENT/);
     expect(await readFile(path.join(target, "keep"), "utf8")).toBe("k");
+  });
+
+  it("extracts a gzipped archive when told so", async () => {
+    const tar = gzipSync(await buildTar([file("z/a.txt", "zipped")]));
+    await runLocally(syncCommand(target, tar.length, [], true), Buffer.concat([tar, Buffer.from("garbage")]));
+    expect(await readFile(path.join(target, "z/a.txt"), "utf8")).toBe("zipped");
   });
 
   it("creates a missing target, and deletes only with no stdin", async () => {

@@ -20,11 +20,11 @@ const checked = (rels: readonly string[]): string[] =>
  * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): `head -c`
  * reads the framed length and tar stops at the archive's end.
  */
-export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[]): string[] => {
+export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false): string[] => {
   const target = checkTargetDir(targetDir);
   const steps = ['mkdir -p -- "$0"', 'cd -- "$0"'];
   if (deletes.length > 0) steps.push('rm -rf -- "$@"');
-  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x -m -f -`);
+  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x${gzipped ? " -z" : ""} -m -f -`);
   return ["sh", "-c", `set -e; ${steps.join("; ")}`, target, ...checked(deletes)];
 };
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
@@ -51,6 +52,13 @@ describe("the session agent, run by the system's sh", () => {
     child.stdin.write(encodeRequest(await buildTar([file("after.txt", "ok")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("ok");
+
+    // A gzipped archive (large batches travel compressed), then a plain one on the same stdin.
+    child.stdin.write(encodeRequest(gzipSync(await buildTar([file("z/one.txt", "zipped")])), [], true));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "z/one.txt"), "utf8")).toBe("zipped");
+    child.stdin.write(encodeRequest(await buildTar([file("plain.txt", "plain")]), []));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
 
     child.stdin.end();
     const code = await new Promise<number | null>((r) => child.on("close", r));

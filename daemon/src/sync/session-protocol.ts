@@ -3,7 +3,7 @@
  * batch, so an edit costs one WebSocket round trip instead of a new exec (measured on the bed under
  * load: 6 ms against 290 ms). Framing on stdin, per batch:
  *
- *   header  32 bytes  "%15d %15d " = tar bytes, delete-list bytes
+ *   header  32 bytes  "%15d %15d " = tar bytes (negative: the tar is gzipped), delete-list bytes
  *   deletes           NUL-separated relative paths (checked: no `..`, not absolute), removed with rm -rf
  *   tar               extracted with tar -x -m; whatever tar leaves unread is drained, so the framing holds
  *
@@ -21,6 +21,7 @@ const agentScript = [
   "  rc=0",
   '  if [ "$2" -gt 0 ]; then head -c "$2" | xargs -0 -r rm -rf -- || rc=$?; fi',
   '  if [ "$1" -gt 0 ]; then head -c "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || rc=$?; fi',
+  '  if [ "$1" -lt 0 ]; then head -c "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || rc=$?; fi',
   '  echo "done $rc"',
   "done",
 ].join("\n");
@@ -28,13 +29,13 @@ const agentScript = [
 export const agentCommand = (targetDir: string): string[] => ["sh", "-c", agentScript, checkTargetDir(targetDir)];
 
 /** One batch as bytes for the agent's stdin. */
-export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[]): Buffer => {
+export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false): Buffer => {
   const list = Buffer.from(deletes.map((rel) => {
     const c = checkRelativePath(rel);
     if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
     return `${c.rel}\0`;
   }).join(""));
-  const tarBytes = tar?.length ?? 0;
+  const tarBytes = (tar?.length ?? 0) * (gzipped ? -1 : 1);
   const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} `;
   if (header.length !== headerBytes) throw new Error("sync request too large for the session header");
   return Buffer.concat([Buffer.from(header), list, ...(tar ? [tar] : [])]);
