@@ -38,7 +38,7 @@ describe("scripts/local-cluster", () => {
   it("`status` lists every component as running and the node Ready", async () => {
     const r = await run(["status"]);
     expect(r.code, r.stdout).toBe(0);
-    for (const c of ["dockerd", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "dnsmasq", "dns-watcher"]) {
+    for (const c of ["dockerd", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "dnsmasq", "dns-watcher", "hostpath-perms"]) {
       expect(r.stdout).toMatch(new RegExp(`^${c}\\s+running\\s+pid \\d+`, "m"));
     }
     expect(r.stdout).toMatch(/^node\/\S+\s+Ready$/m);
