@@ -7,7 +7,7 @@ import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
-import type { ApiError, DownRequest, NamespaceInfo, PublicEvent, StateSnapshot, UpRequest, UpResponse } from "../../daemon/src/api/types.js";
+import type { ApiError, DownRequest, LiveActionKind, LiveActionResponse, NamespaceInfo, PublicEvent, StateSnapshot, UpRequest, UpResponse } from "../../daemon/src/api/types.js";
 import { UserError } from "./user-error.js";
 
 /** A failure talking to the daemon: exit code 2. */
@@ -29,6 +29,8 @@ export interface DaemonClient {
   up(request: UpRequest): Promise<UpResponse>;
   down(project: string, request: DownRequest): Promise<{ namespace?: string }>;
   useNamespace(project: string, namespace: string): Promise<void>;
+  /** restart | resync | rebuild (one service, or all): answered as soon as the daemon has the request. */
+  liveAction(project: string, kind: LiveActionKind, service?: string): Promise<LiveActionResponse>;
   namespaces(): Promise<readonly NamespaceInfo[]>;
   shutdown(): Promise<void>;
   /** Streams events until the signal aborts; reconnects with Last-Event-ID when the stream drops. */
@@ -129,6 +131,7 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
     useNamespace: async (project, namespace) => {
       await request("POST", `/api/projects/${encodeURIComponent(project)}/namespace`, { namespace });
     },
+    liveAction: (project, kind, service) => request<LiveActionResponse>("POST", `/api/projects/${encodeURIComponent(project)}/${kind}`, service === undefined ? {} : { service }),
     namespaces: () => request<readonly NamespaceInfo[]>("GET", "/api/namespaces"),
     shutdown: async () => {
       await request("POST", "/api/shutdown", {});

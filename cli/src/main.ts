@@ -65,6 +65,20 @@ program
   .argument("[services...]")
   .action(runCommand(async () => (await import("./commands/logs.js")).logsCommand));
 
+for (const [name, description, handler] of [
+  ["restart", "restart a service's process in place (supervisor), or replace its pods; all services without an argument", "restartCommand"],
+  ["resync", "sync every watched path into the service's running pods again; all live services without an argument", "resyncCommand"],
+  ["rebuild", "reload the project: images whose content changed are rebuilt and rolled out", "rebuildCommand"],
+] as const) {
+  program
+    .command(name)
+    .description(description)
+    .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
+    .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .argument("[service]")
+    .action(runCommand(async () => (await import("./commands/live.js"))[handler]));
+}
+
 addComposeOptions(program.command("ns").description("the project's namespace: ns list | ns use NAME | ns current"))
   .argument("<action>", "list, use or current")
   .argument("[name]", "namespace for use")

@@ -133,6 +133,21 @@ export interface DownRequest {
   readonly volumes?: boolean;
 }
 
+/** POST /api/projects/:name/restart | resync | rebuild, body {service?} (`devloop restart|resync|rebuild`, the dashboard's controls). */
+export type LiveActionKind = "restart" | "resync" | "rebuild";
+
+/** The 202 answer: what was asked; the outcome shows up as changes (PublicProject.changes, the dashboard timeline). */
+export interface LiveActionResponse {
+  readonly ok: true;
+  readonly project: string;
+  readonly action: LiveActionKind;
+  readonly service?: string;
+  /** The services it applies to (resync: only those with live rules). */
+  readonly services: readonly string[];
+  /** Something worth telling: "db has no develop.watch or compile rules: nothing to resync there". */
+  readonly note?: string;
+}
+
 /** Errors from the API: a message for humans, a stable code for machines. */
 export interface ApiError {
   readonly error: { readonly code: string; readonly message: string; readonly hint?: string };

@@ -6,6 +6,7 @@
  *   POST /api/projects                    UpRequest → UpResponse (`devloop up`)
  *   POST /api/projects/:name/down         DownRequest (`devloop down`)
  *   POST /api/projects/:name/namespace    {namespace} (`devloop ns use`)
+ *   POST /api/projects/:name/restart      {service?} → 202 LiveActionResponse (`devloop restart`; also resync, rebuild)
  *   GET  /api/projects/:name/logs         ndjson log lines (`devloop logs`)
  *   GET  /api/namespaces                  NamespaceInfo[] (`devloop ns list`)
  * Static files from publicDir (the dashboard) when given.
@@ -24,6 +25,7 @@ import type { ProjectLoader } from "../ports/project-loader.js";
 import { registerDashboard } from "./dashboard.js";
 import { checkHost, requireToken } from "./guard.js";
 import { eventsRoute } from "./routes/events.js";
+import { liveActionKinds, liveActionRoute } from "./routes/live.js";
 import { logsRoute } from "./routes/logs.js";
 
 export interface AppParams {
@@ -149,6 +151,8 @@ export const createApp = (params: AppParams): express.Express => {
     engine.dispatch({ type: "projectRequested", request: { ...project.request, namespace } });
     res.json({ ok: true, project: name, namespace });
   });
+
+  for (const kind of liveActionKinds) app.post(`/api/projects/:name/${kind}`, liveActionRoute(engine, kind));
 
   app.get("/api/projects/:name/logs", logsRoute(engine, cluster));
 
