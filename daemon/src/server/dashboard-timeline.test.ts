@@ -58,4 +58,67 @@ describe("dashboard timeline", () => {
     await step(10, { type: "projectRequested", request: { ...request, namespace: "b" } });
     expect(timeline.changes("shop")[0]?.reason).toBe("namespace → b");
   });
+
+  it("turns each live-loop trace into a change: reason, action, steps end to end with their ms", async () => {
+    const { timeline, step } = setup();
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    const base = { service: "web", pods: ["web-abc"], fileCount: 1, files: ["src/message.js"], at: 5000 };
+    await step(10, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "change", rule: "web:0", action: "sync+restart", steps: [{ step: "wait", ms: 50 }, { step: "sync", ms: 120 }, { step: "restart", ms: 30 }], totalMs: 200, status: "ok" } });
+    const [sync] = timeline.changes("shop");
+    expect(sync).toMatchObject({ reason: "src/message.js changed", action: "sync+restart", status: "done", totalMs: 200, at: 5000, service: "web", trigger: "change", files: ["src/message.js"] });
+    expect(sync?.steps.map((s) => [s.name, s.startMs, s.endMs, s.status, s.detail])).toEqual([
+      ["wait", 0, 50, "ok", undefined],
+      ["sync", 50, 170, "ok", "1 file(s) → web-abc"],
+      ["restart", 170, 200, "ok", "web-abc"],
+    ]);
+    // A reload still open is not superseded by a live change.
+    expect(timeline.changes("shop")[1]).toMatchObject({ reason: "up", status: "running" });
+  });
+
+  it("names many files, new pods and requests, and shows a failure's first line and refusals", async () => {
+    const { timeline, step } = setup();
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    const base = { service: "web", pods: ["web-abc"], at: 1, totalMs: 10 };
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "change", action: "sync", files: ["a", "b", "c"], fileCount: 3, steps: [{ step: "sync", ms: 10 }], status: "ok", refused: ["../etc/passwd: outside the target"] } });
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "pod", action: "reconcile", pods: ["web-new"], files: [], fileCount: 0, steps: [], status: "ok" } });
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "resync", action: "reconcile", files: [], fileCount: 0, steps: [], status: "ok" } });
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "restart", action: "restart", files: [], fileCount: 0, steps: [{ step: "restart", ms: 10 }], status: "ok" } });
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "change", rule: "web:compile", action: "compile", files: ["/app/server"], fileCount: 1, steps: [{ step: "wait", ms: 5 }, { step: "compile", ms: 900 }], totalMs: 905, status: "failed", error: "main.go:3:1: syntax error\nmore output" } });
+    const [compile, restart, resync, pod, many] = timeline.changes("shop");
+    expect(many).toMatchObject({ reason: "3 files changed", action: "sync", refused: ["../etc/passwd: outside the target"] });
+    expect(pod).toMatchObject({ reason: "new pod web-new", action: "reconcile" });
+    expect(resync?.reason).toBe("resync requested");
+    expect(restart).toMatchObject({ reason: "restart requested", action: "restart" });
+    expect(compile).toMatchObject({ reason: "web sources changed", action: "compile", status: "error", error: "main.go:3:1: syntax error" });
+    expect(compile?.steps.map((s) => [s.name, s.status])).toEqual([["wait", "ok"], ["compile", "error"]]);
+  });
+
+  it("records a rebuild request as a reload with its builds", async () => {
+    const { timeline, step } = setup();
+    const loaded = shopProject({ services: ["api"] });
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded, hashes: { api: "h1" } });
+    await step(10, { type: "rebuildRequested", project: "shop", service: "api", at: 0 });
+    await step(20, { type: "projectLoaded", project: "shop", generation: 2, loaded, hashes: { api: "h1" } });
+    await step(0, { type: "buildStarted", project: "shop", service: "api", generation: 2, at: 0 });
+    await step(300, { type: "buildFinished", project: "shop", service: "api", generation: 2, skipped: true, ms: 300, at: 0 });
+    const [latest] = timeline.changes("shop");
+    expect(latest).toMatchObject({ reason: "rebuild requested (api)", action: "reload" });
+    expect(latest?.steps.map((s) => [s.name, s.status, s.startMs, s.endMs, s.detail])).toEqual([
+      ["load", "ok", 0, 20, "1 service(s)"],
+      ["build api", "ok", 20, 320, "up to date"],
+    ]);
+  });
+
+  it("shows a restart request of a project without live rules until its pods are deleted", async () => {
+    const { timeline, step } = setup();
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: {} });
+    await step(10, { type: "liveRequested", project: "shop", kind: "restart", service: "api", at: 0 });
+    expect(timeline.changes("shop")[0]).toMatchObject({ reason: "restart requested (api)", action: "replace pods", status: "running" });
+    await step(40, { type: "liveRequestHandled", project: "shop", id: 1 });
+    const [latest] = timeline.changes("shop");
+    expect(latest).toMatchObject({ status: "done", totalMs: 40 });
+    expect(latest?.steps).toEqual([{ name: "delete pods of api", startMs: 0, endMs: 40, status: "ok", detail: "the Deployment rolls out new pods" }]);
+  });
 });

@@ -5,14 +5,22 @@
  *
  * A change opens on composeChanged (file X changed → reload) or projectRequested (up / namespace / profiles),
  * gets a "load" step, one "apply <unit>" step per unit applied, a "ready <service>" step per service that
- * became ready after it, and closes when nothing is left to apply and every touched service settled. Actions
- * this file does not know (the sync engine's, when it lands) that name a project and carry `ms` or `paths`
- * are recorded generically as steps of their own, so the trace shape does not have to change for them.
+ * became ready after it, and closes when nothing is left to apply and every touched service settled; a build
+ * of the reload shows as "build <service>" ("up to date" when its content did not change). A rebuild request
+ * (`devloop rebuild`, the dashboard's button, a develop.watch rebuild rule) opens a reload of its own.
+ *
+ * The live loop's changes arrive whole, one syncTraced per change (engine/state.ts SyncTrace), and become a
+ * closed change each: the reason ("src/message.js changed", "3 files changed", "new pod web-abc", "resync
+ * requested", "restart requested"), the action (sync, sync+restart, compile, reconcile, restart…), the trace's
+ * steps laid end to end with their measured ms, and, when it failed, the error's first line on the change (the
+ * step that ran last is the one marked failed); paths confinement refused are listed. A restart request for a
+ * project without live rules (no trace: the pods are replaced) is a change of its own that ends when the daemon
+ * has deleted the pods. Every action type is handled explicitly: a new one fails the type check here.
  */
 import { basename } from "node:path";
 import type { Action } from "../engine/actions.js";
 import { isApplied, serviceViews } from "../engine/selectors.js";
-import type { EngineState, ProjectState } from "../engine/state.js";
+import type { EngineState, ProjectState, SyncTrace } from "../engine/state.js";
 import type { Store } from "../engine/store.js";
 
 export interface TimelineStep {
@@ -36,6 +44,16 @@ export interface TimelineChange {
   readonly steps: TimelineStep[];
   status: "running" | "done" | "error";
   totalMs?: number;
+  /** Live-loop changes: the service, what triggered it, the files (first few of fileCount) and pods it touched. */
+  readonly service?: string;
+  readonly trigger?: SyncTrace["trigger"];
+  readonly files?: readonly string[];
+  readonly fileCount?: number;
+  readonly pods?: readonly string[];
+  /** Why it failed, first line (a compile error's, an exec failure's); the full output is in the service's log. */
+  error?: string;
+  /** Paths the sync refused to write, each with its reason. */
+  readonly refused?: readonly string[];
 }
 
 export interface Timeline {
@@ -55,16 +73,21 @@ const openLimitMs = 5 * 60_000;
 export const createTimeline = (store: Store<EngineState, Action>, now: () => number = Date.now): Timeline => {
   const history = new Map<string, TimelineChange[]>();
   const open = new Map<string, Open>();
+  /** Restart requests of projects without live rules, by "<project>/<request id>" (undefined: already closed). */
+  const requests = new Map<string, TimelineChange | undefined>();
   let nextId = 1;
 
+  const record = (change: TimelineChange): void => {
+    const list = history.get(change.project) ?? [];
+    list.push(change);
+    if (list.length > maxChanges) list.splice(0, list.length - maxChanges);
+    history.set(change.project, list);
+  };
   const start = (project: ProjectState, reason: string, action: string): Open => {
     const previous = open.get(project.name);
     if (previous && previous.change.status === "running") finish(previous, "done", "superseded by a newer change");
     const change: TimelineChange = { id: nextId++, project: project.name, at: now(), reason, action, steps: [], status: "running" };
-    const list = history.get(project.name) ?? [];
-    list.push(change);
-    if (list.length > maxChanges) list.splice(0, list.length - maxChanges);
-    history.set(project.name, list);
+    record(change);
     const o: Open = { change, generation: project.generation, applied: new Set() };
     open.set(project.name, o);
     return o;
@@ -136,6 +159,45 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "projectRemoved":
           if (o) finish(o, "done");
           break;
+        case "rebuildRequested":
+          if (!project || project.status === "stopping") break;
+          step(start(project, a.service === undefined ? "rebuild requested" : `rebuild requested (${a.service})`, "reload"), "load", "running");
+          break;
+        case "buildStarted":
+          if (o && a.generation >= o.generation) step(o, `build ${a.service}`, "running");
+          break;
+        case "buildFinished":
+          if (o && a.generation >= o.generation) endStep(o, `build ${a.service}`, a.error === undefined ? "ok" : "error", a.error !== undefined ? firstLine(a.error) : a.skipped === true ? "up to date" : a.image);
+          break;
+        case "syncTraced":
+          record(liveChange(nextId++, name, a.trace));
+          break;
+        case "liveRequested": {
+          // With live rules the sync controller answers with traces; without, a restart replaces the pods.
+          if (!project?.loaded || Object.keys(project.loaded.live ?? {}).length > 0) break;
+          const id = (project.liveRequests ?? []).map((r) => r.id).find((i) => !requests.has(`${name}/${i}`));
+          if (id === undefined) break;
+          const reason = `${a.kind} requested${a.service === undefined ? "" : ` (${a.service})`}`;
+          const change: TimelineChange = { id: nextId++, project: name, at: now(), reason, action: a.kind === "restart" ? "replace pods" : "none", steps: [], status: "running", ...(a.service === undefined ? {} : { service: a.service }), trigger: a.kind };
+          record(change);
+          if (a.kind === "restart") {
+            change.steps.push({ name: `delete pods of ${a.service ?? (project.loaded.services.join(", ") || "no service")}`, startMs: 0, status: "running" });
+            requests.set(`${name}/${id}`, change);
+          } else {
+            change.steps.push({ name: "resync", startMs: 0, endMs: 0, status: "ok", detail: "no develop.watch or compile rules: nothing to sync" });
+            Object.assign(change, { status: "done", totalMs: 0 });
+            requests.set(`${name}/${id}`, undefined);
+          }
+          break;
+        }
+        case "liveRequestHandled": {
+          const change = requests.get(`${name}/${a.id}`);
+          if (!change || change.status !== "running") break;
+          const end = now() - change.at;
+          for (const s of change.steps) Object.assign(s, { status: "ok", endMs: end, detail: "the Deployment rolls out new pods" });
+          Object.assign(change, { status: "done", totalMs: end });
+          break;
+        }
         case "log":
         case "tick":
         case "stateRestored":
@@ -147,14 +209,8 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "clusterUnreachable":
           break;
         default: {
-          // Facts added later (sync, build, restart): recorded generically.
-          const extra = a as { type: string; ms?: unknown; paths?: unknown; service?: unknown };
-          if (!project) break;
-          const cur = open.get(name);
-          const ms = typeof extra.ms === "number" ? extra.ms : undefined;
-          const paths = Array.isArray(extra.paths) ? extra.paths.map(String) : [];
-          const target = cur ?? start(project, paths.length > 0 ? `${paths.slice(0, 3).map((p) => basename(p)).join(", ")} changed` : extra.type, extra.type);
-          step(target, `${extra.type}${typeof extra.service === "string" ? ` ${extra.service}` : ""}`, "ok", paths.length > 0 ? paths.slice(0, 5).join(", ") : undefined, ms);
+          const unhandled: never = a;
+          void unhandled;
         }
       }
     }
@@ -183,6 +239,58 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
   });
   return {
     changes: (project) => [...(history.get(project) ?? [])].reverse(),
-    stop: unsubscribe,
+    stop: () => {
+      unsubscribe();
+      requests.clear();
+    },
+  };
+};
+
+const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
+
+/** Why a live-loop change happened, in the words the dashboard shows. */
+export const liveReason = (trace: Omit<SyncTrace, "id">): string => {
+  switch (trace.trigger) {
+    case "pod":
+      return `new pod ${trace.pods[0] ?? ""}`.trim();
+    case "resync":
+      return "resync requested";
+    case "restart":
+      return "restart requested";
+    case "change":
+      if (trace.action === "compile") return `${trace.service} sources changed`;
+      if (trace.fileCount === 1 && trace.files[0] !== undefined) return `${trace.files[0]} changed`;
+      return `${trace.fileCount} files changed`;
+  }
+};
+
+/** One syncTraced → one closed change whose steps lie end to end on its own time axis. */
+export const liveChange = (id: number, project: string, trace: Omit<SyncTrace, "id">): TimelineChange => {
+  let t = 0;
+  // The step that ran last (not the wait) is the one that failed.
+  const lastWork = trace.steps.findLastIndex((s) => s.step !== "wait");
+  const failedAt = trace.status === "failed" ? (lastWork === -1 ? trace.steps.length - 1 : lastWork) : -1;
+  const steps = trace.steps.map((s, i): TimelineStep => {
+    const startMs = t;
+    t += s.ms;
+    const detail = s.detail ?? (s.step === "sync" && trace.fileCount > 0 ? `${trace.fileCount} file(s) → ${trace.pods.length === 1 ? trace.pods[0] ?? "" : `${trace.pods.length} pods`}` : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
+    return { name: s.step, startMs, endMs: t, status: i === failedAt ? "error" : "ok", ...(detail === undefined ? {} : { detail }) };
+  });
+  return {
+    id,
+    project,
+    at: trace.at,
+    reason: liveReason(trace),
+    action: trace.action,
+    steps,
+    status: trace.status === "ok" ? "done" : "error",
+    totalMs: Math.max(trace.totalMs, t),
+    service: trace.service,
+    trigger: trace.trigger,
+    files: trace.files,
+    fileCount: trace.fileCount,
+    pods: trace.pods,
+    ...(trace.error === undefined ? {} : { error: firstLine(trace.error) }),
+    ...(trace.refused === undefined || trace.refused.length === 0 ? {} : { refused: trace.refused }),
   };
 };
