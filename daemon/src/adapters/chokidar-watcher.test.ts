@@ -1,4 +1,5 @@
 /** The watcher for real: chokidar on a tmp dir, the system clock. */
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -64,16 +65,17 @@ describe("createChokidarWatcher", () => {
   it("a 5,000-file storm is one batch and loses nothing", async () => {
     await start();
     const storm = path.join(root, "storm");
-    await mkdir(storm);
-    const expected: string[] = [];
-    for (let d = 0; d < 50; d += 1) {
-      await mkdir(path.join(storm, `d${d}`));
-      await Promise.all(Array.from({ length: 100 }, (_, i) => {
-        const p = path.join(storm, `d${d}`, `f${i}.txt`);
-        expected.push(p);
-        return writeFile(p, `content ${d}/${i}\n`);
-      }));
-    }
+    const expected = Array.from({ length: 5_000 }, (_, n) => path.join(storm, `d${Math.floor(n / 100)}`, `f${n % 100}.txt`));
+    // Written by another process, as git checkout would: the writer does not compete with the watcher's event loop.
+    const writer = [
+      "const fs = require('node:fs'); const path = require('node:path'); const storm = process.argv[1];",
+      "for (let d = 0; d < 50; d++) { fs.mkdirSync(path.join(storm, 'd' + d), { recursive: true });",
+      "  for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(storm, 'd' + d, 'f' + i + '.txt'), 'content ' + d + '/' + i + '\\n'); }",
+    ].join("\n");
+    const child = spawn(process.execPath, ["-e", writer, storm], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    expect(await new Promise((resolve) => child.on("close", resolve)), stderr).toBe(0);
     await waitFor(() => batches.length > 0, 20_000);
     // Anything after the first batch would be a split: give it time to show up.
     await new Promise((r) => setTimeout(r, 500));

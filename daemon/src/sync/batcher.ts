@@ -69,7 +69,8 @@ export const defaultBatchTiming: Required<BatchTiming> = {
   stormEvents: 500,
   stormQuietMs: 500,
   quietPerThousandMs: 100,
-  stormMaxWaitMs: 15_000,
+  // A checkout on a loaded machine can take well over 15 s to write; syncing half of it helps nobody.
+  stormMaxWaitMs: 60_000,
 };
 
 export interface Batcher {
