@@ -80,7 +80,7 @@ const renderHeader = () => {
 
 const renderAll = () => {
   renderHeader();
-  renderServices(byId("view-services"), current());
+  renderServices(byId("view-services"), current(), (kind, service) => void liveAction(kind, service));
   scheduleDetails();
 };
 
@@ -287,8 +287,32 @@ ui.project.addEventListener("change", () => {
 });
 ui.trService.addEventListener("change", () => renderTranslation(byId("translation"), translation, ui.trService.value));
 
-for (const button of document.querySelectorAll("button.unsupported")) {
-  button.addEventListener("click", () => notify(`${/** @type {HTMLElement} */ (button).dataset["action"] ?? ""}: the daemon has no such action yet, so this button does nothing`, "error"));
+/**
+ * Restart, resync or rebuild one service, or all of them; the daemon answers at once (202) and the outcome shows
+ * in the timeline.
+ * @param {import("./types.js").LiveActionKind} kind
+ * @param {string} [service]
+ */
+const liveAction = async (kind, service) => {
+  if (!selected) return;
+  try {
+    /** @type {import("./types.js").LiveActionResponse} */
+    const r = await post(path(kind), service === undefined ? {} : { service });
+    const what = r.service ?? (kind === "rebuild" ? "every service" : r.services.join(", ") || "no service");
+    notify(`${kind} requested for ${what}${r.note === undefined ? "" : ` (${r.note})`}; the timeline shows the outcome`);
+    scheduleDetails();
+  } catch (error) {
+    notify(`${kind}: ${error instanceof Error ? error.message : String(error)}`, "error");
+  }
+};
+
+for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("button.live-action"))) {
+  const kind = button.dataset["action"];
+  if (kind !== "restart" && kind !== "resync" && kind !== "rebuild") continue;
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    void liveAction(kind).finally(() => (button.disabled = false));
+  });
 }
 byId("down").addEventListener("click", () => {
   const p = current();

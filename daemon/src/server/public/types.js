@@ -5,6 +5,8 @@
 /** @typedef {import("../../api/types.js").PublicEvent} PublicEvent */
 /** @typedef {import("../../api/types.js").PublicCluster} PublicCluster */
 /** @typedef {import("../../api/types.js").NamespaceInfo} NamespaceInfo */
+/** @typedef {import("../../api/types.js").LiveActionKind} LiveActionKind */
+/** @typedef {import("../../api/types.js").LiveActionResponse} LiveActionResponse */
 /** @typedef {import("../dashboard-timeline.js").TimelineChange} TimelineChange */
 /** @typedef {import("../routes/diagnostics.js").DiagnosticWithSource} DiagnosticWithSource */
 /** @typedef {import("../routes/translation.js").TranslationView} TranslationView */

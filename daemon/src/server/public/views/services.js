@@ -83,8 +83,9 @@ const findingsCell = (s) => {
 /**
  * @param {HTMLElement} root
  * @param {import("../types.js").PublicProject | undefined} project
+ * @param {(kind: import("../types.js").LiveActionKind, service: string) => void} [onAction] a row's Restart button
  */
-export const renderServices = (root, project) => {
+export const renderServices = (root, project, onAction) => {
   if (!project) {
     replace(root, h("p", { class: "empty" }, "No project. Run ", h("code", {}, "devloop up"), " in a compose project."));
     return;
@@ -112,7 +113,8 @@ export const renderServices = (root, project) => {
             ),
       ),
       findingsCell(s),
+      onAction === undefined ? null : h("td", { class: "row-actions" }, h("button", { type: "button", class: "small", "data-service-action": "restart", "aria-label": `Restart ${s.name}`, title: `restart ${s.name}: the process in place with live rules, new pods without`, onclick: () => onAction("restart", s.name) }, "Restart")),
     );
   });
-  replace(root, h("table", { class: "grid", id: "services-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Service"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Pods"), h("th", { scope: "col" }, "Restarts"), h("th", { scope: "col" }, "Ports"), h("th", { scope: "col" }, "Findings"))), h("tbody", {}, rows)));
+  replace(root, h("table", { class: "grid", id: "services-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Service"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Pods"), h("th", { scope: "col" }, "Restarts"), h("th", { scope: "col" }, "Ports"), h("th", { scope: "col" }, "Findings"), onAction === undefined ? null : h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))), h("tbody", {}, rows)));
 };
