@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../engine/actions.js";
 import { shopProject } from "../engine/controllers/test-project.js";
+import { serviceLabel } from "../engine/labels.js";
 import { reducer } from "../engine/reducer.js";
-import { initialState } from "../engine/state.js";
+import { initialState, namespaceUnit } from "../engine/state.js";
 import { createStore } from "../engine/store.js";
+import type { ObservedObject } from "../ports/cluster.js";
 import { createTimeline } from "./dashboard-timeline.js";
 
 const options = { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" };
@@ -110,15 +112,26 @@ describe("dashboard timeline", () => {
     ]);
   });
 
-  it("shows a restart request of a project without live rules until its pods are deleted", async () => {
+  it("shows a restart request of a project without live rules until the service is ready on new pods", async () => {
     const { timeline, step } = setup();
+    const labels = { [serviceLabel]: "api" };
+    const observe = (object: ObservedObject, type: "upsert" | "delete" = "upsert"): Action => ({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type, object } });
+    const deployment = (ready: number): Action => observe({ kind: "Deployment", name: "api", namespace: "shop-dev", labels, replicas: { desired: 1, current: 1, updated: 1, ready, observedCurrent: true } });
+    const pod = (podName: string, deleting = false): ObservedObject => ({ kind: "Pod", name: podName, namespace: "shop-dev", labels, pod: { phase: "Running", ready: true, restarts: 0, containers: ["api"], deleting } });
     await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
-    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: {} });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: { [namespaceUnit]: "n", api: "h1" } });
+    await step(0, { type: "applyStarted", project: "shop", unit: namespaceUnit, inputHash: "n" }, { type: "applyFinished", project: "shop", unit: namespaceUnit, inputHash: "n", at: 0 });
+    await step(0, { type: "applyStarted", project: "shop", unit: "api", inputHash: "h1" }, { type: "applyFinished", project: "shop", unit: "api", inputHash: "h1", at: 0 });
+    await step(0, deployment(1), observe(pod("api-old")));
     await step(10, { type: "liveRequested", project: "shop", kind: "restart", service: "api", at: 0 });
     expect(timeline.changes("shop")[0]).toMatchObject({ reason: "restart requested (api)", action: "replace pods", status: "running" });
-    await step(40, { type: "liveRequestHandled", project: "shop", id: 1 });
+    await step(40, { type: "liveRequestHandled", project: "shop", id: 1 }, observe(pod("api-old", true)), deployment(0));
+    expect(timeline.changes("shop")[0]?.steps.map((s) => [s.name, s.status, s.endMs])).toEqual([["delete pods of api", "ok", 40], ["ready api", "running", undefined]]);
+    await step(200, observe(pod("api-new")));
+    expect(timeline.changes("shop")[0]?.status).toBe("running");
+    await step(300, deployment(1), observe(pod("api-old"), "delete"));
     const [latest] = timeline.changes("shop");
-    expect(latest).toMatchObject({ status: "done", totalMs: 40 });
-    expect(latest?.steps).toEqual([{ name: "delete pods of api", startMs: 0, endMs: 40, status: "ok", detail: "the Deployment rolls out new pods" }]);
+    expect(latest).toMatchObject({ status: "done", totalMs: 540 });
+    expect(latest?.steps.at(-1)).toEqual({ name: "ready api", startMs: 40, endMs: 540, status: "ok", detail: "api-new" });
   });
 });

@@ -14,8 +14,9 @@
  * requested", "restart requested"), the action (sync, sync+restart, compile, reconcile, restart…), the trace's
  * steps laid end to end with their measured ms, and, when it failed, the error's first line on the change (the
  * step that ran last is the one marked failed); paths confinement refused are listed. A restart request for a
- * project without live rules (no trace: the pods are replaced) is a change of its own that ends when the daemon
- * has deleted the pods. Every action type is handled explicitly: a new one fails the type check here.
+ * project without live rules (no trace: the pods are replaced) is a change of its own: "delete pods of web", then
+ * "ready web" once the service is ready on new pods. Every action type is handled explicitly: a new one fails the
+ * type check here.
  */
 import { basename } from "node:path";
 import type { Action } from "../engine/actions.js";
@@ -61,6 +62,13 @@ export interface Timeline {
   stop(): void;
 }
 
+/** A restart of a project without live rules: its pods are deleted, then each Deployment rolls out new ones. */
+interface PlainRestart {
+  readonly change: TimelineChange;
+  /** Services that were ready when it was asked for, with the pods they ran then. */
+  readonly waitFor: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 interface Open {
   change: TimelineChange;
   generation: number;
@@ -74,7 +82,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
   const history = new Map<string, TimelineChange[]>();
   const open = new Map<string, Open>();
   /** Restart requests of projects without live rules, by "<project>/<request id>" (undefined: already closed). */
-  const requests = new Map<string, TimelineChange | undefined>();
+  const requests = new Map<string, PlainRestart | undefined>();
   let nextId = 1;
 
   const record = (change: TimelineChange): void => {
@@ -181,8 +189,11 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           const change: TimelineChange = { id: nextId++, project: name, at: now(), reason, action: a.kind === "restart" ? "replace pods" : "none", steps: [], status: "running", ...(a.service === undefined ? {} : { service: a.service }), trigger: a.kind };
           record(change);
           if (a.kind === "restart") {
-            change.steps.push({ name: `delete pods of ${a.service ?? (project.loaded.services.join(", ") || "no service")}`, startMs: 0, status: "running" });
-            requests.set(`${name}/${id}`, change);
+            const views = serviceViews(project);
+            const targets = a.service === undefined ? project.loaded.services : [a.service];
+            const waitFor = new Map(targets.flatMap((svc) => (views[svc]?.phase === "ready" ? [[svc, new Set(views[svc].pods)] as const] : [])));
+            change.steps.push({ name: `delete pods of ${targets.join(", ") || "no service"}`, startMs: 0, status: "running" });
+            requests.set(`${name}/${id}`, { change, waitFor });
           } else {
             change.steps.push({ name: "resync", startMs: 0, endMs: 0, status: "ok", detail: "no develop.watch or compile rules: nothing to sync" });
             Object.assign(change, { status: "done", totalMs: 0 });
@@ -191,11 +202,12 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           break;
         }
         case "liveRequestHandled": {
-          const change = requests.get(`${name}/${a.id}`);
-          if (!change || change.status !== "running") break;
-          const end = now() - change.at;
-          for (const s of change.steps) Object.assign(s, { status: "ok", endMs: end, detail: "the Deployment rolls out new pods" });
-          Object.assign(change, { status: "done", totalMs: end });
+          const request = requests.get(`${name}/${a.id}`);
+          if (!request || request.change.status !== "running") break;
+          const end = now() - request.change.at;
+          for (const s of request.change.steps) if (s.status === "running") Object.assign(s, { status: "ok", endMs: end });
+          // The rollout wait: from the deletion to the moment each service is ready on new pods.
+          for (const svc of request.waitFor.keys()) request.change.steps.push({ name: `ready ${svc}`, startMs: end, status: "running" });
           break;
         }
         case "log":
@@ -212,6 +224,33 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           const unhandled: never = a;
           void unhandled;
         }
+      }
+    }
+    // Plain restarts: ready again on new pods.
+    for (const [key, request] of requests) {
+      if (!request) continue;
+      const { change } = request;
+      const project = state.projects[change.project];
+      const elapsedMs = now() - change.at;
+      if (!project || elapsedMs > openLimitMs) {
+        for (const s of change.steps) if (s.status === "running") Object.assign(s, { status: "error", endMs: elapsedMs, detail: project ? "not ready on new pods after 5 minutes" : "the project is gone" });
+        Object.assign(change, { status: "error", totalMs: elapsedMs });
+        requests.set(key, undefined);
+        continue;
+      }
+      if (change.steps.some((s) => s.name.startsWith("delete pods") && s.status === "running")) continue;
+      const views = serviceViews(project);
+      for (const s of change.steps) {
+        if (s.status !== "running" || !s.name.startsWith("ready ")) continue;
+        const svc = s.name.slice("ready ".length);
+        const v = views[svc];
+        const old = request.waitFor.get(svc) ?? new Set();
+        if (v?.phase === "ready" && v.pods.length > 0 && v.pods.every((pod) => !old.has(pod))) Object.assign(s, { status: "ok", endMs: elapsedMs, detail: v.pods.join(", ") });
+        else if (v?.phase === "failed") Object.assign(s, { status: "error", endMs: elapsedMs, ...(v.message === undefined ? {} : { detail: v.message }) });
+      }
+      if (change.steps.every((s) => s.status !== "running")) {
+        Object.assign(change, { status: change.steps.some((s) => s.status === "error") ? "error" : "done", totalMs: elapsedMs });
+        requests.set(key, undefined);
       }
     }
     // Readiness and closing, per open change.

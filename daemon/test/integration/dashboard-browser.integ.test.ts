@@ -3,16 +3,18 @@
  * daemon process running a tiny project on the local cluster: the page loads (under 1 s), a compose edit shows in
  * the timeline with its step trace, a bad edit shows its diagnostic with the source excerpt, a namespace switch
  * changes the table, the page reconnects after a daemon restart, secrets are not sent, foreign Host/Origin refused.
+ * A second daemon runs a temp copy of the example (compose.example.yml, .env, example/): a source edit shows in the
+ * timeline as a sync with its step trace, and the Restart and Resync controls show as changes of their own.
  * DEVLOOP_UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/ (otherwise to a temp directory).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, freePort, kube, projectDir, repoRoot, suffix } from "./daemon-support.js";
+import { createTestDaemon, exampleCopy, freePort, kube, projectDir, repoRoot, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/bed-images.js";
 
 const name = `dash${suffix()}`;
@@ -169,7 +171,6 @@ describe("dashboard in headless Chromium", () => {
     await expect.poll(() => change.locator(".trace th", { hasText: "ready web" }).count()).toBe(1);
     const total = await change.locator(".total").textContent();
     process.stdout.write(`[measure] dashboard timeline: compose edit → web ready ${total ?? "?"}\n`);
-    await page.screenshot({ path: join(shotDir, "timeline.png") });
   });
 
   it("shows a bad compose edit's diagnostic with file:line, the source excerpt and a caret", async () => {
@@ -202,7 +203,7 @@ describe("dashboard in headless Chromium", () => {
     await page.screenshot({ path: join(shotDir, "translation.png"), fullPage: false });
   });
 
-  it("toggles a profile on and off, and says so for a control the daemon does not have yet", async () => {
+  it("toggles a profile on and off, and says what a resync does for a project without live rules", async () => {
     await page.locator("#tab-services").click();
     const debug = page.locator('#profiles input[value="debug"]');
     await debug.check();
@@ -217,7 +218,7 @@ describe("dashboard in headless Chromium", () => {
     await crash.uncheck();
     await expect.poll(() => page.locator('#services-table tr[data-service="crashy"]').count(), { timeout: 60_000 }).toBe(0);
     await page.locator('button[data-action="resync"]').click();
-    expect(await page.locator("#notice").textContent()).toContain("no such action yet");
+    await expect.poll(() => page.locator("#notice").textContent()).toContain("nothing to resync");
   });
 
   it("switches to a new namespace and the table follows", async () => {
@@ -277,5 +278,75 @@ describe("dashboard in headless Chromium", () => {
     await other.close();
     // Nothing moved.
     expect((await daemon.project(name))?.namespace).toBe(ns2);
+  });
+});
+
+describe("live sync in the dashboard, on a temp copy of the example", () => {
+  const daemon = createTestDaemon();
+  const example = exampleCopy();
+  const { core } = kube();
+  const namespace = `dashlive${suffix()}`;
+  let port = 0;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    port = await freePort();
+    Object.assign(daemon.env, { DEVLOOP_PORT: String(port), NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis, WEB_PORT: String(await freePort()) });
+    await daemon.start();
+    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "400"], example.dir, 460_000);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    mkdirSync(shotDir, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    await page.goto(`http://127.0.0.1:${port}/?project=shop`);
+    await readyRow(page, "web").waitFor({ timeout: 60_000 });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon.cli(["down", "-p", "shop", "-n", namespace, "--volumes"], example.dir, 120_000).catch(() => undefined);
+    await daemon.stop();
+    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    example.remove();
+    rmSync(daemon.stateDir, { recursive: true, force: true });
+  });
+
+  it("shows a source edit in the timeline as a sync with its steps", async () => {
+    await page.locator("#tab-timeline").click();
+    const file = example.file("example/web/src/message.js");
+    writeFileSync(file, readFileSync(file, "utf8").replace("hello from web", "edited in the dashboard test"));
+    const change = page.locator('.change[data-trigger="change"]', { hasText: "src/message.js changed" }).first();
+    await change.waitFor({ timeout: 60_000 });
+    await expect.poll(() => change.getAttribute("class"), { timeout: 30_000 }).toContain("change-done");
+    expect(await change.locator(".action").textContent()).toBe("sync");
+    expect(await change.locator(".change-service").textContent()).toBe("web");
+    expect(await change.locator(".trace th").allTextContents()).toEqual(["wait", "sync"]);
+    expect(await change.locator(".trace .num").allTextContents()).toEqual([expect.stringMatching(/^\d+(\.\d)? (ms|s)$/), expect.stringMatching(/^\d+(\.\d)? (ms|s)$/)]);
+    const total = await change.locator(".total").textContent();
+    process.stdout.write(`[measure] dashboard timeline: src/message.js saved → synced into web, ${total ?? "?"} (the trace's own total)\n`);
+    await page.screenshot({ path: join(shotDir, "timeline.png") });
+  });
+
+  it("restarts a service from its row and resyncs from the controls, each a change in the timeline", async () => {
+    await page.locator("#tab-services").click();
+    await page.locator('#services-table tr[data-service="web"] button[data-service-action="restart"]').click();
+    await expect.poll(() => page.locator("#notice").textContent()).toContain("restart requested for web");
+    await page.locator("#tab-timeline").click();
+    const restart = page.locator('.change[data-trigger="restart"]', { hasText: "restart requested" }).first();
+    await restart.waitFor({ timeout: 60_000 });
+    await expect.poll(() => restart.getAttribute("class"), { timeout: 60_000 }).toContain("change-done");
+    // With live rules the supervisor restarts the process in place (a "restart" step); without, the pods are
+    // replaced and the change waits until web is ready on new ones.
+    expect((await restart.locator(".trace th").allTextContents()).join(" ")).toMatch(/^(wait )?restart$|ready web/);
+    process.stdout.write(`[measure] dashboard timeline: restart of web ${(await restart.locator(".total").textContent()) ?? "?"}\n`);
+    await page.locator('button.live-action[data-action="resync"]').click();
+    await expect.poll(() => page.locator("#notice").textContent()).toMatch(/resync requested for .*web/);
+    const resync = page.locator('.change[data-trigger="resync"]', { hasText: "resync requested" }).first();
+    await resync.waitFor({ timeout: 60_000 });
+    expect(await resync.locator(".action").textContent()).toBe("reconcile");
   });
 });
