@@ -117,7 +117,7 @@ describe("dashboard timeline", () => {
     const labels = { [serviceLabel]: "api" };
     const observe = (object: ObservedObject, type: "upsert" | "delete" = "upsert"): Action => ({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type, object } });
     const deployment = (ready: number): Action => observe({ kind: "Deployment", name: "api", namespace: "shop-dev", labels, replicas: { desired: 1, current: 1, updated: 1, ready, observedCurrent: true } });
-    const pod = (podName: string, deleting = false): ObservedObject => ({ kind: "Pod", name: podName, namespace: "shop-dev", labels, pod: { phase: "Running", ready: true, restarts: 0, containers: ["api"], deleting } });
+    const pod = (podName: string, deleting = false, ready = true): ObservedObject => ({ kind: "Pod", name: podName, namespace: "shop-dev", labels, pod: { phase: "Running", ready, restarts: 0, containers: ["api"], deleting } });
     await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
     await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: { [namespaceUnit]: "n", api: "h1" } });
     await step(0, { type: "applyStarted", project: "shop", unit: namespaceUnit, inputHash: "n" }, { type: "applyFinished", project: "shop", unit: namespaceUnit, inputHash: "n", at: 0 });
@@ -127,7 +127,10 @@ describe("dashboard timeline", () => {
     expect(timeline.changes("shop")[0]).toMatchObject({ reason: "restart requested (api)", action: "replace pods", status: "running" });
     await step(40, { type: "liveRequestHandled", project: "shop", id: 1 }, observe(pod("api-old", true)), deployment(0));
     expect(timeline.changes("shop")[0]?.steps.map((s) => [s.name, s.status, s.endMs])).toEqual([["delete pods of api", "ok", 40], ["ready api", "running", undefined]]);
-    await step(200, observe(pod("api-new")));
+    // The Deployment's status lags: it still counts the old pod as ready while the new one starts.
+    await step(100, deployment(1), observe(pod("api-new", false, false)));
+    expect(timeline.changes("shop")[0]?.status).toBe("running");
+    await step(100, deployment(0), observe(pod("api-new")));
     expect(timeline.changes("shop")[0]?.status).toBe("running");
     await step(300, deployment(1), observe(pod("api-old"), "delete"));
     const [latest] = timeline.changes("shop");

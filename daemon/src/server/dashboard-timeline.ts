@@ -20,6 +20,7 @@
  */
 import { basename } from "node:path";
 import type { Action } from "../engine/actions.js";
+import { serviceLabel } from "../engine/labels.js";
 import { isApplied, serviceViews } from "../engine/selectors.js";
 import type { EngineState, ProjectState, SyncTrace } from "../engine/state.js";
 import type { Store } from "../engine/store.js";
@@ -245,7 +246,10 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         const svc = s.name.slice("ready ".length);
         const v = views[svc];
         const old = request.waitFor.get(svc) ?? new Set();
-        if (v?.phase === "ready" && v.pods.length > 0 && v.pods.every((pod) => !old.has(pod))) Object.assign(s, { status: "ok", endMs: elapsedMs, detail: v.pods.join(", ") });
+        // Ready on new pods: the workload says ready, and every live pod of the service is new and ready itself
+        // (the Deployment's status lags the deletion, so its ready count alone still counts the old pod).
+        const pods = Object.values(project.objects).filter((o) => o.kind === "Pod" && o.labels[serviceLabel] === svc && o.pod !== undefined && !o.pod.deleting);
+        if (v?.phase === "ready" && pods.length > 0 && pods.every((o) => !old.has(o.name) && o.pod?.ready === true)) Object.assign(s, { status: "ok", endMs: elapsedMs, detail: pods.map((o) => o.name).join(", ") });
         else if (v?.phase === "failed") Object.assign(s, { status: "error", endMs: elapsedMs, ...(v.message === undefined ? {} : { detail: v.message }) });
       }
       if (change.steps.every((s) => s.status !== "running")) {
