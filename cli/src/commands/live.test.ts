@@ -8,7 +8,8 @@ describe("devloop restart | resync | rebuild output", () => {
       "shop: restart requested for web, db (db: no live rules, so the pods are replaced); devloop status shows the outcome",
     );
     expect(describeLiveAction({ ok: true, project: "shop", action: "rebuild", services: ["web", "db"] })).toBe("shop: rebuild requested for every service; devloop status shows the outcome");
-    const text = describeLiveAction({ ok: true, project: "shop", action: "resync", services: [], note: "no service of shop has develop.watch or compile rules: nothing to resync" });
-    expect(text.split("\n")).toHaveLength(1);
+    expect(describeLiveAction({ ok: true, project: "shop", action: "resync", services: [], note: "no service of shop has develop.watch or compile rules: nothing to resync" })).toBe(
+      "shop: resync: no service of shop has develop.watch or compile rules: nothing to resync",
+    );
   });
 });

@@ -19,8 +19,8 @@ const verbs: Record<LiveActionKind, string> = { restart: "restart", resync: "res
 
 /** "shop: restart requested for web, api (api: no live rules, so the pods are replaced)". */
 export const describeLiveAction = (r: LiveActionResponse): string => {
-  const target = r.service !== undefined ? r.service : r.services.length > 0 ? r.services.join(", ") : "no service";
-  const what = r.action === "rebuild" && r.service === undefined ? "every service" : target;
+  const what = r.service ?? (r.action === "rebuild" ? "every service" : r.services.join(", "));
+  if (what === "") return `${r.project}: ${r.action}: ${r.note ?? "nothing to do"}`;
   return `${r.project}: ${verbs[r.action]} requested for ${what}${r.note === undefined ? "" : ` (${r.note})`}; devloop status shows the outcome`;
 };
 

@@ -349,4 +349,18 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     await resync.waitFor({ timeout: 60_000 });
     expect(await resync.locator(".action").textContent()).toBe("reconcile");
   });
+
+  it("devloop restart | resync | rebuild ask the same of the daemon, and name the services of an unknown one", async () => {
+    const before = await page.locator('.change[data-trigger="restart"]').count();
+    const restart = await daemon.cli(["restart", "web"], example.dir);
+    expect(restart).toMatchObject({ code: 0, stderr: "" });
+    expect(restart.stdout).toBe("shop: restart requested for web; devloop status shows the outcome\n");
+    await expect.poll(() => page.locator('.change[data-trigger="restart"]').count(), { timeout: 30_000 }).toBe(before + 1);
+    const unknown = await daemon.cli(["rebuild", "wbe", "-p", "shop"], example.dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('devloop: no service "wbe" in project "shop"; its services: web, api, cache, migrate\n');
+    const noProject = await daemon.cli(["resync", "-p", "nope"], example.dir);
+    expect(noProject.code).toBe(1);
+    expect(noProject.stderr).toContain('no project "nope" in the daemon');
+  });
 });

@@ -298,8 +298,8 @@ const liveAction = async (kind, service) => {
   try {
     /** @type {import("./types.js").LiveActionResponse} */
     const r = await post(path(kind), service === undefined ? {} : { service });
-    const what = r.service ?? (kind === "rebuild" ? "every service" : r.services.join(", ") || "no service");
-    notify(`${kind} requested for ${what}${r.note === undefined ? "" : ` (${r.note})`}; the timeline shows the outcome`);
+    const what = r.service ?? (kind === "rebuild" ? "every service" : r.services.join(", "));
+    notify(what === "" ? `${kind}: ${r.note ?? "nothing to do"}` : `${kind} requested for ${what}${r.note === undefined ? "" : ` (${r.note})`}; the timeline shows the outcome`);
     scheduleDetails();
   } catch (error) {
     notify(`${kind}: ${error instanceof Error ? error.message : String(error)}`, "error");
