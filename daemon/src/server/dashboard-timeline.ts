@@ -316,7 +316,9 @@ export const liveChange = (id: number, project: string, trace: Omit<SyncTrace, "
   const steps = trace.steps.map((s, i): TimelineStep => {
     const startMs = t;
     t += s.ms;
-    const detail = s.detail ?? (s.step === "sync" && trace.fileCount > 0 ? `${trace.fileCount} file(s) → ${trace.pods.length === 1 ? trace.pods[0] ?? "" : `${trace.pods.length} pods`}` : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
+    const where = trace.pods.length === 1 ? trace.pods[0] ?? "" : `${trace.pods.length} pods`;
+    const what = trace.action === "compile" ? trace.files[0] ?? "the artifact" : `${trace.fileCount} file(s)`;
+    const detail = s.detail ?? (s.step === "sync" && trace.fileCount > 0 ? `${what} → ${where}` : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
     return { name: s.step, startMs, endMs: t, status: i === failedAt ? "error" : "ok", ...(detail === undefined ? {} : { detail }) };
   });
   return {

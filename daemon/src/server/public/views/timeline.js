@@ -9,7 +9,8 @@ import { clock, duration, h, replace } from "../dom.js";
 /** @param {TimelineChange} c */
 const files = (c) => {
   const list = c.files ?? [];
-  if (list.length === 0 || (c.fileCount === 1 && c.reason.startsWith(list[0] ?? "\0"))) return null;
+  // A compile's file is its artifact (named in the sync step); one changed file is already the reason.
+  if (list.length === 0 || c.action === "compile" || (c.fileCount === 1 && c.reason.startsWith(list[0] ?? "\0"))) return null;
   const more = (c.fileCount ?? list.length) - Math.min(list.length, 5);
   return h("p", { class: "change-files mono" }, list.slice(0, 5).join(", "), more > 0 ? ` and ${more} more` : "");
 };
