@@ -9,7 +9,8 @@ import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js"
 import { hasErrors, type Diagnostic } from "../../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import { awaitedServices, toManifests } from "../../../daemon/src/translate/index.js";
-import { loadTemplates } from "../../../daemon/src/translate/load-templates.js";
+import { loadCompilerPresets } from "../../../daemon/src/build/load-compiler-presets.js";
+import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "../../../daemon/src/translate/load-templates.js";
 import { isDnsLabel } from "../../../daemon/src/translate/names.js";
 import { defaultNamespace } from "../../../daemon/src/translate/namespace.js";
 import { toJsonList, toYamlDocuments } from "../../../daemon/src/translate/serialize.js";
@@ -66,11 +67,12 @@ export const renderCommand = async (services: string[], flags: RenderFlags): Pro
     awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
     templates: templates.templates,
+    compilerPresets: await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR),
     ...gatherTranslateInputs({ project, loadOptions, fs: nodeFileSystem, isFile }),
   });
   const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...result.warnings];
   printDiagnostics(diagnostics);
   if (hasErrors(diagnostics)) return 1;
   process.stdout.write(flags.output === "json" ? toJsonList(result.manifests) : toYamlDocuments(result.manifests));
-  return Promise.resolve(0);
+  return 0;
 };

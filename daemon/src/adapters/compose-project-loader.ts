@@ -3,20 +3,21 @@
  * needs beside the manifests (published ports, images to build). Same inputs as `devloop render`, so up applies
  * exactly what render prints.
  */
+import { statSync } from "node:fs";
 import { userInfo } from "node:os";
-import { buildInterpolationEnvironment } from "../compose/environment.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import { imageBuildRequest } from "../build/build-request.js";
+import { loadCompilerPresets } from "../build/load-compiler-presets.js";
 import { hasErrors } from "../errors/diagnostic.js";
 import type { Doctor } from "../ports/doctor.js";
 import { findingsByService } from "../ports/doctor.js";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
 import type { ProjectLoader, PublishedPort } from "../ports/project-loader.js";
-import { defaultNamespace, toManifests } from "../translate/index.js";
-import { collectFileContents } from "../translate/file-contents.js";
+import { awaitedServices, defaultNamespace, toManifests } from "../translate/index.js";
 import { chooseImage } from "../translate/image.js";
-import { loadTemplates } from "../translate/load-templates.js";
+import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "../translate/load-templates.js";
+import { gatherTranslateInputs } from "../translate/translate-inputs.js";
 
 /** The user part of the default namespace: $DEVLOOP_USER, else the OS user. */
 export const currentUser = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
@@ -26,6 +27,14 @@ export const currentUser = (env: Readonly<Record<string, string | undefined>> = 
     return userInfo().username;
   } catch {
     return env["USER"] ?? "user";
+  }
+};
+
+const isFile = (file: string): boolean => {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
 };
 
@@ -40,14 +49,15 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
     if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
     const project = loaded.project;
     const namespace = request.namespace ?? defaultNamespace(project.name, currentUser(request.options.environment));
-    const options = request.options;
     const templates = loadTemplates();
-    const variables = buildInterpolationEnvironment({ shell: options.environment, envFiles: options.envFiles, projectDir: project.workingDir, cwd: options.cwd }, nodeFileSystem).env;
+    // As devloop render does: with services named, one-shot services are found in the whole file.
+    const whole = request.options.services.length > 0 ? loadProject({ ...request.options, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
     const translated = toManifests(project, {
+      awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
       namespace,
       templates: templates.templates,
-      files: collectFileContents(project, (file) => nodeFileSystem.readFile(file)),
-      variables,
+      compilerPresets: await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR),
+      ...gatherTranslateInputs({ project, loadOptions: request.options, fs: nodeFileSystem, isFile }),
     });
     const problems = [...templates.diagnostics, ...translated.warnings];
     if (hasErrors(problems)) return { ok: false, diagnostics: problems };
@@ -78,6 +88,7 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         ports,
         builds,
         buildRequests,
+        live: translated.live,
         warnings: [...loaded.warnings, ...problems],
         ...(findings === undefined ? {} : { findings }),
       },

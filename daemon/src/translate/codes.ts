@@ -30,6 +30,8 @@ export const TranslateCodes = {
   renamed: "DL-TRANSLATE-014",
   /** Two generated objects of one kind got the same name. */
   duplicateName: "DL-TRANSLATE-015",
+  /** A develop.watch rule on a file whose target has another file name: the file is not synced. */
+  watchFileRenamed: "DL-TRANSLATE-016",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -48,5 +50,6 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.jobRestart]: "warning: a one-shot service (a Job) has restart: always / unless-stopped; it becomes OnFailure.",
   [TranslateCodes.badTemplate]: "error (template files) / warning (x-devloop.templates): a template has an unknown kind, the wrong shape, or sets a generated field.",
   [TranslateCodes.duplicateName]: "error: two generated objects of one kind have the same name (e.g. secret \"x-env\" and the env Secret of service \"secret-x\"); rename one.",
+  [TranslateCodes.watchFileRenamed]: "warning: a develop.watch rule on a file has a target with another file name; devloop syncs a file under its own name, so the rule is dropped.",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

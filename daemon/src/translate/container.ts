@@ -1,5 +1,6 @@
 /** One compose service → its container: image, command/args, env, ports, probe, resources, security, mounts. */
 import type { ServiceSpec } from "../compose/types.js";
+import { supervised } from "../sync/supervisor.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import type { EnvVar } from "./environment.js";
@@ -54,11 +55,19 @@ const commandLine = (ctx: TranslateContext, service: ServiceSpec): { command?: s
   };
 };
 
+/** The same argv run by sync/supervisor.ts (its script has no "$(" or "$$" for Kubernetes to expand). */
+const supervisedLine = (line: { command?: string[]; args?: string[] }, wrap: boolean): { command?: string[]; args?: string[] } => {
+  const argv = [...(line.command ?? []), ...(line.args ?? [])];
+  return wrap && argv.length > 0 ? supervised(argv) : line;
+};
+
 export interface ContainerParams {
   readonly name: string;
   readonly image: ImageChoice;
   readonly env: readonly EnvVar[];
   readonly mounts: readonly VolumeMount[];
+  /** Run the command line (entrypoint + command, already known) under the process supervisor (live.ts). */
+  readonly supervised?: boolean;
 }
 
 export const buildContainer = (ctx: TranslateContext, service: ServiceSpec, params: ContainerParams): Record<string, unknown> => {
@@ -70,7 +79,7 @@ export const buildContainer = (ctx: TranslateContext, service: ServiceSpec, para
     name: params.name,
     image: params.image.image,
     ...(params.image.imagePullPolicy ? { imagePullPolicy: params.image.imagePullPolicy } : {}),
-    ...commandLine(ctx, service),
+    ...supervisedLine(commandLine(ctx, service), params.supervised === true),
     ...(service.workingDir ? { workingDir: service.workingDir } : {}),
     ...(params.env.length > 0 ? { env: params.env } : {}),
     ...(ports.length > 0 ? { ports } : {}),

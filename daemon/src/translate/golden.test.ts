@@ -2,7 +2,7 @@
  * Golden tests: every fixtures/compose/<case>/ is loaded with the real loader (compose.yml, overrides, .env,
  * optional case.json for flags and shell variables), translated with the built-in templates, and compared
  * with <case>/expected.k8s.yaml. `npm run golden:update` rewrites them; with CI=true a missing file fails.
- * The header comments record the diagnostics, the dependency graph and the sync mappings.
+ * The header comments record the diagnostics, the dependency graph, the sync mappings and the live spec.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -13,7 +13,8 @@ import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { awaitedServices, toManifests } from "./index.js";
-import { loadTemplates } from "./load-templates.js";
+import { loadCompilerPresets } from "../build/load-compiler-presets.js";
+import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "./load-templates.js";
 import { toYamlDocuments } from "./serialize.js";
 import { gatherTranslateInputs } from "./translate-inputs.js";
 
@@ -45,6 +46,21 @@ const describeDiagnostic = (d: Diagnostic, dir: string): string => {
 
 const header = (lines: readonly string[], title: string): string[] => (lines.length === 0 ? [] : [`# ${title}:`, ...lines.map((l) => `#   ${l}`)]);
 
+const presets = await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR);
+
+/** The live spec, one line per rule, compile spec and pod setting (paths relative to the case). */
+const liveLines = (result: ReturnType<typeof toManifests>, rel: (p: string) => string): string[] =>
+  Object.values(result.live).flatMap((l) => [
+    `${l.service} (container ${l.container}): restart ${l.restart}; seeded ${l.seededDirs.join(", ") || "-"}`,
+    ...l.rules.map(
+      (r) =>
+        `  ${r.id} ${r.action} ${rel(r.localRoot)}${r.only ? ` only ${r.only}` : ""}${r.targetDir ? ` -> ${r.targetDir}` : ""}` +
+        `${r.ignore.length > 0 ? ` ignore ${r.ignore.join(",")}` : ""}${r.include.length > 0 ? ` include ${r.include.join(",")}` : ""}` +
+        `${r.contextDir ? ` context ${rel(r.contextDir)}` : ""}${r.initialSync ? " initial" : ""}${r.exec ? ` exec ${JSON.stringify(r.exec.command)}` : ""}`,
+    ),
+    ...(l.compile ? [`  compile ${l.compile.preset ?? "-"} ${l.compile.image} ${rel(l.compile.source)} -> ${l.compile.output} -> ${l.compile.target}`] : []),
+  ]);
+
 const renderCase = (dir: string): string => {
   const config = readCase(dir);
   const options: LoadOptions = {
@@ -66,6 +82,7 @@ const renderCase = (dir: string): string => {
     awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
     namespace: config.namespace ?? "golden",
     templates: loadTemplates().templates,
+    compilerPresets: presets,
     ...gatherTranslateInputs({ project, loadOptions: options, fs: nodeFileSystem, isFile: (f) => existsSync(f) && statSync(f).isFile() }),
     ...(config.images === undefined ? {} : { images: config.images }),
   });
@@ -74,6 +91,7 @@ const renderCase = (dir: string): string => {
     ...header([...loaded.warnings, ...result.warnings].map((d) => describeDiagnostic(d, dir)), "diagnostics"),
     ...header(result.dependencies.map((e) => `${e.service} -> ${e.dependsOn} (${e.condition}${e.required ? "" : ", optional"}${e.restart ? ", restart" : ""})`), "dependencies"),
     ...header(result.syncMappings.map((m) => `${m.service}: ${rel(m.source)} -> ${m.target} (${m.volumeName})`), "sync"),
+    ...header(liveLines(result, rel), "live"),
   ];
   const text = `${lines.length > 0 ? `${lines.join("\n")}\n` : ""}${toYamlDocuments(result.manifests)}`;
   // hostPath volumes hold absolute paths; make them checkout-independent.

@@ -16,7 +16,7 @@ import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
 import { sortManifests } from "./order.js";
 import { applyTemplate, withProjectTemplates } from "./templates.js";
 import { firstIssueByKey, type ServiceView, translationEntries } from "./translation-view.js";
-import type { KubeManifest, SyncMapping, TranslateOptions, TranslateResult, TranslationEntry } from "./types.js";
+import type { KubeManifest, ServiceLive, SyncMapping, TranslateOptions, TranslateResult, TranslationEntry } from "./types.js";
 import { buildClaim } from "./volume-claim.js";
 import { buildWorkload } from "./workload.js";
 import { workloadKinds } from "./workload-kind.js";
@@ -49,6 +49,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   const takenServiceNames = new Set(serviceNames.values());
   const manifests: KubeManifest[] = [];
   const syncMappings: SyncMapping[] = [];
+  const live: Record<string, ServiceLive> = {};
   const translation: TranslationEntry[] = [];
   const views: ServiceView[] = [];
   const usedVolumes = new Set<string>();
@@ -74,6 +75,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     if (plan.filesSecret) manifests.push(plan.filesSecret);
     plan.namedVolumes.forEach((v) => usedVolumes.add(v));
     syncMappings.push(...plan.syncMappings);
+    if (plan.live) live[service.name] = plan.live;
     const kubeService = buildService(service, {
       project: project.name,
       namespace: ctx.namespace,
@@ -111,7 +113,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     manifests: sortManifests(manifests.map((m) => applyTemplate(m, templates))),
     dependencies: dependencyEdges(project),
     syncMappings,
-    live: {},
+    live,
     translation,
     warnings: sortDiagnostics(ctx.diagnostics, project.composeFiles),
   };

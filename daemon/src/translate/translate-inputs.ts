@@ -1,7 +1,7 @@
 /**
  * Everything toManifests needs from outside the ComposeProject, gathered in one place so `devloop render`,
  * the daemon and the golden tests hand in the same inputs: secret/config file contents, bind-mounted files,
- * and the interpolation variables (for environment: sources). Pure given the file system passed in.
+ * the interpolation variables (for environment: sources) and which develop.watch paths are files. Pure given the file system passed in.
  */
 import { buildInterpolationEnvironment } from "../compose/environment.js";
 import type { ComposeFileSystem, ComposeProject, LoadOptions } from "../compose/types.js";
@@ -13,16 +13,17 @@ export interface TranslateInputsParams {
   /** The options the project was loaded with (shell environment, --env-file, cwd). */
   readonly loadOptions: LoadOptions;
   readonly fs: ComposeFileSystem;
-  /** True when the path is a regular file (bind sources that are files become a Secret). */
+  /** True when the path is a regular file (bind sources that are files become a Secret; watch paths that are files sync one file). */
   readonly isFile: (path: string) => boolean;
 }
 
-export const gatherTranslateInputs = (params: TranslateInputsParams): Pick<TranslateOptions, "files" | "bindFiles" | "variables"> => {
+export const gatherTranslateInputs = (params: TranslateInputsParams): Pick<TranslateOptions, "files" | "bindFiles" | "variables" | "watchFiles"> => {
   const { project, loadOptions, fs } = params;
   const read = (file: string): string | undefined => fs.readFile(file);
   return {
     files: collectFileContents(project, read),
     bindFiles: collectBindFiles(project, params.isFile, read),
+    watchFiles: [...new Set(Object.values(project.services).flatMap((s) => (s.develop?.watch ?? []).map((rule) => rule.path)))].filter(params.isFile),
     variables: buildInterpolationEnvironment(
       { shell: loadOptions.environment, envFiles: loadOptions.envFiles, projectDir: project.workingDir, cwd: loadOptions.cwd },
       fs,

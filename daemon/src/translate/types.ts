@@ -3,6 +3,7 @@
  * to run the loop (dependency graph, sync mappings) and what the dashboard shows (key → fields).
  */
 import type { CompileSpec } from "../build/compile-spec.js";
+import type { CompilerPreset } from "../build/compiler-preset.js";
 import type { WatchAction } from "../compose/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
@@ -119,6 +120,13 @@ export interface TranslateOptions {
   readonly bindFiles?: Readonly<Record<string, string>>;
   /** The interpolation environment, for secrets and configs with an environment: source. */
   readonly variables?: Readonly<Record<string, string | undefined>>;
+  /**
+   * develop.watch paths that are regular files (absolute), as gatherTranslateInputs finds them: such a rule syncs
+   * one file (LiveRule.only) and its container directory is the target's parent. Other paths count as directories.
+   */
+  readonly watchFiles?: readonly string[];
+  /** Compiler presets (templates/compilers, loadCompilerPresets) that x-devloop.compile's preset: names. */
+  readonly compilerPresets?: Readonly<Record<string, CompilerPreset>>;
 }
 
 export interface ManifestTemplates {

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
+import { superviseImageCommandAnnotation } from "../sync/supervisor.js";
 import { TranslateCodes } from "./codes.js";
 import { buildContainer } from "./container.js";
 import { type TranslateContext, workloadName } from "./context.js";
@@ -14,9 +15,10 @@ import { shortHash } from "./hash.js";
 import { chooseImage } from "./image.js";
 import { publishedPorts } from "./kube-service.js";
 import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } from "./labels.js";
+import { planLive, seedContainer } from "./live.js";
 import { isDnsLabel, toDnsLabel } from "./names.js";
 import { planVolumes } from "./pod-volumes.js";
-import type { KubeManifest, SyncMapping } from "./types.js";
+import type { KubeManifest, ServiceLive, SyncMapping } from "./types.js";
 import { createVolumeNameAllocator } from "./volume-names.js";
 import type { WorkloadKind } from "./workload-kind.js";
 
@@ -38,6 +40,8 @@ export interface WorkloadPlan {
   readonly secrets: readonly string[];
   readonly configs: readonly string[];
   readonly syncMappings: readonly SyncMapping[];
+  /** The sync controller's spec of the service (develop.watch rules, x-devloop.compile). */
+  readonly live?: ServiceLive;
 }
 
 /** Compose labels → Kubernetes labels; the ones Kubernetes would refuse become annotations (with a warning). */
@@ -118,13 +122,17 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const secretMounts = planFileObjectMounts(ctx, service, "secret", names);
   const configMounts = planFileObjectMounts(ctx, service, "config", names);
   const image = chooseImage(project, service, ctx.options.images);
+  const composeMounts = [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts];
+  const livePlan = planLive(ctx, service, { container: name, mountedDirs: composeMounts.filter((m) => m.subPath === undefined).map((m) => m.mountPath) });
   const container = buildContainer(ctx, service, {
     name,
     image,
     env: environment.env,
-    mounts: [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts],
+    mounts: [...livePlan.mounts, ...composeMounts],
+    supervised: livePlan.supervise === "wrap",
   });
-  const volumes = [...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes];
+  const seed = seedContainer(livePlan, service, container);
+  const volumes = [...livePlan.volumes, ...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes];
 
   const hasEnvSecret = Object.keys(environment.secretData).length > 0;
   const secrets = [...new Set(service.secrets.map((s) => s.source))];
@@ -156,6 +164,8 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     ...user.annotations,
     ...service.annotations,
     ...(configHash ? { [Annotations.configHash]: configHash } : {}),
+    // The argv is the built image's ENTRYPOINT + CMD: the engine wraps it in the supervisor at apply (engine/built-image.ts).
+    ...(livePlan.supervise === "annotate" ? { [superviseImageCommandAnnotation]: "true" } : {}),
   };
 
   if (service.hostname !== undefined && !isDnsLabel(service.hostname)) {
@@ -184,6 +194,7 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     ...(jobRestart ? { restartPolicy: jobRestart.restartPolicy } : {}),
     ...(service.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: Math.max(0, Math.ceil(service.stopGracePeriod)) } : {}),
     ...(aliases.length > 0 ? { hostAliases: aliases } : {}),
+    ...(seed ? { initContainers: [seed] } : {}),
     containers: [container],
     ...(volumes.length > 0 ? { volumes } : {}),
   };
@@ -235,5 +246,6 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     secrets,
     configs,
     syncMappings: volumePlan.syncMappings,
+    ...(livePlan.live ? { live: livePlan.live } : {}),
   };
 };
