@@ -77,6 +77,16 @@ describe("dashboard timeline", () => {
     expect(timeline.changes("shop")[1]).toMatchObject({ reason: "up", status: "running" });
   });
 
+  it("names a synced file from the project's directory, as the editor shows it", async () => {
+    const { timeline, step } = setup();
+    const rule = { id: "web:0", action: "sync", localRoot: "/p/example/web/src", targetDir: "/app/src" };
+    const loaded = { ...shopProject({ services: ["web"] }), live: { web: { service: "web", container: "web", rules: [rule], restart: "supervisor", seededDirs: [] } } } as unknown as ReturnType<typeof shopProject>;
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded, hashes: {} });
+    await step(10, { type: "syncTraced", project: "shop", trace: { service: "web", trigger: "change", rule: "web:0", action: "sync", files: ["message.js"], fileCount: 1, pods: ["web-abc"], at: 1, steps: [{ step: "sync", ms: 10 }], totalMs: 10, status: "ok" } });
+    expect(timeline.changes("shop")[0]).toMatchObject({ reason: "example/web/src/message.js changed", files: ["example/web/src/message.js"] });
+  });
+
   it("names many files, new pods and requests, and shows a failure's first line and refusals", async () => {
     const { timeline, step } = setup();
     await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });

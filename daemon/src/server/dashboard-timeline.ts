@@ -18,7 +18,7 @@
  * "ready web" once the service is ready on new pods. Every action type is handled explicitly: a new one fails the
  * type check here.
  */
-import { basename } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { Action } from "../engine/actions.js";
 import { serviceLabel } from "../engine/labels.js";
 import { isApplied, serviceViews } from "../engine/selectors.js";
@@ -179,7 +179,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
           if (o && a.generation >= o.generation) endStep(o, `build ${a.service}`, a.error === undefined ? "ok" : "error", a.error !== undefined ? firstLine(a.error) : a.skipped === true ? "up to date" : a.image);
           break;
         case "syncTraced":
-          record(liveChange(nextId++, name, a.trace));
+          record(liveChange(nextId++, name, a.trace, project === undefined ? undefined : projectRelative(project, a.trace)));
           break;
         case "liveRequested": {
           // With live rules the sync controller answers with traces; without, a restart replaces the pods.
@@ -291,6 +291,21 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
 
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
 
+/**
+ * Trace files are relative to their rule's root (the develop.watch path); the dashboard names them from the
+ * project's directory (the first compose file's), as the user sees them in the editor: "example/web/src/message.js".
+ */
+const projectRelative = (project: ProjectState, trace: Omit<SyncTrace, "id">): ((file: string) => string) | undefined => {
+  const root = project.loaded?.live?.[trace.service]?.rules.find((r) => r.id === trace.rule)?.localRoot;
+  const compose = project.loaded?.composeFiles[0];
+  if (root === undefined || compose === undefined || trace.action === "compile") return undefined;
+  const dir = dirname(compose);
+  return (file) => {
+    const rel = relative(dir, resolve(dir, root, file));
+    return rel.startsWith("..") || isAbsolute(rel) ? file : rel.split(sep).join("/");
+  };
+};
+
 /** Why a live-loop change happened, in the words the dashboard shows. */
 export const liveReason = (trace: Omit<SyncTrace, "id">): string => {
   switch (trace.trigger) {
@@ -307,8 +322,12 @@ export const liveReason = (trace: Omit<SyncTrace, "id">): string => {
   }
 };
 
-/** One syncTraced → one closed change whose steps lie end to end on its own time axis. */
-export const liveChange = (id: number, project: string, trace: Omit<SyncTrace, "id">): TimelineChange => {
+/**
+ * One syncTraced → one closed change whose steps lie end to end on its own time axis. `display` names a trace file
+ * for people (default: as the trace has it, relative to the rule's root).
+ */
+export const liveChange = (id: number, project: string, raw: Omit<SyncTrace, "id">, display?: (file: string) => string): TimelineChange => {
+  const trace = display === undefined ? raw : { ...raw, files: raw.files.map(display) };
   let t = 0;
   // The step that ran last (not the wait) is the one that failed.
   const lastWork = trace.steps.findLastIndex((s) => s.step !== "wait");

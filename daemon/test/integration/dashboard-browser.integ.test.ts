@@ -319,15 +319,17 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     await page.locator("#tab-timeline").click();
     const file = example.file("example/web/src/message.js");
     writeFileSync(file, readFileSync(file, "utf8").replace("hello from web", "edited in the dashboard test"));
-    const change = page.locator('.change[data-trigger="change"]', { hasText: "src/message.js changed" }).first();
-    await change.waitFor({ timeout: 60_000 });
+    const change = page.locator('.change[data-trigger="change"]', { hasText: "example/web/src/message.js changed" }).first();
+    await change.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\ntimeline: ${JSON.stringify(await page.locator(".change .change-head").allTextContents())}`);
+    });
     await expect.poll(() => change.getAttribute("class"), { timeout: 30_000 }).toContain("change-done");
     expect(await change.locator(".action").textContent()).toBe("sync");
     expect(await change.locator(".change-service").textContent()).toBe("web");
     expect(await change.locator(".trace th").allTextContents()).toEqual(["wait", "sync"]);
     expect(await change.locator(".trace .num").allTextContents()).toEqual([expect.stringMatching(/^\d+(\.\d)? (ms|s)$/), expect.stringMatching(/^\d+(\.\d)? (ms|s)$/)]);
     const total = await change.locator(".total").textContent();
-    process.stdout.write(`[measure] dashboard timeline: src/message.js saved → synced into web, ${total ?? "?"} (the trace's own total)\n`);
+    process.stdout.write(`[measure] dashboard timeline: example/web/src/message.js saved → synced into web, ${total ?? "?"} (the trace's own total)\n`);
     await page.screenshot({ path: join(shotDir, "timeline.png") });
   });
 
