@@ -18,3 +18,16 @@ describe("compose project loader with a doctor", () => {
     expect(result.project.findings).toEqual({ web: [{ code: "DL-DOCTOR-001", severity: "warning", message: "runs as root", file: "compose.example.yml", line: 16, fix: "add USER 1000" }] });
   });
 });
+
+describe("compose project loader: what up applies is what render prints", () => {
+  it("fills LoadedProject.live (watch rules with file paths found on disk, the compile spec from the built-in presets)", async () => {
+    const result = await createComposeProjectLoader().load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const live = result.project.live ?? {};
+    expect(Object.keys(live).sort()).toEqual(["api", "web"]);
+    expect(live["web"]?.rules.find((r) => r.action === "sync+exec")).toMatchObject({ only: "package.json", targetDir: "/app" });
+    expect(live["web"]).toMatchObject({ restart: "process", seededDirs: ["/app"] });
+    expect(live["api"]?.compile).toMatchObject({ preset: "go", output: "/out/api", target: "/app/api" });
+  });
+});

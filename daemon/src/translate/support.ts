@@ -63,7 +63,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}credential_spec`, "Windows only."),
   t(`${S}depends_on`, `metadata.annotations[devloop.dev/depends-on], dependency graph`, "Kubernetes has no start order: the engine enforces service_started, service_healthy (readiness) and service_completed_successfully (Job succeeded)."),
   t(`${S}deploy`, "replicas, resources, labels", "replicas → spec.replicas; resources.limits → limits; resources.reservations → requests; labels → workload labels; restart_policy → Job backoffLimit; placement, update_config, rollback_config, endpoint_mode, mode are ignored with a warning."),
-  t(`${S}develop`, "(engine)", "develop.watch rules drive the sync engine; nothing is written into the manifests."),
+  t(`${S}develop`, `initContainers[devloop-seed], volumes, ${C}.command/args`, "develop.watch rules drive the sync controller (sync, sync+restart, sync+exec, restart, rebuild; a rule on a file syncs that file, under its own name). Each directory synced into becomes an emptyDir seeded from the image by the devloop-seed init container (what is synced survives a restart); with sync+restart or restart the command runs under devloop's process supervisor (compose entrypoint, or the built image's ENTRYPOINT/CMD), an image-only service without entrypoint has its pod replaced instead."),
   i(`${S}device_cgroup_rules`, "No Kubernetes equivalent."),
   i(`${S}devices`, "Needs a device plugin in Kubernetes."),
   i(`${S}dns`, "Pods use the cluster DNS."),
@@ -133,7 +133,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}volumes`, `volumes, ${C}.volumeMounts`, "Named volume → PersistentVolumeClaim; anonymous volume → emptyDir; tmpfs → emptyDir Memory; a bind mount of a directory → emptyDir the sync engine fills; a bind mount of a file → the <service>-files Secret, mounted with subPath (content at render time); never hostPath unless x-devloop.hostPath lists the target."),
   r(`${S}volumes_from`, "Pods cannot share another pod's volumes; use a named volume in both services."),
   t(`${S}working_dir`, `${C}.workingDir`, ""),
-  t(`${S}x-devloop`, "(translate, engine)", "x-devloop.kind: job | deployment forces the workload kind; x-devloop.hostPath: [targets] keeps those bind mounts as hostPath; x-devloop.compile drives the compiler container."),
+  t(`${S}x-devloop`, "(translate, engine)", "x-devloop.kind: job | deployment forces the workload kind; x-devloop.hostPath: [targets] keeps those bind mounts as hostPath; x-devloop.compile: { preset, image, command, workdir, output, target, cache, env, source } compiles in a compiler container and copies the artifact to target (its directory is a seeded emptyDir; the process restarts under the supervisor)."),
 ];
 
 /** Sub-keys that are partly supported, warned about when present. */

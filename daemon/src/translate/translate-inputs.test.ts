@@ -9,7 +9,7 @@ const memoryFs = (files: Record<string, string>): ComposeFileSystem => ({
 });
 
 describe("gatherTranslateInputs", () => {
-  it("reads used secret/config files, bind-mounted files and the interpolation variables", () => {
+  it("reads used secret/config files, bind-mounted files, watched files and the interpolation variables", () => {
     const fs = memoryFs({
       "/src/shop/pw.txt": "pw",
       "/src/shop/unused.txt": "nope",
@@ -24,6 +24,12 @@ describe("gatherTranslateInputs", () => {
             { type: "bind", source: "/src/shop/nginx.conf", target: "/etc/nginx/nginx.conf", readOnly: true, createHostPath: true },
             { type: "bind", source: "/src/shop/src", target: "/app/src", readOnly: false, createHostPath: true },
           ],
+          develop: {
+            watch: [
+              { action: "sync", path: "/src/shop/src", target: "/app/src", ignore: [], include: [], initialSync: false },
+              { action: "sync", path: "/src/shop/site.conf", target: "/app/site.conf", ignore: [], include: [], initialSync: false },
+            ],
+          },
         }),
       ],
       {
@@ -41,6 +47,7 @@ describe("gatherTranslateInputs", () => {
     });
     expect(inputs.files).toEqual({ "/src/shop/pw.txt": "pw" });
     expect(inputs.bindFiles).toEqual({ "/src/shop/nginx.conf": "events {}" });
+    expect(inputs.watchFiles).toEqual(["/src/shop/site.conf"]);
     expect(inputs.variables).toMatchObject({ TOKEN: "from-dotenv", SHELL_ONLY: "1" });
   });
 });
