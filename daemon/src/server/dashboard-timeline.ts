@@ -337,7 +337,7 @@ export const liveChange = (id: number, project: string, raw: Omit<SyncTrace, "id
     t += s.ms;
     const where = trace.pods.length === 1 ? trace.pods[0] ?? "" : `${trace.pods.length} pods`;
     const what = trace.action === "compile" ? trace.files[0] ?? "the artifact" : `${trace.fileCount} file(s)`;
-    const detail = s.detail ?? (s.step === "sync" && trace.fileCount > 0 ? `${what} → ${where}` : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
+    const detail = s.detail ?? (s.step === "sync" ? (trace.fileCount > 0 ? `${what} → ${where}` : `nothing differed in ${where}`) : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
     return { name: s.step, startMs, endMs: t, status: i === failedAt ? "error" : "ok", ...(detail === undefined ? {} : { detail }) };
   });
   return {
