@@ -152,6 +152,18 @@ describe("restart kinds and the supervisor", () => {
     expect(template(result.manifests, "cache").metadata.annotations).toBeUndefined();
   });
 
+  it("names the fields develop became in the translation view", () => {
+    const result = translate([withWatch("api", [rule("sync+restart", "/src/shop/src", "/app/src")], { entrypoint: ["node"] })]);
+    expect(result.translation.find((t) => t.composePath === "services.api.develop")?.kubeFields).toEqual([
+      "Deployment/api spec.template.spec.initContainers[devloop-seed]",
+      "Deployment/api spec.template.spec.volumes[].emptyDir",
+      "Deployment/api spec.template.spec.containers[0].volumeMounts",
+      "Deployment/api spec.template.spec.containers[0].command",
+      "Deployment/api spec.template.spec.containers[0].args",
+      "live sync",
+    ]);
+  });
+
   it("has no restart for sync-only rules", () => {
     const result = translate([withWatch("web", [rule("sync", "/src/shop/src", "/app/src")], { entrypoint: ["node"] })]);
     expect(result.live["web"]?.restart).toBe("none");

@@ -4,9 +4,11 @@
  */
 import type { ServiceSpec } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
+import { superviseImageCommandAnnotation } from "../sync/supervisor.js";
 import { serviceName, type TranslateContext } from "./context.js";
 import { fileObjectName } from "./file-objects.js";
 import { Annotations } from "./labels.js";
+import { seedContainerName } from "./live.js";
 import { presentServiceKeys } from "./present-keys.js";
 import { parseUser } from "./security-context.js";
 import { SupportStatus, supportFor } from "./support.js";
@@ -92,6 +94,14 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
       return [...plan.secrets.map((s) => `Secret/${fileObjectName("secret", ctx.project.secrets[s], s)}`), `${c}.volumeMounts`];
     case "configs":
       return [...plan.configs.map((s) => `ConfigMap/${fileObjectName("config", ctx.project.configs[s], s)}`), `${c}.volumeMounts`];
+    case "develop":
+    case "x-devloop": {
+      const live = plan.live;
+      if (live === undefined || (key === "develop" && live.rules.length === 0) || (key === "x-devloop" && live.compile === undefined)) return [];
+      const seeded = live.seededDirs.length > 0 ? [`${pod}.initContainers[${seedContainerName}]`, `${pod}.volumes[].emptyDir`, `${c}.volumeMounts`] : [];
+      const supervised = live.restart === "process" ? (service.entrypoint ? [`${c}.command`, `${c}.args`] : [`${ref} spec.template.metadata.annotations[${superviseImageCommandAnnotation}]`]) : [];
+      return [...seeded, ...supervised, "live sync"];
+    }
     default:
       return [];
   }

@@ -77,7 +77,11 @@ export interface ServiceLive {
    * entrypoint), so the pod is replaced; "none" = nothing in the service ever restarts.
    */
   readonly restart: "process" | "pod" | "none";
-  /** Container directories that are seeded emptyDir volumes (what is synced there survives a process restart). */
+  /**
+   * Container directories that are seeded emptyDir volumes (what is synced there survives a process restart), outermost
+   * only. Also lists a directory a compose volume already mounts (a bind's synced emptyDir, a named volume): it gets no
+   * seeded volume of its own (translate/live.ts) but what is synced there survives a restart just the same.
+   */
   readonly seededDirs: readonly string[];
 }
 
