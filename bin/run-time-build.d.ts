@@ -1,0 +1,10 @@
+// Types of bin/run-time-build.js (plain JavaScript, as bin/ runs before anything is compiled) for TypeScript callers.
+export declare const SOURCE_DIRS: readonly string[];
+export declare const ENTRY: string;
+export declare const defaultCacheDir: (env?: NodeJS.ProcessEnv) => string;
+export declare const fingerprint: (root: string) => string;
+export declare const buildBundle: (params: { root: string; outDir: string }) => Promise<{ inputs: string[] }>;
+export declare const resolveBundle: (params: {
+  root: string;
+  cacheDir?: string;
+}) => Promise<{ entry: string; fingerprint: string; built: boolean } | { error: string; fingerprint: string; reported: boolean }>;

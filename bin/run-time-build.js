@@ -1,0 +1,189 @@
+// @ts-check
+/**
+ * The run-time build. devloop runs as JavaScript that esbuild bundles from cli/src and daemon/src, cached OUTSIDE
+ * the clone under a fingerprint of the sources (path, size and mtime of every file that can be bundled), so there
+ * is no build step to remember between an edit and a run and nothing built is ever committed:
+ *
+ *   <cache>/<fingerprint>/main.mjs (+ chunks, linked source maps, node_modules → the clone's node_modules)
+ *   <cache>/<fingerprint>.failed   (a build that failed, with its message: tsx is used, and it is said once)
+ *
+ * <cache> is $DEVLOOP_BUILD_CACHE, else $XDG_CACHE_HOME/devloop/build, else ~/.cache/devloop/build.
+ * A build goes to a temporary directory renamed into place, so concurrent starts (the CLI and the daemon it
+ * spawns, parallel tests) never see half a bundle; a directory in use is never rewritten.
+ *
+ * Paths that modules compute from `import.meta.url` (templates/, the dashboard's public/, bin/devloop.js) must
+ * still point into the clone from the bundle: each bundled file's `import.meta.url` / `.dirname` / `.filename`
+ * is replaced by its own source location, so the sources need no change and stay runnable through tsx.
+ * Plain JavaScript (bin/ runs before anything is compiled); types for TypeScript callers in run-time-build.d.ts.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, extname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** Bump when the build's options change in a way the fingerprint cannot see. */
+const BUILD_FORMAT = "1";
+/** What gets bundled: every file under these directories (relative to the clone) except the skipped ones. */
+export const SOURCE_DIRS = ["cli/src", "daemon/src"];
+/** Not bundled: unit tests, and the dashboard's static files (served from the clone, not imported). */
+const skipped = (/** @type {string} */ rel) => rel.endsWith(".test.ts") || rel === "daemon/src/server/public";
+/** Files outside SOURCE_DIRS that change what a build produces. */
+const EXTRA_INPUTS = ["package-lock.json", "tsconfig.json", "bin/run-time-build.js"];
+export const ENTRY = "main.mjs";
+/** Old builds kept besides the newest ones (a running daemon may still load its chunks). */
+const KEEP_NEWEST = 5;
+const PRUNE_AFTER_MS = 7 * 24 * 3600_000;
+
+/** @param {NodeJS.ProcessEnv} [env] */
+export const defaultCacheDir = (env = process.env) =>
+  env["DEVLOOP_BUILD_CACHE"] || join(env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "devloop", "build");
+
+/**
+ * A cheap fingerprint of everything a build reads: each file's path, size and mtime (no file is read).
+ * @param {string} root the clone
+ * @returns {string}
+ */
+export const fingerprint = (root) => {
+  const hash = createHash("sha256");
+  hash.update(`${BUILD_FORMAT}\0${root}\0${process.platform}\n`);
+  const add = (/** @type {string} */ rel) => {
+    const s = statSync(join(root, rel), { throwIfNoEntry: false });
+    hash.update(s ? `${rel}\0${s.size}\0${s.mtimeMs}\n` : `${rel}\0-\n`);
+  };
+  const walk = (/** @type {string} */ rel) => {
+    if (!existsSync(join(root, rel))) {
+      hash.update(`${rel}/\0-\n`);
+      return;
+    }
+    const entries = readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const child = `${rel}/${e.name}`;
+      if (skipped(child)) continue;
+      if (e.isDirectory()) walk(child);
+      else add(child);
+    }
+  };
+  for (const dir of SOURCE_DIRS) walk(dir);
+  for (const file of EXTRA_INPUTS) add(file);
+  return hash.digest("hex").slice(0, 20);
+};
+
+const loaders = /** @type {const} */ ({ ".ts": "ts", ".mts": "ts", ".cts": "ts", ".js": "js", ".mjs": "js", ".cjs": "js" });
+
+/**
+ * esbuild plugin: a bundled file's import.meta.url/.filename/.dirname become its source file's, declared on the
+ * file's first line (no line shifts for the source map; a mention inside a string stays valid syntax).
+ * @returns {import("esbuild").Plugin}
+ */
+const sourceLocations = () => ({
+  name: "devloop-source-locations",
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes("import.meta.")) return undefined;
+      const values = { url: pathToFileURL(args.path).href, filename: args.path, dirname: dirname(args.path) };
+      const used = new Set();
+      const body = text.replace(/\bimport\.meta\.(url|filename|dirname)\b/g, (_, /** @type {"url" | "filename" | "dirname"} */ key) => {
+        used.add(key);
+        return `__devloopImportMeta_${key}`;
+      });
+      const decl = [...used].map((key) => `const __devloopImportMeta_${key} = ${JSON.stringify(values[/** @type {"url" | "filename" | "dirname"} */ (key)])};`).join(" ");
+      const shebang = body.startsWith("#!") ? body.indexOf("\n") + 1 : 0;
+      const ext = /** @type {keyof typeof loaders} */ (extname(args.path));
+      return { contents: `${body.slice(0, shebang)}${decl} ${body.slice(shebang)}`, loader: loaders[ext] ?? "ts" };
+    });
+  },
+});
+
+/**
+ * Bundles cli/src/main.ts of `root` into `outDir` (which must not exist yet; built aside, then renamed in).
+ * @param {{ root: string, outDir: string }} params
+ * @returns {Promise<{ inputs: string[] }>} the source files bundled, relative to root
+ */
+export const buildBundle = async ({ root, outDir }) => {
+  const esbuild = await import("esbuild");
+  const tmp = `${outDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: { main: "cli/src/main.ts" },
+      outdir: tmp,
+      outExtension: { ".js": ".mjs" },
+      bundle: true,
+      // The CLI imports its commands lazily; chunks keep `devloop --version` from loading the Kubernetes client.
+      splitting: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      sourcemap: "linked",
+      metafile: true,
+      logLevel: "silent",
+      plugins: [sourceLocations()],
+    });
+    // Bare imports (packages are external) resolve from the bundle's directory: give it the clone's node_modules.
+    symlinkSync(join(root, "node_modules"), join(tmp, "node_modules"), "junction");
+    const inputs = Object.keys(result.metafile.inputs);
+    writeFileSync(join(tmp, "inputs.json"), `${JSON.stringify({ root, inputs }, null, 1)}\n`);
+    try {
+      renameSync(tmp, outDir);
+    } catch (error) {
+      // Another process finished the same build first: theirs is identical.
+      if (!existsSync(join(outDir, ENTRY))) throw error;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return { inputs };
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+};
+
+/** Removes builds other than `keep` that are both old and not among the newest few. @param {string} cacheDir @param {string} keep */
+const prune = (cacheDir, keep) => {
+  const now = Date.now();
+  const builds = readdirSync(cacheDir, { withFileTypes: true })
+    .filter((e) => e.name !== keep && !e.name.includes(".tmp-"))
+    .map((e) => ({ path: join(cacheDir, e.name), mtime: statSync(join(cacheDir, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const b of builds.slice(KEEP_NEWEST)) if (now - b.mtime > PRUNE_AFTER_MS) rmSync(b.path, { recursive: true, force: true });
+};
+
+/** The first lines of a build error, without esbuild's noise. @param {unknown} error */
+const describe = (error) => (error instanceof Error ? error.message : String(error)).split("\n").slice(0, 3).join(" ").trim();
+
+/**
+ * The bundle for the clone's current sources: found in the cache, or built now. A failed build is remembered
+ * per fingerprint, so it is attempted (and reported) once, not on every start.
+ * @param {{ root: string, cacheDir?: string }} params
+ * @returns {Promise<{ entry: string, fingerprint: string, built: boolean } | { error: string, fingerprint: string, reported: boolean }>}
+ */
+export const resolveBundle = async ({ root, cacheDir = defaultCacheDir() }) => {
+  const fp = fingerprint(root);
+  const outDir = join(cacheDir, fp);
+  const entry = join(outDir, ENTRY);
+  if (existsSync(entry)) return { entry, fingerprint: fp, built: false };
+  const failed = join(cacheDir, `${fp}.failed`);
+  if (existsSync(failed)) return { error: readFileSync(failed, "utf8").trim(), fingerprint: fp, reported: true };
+  try {
+    await buildBundle({ root, outDir });
+  } catch (error) {
+    const message = describe(error);
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(failed, `${message}\n`);
+    } catch {
+      // An unwritable cache: the build is retried (and reported) on the next start.
+    }
+    return { error: message, fingerprint: fp, reported: false };
+  }
+  try {
+    prune(cacheDir, fp);
+  } catch {
+    // Pruning is housekeeping only.
+  }
+  return { entry, fingerprint: fp, built: true };
+};
