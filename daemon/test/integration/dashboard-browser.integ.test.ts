@@ -221,6 +221,24 @@ describe("dashboard in headless Chromium", () => {
     await expect.poll(() => page.locator("#notice").textContent()).toContain("nothing to resync");
   });
 
+  it("restarts a service without live rules by replacing its pods; the timeline waits until it is ready on new ones", async () => {
+    await page.locator("#tab-services").click();
+    await readyRow(page, "cache").waitFor({ timeout: 60_000 });
+    const before = (await page.locator('#services-table tr[data-service="cache"] td.mono').textContent())?.trim();
+    await page.locator('#services-table tr[data-service="cache"] button[data-service-action="restart"]').click();
+    await expect.poll(() => page.locator("#notice").textContent()).toContain("restart requested for cache (cache: no live rules, so the pods are replaced)");
+    await page.locator("#tab-timeline").click();
+    const change = page.locator('.change[data-trigger="restart"]', { hasText: "restart requested (cache)" }).first();
+    await change.waitFor({ timeout: 30_000 });
+    await expect.poll(() => change.getAttribute("class"), { timeout: 120_000 }).toContain("change-done");
+    expect(await change.locator(".action").textContent()).toBe("replace pods");
+    expect(await change.locator(".trace th").allTextContents()).toEqual(["delete pods of cache", "ready cache"]);
+    const after = (await change.locator(".trace tr", { hasText: "ready cache" }).locator(".detail").textContent())?.trim();
+    expect(after).toMatch(/^cache-/);
+    expect(after).not.toBe(before);
+    process.stdout.write(`[measure] dashboard timeline: restart of cache (pods replaced) until ready on ${after ?? "?"}: ${(await change.locator(".total").textContent()) ?? "?"}\n`);
+  });
+
   it("switches to a new namespace and the table follows", async () => {
     await page.locator("#tab-services").click();
     const podsBefore = await page.locator('#services-table tr[data-service="web"] td.mono').textContent();
@@ -341,15 +359,35 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     const restart = page.locator('.change[data-trigger="restart"]', { hasText: "restart requested" }).first();
     await restart.waitFor({ timeout: 60_000 });
     await expect.poll(() => restart.getAttribute("class"), { timeout: 60_000 }).toContain("change-done");
-    // With live rules the supervisor restarts the process in place (a "restart" step); without, the pods are
-    // replaced and the change waits until web is ready on new ones.
-    expect((await restart.locator(".trace th").allTextContents()).join(" ")).toMatch(/^(wait )?restart$|ready web/);
+    // web has live rules: the supervisor restarts the process in place.
+    expect(await restart.locator(".action").textContent()).toBe("restart");
+    expect(await restart.locator(".trace th").allTextContents()).toEqual(["restart"]);
     process.stdout.write(`[measure] dashboard timeline: restart of web ${(await restart.locator(".total").textContent()) ?? "?"}\n`);
     await page.locator('button.live-action[data-action="resync"]').click();
     await expect.poll(() => page.locator("#notice").textContent()).toMatch(/resync requested for .*web/);
     const resync = page.locator('.change[data-trigger="resync"]', { hasText: "resync requested" }).first();
     await resync.waitFor({ timeout: 60_000 });
     expect(await resync.locator(".action").textContent()).toBe("reconcile");
+  });
+
+  it("shows a compile error in red with its first line, and the fix compiled", async () => {
+    await page.locator("#tab-timeline").click();
+    const main = example.file("example/api/main.go");
+    const good = readFileSync(main, "utf8");
+    const done = await page.locator('.change.change-done[data-action="compile"]').count();
+    writeFileSync(main, good.replace('const message = "hello from api"', 'const message = "hello from api" +'));
+    const failed = page.locator('.change.change-error[data-action="compile"]').first();
+    await failed.waitFor({ timeout: 150_000 });
+    const error = (await failed.locator(".change-error-text").textContent()) ?? "";
+    process.stdout.write(`[measure] dashboard timeline: api compile error shown as "${error}" after ${(await failed.locator(".total").textContent()) ?? "?"}\n`);
+    expect(error).toMatch(/main\.go:\d+:\d+: syntax error/);
+    expect(error).not.toContain("\n");
+    expect(await failed.locator(".trace-row-error th").allTextContents()).toEqual(["compile"]);
+    writeFileSync(main, good.replace("hello from api", "hello again from api"));
+    await expect.poll(() => page.locator('.change.change-done[data-action="compile"]').count(), { timeout: 150_000 }).toBe(done + 1);
+    const fixed = page.locator('.change.change-done[data-action="compile"]').first();
+    expect(await fixed.locator(".trace th").allTextContents()).toEqual(["wait", "compile", "sync", "restart"]);
+    process.stdout.write(`[measure] dashboard timeline: api recompiled, synced and restarted in ${(await fixed.locator(".total").textContent()) ?? "?"}\n`);
   });
 
   it("devloop restart | resync | rebuild ask the same of the daemon, and name the services of an unknown one", async () => {
