@@ -6,6 +6,7 @@ import os from "node:os";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
+import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
 
 const groups: Record<string, () => Promise<string>> = {
@@ -14,6 +15,8 @@ const groups: Record<string, () => Promise<string>> = {
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
   sync: async () => formatSyncBench(await benchSync()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
+  // P1 and P2 end to end through the daemon running the example.
+  live: async () => formatLiveLoop(await benchLiveLoop()),
   // Needs the Docker engine and the bed's Go image (P2).
   compile: async () => formatCompileBench(await benchCompile()),
 };

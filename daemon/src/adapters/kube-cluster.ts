@@ -3,7 +3,7 @@
  * a relisting watch with backoff, logs, port-forward streams. Every error leaves as a ClusterError worded for
  * a human (kube-errors.ts); an unreachable apiserver is transient and retried by the engine.
  */
-import { PassThrough, type Duplex } from "node:stream";
+import { PassThrough, Writable, type Duplex } from "node:stream";
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, PortForward, VersionApi, Watch } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeManifest } from "../translate/types.js";
@@ -280,11 +280,23 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
     },
     async portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream) {
       const duplex = socket as unknown as Duplex;
+      // The kubelet reports a failed dial (nothing listening: the process is restarting) on the error channel and
+      // then closes the WebSocket: either ends the local connection, so a client sees a reset instead of a hang.
+      const errors = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          // The first frame of each channel carries only the port number (stripped to nothing by client-node).
+          if (chunk.length > 0) duplex.destroy();
+          cb();
+        },
+      });
+      let ws: unknown;
       try {
-        await new PortForward(kubeConfig, true).portForward(target.namespace, target.pod, [target.remotePort], duplex, null, duplex);
+        ws = await new PortForward(kubeConfig, true).portForward(target.namespace, target.pod, [target.remotePort], duplex, errors, duplex);
       } catch (error) {
         throw reword(`port-forward to pod ${target.pod}:${target.remotePort} in namespace ${target.namespace}`, error);
       }
+      const closable = ws as { once?: (event: "close", listener: () => void) => unknown } | undefined;
+      closable?.once?.("close", () => duplex.end());
     },
     async ping() {
       try {

@@ -19,4 +19,8 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(3000, () => console.log("web listening on :3000"));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  // Idle keep-alive connections would hold close() open (Node 18 does not drop them by itself).
+  server.closeIdleConnections();
+});
