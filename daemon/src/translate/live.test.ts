@@ -53,6 +53,12 @@ describe("live spec", () => {
     expect(result.warnings).toMatchObject([{ code: "DL-TRANSLATE-016", severity: "warning", path: "services.web.develop.watch[0].target", got: "/app/b.json" }]);
   });
 
+  it("warns that exec.privileged is not honoured", () => {
+    const result = translate([withWatch("web", [rule("sync+exec", "/src/shop/src", "/app/src", { exec: { command: ["x"], privileged: true, environment: {} } })])]);
+    expect(result.warnings.map((d) => [d.code, d.path])).toEqual([["DL-TRANSLATE-001", "services.web.develop.watch[0].exec.privileged"]]);
+    expect(result.live["web"]?.rules[0]?.exec).toEqual({ command: ["x"], environment: {} });
+  });
+
   it("names the build context of a rule inside it", () => {
     const web = withWatch("web", [rule("sync", "/src/shop/web/src", "/app/src"), rule("sync", "/src/shop/shared", "/app/shared")], {
       build: { context: "/src/shop/web", dockerfile: "Dockerfile", args: {}, labels: {} } as NonNullable<ServiceSpec["build"]>,

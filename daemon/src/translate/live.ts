@@ -73,6 +73,13 @@ const liveRule = (ctx: TranslateContext, service: ServiceSpec, rule: WatchRuleSp
     });
     return undefined;
   }
+  if (rule.exec?.privileged === true) {
+    ctx.report({
+      code: TranslateCodes.ignoredKey,
+      path: `services.${service.name}.develop.watch[${index}].exec.privileged`,
+      message: `develop.watch[${index}].exec.privileged is ignored: the command runs over kubectl exec with the container's own privileges`,
+    });
+  }
   const context = service.build?.context;
   return {
     id: `${service.name}:watch[${index}]`,
