@@ -105,20 +105,28 @@ describe("dashboard timeline", () => {
     expect(compile?.steps.map((s) => [s.name, s.status])).toEqual([["wait", "ok"], ["compile", "error"]]);
   });
 
-  it("records a rebuild request as a reload with its builds", async () => {
-    const { timeline, step } = setup();
-    const loaded = shopProject({ services: ["api"] });
+  it("records a rebuild request as a reload that waits for its builds", async () => {
+    const { store, timeline, step } = setup();
+    const loaded = { ...shopProject({ services: ["api"] }), buildRequests: { api: { image: "shop-api" } } } as unknown as ReturnType<typeof shopProject>;
+    const hashes = { [namespaceUnit]: "n", api: "h1" };
     await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
-    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded, hashes: { api: "h1" } });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded, hashes });
+    await step(0, { type: "buildFinished", project: "shop", service: "api", generation: 1, image: "shop-api:dl-1", ms: 1, at: 0 });
+    for (const unit of [namespaceUnit, "api"]) {
+      const inputHash = store.getState().projects["shop"]?.units[unit]?.desiredHash ?? "";
+      await step(0, { type: "applyStarted", project: "shop", unit, inputHash }, { type: "applyFinished", project: "shop", unit, inputHash, at: 0 });
+    }
     await step(10, { type: "rebuildRequested", project: "shop", service: "api", at: 0 });
-    await step(20, { type: "projectLoaded", project: "shop", generation: 2, loaded, hashes: { api: "h1" } });
+    await step(20, { type: "projectLoaded", project: "shop", generation: 2, loaded, hashes });
+    expect(timeline.changes("shop")[0]?.status).toBe("running");
     await step(0, { type: "buildStarted", project: "shop", service: "api", generation: 2, at: 0 });
-    await step(300, { type: "buildFinished", project: "shop", service: "api", generation: 2, skipped: true, ms: 300, at: 0 });
+    await step(300, { type: "buildFinished", project: "shop", service: "api", generation: 2, image: "shop-api:dl-1", skipped: true, ms: 300, at: 0 });
     const [latest] = timeline.changes("shop");
-    expect(latest).toMatchObject({ reason: "rebuild requested (api)", action: "reload" });
+    expect(latest).toMatchObject({ reason: "rebuild requested (api)", action: "reload", status: "done", totalMs: 320 });
     expect(latest?.steps.map((s) => [s.name, s.status, s.startMs, s.endMs, s.detail])).toEqual([
       ["load", "ok", 0, 20, "1 service(s)"],
       ["build api", "ok", 20, 320, "up to date"],
+      ["nothing to apply", "ok", 320, 320, undefined],
     ]);
   });
 

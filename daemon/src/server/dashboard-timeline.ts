@@ -274,8 +274,10 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
       const loading = o.change.steps.some((s) => s.name === "load" && s.status === "running");
       const applying = Object.values(project.units).some((u) => u.applyingHash !== undefined || (!isApplied(u) && u.error === undefined));
       const waiting = [...o.applied].some((u) => views[u] && !o.change.steps.some((s) => s.name === `ready ${u}` || s.name === `failed ${u}`));
-      if (!loading && !applying && !waiting && project.status === "active") {
-        if (o.change.steps.every((s) => s.name === "load")) o.change.steps.push({ name: "nothing to apply", startMs: elapsed(o), endMs: elapsed(o), status: "ok" });
+      // Every load queues a build of each image (unchanged ones come back "up to date" at once): wait for them too.
+      const building = Object.values(project.builds ?? {}).some((b) => b.status === "queued" || b.status === "building");
+      if (!loading && !applying && !waiting && !building && project.status === "active") {
+        if (!o.change.steps.some((s) => s.name.startsWith("apply "))) o.change.steps.push({ name: "nothing to apply", startMs: elapsed(o), endMs: elapsed(o), status: "ok" });
         finish(o, o.change.steps.some((s) => s.status === "error") ? "error" : "done");
       } else if (elapsed(o) > openLimitMs) finish(o, "error", "no result after 5 minutes");
     }

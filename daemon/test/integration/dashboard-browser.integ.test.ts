@@ -391,11 +391,20 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
   });
 
   it("devloop restart | resync | rebuild ask the same of the daemon, and name the services of an unknown one", async () => {
+    await page.locator("#tab-timeline").click();
     const before = await page.locator('.change[data-trigger="restart"]').count();
     const restart = await daemon.cli(["restart", "web"], example.dir);
     expect(restart).toMatchObject({ code: 0, stderr: "" });
     expect(restart.stdout).toBe("shop: restart requested for web; devloop status shows the outcome\n");
     await expect.poll(() => page.locator('.change[data-trigger="restart"]').count(), { timeout: 30_000 }).toBe(before + 1);
+    const rebuild = await daemon.cli(["rebuild"], example.dir);
+    expect(rebuild).toMatchObject({ code: 0, stderr: "" });
+    expect(rebuild.stdout).toMatch(/^shop: rebuild requested for every service \(.*\); devloop status shows the outcome\n$/);
+    const reload = page.locator(".change", { hasText: "rebuild requested" }).first();
+    await reload.waitFor({ timeout: 30_000 });
+    await expect.poll(() => reload.getAttribute("class"), { timeout: 120_000 }).toContain("change-done");
+    // Nothing changed since the last build: every image is up to date.
+    expect(await reload.locator(".trace tr", { hasText: "build web" }).locator(".detail").textContent()).toBe("up to date");
     const unknown = await daemon.cli(["rebuild", "wbe", "-p", "shop"], example.dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('devloop: no service "wbe" in project "shop"; its services: web, api, cache, migrate\n');
