@@ -23,7 +23,15 @@ export interface LiveLoopResult {
   readonly devloop: { readonly p50: number; readonly p95: number };
   readonly kubectl: { readonly p50: number; readonly p95: number };
   readonly ratio: number;
-  readonly compiled: { readonly edits: number; readonly e2e: number; readonly compileRun: number; readonly overhead: number; readonly overheads: readonly number[] };
+  readonly compiled: {
+    readonly edits: number;
+    readonly e2e: number;
+    readonly compileRun: number;
+    readonly overhead: number;
+    readonly overheads: readonly number[];
+    /** Median ms per trace step (wait, compile, sync, restart), and from the trace's end to the new answer. */
+    readonly steps: Readonly<Record<string, number>>;
+  };
   readonly load: readonly [number, number];
 }
 
@@ -90,6 +98,7 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
     const overheads: number[] = [];
     const e2es: number[] = [];
     const runs: number[] = [];
+    const stepSamples = new Map<string, number[]>();
     // One compile first: the compiler container and the cache volume are created then (a cold start, not an edit).
     for (let i = -1; i < compiles; i++) {
       const text = `compiled ${i}`;
@@ -106,6 +115,9 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
       if (i < 0) continue;
       e2es.push(e2e);
       runs.push(run);
+      for (const step of trace?.steps ?? []) stepSamples.set(step.step, [...(stepSamples.get(step.step) ?? []), step.ms]);
+      const traced = (trace?.steps ?? []).reduce((sum, step) => sum + step.ms, 0);
+      stepSamples.set("trace end → answer", [...(stepSamples.get("trace end → answer") ?? []), e2e - traced]);
       overheads.push(e2e - run);
     }
     writeFileSync(main, source);
@@ -114,7 +126,7 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
       devloop: { p50: percentile(devloopMs, 50), p95: percentile(devloopMs, 95) },
       kubectl: { p50: percentile(kubectlMs, 50), p95: percentile(kubectlMs, 95) },
       ratio: percentile(kubectlMs, 50) / percentile(devloopMs, 50),
-      compiled: { edits: compiles, e2e: median(e2es), compileRun: median(runs), overhead: median(overheads), overheads },
+      compiled: { edits: compiles, e2e: median(e2es), compileRun: median(runs), overhead: median(overheads), overheads, steps: Object.fromEntries([...stepSamples].map(([k, v]) => [k, median(v)])) },
       load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
@@ -143,4 +155,6 @@ export const formatLiveLoop = (r: LiveLoopResult): string =>
     `| **overhead** (end to end − bare compile), median of the per-edit differences | **${fmt(r.compiled.overhead)}** |`,
     "",
     `Per-edit overheads: ${r.compiled.overheads.map((o) => Math.round(o)).join(", ")} ms`,
+    "",
+    `Where the time goes (medians of the traces' steps; compile = the compiler call incl. its ${fmt(r.compiled.compileRun)} run): ${Object.entries(r.compiled.steps).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`,
   ].join("\n");
