@@ -55,6 +55,7 @@ export const Codes = {
   invalidServiceName: c("DL-COMPOSE-040", "error", "invalid service name"),
   includeCycle: c("DL-COMPOSE-041", "error", "include forms a cycle"),
   multipleDefaultFiles: c("DL-COMPOSE-042", "warning", "more than one default compose file name exists in the directory"),
+  conflictingResources: c("DL-COMPOSE-043", "error", "a service-level resource key and deploy.resources disagree"),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof Codes;

@@ -39,9 +39,8 @@ export const normalizeFileRefs = (ctx: NormalizeContext, node: LNode | undefined
     if (uid !== undefined) ref.uid = uid;
     const gid = ctx.str(get(m, "gid"), `${ip}.gid`);
     if (gid !== undefined) ref.gid = gid;
-    const modeNode = get(m, "mode");
-    const mode = modeNode?.kind === "scalar" && typeof modeNode.value === "string" ? parseInt(modeNode.value, 8) : ctx.num(modeNode, `${ip}.mode`, { integer: true });
-    if (mode !== undefined && !Number.isNaN(mode)) ref.mode = mode;
+    const mode = ctx.fileMode(get(m, "mode"), `${ip}.mode`);
+    if (mode !== undefined) ref.mode = mode;
     refs.push(ref);
     nodes.push({ node: sourceNode ?? m, path: ip });
   });

@@ -258,9 +258,36 @@ describe("normalisation", () => {
     expect(p.secrets["s"]).toEqual({ name: "p_s", file: "/p/s.txt", external: false });
     expect(p.volumes["data"]?.name).toBe("p_data");
   });
-  it("folds cpus / mem_limit / mem_reservation / pids_limit into deploy.resources where it says nothing", () => {
-    const p = ok({ "compose.yml": "services:\n  a: {image: a, cpus: 1.5, mem_limit: 512m, mem_reservation: 128m, pids_limit: 100, deploy: {resources: {limits: {memory: 1g}}}}\n" });
-    expect(p.services["a"]?.deploy?.resources).toEqual({ limits: { cpus: 1.5, memory: 1024 ** 3, pids: 100 }, reservations: { memory: 128 * 1024 ** 2 } });
+  it("folds cpus / mem_limit / mem_reservation / pids_limit into deploy.resources", () => {
+    const p = ok({ "compose.yml": "services:\n  a: {image: a, cpus: 1.5, mem_limit: 512m, mem_reservation: 128m, pids_limit: 100, deploy: {replicas: 2}}\n" });
+    expect(p.services["a"]?.deploy?.resources).toEqual({ limits: { cpus: 1.5, memory: 512 * 1024 ** 2, pids: 100 }, reservations: { memory: 128 * 1024 ** 2 } });
+    const same = ok({ "compose.yml": "services:\n  a: {image: a, mem_limit: 1g, deploy: {resources: {limits: {memory: 1024m}}}}\n" });
+    expect(same.services["a"]?.deploy?.resources).toEqual({ limits: { memory: 1024 ** 3 } });
+  });
+  it("reads file modes as compose-go does: leading-zero and 0o integers and every string are octal, other integers decimal", () => {
+    const refs = (modes: string[]): string => modes.map((m, i) => `{source: s, target: /t${i}, mode: ${m}}`).join(", ");
+    const p = ok({ "compose.yml": `services:\n  a: {image: a, secrets: [${refs(["0400", "0o440", "'0640'", '"600"', "'0o644'", "420"])}], volumes: [{type: tmpfs, target: /x, tmpfs: {mode: 01777}}]}\nsecrets:\n  s: {environment: HOME}\n` });
+    expect(p.services["a"]?.secrets.map((s) => s.mode)).toEqual([0o400, 0o440, 0o640, 0o600, 0o644, 420]);
+    expect(p.services["a"]?.volumes[0]).toMatchObject({ type: "tmpfs", mode: 0o1777 });
+    const bad = load({ "compose.yml": "services:\n  a: {image: a, secrets: [{source: s, mode: 'rw'}]}\nsecrets:\n  s: {environment: HOME}\n" });
+    expect(bad.ok ? [] : bad.diagnostics.map((d) => [d.code, d.path])).toEqual([["DL-COMPOSE-010", "services.a.secrets[0].mode"]]);
+  });
+  it("normalises post_start / pre_stop hooks and shm_size", () => {
+    const p = ok({ "compose.yml": "services:\n  a:\n    image: a\n    shm_size: 1g\n    post_start: [{command: ./up --now, user: root}]\n    pre_stop: [{command: [./down], working_dir: /srv, environment: [A=1]}]\n" });
+    expect(p.services["a"]).toMatchObject({
+      shmSize: 1024 ** 3,
+      postStart: [{ command: ["./up", "--now"], user: "root", environment: {} }],
+      preStop: [{ command: ["./down"], workingDir: "/srv", environment: { A: "1" } }],
+    });
+  });
+  it("refuses a service-level resource key that disagrees with deploy.resources, as compose-go does (a block without the field disagrees too)", () => {
+    const r = load({ "compose.yml": "services:\n  a: {image: a, cpus: 1.5, mem_limit: 512m, mem_reservation: 128m, deploy: {resources: {limits: {memory: 1g}, reservations: {memory: 128m}}}}\n" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics.map((d) => [d.code, d.path, d.line])).toEqual([
+      ["DL-COMPOSE-043", "services.a.cpus", 2],
+      ["DL-COMPOSE-043", "services.a.mem_limit", 2],
+    ]);
   });
   it("casts interpolated strings to numbers and booleans", () => {
     const p = ok({ "compose.yml": "services:\n  a: {image: a, init: '${INIT:-True}', tty: '${TTY:-0}', deploy: {replicas: '${N:-3}'}, ports: ['${P:-8080}:80']}\n" });

@@ -23,6 +23,11 @@ export interface LScalar {
   readonly value: Primitive;
   readonly loc: Loc;
   readonly tag?: MergeTag;
+  /**
+   * The text as written, kept only for a plain integer with a leading zero ("0400"): YAML 1.2 reads it as
+   * decimal, compose-go (go-yaml, YAML 1.1 style) as octal. File modes read it from here.
+   */
+  readonly raw?: string;
 }
 
 export interface LSeq {

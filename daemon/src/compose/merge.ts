@@ -140,7 +140,7 @@ export const mergeMaps = (base: LMap, over: LMap, pattern: string): LMap => {
 /** Removes `!reset` entries and tag marks left in a tree that was not merged onto anything; shares untouched subtrees. */
 export const dropMergeTags = (node: LNode): LNode | undefined => {
   if (node.tag === "reset") return undefined;
-  if (node.kind === "scalar") return node.tag === undefined ? node : { kind: "scalar", value: node.value, loc: node.loc };
+  if (node.kind === "scalar") return node.tag === undefined ? node : { kind: "scalar", value: node.value, loc: node.loc, ...(node.raw === undefined ? {} : { raw: node.raw }) };
   let changed = node.tag !== undefined;
   if (node.kind === "seq") {
     const items: LNode[] = [];

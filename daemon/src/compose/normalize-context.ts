@@ -25,6 +25,8 @@ export interface NormalizeContext {
   duration(node: LNode | undefined, path: string): number | undefined;
   bytes(node: LNode | undefined, path: string): number | undefined;
   oneOf<T extends string>(node: LNode | undefined, path: string, allowed: readonly T[]): T | undefined;
+  /** A file mode as compose-go reads it: 0400 / 0o400 unquoted are octal, a string is octal ("0400", "400", "0o400"), other integers decimal. */
+  fileMode(node: LNode | undefined, path: string): number | undefined;
 }
 
 const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
@@ -32,6 +34,17 @@ const FALSE = new Set(["0", "f", "F", "false", "FALSE", "False"]);
 
 export const createNormalizeContext = (diagnostics: Diagnostic[]): NormalizeContext => {
   const ctx: NormalizeContext = {
+    fileMode(node, path) {
+      if (node === undefined) return undefined;
+      if (node.kind === "scalar" && node.raw !== undefined) return parseInt(node.raw, 8);
+      if (node.kind === "scalar" && typeof node.value === "string") {
+        const digits = node.value.trim().replace(/^0o/i, "");
+        if (/^[0-7]+$/.test(digits)) return parseInt(digits, 8);
+        ctx.wrongType(node, path, "an octal file mode (e.g. 0400 or \"0440\")");
+        return undefined;
+      }
+      return ctx.num(node, path, { integer: true, min: 0 });
+    },
     diagnostics,
     report(name, node, path, message, details) {
       diagnostics.push(makeDiagnostic(name, node.loc, path, message, details));

@@ -16,11 +16,13 @@ import { normalizeDeploy } from "./deploy.js";
 import { normalizeDevelop } from "./develop.js";
 import { normalizeFileRefs } from "./file-refs.js";
 import { normalizeHealthcheck } from "./healthcheck.js";
+import { normalizeLifecycleHooks } from "./lifecycle-hooks.js";
 import type {
   ComposeFileSystem,
   DeploySpec,
   FileObjectSpec,
   NetworkSpec,
+  ResourcesSpec,
   RestartPolicy,
   ServiceSpec,
   SourceLocation,
@@ -179,6 +181,12 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   }
   const watch = normalizeDevelop(ctx, at("develop"), `${p}.develop`, home);
   if (watch) spec.develop = { watch };
+  const shmSize = ctx.bytes(at("shm_size"), `${p}.shm_size`);
+  if (shmSize !== undefined) spec.shmSize = shmSize;
+  const postStart = normalizeLifecycleHooks(ctx, at("post_start"), `${p}.post_start`);
+  if (postStart) spec.postStart = postStart;
+  const preStop = normalizeLifecycleHooks(ctx, at("pre_stop"), `${p}.pre_stop`);
+  if (preStop) spec.preStop = preStop;
   return {
     spec,
     refs: {
@@ -196,12 +204,37 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
  * The service-level resource keys (cpus, mem_limit, mem_reservation, pids_limit) mean the same as
  * deploy.resources; they fill it where deploy.resources says nothing.
  */
+/** 536870912 → "512m" (the largest unit that divides it), as compose sizes are written. */
+const humanBytes = (n: number): string => {
+  for (const [unit, size] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]] as const) if (n % size === 0) return `${n / size}${unit}`;
+  return `${n}b`;
+};
+
 const withLegacyResources = (ctx: NormalizeContext, deploy: DeploySpec | undefined, svc: LMap, p: string): DeploySpec | undefined => {
   const cpus = ctx.num(get(svc, "cpus"), `${p}.cpus`, { min: 0 });
   const memLimit = ctx.bytes(get(svc, "mem_limit"), `${p}.mem_limit`);
   const memReservation = ctx.bytes(get(svc, "mem_reservation"), `${p}.mem_reservation`);
   const pids = ctx.num(get(svc, "pids_limit"), `${p}.pids_limit`, { integer: true });
   if (cpus === undefined && memLimit === undefined && memReservation === undefined && pids === undefined) return deploy;
+  // compose-go refuses a service whose key and the deploy.resources block it would fill disagree, even when the
+  // block just does not set that field (loader/validate.go: "can't set distinct values on 'cpus' and …").
+  const conflict = (key: string, value: number | undefined, block: "limits" | "reservations", field: keyof ResourcesSpec): void => {
+    const set = deploy?.resources[block];
+    if (value === undefined || value === 0 || set === undefined || set[field] === value) return;
+    const keyNode = get(svc, key);
+    if (keyNode === undefined) return;
+    const other = `deploy.resources.${block}.${field}`;
+    const show = (v: number | undefined): string => (v === undefined ? "not set" : field === "memory" ? humanBytes(v) : String(v));
+    ctx.report("conflictingResources", keyNode, `${p}.${key}`, `${key} (${show(value)}) and ${other} (${show(set[field])}) disagree`, {
+      expected: `the same value in both, or only one of them`,
+      got: `${key}: ${show(value)}, ${other}: ${show(set[field])}`,
+      hint: `keep only ${other}; compose refuses distinct values too`,
+    });
+  };
+  conflict("cpus", cpus, "limits", "cpus");
+  conflict("mem_limit", memLimit, "limits", "memory");
+  conflict("mem_reservation", memReservation, "reservations", "memory");
+  conflict("pids_limit", pids, "limits", "pids");
   const base: DeploySpec = deploy ?? { resources: {}, labels: {} };
   const limits = { ...(cpus !== undefined ? { cpus } : {}), ...(memLimit !== undefined ? { memory: memLimit } : {}), ...(pids !== undefined && pids > 0 ? { pids } : {}), ...base.resources.limits };
   const reservations = { ...(memReservation !== undefined ? { memory: memReservation } : {}), ...base.resources.reservations };

@@ -7,7 +7,7 @@ import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlS
 import type { Alias, Document, Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { makeDiagnostic } from "./report.js";
-import type { LEntry, LMap, LNode, Loc, MergeTag, Primitive } from "./located.js";
+import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./located.js";
 import { joinPath } from "./located.js";
 import { mergeMaps } from "./merge.js";
 
@@ -90,7 +90,9 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
       const v = yn.value;
       const value: Primitive =
         v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? "");
-      return withTag({ kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc });
+      const raw = typeof value === "number" && yn.type === "PLAIN" && typeof yn.source === "string" && /^0[0-7]+$/.test(yn.source) ? yn.source : undefined;
+      const out: LScalar = raw === undefined ? { kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc } : { kind: "scalar", value, loc, raw };
+      return withTag(out);
     }
     if (isYamlSeq(yn)) {
       return withTag({ kind: "seq", items: yn.items.map((item, i) => convert(item, joinPath(path, i), seen)), loc });

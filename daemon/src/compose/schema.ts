@@ -46,6 +46,8 @@ export const SCHEMA: Readonly<Record<string, ReadonlySet<string>>> = {
   "services.*.develop": keys("watch"),
   "services.*.develop.watch[]": keys("action", "path", "target", "ignore", "include", "initial_sync", "exec"),
   "services.*.develop.watch[].exec": keys("command", "user", "working_dir", "privileged", "environment"),
+  "services.*.post_start[]": keys("command", "user", "privileged", "working_dir", "environment"),
+  "services.*.pre_stop[]": keys("command", "user", "privileged", "working_dir", "environment"),
   "services.*.secrets[]": keys("source", "target", "uid", "gid", "mode"),
   "services.*.configs[]": keys("source", "target", "uid", "gid", "mode"),
   "services.*.env_file[]": keys("path", "required", "format"),

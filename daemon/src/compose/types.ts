@@ -85,8 +85,23 @@ export interface ServiceSpec {
   readonly platform?: string;
   readonly containerName?: string;
   readonly develop?: DevelopSpec;
+  /** shm_size in bytes. */
+  readonly shmSize?: number;
+  /** post_start hooks, in order; undefined when none are written. */
+  readonly postStart?: readonly LifecycleHookSpec[];
+  /** pre_stop hooks, in order; undefined when none are written. */
+  readonly preStop?: readonly LifecycleHookSpec[];
   /** Service-level x-* keys (x-devloop is read by translate and the engine). */
   readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+/** One post_start / pre_stop hook: a command run in the container after it starts / before it is stopped. */
+export interface LifecycleHookSpec {
+  readonly command: readonly string[];
+  readonly user?: string;
+  readonly privileged?: boolean;
+  readonly workingDir?: string;
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export interface BuildSpec {

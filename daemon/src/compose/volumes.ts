@@ -101,9 +101,8 @@ export const normalizeServiceVolumes = (
     } else if (type === "tmpfs") {
       const tmpfs = ctx.map(get(item, "tmpfs"), `${p}.tmpfs`);
       const size = ctx.bytes(get(tmpfs, "size"), `${p}.tmpfs.size`);
-      const modeNode = get(tmpfs, "mode");
-      const mode = modeNode?.kind === "scalar" && typeof modeNode.value === "string" ? parseInt(modeNode.value, 8) : ctx.num(modeNode, `${p}.tmpfs.mode`, { integer: true });
-      out.push({ type: "tmpfs", target, readOnly, ...(size !== undefined ? { size } : {}), ...(mode !== undefined && !Number.isNaN(mode) ? { mode } : {}) });
+      const mode = ctx.fileMode(get(tmpfs, "mode"), `${p}.tmpfs.mode`);
+      out.push({ type: "tmpfs", target, readOnly, ...(size !== undefined ? { size } : {}), ...(mode !== undefined ? { mode } : {}) });
     } else {
       const vol = ctx.map(get(item, "volume"), `${p}.volume`);
       const nocopy = ctx.bool(get(vol, "nocopy"), `${p}.volume.nocopy`) ?? false;

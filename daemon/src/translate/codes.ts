@@ -32,6 +32,10 @@ export const TranslateCodes = {
   duplicateName: "DL-TRANSLATE-015",
   /** A develop.watch rule on a file whose target has another file name: the file is not synced. */
   watchFileRenamed: "DL-TRANSLATE-016",
+  /** A post_start / pre_stop hook sets user, privileged, working_dir or environment. */
+  lifecycleHookField: "DL-TRANSLATE-017",
+  /** Several post_start / pre_stop hooks: chained in one /bin/sh -c command. */
+  lifecycleHooksChained: "DL-TRANSLATE-018",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -51,5 +55,7 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.badTemplate]: "error (template files) / warning (x-devloop.templates): a template has an unknown kind, the wrong shape, or sets a generated field.",
   [TranslateCodes.duplicateName]: "error: two generated objects of one kind have the same name (e.g. secret \"x-env\" and the env Secret of service \"secret-x\"); rename one.",
   [TranslateCodes.watchFileRenamed]: "warning: a develop.watch rule on a file has a target with another file name; devloop syncs a file under its own name, so the rule is dropped.",
+  [TranslateCodes.lifecycleHookField]: "warning: a post_start / pre_stop hook's user, privileged, working_dir or environment cannot be set on a Kubernetes lifecycle hook; the command runs without them.",
+  [TranslateCodes.lifecycleHooksChained]: "warning: several post_start / pre_stop hooks run as one /bin/sh -c command (the image needs /bin/sh).",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

@@ -39,6 +39,8 @@ export const reportUnsupportedKeys = (ctx: TranslateContext): void => {
     for (const sub of subKeySupport) {
       const key = sub.key.replace("services.*.", "");
       const path = `services.${service.name}.${key}`;
+      // pids_limit also fills deploy.resources.limits.pids: its own warning says it once.
+      if (key === "deploy.resources.limits.pids" && hasPath(ctx.project, `services.${service.name}.pids_limit`)) continue;
       if (hasPath(ctx.project, path) || modelHasSubKey(service, key)) reportKey(ctx, path, key);
     }
   }

@@ -15,9 +15,11 @@ import { shortHash } from "./hash.js";
 import { chooseImage } from "./image.js";
 import { publishedPorts } from "./kube-service.js";
 import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } from "./labels.js";
+import { toLifecycle } from "./lifecycle.js";
 import { planLive, seedContainer } from "./live.js";
 import { isDnsLabel, toDnsLabel } from "./names.js";
 import { planVolumes } from "./pod-volumes.js";
+import { planShmVolume } from "./shm-volume.js";
 import type { KubeManifest, ServiceLive, SyncMapping } from "./types.js";
 import { createVolumeNameAllocator } from "./volume-names.js";
 import type { WorkloadKind } from "./workload-kind.js";
@@ -122,17 +124,22 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const secretMounts = planFileObjectMounts(ctx, service, "secret", names);
   const configMounts = planFileObjectMounts(ctx, service, "config", names);
   const image = chooseImage(project, service, ctx.options.images);
-  const composeMounts = [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts];
+  const shm = planShmVolume(service, names, [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts].map((m) => m.mountPath));
+  const composeMounts = [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts, ...(shm ? [shm.mount] : [])];
   const livePlan = planLive(ctx, service, { container: name, mountedDirs: composeMounts.filter((m) => m.subPath === undefined).map((m) => m.mountPath) });
-  const container = buildContainer(ctx, service, {
-    name,
-    image,
-    env: environment.env,
-    mounts: [...livePlan.mounts, ...composeMounts],
-    supervised: livePlan.supervise === "wrap",
-  });
+  const lifecycle = toLifecycle(ctx, service);
+  const container = {
+    ...buildContainer(ctx, service, {
+      name,
+      image,
+      env: environment.env,
+      mounts: [...livePlan.mounts, ...composeMounts],
+      supervised: livePlan.supervise === "wrap",
+    }),
+    ...(lifecycle ? { lifecycle } : {}),
+  };
   const seed = seedContainer(livePlan, service, container);
-  const volumes = [...livePlan.volumes, ...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes];
+  const volumes = [...livePlan.volumes, ...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes, ...(shm ? [shm.volume] : [])];
 
   const hasEnvSecret = Object.keys(environment.secretData).length > 0;
   const secrets = [...new Set(service.secrets.map((s) => s.source))];
