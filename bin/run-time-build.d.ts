@@ -2,6 +2,7 @@
 export declare const SOURCE_DIRS: readonly string[];
 export declare const ENTRY: string;
 export declare const defaultCacheDir: (env?: NodeJS.ProcessEnv) => string;
+export declare const importedNames: (code: string, pkg: string) => string[];
 export declare const fingerprint: (root: string) => string;
 export declare const buildBundle: (params: { root: string; outDir: string }) => Promise<{ inputs: string[] }>;
 export declare const resolveBundle: (params: {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { ENTRY, fingerprint, SOURCE_DIRS } from "../bin/run-time-build.js";
+import { ENTRY, fingerprint, importedNames, SOURCE_DIRS } from "../bin/run-time-build.js";
 
 const repo = fileURLToPath(new URL("../", import.meta.url));
 const temps: string[] = [];
@@ -68,6 +68,25 @@ describe("fingerprint", () => {
   });
 });
 
+describe("importedNames", () => {
+  it("reads the names a bundled chunk imports from a package, from esbuild's output", () => {
+    const code = [
+      'import { CoreV1Api, Watch as Watch2 } from "@kubernetes/client-node";',
+      'import Docker from "dockerode";',
+      'import express, { Router } from "express";',
+      'import { x } from "./chunk-ABC.mjs";',
+      'const lazy = () => import("yaml");',
+      'import * as all from "chokidar";',
+    ].join("\n");
+    expect(importedNames(code, "@kubernetes/client-node")).toEqual(["CoreV1Api", "Watch"]);
+    expect(importedNames(code, "dockerode")).toEqual(["default"]);
+    expect(importedNames(code, "express")).toEqual(["default", "Router"]);
+    expect(importedNames(code, "yaml")).toEqual(["*"]);
+    expect(importedNames(code, "chokidar")).toEqual(["*"]);
+    expect(importedNames(code, "commander")).toEqual([]);
+  });
+});
+
 describe("bin/devloop.js", () => {
   it("builds into a fresh cache and runs from the bundle, which finds the clone's files", () => {
     const cache = temp("devloop-cache-");
@@ -84,6 +103,14 @@ describe("bin/devloop.js", () => {
     for (const chunk of readdirSync(dir).filter((f) => f.endsWith(".mjs"))) {
       expect(readFileSync(join(dir, chunk), "utf8"), chunk).not.toContain("import.meta");
     }
+
+    // The heavy packages load from their vendor bundles (one file each), not from node_modules.
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith(".mjs"))
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("\n");
+    expect(code).not.toMatch(/from "(@kubernetes\/client-node|dockerode|express)"/);
+    expect(code).toMatch(/from "file:\/\/[^"]*\/vendor\/[0-9a-f]+\/index\.mjs"/);
 
     // render reads templates/k8s through import.meta.url: the bundle and the sources print the same manifests.
     const args = ["render", "-f", "compose.example.yml", "-n", "t"];
