@@ -1,19 +1,14 @@
 /**
- * devloop validate: load the compose project and print its diagnostics only (stderr). Exit 1 when there is
- * an error, 0 when there are only warnings or nothing to say.
+ * devloop validate: load and translate the compose project as `up` would, and print its diagnostics only (stderr):
+ * compose errors, translation warnings and x-devloop (compile spec, templates) errors. Exit 1 when there is an
+ * error, 0 when there are only warnings or nothing to say.
  */
-import { loadProject } from "../../../daemon/src/compose/index.js";
-import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
-import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
-import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import type { ComposeFlags } from "../compose-options.js";
+import { printDiagnostics, renderProject } from "../render-project.js";
 
-export const validateCommand = (services: string[], flags: ComposeFlags): Promise<number> => {
-  const loaded = loadProject(toLoadOptions(flags, services), nodeFileSystem);
-  const diagnostics = loaded.ok ? loaded.warnings : loaded.diagnostics;
-  if (diagnostics.length > 0) {
-    const color = process.stderr.isTTY === true && !process.env["NO_COLOR"];
-    process.stderr.write(renderDiagnostics(diagnostics, { color, source: (file) => nodeFileSystem.readFile(file) }));
-  }
-  if (loaded.ok) process.stderr.write(`${loaded.project.name}: ${Object.keys(loaded.project.services).length} services, valid\n`);
-  return Promise.resolve(loaded.ok ? 0 : 1);
+export const validateCommand = async (services: string[], flags: ComposeFlags): Promise<number> => {
+  const rendered = await renderProject(services, flags);
+  printDiagnostics(rendered.diagnostics);
+  if (rendered.ok) process.stderr.write(`${rendered.project.name}: ${Object.keys(rendered.project.services).length} services, valid\n`);
+  return rendered.ok ? 0 : 1;
 };

@@ -81,6 +81,8 @@ describe("parseCompileSpec", () => {
       got: '"gp"',
       hint: 'did you mean "go"?',
     });
+    // Only that error: what the preset would have given (image, command, output) is not reported missing too.
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["DL-BUILD-003"]);
   });
 
   it("reports unknown keys, relative paths and a missing target, all at once", () => {

@@ -161,9 +161,11 @@ export const parseCompileSpec = (
   }
   const missing = (key: string, hint: string): void =>
     report(BuildCodes.compileMissing, "", `x-devloop.compile needs ${key}`, { expected: `${key}: …`, hint });
-  if (image === undefined && raw["image"] === undefined) missing("image", "give image: or a preset: (go, c)");
-  if (command === undefined && rawCommand === undefined) missing("command", "give command: or a preset: (go, c)");
-  if (output === undefined && raw["output"] === undefined) missing("output", "the artifact path inside the compiler container, e.g. /out/app");
+  // With an unknown preset, what the preset would have given is not reported missing as well: one error, the preset's.
+  const presetNamed = raw["preset"] !== undefined;
+  if (!presetNamed && image === undefined && raw["image"] === undefined) missing("image", "give image: or a preset: (go, c)");
+  if (!presetNamed && command === undefined && rawCommand === undefined) missing("command", "give command: or a preset: (go, c)");
+  if (!presetNamed && output === undefined && raw["output"] === undefined) missing("output", "the artifact path inside the compiler container, e.g. /out/app");
   if (target === undefined && raw["target"] === undefined) missing("target", "where the artifact goes in the running container, e.g. /app/app");
   if (source === undefined && rawSource === undefined) missing("source", "the service has no build: context; give source: ./path");
   if (diagnostics.length > 0 || image === undefined || command === undefined || output === undefined || target === undefined || source === undefined) {
