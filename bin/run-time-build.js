@@ -105,7 +105,7 @@ const sourceLocations = () => ({
  * daemon's start: @kubernetes/client-node (~970 files) took 2.8–5 s at load 12–20 and 0.5 s as one tree-shaken file;
  * dockerode (ssh2, grpc, protobufjs) 0.6–1.3 s against 0.2 s; express 0.25 s against 0.13 s.
  */
-const VENDORED = ["@kubernetes/client-node", "dockerode", "express"];
+const VENDORED = ["@kubernetes/client-node", "express"];
 /** Code bundled from CommonJS calls require() for Node's built-ins. */
 const REQUIRE_BANNER = 'import { createRequire as __devloopCreateRequire } from "node:module"; const require = __devloopCreateRequire(import.meta.url);';
 
