@@ -103,7 +103,8 @@ const sourceLocations = () => ({
  * Packages bundled apart from our code, each into one file keyed by package-lock.json and the names our code imports,
  * so that a source edit does not rebuild them. Loading hundreds of small files from node_modules dominated the
  * daemon's start: @kubernetes/client-node (~970 files) took 2.8–5 s at load 12–20 and 0.5 s as one tree-shaken file;
- * dockerode (ssh2, grpc, protobufjs) 0.6–1.3 s against 0.2 s; express 0.25 s against 0.13 s.
+ * express 0.25 s against 0.13 s. Not dockerode: ssh2's emscripten loader reads CommonJS __dirname (a bundle that
+ * mentions __dirname or __filename is refused, and the package stays in node_modules).
  */
 const VENDORED = ["@kubernetes/client-node", "express"];
 /** Code bundled from CommonJS calls require() for Node's built-ins. */
@@ -185,6 +186,8 @@ const vendorBundle = async ({ esbuild, root, vendorDir, pkg, names }) => {
       banner: { js: REQUIRE_BANNER },
       plugins: [nativeAddons],
     });
+    // CommonJS code that finds files next to itself cannot move into the cache: keep such a package in node_modules.
+    if (/\b__(dirname|filename)\b/.test(readFileSync(join(tmp, "index.mjs"), "utf8"))) throw new Error(`${pkg} uses __dirname or __filename`);
     symlinkSync(join(root, "node_modules"), join(tmp, "node_modules"), "junction");
     publish(tmp, dir, "index.mjs");
   } catch (error) {
