@@ -8,10 +8,13 @@ import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
+import { benchWatcherScale, formatWatcherScale } from "./watcher-scale.js";
 
 const groups: Record<string, () => Promise<string>> = {
   // Pure pipeline, no cluster (issue 2).
   compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+  // P4: the watcher on a 100k-file tree, no cluster.
+  watch: async () => formatWatcherScale(await benchWatcherScale()),
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
   sync: async () => formatSyncBench(await benchSync()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
