@@ -4,7 +4,7 @@
  * (kubectlInOrder), as a median ratio. Before it, the start-up costs of running from the TypeScript sources through
  * tsx against the run-time bundle (bin/run-time-build.js): `--version`, daemon start, a CLI round trip.
  * Needs the local cluster (scripts/local-cluster up; its env exported).
- * DEVLOOP_BENCH_COMPOSE picks the project: default bench/fixtures/up/compose.yml (the example's depends_on shape);
+ * DEVLOOP_BENCH_RUNS sets the number of P6 runs (default 3). DEVLOOP_BENCH_COMPOSE picks the project: default bench/fixtures/up/compose.yml (the example's depends_on shape);
  * "compose.example.yml" runs the example itself, which needs images built (done here), a volume (a hostPath
  * PersistentVolume per run) and cluster DNS for headless Services (the bed's DNS watcher lacks it today).
  */
@@ -223,7 +223,7 @@ export interface UpBench {
   readonly startup: StartupBench;
 }
 
-export const benchDaemonUp = (runs = 3): UpBench => {
+export const benchDaemonUp = (runs = Number(process.env["DEVLOOP_BENCH_RUNS"] ?? 3)): UpBench => {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DEVLOOP_FROM_SOURCE: "" };
   const file = env["DEVLOOP_BENCH_COMPOSE"] ?? "bench/fixtures/up/compose.yml";
   const example = file === "compose.example.yml";
