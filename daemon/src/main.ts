@@ -12,6 +12,7 @@ import { createComposeProjectLoader } from "./adapters/compose-project-loader.js
 import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
 import { createDoctorRunner } from "./adapters/doctor-runner.js";
 import { createChokidarWatcher } from "./adapters/chokidar-watcher.js";
+import { createDirWatcher } from "./adapters/dir-watcher.js";
 import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
@@ -35,7 +36,9 @@ import type { Engine } from "./engine/engine.js";
 import { createEngine } from "./engine/engine.js";
 import type { EngineState } from "./engine/state.js";
 import { createLogger } from "./log/logger.js";
+import type { Clock } from "./ports/clock.js";
 import { systemClock } from "./ports/clock.js";
+import type { FileWatcher } from "./ports/file-watcher.js";
 import { createApp } from "./server/app.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
 import { ruleFilter, sourceFilter } from "./sync/rule-filter.js";
@@ -109,6 +112,9 @@ const imageDelivery = (kubeContext: string | undefined, env: NodeJS.ProcessEnv =
   return decision.ok ? decision.delivery : { strategy: "docker", reason: "default" };
 };
 
+/** fs.watch per directory on Linux (one inotify watch per directory, not per file: P4); chokidar elsewhere. */
+const fileWatcher = (clock: Clock): FileWatcher => (process.platform === "linux" ? createDirWatcher({ clock }) : createChokidarWatcher({ clock }));
+
 const pollFiles: WatchFiles = (files, onChange) => {
   const listeners = files.map((file) => {
     const listener = (curr: { mtimeMs: number }, prev: { mtimeMs: number }): void => {
@@ -164,7 +170,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       createClusterHealthController({ cluster, clock }),
       createDownController({ cluster, clock }),
       createPortForwardController({ cluster, listener: tcpPortListener, clock }),
-      createSyncController({ watcher: createChokidarWatcher({ clock }), syncer, compiler, exec, cluster, clock, ruleFilter, sourceFilter }),
+      createSyncController({ watcher: fileWatcher(clock), syncer, compiler, exec, cluster, clock, ruleFilter, sourceFilter }),
     ],
     onBatch: (state) => {
       if (state.projects !== lastPersisted) persistTimer ??= setTimeout(persist, 100);

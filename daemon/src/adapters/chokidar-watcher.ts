@@ -29,7 +29,7 @@ const ignoredFor = (root: string, filter: PathFilter) => (p: string, stats?: Sta
   return !filter(posix, stats.isDirectory());
 };
 
-const describeWatchError = (root: string, err: unknown): string => {
+export const describeWatchError = (root: string, err: unknown): string => {
   const e = err as NodeJS.ErrnoException;
   if (e.code === "ENOSPC") return `watching ${root}: the system's inotify watch limit is reached; raise fs.inotify.max_user_watches or ignore large directories (node_modules, build output)`;
   if (e.code === "EMFILE") return `watching ${root}: too many open files; raise the open-file limit (ulimit -n) or ignore large directories`;

@@ -1,4 +1,4 @@
-/** The watcher for real: chokidar on a tmp dir, the system clock. */
+/** Both FileWatchers for real (chokidar, and fs.watch per directory) on a tmp dir, the system clock: one contract. */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,7 +8,9 @@ import { systemClock } from "../ports/clock.js";
 import type { WatchSession } from "../ports/file-watcher.js";
 import type { ChangeBatch } from "../sync/batcher.js";
 import { createPathFilter } from "../sync/path-filter.js";
+import type { FileWatcher } from "../ports/file-watcher.js";
 import { createChokidarWatcher } from "./chokidar-watcher.js";
+import { createDirWatcher } from "./dir-watcher.js";
 
 let root: string;
 let session: WatchSession | undefined;
@@ -38,15 +40,21 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const watchers: [string, () => FileWatcher][] = [
+  ["chokidar", () => createChokidarWatcher({ clock: systemClock })],
+  ["fs.watch per directory", () => createDirWatcher({ clock: systemClock })],
+];
+
+describe.each(watchers)("%s", (_name, makeWatcher) => {
 const start = async (filter = createPathFilter({ gitignore: ["node_modules/", "*.log"] })): Promise<WatchSession> => {
-  session = await createChokidarWatcher({ clock: systemClock }).watch([{ id: "web", path: root, filter }], {
+  session = await makeWatcher().watch([{ id: "web", path: root, filter }], {
     onBatch: (b) => batches.push(b),
     onError: (m) => errors.push(m),
   });
   return session;
 };
 
-describe("createChokidarWatcher", () => {
+describe("watching", () => {
   it("reports an edit, an add and a delete, and ignores what the filter excludes", async () => {
     await start();
     await writeFile(path.join(root, "node_modules/dep/x.js"), "ignored");
@@ -84,4 +92,5 @@ describe("createChokidarWatcher", () => {
     expect(expected.filter((p) => !got.has(p))).toEqual([]);
     expect(batches[0]?.storm).toBe(true);
   }, 60_000);
+});
 });
