@@ -21,10 +21,13 @@ export const interpolate = <T extends LNode>(root: T, env: Readonly<Record<strin
   const warnedUnset = new Set<string>();
   const lookup = (name: string): string | undefined => (Object.hasOwn(env, name) ? env[name] : undefined);
 
-  const walk = (node: LNode, path: string): LNode => {
+  // The key path is only needed for a diagnostic: keep the keys on a stack and join them then.
+  const keys: (string | number)[] = [];
+  const walk = (node: LNode): LNode => {
     if (node.kind === "scalar") {
       if (typeof node.value !== "string" || !node.value.includes("$")) return node;
       const result = substitute(node.value, lookup);
+      const path = result.problems.length > 0 ? keys.reduce<string>((p, k) => joinPath(p, k), "") : "";
       for (const name of result.used) used.add(name);
       for (const p of result.problems) {
         if (p.kind === "invalid") {
@@ -52,23 +55,37 @@ export const interpolate = <T extends LNode>(root: T, env: Readonly<Record<strin
       return { ...node, value: result.value };
     }
     if (node.kind === "seq") {
-      let changed = false;
-      const items = node.items.map((item, i) => {
-        const out = walk(item, joinPath(path, i));
-        if (out !== item) changed = true;
-        return out;
-      });
-      return changed ? { ...node, items } : node;
+      let items: LNode[] | undefined;
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i] as LNode;
+        keys.push(i);
+        const out = walk(item);
+        keys.pop();
+        if (out !== item) (items ??= node.items.slice(0, i)).push(out);
+        else items?.push(out);
+      }
+      return items ? { ...node, items } : node;
     }
-    let changed = false;
-    const entries = new Map<string, LEntry>();
+    // A copy of the mapping only when something in it changed (most of a file has no "$").
+    let entries: Map<string, LEntry> | undefined;
+    let index = 0;
     for (const [k, e] of node.entries) {
-      const value = walk(e.value, joinPath(path, k));
-      if (value !== e.value) changed = true;
-      entries.set(k, value === e.value ? e : { ...e, value });
+      keys.push(k);
+      const value = walk(e.value);
+      keys.pop();
+      if (value !== e.value && entries === undefined) {
+        entries = new Map<string, LEntry>();
+        let j = 0;
+        for (const [k2, e2] of node.entries) {
+          if (j++ >= index) break;
+          entries.set(k2, e2);
+        }
+      }
+      entries?.set(k, value === e.value ? e : { ...e, value });
+      index++;
     }
-    return changed ? { ...node, entries } : node;
+    return entries ? { ...node, entries } : node;
   };
 
-  return { node: walk(root, "") as T, diagnostics, used };
+  return { node: walk(root) as T, diagnostics, used };
 };

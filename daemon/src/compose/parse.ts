@@ -3,8 +3,8 @@
  * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
  * Several YAML documents in one file are merged in order, like override files (as compose-go does).
  */
-import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments, visit } from "yaml";
-import type { Alias, Document, Node as YamlNode } from "yaml";
+import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments } from "yaml";
+import type { Node as YamlNode } from "yaml";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./located.js";
@@ -26,6 +26,8 @@ export interface ParsedFile {
   readonly root: LMap | undefined;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+const withTag = <T extends LNode>(n: T, tag: MergeTag | undefined): T => (tag === undefined ? n : { ...n, tag });
 
 const tagOf = (tag: string | undefined): MergeTag | undefined =>
   tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
@@ -56,35 +58,44 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
   }
   if (errors.some((e) => e.code !== "DUPLICATE_KEY")) return { root: undefined, diagnostics };
 
-  const aliasTargets = new Map<Alias, unknown>();
-  for (const d of docs) for (const [alias, target] of resolveAliases(d)) aliasTargets.set(alias, target);
+  // Anchors seen so far in document order (an alias names the last anchor of its name before it), recorded while
+  // converting: yaml's Alias.resolve(doc) walks the whole document per alias (quadratic when one anchor is merged
+  // into hundreds of services), and a separate visit() pass costs as much as the conversion.
+  let anchors = new Map<string, unknown>();
+  let expanding = 0;
   // Aliases are expanded into copies; cap the total so a "billion laughs" file cannot exhaust memory.
   const MAX_NODES = maxNodes ?? 1_000_000;
   let nodes = 0;
   let exhausted = false;
-  const convert = (node: unknown, path: string, seen: Set<unknown>): LNode => {
+  // The key path is only needed for a diagnostic: keep the keys on a stack and join them then.
+  const keys: (string | number)[] = [];
+  const pathNow = (): string => keys.reduce<string>((p, k) => joinPath(p, k), "");
+  const convert = (node: unknown, seen: Set<unknown>): LNode => {
     if (++nodes > MAX_NODES) {
       if (!exhausted) {
         exhausted = true;
-        diagnostics.push(makeDiagnostic("yamlSyntax", locAt((node as YamlNode | null)?.range), path, `the file expands to more than ${MAX_NODES} values through aliases`, { hint: "check for aliases that refer to each other recursively" }));
+        diagnostics.push(makeDiagnostic("yamlSyntax", locAt((node as YamlNode | null)?.range), pathNow(), `the file expands to more than ${MAX_NODES} values through aliases`, { hint: "check for aliases that refer to each other recursively" }));
       }
       return { kind: "scalar", value: null, loc: locAt(undefined) };
     }
     if (isAlias(node)) {
-      const target = aliasTargets.get(node);
+      const target = anchors.get(node.source);
       if (!target || seen.has(target)) {
-        diagnostics.push(makeDiagnostic("yamlSyntax", locAt(node.range), path, `unresolvable alias *${node.source}`));
+        diagnostics.push(makeDiagnostic("yamlSyntax", locAt(node.range), pathNow(), `unresolvable alias *${node.source}`));
         return { kind: "scalar", value: null, loc: locAt(node.range) };
       }
       seen.add(target);
-      const out = convert(target, path, seen);
+      expanding++;
+      const out = convert(target, seen);
+      expanding--;
       seen.delete(target);
       return out;
     }
     const yn = node as YamlNode | null;
+    // Not while expanding an alias: its copy must not re-register anchors that a later one has replaced.
+    if (expanding === 0 && yn?.anchor) anchors.set(yn.anchor, yn);
     const tag = tagOf(yn && "tag" in yn ? yn.tag : undefined);
     const loc = locAt(yn?.range);
-    const withTag = <T extends LNode>(n: T): T => (tag === undefined ? n : { ...n, tag });
     if (yn === null || yn === undefined) return { kind: "scalar", value: null, loc };
     if (isYamlScalar(yn)) {
       const v = yn.value;
@@ -92,10 +103,16 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
         v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? "");
       const raw = typeof value === "number" && yn.type === "PLAIN" && typeof yn.source === "string" && /^0[0-7]+$/.test(yn.source) ? yn.source : undefined;
       const out: LScalar = raw === undefined ? { kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc } : { kind: "scalar", value, loc, raw };
-      return withTag(out);
+      return withTag(out, tag);
     }
     if (isYamlSeq(yn)) {
-      return withTag({ kind: "seq", items: yn.items.map((item, i) => convert(item, joinPath(path, i), seen)), loc });
+      const items: LNode[] = [];
+      for (let i = 0; i < yn.items.length; i++) {
+        keys.push(i);
+        items.push(convert(yn.items[i], seen));
+        keys.pop();
+      }
+      return withTag({ kind: "seq", items, loc }, tag);
     }
     if (isYamlMap(yn)) {
       const entries = new Map<string, LEntry>();
@@ -104,27 +121,29 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
         const keyNode = pair.key as YamlNode | null;
         const keyLoc = locAt(keyNode?.range);
         if (!isYamlScalar(keyNode)) {
-          diagnostics.push(makeDiagnostic("wrongType", keyLoc, path, "mapping keys must be plain strings", { expected: "a string key" }));
+          diagnostics.push(makeDiagnostic("wrongType", keyLoc, pathNow(), "mapping keys must be plain strings", { expected: "a string key" }));
           continue;
         }
         const key = String(keyNode.value);
         if (key === "<<" && !keyNode.type?.startsWith("QUOTE")) {
-          const source = convert(pair.value, path, seen);
+          const source = convert(pair.value, seen);
           const sources = source.kind === "seq" ? source.items : [source];
           const usedAt = locAt((pair.value as YamlNode | null)?.range);
           for (const s of sources) {
             if (s.kind === "map") merged.push(s);
-            else diagnostics.push(makeDiagnostic("invalidMergeKey", source.kind === "seq" ? s.loc : usedAt, path, "a merge key (<<) must refer to a mapping or a list of mappings", { expected: "*anchor of a mapping" }));
+            else diagnostics.push(makeDiagnostic("invalidMergeKey", source.kind === "seq" ? s.loc : usedAt, pathNow(), "a merge key (<<) must refer to a mapping or a list of mappings", { expected: "*anchor of a mapping" }));
           }
           continue;
         }
-        entries.set(key, { key, keyLoc, value: convert(pair.value, joinPath(path, key), seen) });
+        keys.push(key);
+        entries.set(key, { key, keyLoc, value: convert(pair.value, seen) });
+        keys.pop();
       }
       // Merge keys: explicit keys win, then earlier merge sources win over later ones.
       for (const source of merged) {
         for (const [k, e] of source.entries) if (!entries.has(k)) entries.set(k, e);
       }
-      return withTag({ kind: "map", entries, loc });
+      return withTag({ kind: "map", entries, loc }, tag);
     }
     return { kind: "scalar", value: null, loc };
   };
@@ -132,7 +151,8 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
   const roots: LMap[] = [];
   for (const d of docs) {
     if (d.contents === null) continue; // an empty document
-    const root = convert(d.contents, "", new Set());
+    anchors = new Map();
+    const root = convert(d.contents, new Set());
     if (exhausted) return { root: undefined, diagnostics };
     if (root.kind === "map") roots.push(root);
     else if (!(root.kind === "scalar" && root.value === null)) {
@@ -151,21 +171,4 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
     return { root: undefined, diagnostics };
   }
   return { root: rest.reduce((merged, next) => mergeMaps(merged, next, ""), first), diagnostics };
-};
-
-/**
- * Every alias → the node it names (the last anchor of that name before it), in one pass over the document.
- * yaml's Alias.resolve(doc) walks the whole document per alias, which is quadratic in a file that merges
- * one anchor into hundreds of services.
- */
-const resolveAliases = (doc: Document): Map<Alias, unknown> => {
-  const lastAnchor = new Map<string, unknown>();
-  const targets = new Map<Alias, unknown>();
-  visit(doc, {
-    Node: (_key, node) => {
-      if (isAlias(node)) targets.set(node, lastAnchor.get(node.source));
-      else if (node.anchor) lastAnchor.set(node.anchor, node);
-    },
-  });
-  return targets;
 };

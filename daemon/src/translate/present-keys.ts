@@ -71,7 +71,11 @@ const indexOf = (project: ComposeProject): SourceIndex => {
       const cut = Math.max(current.lastIndexOf("."), current.lastIndexOf("["));
       if (cut <= 0) break;
       const parent = current.slice(0, cut);
-      if (current[cut] === ".") children.set(parent, [...(children.get(parent) ?? []), current.slice(cut + 1)]);
+      if (current[cut] === ".") {
+        const list = children.get(parent);
+        if (list) list.push(current.slice(cut + 1));
+        else children.set(parent, [current.slice(cut + 1)]);
+      }
       current = parent;
     }
   }
