@@ -95,13 +95,13 @@ describe("dashboard timeline", () => {
     await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "pod", action: "reconcile", pods: ["web-new"], files: [], fileCount: 0, steps: [], status: "ok" } });
     await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "resync", action: "reconcile", files: [], fileCount: 0, steps: [], status: "ok" } });
     await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "restart", action: "restart", files: [], fileCount: 0, steps: [{ step: "restart", ms: 10 }], status: "ok" } });
-    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "change", rule: "web:compile", action: "compile", files: ["/app/server"], fileCount: 1, steps: [{ step: "wait", ms: 5 }, { step: "compile", ms: 900 }], totalMs: 905, status: "failed", error: "main.go:3:1: syntax error\nmore output" } });
+    await step(1, { type: "syncTraced", project: "shop", trace: { ...base, trigger: "change", rule: "web:compile", action: "compile", files: ["main.go"], fileCount: 1, steps: [{ step: "wait", ms: 5 }, { step: "compile", ms: 900 }], totalMs: 905, status: "failed", error: "main.go:3:1: syntax error\nmore output" } });
     const [compile, restart, resync, pod, many] = timeline.changes("shop");
     expect(many).toMatchObject({ reason: "3 files changed", action: "sync", refused: ["../etc/passwd: outside the target"] });
     expect(pod).toMatchObject({ reason: "new pod web-new", action: "reconcile" });
     expect(resync?.reason).toBe("resync requested");
     expect(restart).toMatchObject({ reason: "restart requested", action: "restart" });
-    expect(compile).toMatchObject({ reason: "web sources changed", action: "compile", status: "error", error: "main.go:3:1: syntax error" });
+    expect(compile).toMatchObject({ reason: "main.go changed", action: "compile", status: "error", error: "main.go:3:1: syntax error" });
     expect(compile?.steps.map((s) => [s.name, s.status])).toEqual([["wait", "ok"], ["compile", "error"]]);
   });
 

@@ -298,9 +298,10 @@ const firstLine = (text: string): string => text.split("\n").find((l) => l.trim(
  * project's directory (the first compose file's), as the user sees them in the editor: "example/web/src/message.js".
  */
 const projectRelative = (project: ProjectState, trace: Omit<SyncTrace, "id">): ((file: string) => string) | undefined => {
-  const root = project.loaded?.live?.[trace.service]?.rules.find((r) => r.id === trace.rule)?.localRoot;
+  const live = project.loaded?.live?.[trace.service];
+  const root = trace.action === "compile" ? live?.compile?.source : live?.rules.find((r) => r.id === trace.rule)?.localRoot;
   const compose = project.loaded?.composeFiles[0];
-  if (root === undefined || compose === undefined || trace.action === "compile") return undefined;
+  if (root === undefined || compose === undefined) return undefined;
   const dir = dirname(compose);
   return (file) => {
     const rel = relative(dir, resolve(dir, root, file));
@@ -318,7 +319,7 @@ export const liveReason = (trace: Omit<SyncTrace, "id">): string => {
     case "restart":
       return "restart requested";
     case "change":
-      if (trace.action === "compile") return `${trace.service} sources changed`;
+      if (trace.action === "compile" && trace.fileCount === 0) return `${trace.service} sources changed`;
       if (trace.fileCount === 1 && trace.files[0] !== undefined) return `${trace.files[0]} changed`;
       return `${trace.fileCount} files changed`;
   }
@@ -338,8 +339,7 @@ export const liveChange = (id: number, project: string, raw: Omit<SyncTrace, "id
     const startMs = t;
     t += s.ms;
     const where = trace.pods.length === 1 ? trace.pods[0] ?? "" : `${trace.pods.length} pods`;
-    const what = trace.action === "compile" ? trace.files[0] ?? "the artifact" : `${trace.fileCount} file(s)`;
-    const detail = s.detail ?? (s.step === "sync" ? (trace.fileCount > 0 ? `${what} → ${where}` : `nothing differed in ${where}`) : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
+    const detail = s.detail ?? (s.step === "sync" ? (trace.fileCount > 0 ? `${trace.fileCount} file(s) → ${where}` : `nothing differed in ${where}`) : s.step === "restart" && trace.pods.length > 0 ? trace.pods.join(", ") : undefined);
     return { name: s.step, startMs, endMs: t, status: i === failedAt ? "error" : "ok", ...(detail === undefined ? {} : { detail }) };
   });
   return {

@@ -143,7 +143,8 @@ describe("sync controller", () => {
     expect(t.exec.calls).toEqual([]);
     t.watcher.emit([change("api:compile", "/p/api/main.go")]);
     await vi.waitFor(() => expect(t.traces()).toHaveLength(3));
-    expect(t.traces()[2]).toMatchObject({ action: "compile", status: "ok", files: ["/app/api"] });
+    expect(t.traces()[2]).toMatchObject({ action: "compile", status: "ok", files: ["main.go"] });
+    expect(t.traces()[2]!.steps.find((s) => s.step === "sync")?.detail).toMatch(/^\/app\/api \(0\.0 MiB\) → api-1$/);
     expect(t.traces()[2]!.steps.map((s) => s.step)).toEqual(["wait", "compile", "sync", "restart"]);
     const put = t.syncer.calls.find((c) => c.method === "putFiles");
     expect(put?.method === "putFiles" && [put.params.targetDir, put.params.files[0]?.name, put.params.files[0]?.mode]).toEqual(["/app", "api", 0o755]);

@@ -56,7 +56,7 @@ export interface SyncControllerParams {
 
 type Job =
   | { readonly kind: "change"; readonly rule: LiveRule; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number; readonly storm: boolean }
-  | { readonly kind: "compile"; readonly firstEventAt: number; readonly closedAt: number; readonly files: number }
+  | { readonly kind: "compile"; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number }
   | { readonly kind: "pod"; readonly pod: string; readonly trigger: "pod" | "resync" }
   | { readonly kind: "restart"; readonly request?: number };
 
@@ -99,7 +99,7 @@ const mergeJobs = (a: Job, b: Job): Job => {
   if (a.kind === "change" && b.kind === "change") {
     return { ...b, paths: new Set([...a.paths, ...b.paths]), firstEventAt: Math.min(a.firstEventAt, b.firstEventAt), storm: a.storm || b.storm };
   }
-  if (a.kind === "compile" && b.kind === "compile") return { ...b, firstEventAt: Math.min(a.firstEventAt, b.firstEventAt), files: a.files + b.files };
+  if (a.kind === "compile" && b.kind === "compile") return { ...b, paths: new Set([...a.paths, ...b.paths]), firstEventAt: Math.min(a.firstEventAt, b.firstEventAt) };
   if (a.kind === "pod" && b.kind === "pod") return a.trigger === "resync" ? a : b;
   return b;
 };
@@ -277,18 +277,22 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     steps.push({ step: "compile", ms: result.timings.totalMs, detail: `compiler ran ${Math.round(result.timings.runMs)} ms` });
     const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
     const base = { service: live.service, trigger: "change" as const, rule: compileRoot(live.service), action: "compile", pods, at: job.firstEventAt };
+    // The trace names the changed sources (relative to the compile source); the artifact is the sync step's detail.
+    const sources = [...job.paths].map((p) => path.relative(spec.source, p) || path.basename(p)).sort();
     if (!result.ok) {
-      finishTrace(loop, base, started, steps, { files: [], refused: [], error: `${result.message} (the running version stays)` });
+      finishTrace(loop, base, started, steps, { files: sources, refused: [], error: `${result.message} (the running version stays)` });
       return;
     }
     loop.artifacts.set(live.service, { content: result.artifact, mode: result.mode });
     const name = path.posix.basename(spec.target);
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) =>
       syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(spec.target), files: [{ name, content: result.artifact, mode: result.mode }] }))));
+    const sync = steps[steps.length - 1];
+    if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}` };
     const summary = summarise(loop, spec.source, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced));
-    finishTrace(loop, base, started, steps, { files: [spec.target], refused: [], error: [summary.error, restarted].filter(Boolean).join("; ") || undefined });
+    finishTrace(loop, base, started, steps, { files: sources, refused: [], error: [summary.error, restarted].filter(Boolean).join("; ") || undefined });
   };
 
   /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
@@ -374,7 +378,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       const live = loop.live[service];
       if (live === undefined) continue;
       if (rootId === compileRoot(service)) {
-        loop.queue.push(service, { key: "compile", payload: { kind: "compile", firstEventAt: batch.firstEventAt, closedAt: batch.closedAt, files: paths.length } });
+        loop.queue.push(service, { key: "compile", payload: { kind: "compile", paths: new Set(paths), firstEventAt: batch.firstEventAt, closedAt: batch.closedAt } });
         continue;
       }
       const rule = live.rules.find((r) => r.id === rootId);
