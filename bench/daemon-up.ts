@@ -279,7 +279,7 @@ export const formatDaemonUp = (r: UpBench): string => {
     row("CLI round trip: `devloop status --json` to a running daemon", s.roundTrip),
     "",
     `Source fingerprint (stat of every bundled file): median ${fmt(median(s.fingerprintMs))} of ${s.fingerprintMs.length} in one process (first ${fmt(s.fingerprintMs[0] ?? Number.NaN)}). ` +
-      `Bundle build into an empty cache (app + vendored client-node): ${fmt(s.buildColdMs)}; app only (after a source edit, vendor cached): ${fmt(s.buildAppMs)}.`,
+      `Bundle build into an empty cache (app + vendored @kubernetes/client-node and express): ${fmt(s.buildColdMs)}; app only (after a source edit, vendor cached): ${fmt(s.buildAppMs)}.`,
     "",
     `P6 (kubectl waves: ${r.waves.map((w) => `[${w.join(", ")}]`).join(" → ")}):`,
     "",
