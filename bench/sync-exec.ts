@@ -5,7 +5,7 @@
  *   Skaffold do), interleaved in the same run; p50, p95 and the ratio. Every sync is checked in the pod
  *   (untimed) before the next edit.
  * - P5: a 5,000-file storm written to a watched tree: time from the first write until everything is in the
- *   pod (real chokidar watcher → one batch → one sync), and a full remote hash listing to prove nothing is lost.
+ *   pod (the daemon's Linux watcher, fs.watch per directory → one batch → one sync), and a full remote hash listing to prove nothing is lost.
  * The integrator wires benchSync/formatSyncBench into bench/run.ts.
  */
 import { spawn } from "node:child_process";
@@ -15,7 +15,7 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
-import { createChokidarWatcher } from "../daemon/src/adapters/chokidar-watcher.js";
+import { createDirWatcher } from "../daemon/src/adapters/dir-watcher.js";
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
 import { systemClock } from "../daemon/src/ports/clock.js";
@@ -128,7 +128,7 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
     }
 
     // P5: the storm, through the real watcher.
-    const watcher = createChokidarWatcher({ clock: systemClock });
+    const watcher = createDirWatcher({ clock: systemClock });
     const batches: ChangeBatch[] = [];
     const session = await watcher.watch([{ id: "bench", path: root }], { onBatch: (b) => batches.push(b), onError: () => undefined });
     let storm: SyncBenchResult["storm"];

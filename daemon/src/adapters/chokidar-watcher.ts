@@ -10,6 +10,7 @@ import type { Clock } from "../ports/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
 import type { BatchTiming, ChangeBatch, FileEvent, FileEventKind } from "../sync/batcher.js";
 import { createBatcher } from "../sync/batcher.js";
+import { ioDrainingClock } from "./io-draining-clock.js";
 import { walkRoot } from "../sync/local-scan.js";
 import type { PathFilter } from "../sync/path-filter.js";
 
@@ -74,7 +75,7 @@ export const createChokidarWatcher = ({ clock, timing }: ChokidarWatcherParams):
           handlers.onBatch(batch);
         });
     };
-    const batcher = createBatcher({ clock, onBatch: deliver, ...(timing ? { timing } : {}) });
+    const batcher = createBatcher({ clock: ioDrainingClock(clock), onBatch: deliver, ...(timing ? { timing } : {}) });
     const watchers: FSWatcher[] = [];
     await Promise.all(roots.map(async (root) => {
       const abs = path.resolve(root.path);

@@ -18,6 +18,7 @@ import type { Clock } from "../ports/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
 import type { BatchTiming, ChangeBatch, FileEventKind } from "../sync/batcher.js";
 import { createBatcher } from "../sync/batcher.js";
+import { ioDrainingClock } from "./io-draining-clock.js";
 import { completeNewDirectories, describeWatchError } from "./chokidar-watcher.js";
 
 export interface DirWatcherParams {
@@ -41,7 +42,7 @@ export const createDirWatcher = ({ clock, timing }: DirWatcherParams): FileWatch
           handlers.onBatch(batch);
         });
     };
-    const batcher = createBatcher({ clock, onBatch: deliver, ...(timing ? { timing } : {}) });
+    const batcher = createBatcher({ clock: ioDrainingClock(clock), onBatch: deliver, ...(timing ? { timing } : {}) });
     /** Watched directory (absolute) → its watcher, per root id. */
     const watched = new Map<string, Map<string, FSWatcher>>();
     let closed = false;
@@ -69,6 +70,8 @@ export const createDirWatcher = ({ clock, timing }: DirWatcherParams): FileWatch
       const abs = path.join(dir, name);
       if (only !== undefined && abs !== only) return;
       const rel = only !== undefined ? "" : relOf(base, abs);
+      // Counted at once (what it is comes from lstat, later), so the batch stays open while events are being read.
+      if (!root.filter || rel === "" || root.filter(rel, false) || root.filter(rel, true)) push(root, abs, "change");
       void lstat(abs).then(
         (st) => {
           const isDir = st.isDirectory();
