@@ -5,11 +5,14 @@
  * is no build step to remember between an edit and a run and nothing built is ever committed:
  *
  *   <cache>/<fingerprint>/main.mjs (+ chunks, linked source maps, node_modules → the clone's node_modules)
- *   <cache>/<fingerprint>.failed   (a build that failed, with its message: tsx is used, and it is said once)
+ *   <cache>/<fingerprint>.failed   (a build that failed, with its message: tsx is used, and it is said once;
+ *                                   delete it to retry without changing a source)
+ *   <cache>/vendor/<key>/index.mjs (VENDORED packages, one file each, shared by the builds; see below)
  *
  * <cache> is $DEVLOOP_BUILD_CACHE, else $XDG_CACHE_HOME/devloop/build, else ~/.cache/devloop/build.
  * A build goes to a temporary directory renamed into place, so concurrent starts (the CLI and the daemon it
- * spawns, parallel tests) never see half a bundle; a directory in use is never rewritten.
+ * spawns, parallel tests) never see half a bundle; a directory in use is never rewritten. Each start touches its
+ * build; builds beyond the newest few that no start has used for a day are removed after the next build.
  *
  * Paths that modules compute from `import.meta.url` (templates/, the dashboard's public/, bin/devloop.js) must
  * still point into the clone from the bundle: each bundled file's `import.meta.url` / `.dirname` / `.filename`
@@ -17,7 +20,7 @@
  * Plain JavaScript (bin/ runs before anything is compiled); types for TypeScript callers in run-time-build.d.ts.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, extname, isAbsolute, join } from "node:path";
@@ -36,7 +39,7 @@ export const ENTRY = "main.mjs";
 const VENDOR = "vendor";
 /** Old builds kept besides the newest ones (a running daemon may still load its chunks). */
 const KEEP_NEWEST = 5;
-const PRUNE_AFTER_MS = 7 * 24 * 3600_000;
+const PRUNE_AFTER_MS = 24 * 3600_000;
 
 /** @param {NodeJS.ProcessEnv} [env] */
 export const defaultCacheDir = (env = process.env) =>
@@ -294,7 +297,15 @@ export const resolveBundle = async ({ root, cacheDir = defaultCacheDir() }) => {
   const fp = fingerprint(root);
   const outDir = join(cacheDir, fp);
   const entry = join(outDir, ENTRY);
-  if (existsSync(entry)) return { entry, fingerprint: fp, built: false };
+  if (existsSync(entry)) {
+    try {
+      const now = new Date();
+      utimesSync(outDir, now, now); // in use: kept by prune
+    } catch {
+      // A read-only cache still runs.
+    }
+    return { entry, fingerprint: fp, built: false };
+  }
   const failed = join(cacheDir, `${fp}.failed`);
   if (existsSync(failed)) return { error: readFileSync(failed, "utf8").trim(), fingerprint: fp, reported: true };
   try {
