@@ -16,10 +16,8 @@ import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Clock } from "../ports/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
-import type { BatchTiming, ChangeBatch, FileEventKind } from "../sync/batcher.js";
-import { createBatcher } from "../sync/batcher.js";
-import { ioDrainingClock } from "./io-draining-clock.js";
-import { completeNewDirectories, describeWatchError } from "./chokidar-watcher.js";
+import type { BatchTiming, FileEventKind } from "../sync/batcher.js";
+import { createWatchDelivery, describeWatchError } from "./watch-delivery.js";
 
 export interface DirWatcherParams {
   readonly clock: Clock;
@@ -32,17 +30,7 @@ const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 export const createDirWatcher = ({ clock, timing }: DirWatcherParams): FileWatcher => ({
   async watch(roots: readonly WatchRoot[], handlers: WatchHandlers): Promise<WatchSession> {
     const started = performance.now();
-    const byId = new Map(roots.map((r) => [r.id, r]));
-    let delivery = Promise.resolve();
-    const deliver = (batch: ChangeBatch): void => {
-      delivery = delivery
-        .then(async () => handlers.onBatch(await completeNewDirectories(batch, byId)))
-        .catch((err: unknown) => {
-          handlers.onError(`completing a batch of ${batch.events.length} paths: ${err instanceof Error ? err.message : String(err)}`);
-          handlers.onBatch(batch);
-        });
-    };
-    const batcher = createBatcher({ clock: ioDrainingClock(clock), onBatch: deliver, ...(timing ? { timing } : {}) });
+    const { batcher, delivered } = createWatchDelivery({ roots, handlers, clock, ...(timing ? { timing } : {}) });
     /** Watched directory (absolute) → its watcher, per root id. */
     const watched = new Map<string, Map<string, FSWatcher>>();
     let closed = false;
@@ -148,7 +136,7 @@ export const createDirWatcher = ({ clock, timing }: DirWatcherParams): FileWatch
         for (const mine of watched.values()) for (const w of mine.values()) w.close();
         watched.clear();
         batcher.dispose();
-        await delivery;
+        await delivered();
       },
     };
   },

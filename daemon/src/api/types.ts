@@ -74,21 +74,38 @@ export interface PublicProject {
   readonly changes: readonly PublicChange[];
 }
 
-/** One change through the live loop (engine SyncTrace). */
+/** One step of a change's trace, in the order it ran. */
+export interface PublicChangeStep {
+  /** wait: first file event → batch closed; compile; sync (all pods); exec (sync+exec command); restart; rebuild (queued). */
+  readonly step: "wait" | "compile" | "sync" | "exec" | "restart" | "rebuild";
+  readonly ms: number;
+  readonly detail?: string;
+}
+
+/**
+ * What one change did through the live loop, end to end (engine/controllers/sync-controller.ts). The engine keeps
+ * these as its SyncTrace, per project, newest last; the API shows them as they are.
+ */
 export interface PublicChange {
   readonly id: number;
   readonly service: string;
+  /** change: a watched file batch; pod: a pod devloop had not synced; resync / restart: a request from the CLI or dashboard. */
   readonly trigger: "change" | "pod" | "resync" | "restart";
+  /** The develop.watch rule id, "<service>:compile", or absent for whole-service work. */
   readonly rule?: string;
   readonly action: string;
+  /** Files put or deleted (the first few), or a compile's changed sources, and how many in all. */
   readonly files: readonly string[];
   readonly fileCount: number;
   readonly pods: readonly string[];
+  /** When the first event of the change happened (clock ms). */
   readonly at: number;
-  readonly steps: readonly { readonly step: string; readonly ms: number; readonly detail?: string }[];
+  readonly steps: readonly PublicChangeStep[];
   readonly totalMs: number;
   readonly status: "ok" | "failed";
+  /** Why it failed (a compile error's first line, an exec failure…); the full output goes to the service's log. */
   readonly error?: string;
+  /** Paths confinement refused, each with its reason. */
   readonly refused?: readonly string[];
 }
 

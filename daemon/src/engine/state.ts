@@ -2,6 +2,7 @@
  * The engine's whole state: plain, serialisable data. Only reducer.ts produces new states; controllers read
  * them through selectors.ts and report what happened as actions.
  */
+import type { PublicChange, PublicChangeStep } from "../api/types.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObservedObject } from "../ports/cluster.js";
@@ -70,37 +71,9 @@ export interface BuildState {
   readonly finishedAt?: number;
 }
 
-/** One step of a change's trace, in the order it ran. */
-export interface TraceStep {
-  /** wait: first file event → batch closed; compile; sync (all pods); exec (sync+exec command); restart; rebuild (queued). */
-  readonly step: "wait" | "compile" | "sync" | "exec" | "restart" | "rebuild";
-  readonly ms: number;
-  readonly detail?: string;
-}
-
-/** What one change did, end to end (controllers/sync-controller.ts). Kept per project, newest last. */
-export interface SyncTrace {
-  readonly id: number;
-  readonly service: string;
-  /** change: a watched file batch; pod: a pod devloop had not synced; resync / restart: a request from the CLI or dashboard. */
-  readonly trigger: "change" | "pod" | "resync" | "restart";
-  /** The develop.watch rule id, "<service>:compile", or absent for whole-service work. */
-  readonly rule?: string;
-  readonly action: string;
-  /** Files put or deleted (the first few) and how many in all. */
-  readonly files: readonly string[];
-  readonly fileCount: number;
-  readonly pods: readonly string[];
-  /** When the first event of the change happened (clock ms). */
-  readonly at: number;
-  readonly steps: readonly TraceStep[];
-  readonly totalMs: number;
-  readonly status: "ok" | "failed";
-  /** Why it failed (a compile error's first line, an exec failure…); the full output goes to the service's log. */
-  readonly error?: string;
-  /** Paths confinement refused, each with its reason. */
-  readonly refused?: readonly string[];
-}
+/** A change's trace and its steps: the API's own shape (api/types.ts), kept as they are shown. */
+export type TraceStep = PublicChangeStep;
+export type SyncTrace = PublicChange;
 
 /** A restart or resync asked for by the CLI or the dashboard; the sync controller runs it and drops it. */
 export interface LiveRequest {
