@@ -10,7 +10,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  // example/ is the sample user app (plain JS, not part of the TS project); bin/devloop.js is a 3-line tsx loader.
+  // example/ is the sample user app (plain JS, not part of the TS project); bin/ is the plain-JS launcher and run-time bundler (type-checked with checkJs, tested by scripts/run-time-build.test.ts).
   { ignores: ["node_modules/**", "dist/**", "fixtures/**", "example/**", "bin/**", "daemon/src/server/public/**", "eslint.config.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
