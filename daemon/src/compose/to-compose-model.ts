@@ -2,7 +2,7 @@
  * ComposeProject → a plain object in compose-spec shape (snake_case, long syntax), as `docker compose config`
  * prints it. Durations become Go-style strings, sizes stay in bytes; empty collections are left out.
  */
-import type { ComposeProject, HealthcheckSpec, ServiceSpec } from "./types.js";
+import type { ComposeProject, HealthcheckSpec, LifecycleHookSpec, ServiceSpec } from "./types.js";
 
 type Plain = Record<string, unknown>;
 
@@ -40,6 +40,8 @@ const healthcheck = (h: HealthcheckSpec | undefined): Plain | undefined =>
   h === undefined
     ? undefined
     : compact({ test: h.test, interval: duration(h.interval), timeout: duration(h.timeout), retries: h.retries, start_period: duration(h.startPeriod), start_interval: duration(h.startInterval), disable: h.disable || undefined });
+
+const hook = (h: LifecycleHookSpec): Plain => compact({ command: h.command, user: h.user, privileged: h.privileged, working_dir: h.workingDir, environment: h.environment });
 
 const service = (s: ServiceSpec): Plain =>
   compact({
@@ -86,6 +88,9 @@ const service = (s: ServiceSpec): Plain =>
     pull_policy: s.pullPolicy,
     platform: s.platform,
     container_name: s.containerName,
+    shm_size: s.shmSize,
+    post_start: s.postStart?.map(hook),
+    pre_stop: s.preStop?.map(hook),
     develop: s.develop && {
       watch: s.develop.watch.map((w) => compact({ action: w.action, path: w.path, target: w.target, ignore: w.ignore, include: w.include, initial_sync: w.initialSync || undefined, exec: w.exec && compact({ command: w.exec.command, user: w.exec.user, working_dir: w.exec.workingDir, privileged: w.exec.privileged, environment: w.exec.environment }) })),
     },
