@@ -85,6 +85,14 @@ const takeLock = (path: string): void => {
   throw new Error(`cannot take the daemon lock ${path}`);
 };
 
+const readFileIfAny = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
 const readOrCreateToken = (path: string): string => {
   try {
     const token = readFileSync(path, "utf8").trim();
@@ -222,12 +230,22 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
     publicDir: fileURLToPath(new URL("./server/public/", import.meta.url)),
     onShutdownRequested: () => void close().then(() => process.exit(0)),
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? Number(process.env["DEVLOOP_PORT"] ?? 0), "127.0.0.1", () => resolve(s));
-    s.once("error", reject);
-  });
+  const listen = (wanted: number): Promise<Server> =>
+    new Promise((resolve, reject) => {
+      const s = app.listen(wanted, "127.0.0.1", () => resolve(s));
+      s.once("error", reject);
+    });
+  const explicit = options.port ?? (process.env["DEVLOOP_PORT"] === undefined ? undefined : Number(process.env["DEVLOOP_PORT"]));
+  const previous = Number(readFileIfAny(files.port)?.trim() ?? "0");
+  let server: Server;
+  if (explicit !== undefined) server = await listen(explicit);
+  else {
+    // The last daemon's port when it is free (an open dashboard reconnects to the same address), else any free port.
+    server = await listen(Number.isInteger(previous) && previous > 0 ? previous : 0).catch(() => listen(0));
+  }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
+  writeFileSync(files.port, String(port), { mode: 0o600 });
   const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
   writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });
   renameSync(`${files.daemon}.tmp`, files.daemon);

@@ -22,6 +22,8 @@ export const stateFiles = (dir: string) => ({
   state: join(dir, "state.json"),
   log: join(dir, "daemon.log"),
   lock: join(dir, "daemon.lock"),
+  /** The port the last daemon listened on: the next one takes it again when free, so an open dashboard finds it. */
+  port: join(dir, "port"),
 });
 
 export interface DaemonInfo {

@@ -257,6 +257,8 @@ describe("dashboard in headless Chromium", () => {
   it("reconnects after a daemon restart", async () => {
     await daemon.stop();
     await expect.poll(() => page.locator("#connection").textContent(), { timeout: 15_000 }).toBe("reconnecting…");
+    // Without DEVLOOP_PORT the new daemon takes the previous daemon's port again (kept in the state directory).
+    delete daemon.env["DEVLOOP_PORT"];
     await daemon.start();
     await expect.poll(() => page.locator("#connection").textContent(), { timeout: 30_000 }).toBe("live");
     await page.locator("#services-table tr[data-service=web]").waitFor({ timeout: 30_000 });
