@@ -1,40 +1,14 @@
 /**
- * Load and translate a compose project exactly as the daemon does (templates, compiler presets, bind files, watched
- * files, one-shot services found in the whole file): what `devloop render` prints and `devloop validate` checks.
+ * `devloop render` and `validate`: the project loaded and translated exactly as the daemon does
+ * (daemon/src/adapters/translate-project.ts), and its diagnostics printed with source excerpts.
  */
-import { statSync } from "node:fs";
-import os from "node:os";
-import { loadCompilerPresets } from "../../daemon/src/build/load-compiler-presets.js";
-import { loadProject } from "../../daemon/src/compose/index.js";
+import { translateProject } from "../../daemon/src/adapters/translate-project.js";
 import { nodeFileSystem } from "../../daemon/src/compose/node-file-system.js";
-import { renderDiagnostics } from "../../daemon/src/errors/render.js";
 import type { ComposeProject } from "../../daemon/src/compose/types.js";
-import { hasErrors, type Diagnostic } from "../../daemon/src/errors/diagnostic.js";
-import { awaitedServices, toManifests } from "../../daemon/src/translate/index.js";
-import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "../../daemon/src/translate/load-templates.js";
-import { defaultNamespace } from "../../daemon/src/translate/namespace.js";
-import { gatherTranslateInputs } from "../../daemon/src/translate/translate-inputs.js";
+import type { Diagnostic } from "../../daemon/src/errors/diagnostic.js";
+import { renderDiagnostics } from "../../daemon/src/errors/render.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
 import { type ComposeFlags, toLoadOptions } from "./compose-options.js";
-
-/** As the daemon does: $DEVLOOP_USER, else the OS user (so render prints what up applies). */
-const currentUser = (): string => {
-  const explicit = process.env["DEVLOOP_USER"];
-  if (explicit !== undefined && explicit !== "") return explicit;
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env["USER"] ?? "user";
-  }
-};
-
-const isFile = (file: string): boolean => {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
 
 /** Diagnostics to stderr, with source excerpts. */
 export const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
@@ -48,20 +22,6 @@ export type RenderedProject =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export const renderProject = async (services: string[], flags: ComposeFlags & { readonly namespace?: string }): Promise<RenderedProject> => {
-  const loadOptions = toLoadOptions(flags, services);
-  const loaded = loadProject(loadOptions, nodeFileSystem);
-  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
-  const { project } = loaded;
-  const templates = loadTemplates();
-  // With services named, their waiters may not be selected: find one-shot services in the whole file.
-  const whole = services.length > 0 ? loadProject({ ...loadOptions, services: [], profiles: ["*"] }, nodeFileSystem) : loaded;
-  const result = toManifests(project, {
-    awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
-    namespace: flags.namespace ?? defaultNamespace(project.name, currentUser()),
-    templates: templates.templates,
-    compilerPresets: await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR),
-    ...gatherTranslateInputs({ project, loadOptions, fs: nodeFileSystem, isFile }),
-  });
-  const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...result.warnings];
-  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, manifests: result.manifests, diagnostics };
+  const result = await translateProject(toLoadOptions(flags, services), flags.namespace);
+  return result.ok ? { ok: true, project: result.project, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
 };

@@ -1,13 +1,11 @@
 /**
  * GET /api/projects/:name/translation → {namespace, entries: TranslationEntry[]}: per service, each compose key and
- * the Kubernetes fields it became. Recomputed from the project's own request with the pure pipeline (loadProject →
- * toManifests) and cached per generation; the entries carry key paths and field names only, never values.
+ * the Kubernetes fields it became. Recomputed from the project's own request as the daemon's loader does
+ * (adapters/translate-project.ts) and cached per generation; the entries carry key paths and field names only, never values.
  */
 import type { Request, Response } from "express";
-import { loadProject } from "../../compose/index.js";
-import { nodeFileSystem } from "../../compose/node-file-system.js";
+import { translateProject } from "../../adapters/translate-project.js";
 import type { Engine } from "../../engine/engine.js";
-import { toManifests } from "../../translate/index.js";
 import type { TranslationEntry } from "../../translate/types.js";
 
 export interface TranslationView {
@@ -17,7 +15,7 @@ export interface TranslationView {
 
 export const translationRoute = (engine: Engine) => {
   const cache = new Map<string, { key: string; view: TranslationView }>();
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const name = String(req.params["name"]);
     const project = engine.getState().projects[name];
     if (!project?.loaded) {
@@ -30,12 +28,12 @@ export const translationRoute = (engine: Engine) => {
       res.json(hit.view);
       return;
     }
-    const loaded = loadProject(project.request.options, nodeFileSystem);
+    const loaded = await translateProject(project.request.options, project.loaded.namespace);
     if (!loaded.ok) {
       res.status(422).json({ error: { code: "invalid-project", message: `the compose files do not load now (${loaded.diagnostics.length} diagnostic(s))`, hint: "see the diagnostics view" } });
       return;
     }
-    const view: TranslationView = { namespace: project.loaded.namespace, entries: toManifests(loaded.project, { namespace: project.loaded.namespace }).translation };
+    const view: TranslationView = { namespace: loaded.namespace, entries: loaded.translated.translation };
     cache.set(name, { key, view });
     res.json(view);
   };
