@@ -40,7 +40,7 @@ const pod = (name: string, service: string, over: Partial<NonNullable<ObservedOb
   pod: { phase: "Running", ready: true, restarts: 0, containers: [service], deleting: false, ...over },
 });
 
-const setup = () => {
+const setup = (specs: Record<string, ServiceLive> = live) => {
   const clock = createFakeClock();
   const watcher = createFakeFileWatcher();
   const syncer = createFakeSyncer();
@@ -59,7 +59,7 @@ const setup = () => {
   });
   const engine = createEngine({ clock, controllers: [controller] });
   engine.dispatch({ type: "projectRequested", request });
-  engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live }, hashes: {} });
+  engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live: specs }, hashes: {} });
   const observe = (objects: ObservedObject[]): void => engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "sync", namespace: "shop-dev", objects } });
   const traces = () => engine.getState().projects["shop"]?.traces ?? [];
   return { clock, watcher, syncer, compiler, exec, cluster, deleted, engine, observe, traces };
@@ -177,6 +177,15 @@ describe("sync controller", () => {
     t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "resync", at: 3 });
     await vi.waitFor(() => expect(t.traces().filter((x) => x.trigger === "resync")).toHaveLength(1));
     await vi.waitFor(() => expect(t.engine.getState().projects["shop"]?.liveRequests).toEqual([]));
+  });
+
+  it("a restart of a live service whose rules never restart it (no supervisor) replaces its pods", async () => {
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: ["/app/src"], rules: [rule(0, {})] } });
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "restart", service: "web", at: 1 });
+    await vi.waitFor(() => expect(t.deleted).toEqual(["shop-dev devloop.dev/project=shop,devloop.dev/service=web Pod"]));
+    expect(t.exec.calls).toEqual([]);
   });
 
   it("stops watching when the project goes down", async () => {

@@ -146,7 +146,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         return `restart ${service}: ${errorText(error)}`;
       }
     };
-    if (live?.restart !== "process") return live?.restart === "none" ? undefined : replace();
+    // No supervisor (an image-only service without entrypoint, or a service whose rules never restart): new pods.
+    if (live?.restart !== "process") return replace();
     const problems: string[] = [];
     let noSupervisor = false;
     await Promise.all(pods.map(async (pod) => {
