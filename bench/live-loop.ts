@@ -84,6 +84,11 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
       let since = performance.now();
       writeFileSync(message, `module.exports = { message: "${mine}" };\n`);
       devloopMs.push(await until((a) => a?.message === mine, since, 30_000));
+      const took = devloopMs[devloopMs.length - 1] ?? 0;
+      if (took > 1_000) {
+        const last = ((await daemon.project("shop"))?.changes ?? []).filter((c) => c.rule === "web:watch[0]").at(-1);
+        process.stderr.write(`bench: edit ${i} took ${Math.round(took)} ms; its trace: ${JSON.stringify(last?.steps)} total ${last?.totalMs}\n`);
+      }
       const theirs = `kubectl ${i}`;
       writeFileSync(path.join(staging, "src/message.js"), `module.exports = { message: "${theirs}" };\n`);
       since = performance.now();
