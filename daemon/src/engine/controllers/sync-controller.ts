@@ -87,6 +87,8 @@ const compileRoot = (service: string): string => `${service}:compile`;
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const isTransient = (error: unknown): boolean => (error as { transient?: unknown } | undefined)?.transient === true;
+/** Problems of the steps of one change, as the trace's error (undefined when there were none). */
+const joinErrors = (...errors: readonly (string | undefined)[]): string | undefined => errors.filter((e) => e !== undefined && e !== "").join("; ") || undefined;
 
 /** Running pods of a service that have its app container. */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
@@ -136,35 +138,42 @@ export const createSyncController = (params: SyncControllerParams): Controller =
 
   const podTarget = (loop: Loop, live: ServiceLive, pod: string): SyncPod => ({ namespace: loop.namespace, pod, container: live.container });
 
-  /** Restarts the service's process in each pod; falls back to replacing the pods when there is no supervisor. */
-  const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[]): Promise<string | undefined> => {
-    const replace = async (): Promise<string | undefined> => {
-      try {
-        await cluster.deleteByLabel(loop.namespace, serviceSelector(loop.name, service), ["Pod"]);
-        return undefined;
-      } catch (error) {
-        return `restart ${service}: ${errorText(error)}`;
-      }
-    };
-    // No supervisor (an image-only service without entrypoint, or a service whose rules never restart): new pods.
-    if (live?.restart !== "process") return replace();
+  /** A restart without a supervisor: the service's pods are deleted and its workload makes new ones. */
+  const replacePods = async (namespace: string, project: string, service: string): Promise<string | undefined> => {
+    try {
+      await cluster.deleteByLabel(namespace, serviceSelector(project, service), ["Pod"]);
+      return undefined;
+    } catch (error) {
+      return `restart ${service}: ${errorText(error)}`;
+    }
+  };
+
+  /** Runs `command` in the service's container in each pod; `label` names it in problems (and its output lines, when logged). */
+  const execEach = async (loop: Loop, live: ServiceLive, pods: readonly string[], command: readonly string[], timeoutMs: number, label: string, logOutput: boolean) => {
     const problems: string[] = [];
-    let noSupervisor = false;
+    const exitCodes: number[] = [];
     await Promise.all(pods.map(async (pod) => {
       try {
-        const r = await exec(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: 30_000 });
-        if (r.exitCode === 3) noSupervisor = true;
-        else if (r.exitCode !== 0) problems.push(`restart in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
+        const r = await exec(podTarget(loop, live, pod), command, { timeoutMs });
+        exitCodes.push(r.exitCode);
+        if (logOutput) for (const line of `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() !== "").slice(-20)) log(loop, live.service, "info", `${label}: ${line}`);
+        if (r.exitCode !== 0) problems.push(`${label} in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
       } catch (error) {
-        problems.push(`restart in ${pod}: ${errorText(error)}`);
+        problems.push(`${label} in ${pod}: ${errorText(error)}`);
       }
     }));
-    if (noSupervisor) {
-      log(loop, service, "warn", `${service} runs without devloop's supervisor (a pod from before it was applied?): replacing its pods instead`);
-      const replaced = await replace();
-      if (replaced !== undefined) problems.push(replaced);
-    }
-    return problems.length === 0 ? undefined : problems.join("; ");
+    return { problems, exitCodes };
+  };
+
+  /** Restarts the service's process in each pod; falls back to replacing the pods when there is no supervisor. */
+  const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[]): Promise<string | undefined> => {
+    // No supervisor (an image-only service without entrypoint, or a service whose rules never restart): new pods.
+    if (live?.restart !== "process") return replacePods(loop.namespace, loop.name, service);
+    const { problems, exitCodes } = await execEach(loop, live, pods, restartProcessCommand(), 30_000, "restart", false);
+    // Exit 3: no supervisor in that container (a pod from before it was applied).
+    const noSupervisor = exitCodes.includes(3);
+    if (noSupervisor) log(loop, service, "warn", `${service} runs without devloop's supervisor (a pod from before it was applied?): replacing its pods instead`);
+    return joinErrors(...problems.filter((p) => !(noSupervisor && / exit 3(:|$)/.test(p))), noSupervisor ? await replacePods(loop.namespace, loop.name, service) : undefined);
   };
 
   const runExec = async (loop: Loop, live: ServiceLive, rule: LiveRule, pods: readonly string[]): Promise<string | undefined> => {
@@ -172,18 +181,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (spec === undefined) return undefined;
     const env = Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`);
     const command = ["/bin/sh", "-c", 'cd -- "$0" && exec env "$@"', spec.workingDir ?? ".", ...env, ...spec.command];
-    const problems: string[] = [];
-    await Promise.all(pods.map(async (pod) => {
-      try {
-        const r = await exec(podTarget(loop, live, pod), command, { timeoutMs: params.execTimeoutMs ?? 300_000 });
-        for (const line of `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() !== "").slice(-20)) log(loop, live.service, "info", `${spec.command.join(" ")}: ${line}`);
-        if (r.exitCode !== 0) problems.push(`${spec.command.join(" ")} in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
-      } catch (error) {
-        problems.push(`${spec.command.join(" ")} in ${pod}: ${errorText(error)}`);
-      }
-    }));
-    return problems.length === 0 ? undefined : problems.join("; ");
+    return joinErrors(...(await execEach(loop, live, pods, command, params.execTimeoutMs ?? 300_000, spec.command.join(" "), true)).problems);
   };
+
+  /** Puts the last good compiled artifact at the compile spec's target in one pod. */
+  const putArtifact = (loop: Loop, live: ServiceLive, target: string, pod: string, artifact: { readonly content: Uint8Array; readonly mode: number }): Promise<SyncResult> =>
+    syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(target), files: [{ name: path.posix.basename(target), content: artifact.content, mode: artifact.mode }] });
 
   /** Sync results of several pods → the trace's file list and refusals; failed pods are forgotten (reconciled again). */
   const summarise = (loop: Loop, root: string, pods: readonly string[], settled: readonly PromiseSettledResult<SyncResult>[]) => {
@@ -263,8 +266,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change
     let error = summary.error;
     if (summary.files.length > 0 && synced.length > 0) {
-      if (rule.action === "sync+restart") error = [error, await timed(steps, "restart", () => restart(loop, live, live.service, synced))].filter(Boolean).join("; ") || undefined;
-      if (rule.action === "sync+exec") error = [error, await timed(steps, "exec", () => runExec(loop, live, rule, synced))].filter(Boolean).join("; ") || undefined;
+      if (rule.action === "sync+restart") error = joinErrors(error, await timed(steps, "restart", () => restart(loop, live, live.service, synced)));
+      if (rule.action === "sync+exec") error = joinErrors(error, await timed(steps, "exec", () => runExec(loop, live, rule, synced)));
     }
     finishTrace(loop, base, started, steps, { ...summary, error });
   };
@@ -284,16 +287,15 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       finishTrace(loop, base, started, steps, { files: sources, refused: [], error: `${result.message} (the running version stays)` });
       return;
     }
-    loop.artifacts.set(live.service, { content: result.artifact, mode: result.mode });
-    const name = path.posix.basename(spec.target);
-    const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) =>
-      syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(spec.target), files: [{ name, content: result.artifact, mode: result.mode }] }))));
+    const artifact = { content: result.artifact, mode: result.mode };
+    loop.artifacts.set(live.service, artifact);
+    const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) => putArtifact(loop, live, spec.target, pod, artifact))));
     const sync = steps[steps.length - 1];
     if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}` };
     const summary = summarise(loop, spec.source, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced));
-    finishTrace(loop, base, started, steps, { files: sources, refused: [], error: [summary.error, restarted].filter(Boolean).join("; ") || undefined });
+    finishTrace(loop, base, started, steps, { files: sources, refused: [], error: joinErrors(summary.error, restarted) });
   };
 
   /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
@@ -327,7 +329,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (artifact !== undefined && live.compile !== undefined) {
         const target = live.compile.target;
         try {
-          await syncer.putFiles({ pod: podTarget(loop, live, pod), targetDir: path.posix.dirname(target), files: [{ name: path.posix.basename(target), content: artifact.content, mode: artifact.mode }] });
+          await putArtifact(loop, live, target, pod, artifact);
           changedBy.set(compileRoot(live.service), 1);
           files.push(target);
         } catch (error) {
@@ -344,7 +346,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       const e = await timed(steps, "exec", () => runExec(loop, live, rule, [pod]));
       if (e !== undefined) errors.push(e);
     }
-    finishTrace(loop, { service: live.service, trigger: job.trigger, action: "reconcile", pods: [pod], at: started }, started, steps, { files, refused, error: errors.length === 0 ? undefined : errors.join("; ") });
+    finishTrace(loop, { service: live.service, trigger: job.trigger, action: "reconcile", pods: [pod], at: started }, started, steps, { files, refused, error: joinErrors(...errors) });
   };
 
   const runRestart = async (loop: Loop, service: string, job: Extract<Job, { kind: "restart" }>): Promise<void> => {
@@ -352,7 +354,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     const started = clock.now();
     const steps: TraceStep[] = [];
     const pods = live === undefined ? [] : runningPods(loop.project, live);
-    const error = await timed(steps, "restart", () => restart(loop, live ?? { service, container: service, rules: [], restart: "pod", seededDirs: [] }, service, pods));
+    const error = await timed(steps, "restart", () => restart(loop, live, service, pods));
     finishTrace(loop, { service, trigger: "restart", action: "restart", pods, at: started }, started, steps, { files: [], refused: [], error });
     if (job.request !== undefined) dispatch({ type: "liveRequestHandled", project: loop.name, id: job.request });
   };
@@ -504,7 +506,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           plainHandled.add(key);
           const services = request.service !== undefined ? [request.service] : project.loaded?.services ?? [];
           const work = request.kind === "restart"
-            ? Promise.allSettled(services.map((service) => cluster.deleteByLabel(namespace, serviceSelector(project.name, service), ["Pod"])))
+            ? Promise.all(services.map((service) => replacePods(namespace, project.name, service)))
             : Promise.resolve([]);
           void work.then(() => dispatch({ type: "liveRequestHandled", project: project.name, id: request.id }));
         }
