@@ -86,7 +86,8 @@ const renderCase = (dir: string): string => {
     ...gatherTranslateInputs({ project, loadOptions: options, fs: nodeFileSystem, isFile: (f) => existsSync(f) && statSync(f).isFile() }),
     ...(config.images === undefined ? {} : { images: config.images }),
   });
-  const rel = (p: string): string => (path.relative(dir, p) || ".").split(path.sep).join("/");
+  // Paths inside the checkout relative to the case, others absolute: "../../etc" would depend on the clone's depth.
+  const rel = (p: string): string => (p.startsWith(REPO) ? path.relative(dir, p) || "." : p).split(path.sep).join("/");
   const lines = [
     ...header([...loaded.warnings, ...result.warnings].map((d) => describeDiagnostic(d, dir)), "diagnostics"),
     ...header(result.dependencies.map((e) => `${e.service} -> ${e.dependsOn} (${e.condition}${e.required ? "" : ", optional"}${e.restart ? ", restart" : ""})`), "dependencies"),

@@ -65,9 +65,12 @@ const memoryVolume = (name: string, size: number | undefined): PodVolume => ({
   emptyDir: { medium: "Memory", ...(size === undefined ? {} : { sizeLimit: formatBytes(size) }) },
 });
 
-/** The data key of a bind-mounted file: its base name (cleaned) and a hash of its path relative to the project (checkout-independent). */
+/**
+ * The data key of a bind-mounted file: its base name (cleaned) and a hash of its path — relative to the project when
+ * inside it (checkout-independent), absolute when outside (where a relative path would depend on the checkout's depth).
+ */
 export const bindFileKey = (source: string, projectDir: string): string =>
-  `${path.basename(source).replace(/[^-._a-zA-Z0-9]/g, "_")}-${shortHash(path.relative(projectDir, source))}`;
+  `${path.basename(source).replace(/[^-._a-zA-Z0-9]/g, "_")}-${shortHash(isInside(projectDir, source) ? path.relative(projectDir, source) : source)}`;
 
 export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: VolumeNameAllocator = createVolumeNameAllocator(), filesSecret = `${service.name}-files`): VolumePlan => {
   const volumes: PodVolume[] = [];
