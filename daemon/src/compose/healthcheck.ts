@@ -1,4 +1,4 @@
-/** services.*.healthcheck: test forms (string → CMD-SHELL, CMD / CMD-SHELL / NONE lists), durations in ms. */
+/** services.*.healthcheck: test forms (string → CMD-SHELL, CMD / CMD-SHELL / NONE lists; none → the image's), durations in ms. */
 import type { LNode } from "./located.js";
 import { get } from "./located.js";
 import type { NormalizeContext } from "./normalize-context.js";
@@ -30,10 +30,8 @@ export const normalizeHealthcheck = (ctx: NormalizeContext, node: LNode | undefi
       test = list;
     }
   }
+  // No test: the image's HEALTHCHECK runs with these fields over its own (translate/image-healthcheck.ts), as in Compose.
   const disable = ctx.bool(get(m, "disable"), `${p}.disable`) ?? test[0] === "NONE";
-  if (!disable && testNode === undefined) {
-    ctx.report("invalidHealthcheck", m, p, "a healthcheck needs a test", { expected: 'test: ["CMD", …] or disable: true' });
-  }
   const spec: Mutable<HealthcheckSpec> = { test: disable && test.length === 0 ? ["NONE"] : test, disable };
   const interval = ctx.duration(get(m, "interval"), `${p}.interval`);
   if (interval !== undefined) spec.interval = interval;

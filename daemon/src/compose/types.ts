@@ -171,7 +171,7 @@ export type ServiceVolumeSpec =
     };
 
 export interface HealthcheckSpec {
-  /** Normalised test: ["CMD", ...] | ["CMD-SHELL", "..."] | ["NONE"]. */
+  /** Normalised test: ["CMD", ...] | ["CMD-SHELL", "..."] | ["NONE"]; [] when not set (the image's HEALTHCHECK test runs). */
   readonly test: readonly string[];
   /** Milliseconds. */
   readonly interval?: number;

@@ -36,6 +36,8 @@ export const TranslateCodes = {
   lifecycleHookField: "DL-TRANSLATE-017",
   /** Several post_start / pre_stop hooks: chained in one /bin/sh -c command. */
   lifecycleHooksChained: "DL-TRANSLATE-018",
+  /** depends_on service_healthy on a service with no healthcheck in compose or its Dockerfile. */
+  healthyWithoutHealthcheck: "DL-TRANSLATE-019",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -57,5 +59,6 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.watchFileRenamed]: "warning: a develop.watch rule on a file has a target with another file name; devloop syncs a file under its own name, so the rule is dropped.",
   [TranslateCodes.lifecycleHookField]: "warning: a post_start / pre_stop hook's user, privileged, working_dir or environment cannot be set on a Kubernetes lifecycle hook; the command runs without them.",
   [TranslateCodes.lifecycleHooksChained]: "warning: several post_start / pre_stop hooks run as one /bin/sh -c command (the image needs /bin/sh).",
+  [TranslateCodes.healthyWithoutHealthcheck]: "warning: a service waits for another to be healthy (service_healthy), but that one has no healthcheck in compose or in its Dockerfile; devloop counts it healthy once its container runs (docker compose refuses to start the waiting service).",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

@@ -6,6 +6,7 @@ import type { TranslateContext } from "./context.js";
 import type { EnvVar } from "./environment.js";
 import { escapeKubeExpansion } from "./escape.js";
 import type { ImageChoice } from "./image.js";
+import { effectiveHealthcheck } from "./image-healthcheck.js";
 import { toReadinessProbe } from "./probe.js";
 import type { VolumeMount } from "./pod-volumes.js";
 import { toResources } from "./resources.js";
@@ -73,7 +74,7 @@ export interface ContainerParams {
 export const buildContainer = (ctx: TranslateContext, service: ServiceSpec, params: ContainerParams): Record<string, unknown> => {
   const ports = containerPorts(service);
   const resources = toResources(service.deploy);
-  const probe = toReadinessProbe(service.healthcheck);
+  const probe = toReadinessProbe(effectiveHealthcheck(service.healthcheck, ctx.options.imageHealthchecks?.[service.name]));
   const securityContext = toSecurityContext(ctx, service);
   return {
     name: params.name,

@@ -7,7 +7,7 @@ import type { ComposeProject } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import { createContext } from "./context.js";
 import { sortDiagnostics } from "./diagnostics.js";
-import { dependencyEdges } from "./dependencies.js";
+import { dependencyEdges, reportUncheckedHealthWaits } from "./dependencies.js";
 import { buildFileObjects } from "./file-objects.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
 import { aliasServices, buildService, networkAliases } from "./kube-service.js";
@@ -43,6 +43,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     }
   }
   reportUnsupportedKeys(ctx);
+  reportUncheckedHealthWaits(ctx);
   const templates = withProjectTemplates(ctx, options.templates ?? {});
 
   const kinds = workloadKinds(project, options.awaitedServices);

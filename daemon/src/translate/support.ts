@@ -80,7 +80,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}extra_hosts`, "spec.template.spec.hostAliases", "Grouped by IP; host-gateway is ignored with a warning."),
   i(`${S}gpus`, "Needs a device plugin in Kubernetes."),
   i(`${S}group_add`, "Use user: uid:gid; supplementalGroups is not set."),
-  t(`${S}healthcheck`, `${C}.readinessProbe`, "exec probe (CMD → command, CMD-SHELL → /bin/sh -c); interval → periodSeconds, timeout → timeoutSeconds, retries → failureThreshold, start_period → initialDelaySeconds; Compose defaults (30s, 30s, 3) when unset. A readiness probe, not a liveness probe: an unhealthy container is not restarted, as in Compose."),
+  t(`${S}healthcheck`, `${C}.readinessProbe`, "exec probe (CMD → command, CMD-SHELL → /bin/sh -c); interval → periodSeconds, timeout → timeoutSeconds, retries → failureThreshold, start_period → initialDelaySeconds; Compose defaults (30s, 30s, 3) when unset. Without a compose healthcheck the HEALTHCHECK of the build's Dockerfile (final stage or a stage it builds on) is the probe; a healthcheck without test keeps that test and overrides its other fields; disable: true turns it off (a pulled image's own HEALTHCHECK is not read). A readiness probe, not a liveness probe: an unhealthy container is not restarted, as in Compose."),
   t(`${S}hostname`, "spec.template.spec.hostname", "Must be a DNS label; the compose service name always resolves through the Service."),
   t(`${S}image`, `${C}.image`, "TranslateOptions.images overrides it (the engine's built tag)."),
   t(`${S}init`, "spec.template.spec.shareProcessNamespace: true", "Kubernetes has no --init; with a shared process namespace the pause container is PID 1 and reaps zombies, which is what init: true is for."),

@@ -50,4 +50,27 @@ describe("gatherTranslateInputs", () => {
     expect(inputs.watchFiles).toEqual(["/src/shop/site.conf"]);
     expect(inputs.variables).toMatchObject({ TOKEN: "from-dotenv", SHELL_ONLY: "1" });
   });
+
+  it("reads the HEALTHCHECK of each build's Dockerfile (file or dockerfile_inline) at its target", () => {
+    const build = { dockerfile: "Dockerfile", args: {}, labels: {}, cacheFrom: [], extraHosts: [] };
+    const p = project([
+      service("api", { build: { ...build, context: "/src/shop/api", target: "run" } }),
+      service("inline", { build: { ...build, context: "/src/shop", dockerfileInline: "FROM busybox\nHEALTHCHECK CMD true\n" } }),
+      service("plain", { build: { ...build, context: "/src/shop/plain" } }),
+      service("pulled", {}),
+    ]);
+    const inputs = gatherTranslateInputs({
+      project: p,
+      loadOptions: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/src/shop" },
+      fs: memoryFs({
+        "/src/shop/api/Dockerfile": "FROM golang AS build\nHEALTHCHECK CMD false\nFROM debian AS run\nHEALTHCHECK --interval=3s CMD [\"/app/api\", \"-check\"]\n",
+        "/src/shop/plain/Dockerfile": "FROM debian\nCMD [\"sleep\", \"inf\"]\n",
+      }),
+      isFile: () => false,
+    });
+    expect(inputs.imageHealthchecks).toEqual({
+      api: { test: ["CMD", "/app/api", "-check"], interval: 3_000, disable: false },
+      inline: { test: ["CMD-SHELL", "true"], disable: false },
+    });
+  });
 });

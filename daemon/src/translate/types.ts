@@ -4,7 +4,7 @@
  */
 import type { CompileSpec } from "../build/compile-spec.js";
 import type { CompilerPreset } from "../build/compiler-preset.js";
-import type { WatchAction } from "../compose/types.js";
+import type { HealthcheckSpec, WatchAction } from "../compose/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 
@@ -131,6 +131,11 @@ export interface TranslateOptions {
   readonly watchFiles?: readonly string[];
   /** Compiler presets (templates/compilers, loadCompilerPresets) that x-devloop.compile's preset: names. */
   readonly compilerPresets?: Readonly<Record<string, CompilerPreset>>;
+  /**
+   * Service → the HEALTHCHECK its image brings (from the build's Dockerfile, as gatherTranslateInputs reads it).
+   * The service's healthcheck is laid over it as Compose does (image-healthcheck.ts).
+   */
+  readonly imageHealthchecks?: Readonly<Record<string, HealthcheckSpec>>;
 }
 
 export interface ManifestTemplates {
