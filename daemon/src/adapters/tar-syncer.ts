@@ -8,6 +8,7 @@ import { gzip as zlibGzip } from "node:zlib";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
+import { keepRatio, worthGzipping } from "../sync/gzip-choice.js";
 import { checkRelativePath } from "../sync/sync-path.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { LocalObservation } from "../sync/local-scan.js";
@@ -93,8 +94,6 @@ const tail = (text: string, max = 400): string => {
   return t.length > max ? `…${t.slice(-max)}` : t;
 };
 
-/** Batches whose tar is at least this big are sent gzipped (level 1: fast, and tar padding compresses ~50×). */
-export const gzipFromBytes = 256 * 1024;
 const gzip = promisify(zlibGzip);
 
 export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams): TarSyncer => {
@@ -180,11 +179,11 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     const tarStarted = performance.now();
     // Built once: the session path and the fallback exec send the same archive.
     const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
-    // Big batches (a storm: 5,000 small files are mostly tar headers and padding) travel gzipped, unless this
-    // target's image cannot gunzip.
+    // Big batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) travel
+    // gzipped, unless this target's image cannot gunzip. A binary (~60 %) is not worth the gzip (sync/gzip-choice.ts).
     const key = sessionKey(params.pod, params.targetDir);
-    const zipped = tar !== undefined && tar.length >= gzipFromBytes && !noGzip.has(key) ? await gzip(tar, { level: 1 }) : undefined;
-    const payload = zipped !== undefined && zipped.length < tar!.length / 2 ? zipped : undefined;
+    const zipped = tar !== undefined && !noGzip.has(key) && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
+    const payload = zipped !== undefined && zipped.length <= tar!.length * keepRatio ? zipped : undefined;
     const tarMs = performance.now() - tarStarted;
     const execStarted = performance.now();
     const result = (execs: number): SyncResult => ({
