@@ -15,6 +15,7 @@ import { createChokidarWatcher } from "./adapters/chokidar-watcher.js";
 import { createDirWatcher } from "./adapters/dir-watcher.js";
 import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
+import { createArmedExec } from "./adapters/armed-exec.js";
 import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
@@ -150,7 +151,9 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;
   const exec = createKubeExec(kubeConfig);
-  const syncer = createTarSyncer({ exec, openStream: createKubeExecStream(kubeConfig) });
+  const openStream = createKubeExecStream(kubeConfig);
+  const syncer = createTarSyncer({ exec, openStream });
+  const armExec = createArmedExec(openStream, exec);
   const compiler = createDockerodeCompiler();
 
   let lastPersisted: EngineState["projects"] | undefined;
@@ -178,7 +181,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       createClusterHealthController({ cluster, clock }),
       createDownController({ cluster, clock }),
       createPortForwardController({ cluster, listener: tcpPortListener, clock }),
-      createSyncController({ watcher: fileWatcher(clock), syncer, compiler, exec, cluster, clock, ruleFilter, sourceFilter }),
+      createSyncController({ watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter }),
     ],
     onBatch: (state) => {
       if (state.projects !== lastPersisted) persistTimer ??= setTimeout(persist, 100);

@@ -13,3 +13,17 @@ export interface ContainerExecResult {
 }
 
 export type ContainerExec = (target: SyncPod, command: readonly string[], options?: { readonly timeoutMs?: number }) => Promise<ContainerExecResult>;
+
+/**
+ * A command whose connection is set up now and that runs only when fired, so the set-up (for kube exec: a WebSocket
+ * through the apiserver and kubelet, ~100 ms on the bed) overlaps other work, e.g. the restart while the artifact is
+ * put. The real one is adapters/armed-exec.ts; fakes/fake-container-exec.ts records fired commands like calls.
+ */
+export interface ArmedCommand {
+  /** Runs the command and resolves or rejects as ContainerExec does. At most once. */
+  fire(): Promise<ContainerExecResult>;
+  /** The command never runs; its connection is closed. */
+  cancel(): void;
+}
+
+export type ArmContainerExec = (target: SyncPod, command: readonly string[], options?: { readonly timeoutMs?: number }) => ArmedCommand;

@@ -40,7 +40,7 @@ const pod = (name: string, service: string, over: Partial<NonNullable<ObservedOb
   pod: { phase: "Running", ready: true, restarts: 0, containers: [service], deleting: false, ...over },
 });
 
-const setup = (specs: Record<string, ServiceLive> = live) => {
+const setup = (specs: Record<string, ServiceLive> = live, options: { readonly arm?: boolean } = {}) => {
   const clock = createFakeClock();
   const watcher = createFakeFileWatcher();
   const syncer = createFakeSyncer();
@@ -54,7 +54,7 @@ const setup = (specs: Record<string, ServiceLive> = live) => {
   };
   const allow: PathFilter = () => true;
   const controller = createSyncController({
-    watcher, syncer, compiler, exec: exec.exec, cluster: { deleteByLabel }, clock,
+    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock,
     ruleFilter: () => Promise.resolve(allow), sourceFilter: () => Promise.resolve(allow),
   });
   const engine = createEngine({ clock, controllers: [controller] });
@@ -152,6 +152,32 @@ describe("sync controller", () => {
     t.observe([pod("api-2", "api")]);
     await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "putFiles").map((c) => c.params.pod.pod)).toEqual(["api-1", "api-2"]));
     await vi.waitFor(() => expect(t.exec.calls.map((c) => c.target.pod)).toEqual(["api-1", "api-2"]));
+  });
+
+  it("with armExec, a compile's restart is armed before the artifact is put and fired after it; a failed put cancels it", async () => {
+    const t = setup(live, { arm: true });
+    t.observe([pod("api-1", "api"), pod("api-2", "api")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(2));
+    t.watcher.emit([change("api:compile", "/p/api/main.go")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(3));
+    expect(t.traces()[2]).toMatchObject({ action: "compile", status: "ok" });
+    expect(t.exec.armed.map((c) => [c.target.pod, c.command])).toEqual([["api-1", restartProcessCommand()], ["api-2", restartProcessCommand()]]);
+    expect(t.exec.calls.map((c) => c.target.pod).sort()).toEqual(["api-1", "api-2"]);
+    // One pod's put fails: its armed restart is cancelled, the other pod restarts.
+    t.syncer.failNext("sync into shop-dev/api-1:/app: connection lost", true);
+    t.watcher.emit([change("api:compile", "/p/api/main.go")]);
+    const compiles = () => t.traces().filter((x) => x.action === "compile");
+    await vi.waitFor(() => expect(compiles()).toHaveLength(2));
+    expect(compiles()[1]).toMatchObject({ status: "failed", error: "sync into shop-dev/api-1:/app: connection lost" });
+    expect(t.exec.cancelled.map((c) => c.target.pod)).toEqual(["api-1"]);
+    expect(t.exec.calls.slice(2, 3).map((c) => c.target.pod)).toEqual(["api-2"]);
+    // (api-1 is forgotten and reconciled: artifact and a plain restart, not armed.)
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "reconcile" && x.pods[0] === "api-1")).toHaveLength(2));
+    // A compile that fails arms nothing.
+    t.compiler.failNext(2, "./main.go:4:2: undefined: x");
+    t.watcher.emit([change("api:compile", "/p/api/main.go")]);
+    await vi.waitFor(() => expect(compiles()).toHaveLength(3));
+    expect(t.exec.armed).toHaveLength(4);
   });
 
   it("a pod whose sync failed for a transient reason is reconciled again", async () => {

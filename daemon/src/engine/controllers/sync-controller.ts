@@ -22,7 +22,7 @@ import path from "node:path";
 import type { Clock } from "../../ports/clock.js";
 import type { ClusterClient } from "../../ports/cluster.js";
 import type { Compiler } from "../../ports/compiler.js";
-import type { ContainerExec } from "../../ports/container-exec.js";
+import type { ArmContainerExec, ArmedCommand, ContainerExec } from "../../ports/container-exec.js";
 import type { WatchRoot, WatchSession, FileWatcher } from "../../ports/file-watcher.js";
 import type { SyncPod, SyncResult, Syncer } from "../../ports/syncer.js";
 import type { ChangeBatch } from "../../sync/batcher.js";
@@ -44,6 +44,11 @@ export interface SyncControllerParams {
   readonly syncer: Syncer;
   readonly compiler: Compiler;
   readonly exec: ContainerExec;
+  /**
+   * Arms a compile's restart before its artifact is put (the exec's set-up overlaps the put; fired once the artifact
+   * is in place, cancelled where the put failed). Without it the restart is one exec after the put.
+   */
+  readonly armExec?: ArmContainerExec;
   readonly cluster: Pick<ClusterClient, "deleteByLabel">;
   readonly clock: Clock;
   /** A rule's path filter, relative to its localRoot (sync/rule-filter.ts reads the ignore files). */
@@ -148,13 +153,16 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     }
   };
 
-  /** Runs `command` in the service's container in each pod; `label` names it in problems (and its output lines, when logged). */
-  const execEach = async (loop: Loop, live: ServiceLive, pods: readonly string[], command: readonly string[], timeoutMs: number, label: string, logOutput: boolean) => {
+  /**
+   * Runs `command` in the service's container in each pod (fires the pod's armed command when there is one); `label`
+   * names it in problems (and its output lines, when logged).
+   */
+  const execEach = async (loop: Loop, live: ServiceLive, pods: readonly string[], command: readonly string[], timeoutMs: number, label: string, logOutput: boolean, armed?: ReadonlyMap<string, ArmedCommand>) => {
     const problems: string[] = [];
     const exitCodes: number[] = [];
     await Promise.all(pods.map(async (pod) => {
       try {
-        const r = await exec(podTarget(loop, live, pod), command, { timeoutMs });
+        const r = await (armed?.get(pod)?.fire() ?? exec(podTarget(loop, live, pod), command, { timeoutMs }));
         exitCodes.push(r.exitCode);
         if (logOutput) for (const line of `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() !== "").slice(-20)) log(loop, live.service, "info", `${label}: ${line}`);
         if (r.exitCode !== 0) problems.push(`${label} in ${pod}: exit ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`);
@@ -165,11 +173,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     return { problems, exitCodes };
   };
 
-  /** Restarts the service's process in each pod; falls back to replacing the pods when there is no supervisor. */
-  const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[]): Promise<string | undefined> => {
+  const restartTimeoutMs = 30_000;
+
+  /** Restarts the service's process in each pod (with its armed restart, if any); replaces the pods when there is no supervisor. */
+  const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[], armed?: ReadonlyMap<string, ArmedCommand>): Promise<string | undefined> => {
     // No supervisor (an image-only service without entrypoint, or a service whose rules never restart): new pods.
     if (live?.restart !== "process") return replacePods(loop.namespace, loop.name, service);
-    const { problems, exitCodes } = await execEach(loop, live, pods, restartProcessCommand(), 30_000, "restart", false);
+    const { problems, exitCodes } = await execEach(loop, live, pods, restartProcessCommand(), restartTimeoutMs, "restart", false, armed);
     // Exit 3: no supervisor in that container (a pod from before it was applied).
     const noSupervisor = exitCodes.includes(3);
     if (noSupervisor) log(loop, service, "warn", `${service} runs without devloop's supervisor (a pod from before it was applied?): replacing its pods instead`);
@@ -289,12 +299,16 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     }
     const artifact = { content: result.artifact, mode: result.mode };
     loop.artifacts.set(live.service, artifact);
+    // The restarts' connections are set up while the artifact travels; each fires once its pod has the artifact.
+    const arm = params.armExec;
+    const armed = arm === undefined || live.restart !== "process" ? undefined : new Map(pods.map((pod) => [pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs })] as const));
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) => putArtifact(loop, live, spec.target, pod, artifact))));
     const sync = steps[steps.length - 1];
     if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}` };
     const summary = summarise(loop, spec.source, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
-    const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced));
+    for (const [pod, command] of armed ?? []) if (!synced.includes(pod)) command.cancel();
+    const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced, armed));
     finishTrace(loop, base, started, steps, { files: sources, refused: [], error: joinErrors(summary.error, restarted) });
   };
 
