@@ -1,7 +1,9 @@
 /**
- * Stage 1: YAML text → located tree. Uses the yaml package's parseDocument with a LineCounter so every node
- * keeps file:line:column; resolves aliases and merge keys (<<) here, so later stages see plain maps.
- * Several YAML documents in one file are merged in order, like override files (as compose-go does).
+ * Stage 1: YAML text → located tree. A clean single-document file is built straight from yaml's CST
+ * (`parse-cst.ts`); any other file, and any file with something to report, takes the full path here: the yaml
+ * package's parseAllDocuments with a LineCounter so every node keeps file:line:column. Both resolve aliases and
+ * merge keys (<<), so later stages see plain maps. Several YAML documents in one file are merged in order, like
+ * override files (as compose-go does).
  */
 import { isAlias, isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments } from "yaml";
 import type { Node as YamlNode } from "yaml";
@@ -10,6 +12,7 @@ import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./located.js";
 import { joinPath } from "./located.js";
 import { mergeMaps } from "./merge.js";
+import { parseComposeCst } from "./parse-cst.js";
 
 export interface ParseParams {
   readonly text: string;
@@ -32,7 +35,15 @@ const withTag = <T extends LNode>(n: T, tag: MergeTag | undefined): T => (tag ==
 const tagOf = (tag: string | undefined): MergeTag | undefined =>
   tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
 
-export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams): ParsedFile => {
+const DEFAULT_MAX_NODES = 1_000_000;
+
+export const parseComposeFile = (params: ParseParams): ParsedFile => {
+  const fast = parseComposeCst({ ...params, maxNodes: params.maxNodes ?? DEFAULT_MAX_NODES });
+  return fast === undefined ? parseComposeDocuments(params) : { root: fast, diagnostics: [] };
+};
+
+/** The full path: yaml's Documents, with every diagnostic. Also what `parse-cst.test.ts` compares the fast path with. */
+export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParseParams): ParsedFile => {
   const lineCounter = new LineCounter();
   const docs = [...parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: false })];
   const diagnostics: Diagnostic[] = [];
@@ -64,7 +75,7 @@ export const parseComposeFile = ({ text, file, baseDir, maxNodes }: ParseParams)
   let anchors = new Map<string, unknown>();
   let expanding = 0;
   // Aliases are expanded into copies; cap the total so a "billion laughs" file cannot exhaust memory.
-  const MAX_NODES = maxNodes ?? 1_000_000;
+  const MAX_NODES = maxNodes ?? DEFAULT_MAX_NODES;
   let nodes = 0;
   let exhausted = false;
   // The key path is only needed for a diagnostic: keep the keys on a stack and join them then.
