@@ -77,6 +77,13 @@ export interface ServiceSpec {
   readonly capAdd: readonly string[];
   readonly capDrop: readonly string[];
   readonly extraHosts: readonly { host: string; ip: string }[];
+  /** group_add: group ids (or names) as written. */
+  readonly groupAdd: readonly string[];
+  /** dns, dns_search, dns_opt as written (each a string or a list in compose). */
+  readonly dns: readonly string[];
+  readonly dnsSearch: readonly string[];
+  readonly dnsOpt: readonly string[];
+  readonly sysctls: Readonly<Record<string, string>>;
   readonly networks: Readonly<Record<string, { aliases: readonly string[] }>>;
   readonly secrets: readonly ServiceFileRefSpec[];
   readonly configs: readonly ServiceFileRefSpec[];

@@ -38,6 +38,12 @@ export const TranslateCodes = {
   lifecycleHooksChained: "DL-TRANSLATE-018",
   /** depends_on service_healthy on a service with no healthcheck in compose or its Dockerfile. */
   healthyWithoutHealthcheck: "DL-TRANSLATE-019",
+  /** group_add names a group instead of a numeric id. */
+  groupName: "DL-TRANSLATE-020",
+  /** A sysctl outside Kubernetes' safe set. */
+  unsafeSysctl: "DL-TRANSLATE-021",
+  /** A dns server that is not an IP address, or more dns servers / search domains than a pod takes. */
+  dnsServer: "DL-TRANSLATE-022",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -60,5 +66,8 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.lifecycleHookField]: "warning: a post_start / pre_stop hook's user, privileged, working_dir or environment cannot be set on a Kubernetes lifecycle hook; the command runs without them.",
   [TranslateCodes.lifecycleHooksChained]: "warning: several post_start / pre_stop hooks run as one /bin/sh -c command (the image needs /bin/sh).",
   [TranslateCodes.healthyWithoutHealthcheck]: "warning: a service waits for another to be healthy (service_healthy), but that one has no healthcheck in compose or in its Dockerfile; devloop counts it healthy once its container runs (docker compose refuses to start the waiting service).",
+  [TranslateCodes.groupName]: "warning: a group_add entry is a group name; only numeric ids become supplementalGroups.",
+  [TranslateCodes.unsafeSysctl]: "warning: a sysctl outside Kubernetes' safe set is left out (the kubelet would refuse the pod unless it allows it).",
+  [TranslateCodes.dnsServer]: "warning: a dns server that is not an IP address, a 4th dns server or a 7th search domain is left out (a pod's dnsConfig limits).",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

@@ -194,16 +194,16 @@ describe("toManifests", () => {
   it("warns about ignored keys present in the file and errors on rejected ones", () => {
     const p = project([service("web")], {
       sourceMap: {
-        "services.web.dns": { file: "compose.yml", line: 4, column: 5 },
+        "services.web.ulimits": { file: "compose.yml", line: 4, column: 5 },
         "services.web.network_mode": { file: "compose.yml", line: 5, column: 5 },
       },
     });
     const { warnings, translation } = toManifests(p, { namespace: "ns" });
     expect(warnings.map((w) => [w.code, w.severity, w.path])).toEqual([
-      ["DL-TRANSLATE-001", "warning", "services.web.dns"],
+      ["DL-TRANSLATE-001", "warning", "services.web.ulimits"],
       ["DL-TRANSLATE-002", "error", "services.web.network_mode"],
     ]);
-    expect(translation.find((t) => t.composePath === "services.web.dns")?.status).toBe("ignored");
+    expect(translation.find((t) => t.composePath === "services.web.ulimits")?.status).toBe("ignored");
   });
 
   it("uses image overrides and a deterministic local tag for built services", () => {
@@ -263,14 +263,14 @@ describe("toManifests", () => {
 describe("translation view", () => {
   it("lists each key a service uses with the fields it became, partial when translation warned", () => {
     const p = project([service("web", { user: "node", ports: [{ target: 80, protocol: "tcp" }], healthcheck: { test: ["CMD", "true"], disable: false } })], {
-      sourceMap: { "services.web.dns": { file: "compose.yml", line: 3, column: 5 } },
+      sourceMap: { "services.web.ulimits": { file: "compose.yml", line: 3, column: 5 } },
     });
     const { translation } = toManifests(p, { namespace: "ns" });
     const byPath = Object.fromEntries(translation.map((t) => [t.composePath, t]));
     expect(byPath["services.web.healthcheck"]).toMatchObject({ status: "translated", kubeFields: ["Deployment/web spec.template.spec.containers[0].readinessProbe"] });
     expect(byPath["services.web.ports"]?.kubeFields).toContain("Service/web spec.ports");
     expect(byPath["services.web.user"]).toMatchObject({ status: "partial", note: expect.stringContaining("not numeric") as unknown });
-    expect(byPath["services.web.dns"]).toMatchObject({ status: "ignored", kubeFields: [] });
+    expect(byPath["services.web.ulimits"]).toMatchObject({ status: "ignored", kubeFields: [] });
   });
 });
 

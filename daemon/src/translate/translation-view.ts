@@ -90,6 +90,16 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
       return [...new Set(Object.values(service.networks).flatMap((n) => n.aliases))].sort().map((a) => `Service/${a}`);
     case "extra_hosts":
       return [`${pod}.hostAliases`];
+    case "group_add":
+      return [`${pod}.securityContext.supplementalGroups`];
+    case "sysctls":
+      return [`${pod}.securityContext.sysctls`];
+    case "dns":
+      return [`${pod}.dnsConfig.nameservers`];
+    case "dns_search":
+      return [`${pod}.dnsConfig.searches`];
+    case "dns_opt":
+      return [`${pod}.dnsConfig.options`];
     case "secrets":
       return [...plan.secrets.map((s) => `Secret/${fileObjectName("secret", ctx.project.secrets[s], s)}`), `${c}.volumeMounts`];
     case "configs":

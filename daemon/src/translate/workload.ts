@@ -1,6 +1,7 @@
 /**
  * One compose service → its workload (Deployment or Job) and the objects only it uses (the env Secret).
- * Pod-level keys: hostname, init (shareProcessNamespace), stop_grace_period, extra_hosts, labels, annotations.
+ * Pod-level keys: hostname, init (shareProcessNamespace), stop_grace_period, extra_hosts, labels, annotations;
+ * group_add, sysctls and dns* through pod-options.ts.
  */
 import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
@@ -18,6 +19,7 @@ import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } 
 import { toLifecycle } from "./lifecycle.js";
 import { planLive, seedContainer } from "./live.js";
 import { isDnsLabel, toDnsLabel } from "./names.js";
+import { podOptions } from "./pod-options.js";
 import { planVolumes } from "./pod-volumes.js";
 import { planShmVolume } from "./shm-volume.js";
 import type { KubeManifest, ServiceLive, SyncMapping } from "./types.js";
@@ -201,6 +203,7 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     ...(jobRestart ? { restartPolicy: jobRestart.restartPolicy } : {}),
     ...(service.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: Math.max(0, Math.ceil(service.stopGracePeriod)) } : {}),
     ...(aliases.length > 0 ? { hostAliases: aliases } : {}),
+    ...podOptions(ctx, service),
     ...(seed ? { initContainers: [seed] } : {}),
     containers: [container],
     ...(volumes.length > 0 ? { volumes } : {}),
