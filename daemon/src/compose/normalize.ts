@@ -78,6 +78,23 @@ const stringMap = (ctx: NormalizeContext, node: LNode | undefined, p: string): R
   return out;
 };
 
+/**
+ * Service keys whose entries translate names in its diagnostics ("services.web.depends_on.db", "services.app.dns[1]"):
+ * their children are located too, so the caret points at the entry rather than at the key above it.
+ */
+const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts"]);
+
+const rememberChildren = (p: string, node: LNode, remember: (p: string, node: { loc: LNode["loc"] }) => void): void => {
+  if (node.kind === "map") for (const [k, ke] of node.entries) remember(`${p}.${k}`, { loc: ke.keyLoc });
+  else if (node.kind === "seq") {
+    node.items.forEach((item, i) => {
+      remember(`${p}[${i}]`, item);
+      // The list forms name the entry in the item: depends_on: [db], sysctls: ["net.core.somaxconn=1024"].
+      if (item.kind === "scalar" && typeof item.value === "string") remember(`${p}.${item.value.split("=")[0] ?? ""}`, item);
+    });
+  }
+};
+
 const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params: NormalizeParams): { spec: ServiceSpec; refs: ServiceRefs } => {
   const p = `services.${name}`;
   const at = (k: string): LNode | undefined => get(svc, k);
@@ -303,7 +320,10 @@ export const normalize = (params: NormalizeParams): NormalizedModel => {
       ctx.wrongType(e.value, p, "a mapping (the service definition)");
       continue;
     }
-    for (const [k, ke] of e.value.entries) remember(`${p}.${k}`, { loc: ke.keyLoc });
+    for (const [k, ke] of e.value.entries) {
+      remember(`${p}.${k}`, { loc: ke.keyLoc });
+      if (LOCATED_CHILDREN.has(k)) rememberChildren(`${p}.${k}`, ke.value, remember);
+    }
     const { spec, refs: r } = normalizeService(ctx, name, e.value, params);
     services[name] = spec;
     refs.set(name, r);
