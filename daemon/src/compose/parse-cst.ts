@@ -16,7 +16,11 @@ import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./l
 const implicitTags = (new Schema({ schema: "core" }).tags as readonly ScalarTag[]).filter((t) => t.default === true && t.test !== undefined);
 const resolveOptions = { intAsBigInt: false };
 
+/** Only a plain scalar starting with one of these (or empty) can be anything but a string in the core schema. */
+const MAYBE_TYPED = /^(?:[~nNtTfF0-9+.-]|$)/;
+
 const plainValue = (source: string): Primitive => {
+  if (!MAYBE_TYPED.test(source)) return source;
   for (const t of implicitTags) {
     if (t.test?.test(source)) {
       // Some tags (bool) resolve to a Scalar node rather than a value.
@@ -47,6 +51,34 @@ const copy = (n: LNode): LNode => {
   const entries = new Map<string, LEntry>();
   for (const [k, e] of n.entries) entries.set(k, { key: e.key, keyLoc: e.keyLoc, value: copy(e.value) });
   return { ...n, entries };
+};
+
+/**
+ * The value yaml reads from a one-line flow scalar that needs no folding, escapes or quote doubling (most of a
+ * compose file); undefined for the rest, which go through yaml's own resolver.
+ */
+const simpleFlowText = (token: CST.FlowScalar | CST.BlockScalar): string | undefined => {
+  const s = token.source;
+  if (token.type === "block-scalar" || s.includes("\n") || s.includes("\r")) return undefined;
+  if (token.type === "scalar") {
+    const c = s[0];
+    return c === "\t" || c === "," || c === "%" || c === "|" || c === ">" || c === "@" || c === "`" ? undefined : s;
+  }
+  const quote = token.type === "single-quoted-scalar" ? "'" : '"';
+  if (s.length < 2 || s[s.length - 1] !== quote) return undefined;
+  const inner = s.slice(1, -1);
+  return inner.includes(quote) || (quote === '"' && inner.includes("\\")) ? undefined : inner;
+};
+
+/** yaml's value and range of a flow or block scalar (giving up where yaml's resolver reports something). */
+const scalarText = (token: CST.FlowScalar | CST.BlockScalar): { value: string; plain: boolean; range: readonly [number, number, number] } => {
+  const simple = simpleFlowText(token);
+  if (simple !== undefined) {
+    const valueEnd = token.offset + token.source.length;
+    return { value: simple, plain: token.type === "scalar", range: [token.offset, valueEnd, readEnd("end" in token ? token.end : undefined, valueEnd)] };
+  }
+  const r = CST.resolveAsScalar(token, false, giveUp);
+  return { value: r.value, plain: r.type === "PLAIN", range: r.range };
 };
 
 const isBlock = (t: CST.Token | undefined): boolean => t?.type === "block-map" || t?.type === "block-seq";
@@ -93,12 +125,12 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
   };
 
   const scalarNode = (token: CST.FlowScalar | CST.BlockScalar, tag: MergeTag | undefined): LScalar => {
-    const r = CST.resolveAsScalar(token, false, giveUp);
+    const r = scalarText(token);
     end = r.range[2];
     const written = r.value;
     const value = tag === undefined && token.type === "scalar" ? plainValue(written) : written;
     const at = loc(r.range[0], r.range[1]);
-    if (typeof value === "number" && r.type === "PLAIN" && /^0[0-7]+$/.test(written)) {
+    if (typeof value === "number" && r.plain && /^0[0-7]+$/.test(written)) {
       return tag === undefined ? { kind: "scalar", value, loc: at, raw: written } : { kind: "scalar", value, loc: at, raw: written, tag };
     }
     if (tag === undefined) return { kind: "scalar", value, loc: at };
@@ -108,7 +140,7 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
   /** A key: a scalar without properties, as a string (a plain `1` or `true` key reads as "1" / "true", as before). */
   const keyOf = (key: CST.Token): { name: string; at: Loc; plain: boolean } => {
     if (key.type !== "scalar" && key.type !== "single-quoted-scalar" && key.type !== "double-quoted-scalar") return giveUp();
-    const r = CST.resolveAsScalar(key, false, giveUp);
+    const r = scalarText(key);
     end = r.range[2];
     return { name: String(key.type === "scalar" ? plainValue(r.value) : r.value), at: loc(r.range[0], r.range[1]), plain: key.type === "scalar" };
   };
