@@ -56,6 +56,7 @@ export const Codes = {
   includeCycle: c("DL-COMPOSE-041", "error", "include forms a cycle"),
   multipleDefaultFiles: c("DL-COMPOSE-042", "warning", "more than one default compose file name exists in the directory"),
   conflictingResources: c("DL-COMPOSE-043", "error", "a service-level resource key and deploy.resources disagree"),
+  labelFileNotFound: c("DL-COMPOSE-044", "error", "a label_file does not exist"),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof Codes;

@@ -15,6 +15,7 @@ import { normalizeDependsOn } from "./depends-on.js";
 import { normalizeDeploy } from "./deploy.js";
 import { normalizeDevelop } from "./develop.js";
 import { normalizeFileRefs } from "./file-refs.js";
+import { readLabelFiles } from "./label-files.js";
 import { normalizeHealthcheck } from "./healthcheck.js";
 import { normalizeLifecycleHooks } from "./lifecycle-hooks.js";
 import type {
@@ -135,7 +136,7 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
     tmpfs: ctx.strList(at("tmpfs"), `${p}.tmpfs`, { single: true }) ?? [],
     dependsOn: dependsOn.specs,
     replicas: 1,
-    labels: stringMap(ctx, at("labels"), `${p}.labels`),
+    labels: { ...readLabelFiles({ ctx, node: at("label_file"), path: `${p}.label_file`, fs: params.fs, cwd: params.cwd }), ...stringMap(ctx, at("labels"), `${p}.labels`) },
     annotations: stringMap(ctx, at("annotations"), `${p}.annotations`),
     capAdd: ctx.strList(at("cap_add"), `${p}.cap_add`) ?? [],
     capDrop: ctx.strList(at("cap_drop"), `${p}.cap_drop`) ?? [],

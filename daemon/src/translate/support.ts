@@ -86,7 +86,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}init`, "spec.template.spec.shareProcessNamespace: true", "Kubernetes has no --init; with a shared process namespace the pause container is PID 1 and reaps zombies, which is what init: true is for."),
   i(`${S}ipc`, "No per-pod equivalent."),
   i(`${S}isolation`, "Windows only."),
-  i(`${S}label_file`, "Not read yet; use labels."),
+  t(`${S}label_file`, "metadata.labels (workload and pod template), as labels", "Read as Docker's --label-file reads it: key=value per line, taken literally; a later file wins, labels: wins over the files; a missing file is an error."),
   t(`${S}labels`, "metadata.labels (workload and pod template)", "Labels that are not valid Kubernetes labels become annotations, with a warning."),
   i(`${S}links`, "Every Service name resolves in the namespace; link aliases are not created."),
   i(`${S}logging`, "Logs are read from the pods by devloop."),

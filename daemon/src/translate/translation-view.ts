@@ -67,6 +67,7 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
     case "hostname":
       return [`${pod}.hostname`];
     case "labels":
+    case "label_file":
       return [`${ref} metadata.labels`, `${ref} spec.template.metadata.labels`];
     case "annotations":
       return [`${ref} metadata.annotations`, `${ref} spec.template.metadata.annotations`];
