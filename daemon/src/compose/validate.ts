@@ -15,11 +15,27 @@ const childPattern = (pattern: string, key: string): string =>
 
 export const validateKeys = (root: LMap): Diagnostic[] => {
   const diagnostics: Diagnostic[] = [];
-  const walk = (node: LNode, pattern: string, path: string): void => {
+  // The same few patterns recur in every service: work each child pattern out once per key. The key path is only
+  // needed for a diagnostic: keep the keys on a stack and join them then.
+  const children = new Map<string, Map<string, string>>();
+  const childOf = (pattern: string, key: string): string => {
+    let byKey = children.get(pattern);
+    if (byKey === undefined) children.set(pattern, (byKey = new Map<string, string>()));
+    let child = byKey.get(key);
+    if (child === undefined) byKey.set(key, (child = childPattern(pattern, key)));
+    return child;
+  };
+  const keys: (string | number)[] = [];
+  const pathNow = (): string => keys.reduce<string>((p, k) => joinPath(p, k), "");
+  const walk = (node: LNode, pattern: string): void => {
     if (node.kind === "seq") {
       const itemPattern = `${pattern}[]`;
       if (!SCHEMA_PREFIXES.has(itemPattern)) return;
-      node.items.forEach((item, i) => walk(item, itemPattern, joinPath(path, i)));
+      for (let i = 0; i < node.items.length; i++) {
+        keys.push(i);
+        walk(node.items[i] as LNode, itemPattern);
+        keys.pop();
+      }
       return;
     }
     if (node.kind !== "map") return;
@@ -27,6 +43,7 @@ export const validateKeys = (root: LMap): Diagnostic[] => {
     for (const [key, e] of node.entries) {
       if (allowed && !allowed.has(key) && !key.startsWith("x-")) {
         const suggestion = nearest(key, allowed);
+        const path = pathNow();
         const where = path === "" ? "at the top level" : `in ${path}`;
         diagnostics.push(
           makeDiagnostic("unknownKey", e.keyLoc, joinPath(path, key), `unknown key ${JSON.stringify(key)} ${where}`, {
@@ -37,11 +54,15 @@ export const validateKeys = (root: LMap): Diagnostic[] => {
         continue;
       }
       if (key.startsWith("x-")) continue;
-      const child = childPattern(pattern, key);
-      if (SCHEMA_PREFIXES.has(child)) walk(e.value, child, joinPath(path, key));
+      const child = childOf(pattern, key);
+      if (SCHEMA_PREFIXES.has(child)) {
+        keys.push(key);
+        walk(e.value, child);
+        keys.pop();
+      }
     }
   };
-  walk(root, "", "");
+  walk(root, "");
   const services = root.entries.get("services")?.value;
   for (const [name, e] of services?.kind === "map" ? services.entries : []) {
     if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
