@@ -16,9 +16,11 @@ import { createDirWatcher } from "./adapters/dir-watcher.js";
 import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
+import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
 import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
+import { createPodUidLookup } from "./adapters/kube-pod-uid.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
@@ -42,6 +44,8 @@ import { systemClock } from "./ports/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
 import { createApp } from "./server/app.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
+import { chooseArtifactDelivery } from "./sync/artifact-delivery.js";
+import type { ArtifactDelivery } from "./sync/artifact-delivery.js";
 import { ruleFilter, sourceFilter } from "./sync/rule-filter.js";
 
 export interface DaemonOptions {
@@ -121,6 +125,12 @@ const imageDelivery = (kubeContext: string | undefined, env: NodeJS.ProcessEnv =
   return decision.ok ? decision.delivery : { strategy: "docker", reason: "default" };
 };
 
+/** How compiled artifacts reach pods: DEVLOOP_ARTIFACT_DELIVERY, else "docker" when images go through this engine. */
+const artifactDelivery = (images: ImageDelivery, env: NodeJS.ProcessEnv = process.env): ArtifactDelivery => {
+  const decision = chooseArtifactDelivery({ imageDelivery: images.strategy, ...(env["DEVLOOP_ARTIFACT_DELIVERY"] === undefined ? {} : { explicit: env["DEVLOOP_ARTIFACT_DELIVERY"] }) });
+  return decision.ok ? decision.delivery : { strategy: "exec", reason: `${decision.message} (exec used)` };
+};
+
 /** fs.watch per directory on Linux (one inotify watch per directory, not per file: P4); chokidar elsewhere. */
 const fileWatcher = (clock: Clock): FileWatcher => (process.platform === "linux" ? createDirWatcher({ clock }) : createChokidarWatcher({ clock }));
 
@@ -152,7 +162,11 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const clock = systemClock;
   const exec = createKubeExec(kubeConfig);
   const openStream = createKubeExecStream(kubeConfig);
-  const syncer = createTarSyncer({ exec, openStream });
+  const tarSyncer = createTarSyncer({ exec, openStream });
+  const artifacts = artifactDelivery(delivery);
+  const syncer = artifacts.strategy === "docker"
+    ? createDockerArtifactSyncer({ base: tarSyncer, engine: dockerodeArchiveEngine(), podUid: createPodUidLookup(kubeConfig), onFallback: (line) => log.debug(line) })
+    : tarSyncer;
   const armExec = createArmedExec(openStream, exec);
   const compiler = createDockerodeCompiler();
 
@@ -252,7 +266,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
   const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
   writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });
   renameSync(`${files.daemon}.tmp`, files.daemon);
-  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"}, image delivery ${delivery.strategy}: ${delivery.reason})`);
+  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"}, image delivery ${delivery.strategy}: ${delivery.reason}; artifact delivery ${artifacts.strategy}: ${artifacts.reason})`);
   return { port, engine, close };
 };
 

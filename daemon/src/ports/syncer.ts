@@ -54,6 +54,8 @@ export interface SyncResult {
   readonly execs: number;
   /** Wall time of the whole call, ms. */
   readonly ms: number;
+  /** "docker": put with the Docker engine's archive API into the pod's container (sync/artifact-delivery.ts); else exec. */
+  readonly via?: "docker";
   /** Where the time went, ms: reading and hashing local files, building the tar, the exec round trips. */
   readonly phases: { readonly scanMs: number; readonly tarMs: number; readonly execMs: number };
 }

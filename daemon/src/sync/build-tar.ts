@@ -1,13 +1,14 @@
 /**
  * Builds the tar archive for a plan's puts with tar-stream, in memory: its exact length frames the
- * stdin of the remote `head -c N | tar -x`. File modes are kept; owner is root (uid/gid 0) and the
+ * stdin of the remote `head -c N | tar -x`. File modes are kept; owner is root (uid/gid 0) unless given and the
  * remote side extracts with -m, so mtimes are the container's clock.
  */
 import { pack } from "tar-stream";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
 
-export const buildTar = async (puts: readonly PutEntry[]): Promise<Buffer> => {
+/** `owner` sets the entries' uid/gid (an archive Docker extracts keeps them; `tar -x` as a non-root user ignores them). */
+export const buildTar = async (puts: readonly PutEntry[], owner: { readonly uid: number; readonly gid: number } = { uid: 0, gid: 0 }): Promise<Buffer> => {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on("data", (c: unknown) => { chunks.push(c as Buffer); });
@@ -23,7 +24,7 @@ export const buildTar = async (puts: readonly PutEntry[]): Promise<Buffer> => {
   for (const put of ordered) {
     const check = checkRelativePath(put.rel);
     if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
-    const base = { name: check.rel, uid: 0, gid: 0, mtime };
+    const base = { name: check.rel, uid: owner.uid, gid: owner.gid, mtime };
     switch (put.kind) {
       case "file":
         p.entry({ ...base, type: "file", mode: put.mode, size: put.content.length }, put.content, onError);

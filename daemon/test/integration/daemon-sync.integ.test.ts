@@ -193,6 +193,10 @@ describe("live sync of the example on the local cluster", () => {
     process.stdout.write(`[measure] main.go save → new compiled answer (first compile, cold cache possible): ${ms} ms\n`);
     const change = await waitChange((c) => c.service === "api" && c.action === "compile" && c.status === "ok", 10_000, "the compile trace");
     expect(change.steps.map((s) => s.step)).toEqual(["wait", "compile", "sync", "restart"]);
+    // The bed's kubelet runs on devloop's Docker engine: the artifact went straight into the container (no exec),
+    // owned by the container's user (the image's USER 1000) as tar over exec would leave it.
+    expect(change.steps.find((s) => s.step === "sync")?.detail).toMatch(/^\/app\/api \(\d+\.\d MiB\) → api-.* \(Docker engine\)$/);
+    expect((await shell("api", "stat -c '%u %a' /app/api")).stdout.trim()).toBe("1000 755");
   }, 300_000);
 
   it("a compile error keeps the old answer served, and the error is reported", async () => {

@@ -304,7 +304,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     const armed = arm === undefined || live.restart !== "process" ? undefined : new Map(pods.map((pod) => [pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs })] as const));
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) => putArtifact(loop, live, spec.target, pod, artifact))));
     const sync = steps[steps.length - 1];
-    if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}` };
+    const direct = settled.some((r) => r.status === "fulfilled" && r.value.via === "docker") ? " (Docker engine)" : "";
+    if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}${direct}` };
     const summary = summarise(loop, spec.source, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     for (const [pod, command] of armed ?? []) if (!synced.includes(pod)) command.cancel();
