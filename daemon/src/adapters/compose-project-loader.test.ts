@@ -1,3 +1,4 @@
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createFakeDoctor } from "../ports/fakes/fake-doctor.js";
@@ -29,5 +30,17 @@ describe("compose project loader: what up applies is what render prints", () => 
     expect(live["web"]?.rules.find((r) => r.action === "sync+exec")).toMatchObject({ only: "package.json", targetDir: "/app" });
     expect(live["web"]).toMatchObject({ restart: "process", seededDirs: ["/app"] });
     expect(live["api"]?.compile).toMatchObject({ preset: "go", output: "/out/api", target: "/app/api" });
+  });
+});
+
+describe("compose project loader: the files an edit reloads", () => {
+  it("names the compose files and every other file the load read, but not the Dockerfiles", async () => {
+    const result = await createComposeProjectLoader().load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const inputs = (result.project.inputFiles ?? []).map((f) => path.relative(root, f));
+    // compose.example.yml's web lists ./example/web/web.env with required: false; it is read only when it exists.
+    expect(inputs.slice(0, 2)).toEqual(["compose.example.yml", ".env"]);
+    expect(inputs.some((f) => path.basename(f) === "Dockerfile")).toBe(false);
   });
 });

@@ -44,6 +44,7 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         name: project.name,
         namespace,
         composeFiles: project.composeFiles,
+        inputFiles: result.inputFiles,
         services: Object.keys(project.services),
         manifests: translated.manifests,
         dependencies: translated.dependencies,

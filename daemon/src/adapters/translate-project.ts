@@ -5,10 +5,12 @@
  * daemon's loader and the dashboard's translation view all see the same project.
  */
 import { statSync } from "node:fs";
+import path from "node:path";
 import { userInfo } from "node:os";
 import { loadCompilerPresets } from "../build/load-compiler-presets.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
+import { createRecordingFileSystem } from "../compose/recording-file-system.js";
 import type { ComposeProject, LoadOptions } from "../compose/types.js";
 import { hasErrors, type Diagnostic } from "../errors/diagnostic.js";
 import { awaitedServices, defaultNamespace, toManifests } from "../translate/index.js";
@@ -41,6 +43,11 @@ export type TranslatedProject =
       readonly project: ComposeProject;
       readonly namespace: string;
       readonly translated: TranslateResult;
+      /**
+       * Every file the load read: the compose files first, then .env, env files, label files, secret/config and
+       * bind-mounted files — not the Dockerfiles (an edit there is a rebuild, not a reload).
+       */
+      readonly inputFiles: readonly string[];
       /** Load warnings, template problems and translation warnings, in that order (no errors). */
       readonly diagnostics: readonly Diagnostic[];
     }
@@ -48,7 +55,8 @@ export type TranslatedProject =
 
 /** `namespace` undefined: the project's default for this user ("<project>-<user>"). */
 export const translateProject = async (options: LoadOptions, namespace?: string): Promise<TranslatedProject> => {
-  const loaded = loadProject(options, nodeFileSystem);
+  const fs = createRecordingFileSystem(nodeFileSystem);
+  const loaded = loadProject(options, fs);
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { project } = loaded;
   const templates = loadTemplates();
@@ -60,8 +68,10 @@ export const translateProject = async (options: LoadOptions, namespace?: string)
     namespace: ns,
     templates: templates.templates,
     compilerPresets: await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR),
-    ...gatherTranslateInputs({ project, loadOptions: options, fs: nodeFileSystem, isFile }),
+    ...gatherTranslateInputs({ project, loadOptions: options, fs, isFile }),
   });
   const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...translated.warnings];
-  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, namespace: ns, translated, diagnostics };
+  const dockerfiles = new Set(Object.values(project.services).flatMap((s) => (s.build ? [path.resolve(s.build.context, s.build.dockerfile)] : [])));
+  const inputFiles = [...new Set([...project.composeFiles, ...fs.read()])].filter((f) => !dockerfiles.has(f));
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, namespace: ns, translated, inputFiles, diagnostics };
 };

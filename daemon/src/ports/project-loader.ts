@@ -20,6 +20,8 @@ export interface LoadedProject {
   readonly name: string;
   readonly namespace: string;
   readonly composeFiles: readonly string[];
+  /** Files whose edit reloads the project: the compose files and the other files the load read (.env, env_file…). */
+  readonly inputFiles?: readonly string[];
   /** Enabled services in file order. */
   readonly services: readonly string[];
   readonly manifests: readonly KubeManifest[];

@@ -1,8 +1,11 @@
 /**
  * The daemon and CLI on the real local cluster: up until ready with depends_on ordering (a healthy-gated
- * dependency and a Job-gated migration), a port-forward that answers, prune after a service is removed,
+ * dependency and a Job-gated migration), a port-forward that answers, an env_file edit that reloads, prune after a
+ * service is removed,
  * kill -9 and restart with nothing duplicated, a namespace switch, down.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicProject } from "../../src/api/types.js";
 import { createTestDaemon, freePort, kube, nodeImage, projectDir, sleep, suffix } from "./daemon-support.js";
@@ -31,7 +34,8 @@ services:
         condition: service_healthy
   web:
     image: ${nodeImage}
-    command: ["node", "-e", "require('http').createServer((q, s) => s.end('hello from web')).listen(3000)"]
+    command: ["node", "-e", "require('http').createServer((q, s) => s.end(process.env.GREETING + ' from web')).listen(3000)"]
+    env_file: ./web.env
     ports:
       - "${port}:3000"
     depends_on:
@@ -55,6 +59,7 @@ describe("daemon on the local cluster", () => {
   beforeAll(async () => {
     port = await freePort();
     project = projectDir(compose(port, true));
+    writeFileSync(join(project.dir, "web.env"), "GREETING=hello\n");
     await daemon.start();
   });
 
@@ -103,6 +108,17 @@ describe("daemon on the local cluster", () => {
     expect(body).toBe("hello from web");
   });
 
+  it("an edit to an env_file (not the compose file) reloads and rolls the new value out", async () => {
+    writeFileSync(join(project.dir, "web.env"), "GREETING=bonjour\n");
+    let body = "";
+    for (let i = 0; i < 120 && body !== "bonjour from web"; i++) {
+      body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => "");
+      if (body !== "bonjour from web") await sleep(500);
+    }
+    expect(body).toBe("bonjour from web");
+    await daemon.waitFor(name, settled, 60_000, "the reload to settle");
+  });
+
   it("prunes a service removed from the compose file", async () => {
     expect((await apps.readNamespacedDeployment({ name: "extra", namespace: ns1 })).metadata?.name).toBe("extra");
     project.write(compose(port, false));
@@ -142,7 +158,7 @@ describe("daemon on the local cluster", () => {
     expect(after).toEqual(before);
     // The port-forward is back too.
     await daemon.waitFor(name, (x) => x?.services.find((s) => s.name === "web")?.ports[0]?.status === "active", 30_000, "the port-forward after restart");
-    expect(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).toBe("hello from web");
+    expect(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).toBe("bonjour from web");
   });
 
   it("switches namespace, leaving the old one intact until down -n OLD", async () => {

@@ -1,7 +1,8 @@
 /**
  * Loads each requested project (compose + translate through the ProjectLoader port) whenever its generation
  * moves (a new `up`, a compose edit), prepares the manifests and dispatches projectLoaded with unit hashes,
- * or projectInvalid with diagnostics — the last good load keeps running. Watches the compose files.
+ * or projectInvalid with diagnostics — the last good load keeps running. Watches every file the last good load read
+ * (the compose files, .env, env_file, label_file, secret/config and bind-mounted files).
  */
 import type { ProjectLoader } from "../../ports/project-loader.js";
 import type { Stoppable } from "../../ports/cluster.js";
@@ -42,7 +43,7 @@ export const createConfigController = ({ loader, watchFiles }: ConfigControllerP
           syncWatch(name, [], dispatch);
           continue;
         }
-        if (project.loaded) syncWatch(name, project.loaded.composeFiles, dispatch);
+        if (project.loaded) syncWatch(name, project.loaded.inputFiles ?? project.loaded.composeFiles, dispatch);
         if (started.get(name) === project.generation) continue;
         started.set(name, project.generation);
         const generation = project.generation;
