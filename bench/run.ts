@@ -3,6 +3,7 @@
  * `npm run bench -- compose` runs one group. Results are pasted into docs/benchmarks.md with the command.
  */
 import os from "node:os";
+import { benchArtifactPut } from "./artifact-put.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
@@ -22,6 +23,8 @@ const groups: Record<string, () => Promise<string>> = {
   live: async () => formatLiveLoop(await benchLiveLoop()),
   // Needs the Docker engine and the bed's Go image (P2).
   compile: async () => formatCompileBench(await benchCompile()),
+  // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
+  artifact: () => benchArtifactPut(),
 };
 
 const wanted = process.argv.slice(2);
