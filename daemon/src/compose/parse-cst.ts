@@ -81,6 +81,18 @@ const scalarText = (token: CST.FlowScalar | CST.BlockScalar): { value: string; p
   return { value: r.value, plain: r.type === "PLAIN", range: r.range };
 };
 
+/** The first index whose value is ≥ x (xs ascending). */
+const lowerBound = (xs: readonly number[], x: number): number => {
+  let low = 0;
+  let high = xs.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((xs[mid] as number) < x) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+};
+
 const isBlock = (t: CST.Token | undefined): boolean => t?.type === "block-map" || t?.type === "block-seq";
 
 export interface CstParams {
@@ -110,9 +122,25 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
   }
   if (doc?.value?.type !== "block-map") return undefined;
 
+  // lineCounter.linePos, without its binary search for each node: the offsets asked for mostly move forward by a
+  // line or two, so the search starts from the previous answer.
+  const starts = lineCounter.lineStarts;
+  let cursor = 0;
   const loc = (start: number, end: number): Loc => {
-    const pos = lineCounter.linePos(start);
-    return { file, line: pos.line, column: pos.col, length: end - start, baseDir };
+    let i = cursor;
+    if (i > 0 && (starts[i - 1] as number) >= start) i = lowerBound(starts, start);
+    else {
+      for (let steps = 0; i < starts.length && (starts[i] as number) < start; i++) {
+        if (++steps > 32) {
+          i = lowerBound(starts, start);
+          break;
+        }
+      }
+    }
+    cursor = i;
+    if (starts[i] === start) return { file, line: i + 1, column: 1, length: end - start, baseDir };
+    if (i === 0) return { file, line: 0, column: start, length: end - start, baseDir };
+    return { file, line: i, column: start - (starts[i - 1] as number) + 1, length: end - start, baseDir };
   };
   // yaml's range[2] (the end after trailing comments) of the node built last: where its parent's range ends.
   let end = 0;
@@ -145,19 +173,23 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
     return { name: String(key.type === "scalar" ? plainValue(r.value) : r.value), at: loc(r.range[0], r.range[1]), plain: key.type === "scalar" };
   };
 
-  const anchored = (props: Props, make: () => LNode): LNode => {
-    if (props.anchor === null) return make();
+  /** Registers the node's anchor, if any, before its contents are built (`anchored` completes it after). */
+  const anchor = (props: Props): AnchorSlot | undefined => {
+    if (props.anchor === null) return undefined;
     const name = props.anchor.source.substring(1);
     if (name === "") giveUp();
     // Registered before its contents (an alias inside it gives up, as the full path reports it); replaced by an
-    // anchor of the same name inside it, as in document order.
-    const slot: AnchorSlot = { node: undefined, size: 0 };
+    // anchor of the same name inside it, as in document order. The node itself was counted just before: its
+    // expansion counts it too (size holds the count before it until `anchored`).
+    const slot: AnchorSlot = { node: undefined, size: nodes - 1 };
     anchors.set(name, slot);
-    // The node itself was counted just before: its expansion counts it too.
-    const before = nodes - 1;
-    const n = make();
-    slot.node = n;
-    slot.size = nodes - before;
+    return slot;
+  };
+  const anchored = (slot: AnchorSlot | undefined, n: LNode): LNode => {
+    if (slot !== undefined) {
+      slot.node = n;
+      slot.size = nodes - slot.size;
+    }
     return n;
   };
 
@@ -165,11 +197,10 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
     count(1);
     const tag = mergeTagOf(props.tag);
     const pos = emptyScalarPosition(offset, before);
-    return anchored(props, () => {
-      end = props.hasComment ? props.end : pos;
-      const at = loc(pos, pos);
-      return tag === undefined ? { kind: "scalar", value: null, loc: at } : { kind: "scalar", value: null, loc: at, tag };
-    });
+    const slot = anchor(props);
+    end = props.hasComment ? props.end : pos;
+    const at = loc(pos, pos);
+    return anchored(slot, tag === undefined ? { kind: "scalar", value: null, loc: at } : { kind: "scalar", value: null, loc: at, tag });
   };
 
   const node = (token: CST.Token, props: Props): LNode => {
@@ -189,19 +220,22 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
       case "double-quoted-scalar":
       case "block-scalar": {
         const tag = mergeTagOf(props.tag);
-        return anchored(props, () => scalarNode(token, tag));
+        const slot = anchor(props);
+        return anchored(slot, scalarNode(token, tag));
       }
       case "block-map":
       case "flow-collection": {
         const tag = mergeTagOf(props.tag);
-        return anchored(props, () => (token.type === "block-map" ? blockMap(token, tag) : flowCollection(token, tag)));
+        const slot = anchor(props);
+        return anchored(slot, token.type === "block-map" ? blockMap(token, tag) : flowCollection(token, tag));
       }
       case "block-seq": {
         const tag = mergeTagOf(props.tag);
-        const { anchor, newlineAfterProp: nl } = props;
-        const lastProp = anchor && props.tag ? (anchor.offset > props.tag.offset ? anchor : props.tag) : (anchor ?? props.tag);
+        const { anchor: a, newlineAfterProp: nl } = props;
+        const lastProp = a && props.tag ? (a.offset > props.tag.offset ? a : props.tag) : (a ?? props.tag);
         if (lastProp && (!nl || nl.offset < lastProp.offset)) giveUp();
-        return anchored(props, () => blockSeq(token, tag));
+        const slot = anchor(props);
+        return anchored(slot, blockSeq(token, tag));
       }
       default:
         return giveUp();
