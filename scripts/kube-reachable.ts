@@ -2,6 +2,9 @@
  * Exit 0 when the current kubeconfig context answers /version within 3 s, 1 otherwise (with the reason on stderr).
  * Used by scripts/quickstart to decide whether the embedded local cluster is needed.
  */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
 import { KubeConfig, VersionApi } from "@kubernetes/client-node";
 
 const kc = new KubeConfig();
@@ -12,6 +15,12 @@ try {
   process.exit(1);
 }
 const context = kc.getCurrentContext();
+// With no kubeconfig at all, client-node makes up a "loaded-context" pointing at http://localhost:8080.
+const noKubeconfig = !process.env["KUBECONFIG"] && !existsSync(path.join(homedir(), ".kube", "config")) && context === "loaded-context";
+if (noKubeconfig) {
+  process.stderr.write("no kubeconfig (KUBECONFIG is unset and ~/.kube/config does not exist)\n");
+  process.exit(1);
+}
 if (!context || !kc.getCurrentCluster()) {
   process.stderr.write("no current kubeconfig context\n");
   process.exit(1);
