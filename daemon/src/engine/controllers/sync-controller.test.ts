@@ -154,7 +154,7 @@ describe("sync controller", () => {
     await vi.waitFor(() => expect(t.exec.calls.map((c) => c.target.pod)).toEqual(["api-1", "api-2"]));
   });
 
-  it("with armExec, a compile's restart is armed before the artifact is put and fired after it; a failed put cancels it", async () => {
+  it("with armExec, a compile's restarts are armed while it compiles and fired once the artifact is put; a failed put or compile cancels them", async () => {
     const t = setup(live, { arm: true });
     t.observe([pod("api-1", "api"), pod("api-2", "api")]);
     await vi.waitFor(() => expect(t.traces()).toHaveLength(2));
@@ -173,11 +173,14 @@ describe("sync controller", () => {
     expect(t.exec.calls.slice(2, 3).map((c) => c.target.pod)).toEqual(["api-2"]);
     // (api-1 is forgotten and reconciled: artifact and a plain restart, not armed.)
     await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "reconcile" && x.pods[0] === "api-1")).toHaveLength(2));
-    // A compile that fails arms nothing.
+    // A compile that fails cancels what it armed; nothing runs.
+    const calls = t.exec.calls.length;
     t.compiler.failNext(2, "./main.go:4:2: undefined: x");
     t.watcher.emit([change("api:compile", "/p/api/main.go")]);
     await vi.waitFor(() => expect(compiles()).toHaveLength(3));
-    expect(t.exec.armed).toHaveLength(4);
+    expect(t.exec.armed).toHaveLength(6);
+    expect(t.exec.cancelled.map((c) => c.target.pod)).toEqual(["api-1", "api-1", "api-2"]);
+    expect(t.exec.calls).toHaveLength(calls);
   });
 
   it("a pod whose sync failed for a transient reason is reconciled again", async () => {

@@ -45,8 +45,8 @@ export interface SyncControllerParams {
   readonly compiler: Compiler;
   readonly exec: ContainerExec;
   /**
-   * Arms a compile's restart before its artifact is put (the exec's set-up overlaps the put; fired once the artifact
-   * is in place, cancelled where the put failed). Without it the restart is one exec after the put.
+   * Arms a compile's restarts while the compiler runs (the exec's set-up overlaps the compile; each fires once its pod
+   * has the artifact, and is cancelled where the compile or the put failed). Without it the restart is one exec after the put.
    */
   readonly armExec?: ArmContainerExec;
   readonly cluster: Pick<ClusterClient, "deleteByLabel">;
@@ -287,28 +287,41 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (spec === undefined) return;
     const started = clock.now();
     const steps: TraceStep[] = [{ step: "wait", ms: job.closedAt - job.firstEventAt }];
-    const result = await compiler.compile({ project: loop.name, spec }, (line) => log(loop, live.service, "info", line));
+    // The restarts are armed while the compiler runs, so their exec set-up (~100 ms over kube exec) is done by the time
+    // the artifact is in place; each fires once its pod has the artifact, and is cancelled otherwise (failed compile,
+    // failed put, pod gone). A pod that appears during the compile restarts with a plain exec.
+    const arm = params.armExec;
+    const armed = new Map<string, ArmedCommand>();
+    if (arm !== undefined && live.restart === "process") {
+      for (const pod of runningPods(loop.project, live).filter((p) => loop.known.has(p))) armed.set(pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs }));
+    }
+    const cancelArmed = (keep: readonly string[] = []): void => { for (const [pod, command] of armed) if (!keep.includes(pod)) command.cancel(); };
+    let result: Awaited<ReturnType<Compiler["compile"]>>;
+    try {
+      result = await compiler.compile({ project: loop.name, spec }, (line) => log(loop, live.service, "info", line));
+    } catch (error) {
+      cancelArmed();
+      throw error;
+    }
     steps.push({ step: "compile", ms: result.timings.totalMs, detail: `compiler ran ${Math.round(result.timings.runMs)} ms` });
     const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
     const base = { service: live.service, trigger: "change" as const, rule: compileRoot(live.service), action: "compile", pods, at: job.firstEventAt };
     // The trace names the changed sources (relative to the compile source); the artifact is the sync step's detail.
     const sources = [...job.paths].map((p) => path.relative(spec.source, p) || path.basename(p)).sort();
     if (!result.ok) {
+      cancelArmed();
       finishTrace(loop, base, started, steps, { files: sources, refused: [], error: `${result.message} (the running version stays)` });
       return;
     }
     const artifact = { content: result.artifact, mode: result.mode };
     loop.artifacts.set(live.service, artifact);
-    // The restarts' connections are set up while the artifact travels; each fires once its pod has the artifact.
-    const arm = params.armExec;
-    const armed = arm === undefined || live.restart !== "process" ? undefined : new Map(pods.map((pod) => [pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs })] as const));
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) => putArtifact(loop, live, spec.target, pod, artifact))));
     const sync = steps[steps.length - 1];
     const direct = settled.some((r) => r.status === "fulfilled" && r.value.via === "docker") ? " (Docker engine)" : "";
     if (sync !== undefined) steps[steps.length - 1] = { ...sync, detail: `${spec.target} (${(result.artifact.length / 2 ** 20).toFixed(1)} MiB) → ${pods.length === 1 ? pods[0] ?? "" : `${pods.length} pods`}${direct}` };
     const summary = summarise(loop, spec.source, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
-    for (const [pod, command] of armed ?? []) if (!synced.includes(pod)) command.cancel();
+    cancelArmed(synced);
     const restarted = synced.length === 0 ? undefined : await timed(steps, "restart", () => restart(loop, live, live.service, synced, armed));
     finishTrace(loop, base, started, steps, { files: sources, refused: [], error: joinErrors(summary.error, restarted) });
   };
