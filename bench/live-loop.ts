@@ -59,9 +59,15 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
       return undefined;
     }
   };
+  /** The requests of the last `until`: how many, the slowest, how many failed (for the trace of a slow edit). */
+  let polls = { count: 0, slowestMs: 0, failed: 0 };
   const until = async (pred: (a: Awaited<ReturnType<typeof answer>>) => boolean, since: number, timeoutMs: number): Promise<number> => {
+    polls = { count: 0, slowestMs: 0, failed: 0 };
     for (;;) {
-      if (pred(await answer())) return performance.now() - since;
+      const t0 = performance.now();
+      const got = await answer();
+      polls = { count: polls.count + 1, slowestMs: Math.max(polls.slowestMs, performance.now() - t0), failed: polls.failed + (got === undefined ? 1 : 0) };
+      if (pred(got)) return performance.now() - since;
       if (performance.now() - since > timeoutMs) throw new Error("bench: timed out waiting for the answer");
     }
   };
@@ -93,7 +99,8 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
         const last = ((await daemon.project("shop"))?.changes ?? []).filter((c) => c.rule === "web:watch[0]").at(-1);
         const toEvent = last === undefined ? Number.NaN : last.at - savedAt;
         const toAnswer = last === undefined ? Number.NaN : answeredAt - (last.at + last.totalMs);
-        process.stderr.write(`bench: edit ${i} took ${Math.round(took)} ms: save → first event ${toEvent} ms, trace ${JSON.stringify(last?.steps)} total ${last?.totalMs} ms, trace end → answer ${toAnswer} ms\n`);
+        const requests = `${polls.count} requests, slowest ${Math.round(polls.slowestMs)} ms, ${polls.failed} failed`;
+        process.stderr.write(`bench: edit ${i} took ${Math.round(took)} ms: save → first event ${toEvent} ms, trace ${JSON.stringify(last?.steps)} total ${last?.totalMs} ms, trace end → answer ${toAnswer} ms (${requests})\n`);
       }
       const theirs = `kubectl ${i}`;
       writeFileSync(path.join(staging, "src/message.js"), `module.exports = { message: "${theirs}" };\n`);
