@@ -1,7 +1,8 @@
 /**
  * Isolation defaults every devloop namespace gets unless the user opts out: a NetworkPolicy admitting
- * traffic only from the same namespace, a LimitRange with default requests and limits, a ResourceQuota.
+ * traffic only from the same namespace (to pods that compose networks do not separate), a LimitRange with default requests and limits, a ResourceQuota.
  */
+import { Labels } from "../translate/labels.js";
 import type { KubeManifest } from "../translate/types.js";
 
 export const isolationManifests = (namespace: string): readonly KubeManifest[] => [
@@ -9,7 +10,9 @@ export const isolationManifests = (namespace: string): readonly KubeManifest[] =
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: { name: "devloop-same-namespace", namespace },
-    spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
+    // Pods that compose networks separate (translate/network-policies.ts) are left to their networks' policies:
+    // NetworkPolicies add up, so selecting them here too would let every pod of the namespace reach them.
+    spec: { podSelector: { matchExpressions: [{ key: Labels.networks, operator: "DoesNotExist" }] }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
   },
   {
     apiVersion: "v1",

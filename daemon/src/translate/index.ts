@@ -9,6 +9,7 @@ import { createContext } from "./context.js";
 import { sortDiagnostics } from "./diagnostics.js";
 import { dependencyEdges, reportUncheckedHealthWaits } from "./dependencies.js";
 import { buildFileObjects } from "./file-objects.js";
+import { buildNetworkPolicies } from "./network-policies.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
 import { aliasServices, buildService, networkAliases } from "./kube-service.js";
 import { projectLabels } from "./labels.js";
@@ -93,6 +94,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   const issues = firstIssueByKey(ctx.diagnostics);
   for (const view of views) translation.push(...translationEntries(ctx, view, issues));
 
+  manifests.push(...buildNetworkPolicies(project, ctx.namespace));
   for (const key of usedVolumes) {
     const claim = buildClaim(project, key, ctx.namespace);
     if (claim) manifests.push(claim);

@@ -18,6 +18,8 @@ export const Labels = {
   volume: `${LABEL_PREFIX}/volume`,
   secret: `${LABEL_PREFIX}/secret`,
   config: `${LABEL_PREFIX}/config`,
+  /** "isolated" on pods whose ingress the compose networks' NetworkPolicies govern (network-policies.ts). */
+  networks: `${LABEL_PREFIX}/networks`,
 } as const;
 
 export const Annotations = {

@@ -2,7 +2,7 @@
 import { compareStrings } from "./compare.js";
 import type { KubeManifest } from "./types.js";
 
-export const KIND_ORDER = ["Namespace", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service", "Deployment", "Job"] as const;
+export const KIND_ORDER = ["Namespace", "NetworkPolicy", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service", "Deployment", "Job"] as const;
 
 const rank = (kind: string): number => {
   const index = (KIND_ORDER as readonly string[]).indexOf(kind);

@@ -9,6 +9,7 @@ import { serviceName, type TranslateContext } from "./context.js";
 import { fileObjectName } from "./file-objects.js";
 import { Annotations } from "./labels.js";
 import { seedContainerName } from "./live.js";
+import { hasNetworkIsolation, networkPolicyName, serviceNetworks } from "./network-policies.js";
 import { presentServiceKeys } from "./present-keys.js";
 import { parseUser } from "./security-context.js";
 import { SupportStatus, supportFor } from "./support.js";
@@ -88,7 +89,10 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
     case "cap_drop":
       return [`${c}.securityContext.capabilities.drop`];
     case "networks":
-      return [...new Set(Object.values(service.networks).flatMap((n) => n.aliases))].sort().map((a) => `Service/${a}`);
+      return [
+        ...[...new Set(Object.values(service.networks).flatMap((n) => n.aliases))].sort().map((a) => `Service/${a}`),
+        ...(hasNetworkIsolation(ctx.project) ? [...serviceNetworks(service).map((n) => `NetworkPolicy/${networkPolicyName(ctx.project.name, n)}`), `${ref} spec.template.metadata.labels`] : []),
+      ];
     case "extra_hosts":
       return [`${pod}.hostAliases`];
     case "group_add":

@@ -19,6 +19,7 @@ import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } 
 import { toLifecycle } from "./lifecycle.js";
 import { planLive, seedContainer } from "./live.js";
 import { isDnsLabel, toDnsLabel } from "./names.js";
+import { networkPodLabels } from "./network-policies.js";
 import { podOptions } from "./pod-options.js";
 import { planVolumes } from "./pod-volumes.js";
 import { planShmVolume } from "./shm-volume.js";
@@ -210,7 +211,7 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   };
   const template = {
     metadata: {
-      labels: { ...user.labels, ...baseLabels },
+      labels: { ...user.labels, ...networkPodLabels(ctx.project, service), ...baseLabels },
       ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
     },
     spec: podSpec,
