@@ -31,6 +31,7 @@ import { createBuildController } from "./engine/controllers/build-controller.js"
 import { createClusterHealthController } from "./engine/controllers/cluster-health-controller.js";
 import type { WatchFiles } from "./engine/controllers/config-controller.js";
 import { createConfigController } from "./engine/controllers/config-controller.js";
+import { createDependentRestartController } from "./engine/controllers/dependent-restart-controller.js";
 import { createDownController } from "./engine/controllers/down-controller.js";
 import { createPortForwardController } from "./engine/controllers/port-forward-controller.js";
 import { createSyncController } from "./engine/controllers/sync-controller.js";
@@ -194,6 +195,7 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       createWatchController({ cluster, clock }),
       createClusterHealthController({ cluster, clock }),
       createDownController({ cluster, clock }),
+      createDependentRestartController({ clock }),
       createPortForwardController({ cluster, listener: tcpPortListener, clock }),
       createSyncController({ watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter }),
     ],
