@@ -67,6 +67,24 @@ describe("createDockerArtifactSyncer", () => {
     }
   });
 
+  it("a container that ended since it was found (the kubelet restarted it) is looked up again", async () => {
+    let running = "c1";
+    const written: string[] = [];
+    const engine: ArchiveEngine = {
+      podContainers: () => Promise.resolve([{ id: running, state: "running", labels }]),
+      inspect: (id) => Promise.resolve({ running: id === running, user: "" }),
+      putArchive: (id) => { written.push(id); return Promise.resolve(); },
+    };
+    const base = { ...createFakeSyncer(), close: () => undefined };
+    const syncer = createDockerArtifactSyncer({ base, engine, podUid: () => Promise.resolve("uid-1") });
+    const files = [{ name: "api", content: Buffer.from("x"), mode: 0o755 }];
+    await syncer.putFiles({ pod, targetDir: "/app", files });
+    running = "c2";
+    expect((await syncer.putFiles({ pod, targetDir: "/app", files })).via).toBe("docker");
+    expect(written).toEqual(["c1", "c2"]);
+    expect(base.calls).toEqual([]);
+  });
+
   it("confinement holds: a name with .. or an absolute name is refused, and so is the container's root as target", async () => {
     const t = setup();
     for (const name of ["../etc/passwd", "/etc/passwd", "a/../../b"]) await expect(t.put(name)).rejects.toBeInstanceOf(SyncError);

@@ -108,12 +108,20 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
   /** The put straight into the container, or the reason it cannot go that way. */
   const direct = async (params: PutFilesParams, checked: ReturnType<typeof checkedPuts>, started: number): Promise<SyncResult | string> => {
     const { targetDir, puts, next } = checked;
-    const id = await locate(params.pod);
+    let id = await locate(params.pod);
     if (id === undefined) return "the pod's container does not run on this Docker engine";
-    const state = await engine.inspect(id);
+    let state = await engine.inspect(id);
     if (state?.running !== true) {
+      // The container found earlier ended (restarted by the kubelet, or the pod was replaced under the same name):
+      // look again once.
       found.delete(podKey(params.pod));
-      return `container ${id.slice(0, 12)} no longer runs`;
+      id = await locate(params.pod);
+      if (id === undefined) return "the pod's container does not run on this Docker engine";
+      state = await engine.inspect(id);
+      if (state?.running !== true) {
+        found.delete(podKey(params.pod));
+        return `container ${id.slice(0, 12)} does not run`;
+      }
     }
     const owner = archiveOwner(state.user);
     if (owner === undefined) return `the container's user "${state.user}" is a name, not a uid`;
