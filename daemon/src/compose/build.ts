@@ -1,7 +1,12 @@
-/** services.*.build: a context string or the long form (context, dockerfile, args, target, labels …). */
+/**
+ * services.*.build: a context string or the long form. Every key of the Compose build section is read and
+ * type-checked here; which of them reach the image build is build/build-request.ts's business, the ones the
+ * classic Docker builder cannot honour are warned about by translate (support.ts, buildSupport).
+ */
 import path from "node:path";
 import type { LNode } from "./located.js";
 import { get } from "./located.js";
+import { normalizeAttestation, normalizeBuildSecrets, normalizeBuildSsh, normalizeBuildUlimits } from "./build-options.js";
 import type { NormalizeContext } from "./normalize-context.js";
 import type { BuildSpec } from "./types.js";
 
@@ -50,5 +55,30 @@ export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p
   if (network !== undefined) spec.network = network;
   const shm = ctx.bytes(get(m, "shm_size"), `${p}.shm_size`);
   if (shm !== undefined) spec.shmSize = shm;
+  const noCache = ctx.bool(get(m, "no_cache"), `${p}.no_cache`);
+  if (noCache !== undefined) spec.noCache = noCache;
+  const pull = ctx.bool(get(m, "pull"), `${p}.pull`);
+  if (pull !== undefined) spec.pull = pull;
+  const lists = { tags: "tags", platforms: "platforms", cacheTo: "cache_to", entitlements: "entitlements" } as const;
+  for (const [field, key] of Object.entries(lists) as [keyof typeof lists, string][]) {
+    const list = ctx.strList(get(m, key), `${p}.${key}`);
+    if (list !== undefined) spec[field] = list;
+  }
+  const ulimits = normalizeBuildUlimits(ctx, get(m, "ulimits"), `${p}.ulimits`);
+  if (ulimits !== undefined) spec.ulimits = ulimits;
+  const secrets = normalizeBuildSecrets(ctx, get(m, "secrets"), `${p}.secrets`);
+  if (secrets !== undefined) spec.secrets = secrets;
+  const ssh = normalizeBuildSsh(ctx, get(m, "ssh"), `${p}.ssh`);
+  if (ssh !== undefined) spec.ssh = ssh;
+  const contexts = ctx.strMap(get(m, "additional_contexts"), `${p}.additional_contexts`);
+  if (contexts !== undefined) spec.additionalContexts = Object.fromEntries([...contexts].map(([k, { value }]) => [k, value ?? ""]));
+  const privileged = ctx.bool(get(m, "privileged"), `${p}.privileged`);
+  if (privileged !== undefined) spec.privileged = privileged;
+  const provenance = normalizeAttestation(ctx, get(m, "provenance"), `${p}.provenance`);
+  if (provenance !== undefined) spec.provenance = provenance;
+  const sbom = normalizeAttestation(ctx, get(m, "sbom"), `${p}.sbom`);
+  if (sbom !== undefined) spec.sbom = sbom;
+  const isolation = ctx.str(get(m, "isolation"), `${p}.isolation`);
+  if (isolation !== undefined) spec.isolation = isolation;
   return spec;
 };

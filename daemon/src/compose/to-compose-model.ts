@@ -2,7 +2,7 @@
  * ComposeProject → a plain object in compose-spec shape (snake_case, long syntax), as `docker compose config`
  * prints it. Durations become Go-style strings, sizes stay in bytes; empty collections are left out.
  */
-import type { ComposeProject, HealthcheckSpec, LifecycleHookSpec, ServiceSpec } from "./types.js";
+import type { BuildSpec, ComposeProject, HealthcheckSpec, LifecycleHookSpec, ServiceSpec } from "./types.js";
 
 type Plain = Record<string, unknown>;
 
@@ -43,11 +43,40 @@ const healthcheck = (h: HealthcheckSpec | undefined): Plain | undefined =>
 
 const hook = (h: LifecycleHookSpec): Plain => compact({ command: h.command, user: h.user, privileged: h.privileged, working_dir: h.workingDir, environment: h.environment });
 
+/** The build section as `devloop config` prints it (the classic builder's unsupported keys too). */
+const buildSection = (b: BuildSpec): Plain =>
+  compact({
+    context: b.context,
+    dockerfile: b.dockerfile,
+    dockerfile_inline: b.dockerfileInline,
+    args: b.args,
+    target: b.target,
+    labels: b.labels,
+    cache_from: b.cacheFrom,
+    network: b.network,
+    shm_size: b.shmSize,
+    extra_hosts: b.extraHosts.map((h) => `${h.host}=${h.ip}`),
+    no_cache: b.noCache,
+    pull: b.pull,
+    tags: b.tags,
+    platforms: b.platforms,
+    ulimits: b.ulimits && Object.fromEntries(b.ulimits.map((u) => [u.name, { soft: u.soft, hard: u.hard }])),
+    secrets: b.secrets,
+    ssh: b.ssh,
+    additional_contexts: b.additionalContexts,
+    cache_to: b.cacheTo,
+    entitlements: b.entitlements,
+    privileged: b.privileged,
+    provenance: b.provenance,
+    sbom: b.sbom,
+    isolation: b.isolation,
+  });
+
 const service = (s: ServiceSpec): Plain =>
   compact({
     profiles: s.profiles,
     image: s.image,
-    build: s.build && compact({ context: s.build.context, dockerfile: s.build.dockerfile, dockerfile_inline: s.build.dockerfileInline, args: s.build.args, target: s.build.target, labels: s.build.labels, cache_from: s.build.cacheFrom, network: s.build.network, shm_size: s.build.shmSize, extra_hosts: s.build.extraHosts.map((h) => `${h.host}=${h.ip}`) }),
+    build: s.build && buildSection(s.build),
     entrypoint: s.entrypoint,
     command: s.command,
     environment: s.environment,

@@ -124,6 +124,29 @@ export interface BuildSpec {
   readonly network?: string;
   readonly shmSize?: number;
   readonly extraHosts: readonly { host: string; ip: string }[];
+  readonly noCache?: boolean;
+  readonly pull?: boolean;
+  /** More names for the built image (build.tags). */
+  readonly tags?: readonly string[];
+  readonly platforms?: readonly string[];
+  readonly ulimits?: readonly BuildUlimit[];
+  /** Keys the classic builder cannot honour, parsed so their types are checked (translate warns about them). */
+  readonly secrets?: readonly string[];
+  readonly ssh?: readonly string[];
+  readonly additionalContexts?: Readonly<Record<string, string>>;
+  readonly cacheTo?: readonly string[];
+  readonly entitlements?: readonly string[];
+  readonly privileged?: boolean;
+  readonly provenance?: string;
+  readonly sbom?: string;
+  readonly isolation?: string;
+}
+
+/** build.ulimits.<name>: a single number sets soft and hard. */
+export interface BuildUlimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
 }
 
 export interface EnvFileSpec {
