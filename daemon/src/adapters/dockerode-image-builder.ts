@@ -1,13 +1,14 @@
 /**
  * ImageBuilder over dockerode: scan the context (honouring .dockerignore), compute the content-hash tag, skip when
- * the engine already has it, else build from a tar-stream context with progress streamed line by line; tag the
- * image with the manifest's name too, then deliver it (docker: nothing; kind: `kind load docker-image`; registry: push).
+ * the engine already has it, else build from a tar-stream context with progress streamed line by line (the query:
+ * build/classic-build-options.ts); tag the image with the manifest's name and build.tags too, then deliver it (docker: nothing; kind: `kind load docker-image`; registry: push).
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
 import Docker from "dockerode";
 import { createBuildLineSplitter, createBuildTranscript } from "../build/build-output.js";
 import type { BuildEvent } from "../build/build-output.js";
+import { classicBuildQuery, contentTagOptions } from "../build/classic-build-options.js";
 import { contentTag, repositoryOf } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
 import { packContext } from "../build/context-tar.js";
@@ -141,9 +142,11 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         ...(inline === undefined ? {} : { dockerfileInline: inline }),
         args: request.args,
         ...(request.target ? { target: request.target } : {}),
+        ...contentTagOptions(request),
       });
+      // no_cache / pull are part of the tag: turning one on builds once for real; unchanged inputs then skip again.
       const skipped = await hasImage(tag);
-      if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args and target unchanged)`);
+      if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args, target and build options unchanged)`);
       else {
         onLine(`building ${tag} (${scanned.entries.filter((e) => e.kind === "file").length} files in context)`);
         const transcript = createBuildTranscript();
@@ -154,15 +157,9 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         let failure: string | undefined;
         try {
           const extra = inline === undefined ? [] : [{ name: INLINE_DOCKERFILE, data: Buffer.from(inline, "utf8") }];
-          const stream = await docker.buildImage(packContext(scanned, extra) as unknown as NodeJS.ReadableStream, {
-            t: tag,
-            dockerfile,
-            buildargs: { ...request.args },
-            ...(request.target ? { target: request.target } : {}),
-            rm: true,
-            forcerm: true,
-            labels: { "dev.devloop.service": request.service },
-          });
+          // The typings call extrahosts a string; the API reads it as a repeated parameter, which an array gives.
+          const query = classicBuildQuery(request, tag, dockerfile) as unknown as Docker.ImageBuildOptions;
+          const stream = await docker.buildImage(packContext(scanned, extra) as unknown as NodeJS.ReadableStream, query);
           await follow(docker, stream, (event) => {
             if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
             else splitter.push(event);
@@ -174,6 +171,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         if (failure !== undefined) throw new Error(transcript.failure(request.service, failure));
       }
       await tagAs(tag, request.image);
+      // build.tags: local names only (delivery pushes the content-hash tag), applied on a skip too.
+      for (const extra of request.tags ?? []) await tagAs(tag, extra);
       const ref = await deliver(request.service, tag, onLine);
       const command = await imageCommand(tag);
       return { tag, ref, skipped, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };

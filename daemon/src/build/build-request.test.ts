@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../compose/index.js";
+import { createMemoryFileSystem } from "../compose/memory-file-system.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { ComposeProject } from "../compose/types.js";
 import { deliverySettings, imageBuildRequest } from "./build-request.js";
@@ -45,6 +46,59 @@ describe("compose.example.yml through the build module", () => {
       source: path.join(repo, "example/api"),
       cache: ["/cache"],
     });
+  });
+});
+
+describe("imageBuildRequest", () => {
+  const project = (build: string): ComposeProject => {
+    const r = loadProject(
+      { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" },
+      createMemoryFileSystem({ "compose.yml": `name: shop\nservices:\n  web:\n    build:\n${build}` }),
+    );
+    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+    return r.project;
+  };
+
+  it("carries the classic builder's options, extra_hosts as host:ip and one platform", () => {
+    const p = project(
+      [
+        "      context: ./web",
+        "      labels: {team: shop}",
+        "      cache_from: [shop-web:cache]",
+        "      extra_hosts: {db: 10.0.0.5}",
+        "      network: none",
+        "      shm_size: 1g",
+        "      no_cache: true",
+        "      pull: true",
+        "      platforms: [linux/arm64]",
+        "      ulimits: {nofile: 4096}",
+        "      tags: [shop/web:1]",
+        "      secrets: [npmrc]",
+        "",
+      ].join("\n"),
+    );
+    expect(imageBuildRequest(p, p.services["web"]!)).toEqual({
+      service: "web",
+      image: "shop-web:devloop",
+      context: "/p/web",
+      dockerfile: "Dockerfile",
+      args: {},
+      labels: { team: "shop" },
+      cacheFrom: ["shop-web:cache"],
+      extraHosts: ["db:10.0.0.5"],
+      network: "none",
+      shmSize: 1024 ** 3,
+      noCache: true,
+      pull: true,
+      platform: "linux/arm64",
+      ulimits: [{ name: "nofile", soft: 4096, hard: 4096 }],
+      tags: ["shop/web:1"],
+    });
+  });
+
+  it("leaves out false flags, empty lists and a platforms list of several (translate warns)", () => {
+    const p = project("      context: .\n      no_cache: false\n      pull: false\n      tags: []\n      platforms: [linux/amd64, linux/arm64]\n");
+    expect(imageBuildRequest(p, p.services["web"]!)).toEqual({ service: "web", image: "shop-web:devloop", context: "/p", dockerfile: "Dockerfile", args: {} });
   });
 });
 

@@ -2,9 +2,25 @@
  * What the engine hands the ports for one service: the ImageBuildRequest from compose build:, and the delivery
  * settings from x-devloop (project level) or the environment. Pure.
  */
-import type { ComposeProject, ServiceSpec } from "../compose/types.js";
+import type { BuildSpec, ComposeProject, ServiceSpec } from "../compose/types.js";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
 import { localImageTag } from "../translate/image.js";
+
+const nonEmpty = <T>(list: readonly T[] | undefined): list is readonly T[] => list !== undefined && list.length > 0;
+
+/** The build keys the classic /build API honours; the rest (secrets, ssh, several platforms …) translate warns about. */
+const classicBuildOptions = (build: BuildSpec): Partial<ImageBuildRequest> => ({
+  ...(Object.keys(build.labels).length > 0 ? { labels: build.labels } : {}),
+  ...(nonEmpty(build.cacheFrom) ? { cacheFrom: build.cacheFrom } : {}),
+  ...(nonEmpty(build.extraHosts) ? { extraHosts: build.extraHosts.map((h) => `${h.host}:${h.ip}`) } : {}),
+  ...(build.network === undefined ? {} : { network: build.network }),
+  ...(build.shmSize === undefined ? {} : { shmSize: build.shmSize }),
+  ...(build.noCache === true ? { noCache: true } : {}),
+  ...(build.pull === true ? { pull: true } : {}),
+  ...(build.platforms?.length === 1 && build.platforms[0] !== undefined ? { platform: build.platforms[0] } : {}),
+  ...(nonEmpty(build.ulimits) ? { ulimits: build.ulimits } : {}),
+  ...(nonEmpty(build.tags) ? { tags: build.tags } : {}),
+});
 
 /** undefined when the service has no build:. `image` is the name translate put in the manifests. */
 export const imageBuildRequest = (project: ComposeProject, service: ServiceSpec): ImageBuildRequest | undefined => {
@@ -18,6 +34,7 @@ export const imageBuildRequest = (project: ComposeProject, service: ServiceSpec)
     ...(build.dockerfileInline === undefined ? {} : { dockerfileInline: build.dockerfileInline }),
     args: build.args,
     ...(build.target === undefined ? {} : { target: build.target }),
+    ...classicBuildOptions(build),
   };
 };
 

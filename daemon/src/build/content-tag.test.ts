@@ -34,6 +34,33 @@ describe("contentTag", () => {
     const tags = variants.map(contentTag);
     expect(new Set([tag, ...tags]).size).toBe(variants.length + 1);
   });
+
+  it("changes with each build option that is set, and stays as before when none is", () => {
+    const tag = contentTag(base);
+    expect(contentTag({ ...base, labels: {}, extraHosts: [], ulimits: [], noCache: false, pull: false })).toBe(tag);
+    // A tag from before build options were hashed: projects that use none of them are not rebuilt.
+    expect(tag).toBe("shop-web:dl-0db2460a8c87");
+    const variants: ContentTagParams[] = [
+      { ...base, labels: { team: "a" } },
+      { ...base, labels: { team: "b" } },
+      { ...base, extraHosts: ["db:10.0.0.1"] },
+      { ...base, extraHosts: ["db:10.0.0.1", "cache:10.0.0.2"] },
+      { ...base, extraHosts: ["cache:10.0.0.2", "db:10.0.0.1"] },
+      { ...base, network: "host" },
+      { ...base, shmSize: 268435456 },
+      { ...base, ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }] },
+      { ...base, platform: "linux/arm64" },
+      { ...base, noCache: true },
+      { ...base, pull: true },
+    ];
+    expect(new Set([tag, ...variants.map(contentTag)]).size).toBe(variants.length + 1);
+    expect(contentTag({ ...base, labels: { b: "2", a: "1" } })).toBe(contentTag({ ...base, labels: { a: "1", b: "2" } }));
+    const two = [
+      { name: "nproc", soft: 1, hard: 2 },
+      { name: "nofile", soft: 3, hard: 4 },
+    ];
+    expect(contentTag({ ...base, ulimits: two })).toBe(contentTag({ ...base, ulimits: [...two].reverse() }));
+  });
 });
 
 describe("image names", () => {

@@ -1,6 +1,7 @@
 /**
- * The content-hash tag of a built image: the same context files (path, kind, mode, content), Dockerfile, build args
- * and target give the same tag, so an existing image with that tag means the build can be skipped (Tilt's input hash).
+ * The content-hash tag of a built image: the same context files (path, kind, mode, content), Dockerfile, build args,
+ * target and build options (labels, extra_hosts, network, shm_size, ulimits, platform, no_cache, pull) give the same
+ * tag, so an existing image with that tag means the build can be skipped (Tilt's input hash).
  * Modification times are not part of it: touching a file does not rebuild.
  */
 import { createHash } from "node:crypto";
@@ -24,6 +25,19 @@ export interface ContentTagParams {
   readonly dockerfileInline?: string;
   readonly args: Readonly<Record<string, string>>;
   readonly target?: string;
+  /**
+   * The build options that change what a build produces (labels, the RUN steps' hosts, network, /dev/shm and
+   * ulimits, the platform), plus no_cache and pull, so that turning one on gives a new tag and one real build.
+   * Each is hashed only when set: tags of projects that use none of them stay what they were.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly extraHosts?: readonly string[];
+  readonly network?: string;
+  readonly shmSize?: number;
+  readonly ulimits?: readonly { readonly name: string; readonly soft: number; readonly hard: number }[];
+  readonly platform?: string;
+  readonly noCache?: boolean;
+  readonly pull?: boolean;
 }
 
 export const TAG_PREFIX = "dl-";
@@ -40,6 +54,16 @@ export const contentHash = (params: ContentTagParams): string => {
   hash.update(`dockerfile\0${params.dockerfile}\0${params.dockerfileInline ?? ""}\0`);
   for (const key of Object.keys(params.args).sort()) hash.update(`arg\0${key}\0${params.args[key] ?? ""}\0`);
   hash.update(`target\0${params.target ?? ""}\0`);
+  const labels = params.labels ?? {};
+  for (const key of Object.keys(labels).sort()) hash.update(`label\0${key}\0${labels[key] ?? ""}\0`);
+  // Order kept: it is the order of the RUN steps' /etc/hosts lines.
+  for (const host of params.extraHosts ?? []) hash.update(`host\0${host}\0`);
+  if (params.network !== undefined) hash.update(`network\0${params.network}\0`);
+  if (params.shmSize !== undefined) hash.update(`shm\0${params.shmSize}\0`);
+  for (const u of [...(params.ulimits ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) hash.update(`ulimit\0${u.name}\0${u.soft}\0${u.hard}\0`);
+  if (params.platform !== undefined) hash.update(`platform\0${params.platform}\0`);
+  if (params.noCache === true) hash.update("nocache\0");
+  if (params.pull === true) hash.update("pull\0");
   return hash.digest("hex");
 };
 

@@ -15,6 +15,32 @@ export interface ImageBuildRequest {
   readonly dockerfileInline?: string;
   readonly args: Readonly<Record<string, string>>;
   readonly target?: string;
+  /** build.labels; the adapter adds its own dev.devloop.service label. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** build.cache_from: images whose layers the classic builder may reuse (cachefrom). */
+  readonly cacheFrom?: readonly string[];
+  /** build.extra_hosts as "host:ip" (extrahosts). */
+  readonly extraHosts?: readonly string[];
+  /** build.network: the RUN steps' network mode (networkmode). */
+  readonly network?: string;
+  /** build.shm_size in bytes (shmsize). */
+  readonly shmSize?: number;
+  /** build.no_cache (nocache): no layer cache when a build runs; see build/README.md for the content-hash skip. */
+  readonly noCache?: boolean;
+  /** build.pull (pull): pull the FROM images when a build runs. */
+  readonly pull?: boolean;
+  /** build.platforms with exactly one entry (platform). */
+  readonly platform?: string;
+  /** build.ulimits for the RUN steps (ulimits). */
+  readonly ulimits?: readonly ImageBuildUlimit[];
+  /** build.tags: more names the image is tagged with after the build (or skip). */
+  readonly tags?: readonly string[];
+}
+
+export interface ImageBuildUlimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
 }
 
 export interface ImageBuildResult {
