@@ -3,7 +3,7 @@
  * sh (GNU head/tar, like the bed's images), with stdin held open as over the WebSocket.
  */
 import { spawn } from "node:child_process";
-import { lstat, mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -141,4 +141,56 @@ describe("createTarSyncer (local sh as the container)", () => {
     expect(r.put).toEqual(["src/a.js"]);
     syncer.close();
   });
+});
+
+/**
+ * A separate process re-reading the file as fast as it can until told to stop (stdin closes), then printing what
+ * it saw: reads, ENOENT, and reads that were not one whole version (empty or half-written).
+ */
+const startReader = (file: string) => {
+  const script = `
+    const fs = require("node:fs");
+    let reads = 0, missing = 0, partial = 0, stop = false;
+    process.stdin.on("end", () => { stop = true; }).resume();
+    const ok = /^v\\d+:x{65536}$/;
+    const loop = () => {
+      for (let i = 0; i < 200; i += 1) {
+        try { const t = fs.readFileSync(process.argv[1], "utf8"); reads += 1; if (!ok.test(t)) partial += 1; }
+        catch (e) { if (e.code === "ENOENT") missing += 1; else throw e; }
+      }
+      if (stop) { process.stdout.write(JSON.stringify({ reads, missing, partial })); return; }
+      setImmediate(loop);
+    };
+    loop();`;
+  const child = spawn(process.execPath, ["-e", script, file], { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => { out += c.toString(); });
+  const done = new Promise<{ reads: number; missing: number; partial: number }>((resolve) => child.on("close", () => resolve(JSON.parse(out) as { reads: number; missing: number; partial: number })));
+  return { stop: () => { child.stdin.end(); return done; } };
+};
+
+describe("createTarSyncer: a synced file is never missing or half-written", () => {
+  const version = (i: number): string => `v${i}:${"x".repeat(65536)}`;
+  for (const mode of ["session", "one exec per batch"] as const) {
+    it(`a reader polling the file during repeated syncs sees only whole versions (${mode})`, async () => {
+      const opened: string[][] = [];
+      const syncer = createTarSyncer({ exec: localExec(calls), ...(mode === "session" ? { openStream: localStream(opened) } : {}) });
+      const pod = { namespace: "n", pod: "p", container: "c" };
+      await writeFile(path.join(root, "src/a.js"), version(0));
+      let manifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest })).manifest;
+      const reader = startReader(path.join(target, "src/a.js"));
+      await new Promise((r) => setTimeout(r, 100));
+      for (let i = 1; i <= 40; i += 1) {
+        await writeFile(path.join(root, "src/a.js"), version(i));
+        manifest = (await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] })).manifest;
+      }
+      const seen = await reader.stop();
+      syncer.close();
+      expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe(version(40));
+      expect(seen.reads).toBeGreaterThan(100);
+      expect(seen).toMatchObject({ missing: 0, partial: 0 });
+      expect((await readdir(path.join(target, "src"))).sort()).toEqual(["a.js"]);
+      expect(mode === "session" ? calls.length : opened.length).toBe(0);
+    });
+  }
 });

@@ -1,10 +1,12 @@
 /**
  * The Syncer over exec + tar: one exec per batch runs `mkdir -p; cd; rm -rf -- <deletes>;
  * head -c N | tar -x -m -f -` with the tar (built in memory, modes kept) as length-framed stdin.
- * Deletes beyond one exec's argument budget go in extra rm-only execs first.
+ * Deletes beyond one exec's argument budget go in extra rm-only execs first. Files of a batch of up to
+ * maxStagedFiles travel under staged names and are renamed over their targets (sync/atomic-replace.ts).
  */
 import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
+import { encodeRenames, planStaging } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
@@ -105,7 +107,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
   const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
 
   /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
-  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[], gzipped = false): Promise<boolean> => {
+  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[], renames: Buffer, gzipped = false): Promise<boolean> => {
     if (openStream === undefined) return false;
     const key = sessionKey(pod, targetDir);
     if (noAgent.has(key)) return false;
@@ -118,7 +120,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     if (session === undefined || session.dead) { sessions.delete(key); return false; }
     const run = async (): Promise<boolean> => {
       session.stderr();
-      session.stream.write(encodeRequest(tar, deletes, gzipped));
+      session.stream.write(encodeRequest(tar, deletes, gzipped, renames));
       const line = await session.next(timeoutMs ?? 120_000);
       if (line === undefined) { sessions.delete(key); return false; }
       const reply = parseReply(line);
@@ -162,8 +164,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
   };
 
   /** The gzipped payload through the session, else one exec; deletes first, in rm-only execs when they are many. */
-  const sendGzipped = async (pod: SyncPod, targetDir: string, payload: Buffer, deletes: readonly string[], result: (execs: number) => SyncResult): Promise<SyncResult> => {
-    if (openStream !== undefined && (await viaSession(pod, targetDir, payload, deletes, true))) return result(0);
+  const sendGzipped = async (pod: SyncPod, targetDir: string, payload: Buffer, deletes: readonly string[], renames: Buffer, result: (execs: number) => SyncResult): Promise<SyncResult> => {
+    if (openStream !== undefined && (await viaSession(pod, targetDir, payload, deletes, renames, true))) return result(0);
     let execs = 0;
     const groups = chunkByArgBytes(deletes);
     const inline = groups.length > 0 ? groups.pop() ?? [] : [];
@@ -171,14 +173,17 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       await run(pod, targetDir, syncCommand(targetDir, 0, group));
       execs += 1;
     }
-    await run(pod, targetDir, syncCommand(targetDir, payload.length, inline, true), payload);
+    await run(pod, targetDir, syncCommand(targetDir, payload.length, inline, true, renames.length), Buffer.concat([renames, payload]));
     return result(execs + 1);
   };
 
   const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
     const tarStarted = performance.now();
     // Built once: the session path and the fallback exec send the same archive.
-    const tar = plan.puts.length > 0 ? await buildTar(plan.puts) : undefined;
+    // Regular files under staged names, renamed over their targets in the container (atomic per file), unless the batch is big.
+    const staged = planStaging(plan.puts);
+    const renames = encodeRenames(staged);
+    const tar = plan.puts.length > 0 ? await buildTar(plan.puts, undefined, staged) : undefined;
     // Big batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) travel
     // gzipped, unless this target's image cannot gunzip. A binary (~60 %) is not worth the gzip (sync/gzip-choice.ts).
     const key = sessionKey(params.pod, params.targetDir);
@@ -199,7 +204,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     });
     if (payload !== undefined) {
       try {
-        return await sendGzipped(params.pod, params.targetDir, payload, plan.deletes, result);
+        return await sendGzipped(params.pod, params.targetDir, payload, plan.deletes, renames, result);
       } catch (error) {
         if (!(error instanceof SyncError) || error.transient) throw error;
         // No gzip (or a tar without -z) in the image: plain tar from now on for this target.
@@ -207,7 +212,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       }
     }
     if (openStream !== undefined && (tar !== undefined || plan.deletes.length > 0)) {
-      if (await viaSession(params.pod, params.targetDir, tar, plan.deletes)) return result(0);
+      if (await viaSession(params.pod, params.targetDir, tar, plan.deletes, renames)) return result(0);
     }
     let execs = 0;
     const groups = chunkByArgBytes(plan.deletes);
@@ -218,7 +223,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       execs += 1;
     }
     if (tar !== undefined || inline.length > 0) {
-      await run(params.pod, params.targetDir, syncCommand(params.targetDir, tar?.length ?? 0, inline), tar);
+      const stdin = tar === undefined ? undefined : renames.length > 0 ? Buffer.concat([renames, tar]) : tar;
+      await run(params.pod, params.targetDir, syncCommand(params.targetDir, tar?.length ?? 0, inline, false, renames.length), stdin);
       execs += 1;
     }
     return result(execs);

@@ -1,14 +1,15 @@
 import { execFile } from "node:child_process";
-import { lstat, mkdtemp, readFile, readlink, rm, writeFile, mkdir } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { extract } from "tar-stream";
+import { encodeRenames, planStaging } from "./atomic-replace.js";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
-import { syncCommand } from "./remote-commands.js";
+import { listCommand, syncCommand } from "./remote-commands.js";
 import type { PutEntry } from "./sync-plan.js";
 
 const run = promisify(execFile);
@@ -49,6 +50,20 @@ describe("buildTar", () => {
     ]);
   });
 
+  it("names staged files by their staged name, leaving links and directories alone", async () => {
+    const puts: PutEntry[] = [file("a/b.txt", "hello"), { rel: "l", kind: "symlink", target: "a/b.txt" }, { rel: "d", kind: "directory", mode: 0o755 }];
+    const tar = await buildTar(puts, undefined, planStaging(puts));
+    const names: string[] = [];
+    const ex = extract();
+    await new Promise<void>((resolve, reject) => {
+      ex.on("entry", (h, stream, next) => { names.push(h.name); stream.on("end", next); stream.resume(); });
+      ex.on("finish", resolve);
+      ex.on("error", reject);
+      ex.end(tar);
+    });
+    expect(names).toEqual(["d", "a/.b.txt.devloop-tmp", "l"]);
+  });
+
   it("refuses to archive an escaping path", async () => {
     await expect(buildTar([file("../x", "x")])).rejects.toThrow(/"\.\.\/x".*`\.\.`/);
   });
@@ -77,6 +92,51 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const tar = gzipSync(await buildTar([file("z/a.txt", "zipped")]));
     await runLocally(syncCommand(target, tar.length, [], true), Buffer.concat([tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "z/a.txt"), "utf8")).toBe("zipped");
+  });
+
+  it("with staged files: deletes, extracts, renames over the targets (new inode), stdin = renames then tar", async () => {
+    await writeFile(path.join(target, "a.js"), "old");
+    await writeFile(path.join(target, "gone"), "x");
+    const before = await stat(path.join(target, "a.js"));
+    const puts: PutEntry[] = [file("a.js", "new"), file("sub/dir/b.js", "B", 0o755), { rel: "l", kind: "symlink", target: "a.js" }];
+    const staged = planStaging(puts);
+    const renames = encodeRenames(staged);
+    const tar = await buildTar(puts, undefined, staged);
+    await runLocally(syncCommand(target, tar.length, ["gone"], false, renames.length), Buffer.concat([renames, tar, Buffer.from("garbage")]));
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new");
+    expect((await stat(path.join(target, "a.js"))).ino).not.toBe(before.ino);
+    expect((await stat(path.join(target, "sub/dir/b.js"))).mode & 0o777).toBe(0o755);
+    expect(await readlink(path.join(target, "l"))).toBe("a.js");
+    expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["a.js", "l", "sub", "sub/dir", "sub/dir/b.js"]);
+
+    // Gzipped, same.
+    const z = gzipSync(await buildTar([file("a.js", "zipped")], undefined, planStaging([file("a.js", "zipped")])));
+    const r = encodeRenames(planStaging([file("a.js", "zipped")]));
+    await runLocally(syncCommand(target, z.length, [], true, r.length), Buffer.concat([r, z]));
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("zipped");
+  });
+
+  it("with staged files, a failed extract exits non-zero, renames nothing and removes what it staged", async () => {
+    await writeFile(path.join(target, "a.js"), "old a");
+    const puts: PutEntry[] = [file("a.js", "new a"), file("b.js", "B".repeat(4000))];
+    const staged = planStaging(puts);
+    const renames = encodeRenames(staged);
+    const whole = await buildTar(puts, undefined, staged);
+    const cut = Buffer.concat([whole.subarray(0, 512 * 4), Buffer.alloc(512 * 2)]);
+    await expect(runLocally(syncCommand(target, cut.length, [], false, renames.length), Buffer.concat([renames, cut]))).rejects.toThrow();
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
+    expect((await readdir(target)).sort()).toEqual(["a.js"]);
+  });
+
+  it("the listing removes and skips staged files left behind", async () => {
+    await mkdir(path.join(target, "d"));
+    await writeFile(path.join(target, "d/a.js"), "a");
+    await writeFile(path.join(target, "d/.a.js.devloop-tmp"), "half");
+    await writeFile(path.join(target, ".b.devloop-tmp"), "half");
+    const [bin, ...args] = listCommand(target);
+    const { stdout } = await run(bin ?? "sh", args);
+    expect(stdout).toBe(`${hashContent(Buffer.from("a"))}  ./d/a.js\n`);
+    expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["d", "d/a.js"]);
   });
 
   it("creates a missing target, and deletes only with no stdin", async () => {

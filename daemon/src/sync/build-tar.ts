@@ -7,8 +7,16 @@ import { pack } from "tar-stream";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
 
-/** `owner` sets the entries' uid/gid (an archive Docker extracts keeps them; `tar -x` as a non-root user ignores them). */
-export const buildTar = async (puts: readonly PutEntry[], owner: { readonly uid: number; readonly gid: number } = { uid: 0, gid: 0 }): Promise<Buffer> => {
+/**
+ * `owner` sets the entries' uid/gid (an archive Docker extracts keeps them; `tar -x` as a non-root user ignores them).
+ * `staged` renames files in the archive (rel → staged name beside it, sync/atomic-replace.ts): the container
+ * renames them over their targets after the extract.
+ */
+export const buildTar = async (
+  puts: readonly PutEntry[],
+  owner: { readonly uid: number; readonly gid: number } = { uid: 0, gid: 0 },
+  staged: ReadonlyMap<string, string> = new Map(),
+): Promise<Buffer> => {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on("data", (c: unknown) => { chunks.push(c as Buffer); });
@@ -27,7 +35,7 @@ export const buildTar = async (puts: readonly PutEntry[], owner: { readonly uid:
     const base = { name: check.rel, uid: owner.uid, gid: owner.gid, mtime };
     switch (put.kind) {
       case "file":
-        p.entry({ ...base, type: "file", mode: put.mode, size: put.content.length }, put.content, onError);
+        p.entry({ ...base, name: staged.get(check.rel) ?? check.rel, type: "file", mode: put.mode, size: put.content.length }, put.content, onError);
         break;
       case "symlink":
         p.entry({ ...base, type: "symlink", linkname: put.target, mode: 0o777 }, onError);

@@ -3,6 +3,7 @@
  * text, so no file name is ever interpreted by the shell. Every command starts with `cd -- <target>`,
  * and every path has passed checkRelativePath(), so nothing reaches outside the target.
  */
+import { renameSnippet, stagedSuffix } from "./atomic-replace.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 
 /** Keeps a command's arguments well under the apiserver's URL limits (each argument is a query parameter). */
@@ -19,12 +20,29 @@ const checked = (rels: readonly string[]): string[] =>
  * One exec per batch: make the target, delete, then extract exactly `tarBytes` bytes from stdin.
  * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): `head -c`
  * reads the framed length and tar stops at the archive's end.
+ *
+ * With `renameBytes` > 0, stdin starts with that many bytes of encodeRenames() (the targets of the tar's staged files,
+ * sync/atomic-replace.ts), then the tar; after the extract the staged files are renamed over their targets, or
+ * removed when the extract failed.
  */
-export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false): string[] => {
+export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false, renameBytes = 0): string[] => {
   const target = checkTargetDir(targetDir);
+  const z = gzipped ? " -z" : "";
+  if (renameBytes > 0 && tarBytes > 0) {
+    const script = [
+      'mkdir -p -- "$0" && cd -- "$0" || exit 1',
+      ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
+      `rc=0; x=0; names=$(head -c ${Math.trunc(renameBytes)})`,
+      `head -c ${Math.trunc(tarBytes)} | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+      renameSnippet,
+      '[ "$x" -eq 0 ] || rc=$x',
+      'exit "$rc"',
+    ].join("\n");
+    return ["sh", "-c", script, target, ...checked(deletes)];
+  }
   const steps = ['mkdir -p -- "$0"', 'cd -- "$0"'];
   if (deletes.length > 0) steps.push('rm -rf -- "$@"');
-  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x${gzipped ? " -z" : ""} -m -f -`);
+  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x${z} -m -f -`);
   return ["sh", "-c", `set -e; ${steps.join("; ")}`, target, ...checked(deletes)];
 };
 
@@ -43,12 +61,17 @@ export const chunkByArgBytes = (rels: readonly string[], limit = maxArgBytesPerE
   return groups;
 };
 
-/** A listing of the target: `<sha256>  ./path` per regular file, `symlink:<target>  ./path` per symlink. */
+/**
+ * A listing of the target: `<sha256>  ./path` per regular file, `symlink:<target>  ./path` per symlink. Staged files
+ * a batch left behind (`.*.devloop-tmp`: a session that died mid-batch) are removed and not listed.
+ */
 export const listCommand = (targetDir: string): string[] => {
   const target = checkTargetDir(targetDir);
+  const staged = `'.*${stagedSuffix}'`;
   const script = [
     'cd -- "$0" 2>/dev/null || exit 0',
-    "find . -type f -exec sha256sum -- {} +",
+    `find . -type f -name ${staged} -exec rm -f -- {} +`,
+    `find . -type f ! -name ${staged} -exec sha256sum -- {} +`,
     'find . -type l -exec sh -c \'for l; do printf "symlink:%s  %s\\n" "$(readlink -- "$l")" "$l"; done\' sh {} +',
   ].join("; ");
   return ["sh", "-c", script, target];

@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
-import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { encodeRenames, planStaging } from "./atomic-replace.js";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
 import { agentCommand, encodeRequest, parseReply } from "./session-protocol.js";
+import type { PutEntry } from "./sync-plan.js";
 
 let dir: string;
 beforeEach(async () => { dir = await mkdtemp(path.join(tmpdir(), "devloop-agent-")); });
@@ -66,8 +68,99 @@ describe("the session agent, run by the system's sh", () => {
   });
 
   it("frames with a fixed header and refuses escaping deletes", () => {
-    expect(encodeRequest(undefined, ["a"]).subarray(0, 32).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} `);
+    expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)} `);
+    expect(encodeRequest(Buffer.alloc(512), [], false, Buffer.from("a\n")).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
     expect(() => encodeRequest(undefined, ["../x"])).toThrow(/refusing to delete/);
     expect(parseReply("oops")).toEqual({ kind: "other", line: "oops" });
+  });
+});
+
+/** The agent as a child with a line reader. */
+const startAgent = (target: string) => {
+  const [bin, ...args] = agentCommand(target);
+  const child = spawn(bin ?? "sh", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let buf = "";
+  const waiters: (() => void)[] = [];
+  child.stdout.on("data", (c: Buffer) => {
+    buf += c.toString();
+    for (let i = buf.indexOf("\n"); i !== -1; i = buf.indexOf("\n")) { lines.push(buf.slice(0, i)); buf = buf.slice(i + 1); waiters.shift()?.(); }
+  });
+  const next = async (): Promise<string> => {
+    if (lines.length === 0) await new Promise<void>((r) => waiters.push(r));
+    return lines.shift() ?? "";
+  };
+  /** Sends the batch with its files staged (as the tar syncer does) and returns the agent's status. */
+  const send = async (puts: PutEntry[], deletes: string[] = [], tamper: (tar: Buffer) => Buffer = (t) => t): Promise<number> => {
+    const staged = planStaging(puts);
+    child.stdin.write(encodeRequest(tamper(await buildTar(puts, undefined, staged)), deletes, false, encodeRenames(staged)));
+    const reply = parseReply(await next());
+    if (reply.kind !== "done") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+    return reply.status;
+  };
+  const stop = async (): Promise<void> => {
+    child.stdin.end();
+    await new Promise((r) => child.on("close", r));
+  };
+  return { next, send, stop };
+};
+
+/** Every name under dir, recursively (relative). */
+const allNames = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).map(String).sort();
+
+describe("the session agent: atomic replacement", () => {
+  it("renames staged files over their targets: a new inode, modes, links and dirs as before, nothing staged left", async () => {
+    const target = path.join(dir, "app");
+    const agent = startAgent(target);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready" });
+    expect(await agent.send([file("a.js", "one"), file("src/b.js", "two")])).toBe(0);
+    const before = await stat(path.join(target, "a.js"));
+
+    await mkdir(path.join(target, "real-dir"));
+    await symlink("real-dir", path.join(target, "dir-link"));
+    expect(await agent.send([
+      file("a.js", "uno"),
+      { ...file("run.sh", "#!/bin/sh"), mode: 0o755 },
+      { rel: "l", kind: "symlink", target: "a.js" },
+      { rel: "empty", kind: "directory", mode: 0o750 },
+      // A file where the container has a link to a directory: the link is replaced, nothing lands in the directory.
+      file("dir-link", "now a file"),
+    ], ["src"])).toBe(0);
+    const after = await stat(path.join(target, "a.js"));
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("uno");
+    expect(after.ino).not.toBe(before.ino);
+    expect((await stat(path.join(target, "run.sh"))).mode & 0o777).toBe(0o755);
+    expect(await readlink(path.join(target, "l"))).toBe("a.js");
+    expect((await stat(path.join(target, "empty"))).mode & 0o777).toBe(0o750);
+    expect((await lstat(path.join(target, "dir-link"))).isFile()).toBe(true);
+    expect(await allNames(path.join(target, "real-dir"))).toEqual([]);
+    expect(await allNames(target)).toEqual(["a.js", "dir-link", "empty", "l", "real-dir", "run.sh"]);
+    await agent.stop();
+  });
+
+  it("a failed extract renames nothing and leaves no staged file; the next batch works", async () => {
+    const target = path.join(dir, "app");
+    const agent = startAgent(target);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready" });
+    expect(await agent.send([file("a.js", "old a"), file("b.js", "old b")])).toBe(0);
+    // The archive cut in the middle of the second file: tar extracts the first staged file, then fails.
+    const big = "B".repeat(4000);
+    const status = await agent.send([file("a.js", "new a"), file("b.js", big)], [], (tar) => {
+      const cut = tar.subarray(0, 512 * 4);
+      const padded = Buffer.alloc(512 * 6);
+      cut.copy(padded);
+      return padded;
+    });
+    expect(status).not.toBe(0);
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
+    expect(await readFile(path.join(target, "b.js"), "utf8")).toBe("old b");
+    expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+    // Garbage where the tar should be: same.
+    expect(await agent.send([file("a.js", "x")], [], (tar) => Buffer.alloc(tar.length, 7))).not.toBe(0);
+    expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+    expect(await agent.send([file("a.js", "new a")])).toBe(0);
+    expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new a");
+    expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+    await agent.stop();
   });
 });

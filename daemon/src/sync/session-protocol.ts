@@ -3,42 +3,52 @@
  * batch, so an edit costs one WebSocket round trip instead of a new exec (measured on the bed under
  * load: 6 ms against 290 ms). Framing on stdin, per batch:
  *
- *   header  32 bytes  "%15d %15d " = tar bytes (negative: the tar is gzipped), delete-list bytes
+ *   header  48 bytes  "%15d %15d %15d " = tar bytes (negative: the tar is gzipped), delete-list bytes,
+ *                     rename-list bytes
  *   deletes           NUL-separated relative paths (checked: no `..`, not absolute), removed with rm -rf
+ *   renames           newline-terminated targets whose files the tar holds under a staged name
+ *                     (sync/atomic-replace.ts): renamed over their targets once the extract succeeded,
+ *                     removed when it failed
  *   tar               extracted with tar -x -m; whatever tar leaves unread is drained, so the framing holds
  *
  * The agent answers "ready" once it is in the target, then "done <status>" per batch.
  */
+import { renameSnippet } from "./atomic-replace.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 
-export const headerBytes = 32;
+export const headerBytes = 48;
 
 const agentScript = [
   'mkdir -p -- "$0" && cd -- "$0" || exit 1',
   "echo ready",
   `while hdr=$(head -c ${headerBytes}) && [ \${#hdr} -eq ${headerBytes} ]; do`,
   "  set -- $hdr",
-  "  rc=0",
+  "  rc=0; x=0; names=",
   '  if [ "$2" -gt 0 ]; then head -c "$2" | xargs -0 -r rm -rf -- || rc=$?; fi',
-  '  if [ "$1" -gt 0 ]; then head -c "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || rc=$?; fi',
-  '  if [ "$1" -lt 0 ]; then head -c "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || rc=$?; fi',
+  '  if [ "$3" -gt 0 ]; then names=$(head -c "$3"); fi',
+  '  if [ "$1" -gt 0 ]; then head -c "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
+  '  if [ "$1" -lt 0 ]; then head -c "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
+  '  if [ -n "$names" ]; then',
+  renameSnippet,
+  "  fi",
+  '  [ "$x" -eq 0 ] || rc=$x',
   '  echo "done $rc"',
   "done",
 ].join("\n");
 
 export const agentCommand = (targetDir: string): string[] => ["sh", "-c", agentScript, checkTargetDir(targetDir)];
 
-/** One batch as bytes for the agent's stdin. */
-export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false): Buffer => {
+/** One batch as bytes for the agent's stdin; `renames` is encodeRenames() of the tar's staged files. */
+export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: Buffer = Buffer.alloc(0)): Buffer => {
   const list = Buffer.from(deletes.map((rel) => {
     const c = checkRelativePath(rel);
     if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
     return `${c.rel}\0`;
   }).join(""));
   const tarBytes = (tar?.length ?? 0) * (gzipped ? -1 : 1);
-  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} `;
+  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.length).padStart(15)} `;
   if (header.length !== headerBytes) throw new Error("sync request too large for the session header");
-  return Buffer.concat([Buffer.from(header), list, ...(tar ? [tar] : [])]);
+  return Buffer.concat([Buffer.from(header), list, renames, ...(tar ? [tar] : [])]);
 };
 
 export type AgentReply = { readonly kind: "ready" } | { readonly kind: "done"; readonly status: number } | { readonly kind: "other"; readonly line: string };
