@@ -83,7 +83,7 @@ const stringMap = (ctx: NormalizeContext, node: LNode | undefined, p: string): R
  * Service keys whose entries translate names in its diagnostics ("services.web.depends_on.db", "services.app.dns[1]"):
  * their children are located too, so the caret points at the entry rather than at the key above it.
  */
-const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts"]);
+const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["build", "depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts"]);
 
 const rememberChildren = (p: string, node: LNode, remember: (p: string, node: { loc: LNode["loc"] }) => void): void => {
   if (node.kind === "map") for (const [k, ke] of node.entries) remember(`${p}.${k}`, { loc: ke.keyLoc });

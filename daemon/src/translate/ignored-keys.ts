@@ -3,7 +3,7 @@ import type { ServiceSpec } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import { hasPath, presentServiceKeys, topLevelKeys } from "./present-keys.js";
-import { subKeySupport, SupportStatus, supportFor, topLevelSupport } from "./support.js";
+import { buildSupport, subKeySupport, SupportStatus, supportFor, topLevelSupport } from "./support.js";
 
 /** Sub-keys the model carries (the source map only records a service's direct keys). */
 const modelHasSubKey = (service: ServiceSpec, key: string): boolean => {
@@ -17,16 +17,54 @@ const modelHasSubKey = (service: ServiceSpec, key: string): boolean => {
   }
 };
 
+/** build.<key> set in a project built in code (no source map): the build keys the image build cannot honour. */
+const modelHasBuildKey = (service: ServiceSpec, key: string): boolean => {
+  const b = service.build;
+  if (b === undefined) return false;
+  const set: Readonly<Record<string, unknown>> = {
+    additional_contexts: b.additionalContexts,
+    cache_to: b.cacheTo,
+    entitlements: b.entitlements,
+    isolation: b.isolation,
+    privileged: b.privileged,
+    provenance: b.provenance,
+    sbom: b.sbom,
+    secrets: b.secrets,
+    ssh: b.ssh,
+  };
+  return set[key] !== undefined;
+};
+
 const reportKey = (ctx: TranslateContext, path: string, key: string): void => {
   const entry = supportFor(path);
   if (entry === undefined || entry.status === SupportStatus.translated) return;
   const rejected = entry.status === SupportStatus.rejected;
+  const what = rejected ? "cannot be translated to Kubernetes" : /^services\.[^.]+\.build\./.test(path) ? "is ignored by devloop's image build" : "is ignored on Kubernetes";
   ctx.report({
     code: rejected ? TranslateCodes.rejectedKey : TranslateCodes.ignoredKey,
     severity: rejected ? "error" : "warning",
     path,
-    message: `${key} ${rejected ? "cannot be translated to Kubernetes" : "is ignored on Kubernetes"}: ${entry.note}`,
+    message: `${key} ${what}: ${entry.note}`,
   });
+};
+
+/** build.* keys the classic builder cannot honour, and a platforms list it cannot build (more than one). */
+const reportBuildKeys = (ctx: TranslateContext, service: ServiceSpec): void => {
+  if (service.build === undefined) return;
+  for (const entry of buildSupport) {
+    const key = entry.key.replace("services.*.", "");
+    const path = `services.${service.name}.${key}`;
+    if (hasPath(ctx.project, path) || modelHasBuildKey(service, key.slice("build.".length))) reportKey(ctx, path, key);
+  }
+  const platforms = service.build.platforms ?? [];
+  if (platforms.length > 1) {
+    ctx.report({
+      code: TranslateCodes.ignoredKey,
+      severity: "warning",
+      path: `services.${service.name}.build.platforms`,
+      message: `build.platforms lists ${platforms.length} platforms (${platforms.join(", ")}): the classic Docker builder devloop drives builds one, so the engine's own platform is built; keep one entry to choose it`,
+    });
+  }
 };
 
 export const reportUnsupportedKeys = (ctx: TranslateContext): void => {
@@ -43,5 +81,6 @@ export const reportUnsupportedKeys = (ctx: TranslateContext): void => {
       if (key === "deploy.resources.limits.pids" && hasPath(ctx.project, `services.${service.name}.pids_limit`)) continue;
       if (hasPath(ctx.project, path) || modelHasSubKey(service, key)) reportKey(ctx, path, key);
     }
+    reportBuildKeys(ctx, service);
   }
 };

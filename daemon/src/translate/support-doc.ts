@@ -2,7 +2,7 @@
 import { translateCodeDescriptions } from "./codes.js";
 import { DEFAULT_VOLUME_SIZE } from "./volume-claim.js";
 import { Annotations, Labels } from "./labels.js";
-import { type SupportEntry, serviceSupport, subKeySupport, SupportStatus, topLevelSupport } from "./support.js";
+import { buildSupport, type SupportEntry, serviceSupport, subKeySupport, SupportStatus, topLevelSupport } from "./support.js";
 
 const STATUS_TEXT: Readonly<Record<SupportStatus, string>> = {
   [SupportStatus.translated]: "translated",
@@ -86,6 +86,15 @@ ${table(serviceSupport)}
 ## Sub-keys with partial support
 
 ${table(subKeySupport)}
+
+## Build keys
+
+What devloop's image build does with each \`build:\` key. It drives the classic Docker builder (the Engine's
+\`/build\` API, Docker 20.10; BuildKit is not used), so the BuildKit-only keys are ignored with a warning
+(\`DL-TRANSLATE-001\`, located at the key). The content-hash tag (\`<repo>:dl-<12 hex>\`) covers every key that
+changes what the build produces; an existing image with that tag skips the build.
+
+${table(buildSupport)}
 
 ## Templates
 
