@@ -1,6 +1,7 @@
 // Image builds against the real Docker engine (the bed's kubelet shares it: delivery "docker"). example/web is built
 // from a temp copy with the bed's NODE_IMAGE: content-hash tag, skip on a second build, new tag after an edit,
-// .dockerignore respected, and a failing RUN reworded to its step and output.
+// .dockerignore respected, build options (labels, tags, extra_hosts, shm_size, ulimits, no_cache, pull) as the
+// engine applies them, and a failing RUN reworded to its step and output.
 import { randomBytes } from "node:crypto";
 import { appendFile, cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -113,6 +114,71 @@ describe("dockerode image builder on the real Docker engine", () => {
     created.add(a.tag).add(b.tag).add(`dlbuildit${suffix}-inline:devloop`);
     expect(a.tag).not.toBe(b.tag);
     expect(await runInImage(b.tag, ["ls", "/cfg"])).toContain("settings.json");
+  });
+
+  it("sets build.labels on the image, tags build.tags, and runs the RUN steps with extra_hosts, shm_size and ulimits", async () => {
+    const image = `dlbuildit${suffix}-opts:devloop`;
+    const extraTag = `dlbuildit${suffix}-extra:1.0`;
+    created.add(image).add(extraTag);
+    const optsRequest = {
+      ...request(),
+      service: "opts",
+      image,
+      dockerfileInline: `FROM ${bedImages().runtime}\nRUN sh -c 'ulimit -n; grep -c db.devloop.test /etc/hosts; df -k /dev/shm | tail -1' > /build-facts\n`,
+      labels: { "com.example.team": `shop-${suffix}` },
+      extraHosts: ["db.devloop.test:10.1.2.3"],
+      shmSize: 96 * 1024 * 1024,
+      ulimits: [{ name: "nofile", soft: 4242, hard: 4343 }],
+      tags: [extraTag],
+    };
+    const built = await builder.build(optsRequest, () => undefined);
+    created.add(built.tag);
+    const inspected = await docker.getImage(built.tag).inspect();
+    expect(inspected.Config.Labels).toMatchObject({ "com.example.team": `shop-${suffix}`, "dev.devloop.service": "opts" });
+    expect((await docker.getImage(extraTag).inspect()).Id).toBe(inspected.Id);
+    const [nofile, hosts, shm] = (await runInImage(built.tag, ["cat", "/build-facts"])).trim().split(/\r?\n/);
+    expect(nofile).toBe("4242");
+    expect(hosts).toBe("1");
+    expect(shm?.split(/\s+/)[1]).toBe(String(96 * 1024));
+    // A skip still applies the extra tag.
+    await docker.getImage(extraTag).remove();
+    expect((await builder.build(optsRequest, () => undefined)).skipped).toBe(true);
+    expect((await docker.getImage(extraTag).inspect()).Id).toBe(inspected.Id);
+  });
+
+  it("no_cache builds once without the layer cache (a new tag), then an unchanged context skips again", async () => {
+    const image = `dlbuildit${suffix}-nocache:devloop`;
+    created.add(image);
+    const cacheRequest = { ...request(), service: "nocache", image, dockerfileInline: `FROM ${bedImages().runtime}\nRUN echo step > /step\nCOPY config /cfg\n` };
+    const plain = await builder.build(cacheRequest, () => undefined);
+    const labelledLines: string[] = [];
+    // A label is a new tag too, and the unchanged RUN step comes from the cache …
+    const labelled = await builder.build({ ...cacheRequest, labels: { variant: "cached" } }, (l) => labelledLines.push(l));
+    const uncachedLines: string[] = [];
+    // … while no_cache sends nocache: every step runs again.
+    const uncached = await builder.build({ ...cacheRequest, labels: { variant: "cached" }, noCache: true }, (l) => uncachedLines.push(l));
+    created.add(plain.tag).add(labelled.tag).add(uncached.tag);
+    expect(new Set([plain.tag, labelled.tag, uncached.tag]).size).toBe(3);
+    expect(labelledLines.some((l) => l.includes("Using cache"))).toBe(true);
+    expect(uncached.skipped).toBe(false);
+    expect(uncachedLines.some((l) => l.startsWith("Step 2/"))).toBe(true);
+    expect(uncachedLines.some((l) => l.includes("Using cache"))).toBe(false);
+    const again = await builder.build({ ...cacheRequest, labels: { variant: "cached" }, noCache: true }, () => undefined);
+    expect(again).toMatchObject({ tag: uncached.tag, skipped: true });
+  });
+
+  it("pull sends pull: the FROM image is pulled, so a local-only base fails the build that works without it", async () => {
+    const base = `dlbuildit${suffix}-base`;
+    await docker.getImage(bedImages().runtime).tag({ repo: base, tag: "local" });
+    created.add(`${base}:local`);
+    const pullRequest = { ...request(), service: "pull", image: `dlbuildit${suffix}-pull:devloop`, dockerfileInline: `FROM ${base}:local\nLABEL pulled=maybe\n` };
+    created.add(pullRequest.image);
+    const local = await builder.build(pullRequest, () => undefined);
+    created.add(local.tag);
+    const error = await builder.build({ ...pullRequest, pull: true }, () => undefined).then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    // Offline the registry lookup fails; online the image does not exist there. Either way the engine tried to pull.
+    expect(error?.message).toMatch(new RegExp(`^build of pull failed at step 1/\\d+ \\(FROM ${base}:local\\): .*(pull access denied|repository does not exist|not found|no such host|registry-1\\.docker\\.io)`));
   });
 
   it("rewords a failing build: the step and its output, no stack", async () => {
