@@ -26,7 +26,22 @@ const unpack = (tar: Buffer): Promise<Omit<Entry, "dir">[]> => new Promise((reso
 const pod = { namespace: "shop-dev", pod: "api-1", container: "api" };
 const labels = { [podLabels.namespace]: "shop-dev", [podLabels.name]: "api-1", [podLabels.container]: "api", [podLabels.uid]: "uid-1" };
 
-const setup = (over: { containers?: EngineContainer[]; user?: string; running?: boolean; uid?: string; failPut?: boolean } = {}) => {
+/** The tar syncer's part: records the renames it was asked to commit; fails them when told to. */
+const fakeBase = (failCommit = false) => {
+  const commits: { targetDir: string; rels: readonly string[] }[] = [];
+  const base = {
+    ...createFakeSyncer(),
+    close: () => undefined,
+    commitStaged: (p: { targetDir: string; rels: readonly string[] }) => {
+      if (failCommit) return Promise.reject(new SyncError("mv: cannot stat", false));
+      commits.push({ targetDir: p.targetDir, rels: p.rels });
+      return Promise.resolve(0);
+    },
+  };
+  return { base, commits };
+};
+
+const setup = (over: { containers?: EngineContainer[]; user?: string; running?: boolean; uid?: string; failPut?: boolean; failCommit?: boolean } = {}) => {
   const written: Entry[] = [];
   const lookups: string[] = [];
   const fallbacks: string[] = [];
@@ -38,30 +53,34 @@ const setup = (over: { containers?: EngineContainer[]; user?: string; running?: 
       for (const e of await unpack(tar)) written.push({ dir, ...e });
     },
   };
-  const base = { ...createFakeSyncer(), close: () => undefined };
+  const { base, commits } = fakeBase(over.failCommit);
   const syncer = createDockerArtifactSyncer({ base, engine, podUid: () => Promise.resolve(over.uid ?? "uid-1"), onFallback: (l) => fallbacks.push(l) });
   const put = (name = "api", targetDir = "/app") => syncer.putFiles({ pod, targetDir, files: [{ name, content: Buffer.from("binary v2"), mode: 0o755 }] });
-  return { written, lookups, fallbacks, base, put };
+  return { written, lookups, fallbacks, base, commits, put };
 };
 
 describe("createDockerArtifactSyncer", () => {
-  it("puts the artifact straight into the pod's container, owned by the container's user; the container is found once", async () => {
+  it("puts the artifact straight into the pod's container under its staged name, owned by the container's user, then has it renamed into place; the container is found once", async () => {
     const t = setup();
     const r = await put2(t);
     expect(r.via).toBe("docker");
     expect(r.execs).toBe(0);
     expect(r.put).toEqual(["api"]);
-    expect(t.written).toEqual([{ dir: "/app", name: "api", uid: 1000, gid: 0, mode: 0o755, content: "binary v2" }, { dir: "/app", name: "api", uid: 1000, gid: 0, mode: 0o755, content: "binary v2" }]);
+    const entry = { dir: "/app", name: ".api.devloop-tmp", uid: 1000, gid: 0, mode: 0o755, content: "binary v2" };
+    expect(t.written).toEqual([entry, entry]);
+    expect(t.commits).toEqual([{ targetDir: "/app", rels: ["api"] }, { targetDir: "/app", rels: ["api"] }]);
     expect(t.lookups).toEqual(["api-1"]);
     expect(t.base.calls).toEqual([]);
   });
 
   it("goes over exec when the pod's container is not on this engine (another UID), no longer runs, has a named user, or the put fails", async () => {
-    for (const over of [{ uid: "uid-other" }, { running: false }, { user: "node" }, { failPut: true }, { containers: [] }]) {
+    for (const over of [{ uid: "uid-other" }, { running: false }, { user: "node" }, { failPut: true }, { containers: [] }, { failCommit: true }]) {
       const t = setup(over);
       const r = await t.put();
       expect(r.via).toBeUndefined();
-      expect(t.written).toEqual([]);
+      // A failed rename: the staged file is there; the put over exec writes the same staged name and renames it.
+      expect(t.written.map((e) => e.name)).toEqual(over.failCommit === true ? [".api.devloop-tmp"] : []);
+      expect(t.commits).toEqual([]);
       expect(t.base.calls.map((c) => c.method)).toEqual(["putFiles"]);
       expect(t.fallbacks[0]).toMatch(/^put into shop-dev\/api-1:\/app over exec: /);
     }
@@ -75,7 +94,7 @@ describe("createDockerArtifactSyncer", () => {
       inspect: (id) => Promise.resolve({ running: id === running, user: "" }),
       putArchive: (id) => { written.push(id); return Promise.resolve(); },
     };
-    const base = { ...createFakeSyncer(), close: () => undefined };
+    const { base } = fakeBase();
     const syncer = createDockerArtifactSyncer({ base, engine, podUid: () => Promise.resolve("uid-1") });
     const files = [{ name: "api", content: Buffer.from("x"), mode: 0o755 }];
     await syncer.putFiles({ pod, targetDir: "/app", files });

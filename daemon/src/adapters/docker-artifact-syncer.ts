@@ -9,13 +9,16 @@
  * (it must still run: a restarted container gets a new id) and its user gives the files' owner, as `tar -x` over exec
  * would leave them. Confinement is the tar syncer's: names are relative without `..` (checkRelativePath), the target
  * directory absolute without `..` (checkTargetDir), and the engine resolves the path inside the container's root.
- * A put that fails here (container gone, target directory missing, engine unreachable) is done over exec instead.
+ * Files go in under staged names and are renamed over their targets through the tar syncer's session (commitStaged),
+ * so a binary is replaced atomically. A put that fails here (container gone, target directory missing, engine
+ * unreachable, the rename failed) is done over exec instead.
  */
 import Docker from "dockerode";
 import type { PutFilesParams, SyncPod, SyncResult } from "../ports/syncer.js";
 import { SyncError } from "../ports/syncer.js";
 import type { EngineContainer } from "../sync/artifact-delivery.js";
 import { archiveOwner, pickPodContainer, podLabels } from "../sync/artifact-delivery.js";
+import { planStaging } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { PutEntry } from "../sync/sync-plan.js";
@@ -126,7 +129,10 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     const owner = archiveOwner(state.user);
     if (owner === undefined) return `the container's user "${state.user}" is a name, not a uid`;
     const tarStarted = performance.now();
-    const tar = await buildTar(puts, owner);
+    // Staged names beside the targets (the engine unpacks like tar -x: remove, then create), renamed over them through
+    // the tar syncer's session: a running binary is replaced atomically, never missing or half-written.
+    const staged = planStaging(puts);
+    const tar = await buildTar(puts, owner, staged);
     const putStarted = performance.now();
     try {
       await engine.putArchive(id, targetDir, tar);
@@ -134,9 +140,16 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
       found.delete(podKey(params.pod));
       return `the engine refused the archive: ${error instanceof Error ? error.message : String(error)}`;
     }
+    let execs: number;
+    try {
+      execs = await base.commitStaged({ pod: params.pod, targetDir, rels: [...staged.keys()] });
+    } catch (error) {
+      // The put over exec writes the same staged names again and renames them: nothing is left behind.
+      return `renaming the put files into place failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
     const now = performance.now();
     return {
-      manifest: next, put: puts.map((p) => p.rel), deleted: [], unchanged: 0, refused: [], bytes: tar.length, execs: 0,
+      manifest: next, put: puts.map((p) => p.rel), deleted: [], unchanged: 0, refused: [], bytes: tar.length, execs,
       ms: now - started, via: "docker", phases: { scanMs: 0, tarMs: putStarted - tarStarted, execMs: now - putStarted },
     };
   };

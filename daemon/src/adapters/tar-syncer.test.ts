@@ -169,6 +169,26 @@ const startReader = (file: string) => {
   return { stop: () => { child.stdin.end(); return done; } };
 };
 
+describe("createTarSyncer.commitStaged (what the Docker engine put under staged names)", () => {
+  for (const mode of ["session", "one exec"] as const) {
+    it(`renames staged files over their targets; a missing staged file is a SyncError (${mode})`, async () => {
+      const opened: string[][] = [];
+      const syncer = createTarSyncer({ exec: localExec(calls), ...(mode === "session" ? { openStream: localStream(opened) } : {}) });
+      const pod = { namespace: "n", pod: "p", container: "c" };
+      await mkdir(path.join(target, "bin"), { recursive: true });
+      await writeFile(path.join(target, "bin/api"), "old");
+      await writeFile(path.join(target, "bin/.api.devloop-tmp"), "new", { mode: 0o755 });
+      expect(await syncer.commitStaged({ pod, targetDir: target, rels: ["bin/api"] })).toBe(mode === "session" ? 0 : 1);
+      expect(await readFile(path.join(target, "bin/api"), "utf8")).toBe("new");
+      expect((await lstat(path.join(target, "bin/api"))).mode & 0o777).toBe(0o755);
+      expect(await readdir(path.join(target, "bin"))).toEqual(["api"]);
+      await expect(syncer.commitStaged({ pod, targetDir: target, rels: ["bin/api"] })).rejects.toBeInstanceOf(SyncError);
+      await expect(syncer.commitStaged({ pod, targetDir: target, rels: ["../x"] })).rejects.toThrow(/refused/);
+      syncer.close();
+    });
+  }
+});
+
 describe("createTarSyncer: a synced file is never missing or half-written", () => {
   const version = (i: number): string => `v${i}:${"x".repeat(65536)}`;
   for (const mode of ["session", "one exec per batch"] as const) {

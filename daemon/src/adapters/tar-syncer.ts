@@ -6,7 +6,7 @@
  */
 import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
-import { encodeRenames, planStaging } from "../sync/atomic-replace.js";
+import { encodeRenames, planStaging, stagedName } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
@@ -38,6 +38,11 @@ export interface TarSyncerParams {
 /** A syncer holds sessions open: close() ends them (daemon shutdown). */
 export interface TarSyncer extends Syncer {
   close(): void;
+  /**
+   * Renames files someone else put under their staged names (sync/atomic-replace.ts; the Docker engine's archive
+   * API) over their targets, through the session when there is one. Resolves with the execs it took (0 or 1).
+   */
+  commitStaged(params: { readonly pod: SyncPod; readonly targetDir: string; readonly rels: readonly string[] }): Promise<number>;
 }
 
 interface Session {
@@ -280,6 +285,20 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       const plan = planSync({ observations, previous: params.previous, force: true });
       const result = await carryOut(params, plan, started, performance.now() - scanStarted);
       return { ...result, execs: result.execs + 1, drift };
+    },
+    async commitStaged({ pod, targetDir, rels }) {
+      const staged = new Map<string, string>();
+      for (const rel of rels) {
+        const c = checkRelativePath(rel);
+        const name = c.ok ? stagedName(c.rel) : undefined;
+        if (!c.ok || name === undefined) throw new SyncError(`refused to rename ${JSON.stringify(rel)} into place in ${targetDir}`, false);
+        staged.set(c.rel, name);
+      }
+      if (staged.size === 0) return 0;
+      const renames = encodeRenames(staged);
+      if (await viaSession(pod, targetDir, undefined, [], renames)) return 0;
+      await run(pod, targetDir, syncCommand(targetDir, 0, [], false, renames.length), renames);
+      return 1;
     },
     async putFiles(params) {
       const started = performance.now();

@@ -28,12 +28,13 @@ const checked = (rels: readonly string[]): string[] =>
 export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false, renameBytes = 0): string[] => {
   const target = checkTargetDir(targetDir);
   const z = gzipped ? " -z" : "";
-  if (renameBytes > 0 && tarBytes > 0) {
+  if (renameBytes > 0) {
     const script = [
       'mkdir -p -- "$0" && cd -- "$0" || exit 1',
       ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
       `rc=0; x=0; names=$(head -c ${Math.trunc(renameBytes)})`,
-      `head -c ${Math.trunc(tarBytes)} | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+      // Without a tar the staged files are already there (the Docker engine put them): only the renames.
+      ...(tarBytes > 0 ? [`head -c ${Math.trunc(tarBytes)} | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`] : []),
       renameSnippet,
       '[ "$x" -eq 0 ] || rc=$x',
       'exit "$rc"',
