@@ -205,6 +205,39 @@ describe("sync: tar over exec into an emptyDir", () => {
     process.stderr.write(`session edits: ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
   });
 
+  it("a reader in the container polling a file during 30 session syncs never sees it missing or half-written", async () => {
+    const version = (i: number): string => `v${i}-${"x".repeat(32 * 1024)}-END`;
+    await writeFile(path.join(root, "src/poll.js"), version(0));
+    manifest = (await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] })).manifest;
+    const reader = sh([
+      "rm -f /tmp/stop-reader; n=0; miss=0; part=0",
+      "while [ ! -e /tmp/stop-reader ]; do",
+      "  if c=$(cat /app/src/poll.js 2>/dev/null); then n=$((n+1)); case $c in v*-END) ;; *) part=$((part+1));; esac; else miss=$((miss+1)); fi",
+      "done",
+      'echo "$n $miss $part"',
+    ].join("\n"));
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 1; i <= 30; i += 1) {
+      await writeFile(path.join(root, "src/poll.js"), version(i));
+      const r = await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] });
+      manifest = r.manifest;
+      expect(r.execs).toBe(0);
+    }
+    await sh("touch /tmp/stop-reader");
+    const [reads, missing, partial] = (await reader).stdout.trim().split(" ").map(Number);
+    process.stderr.write(`reader during 30 session syncs: ${reads} reads, ${missing} missing, ${partial} partial\n`);
+    expect(reads).toBeGreaterThan(30);
+    expect({ missing, partial }).toEqual({ missing: 0, partial: 0 });
+    expect((await sh("ls -a /app/src | grep -c devloop-tmp || true")).stdout.trim()).toBe("0");
+  });
+
+  it("a staged file left behind (a session that died mid-batch) is removed by the listing and is not drift", async () => {
+    await sh("echo half > /app/src/.index.js.devloop-tmp");
+    const r = await syncer.repairDrift({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
+    expect(r.drift).toEqual({ missing: [], changed: [] });
+    expect((await sh("test -e /app/src/.index.js.devloop-tmp && echo there || echo gone")).stdout.trim()).toBe("gone");
+  });
+
   it("after the pod is replaced, a full re-sync restores everything", async () => {
     await core.deleteNamespacedPod({ name: podName, namespace: ns, gracePeriodSeconds: 0 });
     for (;;) {
