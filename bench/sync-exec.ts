@@ -31,6 +31,10 @@ export interface SyncBenchResult {
   readonly edits: number;
   /** Through an open sync session (the default the daemon should use). */
   readonly session: { readonly p50: number; readonly p95: number };
+  /** The same session, files extracted directly by tar (not atomic: how it was before staged renames). */
+  readonly sessionDirect: { readonly p50: number; readonly p95: number };
+  /** Batches of N rewritten files through the session, staged + renamed against direct: medians of the sync, ms. */
+  readonly batches: readonly { readonly files: number; readonly staged: number; readonly direct: number }[];
   /** One exec per batch (the fallback). */
   readonly devloop: { readonly p50: number; readonly p95: number };
   readonly kubectl: { readonly p50: number; readonly p95: number; readonly binary: string };
@@ -83,6 +87,7 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
     const exec = createKubeExec(kc);
     const syncer = createTarSyncer({ exec });
     const sessionSyncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc) });
+    const directSyncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc), stageLimit: 0 });
     const kubectl = bedKubectl();
     const check = async (rel: string, want: string): Promise<void> => {
       const r = await exec(pod, ["cat", `${TARGET}/${rel}`]);
@@ -97,8 +102,11 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
 
     // Open the session outside the timed loop, as the daemon does when the pod becomes ready.
     manifest = (await sessionSyncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: ["src/live.js"] })).manifest;
+    await writeFile(path.join(root, "src/direct.js"), "warm\n");
+    manifest = (await directSyncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: ["src/direct.js"] })).manifest;
     // P1: interleave the three so all see the same machine load.
     const live: number[] = [];
+    const direct: number[] = [];
     const ours: number[] = [];
     const theirs: number[] = [];
     for (let i = 0; i < edits; i += 1) {
@@ -109,6 +117,14 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
       live.push(performance.now() - t0);
       manifest = rs.manifest;
       await check("src/live.js", viaSession);
+
+      const viaDirect = `module.exports = "direct ${i}";\n`;
+      await writeFile(path.join(root, "src/direct.js"), viaDirect);
+      t0 = performance.now();
+      const rd = await directSyncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: [path.join(root, "src/direct.js")] });
+      direct.push(performance.now() - t0);
+      manifest = rd.manifest;
+      await check("src/direct.js", viaDirect);
 
       const mine = `module.exports = "devloop ${i}";\n`;
       await writeFile(path.join(root, "src/app.js"), mine);
@@ -125,6 +141,25 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
       theirs.push(performance.now() - t0);
       if (k.code !== 0) throw new Error(`bench: kubectl baseline failed (${k.code}): ${k.stderr.trim()}`);
       await check("src/base.js", base);
+    }
+
+    // What a rename per file costs: batches of N rewritten files, staged against direct, interleaved.
+    const batchSizes: SyncBenchResult["batches"][number][] = [];
+    for (const n of [1, 10, 50, 100]) {
+      const rels = Array.from({ length: n }, (_, k) => `batch${n}/f${k}.js`);
+      await mkdir(path.join(root, `batch${n}`), { recursive: true });
+      const times = { staged: [] as number[], direct: [] as number[] };
+      for (let rep = 0; rep < 6; rep += 1) {
+        for (const [kind, s] of [["staged", sessionSyncer], ["direct", directSyncer]] as const) {
+          await Promise.all(rels.map((rel) => writeFile(path.join(root, rel), `${kind} ${rep} ${rel}\n`)));
+          const r = await s.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: rels });
+          manifest = r.manifest;
+          if (r.put.length !== n) throw new Error(`bench: batch of ${n} put ${r.put.length}`);
+          // The first round opens nothing new but warms the directory; not counted.
+          if (rep > 0) times[kind].push(r.ms);
+        }
+      }
+      batchSizes.push({ files: n, staged: median(times.staged), direct: median(times.direct) });
     }
 
     // P5: the storm, through the real watcher.
@@ -155,10 +190,12 @@ export const benchSync = async (edits = 30): Promise<SyncBenchResult> => {
     }
 
     sessionSyncer.close();
+    directSyncer.close();
     const viaSession = { p50: median(live), p95: percentile(live, 95) };
+    const sessionDirect = { p50: median(direct), p95: percentile(direct, 95) };
     const devloop = { p50: median(ours), p95: percentile(ours, 95) };
     const baseline = { p50: median(theirs), p95: percentile(theirs, 95), binary: kubectl };
-    return { edits, session: viaSession, devloop, kubectl: baseline, ratio: baseline.p50 / viaSession.p50, ratioOneExec: baseline.p50 / devloop.p50, storm, load: [loadStart, os.loadavg()[0] ?? 0] };
+    return { edits, session: viaSession, sessionDirect, batches: batchSizes, devloop, kubectl: baseline, ratio: baseline.p50 / viaSession.p50, ratioOneExec: baseline.p50 / devloop.p50, storm, load: [loadStart, os.loadavg()[0] ?? 0] };
   } finally {
     await deleteTestNamespace(kc, ns);
     await rm(root, { recursive: true, force: true });
@@ -173,11 +210,18 @@ export const formatSyncBench = (r: SyncBenchResult): string =>
     "",
     "| path | p50 | p95 |",
     "| --- | --- | --- |",
-    `| devloop syncer, open sync session (one WebSocket round trip per edit) | ${fmt(r.session.p50)} | ${fmt(r.session.p95)} |`,
+    `| devloop syncer, open sync session (one WebSocket round trip per edit; staged + mv, atomic) | ${fmt(r.session.p50)} | ${fmt(r.session.p95)} |`,
+    `| same session, tar extracts directly (not atomic, as before) | ${fmt(r.sessionDirect.p50)} | ${fmt(r.sessionDirect.p95)} |`,
     `| devloop syncer, one exec per edit (the fallback; length-framed tar) | ${fmt(r.devloop.p50)} | ${fmt(r.devloop.p95)} |`,
     `| baseline: tar -c \\| kubectl exec -i … tar -x (${r.kubectl.binary}) | ${fmt(r.kubectl.p50)} | ${fmt(r.kubectl.p95)} |`,
     `| ratio baseline p50 / session p50 | ${r.ratio.toFixed(1)}× | |`,
     `| ratio baseline p50 / one-exec p50 | ${r.ratioOneExec.toFixed(2)}× | |`,
+    "",
+    "Batches of N rewritten files through the session (median of 5 each, interleaved): staged + one mv per file against direct extraction",
+    "",
+    "| files | staged (atomic) | direct | difference per file |",
+    "| --- | --- | --- | --- |",
+    ...r.batches.map((b) => `| ${b.files} | ${fmt(b.staged)} | ${fmt(b.direct)} | ${fmt((b.staged - b.direct) / b.files)} |`),
     "",
     `P5 (through the session): ${r.storm.files.toLocaleString("en")}-file storm → ${r.storm.batches} batch(es); written in ${fmt(r.storm.writeMs)} (by this process, which also runs the watcher), first write → synced ${fmt(r.storm.toSyncedMs)}, last write → synced ${fmt(r.storm.toSyncedMs - r.storm.writeMs)} (sync itself ${fmt(r.storm.syncMs)}: scan+hash ${fmt(r.storm.phases.scanMs)}, tar ${fmt(r.storm.phases.tarMs)}, exec ${fmt(r.storm.phases.execMs)}; ${(r.storm.bytes / 1024 / 1024).toFixed(1)} MiB of tar); remote hash check: ${r.storm.missing} missing, ${r.storm.changed} changed`,
   ].join("\n");

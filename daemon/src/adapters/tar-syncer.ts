@@ -6,7 +6,8 @@
  */
 import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
-import { encodeRenames, planStaging, stagedName } from "../sync/atomic-replace.js";
+import type { RenameList } from "../sync/atomic-replace.js";
+import { encodeRenames, maxStagedFiles, planStaging, stagedName } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
@@ -33,6 +34,8 @@ export interface TarSyncerParams {
   readonly openStream?: KubeExecStreamOpener;
   /** Per-exec timeout, ms. Default 120 s. */
   readonly timeoutMs?: number;
+  /** Batches with more files than this are extracted directly, not atomic per file. Default maxStagedFiles (0: never stage). */
+  readonly stageLimit?: number;
 }
 
 /** A syncer holds sessions open: close() ends them (daemon shutdown). */
@@ -103,7 +106,7 @@ const tail = (text: string, max = 400): string => {
 
 const gzip = promisify(zlibGzip);
 
-export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams): TarSyncer => {
+export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles }: TarSyncerParams): TarSyncer => {
   const sessions = new Map<string, Promise<Session | undefined>>();
   /** Targets whose image cannot run the agent (e.g. no xargs): one exec per batch there. */
   const noAgent = new Set<string>();
@@ -112,7 +115,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
   const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
 
   /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
-  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[], renames: Buffer, gzipped = false): Promise<boolean> => {
+  const viaSession = async (pod: SyncPod, targetDir: string, tar: Buffer | undefined, deletes: readonly string[], renames: RenameList, gzipped = false): Promise<boolean> => {
     if (openStream === undefined) return false;
     const key = sessionKey(pod, targetDir);
     if (noAgent.has(key)) return false;
@@ -169,7 +172,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
   };
 
   /** The gzipped payload through the session, else one exec; deletes first, in rm-only execs when they are many. */
-  const sendGzipped = async (pod: SyncPod, targetDir: string, payload: Buffer, deletes: readonly string[], renames: Buffer, result: (execs: number) => SyncResult): Promise<SyncResult> => {
+  const sendGzipped = async (pod: SyncPod, targetDir: string, payload: Buffer, deletes: readonly string[], renames: RenameList, result: (execs: number) => SyncResult): Promise<SyncResult> => {
     if (openStream !== undefined && (await viaSession(pod, targetDir, payload, deletes, renames, true))) return result(0);
     let execs = 0;
     const groups = chunkByArgBytes(deletes);
@@ -178,7 +181,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       await run(pod, targetDir, syncCommand(targetDir, 0, group));
       execs += 1;
     }
-    await run(pod, targetDir, syncCommand(targetDir, payload.length, inline, true, renames.length), Buffer.concat([renames, payload]));
+    await run(pod, targetDir, syncCommand(targetDir, payload.length, inline, true, renames.count), Buffer.concat([renames.bytes, payload]));
     return result(execs + 1);
   };
 
@@ -186,7 +189,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
     const tarStarted = performance.now();
     // Built once: the session path and the fallback exec send the same archive.
     // Regular files under staged names, renamed over their targets in the container (atomic per file), unless the batch is big.
-    const staged = planStaging(plan.puts);
+    const staged = planStaging(plan.puts, stageLimit);
     const renames = encodeRenames(staged);
     const tar = plan.puts.length > 0 ? await buildTar(plan.puts, undefined, staged) : undefined;
     // Big batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) travel
@@ -228,8 +231,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       execs += 1;
     }
     if (tar !== undefined || inline.length > 0) {
-      const stdin = tar === undefined ? undefined : renames.length > 0 ? Buffer.concat([renames, tar]) : tar;
-      await run(params.pod, params.targetDir, syncCommand(params.targetDir, tar?.length ?? 0, inline, false, renames.length), stdin);
+      const stdin = tar === undefined ? undefined : renames.count > 0 ? Buffer.concat([renames.bytes, tar]) : tar;
+      await run(params.pod, params.targetDir, syncCommand(params.targetDir, tar?.length ?? 0, inline, false, renames.count), stdin);
       execs += 1;
     }
     return result(execs);
@@ -297,7 +300,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs }: TarSyncerParams
       if (staged.size === 0) return 0;
       const renames = encodeRenames(staged);
       if (await viaSession(pod, targetDir, undefined, [], renames)) return 0;
-      await run(pod, targetDir, syncCommand(targetDir, 0, [], false, renames.length), renames);
+      await run(pod, targetDir, syncCommand(targetDir, 0, [], false, renames.count), renames.bytes);
       return 1;
     },
     async putFiles(params) {

@@ -28,7 +28,9 @@ describe("atomic replace: staged names", () => {
   });
 
   it("lists the targets one per line", () => {
-    expect(encodeRenames(planStaging([file("a b.js"), file("x/$(y)")])).toString()).toBe("a b.js\nx/$(y)\n");
-    expect(encodeRenames(new Map()).length).toBe(0);
+    const list = encodeRenames(planStaging([file("a b.js"), file("x/$(y)")]));
+    expect(list.bytes.toString()).toBe("a b.js\nx/$(y)\n");
+    expect(list.count).toBe(2);
+    expect(encodeRenames(new Map())).toEqual({ bytes: Buffer.alloc(0), count: 0 });
   });
 });

@@ -42,9 +42,24 @@ export const planStaging = (puts: readonly PutEntry[], limit = maxStagedFiles): 
   return staged;
 };
 
-/** The targets to rename into place, one per line (checked paths never hold a newline), for the script below. */
-export const encodeRenames = (staged: ReadonlyMap<string, string>): Buffer =>
-  Buffer.from([...staged.keys()].map((rel) => `${rel}\n`).join(""));
+/** The targets to rename into place, one per line (checked paths never hold a newline), and how many. */
+export interface RenameList {
+  readonly bytes: Buffer;
+  readonly count: number;
+}
+
+export const encodeRenames = (staged: ReadonlyMap<string, string>): RenameList => ({
+  bytes: Buffer.from([...staged.keys()].map((rel) => `${rel}\n`).join("")),
+  count: staged.size,
+});
+
+/**
+ * sh that reads `count` lines of a RenameList from stdin into `$names` with the `read` builtin: no process (a
+ * `$(head -c N)` costs a fork and an exec per batch), and `read` takes no byte past each line's newline, so what
+ * follows on stdin (the tar) is left for the next reader.
+ */
+export const readRenamesSnippet = (count: string): string =>
+  `names=; i=0; while [ "$i" -lt ${count} ] && IFS= read -r f; do names="$names$f\n"; i=$((i+1)); done`;
 
 /**
  * sh that renames each staged file in `$names` (newline-separated targets) over its target when `$x` (the extract's

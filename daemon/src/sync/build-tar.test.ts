@@ -102,7 +102,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const staged = planStaging(puts);
     const renames = encodeRenames(staged);
     const tar = await buildTar(puts, undefined, staged);
-    await runLocally(syncCommand(target, tar.length, ["gone"], false, renames.length), Buffer.concat([renames, tar, Buffer.from("garbage")]));
+    await runLocally(syncCommand(target, tar.length, ["gone"], false, renames.count), Buffer.concat([renames.bytes, tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new");
     expect((await stat(path.join(target, "a.js"))).ino).not.toBe(before.ino);
     expect((await stat(path.join(target, "sub/dir/b.js"))).mode & 0o777).toBe(0o755);
@@ -112,7 +112,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     // Gzipped, same.
     const z = gzipSync(await buildTar([file("a.js", "zipped")], undefined, planStaging([file("a.js", "zipped")])));
     const r = encodeRenames(planStaging([file("a.js", "zipped")]));
-    await runLocally(syncCommand(target, z.length, [], true, r.length), Buffer.concat([r, z]));
+    await runLocally(syncCommand(target, z.length, [], true, r.count), Buffer.concat([r.bytes, z]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("zipped");
   });
 
@@ -123,7 +123,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const renames = encodeRenames(staged);
     const whole = await buildTar(puts, undefined, staged);
     const cut = Buffer.concat([whole.subarray(0, 512 * 4), Buffer.alloc(512 * 2)]);
-    await expect(runLocally(syncCommand(target, cut.length, [], false, renames.length), Buffer.concat([renames, cut]))).rejects.toThrow();
+    await expect(runLocally(syncCommand(target, cut.length, [], false, renames.count), Buffer.concat([renames.bytes, cut]))).rejects.toThrow();
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
     expect((await readdir(target)).sort()).toEqual(["a.js"]);
   });

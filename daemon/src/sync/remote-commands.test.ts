@@ -12,11 +12,12 @@ describe("remote commands", () => {
     expect(syncCommand("/app", 0, ["x"])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; rm -rf -- "$@"');
     expect(syncCommand("/app", 10, [])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; head -c 10 | tar -x -m -f -');
   });
-  it("with staged files, still passes paths as arguments and reads the rename list before the tar", () => {
+  it("with staged files, still passes paths as arguments and reads the rename list (read builtin, no process) before the tar", () => {
     const cmd = syncCommand("/app", 1024, ["a b"], false, 7);
     expect(cmd.slice(3)).toEqual(["/app", "a b"]);
     expect(cmd[2]).toContain('rm -rf -- "$@" || exit 1');
-    expect(cmd[2]).toContain("names=$(head -c 7)\nhead -c 1024 | { tar -x -m -f - ");
+    expect(cmd[2]).toContain('names=; i=0; while [ "$i" -lt 7 ] && IFS= read -r f; do');
+    expect(cmd[2]).toContain("done\nhead -c 1024 | { tar -x -m -f - ");
     expect(cmd[2]).toContain('mv -f -- "$s" "$f"');
     expect(syncCommand("/app", 1024, [], true, 7)[2]).toContain("tar -x -z -m -f -");
   });

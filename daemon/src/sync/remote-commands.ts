@@ -3,7 +3,7 @@
  * text, so no file name is ever interpreted by the shell. Every command starts with `cd -- <target>`,
  * and every path has passed checkRelativePath(), so nothing reaches outside the target.
  */
-import { renameSnippet, stagedSuffix } from "./atomic-replace.js";
+import { readRenamesSnippet, renameSnippet, stagedSuffix } from "./atomic-replace.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 
 /** Keeps a command's arguments well under the apiserver's URL limits (each argument is a query parameter). */
@@ -21,18 +21,19 @@ const checked = (rels: readonly string[]): string[] =>
  * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): `head -c`
  * reads the framed length and tar stops at the archive's end.
  *
- * With `renameBytes` > 0, stdin starts with that many bytes of encodeRenames() (the targets of the tar's staged files,
+ * With `renameCount` > 0, stdin starts with that many lines of encodeRenames() (the targets of the tar's staged files,
  * sync/atomic-replace.ts), then the tar; after the extract the staged files are renamed over their targets, or
  * removed when the extract failed.
  */
-export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false, renameBytes = 0): string[] => {
+export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false, renameCount = 0): string[] => {
   const target = checkTargetDir(targetDir);
   const z = gzipped ? " -z" : "";
-  if (renameBytes > 0) {
+  if (renameCount > 0) {
     const script = [
       'mkdir -p -- "$0" && cd -- "$0" || exit 1',
       ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
-      `rc=0; x=0; names=$(head -c ${Math.trunc(renameBytes)})`,
+      "rc=0; x=0",
+      readRenamesSnippet(String(Math.trunc(renameCount))),
       // Without a tar the staged files are already there (the Docker engine put them): only the renames.
       ...(tarBytes > 0 ? [`head -c ${Math.trunc(tarBytes)} | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`] : []),
       renameSnippet,

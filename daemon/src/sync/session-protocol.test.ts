@@ -69,7 +69,7 @@ describe("the session agent, run by the system's sh", () => {
 
   it("frames with a fixed header and refuses escaping deletes", () => {
     expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)} `);
-    expect(encodeRequest(Buffer.alloc(512), [], false, Buffer.from("a\n")).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
+    expect(encodeRequest(Buffer.alloc(512), [], false, { bytes: Buffer.from("a\nb\n"), count: 2 }).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
     expect(() => encodeRequest(undefined, ["../x"])).toThrow(/refusing to delete/);
     expect(parseReply("oops")).toEqual({ kind: "other", line: "oops" });
   });

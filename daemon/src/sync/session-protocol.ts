@@ -4,7 +4,7 @@
  * load: 6 ms against 290 ms). Framing on stdin, per batch:
  *
  *   header  48 bytes  "%15d %15d %15d " = tar bytes (negative: the tar is gzipped), delete-list bytes,
- *                     rename-list bytes
+ *                     rename-list lines
  *   deletes           NUL-separated relative paths (checked: no `..`, not absolute), removed with rm -rf
  *   renames           newline-terminated targets whose files the tar holds under a staged name
  *                     (sync/atomic-replace.ts): renamed over their targets once the extract succeeded,
@@ -13,7 +13,8 @@
  *
  * The agent answers "ready" once it is in the target, then "done <status>" per batch.
  */
-import { renameSnippet } from "./atomic-replace.js";
+import type { RenameList } from "./atomic-replace.js";
+import { readRenamesSnippet, renameSnippet } from "./atomic-replace.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 
 export const headerBytes = 48;
@@ -23,9 +24,9 @@ const agentScript = [
   "echo ready",
   `while hdr=$(head -c ${headerBytes}) && [ \${#hdr} -eq ${headerBytes} ]; do`,
   "  set -- $hdr",
-  "  rc=0; x=0; names=",
+  "  rc=0; x=0",
   '  if [ "$2" -gt 0 ]; then head -c "$2" | xargs -0 -r rm -rf -- || rc=$?; fi',
-  '  if [ "$3" -gt 0 ]; then names=$(head -c "$3"); fi',
+  `  ${readRenamesSnippet('"$3"')}`,
   '  if [ "$1" -gt 0 ]; then head -c "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
   '  if [ "$1" -lt 0 ]; then head -c "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
   '  if [ -n "$names" ]; then',
@@ -39,16 +40,16 @@ const agentScript = [
 export const agentCommand = (targetDir: string): string[] => ["sh", "-c", agentScript, checkTargetDir(targetDir)];
 
 /** One batch as bytes for the agent's stdin; `renames` is encodeRenames() of the tar's staged files. */
-export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: Buffer = Buffer.alloc(0)): Buffer => {
+export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: RenameList = { bytes: Buffer.alloc(0), count: 0 }): Buffer => {
   const list = Buffer.from(deletes.map((rel) => {
     const c = checkRelativePath(rel);
     if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
     return `${c.rel}\0`;
   }).join(""));
   const tarBytes = (tar?.length ?? 0) * (gzipped ? -1 : 1);
-  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.length).padStart(15)} `;
+  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.count).padStart(15)} `;
   if (header.length !== headerBytes) throw new Error("sync request too large for the session header");
-  return Buffer.concat([Buffer.from(header), list, renames, ...(tar ? [tar] : [])]);
+  return Buffer.concat([Buffer.from(header), list, renames.bytes, ...(tar ? [tar] : [])]);
 };
 
 export type AgentReply = { readonly kind: "ready" } | { readonly kind: "done"; readonly status: number } | { readonly kind: "other"; readonly line: string };
