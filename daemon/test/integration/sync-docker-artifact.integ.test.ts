@@ -50,6 +50,7 @@ describe("artifact delivery through the Docker engine", () => {
 
   it("puts a 6 MiB artifact straight into the container, owned by its user, replacing the previous one", async () => {
     const syncer = createDockerArtifactSyncer({ base, engine: dockerodeArchiveEngine(), podUid: createPodUidLookup(kc), onFallback: (l) => fallbacks.push(l) });
+    const inodes: string[] = [];
     for (const size of [6 * 2 ** 20, 2 ** 20]) {
       const content = randomBytes(size);
       const r = await syncer.putFiles({ pod: pod(), targetDir: "/app", files: [{ name: "api", content, mode: 0o755 }] });
@@ -57,7 +58,11 @@ describe("artifact delivery through the Docker engine", () => {
       expect(r.execs).toBe(0);
       process.stdout.write(`[measure] docker put of ${size >> 20} MiB: ${Math.round(r.ms)} ms\n`);
       expect(await sh("sha256sum /app/api | cut -d' ' -f1; stat -c '%u %a' /app/api")).toBe(`${createHash("sha256").update(content).digest("hex")}\n1000 755`);
+      // Put under its staged name and renamed over the old one (a new inode), nothing staged left behind.
+      inodes.push(await sh("stat -c %i /app/api"));
+      expect(await sh("ls -a /app | grep -c devloop-tmp || true")).toBe("0");
     }
+    expect(inodes[0]).not.toBe(inodes[1]);
     expect(fallbacks).toEqual([]);
   }, 60_000);
 
