@@ -39,6 +39,18 @@ describe("cluster: DNS and Services", () => {
     return r.stdout.trim();
   };
 
+  // kube-proxy programs a new Service's ClusterIP on its own schedule (seconds under load), and DNS may answer first:
+  // a fresh Service is reachable within seconds, not at once. Retry until it answers or 15 s pass.
+  const fetchUntilAnswered = async (url: string): Promise<string> => {
+    const started = Date.now();
+    let out = await fetchFromClient(url);
+    while (!out.startsWith("200 ") && Date.now() - started < 15_000) {
+      await sleep(250);
+      out = await fetchFromClient(url);
+    }
+    return out;
+  };
+
   beforeAll(async () => {
     kc = loadBedKubeConfig();
     core = kc.makeApiClient(CoreV1Api);
@@ -70,13 +82,13 @@ describe("cluster: DNS and Services", () => {
   });
 
   it("lets a pod reach another Service by its short name", async () => {
-    const out = await fetchFromClient("http://backend/hello");
+    const out = await fetchUntilAnswered("http://backend/hello");
     expect(out).toMatch(/^200 /);
     expect(JSON.parse(out.slice(4))).toMatchObject({ host: "backend", path: "/hello", greeting: "from-backend" });
   });
 
   it("lets a pod reach its own Service (hairpin)", async () => {
-    const out = await fetchFromClient("http://self/self");
+    const out = await fetchUntilAnswered("http://self/self");
     expect(out).toMatch(/^200 /);
     expect(JSON.parse(out.slice(4))).toMatchObject({ host: "client", path: "/self" });
   });
