@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeRenames, planStaging } from "./atomic-replace.js";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
+import { busyboxPath } from "../../test/support/busybox-path.js";
 import { agentCommand, encodeRequest, parseReply } from "./session-protocol.js";
 import type { PutEntry } from "./sync-plan.js";
 
@@ -16,69 +17,10 @@ afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
 const file = (rel: string, text: string) => ({ rel, kind: "file" as const, content: Buffer.from(text), mode: 0o644, hash: hashContent(Buffer.from(text)) });
 
-describe("the session agent, run by the system's sh", () => {
-  it("applies batch after batch on one open stdin, answering ready and done <status>", async () => {
-    const target = path.join(dir, "app");
-    const [bin, ...args] = agentCommand(target);
-    const child = spawn(bin ?? "sh", args, { stdio: ["pipe", "pipe", "pipe"] });
-    const lines: string[] = [];
-    let buf = "";
-    const waiters: (() => void)[] = [];
-    child.stdout.on("data", (c: Buffer) => {
-      buf += c.toString();
-      for (let i = buf.indexOf("\n"); i !== -1; i = buf.indexOf("\n")) { lines.push(buf.slice(0, i)); buf = buf.slice(i + 1); waiters.shift()?.(); }
-    });
-    const nextLine = async (): Promise<string> => {
-      if (lines.length === 0) await new Promise<void>((r) => waiters.push(r));
-      return lines.shift() ?? "";
-    };
-    expect(parseReply(await nextLine())).toEqual({ kind: "ready" });
-
-    child.stdin.write(encodeRequest(await buildTar([file("a.txt", "one"), file("dir/b.txt", "two")]), []));
-    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
-    expect(await readFile(path.join(target, "dir/b.txt"), "utf8")).toBe("two");
-
-    await mkdir(path.join(target, "-rf"));
-    await writeFile(path.join(target, "-rf/x"), "x");
-    child.stdin.write(encodeRequest(await buildTar([file("a.txt", "uno")]), ["dir", "-rf", "never"]));
-    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
-    expect(await readFile(path.join(target, "a.txt"), "utf8")).toBe("uno");
-    await expect(lstat(path.join(target, "dir"))).rejects.toThrow(/ENOENT/);
-    await expect(lstat(path.join(target, "-rf"))).rejects.toThrow(/ENOENT/);
-
-    // A corrupt archive fails that batch only: the rest of its bytes are drained and the next batch works.
-    const bad = Buffer.alloc(2048, 7);
-    child.stdin.write(encodeRequest(bad, []));
-    const failed = parseReply(await nextLine());
-    expect(failed.kind === "done" && failed.status).not.toBe(0);
-    child.stdin.write(encodeRequest(await buildTar([file("after.txt", "ok")]), []));
-    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
-    expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("ok");
-
-    // A gzipped archive (large batches travel compressed), then a plain one on the same stdin.
-    child.stdin.write(encodeRequest(gzipSync(await buildTar([file("z/one.txt", "zipped")])), [], true));
-    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
-    expect(await readFile(path.join(target, "z/one.txt"), "utf8")).toBe("zipped");
-    child.stdin.write(encodeRequest(await buildTar([file("plain.txt", "plain")]), []));
-    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
-
-    child.stdin.end();
-    const code = await new Promise<number | null>((r) => child.on("close", r));
-    expect(code).toBe(0);
-  });
-
-  it("frames with a fixed header and refuses escaping deletes", () => {
-    expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)} `);
-    expect(encodeRequest(Buffer.alloc(512), [], false, { bytes: Buffer.from("a\nb\n"), count: 2 }).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
-    expect(() => encodeRequest(undefined, ["../x"])).toThrow(/refusing to delete/);
-    expect(parseReply("oops")).toEqual({ kind: "other", line: "oops" });
-  });
-});
-
 /** The agent as a child with a line reader. */
-const startAgent = (target: string) => {
+const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
   const [bin, ...args] = agentCommand(target);
-  const child = spawn(bin ?? "sh", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(bin ?? "sh", args, { stdio: ["pipe", "pipe", "pipe"], env });
   const lines: string[] = [];
   let buf = "";
   const waiters: (() => void)[] = [];
@@ -98,21 +40,117 @@ const startAgent = (target: string) => {
     if (reply.kind !== "done") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
     return reply.status;
   };
-  const stop = async (): Promise<void> => {
+  const write = (data: Buffer): void => { child.stdin.write(data); };
+  const stop = async (): Promise<number | null> => {
     child.stdin.end();
-    await new Promise((r) => child.on("close", r));
+    return new Promise((r) => child.on("close", r));
   };
-  return { next, send, stop };
+  return { next, send, write, stop };
 };
+
+/** The shells the agent must work with: the system's (GNU head: exact) and busybox's (head -c reads ahead: dd). */
+const bbPath = busyboxPath();
+const shells = [
+  { name: "the system's sh", env: process.env, reader: "head" },
+  ...(bbPath !== undefined ? [{ name: "busybox first in PATH", env: { ...process.env, PATH: bbPath }, reader: "dd" }] : []),
+];
+
+describe("the session agent with busybox", () => {
+  // Skipped without busybox on a developer's machine; CI installs it (scripts/install-test-deps busybox) and must run it.
+  it.runIf(process.env["CI"] === "true")("is tested here: busybox is installed", () => {
+    expect(bbPath, "busybox missing: run scripts/install-test-deps busybox").toBeDefined();
+  });
+});
+
+describe.each(shells)("the session agent, run by $name", ({ env, reader }) => {
+  it("applies batch after batch on one open stdin, answering ready and done <status>", async () => {
+    const target = path.join(dir, "app");
+    const agent = startAgent(target, env);
+    const nextLine = agent.next;
+    expect(parseReply(await nextLine())).toEqual({ kind: "ready", reader });
+    agent.write(encodeRequest(await buildTar([file("a.txt", "one"), file("dir/b.txt", "two")]), []));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "dir/b.txt"), "utf8")).toBe("two");
+
+    await mkdir(path.join(target, "-rf"));
+    await writeFile(path.join(target, "-rf/x"), "x");
+    agent.write(encodeRequest(await buildTar([file("a.txt", "uno")]), ["dir", "-rf", "never"]));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "a.txt"), "utf8")).toBe("uno");
+    await expect(lstat(path.join(target, "dir"))).rejects.toThrow(/ENOENT/);
+    await expect(lstat(path.join(target, "-rf"))).rejects.toThrow(/ENOENT/);
+
+    // A corrupt archive fails that batch only: the rest of its bytes are drained and the next batch works.
+    const bad = Buffer.alloc(2048, 7);
+    agent.write(encodeRequest(bad, []));
+    const failed = parseReply(await nextLine());
+    expect(failed.kind === "done" && failed.status).not.toBe(0);
+    agent.write(encodeRequest(await buildTar([file("after.txt", "ok")]), []));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("ok");
+
+    // A gzipped archive (large batches travel compressed), then a plain one on the same stdin.
+    agent.write(encodeRequest(gzipSync(await buildTar([file("z/one.txt", "zipped")])), [], true));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "z/one.txt"), "utf8")).toBe("zipped");
+    agent.write(encodeRequest(await buildTar([file("plain.txt", "plain")]), []));
+    expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
+
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("keeps the framing across a multi-MiB frame, a frame split over slow writes and frames sent back to back", async () => {
+    const target = path.join(dir, "app");
+    const agent = startAgent(target, env);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
+    // 3 MiB + 1,000 bytes of incompressible content: many 64 KiB reads, the last one short.
+    const big = Buffer.from(Array.from({ length: (3 << 20) + 1000 }, (_, i) => (i * 7919) % 251));
+    const bigTar = await buildTar([{ rel: "big.bin", kind: "file", content: big, mode: 0o644, hash: hashContent(big) }]);
+    const small = encodeRequest(await buildTar([file("small.txt", "after big")]), []);
+    agent.write(Buffer.concat([encodeRequest(bigTar, []), small]));
+    expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
+    expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
+    expect((await readFile(path.join(target, "big.bin"))).equals(big)).toBe(true);
+    expect(await readFile(path.join(target, "small.txt"), "utf8")).toBe("after big");
+    // One frame in three writes (header cut in two), 50 ms apart: the reader waits for the rest.
+    const split = encodeRequest(await buildTar([file("split.txt", "split")]), ["small.txt"]);
+    for (const [from, to] of [[0, 20], [20, 700], [700, split.length]] as const) {
+      agent.write(split.subarray(from, to));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
+    expect(await readFile(path.join(target, "split.txt"), "utf8")).toBe("split");
+    await expect(lstat(path.join(target, "small.txt"))).rejects.toThrow(/ENOENT/);
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("frames with a fixed header and refuses escaping deletes", () => {
+    expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)} `);
+    expect(encodeRequest(Buffer.alloc(512), [], false, { bytes: Buffer.from("a\nb\n"), count: 2 }).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
+    expect(() => encodeRequest(undefined, ["../x"])).toThrow(/refusing to delete/);
+    expect(parseReply("oops")).toEqual({ kind: "other", line: "oops" });
+  });
+});
 
 /** Every name under dir, recursively (relative). */
 const allNames = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).map(String).sort();
 
-describe("the session agent: atomic replacement", () => {
+describe.runIf(bbPath !== undefined)("the session agent without an exact reader", () => {
+  it("declines at once (busybox head reads ahead and this dd has no iflag) instead of corrupting frames", async () => {
+    // The system's sh with busybox's head and a dd that knows no iflag.
+    const noDd = busyboxPath({ applets: ["head"], scripts: { dd: 'echo "dd: unknown operand" >&2; exit 1' } });
+    const agent = startAgent(path.join(dir, "app"), { ...process.env, PATH: noDd });
+    const reply = parseReply(await agent.next());
+    expect(reply.kind).toBe("declined");
+    expect(await agent.stop()).toBe(0);
+  });
+});
+
+describe.each(shells)("the session agent: atomic replacement, run by $name", ({ env, reader }) => {
   it("renames staged files over their targets: a new inode, modes, links and dirs as before, nothing staged left", async () => {
     const target = path.join(dir, "app");
-    const agent = startAgent(target);
-    expect(parseReply(await agent.next())).toEqual({ kind: "ready" });
+    const agent = startAgent(target, env);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
     expect(await agent.send([file("a.js", "one"), file("src/b.js", "two")])).toBe(0);
     const before = await stat(path.join(target, "a.js"));
 
@@ -140,8 +178,8 @@ describe("the session agent: atomic replacement", () => {
 
   it("a failed extract renames nothing and leaves no staged file; the next batch works", async () => {
     const target = path.join(dir, "app");
-    const agent = startAgent(target);
-    expect(parseReply(await agent.next())).toEqual({ kind: "ready" });
+    const agent = startAgent(target, env);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
     expect(await agent.send([file("a.js", "old a"), file("b.js", "old b")])).toBe(0);
     // The archive cut in the middle of the second file: tar extracts the first staged file, then fails.
     const big = "B".repeat(4000);
