@@ -11,13 +11,14 @@ import { SyncError } from "../ports/syncer.js";
 import { emptyManifest } from "../sync/hash-manifest.js";
 import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { createTarSyncer } from "./tar-syncer.js";
+import { busyboxPath } from "../../test/support/busybox-path.js";
 
-const localExec = (calls: string[][]): KubeExec => (_target, command, options = {}) =>
+const localExec = (calls: string[][], env: NodeJS.ProcessEnv = process.env): KubeExec => (_target, command, options = {}) =>
   new Promise<ExecResult>((resolve, reject) => {
     calls.push([...command]);
     const started = performance.now();
     const [bin, ...args] = command;
-    const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
@@ -30,10 +31,10 @@ const localExec = (calls: string[][]): KubeExec => (_target, command, options = 
   });
 
 /** A long-lived local sh standing in for the exec session. */
-const localStream = (opened: string[][]): KubeExecStreamOpener => (_target, command) => {
+const localStream = (opened: string[][], env: NodeJS.ProcessEnv = process.env): KubeExecStreamOpener => (_target, command) => {
   opened.push([...command]);
   const [bin, ...args] = command;
-  const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(bin ?? "false", args, { stdio: ["pipe", "pipe", "pipe"], env });
   const ended = new Promise<{ exitCode?: number; message: string }>((resolve) => child.on("close", (code) => resolve({ exitCode: code ?? -1, message: "ended" })));
   const stream: ExecStream = {
     write: (data) => { child.stdin.write(data); },
@@ -213,4 +214,72 @@ describe("createTarSyncer: a synced file is never missing or half-written", () =
       expect(mode === "session" ? calls.length : opened.length).toBe(0);
     });
   }
+});
+
+/** busybox's applets first in PATH (alpine, busybox images); undefined without busybox (CI installs it). */
+const bbPath = busyboxPath();
+
+describe.runIf(bbPath !== undefined)("createTarSyncer with busybox's sh, head, dd and tar", () => {
+  const env = { ...process.env, PATH: bbPath };
+  const pod = { namespace: "n", pod: "bb", container: "c" };
+
+  it("syncs edits and a delete through one session (dd reads the frames), never waiting for a timeout", async () => {
+    const opened: string[][] = [];
+    const syncer = createTarSyncer({ exec: localExec(calls, env), openStream: localStream(opened, env), timeoutMs: 5_000 });
+    let manifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest })).manifest;
+    const started = performance.now();
+    for (let i = 0; i < 10; i += 1) {
+      await writeFile(path.join(root, "src/a.js"), `v${i}`);
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] });
+      manifest = r.manifest;
+      expect(r.execs).toBe(0);
+      expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe(`v${i}`);
+    }
+    expect(performance.now() - started).toBeLessThan(4_000);
+    await unlink(path.join(root, "b.txt"));
+    expect((await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["b.txt"] })).execs).toBe(0);
+    await expect(lstat(path.join(target, "b.txt"))).rejects.toThrow(/ENOENT/);
+    expect(opened).toHaveLength(1);
+    expect(calls).toHaveLength(0);
+    syncer.close();
+  });
+
+  it("an agent that declines (no exact reader) is not tried again for that pod: one exec per batch; a new pod tries afresh", async () => {
+    // The system's sh with busybox's head (reads ahead) and a dd without iflag.
+    const declining = { ...process.env, PATH: busyboxPath({ applets: ["head", "tar"], scripts: { dd: "exit 1" } }) };
+    const opened: string[][] = [];
+    const syncer = createTarSyncer({ exec: localExec(calls, declining), openStream: localStream(opened, declining) });
+    let manifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest })).manifest;
+    for (let i = 0; i < 3; i += 1) {
+      await writeFile(path.join(root, "src/a.js"), `v${i}`);
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] });
+      manifest = r.manifest;
+      expect(r.execs).toBe(1);
+      expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe(`v${i}`);
+    }
+    expect(opened).toHaveLength(1);
+    await syncer.fullSync({ pod: { ...pod, pod: "bb-2" }, localRoot: root, targetDir: target, previous: manifest });
+    expect(opened).toHaveLength(2);
+    syncer.close();
+  });
+});
+
+describe("createTarSyncer: a session that stops answering", () => {
+  it("falls back after the timeout once, then goes straight to one exec for that pod", async () => {
+    const opened: string[][] = [];
+    // Answers ready, then reads its stdin and never replies.
+    const mute: KubeExecStreamOpener = (t, command) => localStream(opened)(t, ["sh", "-c", "echo ready; exec cat >/dev/null", ...command.slice(3)]);
+    const syncer = createTarSyncer({ exec: localExec(calls), openStream: mute, timeoutMs: 300 });
+    const pod = { namespace: "n", pod: "mute", container: "c" };
+    const manifest = (await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest })).manifest;
+    expect(calls).toHaveLength(1);
+    const started = performance.now();
+    await writeFile(path.join(root, "src/a.js"), "again");
+    await syncer.sync({ pod, localRoot: root, targetDir: target, previous: manifest, paths: ["src/a.js"] });
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("again");
+    expect(opened).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+    syncer.close();
+  });
 });

@@ -54,11 +54,17 @@ interface Session {
   next(timeoutMs: number): Promise<string | undefined>;
   stderr(): string;
   dead: boolean;
+  /** A reply did not come in time (next() resolved undefined on its timer, not because the exec ended). */
+  timedOut: boolean;
   /** Serialises requests. */
   queue: Promise<unknown>;
 }
 
-const startSession = async (stream: ExecStream): Promise<Session | undefined> => {
+/**
+ * The agent's start: a Session once it answered ready; "unusable" when it declined (no exact frame reader: busybox
+ * head -c reads ahead and its dd has no iflag) or answered something else; undefined when the exec ended first.
+ */
+const startSession = async (stream: ExecStream): Promise<Session | "unusable" | undefined> => {
   const lines: string[] = [];
   const waiters: ((line: string | undefined) => void)[] = [];
   let buf = "";
@@ -66,13 +72,14 @@ const startSession = async (stream: ExecStream): Promise<Session | undefined> =>
   const session: Session = {
     stream,
     dead: false,
+    timedOut: false,
     queue: Promise.resolve(),
     stderr: () => { const e = err; err = ""; return e; },
     next: (timeoutMs) => {
       const line = lines.shift();
       if (line !== undefined || session.dead) return Promise.resolve(line);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => { session.dead = true; stream.close(); resolve(undefined); }, timeoutMs);
+        const timer = setTimeout(() => { session.dead = true; session.timedOut = true; stream.close(); resolve(undefined); }, timeoutMs);
         waiters.push((l) => { clearTimeout(timer); resolve(l); });
       });
     },
@@ -92,11 +99,9 @@ const startSession = async (stream: ExecStream): Promise<Session | undefined> =>
     for (const w of waiters.splice(0)) w(undefined);
   });
   const first = await session.next(15_000);
-  if (first === undefined || parseReply(first).kind !== "ready") {
-    stream.close();
-    return undefined;
-  }
-  return session;
+  if (first !== undefined && parseReply(first).kind === "ready") return session;
+  stream.close();
+  return first === undefined && !session.timedOut ? undefined : "unusable";
 };
 
 const tail = (text: string, max = 400): string => {
@@ -107,8 +112,12 @@ const tail = (text: string, max = 400): string => {
 const gzip = promisify(zlibGzip);
 
 export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles }: TarSyncerParams): TarSyncer => {
-  const sessions = new Map<string, Promise<Session | undefined>>();
-  /** Targets whose image cannot run the agent (e.g. no xargs): one exec per batch there. */
+  const sessions = new Map<string, Promise<Session | "unusable" | undefined>>();
+  /**
+   * Pods and targets where the session is not usable: the agent declined (no exact frame reader), a tool it needs is
+   * missing (status 127, e.g. no xargs), or it did not answer in time. One exec per batch there, without trying the
+   * session again; a new pod is a new key and gets a fresh try. A session that ended (pod replaced) is reopened.
+   */
   const noAgent = new Set<string>();
   /** Targets whose image cannot extract a gzipped tar. */
   const noGzip = new Set<string>();
@@ -125,12 +134,17 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
       sessions.set(key, pending);
     }
     const session = await pending;
-    if (session === undefined || session.dead) { sessions.delete(key); return false; }
+    if (session === "unusable") noAgent.add(key);
+    if (session === undefined || session === "unusable" || session.dead) { sessions.delete(key); return false; }
     const run = async (): Promise<boolean> => {
       session.stderr();
       session.stream.write(encodeRequest(tar, deletes, gzipped, renames));
       const line = await session.next(timeoutMs ?? 120_000);
-      if (line === undefined) { sessions.delete(key); return false; }
+      if (line === undefined) {
+        if (session.timedOut) noAgent.add(key);
+        sessions.delete(key);
+        return false;
+      }
       const reply = parseReply(line);
       if (reply.kind !== "done") { session.dead = true; session.stream.close(); sessions.delete(key); return false; }
       if (reply.status === 127) {
@@ -248,7 +262,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
 
   return {
     close() {
-      for (const pending of sessions.values()) void pending.then((s) => s?.stream.close());
+      for (const pending of sessions.values()) void pending.then((s) => { if (typeof s === "object") s.stream.close(); });
       sessions.clear();
     },
     async sync(params: SyncParams) {
