@@ -7,7 +7,10 @@ import { pack } from "tar-stream";
 export interface BuildImageParams {
   /** Repository without tag; the tag is a hash of the files, so unchanged inputs are not rebuilt. */
   readonly repository: string;
-  readonly files: Readonly<Record<string, string>>;
+  /** Build-context files; a Buffer for binaries (e.g. a static busybox). */
+  readonly files: Readonly<Record<string, string | Buffer>>;
+  /** File modes in the context (default 0644), e.g. 0o755 for a binary to COPY. */
+  readonly modes?: Readonly<Record<string, number>>;
   readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
@@ -21,6 +24,7 @@ export async function buildImage(params: BuildImageParams, docker: Docker = crea
     hash.update(name).update("\0").update(content).update("\0");
   }
   hash.update(JSON.stringify(params.buildArgs ?? {}));
+  if (params.modes !== undefined) hash.update(JSON.stringify(params.modes));
   const tag = `${params.repository}:${hash.digest("hex").slice(0, 12)}`;
   try {
     await docker.getImage(tag).inspect();
@@ -29,7 +33,7 @@ export async function buildImage(params: BuildImageParams, docker: Docker = crea
     // not built yet
   }
   const tar = pack();
-  for (const [name, content] of Object.entries(params.files)) tar.entry({ name }, content);
+  for (const [name, content] of Object.entries(params.files)) tar.entry({ name, mode: params.modes?.[name] ?? 0o644 }, content);
   tar.finalize();
   const stream = await docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
     t: tag,
