@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeRenames, planStaging } from "./atomic-replace.js";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
-import { busyboxPath } from "../../test/support/busybox-path.js";
+import { busyboxPath, headIsExact } from "../../test/support/busybox-path.js";
 import { agentCommand, encodeRequest, parseReply } from "./session-protocol.js";
 import type { PutEntry } from "./sync-plan.js";
 
@@ -51,7 +51,8 @@ const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
 /** The shells the agent must work with: the system's (GNU head: exact) and busybox's (head -c reads ahead: dd). */
 const bbPath = busyboxPath();
 const shells = [
-  { name: "the system's sh", env: process.env, reader: "head" },
+  // "head" unless this suite itself runs with busybox first in PATH.
+  { name: "the system's sh", env: process.env, reader: headIsExact() ? "head" : "dd" },
   ...(bbPath !== undefined ? [{ name: "busybox first in PATH", env: { ...process.env, PATH: bbPath }, reader: "dd" }] : []),
 ];
 

@@ -4,16 +4,23 @@
  * busybox is not installed (scripts/install-test-deps installs busybox-static).
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+/** busybox on PATH, resolved to the binary itself: PATH may already hold a dir of busybox links (linking to a link loops). */
 const findBusybox = (): string | undefined => {
-  try {
-    return execFileSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
+  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
+    if (dir === "") continue;
+    try {
+      const candidate = path.join(dir, "busybox");
+      accessSync(candidate, constants.X_OK);
+      return realpathSync(candidate);
+    } catch {
+      // not here
+    }
   }
+  return undefined;
 };
 
 export interface BusyboxPathOptions {
@@ -36,5 +43,11 @@ export const busyboxPath = ({ applets, scripts = {} }: BusyboxPathOptions = {}):
     writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`);
     chmodSync(path.join(dir, name), 0o755);
   }
-  return `${dir}${path.delimiter}${process.env["PATH"] ?? ""}`;
+  // With a chosen few applets the rest comes from the system (/usr/bin, /bin: its sh), not from a PATH that may
+  // itself start with busybox's links.
+  return `${dir}${path.delimiter}${applets !== undefined ? "/usr/bin:/bin" : (process.env["PATH"] ?? "")}`;
 };
+
+/** Whether `head -c` on this PATH is exact on a pipe (GNU head) — which reader the agent will pick. */
+export const headIsExact = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  execFileSync("sh", ["-c", "printf abcdefghij | { head -c 6 >/dev/null; cat; }"], { encoding: "utf8", env }) === "ghij";
