@@ -80,7 +80,7 @@ const stringMap = (ctx: NormalizeContext, node: LNode | undefined, p: string): R
 };
 
 /**
- * Service keys whose entries translate names in its diagnostics ("services.web.depends_on.db", "services.app.dns[1]"):
+ * Service keys whose entries a later diagnostic may name ("services.web.depends_on.db", "services.app.dns[1]"):
  * their children are located too, so the caret points at the entry rather than at the key above it.
  */
 const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["build", "depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts"]);
