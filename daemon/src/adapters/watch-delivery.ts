@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Clock } from "../ports/clock.js";
 import type { WatchHandlers, WatchRoot } from "../ports/file-watcher.js";
 import type { BatchTiming, Batcher, ChangeBatch, FileEvent } from "../sync/batcher.js";
-import { createBatcher } from "../sync/batcher.js";
+import { createBatcher, defaultBatchTiming } from "../sync/batcher.js";
 import { walkRoot } from "../sync/local-scan.js";
 import { ioDrainingClock } from "./io-draining-clock.js";
 
@@ -21,9 +21,15 @@ export const describeWatchError = (root: string, err: unknown): string => {
 /**
  * Files written into a new directory before the watcher watches it can go unreported (measured: a few of
  * 5,000 on a loaded machine). Before a batch is delivered, every directory it adds is walked and the
- * files found there join the batch as `add` events.
+ * files found there join the batch as `add` events. A batch that grows to `stormEvents` paths that way is a storm
+ * too: on a fast machine a checkout of new directories arrives as a few directory events, and the walk finds the
+ * thousands of files (the storm flag asks the syncer for a rescan, the net for what the OS dropped).
  */
-export const completeNewDirectories = async (batch: ChangeBatch, roots: ReadonlyMap<string, WatchRoot>): Promise<ChangeBatch> => {
+export const completeNewDirectories = async (
+  batch: ChangeBatch,
+  roots: ReadonlyMap<string, WatchRoot>,
+  stormEvents: number = defaultBatchTiming.stormEvents,
+): Promise<ChangeBatch> => {
   const known = new Set(batch.events.map((e) => e.path));
   const extra: FileEvent[] = [];
   for (const e of batch.events) {
@@ -38,7 +44,9 @@ export const completeNewDirectories = async (batch: ChangeBatch, roots: Readonly
       if (!known.has(abs)) { known.add(abs); extra.push({ rootId: e.rootId, path: abs, kind: "add" }); }
     }
   }
-  return extra.length === 0 ? batch : { ...batch, events: [...batch.events, ...extra] };
+  if (extra.length === 0) return batch;
+  const events = [...batch.events, ...extra];
+  return { ...batch, events, storm: batch.storm || events.length >= stormEvents };
 };
 
 export interface WatchDelivery {
@@ -54,7 +62,7 @@ export const createWatchDelivery = (params: { roots: readonly WatchRoot[]; handl
   let delivery = Promise.resolve();
   const deliver = (batch: ChangeBatch): void => {
     delivery = delivery
-      .then(async () => handlers.onBatch(await completeNewDirectories(batch, byId)))
+      .then(async () => handlers.onBatch(await completeNewDirectories(batch, byId, params.timing?.stormEvents)))
       .catch((err: unknown) => {
         handlers.onError(`completing a batch of ${batch.events.length} paths: ${err instanceof Error ? err.message : String(err)}`);
         handlers.onBatch(batch);
