@@ -4,6 +4,8 @@
  * skipped when an image with that tag exists; the image is then delivered to the cluster (see build/image-delivery.ts).
  * The result's `ref` is what the manifests should run (translate's chooseImage overrides: service → ref).
  */
+import type { BuildUlimit } from "../compose/types.js";
+
 export interface ImageBuildRequest {
   readonly service: string;
   /** The tag translate put in the manifests (e.g. "shop-web:devloop"); the built image is tagged with it too. */
@@ -32,15 +34,9 @@ export interface ImageBuildRequest {
   /** build.platforms with exactly one entry (platform). */
   readonly platform?: string;
   /** build.ulimits for the RUN steps (ulimits). */
-  readonly ulimits?: readonly ImageBuildUlimit[];
+  readonly ulimits?: readonly BuildUlimit[];
   /** build.tags: more names the image is tagged with after the build (or skip). */
   readonly tags?: readonly string[];
-}
-
-export interface ImageBuildUlimit {
-  readonly name: string;
-  readonly soft: number;
-  readonly hard: number;
 }
 
 export interface ImageBuildResult {
