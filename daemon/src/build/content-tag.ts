@@ -5,6 +5,7 @@
  * Modification times are not part of it: touching a file does not rebuild.
  */
 import { createHash } from "node:crypto";
+import type { BuildUlimit } from "../compose/types.js";
 import { toDnsLabel } from "../translate/names.js";
 
 export interface HashedEntry {
@@ -34,7 +35,7 @@ export interface ContentTagParams {
   readonly extraHosts?: readonly string[];
   readonly network?: string;
   readonly shmSize?: number;
-  readonly ulimits?: readonly { readonly name: string; readonly soft: number; readonly hard: number }[];
+  readonly ulimits?: readonly BuildUlimit[];
   readonly platform?: string;
   readonly noCache?: boolean;
   readonly pull?: boolean;
