@@ -97,7 +97,8 @@ const observedHealth = (project: ProjectState, service: string): Health => {
 
 const firstLine = (text: string): string => text.split("\n", 1)[0]?.trim() ?? "";
 
-const satisfied = (health: Health, condition: DependsOnCondition): boolean =>
+/** Whether a dependency in this state meets a depends_on condition (started, healthy = ready, completed). */
+export const conditionMet = (health: Pick<Health, "started" | "ready" | "completed">, condition: DependsOnCondition): boolean =>
   condition === "service_started" ? health.started : condition === "service_healthy" ? health.ready : health.completed;
 
 /** Views of every enabled service of a project, dependencies evaluated once each. */
@@ -126,7 +127,7 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
       }
       const dep = view(edge.dependsOn);
       const depHealth = { started: dep.started, ready: dep.ready, completed: dep.completed, failed: dep.failed, pods: [], restarts: 0 };
-      if (satisfied(depHealth, edge.condition)) continue;
+      if (conditionMet(depHealth, edge.condition)) continue;
       if (dep.phase === "blocked" || dep.failed) {
         blocked ??= `${edge.dependsOn} ${dep.phase === "blocked" ? "is blocked" : "failed"}${dep.message ? ` (${dep.message})` : ""}`;
       } else {

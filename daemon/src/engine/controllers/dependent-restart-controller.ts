@@ -6,7 +6,7 @@
  * dependents follow in turn. The first apply of a unit, and a daemon that restarts, restart nothing.
  */
 import type { Dispatch } from "../actions.js";
-import { serviceViews, type ServiceView } from "../selectors.js";
+import { conditionMet, serviceViews } from "../selectors.js";
 import type { EngineState } from "../state.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DependencyEdge } from "../../translate/types.js";
@@ -22,9 +22,6 @@ interface Pending {
   /** The restart request of the dependency, while it is still queued. */
   readonly request?: number;
 }
-
-const satisfied = (edge: DependencyEdge, view: ServiceView | undefined): boolean =>
-  view !== undefined && (edge.condition === "service_completed_successfully" ? view.completed : edge.condition === "service_healthy" ? view.ready : view.started);
 
 export const createDependentRestartController = ({ clock }: DependentRestartControllerParams): Controller => {
   const applied = new Map<string, string>();
@@ -74,7 +71,8 @@ export const createDependentRestartController = ({ clock }: DependentRestartCont
             mine.delete(service);
             continue;
           }
-          if (!satisfied(edge, views[wait.after])) continue;
+          const dependency = views[wait.after];
+          if (dependency === undefined || !conditionMet(dependency, edge.condition)) continue;
           mine.delete(service);
           const at = clock.now();
           dispatch({ type: "log", source: "daemon", level: "info", project: name, service, at, line: `restarting ${service}: its dependency ${wait.after} was ${wait.request === undefined ? "updated" : "restarted"} (depends_on restart: true)` });
