@@ -7,7 +7,7 @@
  */
 import { parseDuration } from "../compose/units.js";
 import type { HealthcheckSpec } from "../compose/types.js";
-import { parseDockerfile } from "../doctor/dockerfile/parse-dockerfile.js";
+import { parseDockerfile, parseJsonArray } from "../doctor/dockerfile/parse-dockerfile.js";
 import { lastInChain, resolveStages, stageChain } from "../doctor/dockerfile/stages.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -21,8 +21,8 @@ export const parseHealthcheckInstruction = (flags: Readonly<Record<string, strin
   const cmd = /^cmd\s+/i.exec(words);
   if (!cmd) return undefined;
   const rest = words.slice(cmd[0].length);
-  const exec = parseExecForm(rest);
-  const spec: Mutable<HealthcheckSpec> = { test: exec ? ["CMD", ...exec] : ["CMD-SHELL", rest], disable: false };
+  const exec = parseJsonArray(rest);
+  const spec: Mutable<HealthcheckSpec> = { test: exec !== undefined && exec.length > 0 ? ["CMD", ...exec] : ["CMD-SHELL", rest], disable: false };
   for (const [flag, key] of Object.entries(OPTIONS)) {
     const value = flags[flag];
     const ms = value === undefined ? undefined : parseDuration(value);
@@ -31,16 +31,6 @@ export const parseHealthcheckInstruction = (flags: Readonly<Record<string, strin
   const retries = flags["retries"] === undefined ? Number.NaN : Number(flags["retries"]);
   if (Number.isInteger(retries) && retries >= 0) spec.retries = retries;
   return spec;
-};
-
-const parseExecForm = (text: string): readonly string[] | undefined => {
-  if (!text.trim().startsWith("[")) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.length > 0 && value.every((w) => typeof w === "string") ? value : undefined;
-  } catch {
-    return undefined;
-  }
 };
 
 /** The HEALTHCHECK the built image ends with, or undefined when its stages set none. */

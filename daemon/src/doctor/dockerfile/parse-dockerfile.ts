@@ -56,7 +56,8 @@ const splitFlags = (args: string): { flags: Record<string, string>; body: string
   return { flags, body: rest };
 };
 
-const parseJsonArray = (body: string): readonly string[] | undefined => {
+/** The exec (JSON) form of an instruction's body, ["a", "b"]; undefined for shell form (Docker's rule too). */
+export const parseJsonArray = (body: string): readonly string[] | undefined => {
   const trimmed = body.trim();
   if (!trimmed.startsWith("[")) return undefined;
   try {
