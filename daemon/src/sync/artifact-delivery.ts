@@ -11,6 +11,7 @@
  */
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { SyncPod } from "../ports/syncer.js";
+import { parseUser } from "../translate/security-context.js";
 
 export const ARTIFACT_DELIVERIES = ["docker", "exec"] as const;
 
@@ -69,9 +70,7 @@ export const pickPodContainer = (candidates: readonly EngineContainer[], pod: Sy
  * given by name cannot be resolved without the container's /etc/passwd: undefined (put over exec instead).
  */
 export const archiveOwner = (user: string): { readonly uid: number; readonly gid: number } | undefined => {
-  const trimmed = user.trim();
-  if (trimmed === "") return { uid: 0, gid: 0 };
-  const m = /^(\d+)(?::(\d+))?$/.exec(trimmed);
-  if (m === null) return undefined;
-  return { uid: Number(m[1]), gid: m[2] === undefined ? 0 : Number(m[2]) };
+  if (user.trim() === "") return { uid: 0, gid: 0 };
+  const ids = parseUser(user);
+  return ids === undefined ? undefined : { uid: ids.uid ?? 0, gid: ids.gid ?? 0 };
 };
