@@ -22,8 +22,8 @@ import { planStaging } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { PutEntry } from "../sync/sync-plan.js";
-import { hashContent } from "../sync/hash-manifest.js";
-import { checkRelativePath, checkTargetDir } from "../sync/sync-path.js";
+import { planPutFiles } from "../sync/sync-plan.js";
+import { checkTargetDir } from "../sync/sync-path.js";
 import type { TarSyncer } from "./tar-syncer.js";
 
 /** What the syncer needs of a Docker engine (dockerodeArchiveEngine is the real one; tests pass a fake). */
@@ -96,16 +96,7 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     } catch (error) {
       throw new SyncError(`refused to put into ${JSON.stringify(params.targetDir)}: ${error instanceof Error ? error.message : String(error)}`, false);
     }
-    const next = new Map<string, ManifestEntry>();
-    const puts = params.files.map((f) => {
-      const checked = checkRelativePath(f.name);
-      if (!checked.ok) throw new SyncError(`refused to put ${JSON.stringify(f.name)} into ${params.targetDir}: ${checked.reason}`, false);
-      const content = Buffer.from(f.content.buffer, f.content.byteOffset, f.content.length);
-      const hash = hashContent(content);
-      next.set(checked.rel, { kind: "file", hash, mode: f.mode, size: content.length });
-      return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, hash };
-    });
-    return { targetDir, puts, next };
+    return { targetDir, ...planPutFiles(params) };
   };
 
   /** The put straight into the container, or the reason it cannot go that way. */

@@ -10,7 +10,7 @@ import type { RenameList } from "../sync/atomic-replace.js";
 import { encodeRenames, maxStagedFiles, planStaging, stagedName } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
-import { detectDrift, entryDigest, hashContent, parseRemoteListing } from "../sync/hash-manifest.js";
+import { detectDrift, entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
 import { keepRatio, worthGzipping } from "../sync/gzip-choice.js";
 import { checkRelativePath } from "../sync/sync-path.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
@@ -18,7 +18,7 @@ import type { LocalObservation } from "../sync/local-scan.js";
 import { scanPaths, walkRoot } from "../sync/local-scan.js";
 import { chunkByArgBytes, listCommand, syncCommand } from "../sync/remote-commands.js";
 import type { SyncPlan } from "../sync/sync-plan.js";
-import { planSync, vanishedSince } from "../sync/sync-plan.js";
+import { planPutFiles, planSync, vanishedSince } from "../sync/sync-plan.js";
 import { SyncError } from "../ports/syncer.js";
 import type { DriftRepairResult, FullSyncParams, SyncParams, SyncPod, SyncResult, Syncer } from "../ports/syncer.js";
 import { agentCommand, encodeRequest, parseReply } from "../sync/session-protocol.js";
@@ -319,15 +319,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     },
     async putFiles(params) {
       const started = performance.now();
-      const next = new Map<string, ManifestEntry>();
-      const puts = params.files.map((f) => {
-        const checked = checkRelativePath(f.name);
-        if (!checked.ok) throw new SyncError(`refused to put ${JSON.stringify(f.name)} into ${params.targetDir}: ${checked.reason}`, false);
-        const content = Buffer.from(f.content);
-        const hash = hashContent(content);
-        next.set(checked.rel, { kind: "file", hash, mode: f.mode, size: content.length });
-        return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, hash };
-      });
+      const { puts, next } = planPutFiles(params);
       return await carryOut(params, { puts, deletes: [], unchanged: [], refused: [], next }, started, 0);
     },
     async reconcile(params): Promise<DriftRepairResult> {

@@ -2,8 +2,11 @@
  * A sync plan: from what the disk holds now (observations) and what was last synced (manifest), decide
  * what to put, what to delete, and what the manifest becomes once the plan has been carried out. Pure.
  */
+import type { PutFilesParams } from "../ports/syncer.js";
+import { SyncError } from "../ports/syncer.js";
 import type { HashManifest, ManifestEntry } from "./hash-manifest.js";
-import { sameEntry, withoutPath } from "./hash-manifest.js";
+import { hashContent, sameEntry, withoutPath } from "./hash-manifest.js";
+import { checkRelativePath } from "./sync-path.js";
 import type { LocalObservation } from "./local-scan.js";
 
 export type PutEntry =
@@ -94,3 +97,20 @@ export const planSync = ({ observations, previous, force = false }: PlanParams):
 /** Manifest entries whose paths the walk no longer found: they were deleted while nobody watched. */
 export const vanishedSince = (previous: HashManifest, present: ReadonlySet<string>): string[] =>
   [...previous.keys()].filter((rel) => !present.has(rel)).sort();
+
+/**
+ * The puts of a putFiles call (a compiled artifact and the like), each name confined (relative, no `..`), and the
+ * manifest entries they become. A refused name rejects the whole call: such files are devloop's own, not the user's.
+ */
+export const planPutFiles = (params: PutFilesParams): { puts: PutEntry[]; next: Map<string, ManifestEntry> } => {
+  const next = new Map<string, ManifestEntry>();
+  const puts = params.files.map((f) => {
+    const checked = checkRelativePath(f.name);
+    if (!checked.ok) throw new SyncError(`refused to put ${JSON.stringify(f.name)} into ${params.targetDir}: ${checked.reason}`, false);
+    const content = Buffer.from(f.content.buffer, f.content.byteOffset, f.content.length);
+    const hash = hashContent(content);
+    next.set(checked.rel, { kind: "file", hash, mode: f.mode, size: content.length });
+    return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, hash };
+  });
+  return { puts, next };
+};
