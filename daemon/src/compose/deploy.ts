@@ -36,5 +36,15 @@ export const normalizeDeploy = (ctx: NormalizeContext, node: LNode | undefined, 
     const maxAttempts = ctx.num(get(rp, "max_attempts"), `${p}.restart_policy.max_attempts`, { integer: true, min: 0 });
     spec.restartPolicy = { ...(condition ? { condition } : {}), ...(maxAttempts !== undefined ? { maxAttempts } : {}) };
   }
+  const mode = ctx.str(get(m, "mode"), `${p}.mode`);
+  if (mode !== undefined) spec.mode = mode;
+  const placement = ctx.map(get(m, "placement"), `${p}.placement`);
+  if (placement) {
+    const constraints = ctx.strList(get(placement, "constraints"), `${p}.placement.constraints`) ?? [];
+    const prefs = get(placement, "preferences");
+    const preferences = prefs?.kind === "seq" ? prefs.items.flatMap((item, i) => ctx.str(get(ctx.map(item, `${p}.placement.preferences[${i}]`), "spread"), `${p}.placement.preferences[${i}].spread`) ?? []) : [];
+    const max = ctx.num(get(placement, "max_replicas_per_node"), `${p}.placement.max_replicas_per_node`, { integer: true, min: 0 });
+    spec.placement = { constraints, preferences, ...(max === undefined ? {} : { maxReplicasPerNode: max }) };
+  }
   return spec;
 };

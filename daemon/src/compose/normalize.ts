@@ -191,6 +191,10 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   strField("stop_signal", (v) => (spec.stopSignal = v));
   strField("platform", (v) => (spec.platform = v));
   strField("container_name", (v) => (spec.containerName = v));
+  strField("network_mode", (v) => (spec.networkMode = v));
+  strField("ipc", (v) => (spec.ipc = v));
+  const volumesFrom = ctx.strList(at("volumes_from"), `${p}.volumes_from`);
+  if (volumesFrom !== undefined) spec.volumesFrom = volumesFrom;
   boolField("init", (v) => (spec.init = v));
   boolField("tty", (v) => (spec.tty = v));
   boolField("stdin_open", (v) => (spec.stdinOpen = v));

@@ -98,6 +98,12 @@ export interface ServiceSpec {
   readonly postStart?: readonly LifecycleHookSpec[];
   /** pre_stop hooks, in order; undefined when none are written. */
   readonly preStop?: readonly LifecycleHookSpec[];
+  /** network_mode as written: "host", "none", "bridge", "service:<name>", "container:<name>". */
+  readonly networkMode?: string;
+  /** volumes_from entries as written: "<service>", "<service>:ro", "container:<name>[:rw|:ro]". */
+  readonly volumesFrom?: readonly string[];
+  /** ipc as written: "shareable", "private", "host", "service:<name>", "container:<name>". */
+  readonly ipc?: string;
   /** Service-level x-* keys (x-devloop is read by translate and the engine). */
   readonly extensions: Readonly<Record<string, unknown>>;
 }
@@ -233,6 +239,10 @@ export interface DeploySpec {
   readonly resources: { readonly limits?: ResourcesSpec; readonly reservations?: ResourcesSpec };
   readonly labels: Readonly<Record<string, string>>;
   readonly restartPolicy?: { readonly condition?: "none" | "on-failure" | "any"; readonly maxAttempts?: number };
+  /** deploy.mode as written ("replicated", "global", …). */
+  readonly mode?: string;
+  /** deploy.placement: constraints as written ("node.hostname == x"), preferences' spread values, max_replicas_per_node. */
+  readonly placement?: { readonly constraints: readonly string[]; readonly preferences: readonly string[]; readonly maxReplicasPerNode?: number };
 }
 
 export interface VolumeSpec {
