@@ -14,13 +14,19 @@ describe("selectContextEntries (.dockerignore as Docker reads it)", () => {
     expect(paths(selectContextEntries(all, "**/*.test.js", "Dockerfile"))).not.toContain("src/a.test.js");
   });
 
-  it("always sends the Dockerfile and .dockerignore, even when ignored", () => {
-    expect(paths(selectContextEntries(all, "*\n", "Dockerfile"))).toEqual([".dockerignore", "Dockerfile"]);
-    expect(paths(selectContextEntries([...all, f("build/Dockerfile.dev")], "*\n", "./build/Dockerfile.dev"))).toEqual([".dockerignore", "Dockerfile", "build/Dockerfile.dev"].filter((p) => p !== "Dockerfile"));
+  it("keeps the Dockerfile in the plan even when ignored (BuildKit receives it apart), not .dockerignore", () => {
+    expect(paths(selectContextEntries(all, "*\n", "Dockerfile"))).toEqual(["Dockerfile"]);
+    expect(paths(selectContextEntries([...all, d("build"), f("build/Dockerfile.dev")], "*\n", "./build/Dockerfile.dev"))).toEqual(["build/Dockerfile.dev"]);
+  });
+
+  it("re-includes a file under an excluded directory whose path the ! pattern starts with (Docker, not gitignore)", () => {
+    const tree = [d("assets"), f("assets/a.txt"), f("assets/keep.txt"), d("assets/sub"), f("assets/sub/s.txt"), f("Dockerfile")];
+    expect(paths(selectContextEntries(tree, "assets\n!assets/keep.txt\n", "Dockerfile"))).toEqual(["Dockerfile", "assets", "assets/keep.txt"]);
+    expect(paths(selectContextEntries(tree, "assets\n!**/keep.txt\n", "Dockerfile"))).toEqual(["Dockerfile"]);
   });
 
   it("re-includes with !, last match wins", () => {
-    expect(paths(selectContextEntries(all, "*\n!src\n!src/*.js\nsrc/*.test.js\n", "Dockerfile"))).toEqual([".dockerignore", "Dockerfile", "src", "src/main.js"]);
+    expect(paths(selectContextEntries(all, "*\n!src\n!src/*.js\nsrc/*.test.js\n", "Dockerfile"))).toEqual(["Dockerfile", "src", "src/main.js"]);
   });
 
   it("sends everything without a .dockerignore, sorted", () => {
@@ -33,5 +39,6 @@ describe("createContextDirFilter", () => {
     expect(createContextDirFilter("node_modules\n")("node_modules")).toBe(false);
     expect(createContextDirFilter("node_modules\n")("src")).toBe(true);
     expect(createContextDirFilter("node_modules\n!node_modules/keep.js\n")("node_modules")).toBe(true);
+    expect(createContextDirFilter("node_modules\n!src/keep.js\n")("node_modules")).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Which files of a build context go to the Docker engine, as Docker decides it: .dockerignore rules (anchored at the
- * context root, `!` re-includes, last match wins), and the Dockerfile and .dockerignore always sent even when
- * ignored (the engine reads them; classic docker build does the same). Pure: the walk is given as a list.
+ * Which files of a build context BuildKit receives, as Docker decides it (doctor/docker-ignore.ts is moby's matcher):
+ * the ignore file is "<Dockerfile>.dockerignore" when it exists, else ".dockerignore"; a path is sent when no
+ * pattern (or the last matching `!` pattern) keeps it, and an excluded directory is walked only when a `!` pattern
+ * starts with its path (moby's rule: "!**\/keep.txt" does not bring files back out of an excluded directory; such a
+ * walked directory is sent itself, even empty). The Dockerfile is always part of the plan: BuildKit receives it
+ * separately and it decides the build, so it is hashed even when ignored. Pure: the walk is given as a list.
  */
-import { createDockerIgnore } from "../doctor/docker-ignore.js";
+import { createDockerIgnore, dockerIgnoreCandidates } from "../doctor/docker-ignore.js";
 
 export type ContextEntryKind = "file" | "dir" | "symlink";
 
@@ -15,26 +18,44 @@ export interface ContextEntry {
 
 export const DOCKERIGNORE = ".dockerignore";
 
+/** The ignore files to try, in order, for a context-relative Dockerfile (undefined: inline Dockerfile). */
+export const ignoreFileCandidates = (dockerfile: string | undefined): string[] => dockerIgnoreCandidates(dockerfile === undefined ? undefined : normalise(dockerfile));
+
 const normalise = (rel: string): string => rel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
 
-/** Keeps the entries Docker would send. `dockerignore` is the file's text (undefined = no file). */
+const parentsOf = (rel: string): string[] => {
+  const parts = rel.split("/");
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+};
+
+/** Keeps the entries Docker would send. `dockerignore` is the ignore file's text (undefined = no file). */
 export const selectContextEntries = (
   entries: readonly ContextEntry[],
   dockerignore: string | undefined,
   dockerfile: string,
 ): ContextEntry[] => {
   const rules = createDockerIgnore(dockerignore);
-  const always = new Set([normalise(dockerfile), DOCKERIGNORE]);
+  const dockerfilePath = normalise(dockerfile);
+  const walked = new Map<string, boolean>();
+  const isWalked = (dir: string): boolean => {
+    let known = walked.get(dir);
+    if (known === undefined) {
+      known = !rules.ignores(dir) || !rules.canSkipDir(dir);
+      walked.set(dir, known);
+    }
+    return known;
+  };
   return entries
-    .filter((entry) => always.has(entry.path) || !rules.ignores(entry.kind === "dir" ? `${entry.path}/` : entry.path))
+    .filter((entry) => {
+      if (entry.path === dockerfilePath) return true;
+      if (!parentsOf(entry.path).every(isWalked)) return false;
+      return entry.kind === "dir" ? isWalked(entry.path) : !rules.ignores(entry.path);
+    })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 };
 
-/** Whether the walker must descend into an ignored directory (a `!` rule may re-include something under it). */
-export const mustWalkIgnoredDirs = (dockerignore: string | undefined): boolean => createDockerIgnore(dockerignore).hasNegations;
-
-/** Directory test for the walker: skip a directory only when nothing under it can come back. */
+/** Directory test for the walker: descend unless the directory is excluded and no `!` pattern reaches under it. */
 export const createContextDirFilter = (dockerignore: string | undefined): ((rel: string) => boolean) => {
   const rules = createDockerIgnore(dockerignore);
-  return (rel) => rules.hasNegations || !rules.ignores(`${normalise(rel)}/`);
+  return (rel) => !rules.ignores(normalise(rel)) || !rules.canSkipDir(normalise(rel));
 };

@@ -62,4 +62,17 @@ describe("scanContext + packContext on a real directory", () => {
     await writeFile(path.join(root, "node_modules/dep/index.js"), "changed");
     expect(await tagOf()).toBe(edited);
   });
+
+  it("uses <Dockerfile>.dockerignore beside a named Dockerfile instead of .dockerignore (BuildKit)", async () => {
+    await mkdir(path.join(root, "docker"), { recursive: true });
+    await writeFile(path.join(root, "docker/app.Dockerfile"), "FROM scratch\n");
+    await writeFile(path.join(root, "docker/app.Dockerfile.dockerignore"), "src\n");
+    const named = await scanContext(root, "docker/app.Dockerfile");
+    expect(named.ignoreFile).toBe("docker/app.Dockerfile.dockerignore");
+    expect(named.entries.map((e) => e.path)).toContain("node_modules/dep/index.js");
+    expect(named.entries.map((e) => e.path)).not.toContain("src/run.sh");
+    const inline = await scanContext(root, "docker/app.Dockerfile", true);
+    expect(inline.ignoreFile).toBe(".dockerignore");
+    await rm(path.join(root, "docker"), { recursive: true, force: true });
+  });
 });

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
-import { createContextDirFilter, DOCKERIGNORE, selectContextEntries } from "./context-plan.js";
+import { createContextDirFilter, ignoreFileCandidates, selectContextEntries } from "./context-plan.js";
 import type { ContextEntry } from "./context-plan.js";
 import type { HashedEntry } from "./content-tag.js";
 
@@ -21,6 +21,8 @@ export interface ScannedContext {
   readonly root: string;
   readonly entries: readonly ScannedEntry[];
   readonly dockerignore?: string;
+  /** Context-relative path of the ignore file in use ("<Dockerfile>.dockerignore" or ".dockerignore"). */
+  readonly ignoreFile?: string;
 }
 
 const readOptional = async (file: string): Promise<string | undefined> => {
@@ -51,8 +53,19 @@ const walk = async (root: string, keepDir: (rel: string) => boolean): Promise<Co
 
 const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
 
-export const scanContext = async (root: string, dockerfile: string): Promise<ScannedContext> => {
-  const dockerignore = await readOptional(path.join(root, DOCKERIGNORE));
+/** Reads the ignore file Docker uses for this Dockerfile (`inline`: a dockerfile_inline, only .dockerignore applies). */
+export const readIgnoreFile = async (root: string, dockerfile: string | undefined): Promise<{ file?: string; text?: string }> => {
+  for (const candidate of ignoreFileCandidates(dockerfile)) {
+    const text = await readOptional(path.join(root, candidate));
+    if (text !== undefined) return { file: candidate, text };
+  }
+  return {};
+};
+
+/** `inline`: the Dockerfile is build.dockerfile_inline (sent on stdin, so no "<Dockerfile>.dockerignore"). */
+export const scanContext = async (root: string, dockerfile: string, inline = false): Promise<ScannedContext> => {
+  const ignore = await readIgnoreFile(root, inline ? undefined : dockerfile);
+  const dockerignore = ignore.text;
   const selected = selectContextEntries(await walk(root, createContextDirFilter(dockerignore)), dockerignore, dockerfile);
   const entries = await Promise.all(
     selected.map(async (entry): Promise<ScannedEntry> => {
@@ -69,5 +82,5 @@ export const scanContext = async (root: string, dockerfile: string): Promise<Sca
       return { ...entry, absolute, mode, size: 0, digest: "" };
     }),
   );
-  return { root, entries, ...(dockerignore === undefined ? {} : { dockerignore }) };
+  return { root, entries, ...(dockerignore === undefined ? {} : { dockerignore }), ...(ignore.file === undefined ? {} : { ignoreFile: ignore.file }) };
 };

@@ -35,8 +35,8 @@ export const scanContext = async (
     }
   }
   const ignore = createDockerIgnore(ignoreText);
-  // With a `!` re-include anywhere, an excluded directory may still contribute files: walk it.
-  const descend = ignore.hasNegations ? undefined : (dir: string): boolean => !ignore.ignores(`${dir}/`);
+  // An excluded directory is walked only when a `!` pattern starts with its path (moby's rule).
+  const descend = (dir: string): boolean => !ignore.ignores(dir) || !ignore.canSkipDir(dir);
   const listed = await fs.listFiles(contextDir, descend);
   if (listed === undefined) return undefined;
   const files = listed.filter((file) => !ignore.ignores(file.path));

@@ -3,13 +3,17 @@
  * `ignore` and `include`, and a few editor/VCS defaults. Pure: the caller reads the ignore files.
  *
  * Semantics:
- * - .gitignore and `ignore` patterns follow gitignore rules (a bare name matches at any depth).
- * - .dockerignore patterns are anchored at the root, as Docker does ("foo" is only /foo;
- *   use "** /foo" to match anywhere); `!` exceptions work.
+ * - .gitignore patterns (and the editor/VCS defaults) follow gitignore rules (a bare name matches at any depth).
+ * - .dockerignore and the rule's `ignore` patterns follow Docker's .dockerignore rules (doctor/docker-ignore.ts,
+ *   moby's matcher), as the Compose spec says of develop.watch ignore: anchored at the watched root ("foo" is only
+ *   <root>/foo; use "** /foo" to match anywhere), a pattern on a directory covers what is under it, `!` re-includes
+ *   (also under an excluded directory whose path the `!` pattern starts with), last match wins.
  * - `include` (when non-empty) keeps only files that match one of its patterns; directories are
  *   always walked unless ignored, so `include: ["*.js"]` still finds src/a.js.
  */
 import ignore from "ignore";
+import { createDockerIgnore } from "../doctor/docker-ignore.js";
+import type { DockerIgnore } from "../doctor/docker-ignore.js";
 
 export const defaultIgnores: readonly string[] = [".git/", "*.swp", "*.swx", "*~", ".#*", "4913", ".DS_Store"];
 
@@ -32,27 +36,21 @@ export type PathFilter = (rel: string, isDirectory: boolean) => boolean;
 const cleanLines = (lines: readonly string[]): string[] =>
   lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 
-/** Docker's .dockerignore → gitignore syntax: anchored at the root. */
-export const dockerignoreToGitignore = (lines: readonly string[]): string[] =>
-  cleanLines(lines).map((line) => {
-    const negated = line.startsWith("!");
-    let pattern = negated ? line.slice(1).trim() : line;
-    pattern = pattern.replace(/^(\.\/)+/, "").replace(/^\/+/, "");
-    if (pattern === "" || pattern === ".") return "";
-    return `${negated ? "!" : ""}/${pattern}`;
-  }).filter((l) => l !== "");
+/** A directory is left out when excluded and no `!` pattern reaches under it; a file when excluded. */
+const excludedBy = (rules: DockerIgnore, rel: string, isDirectory: boolean): boolean =>
+  rules.ignores(rel) && (!isDirectory || rules.canSkipDir(rel));
 
 export const createPathFilter = (params: PathFilterParams = {}): PathFilter => {
   const ig = ignore()
     .add([...(params.defaults ?? defaultIgnores)])
-    .add(cleanLines(params.gitignore ?? []))
-    .add(dockerignoreToGitignore(params.dockerignore ?? []))
-    .add(cleanLines(params.ignore ?? []));
+    .add(cleanLines(params.gitignore ?? []));
+  const docker = [params.dockerignore ?? [], params.ignore ?? []].filter((lines) => lines.length > 0).map((lines) => createDockerIgnore(lines.join("\n")));
   const includes = cleanLines(params.include ?? []);
   const inc = includes.length > 0 ? ignore().add(includes) : undefined;
   return (rel, isDirectory) => {
     if (rel === "" || rel === ".") return true;
     if (ig.ignores(isDirectory ? `${rel}/` : rel)) return false;
+    if (docker.some((rules) => excludedBy(rules, rel, isDirectory))) return false;
     if (inc === undefined || isDirectory) return true;
     return inc.ignores(rel);
   };
