@@ -278,6 +278,25 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
         },
       };
     },
+    async readLog({ namespace, pod, container, previous, tailLines }) {
+      try {
+        const text = await core.readNamespacedPodLog({ name: pod, namespace, container, previous, tailLines });
+        const lines = String(text).split("\n");
+        if (lines[lines.length - 1] === "") lines.pop();
+        return lines;
+      } catch (error) {
+        throw reword(`logs of pod ${pod} in namespace ${namespace}`, error);
+      }
+    },
+    async podEvents(namespace, pod) {
+      try {
+        const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}` });
+        const time = (e: (typeof list.items)[number]): number => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+        return [...list.items].sort((a, b) => time(a) - time(b)).map((e) => `${e.reason ?? e.type ?? "Event"}: ${(e.message ?? "").trim()}${(e.count ?? 1) > 1 ? ` (×${e.count ?? 1})` : ""}`);
+      } catch (error) {
+        throw reword(`events of pod ${pod} in namespace ${namespace}`, error);
+      }
+    },
     async portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream) {
       const duplex = socket as unknown as Duplex;
       // The kubelet reports a failed dial (nothing listening: the process is restarting) on the error channel and

@@ -36,3 +36,33 @@ describe("summarize deployment problems", () => {
     expect(o.problem).toBe('FailedCreate: pods "api-1" is forbidden: exceeded quota');
   });
 });
+
+describe("summarize container exits", () => {
+  it("reports a crash loop's last exit: code, reason, not terminated now", () => {
+    const o = summarize("Pod", {
+      metadata: { name: "api-1" },
+      spec: { containers: [{ name: "api" }] },
+      status: { phase: "Running", containerStatuses: [{ name: "api", restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 20s" } }, lastState: { terminated: { reason: "Error", exitCode: 3 } } }] },
+    });
+    expect(o.pod).toMatchObject({ reason: "CrashLoopBackOff", exitCode: 3, running: false, probed: false, lastExit: { container: "api", exitCode: 3, reason: "Error", now: false } });
+  });
+
+  it("reports an OOMKilled container that is terminated now", () => {
+    const o = summarize("Pod", {
+      metadata: { name: "api-1" },
+      spec: { containers: [{ name: "api", readinessProbe: { exec: { command: ["true"] } } }] },
+      status: { phase: "Running", containerStatuses: [{ name: "api", restartCount: 0, state: { terminated: { reason: "OOMKilled", exitCode: 137 } } }] },
+    });
+    expect(o.pod).toMatchObject({ reason: "OOMKilled", exitCode: 137, running: false, probed: true, lastExit: { exitCode: 137, reason: "OOMKilled", now: true } });
+  });
+
+  it("reports a running container with no exit", () => {
+    const o = summarize("Pod", {
+      metadata: { name: "api-1" },
+      spec: { containers: [{ name: "api" }] },
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], containerStatuses: [{ name: "api", restartCount: 0, state: { running: { startedAt: "2024-01-01T00:00:00Z" } } }] },
+    });
+    expect(o.pod).toMatchObject({ ready: true, running: true, restarts: 0 });
+    expect(o.pod?.lastExit).toBeUndefined();
+  });
+});

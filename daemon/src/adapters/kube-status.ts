@@ -22,9 +22,20 @@ interface RawContainerStatus {
   name?: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number } };
-  lastState?: { terminated?: { reason?: string; exitCode?: number } };
+  state?: { running?: unknown; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number } };
+  lastState?: { terminated?: { reason?: string; message?: string; exitCode?: number } };
 }
+
+type LastExit = NonNullable<NonNullable<ObservedObject["pod"]>["lastExit"]>;
+
+/** An app container's latest exit: the termination it is in now, else the one before its last restart. */
+const lastExitOf = (c: RawContainerStatus): LastExit | undefined => {
+  const now = c.state?.terminated;
+  const last = now ?? (c.restartCount !== undefined && c.restartCount > 0 ? c.lastState?.terminated : undefined);
+  if (last?.exitCode === undefined) return undefined;
+  const message = last.message?.trim();
+  return { container: c.name ?? "", exitCode: last.exitCode, reason: last.reason ?? (last.exitCode === 0 ? "Completed" : "Error"), ...(message ? { message } : {}), now: now !== undefined };
+};
 
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 
@@ -94,7 +105,12 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
     reason = unschedulable.reason ?? "Unschedulable";
     message = unschedulable.message;
   }
-  const specContainers = ((raw as { spec?: { containers?: { name?: string }[] } }).spec?.containers ?? []).map((c) => c.name ?? "");
+  const spec = (raw as { spec?: { containers?: { name?: string; readinessProbe?: unknown }[] } }).spec;
+  const specContainers = (spec?.containers ?? []).map((c) => c.name ?? "");
+  const app = (status["containerStatuses"] as RawContainerStatus[] | undefined) ?? [];
+  // The app container that exited last (a crash loop's current or previous run): exit code, reason (Error, OOMKilled).
+  const lastExit = app.map(lastExitOf).find((e) => e !== undefined);
+  const running = app.length > 0 && app.length >= specContainers.length && app.every((c) => c.state?.running !== undefined);
   const owner = md.ownerReferences?.[0]?.name;
   return {
     ...base,
@@ -107,6 +123,9 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
       ...(message === undefined ? {} : { message }),
       ...(exitCode === undefined ? {} : { exitCode }),
       containers: specContainers,
+      running,
+      probed: (spec?.containers ?? []).some((c) => c.readinessProbe !== undefined),
+      ...(lastExit === undefined ? {} : { lastExit }),
       deleting: md.deletionTimestamp !== undefined && md.deletionTimestamp !== null,
     },
   };

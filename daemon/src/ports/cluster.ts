@@ -38,6 +38,15 @@ export interface ObservedObject {
     readonly exitCode?: number;
     readonly containers: readonly string[];
     readonly deleting: boolean;
+    /** Every app container is in state running (not waiting, not terminated). */
+    readonly running?: boolean;
+    /** An app container has a readinessProbe (a compose healthcheck): Ready means the check held. */
+    readonly probed?: boolean;
+    /**
+     * The latest exit of an app container: its current termination, else its last one (lastState) when it was
+     * restarted. `now`: the container is terminated at this moment (not restarted yet).
+     */
+    readonly lastExit?: { readonly container: string; readonly exitCode: number; readonly reason: string; readonly message?: string; readonly now: boolean };
   };
 }
 
@@ -86,6 +95,10 @@ export interface ClusterClient {
   watch(namespace: string, selector: string, handlers: WatchHandlers): Stoppable;
   /** Follows a container's log from now (or sinceSeconds back); onEnd when the stream closes. */
   followLog(params: { namespace: string; pod: string; container: string; sinceSeconds?: number; tailLines?: number; follow: boolean; onLine: LogLineHandler; onEnd: (error?: string) => void }): Stoppable;
+  /** The last lines of a container's log (previous: the run before the current one, after a restart). */
+  readLog(params: { namespace: string; pod: string; container: string; previous: boolean; tailLines: number }): Promise<readonly string[]>;
+  /** The pod's events, oldest first, as "Reason: message" (e.g. "BackOff: Back-off restarting failed container"). */
+  podEvents(namespace: string, pod: string): Promise<readonly string[]>;
   /** Opens a port-forward stream to one pod port, for one local connection. */
   portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream): Promise<void>;
   /** A cheap call that proves the apiserver answers. */

@@ -19,6 +19,9 @@ export interface FakeCluster extends ClusterClient {
   markReady(namespace: string, service: string): void;
   markJob(namespace: string, service: string, result: "succeeded" | "failed"): void;
   appliedServices(): string[];
+  /** What readLog / podEvents answer, per pod name ("pod/container" for logs; `previous` runs under "pod/container/previous"). */
+  readonly logs: Map<string, readonly string[]>;
+  readonly events: Map<string, readonly string[]>;
 }
 
 const key = (m: { kind: string; metadata: { name: string; namespace?: string } }): string => `${m.metadata.namespace ?? ""}/${m.kind}/${m.metadata.name}`;
@@ -35,6 +38,8 @@ export const createFakeCluster = (): FakeCluster => {
   const watchers = new Set<{ namespace: string; selector: string; handlers: WatchHandlers }>();
   let failures: { error: ClusterError; times: number } | undefined;
   let unreachable = false;
+  const logs = new Map<string, readonly string[]>();
+  const events = new Map<string, readonly string[]>();
 
   const check = (): void => {
     if (unreachable) throw new ClusterError("cannot reach the cluster at https://127.0.0.1:6443: connect ECONNREFUSED", true);
@@ -57,6 +62,8 @@ export const createFakeCluster = (): FakeCluster => {
   });
 
   return {
+    logs,
+    events,
     applied,
     deletes,
     objects,
@@ -99,6 +106,16 @@ export const createFakeCluster = (): FakeCluster => {
     followLog({ onEnd }) {
       onEnd();
       return { stop: () => Promise.resolve() };
+    },
+    async readLog({ pod, container, previous, tailLines }) {
+      await Promise.resolve();
+      check();
+      return (logs.get(`${pod}/${container}${previous ? "/previous" : ""}`) ?? []).slice(-tailLines);
+    },
+    async podEvents(_namespace, pod) {
+      await Promise.resolve();
+      check();
+      return events.get(pod) ?? [];
     },
     async portForward() {
       await Promise.resolve();
