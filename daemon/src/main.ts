@@ -36,6 +36,8 @@ import { createDownController } from "./engine/controllers/down-controller.js";
 import { createPortForwardController } from "./engine/controllers/port-forward-controller.js";
 import { createSyncController } from "./engine/controllers/sync-controller.js";
 import { createWatchController } from "./engine/controllers/watch-controller.js";
+import { createStabilityController } from "./engine/controllers/stability-controller.js";
+import { createFailureController } from "./engine/controllers/failure-controller.js";
 import type { Engine } from "./engine/engine.js";
 import { createEngine } from "./engine/engine.js";
 import type { EngineState } from "./engine/state.js";
@@ -193,6 +195,8 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       createBuildController({ builder, clock }),
       createApplyController({ cluster, clock }),
       createWatchController({ cluster, clock }),
+      createStabilityController({ clock }),
+      createFailureController({ cluster, clock }),
       createClusterHealthController({ cluster, clock }),
       createDownController({ cluster, clock }),
       createDependentRestartController({ clock }),

@@ -46,6 +46,27 @@ export interface PublicService {
   readonly build?: PublicBuild;
   /** Doctor findings (`devloop doctor`) for this service; absent = none. Locations only, never source lines. */
   readonly findings?: readonly PublicFinding[];
+  /** Why the service is failed, when a pod is to blame (phase "failed"): its exit, log tail and events. */
+  readonly failure?: PublicFailure;
+}
+
+/**
+ * A failed service's pod: a container that exited, crash-loops or was OOMKilled, or one that cannot start
+ * (ImagePullBackOff…). The log tail and events are read once per crash; `reported` is false until they are.
+ */
+export interface PublicFailure {
+  readonly pod: string;
+  readonly container: string;
+  /** The pod's waiting reason or the container's termination reason: "CrashLoopBackOff", "Error", "OOMKilled". */
+  readonly reason: string;
+  readonly exitCode?: number;
+  readonly message?: string;
+  readonly restarts: number;
+  readonly reported: boolean;
+  /** The crashed run's last log lines (at most 20). */
+  readonly logTail: readonly string[];
+  /** The pod's events, oldest first: "BackOff: Back-off restarting failed container". */
+  readonly events: readonly string[];
 }
 
 export interface PublicFinding {

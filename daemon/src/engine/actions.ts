@@ -6,7 +6,7 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObjectEvent } from "../ports/cluster.js";
 import type { ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject } from "../ports/project-loader.js";
-import type { ProjectRequest, ProjectState, SyncTrace } from "./state.js";
+import type { FailureReport, ProjectRequest, ProjectState, SyncTrace } from "./state.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -38,6 +38,10 @@ export type Action =
   | { readonly type: "liveRequestHandled"; readonly project: string; readonly id: number }
   /** A develop.watch `rebuild` rule fired, or a rebuild was asked for: reload, which rebuilds what changed and rolls it out. */
   | { readonly type: "rebuildRequested"; readonly project: string; readonly service?: string; readonly at: number }
+  /** A pod ran ready with this restart count for the stable window (controllers/stability-controller.ts). */
+  | { readonly type: "podStable"; readonly project: string; readonly pod: string; readonly restarts: number; readonly at: number }
+  /** A failed service's pod's log tail and events were read (controllers/failure-controller.ts). */
+  | { readonly type: "failureReported"; readonly project: string; readonly service: string; readonly report: FailureReport }
   /** A timer fired (backoff over): nothing changed, controllers look again. */
   | { readonly type: "tick"; readonly at: number }
   | { readonly type: "log"; readonly source: string; readonly level: LogLevel; readonly line: string; readonly project?: string; readonly service?: string; readonly at: number };

@@ -1,7 +1,8 @@
 /** The engine state as the API shows it (api/types.ts): derived, never stored. */
-import type { PublicBuild, PublicProject, PublicService } from "../api/types.js";
+import type { PublicBuild, PublicFailure, PublicProject, PublicService } from "../api/types.js";
 import { allSettled, serviceViews } from "./selectors.js";
-import type { BuildState, ProjectState } from "./state.js";
+import type { Crash } from "./selectors.js";
+import type { BuildState, FailureReport, ProjectState } from "./state.js";
 
 /** Changes shown per project (the state keeps maxTraces). */
 export const publicChanges = 20;
@@ -15,6 +16,22 @@ const toPublicBuild = (b: BuildState): PublicBuild => ({
   ...(b.error === undefined ? {} : { error: b.error }),
   tail: b.tail,
 });
+
+const toPublicFailure = (crash: Crash, report: FailureReport | undefined): PublicFailure => {
+  // The report of an earlier crash of the same pod still tells the story until this one's is read.
+  const same = report !== undefined && report.pod === crash.pod;
+  return {
+    pod: crash.pod,
+    container: crash.container,
+    reason: crash.reason,
+    ...(crash.exitCode === undefined ? {} : { exitCode: crash.exitCode }),
+    ...(crash.message === undefined ? {} : { message: crash.message }),
+    restarts: crash.restarts,
+    reported: report?.key === crash.key,
+    logTail: same ? report.logTail : [],
+    events: same ? report.events : [],
+  };
+};
 
 export const toPublicProject = (project: ProjectState): PublicProject => {
   const views = serviceViews(project);
@@ -34,6 +51,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
       restarts: v.restarts,
       ports: forwards.filter((f) => f.service === name),
       ...(build === undefined ? {} : { build: toPublicBuild(build) }),
+      ...(v.phase === "failed" && v.crash !== undefined ? { failure: toPublicFailure(v.crash, project.failures?.[name]) } : {}),
       ...(findings === undefined || findings.length === 0 ? {} : { findings: findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, file: f.file, line: f.line, fix: f.fix })) }),
     }];
   });

@@ -1,4 +1,5 @@
 /** (state, action) → state. Pure: never awaits, never reads the clock (times come in the actions). */
+import type { ObservedObject } from "../ports/cluster.js";
 import type { Action } from "./actions.js";
 import { builtUnitHash } from "./built-image.js";
 import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
@@ -106,6 +107,13 @@ const buildFinished = (project: ProjectState, action: Extract<Action, { type: "b
   });
 };
 
+/** Stable marks of pods that are gone are dropped (pod names are not reused, but the map must not grow). */
+const stableKept = (stable: ProjectState["stablePods"], objects: Readonly<Record<string, ObservedObject>>): { stablePods?: Readonly<Record<string, number>> } => {
+  if (stable === undefined) return {};
+  const kept = Object.entries(stable).filter(([pod]) => objects[`Pod/${pod}`] !== undefined);
+  return { stablePods: kept.length === Object.keys(stable).length ? stable : Object.fromEntries(kept) };
+};
+
 export const reducer = (state: EngineState, action: Action): EngineState => {
   switch (action.type) {
     case "stateRestored": {
@@ -113,7 +121,8 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       for (const p of action.projects) {
         // A build the previous daemon ran is gone with it; the reload asks again.
         const builds = p.builds && Object.fromEntries(Object.entries(p.builds).map(([s, { building: _b, ...b }]) => [s, b.status === "building" ? { ...b, status: "queued" as const } : b]));
-        projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {}, ...(builds ? { builds } : {}) };
+        // Pods are seen afresh by the new watch: their stable window starts again.
+        projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {}, stablePods: {}, ...(builds ? { builds } : {}) };
       }
       return { ...state, projects };
     }
@@ -161,14 +170,16 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, (p) => {
         if (p.loaded?.namespace !== action.namespace) return p;
         const event = action.event;
+        let objects: Record<string, ObservedObject>;
         if (event.type === "sync") {
-          return { ...p, objects: Object.fromEntries(event.objects.map((o) => [`${o.kind}/${o.name}`, o])) };
+          objects = Object.fromEntries(event.objects.map((o) => [`${o.kind}/${o.name}`, o]));
+        } else {
+          const key = `${event.object.kind}/${event.object.name}`;
+          objects = { ...p.objects };
+          if (event.type === "delete") delete objects[key];
+          else objects[key] = event.object;
         }
-        const key = `${event.object.kind}/${event.object.name}`;
-        const objects = { ...p.objects };
-        if (event.type === "delete") delete objects[key];
-        else objects[key] = event.object;
-        return { ...p, objects };
+        return { ...p, objects, ...stableKept(p.stablePods, objects) };
       });
     case "clusterUnreachable":
       return state.cluster.reachable || state.cluster.message !== action.message
@@ -206,6 +217,15 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, (p) => ({ ...p, liveRequests: (p.liveRequests ?? []).filter((r) => r.id !== action.id) }));
     case "rebuildRequested":
       return updateProject(state, action.project, (p) => (p.status === "stopping" ? p : { ...p, generation: p.generation + 1 }));
+    case "podStable":
+      return updateProject(state, action.project, (p) => {
+        const pod = p.objects[`Pod/${action.pod}`]?.pod;
+        // Only if it is still the same run, still ready: a restart or a failed probe meanwhile starts the window again.
+        if (pod?.restarts !== action.restarts || !pod.ready || pod.running === false || pod.deleting) return p;
+        return { ...p, stablePods: { ...p.stablePods, [action.pod]: action.restarts } };
+      });
+    case "failureReported":
+      return updateProject(state, action.project, (p) => ({ ...p, failures: { ...p.failures, [action.service]: action.report } }));
     case "log":
     case "tick":
       return state;

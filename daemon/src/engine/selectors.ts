@@ -21,7 +21,30 @@ export interface ServiceView {
   readonly failed: boolean;
   readonly pods: readonly string[];
   readonly restarts: number;
+  /** The pod that makes the service failed, and how (absent when no pod is to blame). */
+  readonly crash?: Crash;
 }
+
+/** A failed pod of a service: the container's exit (or the waiting reason) and how to read its log. */
+export interface Crash {
+  readonly pod: string;
+  readonly container: string;
+  readonly reason: string;
+  readonly exitCode?: number;
+  readonly message?: string;
+  readonly restarts: number;
+  /** The crashed run's log is the previous container's (the container was restarted since). */
+  readonly previous: boolean;
+  /** Identifies this crash: a new restart or reason is a new one (a new failure report is read). */
+  readonly key: string;
+}
+
+/**
+ * How long a pod without a healthcheck must run ready with no restart before its service counts as ready. A
+ * process that exits within this window (a bad config, a missing module) is failed, not ready. 2 s: long enough to
+ * catch a crash at start-up, short enough not to slow a healthy `up` down noticeably.
+ */
+export const stableWindowMs = 2000;
 
 const fatalPodReasons = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 const conditionWord: Record<DependsOnCondition, string> = {
@@ -46,13 +69,52 @@ interface Health {
   message?: string;
   pods: string[];
   restarts: number;
+  crash?: Crash;
 }
+
+type ObservedPod = ObservedObject & { pod: NonNullable<ObservedObject["pod"]> };
+
+/** Ready and running, and (without a healthcheck) seen so for the stable window with the same restart count. */
+export const podSettled = (project: ProjectState, p: ObservedPod): boolean =>
+  p.pod.phase === "Running" && p.pod.ready && p.pod.running !== false && (p.pod.probed === true || project.stablePods?.[p.name] === p.pod.restarts);
+
+/** A running pod that waits for its stable window (the stability controller times it). */
+export const podAwaitingStable = (project: ProjectState, p: ObservedPod): boolean =>
+  p.pod.phase === "Running" && p.pod.ready && p.pod.running !== false && p.pod.probed !== true && !p.pod.deleting && project.stablePods?.[p.name] !== p.pod.restarts;
+
+const longRunningKinds = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+
+const crashOf = (p: ObservedPod): Crash => {
+  const exit = p.pod.lastExit;
+  const reason = p.pod.reason ?? exit?.reason ?? "restarting";
+  const container = exit?.container ?? p.pod.containers[0] ?? "";
+  const exitCode = exit?.exitCode ?? p.pod.exitCode;
+  const message = p.pod.message ?? exit?.message;
+  return {
+    pod: p.name,
+    container,
+    reason,
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(message === undefined ? {} : { message }),
+    restarts: p.pod.restarts,
+    previous: exit !== undefined && !exit.now,
+    key: `${p.name}:${p.pod.restarts}:${reason}:${exitCode ?? ""}`,
+  };
+};
+
+/** "exited with code 3 (Error)", "CrashLoopBackOff: exited with code 137 (OOMKilled), 4 restarts". */
+export const crashMessage = (c: Crash, exit: ObservedPod["pod"]["lastExit"]): string => {
+  const exited = exit === undefined ? undefined : `exited with code ${exit.exitCode} (${exit.reason})`;
+  const restarts = c.restarts > 0 ? `, ${c.restarts} restart${c.restarts === 1 ? "" : "s"}` : "";
+  if (exited === undefined) return `${c.reason}${c.message === undefined ? "" : `: ${c.message}`}`;
+  return exit?.now === true || c.reason === exit?.reason ? `${exited}${restarts}` : `${c.reason}: ${exited}${restarts}`;
+};
 
 const observedHealth = (project: ProjectState, service: string): Health => {
   const unit = project.units[service];
   const kind = project.loaded?.manifests.find((m) => workloadKinds.has(m.kind) && serviceOfManifestLabels(m.metadata.labels) === service)?.kind;
   const mine = Object.values(project.objects).filter((o) => o.labels[serviceLabel] === service);
-  const pods = mine.filter((o): o is ObservedObject & { pod: NonNullable<ObservedObject["pod"]> } => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting);
+  const pods = mine.filter((o): o is ObservedPod => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting);
   const current = (o: ObservedObject): boolean => o.inputHash === undefined || o.inputHash === unit?.appliedHash;
   const workload = mine.find((o) => o.kind !== "Pod" && current(o));
   const running = pods.some((p) => p.pod.phase === "Running" || p.pod.phase === "Succeeded");
@@ -61,7 +123,18 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   if (problem?.pod.reason !== undefined) {
     const detail = problem.pod.message ?? (problem.pod.exitCode === undefined ? undefined : `exit code ${problem.pod.exitCode}`);
     health.message = detail === undefined ? problem.pod.reason : `${problem.pod.reason}: ${detail}`;
-    if (fatalPodReasons.has(problem.pod.reason)) health.failed = true;
+    if (fatalPodReasons.has(problem.pod.reason)) {
+      health.failed = true;
+      health.crash = crashOf(problem);
+    }
+  }
+  // A long-running container that exited (crashed, OOMKilled, or just ended) and does not run settled again is failed.
+  const longRunning = kind !== undefined && longRunningKinds.has(kind);
+  const crashed = longRunning ? pods.find((p) => p.pod.lastExit !== undefined && !podSettled(project, p)) : undefined;
+  if (crashed) {
+    health.failed = true;
+    health.crash = crashOf(crashed);
+    health.message = crashMessage(health.crash, crashed.pod.lastExit);
   }
   if (kind === undefined) {
     // Nothing runs for this service (e.g. only a Service object): applied means ready.
@@ -75,7 +148,10 @@ const observedHealth = (project: ProjectState, service: string): Health => {
     health.ready = workload.job.succeeded;
     if (workload.job.failed) {
       health.failed = true;
-      health.message = workload.job.message ?? health.message ?? "the job failed";
+      const exited = pods.find((p) => p.pod.lastExit !== undefined && p.pod.lastExit.exitCode !== 0);
+      if (exited) health.crash = crashOf(exited);
+      const code = exited?.pod.lastExit === undefined ? "" : ` (exit code ${exited.pod.lastExit.exitCode})`;
+      health.message = `${workload.job.message ?? health.message ?? "the job failed"}${code}`;
     } else if (workload.job.succeeded) {
       health.failed = false;
       delete health.message;
@@ -85,11 +161,14 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   const r = workload.replicas;
   if (workload.problem !== undefined && health.message === undefined) health.message = workload.problem;
   if (r) {
-    health.ready = r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
-    health.started = health.ready || running;
+    const rolledOut = r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
+    // Kubernetes counts a pod ready as soon as its container runs (no probe): also require the stable window.
+    health.ready = rolledOut && !health.failed && pods.every((p) => podSettled(project, p));
+    health.started = rolledOut || running;
     if (health.ready) {
-      health.failed = false;
       delete health.message;
+    } else if (rolledOut && !health.failed && health.message === undefined) {
+      health.message = "running, waiting for the stable window";
     }
   }
   return health;
@@ -135,7 +214,7 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
       }
     }
     const nsReady = isApplied(project.units[namespaceUnit]);
-    const base = { name, ...(health.kind === undefined ? {} : { kind: health.kind }), started: health.started, ready: health.ready, completed: health.completed, failed: health.failed, pods: health.pods, restarts: health.restarts };
+    const base = { name, ...(health.kind === undefined ? {} : { kind: health.kind }), started: health.started, ready: health.ready, completed: health.completed, failed: health.failed, pods: health.pods, restarts: health.restarts, ...(health.crash === undefined ? {} : { crash: health.crash }) };
     // The image is built before the workload is applied: a pending build gates the apply like a dependency.
     const build = project.builds?.[name];
     const buildFailed = build?.status === "failed" ? `image build failed: ${firstLine(build.error ?? "")}` : undefined;

@@ -71,6 +71,23 @@ export interface BuildState {
   readonly finishedAt?: number;
 }
 
+/** The logs and events read from a failed service's pod, for one crash (`key`: pod, restarts and reason). */
+export interface FailureReport {
+  readonly key: string;
+  readonly pod: string;
+  readonly container: string;
+  /** The container's last log lines (the crashed run's), at most failureLogLines. */
+  readonly logTail: readonly string[];
+  /** The pod's events, oldest first ("BackOff: Back-off restarting failed container"). */
+  readonly events: readonly string[];
+  /** Why logs or events could not be read, if so. */
+  readonly error?: string;
+  readonly at: number;
+}
+
+/** Log lines kept per failure, like `docker compose up --wait`. */
+export const failureLogLines = 20;
+
 /** A change's trace and its steps: the API's own shape (api/types.ts), kept as they are shown. */
 export type TraceStep = PublicChangeStep;
 export type SyncTrace = PublicChange;
@@ -114,6 +131,13 @@ export interface ProjectState {
   readonly liveRequests?: readonly LiveRequest[];
   /** The last request id handed out (ids never repeat within a project). */
   readonly liveRequestSeq?: number;
+  /**
+   * Pods seen running and ready, without a restart, for the stable window (selectors.stableWindowMs): pod name →
+   * its restart count then. A service without a healthcheck is ready only once its pods are here with that count.
+   */
+  readonly stablePods?: Readonly<Record<string, number>>;
+  /** What a failed service's pod left: its log tail and events, read once per crash (controllers/failure-controller.ts). */
+  readonly failures?: Readonly<Record<string, FailureReport>>;
   /** Set by `down`: what to delete. */
   readonly down?: { readonly volumes: boolean };
 }

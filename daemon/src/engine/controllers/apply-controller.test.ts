@@ -63,6 +63,11 @@ describe("apply controller", () => {
     t.cluster.markReady("shop-dev", "web");
     t.cluster.markReady("shop-dev", "api");
     await t.settle();
+    // Its pod is not ready yet: rolled out by the Deployment's count is not ready.
+    expect(t.phases()["api"]).toBe("starting");
+    // Ready by its healthcheck (without one the stable window applies: failure-controller.test.ts).
+    t.cluster.observe({ kind: "Pod", name: "api-1", namespace: "shop-dev", labels: { "devloop.dev/project": "shop", "devloop.dev/service": "api" }, pod: { phase: "Running", ready: true, running: true, probed: true, restarts: 0, containers: ["api"], deleting: false } });
+    await t.settle();
     expect(t.phases()).toEqual({ web: "ready", api: "ready", cache: "ready", migrate: "completed" });
     expect(toPublicProject(t.engine.getState().projects["shop"]!).settled).toBe(true);
   });
