@@ -220,6 +220,8 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "namespaceReleased":
         case "clusterReachable":
         case "clusterUnreachable":
+        case "podStable":
+        case "failureReported":
           break;
         default: {
           const unhandled: never = a;
