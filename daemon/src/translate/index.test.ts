@@ -115,7 +115,11 @@ describe("toManifests", () => {
       { name: "sync-app", emptyDir: {} },
       { name: "tmpfs-scratch", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
       { name: "tmpfs-run", emptyDir: { medium: "Memory" } },
+      { name: "devloop-bind-signal", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
     ]);
+    // The named volume is seeded once from the image; the bind waits in devloop-bind until devloop has put the tree.
+    expect((get(deployment, "spec.template.spec.initContainers") as { name: string }[]).map((c) => c.name)).toEqual(["devloop-seed", "devloop-bind"]);
+    expect(result.live["db"]?.rules.map((r) => [r.id, r.localRoot, r.targetDir])).toEqual([["db:bind[0]", "/src/shop/app", "/app"]]);
     expect(JSON.stringify(result.manifests)).not.toContain("hostPath");
     expect(result.syncMappings).toEqual([{ service: "db", source: "/src/shop/app", target: "/app", volumeName: "sync-app" }]);
   });

@@ -74,7 +74,7 @@ describe("seeded emptyDirs", () => {
   });
 
   it("quotes paths for sh", () => {
-    expect(seedScript([{ dir: "/opt/it's here", volume: "devloop-sync-0", n: 0 }])).toContain(`if [ -d '/opt/it'\\''s here' ]; then cp -Rp '/opt/it'\\''s here'/. '/.devloop-seed/0'/`);
+    expect(seedScript([{ dir: "/opt/it's here", volume: "devloop-sync-0" }])).toContain(`if [ -d '/opt/it'\\''s here' ]; then cp -Rp '/opt/it'\\''s here'/. '/.devloop-seed/0'/`);
   });
 
   it("mounts one emptyDir per directory and seeds them from the image in one first init container", () => {
@@ -115,7 +115,9 @@ describe("seeded emptyDirs", () => {
     });
     const result = translate([web]);
     expect(result.live["web"]?.seededDirs).toEqual(["/app/src"]);
-    expect(podSpec(result.manifests, "web")["initContainers"]).toBeUndefined();
+    // The bind's emptyDir is not seeded from the image (a bind hides it); the watch rule fills it before the app starts.
+    expect(result.live["web"]?.binds).toEqual(["web:watch[0]"]);
+    expect((podSpec(result.manifests, "web")["initContainers"] as { name: string }[]).map((c) => c.name)).toEqual(["devloop-bind"]);
   });
 });
 

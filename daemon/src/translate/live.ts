@@ -14,6 +14,7 @@ import path from "node:path";
 import { parseCompileSpec, type CompileSpec } from "../build/compile-spec.js";
 import type { ServiceSpec, WatchAction, WatchRuleSpec } from "../compose/types.js";
 import { runDir, runVolume } from "../sync/supervisor.js";
+import { bindRules, sameAsBind } from "./bind-mounts.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import { xDevloop } from "./devloop-extension.js";
@@ -21,7 +22,7 @@ import { escapeKubeExpansion } from "./escape.js";
 import type { PodVolume, VolumeMount } from "./pod-volumes.js";
 import { formatBytes, formatCpu } from "./quantities.js";
 import { shellQuote } from "./shell-quote.js";
-import type { LiveRule, ServiceLive } from "./types.js";
+import type { LiveRule, ServiceLive, SyncMapping } from "./types.js";
 
 const posix = path.posix;
 
@@ -129,18 +130,24 @@ export const seedDirectories = (dirs: readonly string[]): string[] => {
 export interface LiveParams {
   /** The app container's name. */
   readonly container: string;
-  /** Directory mounts the compose volumes already give the app container (no subPath mounts). */
-  readonly mountedDirs: readonly string[];
+  /** The app container's compose mounts (volumes, secrets, configs, shm). */
+  readonly composeMounts: readonly VolumeMount[];
+  /** Directory bind mounts of source (pod-volumes.ts): filled before the app starts, then synced (bind-mounts.ts). */
+  readonly binds: readonly SyncMapping[];
 }
 
 export const planLive = (ctx: TranslateContext, service: ServiceSpec, params: LiveParams): LivePlan => {
   const watch = service.develop?.watch ?? [];
   const hasCompileKey = xDevloop(service.extensions)["compile"] !== undefined;
-  if (watch.length === 0 && !hasCompileKey) return { volumes: [], mounts: [], seeded: [] };
+  if (watch.length === 0 && !hasCompileKey && params.binds.length === 0) return { volumes: [], mounts: [], seeded: [] };
   const files = new Set(ctx.options.watchFiles ?? []);
-  const rules = watch.flatMap((rule, index) => liveRule(ctx, service, rule, index, files.has(rule.path)) ?? []);
+  const watchRules = watch.flatMap((rule, index) => liveRule(ctx, service, rule, index, files.has(rule.path)) ?? []);
+  // A bind's own rule, unless a develop.watch rule already syncs that directory to that target.
+  const bindFills = bindRules(service, params.binds, params.composeMounts).map((bind) => watchRules.find((r) => sameAsBind(r, bind)) ?? bind);
+  const rules = [...watchRules, ...bindFills.filter((r) => !watchRules.includes(r))];
   const compile = hasCompileKey ? compileSpec(ctx, service) : undefined;
   if (rules.length === 0 && compile === undefined) return { volumes: [], mounts: [], seeded: [] };
+  const mountedDirs = params.composeMounts.filter((m) => m.subPath === undefined).map((m) => m.mountPath);
 
   const syncDirs = [
     ...rules.flatMap((r) => (r.targetDir === undefined ? [] : [r.targetDir])),
@@ -154,7 +161,7 @@ export const planLive = (ctx: TranslateContext, service: ServiceSpec, params: Li
   for (const dir of seededDirs) {
     // Already a volume (a bind mount's synced emptyDir, a named volume, …): what is synced there survives a restart
     // too, so it still counts as seeded, but it gets no seeded volume of its own.
-    if (params.mountedDirs.some((m) => isInside(clean(m), dir))) continue;
+    if (mountedDirs.some((m) => isInside(clean(m), dir))) continue;
     const n = seeded.length;
     const volume = seedVolumeName(n);
     seeded.push({ dir, volume, n });
@@ -178,18 +185,38 @@ export const planLive = (ctx: TranslateContext, service: ServiceSpec, params: Li
     ...(compile ? { compile } : {}),
     restart: !needsRestart ? "none" : supervise !== undefined ? "process" : "pod",
     seededDirs,
+    ...(bindFills.length > 0 ? { binds: bindFills.map((r) => r.id) } : {}),
   };
   return { live, volumes, mounts, seeded, ...(supervise ? { supervise } : {}) };
 };
 
-/** The seed container's sh script: copy each seeded directory's image content into its volume (missing = empty). */
-export const seedScript = (seeded: LivePlan["seeded"]): string =>
-  seeded
-    .map(({ dir, n }) => {
+/** One directory of the image to copy into a volume (a seeded sync directory, or a compose volume: pod-volumes.ts). */
+export interface SeedEntry {
+  readonly dir: string;
+  readonly volume: string;
+  /** A persistent volume: copy only into an empty volume never seeded before, and leave the marker file. */
+  readonly once?: boolean;
+  readonly subPath?: string;
+}
+
+/** The marker a seeded persistent volume keeps, so a restart never copies over its data. */
+export const seedMarker = ".devloop-seeded";
+
+/**
+ * The seed container's sh script: copy each directory's image content into its volume (missing or empty = nothing),
+ * volume i mounted at /.devloop-seed/i. A persistent volume is filled only when it is empty (lost+found aside) and has
+ * no marker, as Docker fills a volume on first use; the marker is written only when something was copied.
+ */
+export const seedScript = (entries: readonly SeedEntry[]): string =>
+  entries
+    .map(({ dir, once }, i) => {
       const from = shellQuote(dir);
-      const to = shellQuote(`${seedMountRoot}/${n}`);
+      const to = shellQuote(`${seedMountRoot}/${i}`);
       // Files the user cannot read are left out (the app could not read them either); the pod still starts.
-      return `if [ -d ${from} ]; then cp -Rp ${from}/. ${to}/ || echo ${shellQuote(`devloop-seed: some files of ${dir} were not copied`)} >&2; fi`;
+      const warn = `echo ${shellQuote(`devloop-seed: some files of ${dir} were not copied`)} >&2`;
+      if (once !== true) return `if [ -d ${from} ]; then cp -Rp ${from}/. ${to}/ || ${warn}; fi`;
+      const marker = shellQuote(`${seedMountRoot}/${i}/${seedMarker}`);
+      return `if [ -d ${from} ] && [ ! -e ${marker} ] && [ -n "$(ls -A ${from})" ]; then case "$(ls -A ${to})" in ""|lost+found) { cp -Rp ${from}/. ${to}/ || ${warn}; }; : > ${marker};; esac; fi`;
     })
     .join("\n");
 
@@ -197,7 +224,7 @@ export const seedScript = (seeded: LivePlan["seeded"]): string =>
  * Requests small (it only copies), capped by the app's limits; limits the app's (a namespace LimitRange gives a
  * container without limits its defaults, devloop's is 1 CPU / 1Gi, so the pod is admitted either way).
  */
-const seedResources = (service: ServiceSpec): Record<string, Record<string, string>> => {
+export const seedResources = (service: ServiceSpec): Record<string, Record<string, string>> => {
   const limits = service.deploy?.resources.limits;
   const cpu = limits?.cpus !== undefined && limits.cpus > 0 ? limits.cpus : undefined;
   const memory = limits?.memory !== undefined && limits.memory > 0 ? limits.memory : undefined;
@@ -210,17 +237,18 @@ const seedResources = (service: ServiceSpec): Record<string, Record<string, stri
 
 /**
  * The "devloop-seed" init container (first of the pod's init containers): the app's image and securityContext, so
- * it runs as the same user and the copies are the app's to overwrite. Undefined when nothing is seeded.
+ * it runs as the same user and the copies are the app's to overwrite. It fills the seeded sync directories and the
+ * compose volumes that Docker would fill from the image. Undefined when nothing is seeded.
  */
-export const seedContainer = (plan: LivePlan, service: ServiceSpec, app: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined => {
-  if (plan.seeded.length === 0) return undefined;
+export const seedContainer = (entries: readonly SeedEntry[], service: ServiceSpec, app: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined => {
+  if (entries.length === 0) return undefined;
   return {
     name: app["name"] === seedContainerName ? `${seedContainerName}-init` : seedContainerName,
     image: app["image"],
     ...(app["imagePullPolicy"] === undefined ? {} : { imagePullPolicy: app["imagePullPolicy"] }),
-    command: ["/bin/sh", "-c", escapeKubeExpansion(seedScript(plan.seeded))],
+    command: ["/bin/sh", "-c", escapeKubeExpansion(seedScript(entries))],
     resources: seedResources(service),
     ...(app["securityContext"] === undefined ? {} : { securityContext: app["securityContext"] }),
-    volumeMounts: plan.seeded.map(({ volume, n }) => ({ name: volume, mountPath: `${seedMountRoot}/${n}` })),
+    volumeMounts: entries.map(({ volume, subPath }, i) => ({ name: volume, mountPath: `${seedMountRoot}/${i}`, ...(subPath === undefined ? {} : { subPath }) })),
   };
 };

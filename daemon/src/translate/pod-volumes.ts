@@ -1,8 +1,9 @@
 /**
  * A service's volumes and tmpfs → pod volumes, container mounts, the PVCs they need, and the sync
  * mappings for bind mounts.
- *   named volume   → persistentVolumeClaim (claim named after the volume)
- *   anonymous      → emptyDir
+ *   named volume   → persistentVolumeClaim (claim named after the volume), seeded once from the image's content at
+ *                    the target, as Docker fills a new volume (unless volume.nocopy)
+ *   anonymous      → emptyDir, seeded from the image's content at the target (unless volume.nocopy)
  *   tmpfs          → emptyDir { medium: Memory, sizeLimit }
  *   bind           → emptyDir that the sync engine fills from the host path (a SyncMapping), or hostPath
  *                    when the service's x-devloop.hostPath lists the target (or is true)
@@ -38,6 +39,20 @@ export interface VolumePlan {
   readonly syncMappings: readonly SyncMapping[];
   /** Data of the "<service>-files" Secret: bind-mounted files, by data key. */
   readonly fileData: Readonly<Record<string, string>>;
+  /** Volumes the devloop-seed init container fills with the image's content at their target (live.ts seedContainer). */
+  readonly seeds: readonly VolumeSeed[];
+}
+
+/**
+ * A volume to fill with what the image holds at `dir`, as Docker fills a new volume. `once`: a persistent volume is
+ * filled only when it is empty and was never seeded (the marker file .devloop-seeded records it), so data is never
+ * overwritten; an emptyDir is new with each pod and is filled each time.
+ */
+export interface VolumeSeed {
+  readonly dir: string;
+  readonly volume: string;
+  readonly once: boolean;
+  readonly subPath?: string;
 }
 
 /** "/run:size=64m,mode=1777" or "/run" → target and size in bytes. */
@@ -78,6 +93,7 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
   const namedVolumes: string[] = [];
   const syncMappings: SyncMapping[] = [];
   const fileData: Record<string, string> = {};
+  const seeds: VolumeSeed[] = [];
   const hostPaths = hostPathTargets(service);
   const ro = (readOnly: boolean): { readOnly?: true } => (readOnly ? { readOnly: true } : {});
 
@@ -88,12 +104,14 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
           const name = names.next("anon", volume.target);
           volumes.push({ name, emptyDir: {} });
           mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly) });
+          if (!volume.nocopy) seeds.push({ dir: volume.target, volume: name, once: false });
           return;
         }
         const name = names.next("vol", volume.source);
         if (!namedVolumes.includes(volume.source)) namedVolumes.push(volume.source);
         volumes.push({ name, persistentVolumeClaim: { claimName: claimName(ctx.project, volume.source), ...ro(volume.readOnly) } });
         mounts.push({ name, mountPath: volume.target, ...ro(volume.readOnly), ...(volume.subpath ? { subPath: volume.subpath } : {}) });
+        if (!volume.nocopy) seeds.push({ dir: volume.target, volume: name, once: true, ...(volume.subpath ? { subPath: volume.subpath } : {}) });
         return;
       }
       case "tmpfs": {
@@ -144,5 +162,5 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
     mounts.push({ name, mountPath: target });
   }
 
-  return { volumes, mounts, namedVolumes, syncMappings, fileData };
+  return { volumes, mounts, namedVolumes, syncMappings, fileData, seeds };
 };

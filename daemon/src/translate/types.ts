@@ -83,6 +83,11 @@ export interface ServiceLive {
    * seeded volume of its own (translate/live.ts) but what is synced there survives a restart just the same.
    */
   readonly seededDirs: readonly string[];
+  /**
+   * Ids of the rules that fill the service's directory bind mounts (translate/bind-mounts.ts): the pod's "devloop-bind"
+   * init container waits until the sync controller has put each of them in place. Absent without directory binds.
+   */
+  readonly binds?: readonly string[];
 }
 
 /** One line of the translation view: a compose key and the Kubernetes fields it became. */

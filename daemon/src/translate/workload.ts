@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
 import { superviseImageCommandAnnotation } from "../sync/supervisor.js";
+import { bindInitContainer } from "./bind-mounts.js";
 import { TranslateCodes } from "./codes.js";
 import { buildContainer } from "./container.js";
 import { type TranslateContext, workloadName } from "./context.js";
@@ -17,7 +18,7 @@ import { chooseImage } from "./image.js";
 import { publishedPorts } from "./kube-service.js";
 import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } from "./labels.js";
 import { toLifecycle } from "./lifecycle.js";
-import { planLive, seedContainer } from "./live.js";
+import { planLive, seedContainer, seedResources } from "./live.js";
 import { isDnsLabel, toDnsLabel } from "./names.js";
 import { networkPodLabels } from "./network-policies.js";
 import { podOptions } from "./pod-options.js";
@@ -129,7 +130,7 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const image = chooseImage(project, service, ctx.options.images);
   const shm = planShmVolume(service, names, [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts].map((m) => m.mountPath));
   const composeMounts = [...volumePlan.mounts, ...secretMounts.mounts, ...configMounts.mounts, ...(shm ? [shm.mount] : [])];
-  const livePlan = planLive(ctx, service, { container: name, mountedDirs: composeMounts.filter((m) => m.subPath === undefined).map((m) => m.mountPath) });
+  const livePlan = planLive(ctx, service, { container: name, composeMounts, binds: volumePlan.syncMappings });
   const lifecycle = toLifecycle(ctx, service);
   const container = {
     ...buildContainer(ctx, service, {
@@ -141,8 +142,10 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     }),
     ...(lifecycle ? { lifecycle } : {}),
   };
-  const seed = seedContainer(livePlan, service, container);
-  const volumes = [...livePlan.volumes, ...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes, ...(shm ? [shm.volume] : [])];
+  const seed = seedContainer([...livePlan.seeded, ...volumePlan.seeds], service, container);
+  const bindInit = bindInitContainer(volumePlan.syncMappings, container, seedResources(service));
+  const initContainers = [...(seed ? [seed] : []), ...(bindInit ? [bindInit.container] : [])];
+  const volumes = [...livePlan.volumes, ...volumePlan.volumes, ...secretMounts.volumes, ...configMounts.volumes, ...(shm ? [shm.volume] : []), ...(bindInit ? [bindInit.volume] : [])];
 
   const hasEnvSecret = Object.keys(environment.secretData).length > 0;
   const secrets = [...new Set(service.secrets.map((s) => s.source))];
@@ -205,7 +208,7 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     ...(service.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: Math.max(0, Math.ceil(service.stopGracePeriod)) } : {}),
     ...(aliases.length > 0 ? { hostAliases: aliases } : {}),
     ...podOptions(ctx, service),
-    ...(seed ? { initContainers: [seed] } : {}),
+    ...(initContainers.length > 0 ? { initContainers } : {}),
     containers: [container],
     ...(volumes.length > 0 ? { volumes } : {}),
   };

@@ -1,0 +1,106 @@
+/**
+ * Directory bind mounts of source (`.:/app`, `./src:/app/src`) as Docker runs them (issue 10): the container's process
+ * starts with the project tree already at the target, and local edits reach it through the live sync engine.
+ *
+ *   the volume        the bind's emptyDir (pod-volumes.ts): Docker's bind hides what the image has at the target, and so
+ *                     does the emptyDir; it is not seeded from the image.
+ *   "devloop-bind"    the last init container: the app's image and user, the bind volumes mounted at their targets, a
+ *                     small memory volume at /.devloop-bind. It waits until /.devloop-bind/ready exists. Meanwhile the
+ *                     sync controller puts the local tree into it through the same syncer as every edit (tar over exec,
+ *                     atomic replace, the ignore files), then creates the ready file; the init container exits and
+ *                     the app container starts with the tree in place. A new pod (restart, reschedule, scale) waits the
+ *                     same way, so it always starts with the current tree.
+ *   the live rule     one "sync" rule per bind ("<service>:bind[<index>]"): edits are synced into the app container.
+ *                     Paths another mount covers inside the bind (an anonymous volume over node_modules) are ignored:
+ *                     under Docker that mount hides the host's copy, and the image's content seeded there stays.
+ *                     A develop.watch sync rule from the same directory to the same target already does this: then
+ *                     that rule fills the volume and no second rule is added.
+ * Pure: which mounts exist comes from pod-volumes.ts.
+ */
+import path from "node:path";
+import type { ServiceSpec } from "../compose/types.js";
+import { escapeKubeExpansion } from "./escape.js";
+import type { PodVolume, VolumeMount } from "./pod-volumes.js";
+import type { LiveRule, SyncMapping } from "./types.js";
+
+const posix = path.posix;
+
+/** Name of the init container that holds the pod until devloop has put the bind-mounted trees in place. */
+export const bindContainerName = "devloop-bind";
+/** Where the bind init container looks for its go signal (a memory volume only it mounts). */
+export const bindSignalDir = "/.devloop-bind";
+export const bindReadyFile = `${bindSignalDir}/ready`;
+const bindSignalVolume = "devloop-bind-signal";
+
+export const bindRuleId = (service: string, index: number): string => `${service}:bind[${index}]`;
+
+const clean = (p: string): string => {
+  const n = posix.normalize(p);
+  return n.length > 1 && n.endsWith("/") ? n.slice(0, -1) : n;
+};
+
+/** `dir` itself or a path under it. */
+const under = (dir: string, p: string): boolean => p === dir || dir === "/" || p.startsWith(`${dir}/`);
+
+/**
+ * The live rules of a service's directory binds. `mounts` are all the app container's compose mounts: those strictly
+ * inside a bind's target become ignore patterns of its rule (anchored at the bind's root, as a gitignore line).
+ */
+export const bindRules = (service: ServiceSpec, binds: readonly SyncMapping[], mounts: readonly VolumeMount[]): LiveRule[] =>
+  binds.map((bind, index) => {
+    const target = clean(bind.target);
+    const hidden = mounts
+      .map((m) => clean(m.mountPath))
+      .filter((m) => m !== target && under(target, m))
+      .map((m) => `/${posix.relative(target, m)}/`);
+    const context = service.build?.context;
+    const inContext = context !== undefined && (bind.source === context || !path.relative(context, bind.source).startsWith(".."));
+    return {
+      id: bindRuleId(service.name, index),
+      action: "sync",
+      path: bind.source,
+      localRoot: bind.source,
+      targetDir: target,
+      ignore: hidden,
+      include: [],
+      ...(inContext ? { contextDir: context } : {}),
+      initialSync: true,
+    };
+  });
+
+/** A develop.watch sync rule that already syncs the bind's directory to its target (then it fills the bind). */
+export const sameAsBind = (rule: LiveRule, bind: LiveRule): boolean =>
+  rule.only === undefined && rule.targetDir !== undefined && clean(rule.targetDir) === bind.targetDir && path.resolve(rule.localRoot) === path.resolve(bind.localRoot) && rule.action !== "rebuild" && rule.action !== "restart";
+
+/** The init container's script: wait for the ready file (devloop creates it once every bind holds the tree). */
+const waitScript = `echo "devloop-bind: waiting for devloop to put the bind-mounted source in place" >&2
+until [ -e ${bindReadyFile} ]; do sleep 0.1 2>/dev/null || sleep 1; done`;
+
+export interface BindInit {
+  readonly container: Record<string, unknown>;
+  readonly volume: PodVolume;
+}
+
+/**
+ * The "devloop-bind" init container: the app's image, user and resources, the bind volumes at their targets (as the
+ * app mounts them, so the syncer's paths are the same), and the signal volume. Undefined without directory binds.
+ */
+export const bindInitContainer = (binds: readonly SyncMapping[], app: Readonly<Record<string, unknown>>, resources: Record<string, unknown>): BindInit | undefined => {
+  if (binds.length === 0) return undefined;
+  return {
+    container: {
+      name: bindContainerName,
+      image: app["image"],
+      ...(app["imagePullPolicy"] === undefined ? {} : { imagePullPolicy: app["imagePullPolicy"] }),
+      command: ["/bin/sh", "-c", escapeKubeExpansion(waitScript)],
+      resources,
+      ...(app["securityContext"] === undefined ? {} : { securityContext: app["securityContext"] }),
+      volumeMounts: [
+        // Outer directories first, so a nested bind (./src:/app/src under .:/app) is mounted over its parent.
+        ...[...binds].sort((a, b) => clean(a.target).length - clean(b.target).length).map((b) => ({ name: b.volumeName, mountPath: clean(b.target) })),
+        { name: bindSignalVolume, mountPath: bindSignalDir },
+      ],
+    },
+    volume: { name: bindSignalVolume, emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+  };
+};
