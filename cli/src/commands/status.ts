@@ -1,6 +1,10 @@
-/** devloop status [--json] [-w]: every project the daemon runs, per service; -w redraws on every event. */
+/**
+ * devloop status [--json] [-w]: every project the daemon runs, per service, then each failed service's exit code,
+ * reason, last log lines and pod events; -w redraws on every event.
+ */
 import type { PublicProject } from "../../../daemon/src/api/types.js";
 import { connectDaemon } from "../client.js";
+import { buildFailed, failureReport } from "../failure-report.js";
 import { ExitCode, changesTable, projectTable, useColor } from "../output.js";
 
 export interface StatusFlags {
@@ -22,6 +26,9 @@ export const statusCommand = async (flags: StatusFlags): Promise<number> => {
     if (flags.watch && process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
     if (!cluster.reachable) process.stdout.write(`cluster unreachable: ${cluster.message ?? ""} (retrying)\n`);
     process.stdout.write(projects.length === 0 ? "no projects (devloop up starts one)\n" : `${projectTable(projects, color)}\n`);
+    // A failed service's exit, last log lines and pod events (a failed build's output): what to fix first.
+    const failures = projects.flatMap((p) => p.services.filter((sv) => sv.phase === "failed" || buildFailed(sv)).map((sv) => failureReport(sv, color, 10)));
+    if (failures.length > 0) process.stdout.write(`\nFailed:\n${failures.join("")}`);
     const changes = changesTable(projects, color);
     if (changes !== "") process.stdout.write(`\nRecent changes (live sync):\n${changes}\n`);
   };

@@ -1,14 +1,19 @@
 /**
  * devloop up: hand the compose project to the daemon (started if absent), then show per-service progress
- * (applying, waiting for X, starting, ready). With --detach: exit 0 once every service is ready (or completed),
- * 1 when one fails or is blocked, 2 on timeout. Without: keep following the logs until Ctrl-C (the loop goes on
- * in the daemon; `devloop down` stops it).
+ * (building, applying, waiting for X, starting, ready, failed).
+ *
+ * --detach: exit 0 once every service is ready (or completed); 1 as soon as one has failed (a container exited,
+ * crash-loops, was OOMKilled, cannot pull its image) or is blocked (a failed build, a failed dependency), naming it
+ * with its exit code or build error and its last 20 log lines, like `docker compose up --wait`; 2 on timeout.
+ * Without --detach: stream the builds' output and every service's logs from their first line, prefixed per service
+ * (coloured on a TTY), like `docker compose up`, until Ctrl-C (the loop goes on in the daemon; `devloop down` stops it).
  */
 import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import type { PublicProject, PublicService } from "../../../daemon/src/api/types.js";
 import { connectDaemon } from "../client.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { awaitingReport, buildFailed, failing, failureReport } from "../failure-report.js";
 import { ExitCode, paint, serviceColor, serviceLine, useColor } from "../output.js";
 
 export interface UpFlags extends ComposeFlags {
@@ -21,7 +26,8 @@ export interface UpFlags extends ComposeFlags {
   readonly timeout?: string;
 }
 
-const failing = (s: PublicService): boolean => s.phase === "failed" || s.phase === "blocked";
+/** How long --detach waits for a failed service's log tail and events before reporting without them. */
+const reportGraceMs = 5000;
 
 export const upCommand = async (services: string[], flags: UpFlags): Promise<number> => {
   const color = useColor();
@@ -39,7 +45,8 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
   }
   if (response.warnings.length > 0) process.stderr.write(renderDiagnostics(response.warnings, { color: useColor(process.stderr), source }));
   process.stdout.write(`${response.project}: up in namespace ${response.namespace}\n`);
-  process.stdout.write(`dashboard: http://127.0.0.1:${client.info.port}/\n`);
+  // A one-time sign-in link: opening it gives the browser its session cookie (the token never reaches the page).
+  process.stdout.write(`dashboard: ${await client.dashboardUrl().catch(() => `http://127.0.0.1:${client.info.port}/`)}\n`);
 
   const controller = new AbortController();
   const stopOnSignal = (): void => controller.abort();
@@ -47,12 +54,25 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
   const timeoutMs = Number(flags.timeout ?? "600") * 1000;
   const start = Date.now();
   const shown = new Map<string, string>();
+  /** Failures already reported (attached mode), by service: the pod and restart count. */
+  const reported = new Map<string, string>();
   let failingSince: number | undefined;
   let result: number | undefined;
-  let width = 8;
+  let settledShown = false;
+  let width = Math.max(8, ...services.map((s) => s.length));
   let lastDiagnostics = "";
+  let latest: PublicProject | undefined;
+  const prefix = (service: string): string => paint(color, serviceColor(service), `${service.padEnd(width)} |`);
+
+  const fail = (bad: readonly PublicService[]): void => {
+    // Services blocked only because a dependency failed are named by their line above; the culprits get details.
+    const culprits = bad.filter((s) => s.phase === "failed" || buildFailed(s));
+    for (const s of culprits.length > 0 ? culprits : bad) process.stderr.write(failureReport(s, useColor(process.stderr)));
+    result = ExitCode.userError;
+  };
 
   const report = (project: PublicProject): void => {
+    latest = project;
     width = Math.max(width, ...project.services.map((s) => s.name.length));
     const diagnostics = JSON.stringify(project.diagnostics);
     if (diagnostics !== lastDiagnostics) {
@@ -66,25 +86,57 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
       process.stdout.write(`${line}\n`);
     }
     if (project.settled) {
-      result = ExitCode.ok;
+      if (!settledShown) process.stdout.write(`${project.name}: all services ready\n`);
+      settledShown = true;
+      if (flags.detach) result = ExitCode.ok;
       return;
     }
+    settledShown = false;
     const bad = project.services.filter(failing);
-    if (bad.length === 0) failingSince = undefined;
-    else failingSince ??= Date.now();
-    // A crash-looping pod may recover; give it a little time before calling it.
-    if (failingSince !== undefined && Date.now() - failingSince > 20_000 && flags.detach) result = ExitCode.userError;
+    if (!flags.detach) {
+      // Attached: tell each crash once, with its log tail, and keep following (a crash-looping service may recover).
+      for (const s of bad) {
+        if (awaitingReport(s)) continue;
+        const key = s.failure === undefined ? `${s.phase}:${s.message ?? ""}` : `${s.failure.pod}:${s.failure.restarts}`;
+        if (reported.get(s.name) === key) continue;
+        reported.set(s.name, key);
+        if (s.phase === "failed" || buildFailed(s)) process.stderr.write(failureReport(s, useColor(process.stderr), 5));
+      }
+      return;
+    }
+    if (bad.length === 0) {
+      failingSince = undefined;
+      return;
+    }
+    failingSince ??= Date.now();
+    // Report at once, unless the crash's log tail is still being read (a moment, at most reportGraceMs).
+    if (!bad.some(awaitingReport) || Date.now() - failingSince > reportGraceMs) fail(bad);
   };
 
   const snapshot = await client.state();
   const initial = snapshot.projects.find((p) => p.name === response.project);
   if (initial) report(initial);
+  // Attached: every service's logs from their first line, and the builds' output, while progress goes on.
+  const logs = flags.detach || result !== undefined
+    ? Promise.resolve()
+    : client
+        .logs(response.project, {
+          services,
+          follow: true,
+          signal: controller.signal,
+          onLine: (l) => process.stdout.write(`${prefix(l.service)} ${l.line ?? `(${l.error ?? ""})`}\n`),
+        })
+        .catch((error: unknown) => {
+          if (!controller.signal.aborted) process.stderr.write(`devloop: logs: ${error instanceof Error ? error.message : String(error)}\n`);
+        });
   if (result === undefined) {
     const timer = setInterval(() => {
       if (flags.detach && Date.now() - start > timeoutMs) {
         result = ExitCode.internal;
         process.stderr.write(`devloop: not all services were ready after ${timeoutMs / 1000}s\n`);
       }
+      // Re-check a failure waiting for its report (no event may come).
+      if (flags.detach && result === undefined && latest !== undefined && failingSince !== undefined) report(latest);
       if (result !== undefined) controller.abort();
     }, 500);
     await client.events({
@@ -93,7 +145,8 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === "project" && event.project.name === response.project) report(event.project);
-        if (event.type === "log" && event.level !== "debug" && event.level !== "info") process.stderr.write(`${event.service ?? event.source}: ${event.line}\n`);
+        if (event.type === "log" && event.source === "build" && !flags.detach) process.stdout.write(`${prefix(event.service ?? "build")} ${paint(color, 90, "build")} ${event.line}\n`);
+        else if (event.type === "log" && event.level !== "debug" && event.level !== "info") process.stderr.write(`${event.service ?? event.source}: ${event.line}\n`);
         if (event.type === "cluster" && !event.cluster.reachable) process.stderr.write(`cluster unreachable: ${event.cluster.message ?? ""} (retrying)\n`);
         if (event.type === "projectRemoved") result = ExitCode.userError;
         if (result !== undefined) controller.abort();
@@ -101,20 +154,10 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
     });
     clearInterval(timer);
   }
+  controller.abort();
+  await logs;
   process.removeListener("SIGINT", stopOnSignal);
-  if (result === ExitCode.ok) process.stdout.write(`${response.project}: all services ready\n`);
-  if (flags.detach || result !== ExitCode.ok) return result ?? ExitCode.ok;
-
-  // Attached: follow the logs until Ctrl-C.
-  const logs = new AbortController();
-  process.once("SIGINT", () => logs.abort());
-  await client.logs(response.project, {
-    services,
-    follow: true,
-    tail: 20,
-    signal: logs.signal,
-    onLine: (l) => process.stdout.write(`${paint(color, serviceColor(l.service), `${l.service.padEnd(width)} |`)} ${l.line ?? l.error ?? ""}\n`),
-  });
+  if (flags.detach || result !== undefined) return result ?? ExitCode.ok;
   process.stdout.write(`\nthe loop keeps running in the daemon; stop it with: devloop down\n`);
   return ExitCode.ok;
 };
