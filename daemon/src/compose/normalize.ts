@@ -83,7 +83,24 @@ const stringMap = (ctx: NormalizeContext, node: LNode | undefined, p: string): R
  * Service keys whose entries a later diagnostic may name ("services.web.depends_on.db", "services.app.dns[1]"):
  * their children are located too, so the caret points at the entry rather than at the key above it.
  */
-const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["build", "depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts"]);
+const LOCATED_CHILDREN: ReadonlySet<string> = new Set(["build", "depends_on", "sysctls", "group_add", "dns", "dns_search", "extra_hosts", "volumes_from"]);
+
+/** Service keys located all the way down (deploy.placement.constraints[1], deploy.update_config): translate warns about sub-keys. */
+const LOCATED_TREES: ReadonlySet<string> = new Set(["deploy"]);
+
+const rememberTree = (p: string, node: LNode, remember: (p: string, node: { loc: LNode["loc"] }) => void): void => {
+  if (node.kind === "map") {
+    for (const [k, ke] of node.entries) {
+      remember(`${p}.${k}`, { loc: ke.keyLoc });
+      rememberTree(`${p}.${k}`, ke.value, remember);
+    }
+  } else if (node.kind === "seq") {
+    node.items.forEach((item, i) => {
+      remember(`${p}[${i}]`, item);
+      rememberTree(`${p}[${i}]`, item, remember);
+    });
+  }
+};
 
 const rememberChildren = (p: string, node: LNode, remember: (p: string, node: { loc: LNode["loc"] }) => void): void => {
   if (node.kind === "map") for (const [k, ke] of node.entries) remember(`${p}.${k}`, { loc: ke.keyLoc });
@@ -328,6 +345,7 @@ export const normalize = (params: NormalizeParams): NormalizedModel => {
     for (const [k, ke] of e.value.entries) {
       remember(`${p}.${k}`, { loc: ke.keyLoc });
       if (LOCATED_CHILDREN.has(k)) rememberChildren(`${p}.${k}`, ke.value, remember);
+      if (LOCATED_TREES.has(k)) rememberTree(`${p}.${k}`, ke.value, remember);
     }
     const { spec, refs: r } = normalizeService(ctx, name, e.value, params);
     services[name] = spec;

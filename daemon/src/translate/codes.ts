@@ -44,12 +44,22 @@ export const TranslateCodes = {
   unsafeSysctl: "DL-TRANSLATE-021",
   /** A dns server that is not an IP address, or more dns servers / search domains than a pod takes. */
   dnsServer: "DL-TRANSLATE-022",
+  /** network_mode / ipc / volumes_from name a service that is not enabled, two different pods, or a cycle. */
+  badJoin: "DL-TRANSLATE-023",
+  /** A joined service (sidecar) keeps a setting that the pod it joins decides (replicas, pod-level keys, a depends_on on its own sidecar). */
+  joinedSetting: "DL-TRANSLATE-024",
+  /** network_mode: host / ipc: host → hostNetwork / hostIPC: the pod sees the node's network or IPC. */
+  hostNamespace: "DL-TRANSLATE-025",
+  /** network_mode: none, ipc: private / shareable, or a network name in network_mode: no pod equivalent. */
+  namespaceNotReproduced: "DL-TRANSLATE-026",
+  /** A deploy.placement constraint or preference, or a deploy.mode, that is not translated. */
+  placementNotTranslated: "DL-TRANSLATE-027",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
 export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.ignoredKey]: "warning: a compose key devloop ignores on Kubernetes is present (see the tables above).",
-  [TranslateCodes.rejectedKey]: "error: a compose key that cannot be reproduced on Kubernetes is present (network_mode, volumes_from).",
+  [TranslateCodes.rejectedKey]: "error: a compose key that cannot be reproduced on Kubernetes is present (none today: network_mode and volumes_from join pods, see DL-TRANSLATE-023).",
   [TranslateCodes.userName]: "warning: user: is a name; only numeric uid[:gid] becomes runAsUser/runAsGroup.",
   [TranslateCodes.missingContent]: "warning: the file or variable behind a secret or config was not available; the object is rendered empty.",
   [TranslateCodes.bindOutsideProject]: "warning: a bind mount outside the project directory becomes a synced emptyDir (list it in x-devloop.hostPath for hostPath).",
@@ -69,5 +79,10 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.groupName]: "warning: a group_add entry is a group name; only numeric ids become supplementalGroups.",
   [TranslateCodes.unsafeSysctl]: "warning: a sysctl outside Kubernetes' safe set is left out (the kubelet would refuse the pod unless it allows it).",
   [TranslateCodes.dnsServer]: "warning: a dns server that is not an IP address, a 4th dns server or a 7th search domain is left out (a pod's dnsConfig limits).",
+  [TranslateCodes.badJoin]: "error: network_mode / ipc service: or container:, or volumes_from, names a service that is not enabled, two different pods, or a cycle.",
+  [TranslateCodes.joinedSetting]: "warning: a service that joins another's pod (sidecar) runs in each of its replicas; its own replicas, pod-level keys (hostname, dns, sysctls, group_add) and a depends_on of the pod's service on its sidecar are the pod's business and are not applied.",
+  [TranslateCodes.hostNamespace]: "warning: network_mode: host / ipc: host become hostNetwork / hostIPC: the pod sees the node's network or IPC namespace.",
+  [TranslateCodes.namespaceNotReproduced]: "warning: network_mode: none or a network name, or ipc: private / shareable, has no pod equivalent: the pod keeps the cluster network, and its containers share one IPC namespace.",
+  [TranslateCodes.placementNotTranslated]: "warning: a deploy.placement constraint other than node.hostname / node.labels.* / node.platform.* ==/!=, a placement preference, max_replicas_per_node, or a deploy.mode other than replicated / global is not translated.",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

@@ -5,22 +5,24 @@
  */
 import type { ComposeProject } from "../compose/types.js";
 import { TranslateCodes } from "./codes.js";
-import { createContext } from "./context.js";
+import { createContext, workloadName } from "./context.js";
 import { sortDiagnostics } from "./diagnostics.js";
 import { dependencyEdges, reportUncheckedHealthWaits } from "./dependencies.js";
 import { buildFileObjects } from "./file-objects.js";
 import { buildNetworkPolicies } from "./network-policies.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
 import { aliasServices, buildService, networkAliases } from "./kube-service.js";
-import { projectLabels } from "./labels.js";
+import { projectLabels, serviceLabels } from "./labels.js";
+import { joinPod, planJoins, reportJoinedSettings, withJoinEdges } from "./pod-join.js";
 import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
 import { sortManifests } from "./order.js";
 import { applyTemplate, withProjectTemplates } from "./templates.js";
 import { firstIssueByKey, type ServiceView, translationEntries } from "./translation-view.js";
 import type { KubeManifest, ServiceLive, SyncMapping, TranslateOptions, TranslateResult, TranslationEntry } from "./types.js";
 import { buildClaim } from "./volume-claim.js";
-import { buildWorkload } from "./workload.js";
-import { workloadKinds } from "./workload-kind.js";
+import { buildWorkload, type WorkloadPlan } from "./workload.js";
+import { reportDeployModes, workloadKinds } from "./workload-kind.js";
+import { shapeWorkload } from "./workload-shape.js";
 
 export type { KubeManifest, TranslateOptions, TranslateResult } from "./types.js";
 export { defaultNamespace } from "./namespace.js";
@@ -45,6 +47,9 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   }
   reportUnsupportedKeys(ctx);
   reportUncheckedHealthWaits(ctx);
+  reportDeployModes(ctx);
+  const joins = planJoins(ctx);
+  reportJoinedSettings(ctx, joins);
   const templates = withProjectTemplates(ctx, options.templates ?? {});
 
   const kinds = workloadKinds(project, options.awaitedServices);
@@ -69,12 +74,34 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   const contents = (kind: "secret" | "config", key: string): string =>
     (kind === "secret" ? secretObjects.contents[key] : configObjects.contents[key]) ?? "";
 
+  const plans = new Map<string, WorkloadPlan>();
   for (const service of Object.values(project.services)) {
     const kind = kinds.get(service.name) ?? "Deployment";
-    const plan = buildWorkload(ctx, service, { kind, contents });
-    manifests.push(plan.workload);
-    if (plan.envSecret) manifests.push(plan.envSecret);
-    if (plan.filesSecret) manifests.push(plan.filesSecret);
+    const joined = joins.hostOf.has(service.name);
+    const built = buildWorkload(ctx, service, { kind: kind === "DaemonSet" ? "Deployment" : kind, contents });
+    const plan: WorkloadPlan = joined ? built : { ...built, kind, workload: shapeWorkload(ctx, service, built.workload, kind === "DaemonSet") };
+    plans.set(service.name, plan);
+  }
+  // Sidecars go into their host's pod (pod-join.ts); what their container needs goes with the host's objects.
+  for (const [host, sidecars] of joins.sidecarsOf) {
+    const hostPlan = plans.get(host);
+    if (hostPlan === undefined) continue;
+    let workload = hostPlan.workload;
+    for (const sidecar of sidecars) {
+      const plan = plans.get(sidecar);
+      if (plan) workload = joinPod(ctx, workload, { service: sidecar, workload: plan.workload }, joins, (s) => workloadName(ctx, s));
+    }
+    plans.set(host, { ...hostPlan, workload });
+  }
+  for (const service of Object.values(project.services)) {
+    const plan = plans.get(service.name);
+    if (plan === undefined) continue;
+    const host = joins.hostOf.get(service.name);
+    const owner = host === undefined ? undefined : serviceLabels(project.name, host);
+    const relabel = (m: KubeManifest): KubeManifest => (owner === undefined ? m : { ...m, metadata: { ...m.metadata, labels: { ...m.metadata.labels, ...owner } } });
+    if (host === undefined) manifests.push(plan.workload);
+    if (plan.envSecret) manifests.push(relabel(plan.envSecret));
+    if (plan.filesSecret) manifests.push(relabel(plan.filesSecret));
     plan.namedVolumes.forEach((v) => usedVolumes.add(v));
     syncMappings.push(...plan.syncMappings);
     if (plan.live) live[service.name] = plan.live;
@@ -82,13 +109,15 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
       project: project.name,
       namespace: ctx.namespace,
       name: serviceNames.get(service.name) ?? service.name,
-      headlessWhenPortless: kind === "Deployment",
+      // A sidecar has no name of its own on the network (as under Docker); with ports it gets a Service on its host's pods.
+      headlessWhenPortless: plan.kind !== "Job" && host === undefined,
+      ...(host === undefined ? {} : { podsOf: host }),
     });
     if (kubeService) {
       manifests.push(kubeService);
       manifests.push(...aliasServices(kubeService, networkAliases(service, takenServiceNames)));
     }
-    views.push({ service, plan, hasService: kubeService !== undefined });
+    views.push({ service, plan, hasService: kubeService !== undefined, ...(host === undefined ? {} : { host: plans.get(host) }) });
   }
 
   const issues = firstIssueByKey(ctx.diagnostics);
@@ -114,7 +143,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
 
   return {
     manifests: sortManifests(manifests.map((m) => applyTemplate(m, templates))),
-    dependencies: dependencyEdges(project),
+    dependencies: withJoinEdges(dependencyEdges(project), joins.hostOf),
     syncMappings,
     live,
     translation,

@@ -10,11 +10,12 @@ import { Annotations, selectorLabels, serviceLabels } from "./labels.js";
 import { isDnsLabel } from "./names.js";
 import type { KubeManifest } from "./types.js";
 
-/** "8080:3000/tcp" entries for ports with a published host port. */
+/**
+ * "8080:3000/tcp" entries for the ports published to the host; a port without a host port (ports: ["80"]) is
+ * published on a free port Docker picks: "0:80/tcp", and the engine forwards it from a free local port.
+ */
 export const publishedPorts = (service: ServiceSpec): string | undefined => {
-  const list = service.ports
-    .filter((p) => p.published !== undefined)
-    .map((p) => `${p.hostIp ? `${p.hostIp}:` : ""}${p.published}:${p.target}/${p.protocol}`);
+  const list = service.ports.map((p) => `${p.hostIp ? `${p.hostIp}:` : ""}${p.published ?? 0}:${p.target}/${p.protocol}`);
   return list.length > 0 ? list.join(",") : undefined;
 };
 
@@ -23,6 +24,8 @@ export interface ServiceParams {
   readonly namespace: string;
   readonly name: string;
   readonly headlessWhenPortless: boolean;
+  /** The compose service whose pods the Service selects, when not its own (a sidecar in that service's pod). */
+  readonly podsOf?: string;
 }
 
 export const buildService = (service: ServiceSpec, params: ServiceParams): KubeManifest | undefined => {
@@ -42,7 +45,7 @@ export const buildService = (service: ServiceSpec, params: ServiceParams): KubeM
     spec: {
       type: "ClusterIP",
       ...(ports.length === 0 ? { clusterIP: "None" } : {}),
-      selector: selectorLabels(params.project, service.name),
+      selector: selectorLabels(params.project, params.podsOf ?? service.name),
       ...(ports.length > 0
         ? {
             ports: ports.map((p) => {

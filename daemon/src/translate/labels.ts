@@ -35,7 +35,12 @@ export const Annotations = {
   aliasOf: `${LABEL_PREFIX}/alias-of`,
   /** Bind mounts the sync engine fills: "volumeName=hostPath:target" entries joined by ";". */
   syncMounts: `${LABEL_PREFIX}/sync`,
+  /** On a workload whose pod other services joined (network_mode / ipc service:, volumes_from): their names, joined by ",". */
+  sidecars: `${LABEL_PREFIX}/sidecars`,
 } as const;
+
+/** The pod label naming the container of a service that joined the pod: sidecar.devloop.dev/<service> = <container>. */
+export const SIDECAR_LABEL_PREFIX = `sidecar.${LABEL_PREFIX}/` as const;
 
 export const MANAGED_BY = "devloop";
 
@@ -84,3 +89,6 @@ export const selectorLabels = (project: string, service: string): Record<string,
   [Labels.project]: toLabelValue(project),
   [Labels.service]: toLabelValue(service),
 });
+
+/** The pod label key of a sidecar service (its value is the container's name). */
+export const sidecarLabel = (service: string): string => `${SIDECAR_LABEL_PREFIX}${toLabelValue(service)}`;

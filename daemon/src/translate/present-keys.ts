@@ -48,6 +48,9 @@ const fromModel = (s: ServiceSpec): string[] =>
     ["pull_policy", s.pullPolicy !== undefined],
     ["platform", s.platform !== undefined],
     ["container_name", s.containerName !== undefined],
+    ["network_mode", s.networkMode !== undefined],
+    ["ipc", s.ipc !== undefined],
+    ["volumes_from", (s.volumesFrom ?? []).length > 0],
     ["develop", s.develop !== undefined],
     ["x-devloop", s.extensions["x-devloop"] !== undefined],
   ]

@@ -21,7 +21,6 @@ export interface SupportEntry {
 
 const t = (key: string, kubernetes: string, note: string): SupportEntry => ({ key, status: SupportStatus.translated, kubernetes, note });
 const i = (key: string, note: string): SupportEntry => ({ key, status: SupportStatus.ignored, note });
-const r = (key: string, note: string): SupportEntry => ({ key, status: SupportStatus.rejected, note });
 
 const S = "services.*.";
 const C = "containers[0]";
@@ -62,7 +61,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}cpuset`, "No Kubernetes equivalent."),
   i(`${S}credential_spec`, "Windows only."),
   t(`${S}depends_on`, `metadata.annotations[devloop.dev/depends-on], dependency graph`, "Kubernetes has no start order: the engine enforces service_started, service_healthy (readiness) and service_completed_successfully (Job succeeded). restart: true restarts the service once a dependency it names is updated (re-applied with new content) or restarted (devloop restart) and meets the condition again, as Compose does."),
-  t(`${S}deploy`, "replicas, resources, labels", "replicas → spec.replicas; resources.limits → limits; resources.reservations → requests; labels → workload labels; restart_policy → Job backoffLimit; placement, update_config, rollback_config, endpoint_mode, mode are ignored with a warning."),
+  t(`${S}deploy`, "replicas, resources, labels, DaemonSet, nodeSelector, affinity", "replicas → spec.replicas; resources.limits → limits; resources.reservations → requests; labels → workload labels; restart_policy → Job backoffLimit; mode: global → DaemonSet; placement.constraints → nodeSelector / node affinity; update_config, rollback_config, endpoint_mode and placement.preferences are ignored with a warning."),
   t(`${S}develop`, `initContainers[devloop-seed], volumes, ${C}.command/args`, "develop.watch rules drive the sync controller (sync, sync+restart, sync+exec, restart, rebuild; a rule on a file syncs that file, under its own name). Each directory synced into becomes an emptyDir seeded from the image by the devloop-seed init container (what is synced survives a restart); with sync+restart or restart the command runs under devloop's process supervisor (compose entrypoint, or the built image's ENTRYPOINT/CMD), an image-only service without entrypoint has its pod replaced instead."),
   i(`${S}device_cgroup_rules`, "No Kubernetes equivalent."),
   i(`${S}devices`, "Needs a device plugin in Kubernetes."),
@@ -84,7 +83,7 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}hostname`, "spec.template.spec.hostname", "Must be a DNS label; the compose service name always resolves through the Service."),
   t(`${S}image`, `${C}.image`, "TranslateOptions.images overrides it (the engine's built tag)."),
   t(`${S}init`, "spec.template.spec.shareProcessNamespace: true", "Kubernetes has no --init; with a shared process namespace the pause container is PID 1 and reaps zombies, which is what init: true is for."),
-  i(`${S}ipc`, "No per-pod equivalent."),
+  t(`${S}ipc`, "sidecar container in the pod of <name> (service:/container:), spec.template.spec.hostIPC (host)", "service:<name> / container:<name> put the container into that service's pod, as network_mode does (the containers of a pod share one IPC namespace); host → hostIPC: true with a warning; private and shareable are not reproduced (warning): a pod's containers always share IPC and no other pod can join it."),
   i(`${S}isolation`, "Windows only."),
   t(`${S}label_file`, "metadata.labels (workload and pod template), as labels", "Read as Docker's --label-file reads it: key=value per line, taken literally; a later file wins, labels: wins over the files; a missing file is an error."),
   t(`${S}labels`, "metadata.labels (workload and pod template)", "Labels that are not valid Kubernetes labels become annotations, with a warning."),
@@ -96,14 +95,14 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}mem_swappiness`, "No Kubernetes equivalent."),
   i(`${S}memswap_limit`, "Swap is configured per node in Kubernetes (NodeSwap), not per container."),
   i(`${S}models`, "AI model bindings are not supported."),
-  r(`${S}network_mode`, "host, none, service:<name> and container:<name> cannot be reproduced across pods; remove it (every pod can reach every Service)."),
+  t(`${S}network_mode`, "sidecar container in the pod of <name> (service:/container:), spec.template.spec.hostNetwork (host)", "service:<name> and container:<name> (a service's name or its container_name) put the service's container into that service's pod, where it shares the network (localhost), IPC and the pod's volumes; it keeps its own name in status, logs and restart, runs in each replica of that pod (warned when there are several), and its ports get a Service of its own selecting that pod; a chain (a joins b joins c) ends in c's pod. host → hostNetwork: true and dnsPolicy ClusterFirstWithHostNet, with a warning (the node's network, not your machine's). none → not reproduced, with a warning: a pod always has the cluster network. bridge and default → the pod's own network, as every pod. Any other value (a network name) → warning, the pod's own network."),
   t(`${S}networks`, "Service per alias, pod labels net.devloop.dev/<network>", "Aliases (networks.<net>.aliases) become extra Services selecting the same pods, so those hostnames resolve; membership decides which NetworkPolicies admit the pod's traffic (see networks)."),
   i(`${S}oom_kill_disable`, "No Kubernetes equivalent."),
   i(`${S}oom_score_adj`, "The kubelet sets it from the pod's QoS class (resources requests and limits)."),
   i(`${S}pid`, "Use init: true for a shared process namespace inside the pod."),
   i(`${S}pids_limit`, "Set per node in Kubernetes (kubelet podPidsLimit), not per container; same as deploy.resources.limits.pids (both with different values is an error, as in compose)."),
   i(`${S}platform`, "The cluster's node architecture decides; build for it."),
-  t(`${S}ports`, "Service ports; metadata.annotations[devloop.dev/published-ports]", "The container port becomes a ClusterIP Service port (other services reach target, as in Compose); the published host port is recorded for the engine's port-forward."),
+  t(`${S}ports`, "Service ports; metadata.annotations[devloop.dev/published-ports]", "The container port becomes a ClusterIP Service port (other services reach target, as in Compose); the published host port is recorded for the engine's port-forward. A port without a host port (\"80\") is published as Docker does, on a free local port the engine picks (recorded as 0:80/tcp); devloop status shows which."),
   t(`${S}post_start`, `${C}.lifecycle.postStart.exec`, "The command runs after the container starts, as in Compose. Several hooks run in order as one /bin/sh -c command; a hook's user, privileged, working_dir and environment cannot be set on a Kubernetes hook and are dropped with a warning."),
   t(`${S}pre_stop`, `${C}.lifecycle.preStop.exec`, "The command runs before the container is sent SIGTERM, as in Compose. Several hooks run in order as one /bin/sh -c command; a hook's user, privileged, working_dir and environment are dropped with a warning."),
   t(`${S}privileged`, `${C}.securityContext.privileged`, ""),
@@ -131,18 +130,18 @@ export const serviceSupport: readonly SupportEntry[] = [
   i(`${S}userns_mode`, "No Kubernetes equivalent."),
   i(`${S}uts`, "No Kubernetes equivalent."),
   t(`${S}volumes`, `volumes, ${C}.volumeMounts`, "Named volume → PersistentVolumeClaim; anonymous volume → emptyDir; tmpfs → emptyDir Memory; a bind mount of a directory → emptyDir the sync engine fills; a bind mount of a file → the <service>-files Secret, mounted with subPath (content at render time); never hostPath unless x-devloop.hostPath lists the target."),
-  r(`${S}volumes_from`, "Pods cannot share another pod's volumes; use a named volume in both services."),
+  t(`${S}volumes_from`, "sidecar container in the pod of <name>, containers[<service>].volumeMounts", "<name>, <name>:ro, <name>:rw and container:<name> put the container into that service's pod (Kubernetes shares volumes within a pod) and mount that service's compose volumes — named (the same claim), anonymous, bind (the same synced directory) — at the same paths, read-only with :ro, so both see the same data as under Docker; what that service got through volumes_from is passed on. It also shares that pod's network. Sources in two different pods are an error (DL-TRANSLATE-023)."),
   t(`${S}working_dir`, `${C}.workingDir`, ""),
   t(`${S}x-devloop`, "(translate, engine)", "x-devloop.kind: job | deployment forces the workload kind; x-devloop.hostPath: [targets] keeps those bind mounts as hostPath; x-devloop.compile: { preset, image, command, workdir, output, target, cache, env, source } compiles in a compiler container and copies the artifact to target (its directory is a seeded emptyDir; the process restarts under the supervisor)."),
 ];
 
 /** Sub-keys that are partly supported, warned about when present. */
 export const subKeySupport: readonly SupportEntry[] = [
-  i(`${S}deploy.placement`, "Scheduling constraints are not translated."),
+  t(`${S}deploy.placement`, "spec.template.spec.nodeSelector, spec.template.spec.affinity.nodeAffinity", "constraints on node.hostname (→ kubernetes.io/hostname), node.labels.<key>, node.platform.os (→ kubernetes.io/os) and node.platform.arch (→ kubernetes.io/arch): == → nodeSelector, != → a required node-affinity NotIn term; all must hold, as in Swarm. A pod no node matches stays Pending (status shows the scheduler's reason). node.id, node.role and engine.labels.* constraints, preferences (spread) and max_replicas_per_node are not translated (warning DL-TRANSLATE-027)."),
   i(`${S}deploy.update_config`, "Deployments use their own rollout strategy (see the Deployment template)."),
   i(`${S}deploy.rollback_config`, "Not translated."),
   i(`${S}deploy.endpoint_mode`, "Services are always ClusterIP."),
-  i(`${S}deploy.mode`, "global (one per node) is not translated; replicated is the default."),
+  t(`${S}deploy.mode`, "DaemonSet (global), Deployment (replicated), Job (replicated-job)", "global → a DaemonSet: one pod per node that matches the placement (replicas are not used, warned when set); replicated is the default; replicated-job → a Job; global-job → one Job (warning)."),
   i(`${S}deploy.resources.limits.pids`, "Set per node in Kubernetes."),
   i(`${S}deploy.resources.reservations.devices`, "Needs a device plugin in Kubernetes."),
   i(`${S}healthcheck.start_interval`, "Kubernetes probes have one period."),

@@ -17,10 +17,12 @@ import type { TranslationEntry } from "./types.js";
 import { claimName } from "./volume-claim.js";
 import type { WorkloadPlan } from "./workload.js";
 
-const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPlan, hasService: boolean, key: string): readonly string[] => {
-  const ref = `${plan.kind}/${plan.name}`;
+const fieldsFor = (ctx: TranslateContext, view: ServiceView, key: string): readonly string[] => {
+  const { service, plan, hasService } = view;
+  // A sidecar's fields are in its host's workload, in the container named after it.
+  const ref = view.host === undefined ? `${plan.kind}/${plan.name}` : `${view.host.kind}/${view.host.name}`;
   const pod = `${ref} spec.template.spec`;
-  const c = `${pod}.containers[0]`;
+  const c = view.host === undefined ? `${pod}.containers[0]` : `${pod}.containers[${plan.name}]`;
   const svc = `Service/${serviceName(ctx, service.name)}`;
   const envSecret = plan.envSecret ? [`Secret/${plan.envSecret.metadata.name} stringData`] : [];
   switch (key) {
@@ -54,7 +56,12 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
     case "depends_on":
       return [`${ref} metadata.annotations[${Annotations.dependsOn}]`, "dependency graph"];
     case "deploy":
-      return [...(plan.kind === "Deployment" ? [`${ref} spec.replicas`] : [`${ref} spec.backoffLimit`]), `${c}.resources`, `${ref} metadata.labels`];
+      return [
+        ...(plan.kind === "Deployment" ? [`${ref} spec.replicas`] : plan.kind === "Job" ? [`${ref} spec.backoffLimit`] : []),
+        `${c}.resources`,
+        `${ref} metadata.labels`,
+        ...(service.deploy?.placement !== undefined && view.host === undefined ? [`${pod}.nodeSelector`, `${pod}.affinity.nodeAffinity`] : []),
+      ];
     case "scale":
       return [`${ref} spec.replicas`];
     case "restart":
@@ -93,6 +100,16 @@ const fieldsFor = (ctx: TranslateContext, service: ServiceSpec, plan: WorkloadPl
         ...[...new Set(Object.values(service.networks).flatMap((n) => n.aliases))].sort().map((a) => `Service/${a}`),
         ...(hasNetworkIsolation(ctx.project) ? [...serviceNetworks(service).map((n) => `NetworkPolicy/${networkPolicyName(ctx.project.name, n)}`), `${ref} spec.template.metadata.labels`] : []),
       ];
+    case "network_mode":
+    case "ipc":
+    case "volumes_from":
+      return view.host !== undefined
+        ? [`${pod}.containers[${plan.name}]`, `${ref} spec.template.metadata.labels[sidecar.devloop.dev/${service.name}]`, ...(key === "volumes_from" ? [`${pod}.containers[${plan.name}].volumeMounts`] : [])]
+        : key === "network_mode" && service.networkMode === "host"
+          ? [`${pod}.hostNetwork`, `${pod}.dnsPolicy`]
+          : key === "ipc" && service.ipc === "host"
+            ? [`${pod}.hostIPC`]
+            : [];
     case "extra_hosts":
       return [`${pod}.hostAliases`];
     case "group_add":
@@ -126,6 +143,8 @@ export interface ServiceView {
   readonly service: ServiceSpec;
   readonly plan: WorkloadPlan;
   readonly hasService: boolean;
+  /** The plan of the service whose pod this one joined (a sidecar). */
+  readonly host?: WorkloadPlan;
 }
 
 /** The first diagnostic message per service key path ("services.web.user"), for the "partial" notes. */
@@ -139,7 +158,7 @@ export const firstIssueByKey = (diagnostics: readonly Diagnostic[]): ReadonlyMap
 };
 
 export const translationEntries = (ctx: TranslateContext, view: ServiceView, issues: ReadonlyMap<string, string>): readonly TranslationEntry[] => {
-  const { service, plan, hasService } = view;
+  const { service } = view;
   return presentServiceKeys(ctx.project, service).flatMap((key): TranslationEntry[] => {
     const composePath = `services.${service.name}.${key}`;
     const support = supportFor(composePath);
@@ -148,7 +167,7 @@ export const translationEntries = (ctx: TranslateContext, view: ServiceView, iss
       return [{ service: service.name, composePath, kubeFields: [], status: "ignored", note: support.note }];
     }
     const issue = issues.get(composePath);
-    const kubeFields = fieldsFor(ctx, service, plan, hasService, key);
+    const kubeFields = fieldsFor(ctx, view, key);
     const note = issue ?? (support.note === "" ? undefined : support.note);
     return [{ service: service.name, composePath, kubeFields, status: issue !== undefined ? "partial" : "translated", ...(note === undefined ? {} : { note }) }];
   });
