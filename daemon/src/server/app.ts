@@ -1,6 +1,7 @@
 /**
- * The daemon's local API (express on 127.0.0.1): just another subscriber of the engine.
- *   GET  /api/health                      liveness + daemon info
+ * The daemon's local API (express on 127.0.0.1): just another subscriber of the engine. Every route needs the
+ * token or a session cookie (auth.ts) except GET /api/health's bare answer, GET /login and the static files.
+ *   GET  /api/health                      {ok: true}; with the token also the daemon's pid, version, startedAt
  *   GET  /api/state                       StateSnapshot
  *   GET  /api/events                      SSE of PublicEvent (id = seq; Last-Event-ID / ?since=N)
  *   POST /api/projects                    UpRequest → UpResponse (`devloop up`)
@@ -11,6 +12,9 @@
  *   GET  /api/namespaces                  NamespaceInfo[] (`devloop ns list`)
  * Static files from publicDir (the dashboard) when given.
  */
+import { readdirSync } from "node:fs";
+import type { Dirent } from "node:fs";
+import { join, relative, sep } from "node:path";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { DownRequest, NamespaceInfo, StateSnapshot, UpRequest, UpResponse } from "../api/types.js";
@@ -23,7 +27,8 @@ import type { Logger } from "../log/logger.js";
 import type { ClusterClient } from "../ports/cluster.js";
 import type { ProjectLoader } from "../ports/project-loader.js";
 import { registerDashboard } from "./dashboard.js";
-import { checkHost, requireToken } from "./guard.js";
+import { createAuth } from "./auth.js";
+import { checkHost, securityHeaders } from "./guard.js";
 import { eventsRoute } from "./routes/events.js";
 import { liveActionKinds, liveActionRoute } from "./routes/live.js";
 import { logsRoute } from "./routes/logs.js";
@@ -68,16 +73,36 @@ export const snapshot = (engine: Engine, daemon: AppParams["daemon"]): StateSnap
   return { seq: engine.events.lastSeq(), daemon, cluster: state.cluster, projects: Object.values(state.projects).map(toPublicProject) };
 };
 
+/** The URL paths of the files under dir ("/", "/app.js", "/views/logs.js"…): what anyone may fetch. */
+export const staticPaths = (dir: string): ReadonlySet<string> => {
+  const out = new Set<string>();
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const rel = relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/");
+    out.add(`/${rel}`);
+    if (rel === "index.html") out.add("/");
+  }
+  return out;
+};
+
 export const createApp = (params: AppParams): express.Express => {
   const { engine, loader, cluster, token, daemon, log } = params;
+  const auth = createAuth(token, params.publicDir === undefined ? {} : { publicPaths: staticPaths(params.publicDir) });
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders);
   app.use(checkHost);
-  app.use(requireToken(token));
+  app.use(auth.guard);
   app.use(express.json({ limit: "2mb" }));
-  registerDashboard(app, { engine, token });
+  registerDashboard(app, { engine, auth });
 
-  app.get("/api/health", (_req, res) => void res.json({ ok: true, ...daemon }));
+  app.get("/api/health", (_req, res) => void res.set("Cache-Control", "no-store").json({ ok: true, ...daemon }));
   app.get("/api/state", (_req, res) => void res.json(snapshot(engine, daemon)));
   app.get("/api/events", eventsRoute(engine.events));
 

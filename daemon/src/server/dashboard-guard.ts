@@ -1,14 +1,9 @@
 /**
- * Browser-facing guards for the dashboard, on top of guard.ts (Host check + token):
- *
- * - Mutations must come from the daemon's own origin: a request carrying an Origin header must name exactly
- *   http://<the Host it was sent to>, and a browser's Sec-Fetch-Site must be "same-origin" (or "none": typed in
- *   the address bar). The CLI sends neither header, so it is unaffected; it still needs the token.
- * - The token reaches the page through GET /api/dashboard/session, not through the HTML. Why an endpoint: a
- *   foreign site cannot read it — a cross-origin fetch gets no Access-Control-Allow-Origin header, so the browser
- *   hides the body; a DNS-rebinding page reaches us with its own name in Host and is refused by checkHost; and
- *   Sec-Fetch-Site/Origin naming another site is refused here before any byte of the token is written. The
- *   static files stay plain and cacheable, with no templating step.
+ * Browser-facing guard for the dashboard, on top of guard.ts (Host check) and auth.ts (token or session cookie):
+ * mutations must come from the daemon's own origin — a request carrying an Origin header must name exactly
+ * http://<the Host it was sent to>, and a browser's Sec-Fetch-Site must be "same-origin" (or "none": typed in
+ * the address bar). The CLI sends neither header, so it is unaffected; it still needs the token. auth.ts applies
+ * the same test to every request that a session cookie authenticates, reads included.
  */
 import type { NextFunction, Request, Response } from "express";
 
@@ -46,15 +41,3 @@ export const checkOrigin = (req: Request, res: Response, next: NextFunction): vo
   }
   next();
 };
-
-/** GET /api/dashboard/session → {token}: only to the daemon's own page (see the note at the top). */
-export const sessionRoute =
-  (token: string) =>
-  (req: Request, res: Response): void => {
-    const reason = foreignReason(req);
-    if (reason !== undefined) {
-      refuse(res, reason);
-      return;
-    }
-    res.set({ "Cache-Control": "no-store" }).json({ token });
-  };

@@ -1,7 +1,7 @@
 /**
  * Everything the dashboard needs beside the core API, registered by app.ts with one call:
  *   (all mutations)                       Origin / Sec-Fetch-Site must be the daemon's own page (dashboard-guard.ts)
- *   GET  /api/dashboard/session           {token} for the page, same-origin only
+ *   POST /api/dashboard/login-link        {url}: a one-time sign-in link for a browser (token holders only, auth.ts)
  *   GET  /api/projects/:name/timeline     TimelineChange[] (dashboard-timeline.ts), newest first
  *   GET  /api/projects/:name/diagnostics  DiagnosticWithSource[] (source excerpt for the caret, redacted)
  *   GET  /api/projects/:name/translation  TranslationView (compose key → Kubernetes fields)
@@ -10,7 +10,8 @@
  */
 import type express from "express";
 import type { Engine } from "../engine/engine.js";
-import { checkOrigin, sessionRoute } from "./dashboard-guard.js";
+import type { Auth } from "./auth.js";
+import { checkOrigin } from "./dashboard-guard.js";
 import { createTimeline } from "./dashboard-timeline.js";
 import { diagnosticsRoute } from "./routes/diagnostics.js";
 import { profilesRoute, setProfilesRoute } from "./routes/profiles.js";
@@ -18,13 +19,21 @@ import { translationRoute } from "./routes/translation.js";
 
 export interface DashboardParams {
   readonly engine: Engine;
-  readonly token: string;
+  readonly auth: Auth;
 }
 
-export const registerDashboard = (app: express.Express, { engine, token }: DashboardParams): void => {
+export const registerDashboard = (app: express.Express, { engine, auth }: DashboardParams): void => {
   const timeline = createTimeline(engine.store);
   app.use(checkOrigin);
-  app.get("/api/dashboard/session", sessionRoute(token));
+  app.get("/login", auth.login);
+  app.post("/api/dashboard/login-link", (req, res) => {
+    // Only a token holder mints links: a signed-in page cannot mint more (nor hand them to another origin).
+    if (auth.check(req) !== "token") {
+      res.status(403).json({ error: { code: "token-required", message: "a sign-in link is minted for a holder of the token only", hint: "run devloop daemon status" } });
+      return;
+    }
+    res.set("Cache-Control", "no-store").json({ url: `http://127.0.0.1:${req.socket.localPort ?? 0}/login?t=${auth.issueLoginNonce()}` });
+  });
   app.get("/api/projects/:name/timeline", (req, res) => void res.json(timeline.changes(String(req.params["name"]))));
   app.get("/api/projects/:name/diagnostics", diagnosticsRoute(engine));
   app.get("/api/projects/:name/translation", translationRoute(engine));

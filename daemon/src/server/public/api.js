@@ -1,22 +1,18 @@
-// The daemon's HTTP API as the page uses it. Reads are plain GETs; mutations carry the token fetched from the
-// same-origin session endpoint (see daemon/src/server/dashboard-guard.ts for why it is handed over that way).
+// The daemon's HTTP API as the page uses it. The page is signed in by a session cookie (HttpOnly, SameSite=Strict)
+// that the one-time link `devloop up` prints sets (daemon/src/server/auth.ts): same-origin fetches and the event
+// stream carry it by themselves, so the page never sees the token.
 
-/** @type {string | undefined} */
-let token;
-
-/** @returns {Promise<string>} */
-const sessionToken = async () => {
-  if (token !== undefined) return token;
-  const res = await fetch("/api/dashboard/session", { cache: "no-store" });
-  if (!res.ok) throw new Error(`cannot get a session from the daemon (HTTP ${res.status})`);
-  token = /** @type {{token: string}} */ (await res.json()).token;
-  return token;
-};
-
-/** Forget the token (the daemon restarted and may have a new one). */
-export const resetSession = () => {
-  token = undefined;
-};
+/** An API failure; status 401 means the browser is not signed in (or its session expired). */
+export class ApiError extends Error {
+  /**
+   * @param {string} message
+   * @param {number} status
+   */
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
 
 /**
  * @param {Response} res
@@ -31,7 +27,7 @@ const fail = async (res) => {
     // not JSON
   }
   const message = body.error?.message ?? (body.diagnostics ? `${body.diagnostics.length} diagnostic(s)` : `HTTP ${res.status}`);
-  throw new Error(body.error?.hint ? `${message} (${body.error.hint})` : message);
+  throw new ApiError(body.error?.hint ? `${message} (${body.error.hint})` : message, res.status);
 };
 
 /**
@@ -52,13 +48,7 @@ export const get = async (path) => {
  * @returns {Promise<T>}
  */
 export const post = async (path, body) => {
-  const send = async () =>
-    fetch(path, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${await sessionToken()}` }, body: JSON.stringify(body) });
-  let res = await send();
-  if (res.status === 401) {
-    resetSession();
-    res = await send();
-  }
+  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) return fail(res);
   return /** @type {Promise<T>} */ (res.json());
 };

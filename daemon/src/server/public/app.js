@@ -1,7 +1,7 @@
 // The dashboard: a snapshot from /api/state, then live updates over SSE (/api/events, id = seq, so EventSource
 // resumes with Last-Event-ID). When the daemon restarts, the stream drops; the page reconnects and re-reads the
 // snapshot. Plain ES modules, no build step.
-import { get, post, resetSession } from "./api.js";
+import { ApiError, get, post } from "./api.js";
 import { byId, h, replace } from "./dom.js";
 import { renderDiagnostics } from "./views/diagnostics.js";
 import { createLogView } from "./views/logs.js";
@@ -205,6 +205,13 @@ const setConnection = (live) => {
   document.body.dataset["connection"] = live ? "live" : "down";
 };
 
+const setSignedOut = () => {
+  ui.connection.textContent = "signed out";
+  ui.connection.className = "pill pill-bad";
+  document.body.dataset["connection"] = "signed-out";
+  notify("This browser is not signed in to the devloop daemon: open the link devloop up prints (devloop daemon status prints a new one).", "error");
+};
+
 const loadSnapshot = async () => {
   /** @type {StateSnapshot} */
   const snap = await get("/api/state");
@@ -234,7 +241,6 @@ const connect = () => {
   };
   es.onerror = () => {
     setConnection(false);
-    resetSession();
     if (es.readyState === EventSource.CLOSED) setTimeout(() => void start(), 1000);
   };
   for (const type of ["project", "projectRemoved", "cluster", "log"]) {
@@ -246,7 +252,13 @@ const start = async () => {
   try {
     await loadSnapshot();
     connect();
-  } catch {
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      // Not signed in (or the session expired, or the daemon has a new token): only a new link helps.
+      setSignedOut();
+      setTimeout(() => void start(), 3000);
+      return;
+    }
     setConnection(false);
     setTimeout(() => void start(), 1000);
   }

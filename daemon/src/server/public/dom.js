@@ -11,11 +11,25 @@ export const h = (tag, attrs = {}, ...children) => {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
     if (typeof value === "function") el.addEventListener(key.replace(/^on/, ""), value);
+    else if (key === "style") setStyle(el, String(value));
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));
   }
   append(el, children);
   return el;
+};
+
+/**
+ * Inline styles through the CSSOM, property by property: the page's Content-Security-Policy (style-src 'self')
+ * blocks a style attribute, not the CSSOM.
+ * @param {HTMLElement} el
+ * @param {string} declarations "margin-left:3%;width:10%"
+ */
+const setStyle = (el, declarations) => {
+  for (const declaration of declarations.split(";")) {
+    const colon = declaration.indexOf(":");
+    if (colon > 0) el.style.setProperty(declaration.slice(0, colon).trim(), declaration.slice(colon + 1).trim());
+  }
 };
 
 /**
