@@ -1,6 +1,8 @@
 /**
  * Typed HTTP/SSE client for the daemon. Reads the port and token from the state directory; starts the daemon
- * detached when none answers (unless told not to).
+ * detached when none answers (unless told not to). "Answers" is a health probe carrying the token, whose reply
+ * must name the pid daemon.json names: a daemon killed with -9 (dead, or a zombie whose pid still signals) or a
+ * stranger on the remembered port does not count, and a new daemon is started at once.
  */
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
@@ -33,6 +35,8 @@ export interface DaemonClient {
   liveAction(project: string, kind: LiveActionKind, service?: string): Promise<LiveActionResponse>;
   namespaces(): Promise<readonly NamespaceInfo[]>;
   shutdown(): Promise<void>;
+  /** A one-time sign-in link to the dashboard (sets the browser's session cookie; works once, for an hour). */
+  dashboardUrl(): Promise<string>;
   /** Streams events until the signal aborts; reconnects with Last-Event-ID when the stream drops. */
   events(params: { since?: number; project?: string; signal: AbortSignal; onEvent: (event: PublicEvent) => void }): Promise<void>;
   logs(project: string, params: { services: readonly string[]; follow: boolean; tail?: number; sinceSeconds?: number; signal: AbortSignal; onLine: (line: LogLine) => void }): Promise<void>;
@@ -46,19 +50,43 @@ const readInfo = (dir: string): DaemonInfo | undefined => {
   }
 };
 
-const healthy = async (info: DaemonInfo): Promise<boolean> => {
+const readToken = (dir: string): string | undefined => {
   try {
-    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
+    return readFileSync(stateFiles(dir).token, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/** The daemon daemon.json names answers its health check, as itself (its pid), to our token. */
+const healthy = async (info: DaemonInfo, token: string | undefined, timeoutMs = 2000): Promise<boolean> => {
+  try {
+    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, {
+      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { pid?: unknown };
+    return body.pid === info.pid;
   } catch {
     return false;
   }
 };
 
+/** The last lines of the daemon log, for a daemon that exited before it answered. */
+const logTail = (dir: string, lines = 5): string => {
+  try {
+    const text = readFileSync(stateFiles(dir).log, "utf8").trimEnd().split("\n");
+    return text.slice(-lines).map((l) => `  ${l}`).join("\n");
+  } catch {
+    return "";
+  }
+};
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `devloop daemon` detached, its output going to the daemon log. */
-export const spawnDaemon = (dir: string, context?: string): void => {
+/** Starts `devloop daemon` detached, its output going to the daemon log; `exited` settles if it ends. */
+export const spawnDaemon = (dir: string, context?: string): { readonly exited: Promise<number | null> } => {
   const bin = fileURLToPath(new URL("../../bin/devloop.js", import.meta.url));
   const out = openSync(stateFiles(dir).log, "a", 0o600);
   const child = spawn(process.execPath, [bin, "daemon", ...(context === undefined ? [] : ["--context", context])], {
@@ -66,7 +94,9 @@ export const spawnDaemon = (dir: string, context?: string): void => {
     stdio: ["ignore", out, out],
     env: { ...process.env, DEVLOOP_STATE_DIR: dir },
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.unref();
+  return { exited };
 };
 
 export interface ConnectOptions {
@@ -79,18 +109,30 @@ export interface ConnectOptions {
 export const connectDaemon = async (options: ConnectOptions = {}): Promise<DaemonClient> => {
   const dir = options.stateDir ?? stateDir();
   let info = readInfo(dir);
-  if (!info || !(await healthy(info))) {
+  if (!info || !(await healthy(info, readToken(dir)))) {
     if (options.start === false) throw new UserError("no devloop daemon is running (devloop up starts one)");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    spawnDaemon(dir, options.context);
+    const child = spawnDaemon(dir, options.context);
+    let exitCode: number | null | undefined;
+    void child.exited.then((code) => (exitCode = code));
     const deadline = Date.now() + 30_000;
     for (;;) {
-      await sleep(200);
+      await sleep(100);
       const candidate = readInfo(dir);
-      if (candidate && (await healthy(candidate))) {
+      if (candidate && candidate.pid !== info?.pid && (await healthy(candidate, readToken(dir), 1000))) {
         info = candidate;
         break;
+      }
+      if (exitCode !== undefined) {
+        // It may have lost a race to another CLI's daemon, which then answers.
+        const other = readInfo(dir);
+        if (other && (await healthy(other, readToken(dir)))) {
+          info = other;
+          break;
+        }
+        const tail = logTail(dir);
+        throw new DaemonError(`the devloop daemon exited (code ${String(exitCode)}) before it answered; the end of ${stateFiles(dir).log}:${tail === "" ? " (empty)" : `\n${tail}`}`);
       }
       if (Date.now() > deadline) throw new DaemonError(`the devloop daemon did not start within 30s; see ${stateFiles(dir).log}`);
     }
@@ -136,6 +178,7 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
     shutdown: async () => {
       await request("POST", "/api/shutdown", {});
     },
+    dashboardUrl: async () => (await request<{ url: string }>("POST", "/api/dashboard/login-link", {})).url,
     async events({ since, project, signal, onEvent }) {
       let last = since;
       while (!signal.aborted) {
@@ -157,7 +200,7 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
           });
         } catch (error) {
           if (signal.aborted) return;
-          if (!(await healthy(info))) throw new DaemonError(`lost the devloop daemon: ${error instanceof Error ? error.message : String(error)}`);
+          if (!(await healthy(info, token))) throw new DaemonError(`lost the devloop daemon: ${error instanceof Error ? error.message : String(error)}`);
         }
         await sleep(500);
       }

@@ -5,8 +5,8 @@
  * Started by `devloop daemon` (cli/src/commands/daemon.ts), usually detached by the CLI itself.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
+import type { Stats } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
 import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
@@ -46,6 +46,7 @@ import type { Clock } from "./ports/clock.js";
 import { systemClock } from "./ports/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
 import { createApp } from "./server/app.js";
+import { boundPort, listenWithFallback } from "./server/listen.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
 import { chooseArtifactDelivery } from "./sync/artifact-delivery.js";
 import type { ArtifactDelivery } from "./sync/artifact-delivery.js";
@@ -64,33 +65,111 @@ export interface RunningDaemon {
   close(): Promise<void>;
 }
 
-const pidAlive = (pid: number): boolean => {
+type ProcessState = "dead" | "zombie" | "alive";
+
+/** A pid that signals is not enough: a daemon killed with -9 whose parent is gone can stay a zombie for a while. */
+const processState = (pid: number): ProcessState => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return "dead";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (state === "Z" || state === "X") return "zombie";
+  } catch {
+    // no /proc (not Linux) or the process is gone meanwhile: the signal said it was there
+  }
+  return "alive";
+};
+
+/** Does a daemon answer on the port daemon.json names, and is it `pid`? (An unauthenticated answer counts.) */
+const answers = async (files: ReturnType<typeof stateFiles>, pid: number): Promise<boolean> => {
+  let info: Partial<DaemonInfo>;
+  try {
+    info = JSON.parse(readFileSync(files.daemon, "utf8")) as Partial<DaemonInfo>;
+  } catch {
+    return false;
+  }
+  if (typeof info.port !== "number" || info.port <= 0) return false;
+  const token = readFileIfAny(files.token)?.trim();
+  try {
+    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, {
+      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(1500),
+    });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { pid?: unknown };
+    return body.pid === undefined || body.pid === pid;
+  } catch {
+    return false;
   }
 };
 
-/** Takes the per-user lock; a lock left by a dead daemon (kill -9) is taken over. */
-const takeLock = (path: string): void => {
-  for (let attempt = 0; attempt < 2; attempt++) {
+/** A holder that is alive but not answering yet may still be starting; after this long it is taken as hung. */
+const startingGraceMs = 15_000;
+
+/**
+ * Takes the per-user lock. A lock whose holder is dead or a zombie (kill -9) is taken over at once; so is one
+ * whose holder lives but has not answered its health check for startingGraceMs (hung, or a reused pid).
+ * Returns why an old lock was taken over, for the log.
+ */
+const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | undefined> => {
+  const path = files.lock;
+  let note: string | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
-      return;
+      return note;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(path, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
-        throw new Error(`a devloop daemon is already running (pid ${holder})`);
+      const holder = Number(readFileIfAny(path)?.trim() ?? "");
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid) {
+        const state = processState(holder);
+        if (state === "alive") {
+          if (await answers(files, holder)) throw new Error(`a devloop daemon is already running (pid ${holder})`);
+          const age = Date.now() - (statIfAny(path)?.mtimeMs ?? 0);
+          if (age < startingGraceMs) throw new Error(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
+          note = `took over the lock of daemon pid ${holder}: alive but not answering its health check for ${Math.round(age / 1000)} s`;
+        } else note = `took over the lock of daemon pid ${holder} (${state === "zombie" ? "a zombie: killed, not yet reaped" : "no longer running"})`;
       }
       rmSync(path, { force: true });
     }
   }
-  throw new Error(`cannot take the daemon lock ${path}`);
+  throw new Error(`cannot take the daemon lock ${path}: another daemon took it meanwhile`);
+};
+
+const statIfAny = (path: string): Stats | undefined => {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Removes a file only while it still names this process (a daemon that took over owns it now). */
+const removeIfOurs = (path: string, ours: (text: string) => boolean): void => {
+  const text = readFileIfAny(path);
+  if (text !== undefined && ours(text)) rmSync(path, { force: true });
+};
+
+/**
+ * The state directory holds the token: only its owner may enter it (0700), and its files are 0600 — also when an
+ * older devloop, or a umask, left them wider.
+ */
+const lockDown = (dir: string, files: ReturnType<typeof stateFiles>): void => {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const file of [files.token, files.daemon, files.state, files.log, files.port, files.lock]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // not there yet
+    }
+  }
 };
 
 const readFileIfAny = (path: string): string | undefined => {
@@ -150,12 +229,22 @@ const pollFiles: WatchFiles = (files, onChange) => {
 
 export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningDaemon> => {
   const dir = options.stateDir ?? defaultStateDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = stateFiles(dir);
-  takeLock(files.lock);
+  lockDown(dir, files);
+  const takenOver = await takeLock(files);
+  try {
+    return await startLocked(dir, files, options, takenOver);
+  } catch (error) {
+    removeIfOurs(files.lock, (text) => text.trim() === String(process.pid));
+    throw error;
+  }
+};
+
+const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, options: DaemonOptions, takenOver: string | undefined): Promise<RunningDaemon> => {
   const token = readOrCreateToken(files.token);
   const ref: { engine?: Engine } = {};
   const log = createLogger({ scope: "daemon", file: files.log, dispatch: () => ref.engine && ((action) => ref.engine?.dispatch(action)) });
+  if (takenOver !== undefined) log.warn(takenOver);
   const kubeConfig = loadKubeConfig(options.context);
   const cluster = createKubeCluster({ kubeConfig });
   const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
@@ -236,8 +325,8 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
       lastJson = undefined;
       persist();
       for (const r of results) if (r.status === "rejected") log.error(`shutdown: ${String(r.reason)}`);
-      rmSync(files.daemon, { force: true });
-      rmSync(files.lock, { force: true });
+      removeIfOurs(files.daemon, (text) => text.includes(`"pid":${process.pid},`));
+      removeIfOurs(files.lock, (text) => text.trim() === String(process.pid));
     })();
     return closing;
   };
@@ -253,21 +342,19 @@ export const startDaemon = async (options: DaemonOptions = {}): Promise<RunningD
     publicDir: fileURLToPath(new URL("./server/public/", import.meta.url)),
     onShutdownRequested: () => void close().then(() => process.exit(0)),
   });
-  const listen = (wanted: number): Promise<Server> =>
-    new Promise((resolve, reject) => {
-      const s = app.listen(wanted, "127.0.0.1", () => resolve(s));
-      s.once("error", reject);
-    });
-  const explicit = options.port ?? (process.env["DEVLOOP_PORT"] === undefined ? undefined : Number(process.env["DEVLOOP_PORT"]));
+  const explicitEnv = process.env["DEVLOOP_PORT"];
+  const explicit = options.port ?? (explicitEnv === undefined || explicitEnv === "" ? undefined : Number(explicitEnv));
   const previous = Number(readFileIfAny(files.port)?.trim() ?? "0");
-  let server: Server;
-  if (explicit !== undefined) server = await listen(explicit);
-  else {
-    // The last daemon's port when it is free (an open dashboard reconnects to the same address), else any free port.
-    server = await listen(Number.isInteger(previous) && previous > 0 ? previous : 0).catch(() => listen(0));
-  }
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  // The last daemon's port when it is free (an open dashboard reconnects to the same address), else any free port.
+  const server = await listenWithFallback(app, {
+    ...(explicit === undefined ? {} : { explicit }),
+    previous,
+    onFallback: (p, reason) => log.info(`port ${p} (the previous daemon's) is taken (${reason}); listening on another`),
+  }).catch(async (error: unknown) => {
+    await engine.stop().catch(() => undefined);
+    throw error;
+  });
+  const port = boundPort(server);
   writeFileSync(files.port, String(port), { mode: 0o600 });
   const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
   writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });

@@ -15,6 +15,8 @@ export const daemonCommand = async (action: string | undefined, flags: DaemonFla
   if (action === "status") {
     const client = await connectDaemon({ start: false });
     process.stdout.write(`devloop daemon pid ${client.info.pid} on 127.0.0.1:${client.info.port}, version ${client.info.version}\n`);
+    // A fresh one-time sign-in link for a browser (each link works once, for an hour).
+    process.stdout.write(`dashboard: ${await client.dashboardUrl()}\n`);
     return ExitCode.ok;
   }
   if (action === "stop") {
