@@ -1,20 +1,23 @@
 /**
- * ImageBuilder over dockerode: scan the context (honouring .dockerignore), compute the content-hash tag, skip when
- * the engine already has it, else build from a tar-stream context with progress streamed line by line (the query:
- * build/classic-build-options.ts); tag the image with the manifest's name and build.tags too, then deliver it (docker: nothing; kind: `kind load docker-image`; registry: push).
+ * ImageBuilder: scan the context (honouring .dockerignore as Docker does), compute the content-hash tag, skip when
+ * the engine already has it (dockerode), else build with BuildKit through the Docker CLI (docker-cli-build-runner.ts:
+ * which CLI, the argv, progress and failures); tag the image with the manifest's name and build.tags too, then deliver it (docker: nothing; kind: `kind load docker-image`; registry: push).
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
 import Docker from "dockerode";
-import { createBuildLineSplitter, createBuildTranscript } from "../build/build-output.js";
+import { readFile } from "node:fs/promises";
+import { createBuildLineSplitter } from "../build/build-output.js";
 import type { BuildEvent } from "../build/build-output.js";
-import { classicBuildQuery, contentTagOptions } from "../build/classic-build-options.js";
+import { contentTagOptions } from "../build/classic-build-options.js";
 import { contentTag, repositoryOf } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
-import { packContext } from "../build/context-tar.js";
+import { CONTEXT_IMAGE_DOCKERFILE, namedContext, rewriteNamedContexts } from "../build/named-contexts.js";
 import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ImageBuildRequest, ImageBuildResult, ImageBuilder, ImageCommand } from "../ports/image-builder.js";
+import { createDockerCliBuildRunner } from "./docker-cli-build-runner.js";
+import type { BuildRunner } from "./docker-cli-build-runner.js";
 
 /** The name an inline Dockerfile (build.dockerfile_inline) gets in the context tar. */
 export const INLINE_DOCKERFILE = ".devloop.inline.Dockerfile";
@@ -29,7 +32,17 @@ export interface DockerodeImageBuilderOptions {
   readonly runCommand?: RunCommand;
   /** Registry credentials for push (dockerode authconfig), e.g. from DEVLOOP_REGISTRY_USER/PASSWORD. */
   readonly registryAuth?: { readonly username: string; readonly password: string; readonly serveraddress: string };
+  /** Runs the BuildKit builds (default: the Docker CLI, pointed at the same engine as `docker`). */
+  readonly runner?: BuildRunner;
 }
+
+/** The engine dockerode talks to, as DOCKER_HOST for the CLI. */
+const dockerHostOf = (docker: Docker): string | undefined => {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
+  if (typeof modem.socketPath === "string" && modem.socketPath !== "") return `unix://${modem.socketPath}`;
+  if (typeof modem.host === "string" && modem.host !== "") return `tcp://${modem.host}${typeof modem.port === "number" || typeof modem.port === "string" ? `:${modem.port}` : ""}`;
+  return undefined;
+};
 
 interface EngineError {
   readonly statusCode?: number;
@@ -65,6 +78,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
   const docker = options.docker ?? new Docker();
   const delivery: ImageDelivery = options.delivery ?? { strategy: "docker", reason: "default" };
   const runCommand = options.runCommand ?? defaultRunCommand;
+  const dockerHost = process.env["DOCKER_HOST"] ?? dockerHostOf(docker);
+  const runner = options.runner ?? createDockerCliBuildRunner(dockerHost === undefined ? {} : { dockerHost });
 
   const hasImage = async (ref: string): Promise<boolean> => {
     try {
@@ -120,55 +135,105 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     return ref;
   };
 
+  /**
+   * additional_contexts: with buildx, `--build-context` takes them as they are; with the legacy CLI a directory
+   * becomes a content-hash image (built once) and the Dockerfile's references are rewritten (build/named-contexts.ts).
+   * Returns the tag-hash view (name → what it is) and what the run needs.
+   */
+  const namedContexts = async (request: ImageBuildRequest, onLine: (line: string) => void): Promise<{ hashed: Record<string, string>; images: Record<string, string>; buildContexts: Record<string, string> }> => {
+    const hashed: Record<string, string> = {};
+    const images: Record<string, string> = {};
+    const buildContexts: Record<string, string> = {};
+    const entries = Object.entries(request.additionalContexts ?? {});
+    if (entries.length === 0) return { hashed, images, buildContexts };
+    const cli = await runner.cli();
+    for (const [name, value] of entries) {
+      const context = namedContext(name, value);
+      if (context.kind === "unsupported") {
+        if (cli.kind !== "buildx") throw new Error(`build of ${request.service}: additional_contexts.${name} (${value}) needs the buildx plugin; ${cli.docker} ${cli.version} takes directories and docker-image:// references only`);
+        hashed[name] = value;
+        buildContexts[name] = value;
+      } else if (context.kind === "image") {
+        hashed[name] = context.ref;
+        images[name] = context.ref;
+        buildContexts[name] = value;
+      } else {
+        let scanned;
+        try {
+          scanned = await scanContext(context.dir, "Dockerfile", true);
+        } catch (error) {
+          throw new Error(`build of ${request.service}: cannot read additional_contexts.${name} (${context.dir}): ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const ref = contentTag({ repository: `${repositoryOf(request.image)}-context-${name.toLowerCase().replace(/[^a-z0-9_.-]/g, "-")}`, entries: scanned.entries, dockerfile: "", dockerfileInline: CONTEXT_IMAGE_DOCKERFILE, args: {} });
+        hashed[name] = ref;
+        buildContexts[name] = context.dir;
+        images[name] = ref;
+        if (cli.kind === "legacy" && !(await hasImage(ref))) {
+          onLine(`additional context ${name}: ${context.dir} as image ${ref}`);
+          await runner.run({ request: { service: request.service, image: ref, context: context.dir, dockerfile: "Dockerfile", args: {} }, tag: ref, dockerfile: "Dockerfile", dockerfileText: CONTEXT_IMAGE_DOCKERFILE, onLine });
+        }
+      }
+    }
+    return { hashed, images, buildContexts };
+  };
+
   return {
     exists: hasImage,
-    build: async (request: ImageBuildRequest, onLine): Promise<ImageBuildResult> => {
+    build: async (request: ImageBuildRequest, onLine, onProgress): Promise<ImageBuildResult> => {
       const started = performance.now();
       const inline = request.dockerfileInline;
-      const dockerfile = inline === undefined ? request.dockerfile.replace(/\\/g, "/") : INLINE_DOCKERFILE;
+      const dockerfile = request.dockerfile.replace(/\\/g, "/");
       if (inline === undefined && (path.isAbsolute(dockerfile) || path.posix.normalize(dockerfile).startsWith("../"))) {
         throw new Error(`build of ${request.service}: the Dockerfile ${request.dockerfile} is outside the context ${request.context}; devloop sends only the context`);
       }
       let scanned;
       try {
-        scanned = await scanContext(request.context, dockerfile);
+        scanned = await scanContext(request.context, dockerfile, inline !== undefined);
       } catch (error) {
         throw new Error(`build of ${request.service}: cannot read the context ${request.context}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const contexts = await namedContexts(request, onLine);
       const tag = contentTag({
         repository: repositoryOf(request.image),
         entries: scanned.entries,
-        dockerfile,
+        dockerfile: inline === undefined ? dockerfile : INLINE_DOCKERFILE,
         ...(inline === undefined ? {} : { dockerfileInline: inline }),
         args: request.args,
         ...(request.target ? { target: request.target } : {}),
         ...contentTagOptions(request),
+        ...(Object.keys(contexts.hashed).length > 0 ? { contexts: contexts.hashed } : {}),
       });
       // no_cache / pull are part of the tag: turning one on builds once for real; unchanged inputs then skip again.
       const skipped = await hasImage(tag);
       if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args, target and build options unchanged)`);
       else {
-        onLine(`building ${tag} (${scanned.entries.filter((e) => e.kind === "file").length} files in context)`);
-        const transcript = createBuildTranscript();
-        const splitter = createBuildLineSplitter((line) => {
-          transcript.line(line);
-          onLine(line);
-        });
-        let failure: string | undefined;
-        try {
-          const extra = inline === undefined ? [] : [{ name: INLINE_DOCKERFILE, data: Buffer.from(inline, "utf8") }];
-          // The typings call extrahosts a string; the API reads it as a repeated parameter, which an array gives.
-          const query = classicBuildQuery(request, tag, dockerfile) as unknown as Docker.ImageBuildOptions;
-          const stream = await docker.buildImage(packContext(scanned, extra) as unknown as NodeJS.ReadableStream, query);
-          await follow(docker, stream, (event) => {
-            if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
-            else splitter.push(event);
-          });
-        } catch (error) {
-          throw engineMessage(`build of ${request.service}`, error);
+        const cli = await runner.cli();
+        onLine(`building ${tag} with BuildKit (${cli.kind === "buildx" ? `${cli.docker} buildx build` : `${cli.docker} build, DOCKER_BUILDKIT=1`}, docker ${cli.version}; ${scanned.entries.filter((e) => e.kind === "file").length} files in context${scanned.ignoreFile === undefined ? "" : `, ${scanned.ignoreFile}`})`);
+        const rewrite = cli.kind === "legacy" && Object.keys(contexts.images).length > 0;
+        let dockerfileText = inline;
+        if (rewrite) {
+          const text = inline ?? (await readFile(path.join(request.context, dockerfile), "utf8").catch(() => undefined));
+          if (text === undefined) throw new Error(`build of ${request.service}: cannot read the Dockerfile ${path.join(request.context, dockerfile)}`);
+          dockerfileText = rewriteNamedContexts(text, contexts.images);
         }
-        splitter.flush();
-        if (failure !== undefined) throw new Error(transcript.failure(request.service, failure));
+        if (cli.kind === "legacy" && (request.ulimits ?? []).length > 0) {
+          onLine(`ulimits ${(request.ulimits ?? []).map((u) => `${u.name}=${u.soft}:${u.hard}`).join(" ")}: the BuildKit of Docker ${cli.version} does not apply ulimits to RUN steps (BuildKit 0.10+, the buildx plugin, does); the engine's defaults apply`);
+        }
+        if (cli.kind === "legacy" && request.shmSize !== undefined) {
+          onLine(`shm_size ${request.shmSize}: the BuildKit of Docker ${cli.version} does not size /dev/shm of RUN steps (BuildKit 0.10+, the buildx plugin, does); it stays 64 MiB`);
+        }
+        if (cli.kind === "legacy" && (request.cacheTo ?? []).some((c) => !/^type=inline\b/.test(c))) {
+          onLine(`cache_to ${(request.cacheTo ?? []).join(", ")}: exporting a cache needs the buildx plugin; ${cli.docker} ${cli.version} keeps the layer cache in the engine`);
+        }
+        await runner.run({
+          request,
+          tag,
+          dockerfile,
+          ...(dockerfileText === undefined ? {} : { dockerfileText }),
+          ...(cli.kind === "buildx" && Object.keys(contexts.buildContexts).length > 0 ? { buildContexts: contexts.buildContexts } : {}),
+          onLine,
+          ...(onProgress === undefined ? {} : { onProgress }),
+        });
       }
       await tagAs(tag, request.image);
       // build.tags: local names only (delivery pushes the content-hash tag), applied on a skip too.

@@ -59,7 +59,7 @@ describe("imageBuildRequest", () => {
     return r.project;
   };
 
-  it("carries the classic builder's options, extra_hosts as host:ip and one platform", () => {
+  it("carries the BuildKit options, extra_hosts as host:ip, one platform, secret sources (no values) and named contexts", () => {
     const p = project(
       [
         "      context: ./web",
@@ -74,6 +74,9 @@ describe("imageBuildRequest", () => {
         "      ulimits: {nofile: 4096}",
         "      tags: [shop/web:1]",
         "      secrets: [npmrc]",
+        "      ssh: [default, \"deploy=/keys/id_ed25519\"]",
+        "      additional_contexts: {shared: ../shared, base: \"docker-image://shop/base:1\"}",
+        "      cache_to: [type=inline]",
         "",
       ].join("\n"),
     );
@@ -93,6 +96,10 @@ describe("imageBuildRequest", () => {
       platform: "linux/arm64",
       ulimits: [{ name: "nofile", soft: 4096, hard: 4096 }],
       tags: ["shop/web:1"],
+      secrets: [{ id: "npmrc" }],
+      ssh: ["default", "deploy=/keys/id_ed25519"],
+      additionalContexts: { shared: "/shared", base: "docker-image://shop/base:1" },
+      cacheTo: ["type=inline"],
     });
   });
 

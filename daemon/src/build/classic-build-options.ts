@@ -47,7 +47,7 @@ export const classicBuildQuery = (request: ImageBuildRequest, tag: string, docke
   ...(request.ulimits?.length ? { ulimits: JSON.stringify(request.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard }))) } : {}),
 });
 
-type TagOptions = Pick<ContentTagParams, "labels" | "extraHosts" | "network" | "shmSize" | "ulimits" | "platform" | "noCache" | "pull">;
+type TagOptions = Pick<ContentTagParams, "labels" | "extraHosts" | "network" | "shmSize" | "ulimits" | "platform" | "noCache" | "pull" | "secretIds" | "ssh">;
 
 /** The request's build options that feed the content-hash tag (cache_from and tags do not change the image). */
 export const contentTagOptions = (request: ImageBuildRequest): TagOptions => ({
@@ -59,4 +59,6 @@ export const contentTagOptions = (request: ImageBuildRequest): TagOptions => ({
   ...(request.platform === undefined ? {} : { platform: request.platform }),
   ...(request.noCache ? { noCache: true } : {}),
   ...(request.pull ? { pull: true } : {}),
+  ...(request.secrets?.length ? { secretIds: request.secrets.map((s) => s.id) } : {}),
+  ...(request.ssh?.length ? { ssh: request.ssh } : {}),
 });

@@ -39,6 +39,11 @@ export interface ContentTagParams {
   readonly platform?: string;
   readonly noCache?: boolean;
   readonly pull?: boolean;
+  /** Build secret ids and ssh ids (never values: as in BuildKit, a changed secret value does not rebuild). */
+  readonly secretIds?: readonly string[];
+  readonly ssh?: readonly string[];
+  /** additional_contexts: name → what the context is (its content-hash image, or the image reference). */
+  readonly contexts?: Readonly<Record<string, string>>;
 }
 
 export const TAG_PREFIX = "dl-";
@@ -65,6 +70,10 @@ export const contentHash = (params: ContentTagParams): string => {
   if (params.platform !== undefined) hash.update(`platform\0${params.platform}\0`);
   if (params.noCache === true) hash.update("nocache\0");
   if (params.pull === true) hash.update("pull\0");
+  for (const id of [...(params.secretIds ?? [])].sort()) hash.update(`secret\0${id}\0`);
+  for (const id of params.ssh ?? []) hash.update(`ssh\0${id}\0`);
+  const contexts = params.contexts ?? {};
+  for (const name of Object.keys(contexts).sort()) hash.update(`context\0${name}\0${contexts[name] ?? ""}\0`);
   return hash.digest("hex");
 };
 

@@ -383,6 +383,9 @@ export const normalize = (params: NormalizeParams): NormalizedModel => {
       ...(driver !== undefined ? { driver } : {}),
     };
   }
+  // Top-level keys nothing above located (models, name, x-*): translate warns about the ignored ones at the key.
+  const located = new Set(Object.keys(sourceMap).map((p) => p.split(/[.[]/, 1)[0]));
+  for (const [k, e] of root.entries) if (!located.has(k)) remember(k, { loc: e.keyLoc });
   return {
     services,
     refs,

@@ -1,6 +1,6 @@
 /**
- * Building service images (compose build:) before apply. Implemented by adapters/dockerode-image-builder.ts: the
- * context is tarred honouring .dockerignore, the image gets a content-hash tag ("<repo>:dl-<12 hex>") and the build is
+ * Building service images (compose build:) before apply. Implemented by adapters/dockerode-image-builder.ts, which
+ * builds with BuildKit through the Docker CLI (adapters/docker-cli-build-runner.ts): the image gets a content-hash tag ("<repo>:dl-<12 hex>") and the build is
  * skipped when an image with that tag exists; the image is then delivered to the cluster (see build/image-delivery.ts).
  * The result's `ref` is what the manifests should run (translate's chooseImage overrides: service → ref).
  */
@@ -19,7 +19,7 @@ export interface ImageBuildRequest {
   readonly target?: string;
   /** build.labels; the adapter adds its own dev.devloop.service label. */
   readonly labels?: Readonly<Record<string, string>>;
-  /** build.cache_from: images whose layers the classic builder may reuse (cachefrom). */
+  /** build.cache_from: images or cache sources whose layers the build may reuse (--cache-from). */
   readonly cacheFrom?: readonly string[];
   /** build.extra_hosts as "host:ip" (extrahosts). */
   readonly extraHosts?: readonly string[];
@@ -37,6 +37,23 @@ export interface ImageBuildRequest {
   readonly ulimits?: readonly BuildUlimit[];
   /** build.tags: more names the image is tagged with after the build (or skip). */
   readonly tags?: readonly string[];
+  /** build.cache_to (--cache-to with buildx; "type=inline" with the legacy CLI). */
+  readonly cacheTo?: readonly string[];
+  /** build.secrets resolved to their top-level source (a path or a variable name, never the value). */
+  readonly secrets?: readonly BuildSecretSource[];
+  /** build.ssh: "default" or "id=path[,path]" (--ssh). */
+  readonly ssh?: readonly string[];
+  /** build.additional_contexts: name → absolute directory or "docker-image://ref". */
+  readonly additionalContexts?: Readonly<Record<string, string>>;
+}
+
+/** Where a build secret's value comes from; the value itself is read by the adapter at build time only. */
+export interface BuildSecretSource {
+  readonly id: string;
+  /** Absolute path of the file (secrets.<id>.file). */
+  readonly file?: string;
+  /** Variable in the daemon's environment (secrets.<id>.environment). */
+  readonly environment?: string;
 }
 
 export interface ImageBuildResult {
@@ -56,9 +73,20 @@ export interface ImageCommand {
   readonly cmd: readonly string[];
 }
 
+/** The step a build is at: "3/7", "RUN npm ci", cached or running, its last output line. */
+export interface BuildStepProgress {
+  readonly step?: string;
+  readonly name: string;
+  readonly state: "running" | "cached" | "done" | "error";
+  readonly last?: string;
+}
+
 export interface ImageBuilder {
   /** Whether the image is present where the cluster runs it. */
   exists(image: string): Promise<boolean>;
-  /** Builds (or skips), tags and delivers; onLine gets the build output. Rejects with a readable message. */
-  build(request: ImageBuildRequest, onLine: (line: string) => void): Promise<ImageBuildResult>;
+  /**
+   * Builds (or skips), tags and delivers; onLine gets the build output, onProgress the running step.
+   * Rejects with a readable message (the failing step and its output).
+   */
+  build(request: ImageBuildRequest, onLine: (line: string) => void, onProgress?: (progress: BuildStepProgress) => void): Promise<ImageBuildResult>;
 }
