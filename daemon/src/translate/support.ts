@@ -69,7 +69,6 @@ export const serviceSupport: readonly SupportEntry[] = [
   t(`${S}dns_opt`, "spec.template.spec.dnsConfig.options", "\"name:value\" → {name, value}; \"name\" → {name}."),
   t(`${S}dns_search`, "spec.template.spec.dnsConfig.searches", "Added after the namespace's own search domains; at most 6."),
   i(`${S}domainname`, "Use hostname; subdomain is not set."),
-  i(`${S}driver_opts`, "No Kubernetes equivalent."),
   t(`${S}entrypoint`, `${C}.command`, "entrypoint replaces the image ENTRYPOINT: Kubernetes command."),
   t(`${S}env_file`, `Secret <service>-env, ${C}.env[].valueFrom.secretKeyRef`, "Values from env files go to a Secret (env files usually hold credentials); environment: wins over env_file as in Compose."),
   t(`${S}environment`, `${C}.env`, "Plain values; names that look secret (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIAL; not *_FILE, which holds a path) go to the <service>-env Secret instead."),
