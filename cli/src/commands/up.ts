@@ -85,6 +85,8 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
       shown.set(s.name, line);
       process.stdout.write(`${line}\n`);
     }
+    // The daemon has not loaded this request yet: what it shows is the version before it.
+    if (project.reloading === true && flags.detach) return;
     if (project.settled) {
       if (!settledShown) process.stdout.write(`${project.name}: all services ready\n`);
       settledShown = true;

@@ -91,6 +91,11 @@ export interface PublicProject {
   readonly services: readonly PublicService[];
   /** True once every service is ready (or completed, for one-shot jobs). */
   readonly settled: boolean;
+  /**
+   * True while the last request or compose edit is not loaded yet: phases, `settled` and failures still describe the
+   * version before it (`up --detach` waits for this to clear before it judges).
+   */
+  readonly reloading?: boolean;
   /** The live loop's last changes, newest last: file event → compile → sync → restart, ms per step. */
   readonly changes: readonly PublicChange[];
 }

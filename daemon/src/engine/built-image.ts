@@ -55,10 +55,13 @@ export const withBuiltImage = (manifests: readonly KubeManifest[], image: string
     if (spec === undefined) return m;
     if (m.kind === "Pod") return { ...m, spec: swapPodSpec(spec, image, ref) };
     if (spec.template?.spec === undefined) return m;
-    const annotations = m.metadata.annotations?.[inputHashAnnotation] === undefined ? m.metadata.annotations : { ...m.metadata.annotations, [inputHashAnnotation]: hash };
+    const stamped = m.metadata.annotations?.[inputHashAnnotation] !== undefined;
+    const annotations = stamped ? { ...m.metadata.annotations, [inputHashAnnotation]: hash } : m.metadata.annotations;
+    // The pods carry the hash too (prepare-manifests.withInputHash): the built ref's hash replaces the base one.
+    const template = stamped ? { ...spec.template, metadata: { ...spec.template.metadata, annotations: { ...spec.template.metadata?.annotations, [inputHashAnnotation]: hash } } } : spec.template;
     return {
       ...m,
       metadata: { ...m.metadata, ...(annotations === undefined ? {} : { annotations }) },
-      spec: { ...spec, template: { ...spec.template, spec: supervise(spec.template, swapPodSpec(spec.template.spec, image, ref), ref, command) } },
+      spec: { ...spec, template: { ...template, spec: supervise(spec.template, swapPodSpec(spec.template.spec, image, ref), ref, command) } },
     };
   });

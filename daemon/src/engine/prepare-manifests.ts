@@ -50,6 +50,17 @@ const stamp = (m: KubeManifest, labels: Record<string, string>, namespace: strin
   return out as KubeManifest;
 };
 
+/** Stamps a unit's input hash on a workload and on its pod template (the annotation), replacing an older one. */
+export const withInputHash = (m: KubeManifest, hash: string): KubeManifest => {
+  const spec = m["spec"] as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined;
+  const template = spec?.template === undefined ? undefined : { ...spec.template, metadata: { ...spec.template.metadata, annotations: { ...spec.template.metadata?.annotations, [inputHashAnnotation]: hash } } };
+  return {
+    ...m,
+    metadata: { ...m.metadata, annotations: { ...m.metadata.annotations, [inputHashAnnotation]: hash } },
+    ...(template === undefined ? {} : { spec: { ...spec, template } }),
+  };
+};
+
 export const prepareManifests = (params: PrepareParams): PreparedManifests => {
   const services = new Set(params.services);
   const base = { [projectLabel]: params.project, [managedByLabel]: managedByValue };
@@ -68,12 +79,9 @@ export const prepareManifests = (params: PrepareParams): PreparedManifests => {
   const byUnit = new Map<string, KubeManifest[]>();
   for (const { unit, manifest } of stamped) byUnit.set(unit, [...(byUnit.get(unit) ?? []), manifest]);
   for (const s of [namespaceUnit, ...params.services]) hashes[s] = inputHash(byUnit.get(s) ?? []);
-  // The workload carries its unit's hash so the watch can tell a fresh status from a stale one.
-  const manifests = stamped.map(({ unit, manifest }) =>
-    workloadKinds.has(manifest.kind)
-      ? { ...manifest, metadata: { ...manifest.metadata, annotations: { ...manifest.metadata.annotations, [inputHashAnnotation]: hashes[unit] ?? "" } } }
-      : manifest,
-  );
+  // The workload carries its unit's hash so the watch can tell a fresh status from a stale one, and so do its pods:
+  // a crash-looping pod of the previous version is not the new version's failure.
+  const manifests = stamped.map(({ unit, manifest }) => (workloadKinds.has(manifest.kind) ? withInputHash(manifest, hashes[unit] ?? "") : manifest));
   return { manifests, hashes };
 };
 

@@ -66,6 +66,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
     previousNamespaces: project.previousNamespaces,
     services,
     settled: allSettled(project),
+    ...(project.status !== "stopping" && project.loadedGeneration !== project.generation ? { reloading: true } : {}),
     changes: (project.traces ?? []).slice(-publicChanges),
   };
 };

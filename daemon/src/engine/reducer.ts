@@ -68,6 +68,7 @@ const loaded = (project: ProjectState, action: Extract<Action, { type: "projectL
   return {
     ...project,
     status: "active",
+    loadedGeneration: action.generation,
     loaded: action.loaded,
     diagnostics: [],
     units,
@@ -139,7 +140,7 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, (p) => loaded(p, action));
     case "projectInvalid":
       return updateProject(state, action.project, (p) =>
-        action.generation === p.generation ? { ...p, status: p.loaded ? "active" : "invalid", diagnostics: action.diagnostics } : p,
+        action.generation === p.generation ? { ...p, status: p.loaded ? "active" : "invalid", loadedGeneration: action.generation, diagnostics: action.diagnostics } : p,
       );
     case "applyStarted":
       return updateProject(state, action.project, (p) => updateUnit(p, action.unit, (u) => ({ ...u, applyingHash: action.inputHash })));

@@ -130,7 +130,9 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   }
   // A long-running container that exited (crashed, OOMKilled, or just ended) and does not run settled again is failed.
   const longRunning = kind !== undefined && longRunningKinds.has(kind);
-  const crashed = longRunning ? pods.find((p) => p.pod.lastExit !== undefined && !podSettled(project, p)) : undefined;
+  // Pods carry their unit's hash: those of a version before the applied one are on their way out.
+  const currentPods = pods.filter(current);
+  const crashed = longRunning ? currentPods.find((p) => p.pod.lastExit !== undefined && !podSettled(project, p)) : undefined;
   if (crashed) {
     health.failed = true;
     health.crash = crashOf(crashed);
@@ -163,7 +165,7 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   if (r) {
     const rolledOut = r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
     // Kubernetes counts a pod ready as soon as its container runs (no probe): also require the stable window.
-    health.ready = rolledOut && !health.failed && pods.every((p) => podSettled(project, p));
+    health.ready = rolledOut && !health.failed && currentPods.every((p) => podSettled(project, p));
     health.started = rolledOut || running;
     if (health.ready) {
       delete health.message;
@@ -228,6 +230,9 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
       else if (waitingFor.length > 0) result = { ...base, phase: "waiting", message: `waiting for ${waitingFor.join(", ")}`, waitingFor };
       else if (unit?.error !== undefined) result = { ...base, phase: "failed", message: unit.error, waitingFor: [], failed: true };
       else result = { ...base, phase: "pending", ...(nsReady ? {} : { message: "waiting for the namespace" }), waitingFor: [] };
+    } else if (health.failed && building && build !== undefined) {
+      // The fix may be in this build: say it is building rather than failed.
+      result = { ...base, phase: "building", message: `building image ${build.image} (the running version failed${health.message === undefined ? "" : `: ${health.message}`})`, waitingFor: [] };
     } else if (health.failed) result = { ...base, phase: "failed", ...(health.message === undefined ? {} : { message: health.message }), waitingFor: [] };
     else if (health.completed && health.kind === "Job") result = { ...base, phase: "completed", waitingFor: [] };
     else if (health.ready) result = { ...base, phase: "ready", waitingFor: [] };

@@ -112,6 +112,8 @@ export interface ProjectState {
   readonly status: ProjectStatus;
   /** Bumped by every request or compose edit; a load result for an older generation is dropped. */
   readonly generation: number;
+  /** The generation the last load result (good or invalid) was for; below `generation` while a reload runs. */
+  readonly loadedGeneration?: number;
   /** The last good load: an invalid edit keeps it running. */
   readonly loaded?: LoadedProject;
   /** Diagnostics of the last failed load (empty once a load succeeds). */
