@@ -1,0 +1,76 @@
+/**
+ * fixtures/real-world/crashing-service on the bed: a worker that exits 3 half a second after it starts. `up --detach`
+ * exits non-zero within 30 s naming the service, the exit code and its last log line (not "all services ready");
+ * status and the API show the failure with its log tail; web still serves; fixing .env (the edit round trip) brings
+ * the worker up and `up --detach` exits 0.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PublicProject } from "../../src/api/types.js";
+import { createTestDaemon, freePort, kube, repoRoot, suffix } from "./daemon-support.js";
+
+const name = `dlcrash${suffix()}`;
+const ns = `${name}-it`;
+const workerOf = (p: PublicProject | undefined) => p?.services.find((s) => s.name === "worker");
+
+describe("a crashing service (fixtures/real-world/crashing-service)", () => {
+  const daemon = createTestDaemon();
+  const dir = mkdtempSync(join(tmpdir(), "devloop-it-crash-"));
+  let port = 0;
+  const { core } = kube();
+
+  beforeAll(async () => {
+    cpSync(join(repoRoot, "fixtures", "real-world", "crashing-service"), dir, { recursive: true });
+    port = await freePort();
+    writeFileSync(join(dir, ".env"), `WEB_PORT=${port}\n`);
+    await daemon.start();
+  });
+
+  afterAll(async () => {
+    await daemon.cli(["down", "-p", name, "-n", ns, "--volumes"], dir, 120_000).catch(() => undefined);
+    await daemon.stop();
+    await core.deleteNamespace({ name: ns }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("up --detach exits non-zero within 30 s, naming the service, its exit code and its last log line", async () => {
+    const started = Date.now();
+    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 60_000);
+    const ms = Date.now() - started;
+    process.stdout.write(`[measure] up --detach until the crash was reported: ${ms} ms\n`);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(ms).toBeLessThan(30_000);
+    expect(result.stdout).not.toContain("all services ready");
+    expect(result.stderr).toMatch(/worker failed: exit code 3 \(Error\)/);
+    expect(result.stderr).toContain("worker | worker: QUEUE_URL is not set; giving up");
+  });
+
+  it("status and the API show the failure with its exit code, reason and log tail; web still serves", async () => {
+    const p = await daemon.waitFor(name, (x) => workerOf(x)?.failure?.reported === true, 30_000, "the worker's failure report");
+    const worker = workerOf(p);
+    expect(worker?.phase).toBe("failed");
+    expect(worker?.failure).toMatchObject({ container: "worker", exitCode: 3 });
+    expect(worker?.failure?.logTail).toContain("worker: QUEUE_URL is not set; giving up");
+    const status = await daemon.cli(["status"], dir, 30_000);
+    expect(status.stdout).toMatch(/worker\s+Deployment\s+failed/);
+    expect(status.stdout).toContain("worker | worker: QUEUE_URL is not set; giving up");
+    await daemon.waitFor(name, (x) => x?.services.find((s) => s.name === "web")?.phase === "ready", 60_000, "web ready");
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await res.text()).toContain("web is up");
+  });
+
+  it("the fix in .env rolls the worker out and up --detach exits 0", async () => {
+    writeFileSync(join(dir, ".env"), `WEB_PORT=${port}\nQUEUE_URL=http://web:3000/jobs\n`);
+    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 150_000);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${name}: all services ready`);
+    const worker = workerOf(await daemon.project(name));
+    expect(worker?.phase).toBe("ready");
+    expect(worker?.failure).toBeUndefined();
+    // The worker pulls jobs from web through its Service name.
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await res.text()).toMatch(/web is up; [1-9]\d* jobs handed out/);
+  });
+});
