@@ -8,10 +8,11 @@
 import path from "node:path";
 import { displayPath } from "./discover.js";
 import { parseDotenv } from "./dotenv.js";
+import { dotenvDiagnostic } from "./environment.js";
 import type { LNode } from "./located.js";
 import { describe, get, joinPath } from "./located.js";
 import type { NormalizeContext } from "./normalize-context.js";
-import { makeDiagnostic } from "./report.js";
+import type { ExpansionBudget } from "./template.js";
 import type { ComposeFileSystem, EnvFileSpec } from "./types.js";
 
 export interface ContainerEnvironment {
@@ -52,6 +53,7 @@ export const resolveContainerEnvironment = (params: {
   readonly interpolationEnv: Readonly<Record<string, string>>;
   readonly fs: ComposeFileSystem;
   readonly cwd: string;
+  readonly budget?: ExpansionBudget;
 }): ContainerEnvironment => {
   const { ctx, service, interpolationEnv, fs, cwd } = params;
   const lookup = (name: string): string | undefined => (Object.hasOwn(interpolationEnv, name) ? interpolationEnv[name] : undefined);
@@ -87,10 +89,8 @@ export const resolveContainerEnvironment = (params: {
       }
       continue;
     }
-    const parsed = parseDotenv(text, { lookup: fileLookup, raw: spec.format === "raw" });
-    for (const p of parsed.problems) {
-      ctx.diagnostics.push(makeDiagnostic("envFileSyntax", { file: display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
-    }
+    const parsed = parseDotenv(text, { lookup: fileLookup, raw: spec.format === "raw", ...(params.budget ? { budget: params.budget } : {}) });
+    for (const p of parsed.problems) ctx.diagnostics.push(dotenvDiagnostic(display, p));
     for (const e of parsed.entries) {
       const value = e.value ?? fileLookup(e.key);
       if (value === undefined) continue;

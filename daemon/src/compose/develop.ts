@@ -10,6 +10,32 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const WATCH_ACTIONS = ["sync", "rebuild", "sync+restart", "sync+exec", "restart"] as const;
 
+/**
+ * A sync target is where files land in the container: an absolute path below / without ".." segments. Checked here
+ * so `validate` refuses what sync would refuse later (or worse, resolve: /app/../../etc/x is /etc/x).
+ */
+export const syncTargetProblem = (target: string): { message: string; expected: string } | undefined => {
+  if (!target.startsWith("/")) {
+    return { message: `the sync target ${JSON.stringify(target)} is relative; it must be an absolute path in the container`, expected: "an absolute path such as /app/src" };
+  }
+  const segments = target.split("/");
+  if (segments.includes("..")) {
+    return {
+      message: `the sync target ${JSON.stringify(target)} has a ".." segment (it would resolve to ${path.posix.normalize(target)})`,
+      expected: "an absolute path without .. segments, such as /app/src",
+    };
+  }
+  if (segments.every((s) => s === "" || s === ".")) {
+    return { message: `the sync target ${JSON.stringify(target)} is the container's root directory`, expected: "a directory below /, such as /app" };
+  }
+  return undefined;
+};
+
+const checkSyncTarget = (ctx: NormalizeContext, node: LNode, p: string, target: string): void => {
+  const problem = syncTargetProblem(target);
+  if (problem) ctx.report("invalidSyncTarget", node, p, problem.message, { expected: problem.expected, got: JSON.stringify(target) });
+};
+
 export const normalizeDevelop = (ctx: NormalizeContext, node: LNode | undefined, p: string, home: string | undefined): WatchRuleSpec[] | undefined => {
   const m = ctx.map(node, p);
   if (!m) return undefined;
@@ -33,7 +59,9 @@ export const normalizeDevelop = (ctx: NormalizeContext, node: LNode | undefined,
     if (pathNode === undefined) ctx.report("invalidWatch", r, rp, "a watch rule needs a path", { expected: "path: ./src" });
     const action = ctx.oneOf(actionNode, `${rp}.action`, WATCH_ACTIONS);
     const hostPath = ctx.str(pathNode, `${rp}.path`);
-    const target = ctx.str(get(r, "target"), `${rp}.target`);
+    const targetNode = get(r, "target");
+    const target = ctx.str(targetNode, `${rp}.target`);
+    if (target !== undefined && targetNode !== undefined) checkSyncTarget(ctx, targetNode, `${rp}.target`, target);
     if (action !== undefined && action.startsWith("sync") && target === undefined) {
       ctx.report("invalidWatch", actionNode ?? r, rp, `a ${action} rule needs a target (the path in the container)`, { expected: "target: /app/src" });
     }

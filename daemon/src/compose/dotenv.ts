@@ -4,7 +4,7 @@
  * unquoted values interpolated, `KEY: value` (YAML style, as compose-go accepts), and bare `KEY` (value taken
  * from the lookup by the caller).
  */
-import { substitute, type Lookup } from "./template.js";
+import { createExpansionBudget, substitute, type ExpansionBudget, type ExpansionLimitKind, type Lookup } from "./template.js";
 
 export interface DotenvEntry {
   readonly key: string;
@@ -17,6 +17,12 @@ export interface DotenvProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
+  /** "limit": an interpolation limit was hit (DL-COMPOSE-045), with the variable being defined; else a syntax error. */
+  readonly kind?: "limit";
+  readonly variable?: string;
+  readonly limit?: ExpansionLimitKind;
+  /** The variable whose expansion crossed the limit. */
+  readonly expanding?: string;
 }
 
 export interface DotenvResult {
@@ -29,6 +35,8 @@ export interface DotenvOptions {
   readonly lookup?: Lookup;
   /** format: raw — values taken literally, no quotes or interpolation processed. */
   readonly raw?: boolean;
+  /** The load's interpolation budget (template.ts); default: the standard limits for this file alone. */
+  readonly budget?: ExpansionBudget;
 }
 
 /** compose-go accepts letters, digits, "_" and "." in names (digits first too). */
@@ -40,7 +48,20 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
   const problems: DotenvProblem[] = [];
   const defined = new Map<string, string>();
   const lookup: Lookup = (name) => options.lookup?.(name) ?? defined.get(name);
-  const expand = (value: string): string => (value.includes("$") ? substitute(value, lookup, { lenient: true }).value : value);
+  // Without the load's budget, this file gets the standard limits to itself (never one budget per value).
+  const budget = options.budget ?? createExpansionBudget();
+  // The entry being read, for a limit's location.
+  let entryKey = "";
+  let entryLine = 1;
+  let entryColumn = 1;
+  const expand = (value: string): string => {
+    if (!value.includes("$")) return value;
+    const result = substitute(value, lookup, { lenient: true, budget });
+    for (const p of result.problems) {
+      if (p.kind === "limit") problems.push({ line: entryLine, column: entryColumn, message: `${entryKey}: ${p.message}`, kind: "limit", variable: entryKey, limit: p.limit, ...(p.name === undefined ? {} : { expanding: p.name }) });
+    }
+    return result.value;
+  };
 
   const src = text.replace(/\r\n?/g, "\n");
   let pos = 0;
@@ -86,6 +107,9 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
       continue;
     }
     const key = keyMatch[0];
+    entryKey = key;
+    entryLine = line;
+    entryColumn = col();
     pos += key.length;
     const afterKey = src[pos];
     if (afterKey !== undefined && !" \t\n=:#".includes(afterKey)) {
@@ -161,6 +185,8 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
     }
     entries.push({ key, value, line: startLine });
     defined.set(key, value);
+    // The load's total is spent (reported once): the rest of the file cannot be expanded.
+    if (budget.exhausted) break;
   }
   return { entries, problems };
 };

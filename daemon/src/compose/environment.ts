@@ -5,8 +5,9 @@
 import path from "node:path";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { displayPath } from "./discover.js";
-import { parseDotenv } from "./dotenv.js";
+import { parseDotenv, type DotenvProblem } from "./dotenv.js";
 import { makeDiagnostic } from "./report.js";
+import { limitDetails, type ExpansionBudget } from "./template.js";
 import type { ComposeFileSystem } from "./types.js";
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
@@ -17,6 +18,8 @@ export interface EnvironmentParams {
   readonly envFiles: readonly string[];
   readonly projectDir: string;
   readonly cwd: string;
+  /** The load's interpolation budget (template.ts). */
+  readonly budget?: ExpansionBudget;
 }
 
 export interface InterpolationEnvironment {
@@ -35,19 +38,27 @@ export const readEnvFile = (params: {
   readonly raw?: boolean;
   readonly into: Record<string, string>;
   readonly diagnostics: Diagnostic[];
+  readonly budget?: ExpansionBudget;
 }): boolean => {
   const text = params.fs.readFile(params.file);
   if (text === undefined) return false;
-  const result = parseDotenv(text, { lookup: params.lookup, raw: params.raw ?? false });
-  for (const p of result.problems) {
-    params.diagnostics.push(makeDiagnostic("envFileSyntax", { file: params.display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" }));
-  }
+  const result = parseDotenv(text, { lookup: params.lookup, raw: params.raw ?? false, ...(params.budget ? { budget: params.budget } : {}) });
+  for (const p of result.problems) params.diagnostics.push(dotenvDiagnostic(params.display, p));
   for (const e of result.entries) {
     const value = e.value ?? params.lookup(e.key);
     if (value !== undefined) params.into[e.key] = value;
   }
   return true;
 };
+
+/** A .env / env_file problem as a diagnostic: a syntax error, or an interpolation limit reached defining a variable. */
+export const dotenvDiagnostic = (display: string, p: DotenvProblem): Diagnostic =>
+  p.kind === "limit"
+    ? makeDiagnostic("expansionLimit", { file: display, line: p.line, column: p.column, length: p.variable?.length ?? 0 }, "", p.message, {
+        ...limitDetails({ limit: p.limit ?? "value", name: p.expanding }),
+        hint: "a value built from earlier ones (A=${B}${B}, or each line extending the one before) grows fast; define large values directly",
+      })
+    : makeDiagnostic("envFileSyntax", { file: display, line: p.line, column: p.column }, "", p.message, { expected: "KEY=value, export KEY=value, KEY, or # comment" });
 
 export const buildInterpolationEnvironment = (params: EnvironmentParams, fs: ComposeFileSystem): InterpolationEnvironment => {
   const diagnostics: Diagnostic[] = [];
@@ -57,7 +68,7 @@ export const buildInterpolationEnvironment = (params: EnvironmentParams, fs: Com
   const explicit = params.envFiles.length > 0;
   const candidates = explicit ? params.envFiles.map((f) => path.resolve(params.cwd, f)) : [path.join(params.projectDir, ".env")];
   for (const file of candidates) {
-    const ok = readEnvFile({ file, display: displayPath(file, params.cwd), fs, lookup: shellLookup, into: fromFiles, diagnostics });
+    const ok = readEnvFile({ file, display: displayPath(file, params.cwd), fs, lookup: shellLookup, into: fromFiles, diagnostics, ...(params.budget ? { budget: params.budget } : {}) });
     if (ok) files.push(file);
     else if (explicit) {
       diagnostics.push(makeDiagnostic("envFileNotFound", undefined, "", `env file ${displayPath(file, params.cwd)} (--env-file) does not exist`));

@@ -9,6 +9,7 @@ import { interpolate } from "./interpolate.js";
 import type { LMap, Loc } from "./located.js";
 import { parseComposeFile } from "./parse.js";
 import { makeDiagnostic } from "./report.js";
+import { createExpansionBudget, type ExpansionBudget } from "./template.js";
 import type { ComposeFileSystem } from "./types.js";
 
 export interface FileReference {
@@ -28,9 +29,11 @@ export interface FileLoader {
   readonly files: string[];
   readonly fs: ComposeFileSystem;
   readonly cwd: string;
+  /** The load's interpolation budget, shared with the .env files it reads (template.ts). */
+  readonly budget: ExpansionBudget;
 }
 
-export const createFileLoader = (fs: ComposeFileSystem, cwd: string): FileLoader => {
+export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: ExpansionBudget = createExpansionBudget()): FileLoader => {
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
   const parsedCache = new Map<string, LMap | undefined>();
@@ -58,6 +61,7 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string): FileLoader
     files,
     fs,
     cwd,
+    budget,
     parse,
     load({ abs, baseDir, env, from }) {
       const key = `${abs}\0${baseDir}`;
@@ -66,7 +70,7 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string): FileLoader
       const raw = parse({ abs, baseDir, ...(from ? { from } : {}) });
       let tree = raw;
       if (raw) {
-        const result = interpolate(raw, env);
+        const result = interpolate(raw, env, budget);
         if (!interpolated.has(abs)) diagnostics.push(...result.diagnostics);
         interpolated.add(abs);
         tree = result.node;

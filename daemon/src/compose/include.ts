@@ -80,7 +80,7 @@ export const applyIncludes = (params: {
     const own: Record<string, string> = {};
     const envFiles = entry.envFiles.length > 0 ? entry.envFiles.map((f) => ({ abs: path.resolve(f.loc.baseDir, f.value), loc: f.loc })) : [{ abs: path.join(projectDir, ".env"), loc: undefined }];
     for (const f of envFiles) {
-      const ok = readEnvFile({ file: f.abs, display: displayPath(f.abs, loader.cwd), fs: loader.fs, lookup: (k) => env[k] ?? own[k], into: own, diagnostics });
+      const ok = readEnvFile({ file: f.abs, display: displayPath(f.abs, loader.cwd), fs: loader.fs, lookup: (k) => env[k] ?? own[k], into: own, diagnostics, budget: loader.budget });
       if (!ok && f.loc) diagnostics.push(makeDiagnostic("envFileNotFound", f.loc, `${itemPath}.env_file`, `env file ${displayPath(f.abs, loader.cwd)} does not exist`));
     }
     const includedEnv = { ...own, ...env };

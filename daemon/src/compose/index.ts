@@ -17,7 +17,7 @@ import { normalize } from "./normalize.js";
 import { selectServices } from "./profiles.js";
 import { chooseProjectName, isValidProjectName } from "./project-name.js";
 import { makeDiagnostic } from "./report.js";
-import { substitute } from "./template.js";
+import { createExpansionBudget, substitute } from "./template.js";
 import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
 import { validateKeys, validateReferences } from "./validate.js";
 
@@ -63,16 +63,20 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   if (hasErrors(discovered.diagnostics)) return { ok: false, diagnostics };
   const { projectDir } = discovered;
 
-  const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd }, fs);
+  // One interpolation budget for the whole load (.env files, compose files, env_file): see template.ts.
+  const budget = createExpansionBudget();
+  const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd, budget }, fs);
   diagnostics.push(...interpolation.diagnostics);
-  const loader = createFileLoader(fs, cwd);
+  // A limit hit while reading .env leaves blank variables behind: stop here rather than report what they break.
+  if (budget.tripped) return { ok: false, diagnostics: sortDiagnostics(dedupe(diagnostics), []) };
+  const loader = createFileLoader(fs, cwd, budget);
 
   // The project name comes before interpolation, as in compose-go: ${COMPOSE_PROJECT_NAME} then resolves
   // to it. A top-level name: is read from the raw files (the last one wins) and interpolated on its own.
   let nameNode: LNode | undefined;
   for (const file of discovered.files) nameNode = get(loader.parse({ abs: file, baseDir: projectDir }), "name") ?? nameNode;
   const rawName = nameNode?.kind === "scalar" && nameNode.value !== null ? String(nameNode.value) : undefined;
-  const topLevelName = rawName === undefined ? undefined : substitute(rawName, (k) => interpolation.env[k]).value;
+  const topLevelName = rawName === undefined ? undefined : substitute(rawName, (k) => interpolation.env[k], { budget }).value;
   const chosen = chooseProjectName({
     ...(options.projectName !== undefined ? { flag: options.projectName } : {}),
     ...(interpolation.env["COMPOSE_PROJECT_NAME"] !== undefined ? { envVar: interpolation.env["COMPOSE_PROJECT_NAME"] } : {}),
@@ -102,6 +106,7 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   const root = mergeOverrides(trees);
   diagnostics.push(...loader.diagnostics);
   if (root === undefined) return { ok: false, diagnostics: dedupe(diagnostics) };
+  if (budget.tripped) return { ok: false, diagnostics: sortDiagnostics(dedupe(diagnostics), loader.files.map((f) => path.relative(cwd, f))) };
 
   const versionEntry = root.entries.get("version");
   if (versionEntry) {
@@ -109,7 +114,7 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   }
   diagnostics.push(...validateKeys(root));
 
-  const model = normalize({ root, projectName: chosen.name, interpolationEnv: env, fs, cwd });
+  const model = normalize({ root, projectName: chosen.name, interpolationEnv: env, fs, cwd, budget });
   diagnostics.push(...model.diagnostics);
   const selection = selectServices({ model, profiles: options.profiles, composeProfilesVar: env["COMPOSE_PROFILES"], requested: options.services });
   diagnostics.push(...selection.diagnostics);

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { LEntry, LNode } from "./located.js";
 import { joinPath } from "./located.js";
 import { makeDiagnostic } from "./report.js";
-import { substitute } from "./template.js";
+import { createExpansionBudget, limitDetails, substitute, type ExpansionBudget } from "./template.js";
 
 export interface InterpolateResult<T extends LNode> {
   readonly node: T;
@@ -15,7 +15,11 @@ export interface InterpolateResult<T extends LNode> {
   readonly used: ReadonlySet<string>;
 }
 
-export const interpolate = <T extends LNode>(root: T, env: Readonly<Record<string, string | undefined>>): InterpolateResult<T> => {
+export const interpolate = <T extends LNode>(
+  root: T,
+  env: Readonly<Record<string, string | undefined>>,
+  budget: ExpansionBudget = createExpansionBudget(),
+): InterpolateResult<T> => {
   const diagnostics: Diagnostic[] = [];
   const used = new Set<string>();
   const warnedUnset = new Set<string>();
@@ -26,11 +30,13 @@ export const interpolate = <T extends LNode>(root: T, env: Readonly<Record<strin
   const walk = (node: LNode): LNode => {
     if (node.kind === "scalar") {
       if (typeof node.value !== "string" || !node.value.includes("$")) return node;
-      const result = substitute(node.value, lookup);
+      const result = substitute(node.value, lookup, { budget });
       const path = result.problems.length > 0 ? keys.reduce<string>((p, k) => joinPath(p, k), "") : "";
       for (const name of result.used) used.add(name);
       for (const p of result.problems) {
-        if (p.kind === "invalid") {
+        if (p.kind === "limit") {
+          diagnostics.push(makeDiagnostic("expansionLimit", node.loc, path, p.message, limitDetails(p)));
+        } else if (p.kind === "invalid") {
           diagnostics.push(
             makeDiagnostic("invalidTemplate", node.loc, path, `invalid interpolation template ${JSON.stringify(p.template)}: ${p.reason}`, {
               expected: "$VAR, ${VAR}, ${VAR:-default}, ${VAR:?message} or $$ for a literal $",

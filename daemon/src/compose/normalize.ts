@@ -30,6 +30,7 @@ import type {
   VolumeSpec,
 } from "./types.js";
 import { normalizeServiceVolumes } from "./volumes.js";
+import type { ExpansionBudget } from "./template.js";
 import path from "node:path";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -62,6 +63,8 @@ export interface NormalizeParams {
   readonly interpolationEnv: Readonly<Record<string, string>>;
   readonly fs: ComposeFileSystem;
   readonly cwd: string;
+  /** The load's interpolation budget (template.ts), for env_file values. */
+  readonly budget?: ExpansionBudget;
 }
 
 const RESTART = ["no", "always", "on-failure", "unless-stopped"] as const;
@@ -118,7 +121,7 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   const at = (k: string): LNode | undefined => get(svc, k);
   const lookup = (k: string): string | undefined => (Object.hasOwn(params.interpolationEnv, k) ? params.interpolationEnv[k] : undefined);
   const home = lookup("HOME");
-  const env = resolveContainerEnvironment({ ctx, service: svc, path: p, interpolationEnv: params.interpolationEnv, fs: params.fs, cwd: params.cwd });
+  const env = resolveContainerEnvironment({ ctx, service: svc, path: p, interpolationEnv: params.interpolationEnv, fs: params.fs, cwd: params.cwd, ...(params.budget ? { budget: params.budget } : {}) });
   const dependsOn = normalizeDependsOn(ctx, at("depends_on"), `${p}.depends_on`);
   const secrets = normalizeFileRefs(ctx, at("secrets"), `${p}.secrets`, "secrets");
   const configs = normalizeFileRefs(ctx, at("configs"), `${p}.configs`, "configs");

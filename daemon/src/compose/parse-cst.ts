@@ -11,6 +11,7 @@ import type { ScalarTag } from "yaml";
 import type { Props } from "./cst-props.js";
 import { containsNewline, emptyScalarPosition, GiveUp, giveUp, readEnd, readProps } from "./cst-props.js";
 import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./located.js";
+import { maxNestingDepth } from "./nesting.js";
 
 /** The core schema's implicit scalar types (null, bool, int, float), tried in yaml's order. */
 const implicitTags = (new Schema({ schema: "core" }).tags as readonly ScalarTag[]).filter((t) => t.default === true && t.test !== undefined);
@@ -44,12 +45,16 @@ interface AnchorSlot {
   size: number;
 }
 
-/** A copy of an anchored node for one alias (the full path also copies, keeping the anchor's locations). */
-const copy = (n: LNode): LNode => {
+/**
+ * A copy of an anchored node for one alias (the full path also copies, keeping the anchor's locations). `room`:
+ * the collection levels it may still nest; deeper, the full path reports the nesting (nesting.ts).
+ */
+const copy = (n: LNode, room: number): LNode => {
   if (n.kind === "scalar") return { ...n };
-  if (n.kind === "seq") return { ...n, items: n.items.map(copy) };
+  if (room <= 0) return giveUp();
+  if (n.kind === "seq") return { ...n, items: n.items.map((item) => copy(item, room - 1)) };
   const entries = new Map<string, LEntry>();
-  for (const [k, e] of n.entries) entries.set(k, { key: e.key, keyLoc: e.keyLoc, value: copy(e.value) });
+  for (const [k, e] of n.entries) entries.set(k, { key: e.key, keyLoc: e.keyLoc, value: copy(e.value, room - 1) });
   return { ...n, entries };
 };
 
@@ -145,6 +150,11 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
   // yaml's range[2] (the end after trailing comments) of the node built last: where its parent's range ends.
   let end = 0;
   let nodes = 0;
+  // Collections entered; past the limit the full path reports where (nesting.ts).
+  let depth = 0;
+  const enter = (): void => {
+    if (++depth > maxNestingDepth) giveUp();
+  };
   let anchors = new Map<string, AnchorSlot>();
 
   const count = (n: number): void => {
@@ -213,7 +223,7 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
         if (name === "" || name.endsWith(":") || slot?.node === undefined) return giveUp();
         count(slot.size);
         end = readEnd(token.end, token.offset + token.source.length);
-        return copy(slot.node);
+        return copy(slot.node, maxNestingDepth - depth);
       }
       case "scalar":
       case "single-quoted-scalar":
@@ -227,7 +237,10 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
       case "flow-collection": {
         const tag = mergeTagOf(props.tag);
         const slot = anchor(props);
-        return anchored(slot, token.type === "block-map" ? blockMap(token, tag) : flowCollection(token, tag));
+        enter();
+        const built = token.type === "block-map" ? blockMap(token, tag) : flowCollection(token, tag);
+        depth--;
+        return anchored(slot, built);
       }
       case "block-seq": {
         const tag = mergeTagOf(props.tag);
@@ -235,7 +248,10 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
         const lastProp = a && props.tag ? (a.offset > props.tag.offset ? a : props.tag) : (a ?? props.tag);
         if (lastProp && (!nl || nl.offset < lastProp.offset)) giveUp();
         const slot = anchor(props);
-        return anchored(slot, blockSeq(token, tag));
+        enter();
+        const built = blockSeq(token, tag);
+        depth--;
+        return anchored(slot, built);
       }
       default:
         return giveUp();

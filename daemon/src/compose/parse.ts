@@ -12,6 +12,7 @@ import { makeDiagnostic } from "./report.js";
 import type { LEntry, LMap, LNode, LScalar, Loc, MergeTag, Primitive } from "./located.js";
 import { joinPath } from "./located.js";
 import { mergeMaps } from "./merge.js";
+import { findTooDeep, maxNestingDepth } from "./nesting.js";
 import { parseComposeCst } from "./parse-cst.js";
 
 export interface ParseParams {
@@ -37,9 +38,19 @@ const tagOf = (tag: string | undefined): MergeTag | undefined =>
 
 const DEFAULT_MAX_NODES = 1_000_000;
 
+const tooDeepDiagnostic = (file: string, at: { line: number; column: number }, path: string): Diagnostic =>
+  makeDiagnostic("nestingTooDeep", { file, line: at.line, column: at.column }, path, `the YAML nests more than ${maxNestingDepth} levels deep here`, {
+    expected: `mappings and lists nested at most ${maxNestingDepth} levels deep`,
+    hint: "a compose file needs a handful of levels; check for a generated or corrupted file, or aliases that nest each other",
+  });
+
 export const parseComposeFile = (params: ParseParams): ParsedFile => {
   const fast = parseComposeCst({ ...params, maxNodes: params.maxNodes ?? DEFAULT_MAX_NODES });
-  return fast === undefined ? parseComposeDocuments(params) : { root: fast, diagnostics: [] };
+  if (fast !== undefined) return { root: fast, diagnostics: [] };
+  // Before yaml's recursive composer sees it: a file nested too deep is reported where it gets too deep.
+  const deep = findTooDeep(params.text);
+  if (deep !== undefined) return { root: undefined, diagnostics: [tooDeepDiagnostic(params.file, deep, deep.path)] };
+  return parseComposeDocuments(params);
 };
 
 /** The full path: yaml's Documents, with every diagnostic. Also what `parse-cst.test.ts` compares the fast path with. */
@@ -81,7 +92,10 @@ export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParsePa
   // The key path is only needed for a diagnostic: keep the keys on a stack and join them then.
   const keys: (string | number)[] = [];
   const pathNow = (): string => keys.reduce<string>((p, k) => joinPath(p, k), "");
+  // Collections nested so far: aliases can nest deeper than the text does (each expansion is a copy).
+  let depth = 0;
   const convert = (node: unknown, seen: Set<unknown>): LNode => {
+    if (exhausted) return { kind: "scalar", value: null, loc: locAt(undefined) };
     if (++nodes > MAX_NODES) {
       if (!exhausted) {
         exhausted = true;
@@ -116,16 +130,25 @@ export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParsePa
       const out: LScalar = raw === undefined ? { kind: "scalar", value: tag !== undefined && value === "" ? null : value, loc } : { kind: "scalar", value, loc, raw };
       return withTag(out, tag);
     }
+    if ((isYamlSeq(yn) || isYamlMap(yn)) && depth >= maxNestingDepth) {
+      exhausted = true;
+      const at = locAt(yn.range);
+      diagnostics.push(tooDeepDiagnostic(file, at, pathNow()));
+      return { kind: "scalar", value: null, loc };
+    }
     if (isYamlSeq(yn)) {
+      depth++;
       const items: LNode[] = [];
       for (let i = 0; i < yn.items.length; i++) {
         keys.push(i);
         items.push(convert(yn.items[i], seen));
         keys.pop();
       }
+      depth--;
       return withTag({ kind: "seq", items, loc }, tag);
     }
     if (isYamlMap(yn)) {
+      depth++;
       const entries = new Map<string, LEntry>();
       const merged: LMap[] = [];
       for (const pair of yn.items) {
@@ -154,6 +177,7 @@ export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParsePa
       for (const source of merged) {
         for (const [k, e] of source.entries) if (!entries.has(k)) entries.set(k, e);
       }
+      depth--;
       return withTag({ kind: "map", entries, loc }, tag);
     }
     return { kind: "scalar", value: null, loc };

@@ -10,7 +10,65 @@ export type Lookup = (name: string) => string | undefined;
 export type TemplateProblem =
   | { readonly kind: "invalid"; readonly template: string; readonly reason: string }
   | { readonly kind: "required"; readonly name: string; readonly message: string }
-  | { readonly kind: "unset"; readonly name: string };
+  | { readonly kind: "unset"; readonly name: string }
+  | { readonly kind: "limit"; readonly limit: ExpansionLimitKind; readonly name: string | undefined; readonly message: string };
+
+export type ExpansionLimitKind = "value" | "total" | "nesting";
+
+/**
+ * Hard limits on interpolation, so a crafted .env (each line doubling the one before, or 100,000 lines each
+ * referring to the previous one) ends in a located error instead of an out-of-memory daemon:
+ * - one expanded value is at most 1 MiB (characters);
+ * - all expansions of one load together produce at most 16 MiB;
+ * - `${A:-${B:-…}}` nests at most 32 deep.
+ * Documented in docs/errors.md (DL-COMPOSE-045).
+ */
+export const expansionLimits = { maxValueLength: 1024 * 1024, maxTotalLength: 16 * 1024 * 1024, maxNesting: 32 } as const;
+
+/** What the expansions of one load have used so far; share one across the .env files and compose files of a load. */
+export interface ExpansionBudget {
+  readonly maxValueLength: number;
+  readonly maxTotalLength: number;
+  readonly maxNesting: number;
+  used: number;
+  /** The total was exceeded (reported once): later expansions give "" without a problem. */
+  exhausted: boolean;
+  /** Any limit was hit in this load. */
+  tripped: boolean;
+}
+
+export const createExpansionBudget = (limits: Partial<Pick<ExpansionBudget, "maxValueLength" | "maxTotalLength" | "maxNesting">> = {}): ExpansionBudget => ({
+  ...expansionLimits,
+  ...limits,
+  used: 0,
+  exhausted: false,
+  tripped: false,
+});
+
+/** What a limit diagnostic says was expected and found. */
+export const limitDetails = (p: { readonly limit: ExpansionLimitKind; readonly name: string | undefined }): { expected: string; got: string } => {
+  const after = p.name === undefined ? "" : ` once \${${p.name}} is expanded`;
+  switch (p.limit) {
+    case "value":
+      return { expected: `a value of at most ${formatLength(expansionLimits.maxValueLength)} after interpolation`, got: `more than ${formatLength(expansionLimits.maxValueLength)}${after}` };
+    case "total":
+      return { expected: `at most ${formatLength(expansionLimits.maxTotalLength)} of interpolated values in one project`, got: `more than ${formatLength(expansionLimits.maxTotalLength)}${after}` };
+    case "nesting":
+      return { expected: `templates nested at most ${expansionLimits.maxNesting} deep`, got: `more than ${expansionLimits.maxNesting} nested \${…:-…} templates` };
+  }
+};
+
+/** 1 MiB, 16 MiB, 1.5 KiB: for limit messages. */
+export const formatLength = (n: number): string => {
+  const units = ["bytes", "KiB", "MiB", "GiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
+};
 
 export interface TemplateResult {
   readonly value: string;
@@ -43,11 +101,35 @@ const findClose = (s: string, open: number): number => {
   return -1;
 };
 
-export const substitute = (input: string, lookup: Lookup, options: { readonly lenient?: boolean } = {}): TemplateResult => {
+class LimitReached extends Error {}
+
+export interface SubstituteOptions {
+  /** Keep a `$` that starts no valid template literally (the .env parser's behaviour). */
+  readonly lenient?: boolean;
+  /** The load's shared budget; without one, each call gets the default limits to itself. */
+  readonly budget?: ExpansionBudget;
+}
+
+export const substitute = (input: string, lookup: Lookup, options: SubstituteOptions = {}): TemplateResult => {
   const problems: TemplateProblem[] = [];
   const used: string[] = [];
-  const run = (s: string): string => {
+  const budget = options.budget ?? createExpansionBudget();
+  if (budget.exhausted) return { value: "", problems, used };
+  const limit = (kind: ExpansionLimitKind, name: string | undefined, message: string): never => {
+    budget.tripped = true;
+    problems.push({ kind: "limit", limit: kind, name, message });
+    throw new LimitReached();
+  };
+  // Appends a variable's value (or a default's expansion) to `out`, within the per-value limit.
+  const append = (out: string, add: string, name: string): string => {
+    if (out.length + add.length > budget.maxValueLength) {
+      limit("value", name, `expanding ${name} makes the value longer than ${formatLength(budget.maxValueLength)}, the limit for one interpolated value`);
+    }
+    return out + add;
+  };
+  const run = (s: string, depth: number): string => {
     if (!s.includes("$")) return s;
+    if (depth >= budget.maxNesting) limit("nesting", undefined, `interpolation templates nest more than ${budget.maxNesting} deep`);
     let out = "";
     let i = 0;
     while (i < s.length) {
@@ -68,7 +150,7 @@ export const substitute = (input: string, lookup: Lookup, options: { readonly le
         used.push(name);
         const v = lookup(name);
         if (v === undefined) problems.push({ kind: "unset", name });
-        out += v ?? "";
+        out = append(out, v ?? "", name);
         i += 1 + name.length;
         continue;
       }
@@ -96,7 +178,7 @@ export const substitute = (input: string, lookup: Lookup, options: { readonly le
       const v = lookup(name);
       if (rest === "") {
         if (v === undefined) problems.push({ kind: "unset", name });
-        out += v ?? "";
+        out = append(out, v ?? "", name);
         continue;
       }
       const op = rest.startsWith(":") ? rest.slice(0, 2) : rest.slice(0, 1);
@@ -104,21 +186,21 @@ export const substitute = (input: string, lookup: Lookup, options: { readonly le
       const setNonEmpty = v !== undefined && v !== "";
       switch (op) {
         case ":-":
-          out += setNonEmpty ? v : run(arg);
+          out = append(out, setNonEmpty ? v : run(arg, depth + 1), name);
           break;
         case "-":
-          out += v !== undefined ? v : run(arg);
+          out = append(out, v !== undefined ? v : run(arg, depth + 1), name);
           break;
         case ":+":
-          out += setNonEmpty ? run(arg) : "";
+          out = append(out, setNonEmpty ? run(arg, depth + 1) : "", name);
           break;
         case "+":
-          out += v !== undefined ? run(arg) : "";
+          out = append(out, v !== undefined ? run(arg, depth + 1) : "", name);
           break;
         case ":?":
         case "?":
-          if (op === ":?" ? setNonEmpty : v !== undefined) out += v ?? "";
-          else problems.push({ kind: "required", name, message: run(arg) });
+          if (op === ":?" ? setNonEmpty : v !== undefined) out = append(out, v ?? "", name);
+          else problems.push({ kind: "required", name, message: run(arg, depth + 1) });
           break;
         default:
           problems.push({ kind: "invalid", template: "${" + inner + "}", reason: `unknown operator after ${name}` });
@@ -126,6 +208,24 @@ export const substitute = (input: string, lookup: Lookup, options: { readonly le
     }
     return out;
   };
-  const value = run(input);
+  let value: string;
+  try {
+    value = run(input, 0);
+  } catch (error) {
+    if (!(error instanceof LimitReached)) throw error;
+    return { value: "", problems, used };
+  }
+  budget.used += value.length;
+  if (budget.used > budget.maxTotalLength) {
+    budget.exhausted = true;
+    budget.tripped = true;
+    problems.push({
+      kind: "limit",
+      limit: "total",
+      name: used[used.length - 1],
+      message: `interpolation has produced more than ${formatLength(budget.maxTotalLength)} in total, the limit for one project`,
+    });
+    return { value: "", problems, used };
+  }
   return { value, problems, used };
 };

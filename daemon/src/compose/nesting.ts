@@ -1,0 +1,57 @@
+/**
+ * The YAML nesting limit. yaml's composer and every later stage walk the tree recursively, so a file nested
+ * 10,000 levels deep would end in "Maximum call stack size exceeded"; compose files need a handful of levels.
+ * `findTooDeep` walks yaml's CST (its Parser is iterative) without recursion and finds the first collection
+ * nested deeper than the limit, with its key path, so the loader reports it located (DL-COMPOSE-046).
+ */
+import type { CST } from "yaml";
+import { LineCounter, Parser } from "yaml";
+import { joinPath } from "./located.js";
+
+/** Collections (mappings and lists, block or flow) nested inside each other, the top-level mapping being 1. */
+export const maxNestingDepth = 100;
+
+export interface TooDeep {
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+}
+
+const isCollection = (t: CST.Token | null | undefined): t is CST.BlockMap | CST.BlockSequence | CST.FlowCollection =>
+  t?.type === "block-map" || t?.type === "block-seq" || t?.type === "flow-collection";
+
+/** A key as the path shows it: a plain or quoted scalar's text, else "?". */
+const keyName = (t: CST.Token | null | undefined): string => {
+  if (t?.type === "scalar" || t?.type === "single-quoted-scalar" || t?.type === "double-quoted-scalar") {
+    const s = t.source;
+    return t.type === "scalar" ? s : s.slice(1, -1);
+  }
+  return "?";
+};
+
+/** The first collection nested deeper than `limit`, or undefined. */
+export const findTooDeep = (text: string, limit: number = maxNestingDepth): TooDeep | undefined => {
+  const lineCounter = new LineCounter();
+  const stack: { token: CST.Token; depth: number; path: string }[] = [];
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type === "document" && token.value) stack.push({ token: token.value, depth: 0, path: "" });
+  }
+  while (stack.length > 0) {
+    const { token, depth, path } = stack.pop() as { token: CST.Token; depth: number; path: string };
+    if (!isCollection(token)) continue;
+    const level = depth + 1;
+    if (level > limit) {
+      const pos = lineCounter.linePos(token.offset);
+      return { line: pos.line, column: pos.col, path };
+    }
+    // Pushed in reverse, so the first deep place in document order is found first.
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i] as CST.CollectionItem;
+      const isSeq = token.type === "block-seq" || (token.type === "flow-collection" && token.start.source === "[");
+      const childPath = isSeq ? joinPath(path, i) : joinPath(path, keyName(item.key));
+      if (item.value) stack.push({ token: item.value, depth: level, path: childPath });
+      if (item.key) stack.push({ token: item.key, depth: level, path });
+    }
+  }
+  return undefined;
+};
