@@ -116,10 +116,11 @@ export interface DockerCliBuildRunnerOptions {
 }
 
 export const createDockerCliBuildRunner = (options: DockerCliBuildRunnerOptions = {}): BuildRunner => {
-  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), ...(options.dockerHost === undefined ? {} : { DOCKER_HOST: options.dockerHost }) };
+  // Read at each build: SSH_AUTH_SOCK and environment secrets are the daemon's current ones.
+  const environment = (): NodeJS.ProcessEnv => ({ ...(options.env ?? process.env), ...(options.dockerHost === undefined ? {} : { DOCKER_HOST: options.dockerHost }) });
   let found: Promise<BuildKitCli> | undefined;
   const cli = (): Promise<BuildKitCli> => {
-    found ??= findBuildKitCli(env);
+    found ??= findBuildKitCli(environment());
     found.catch(() => {
       found = undefined;
     });
@@ -131,6 +132,7 @@ export const createDockerCliBuildRunner = (options: DockerCliBuildRunnerOptions 
     async run(build) {
       const { request } = build;
       const docker = await cli();
+      const env = environment();
       let tmp: string | undefined;
       const dir = async (): Promise<string> => {
         tmp ??= await mkdtemp(path.join(tmpdir(), "devloop-build-"));

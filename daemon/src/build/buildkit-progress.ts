@@ -104,7 +104,7 @@ export const createBuildKitProgressReader = (): BuildKitProgressReader => {
     },
     steps: () => [...vertices.values()].filter((v) => v.step !== undefined).map(view),
     failure(service, exitCode, stderrTail) {
-      const reason = (errorLine ?? stderrTail.filter((l) => /error|failed/i.test(l)).pop() ?? `docker build exited with code ${exitCode}`).trim();
+      const reason = (errorLine ?? stderrTail.filter((l) => /error|failed|invalid/i.test(l)).pop() ?? stderrTail.filter((l) => l.trim() !== "").pop() ?? `docker build exited with code ${exitCode}`).trim();
       const at = failed === undefined ? "" : ` at ${failed.step === undefined ? failed.name : `step ${failed.step} (${failed.name})`}`;
       const head = `build of ${service} failed${at}: ${reason.replace(/^executor failed running \[(.*)\]: exit code: (\d+)$/, "the command exited with code $2")}`;
       const tail = (failed?.output ?? []).slice(-TAIL_LINES);
