@@ -3,6 +3,7 @@ import type { DependencyEdge } from "../translate/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import { serviceLabel } from "./labels.js";
+import { sidecarHost } from "./service-pods.js";
 import type { EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
 
@@ -111,6 +112,9 @@ export const crashMessage = (c: Crash, exit: ObservedPod["pod"]["lastExit"]): st
 };
 
 const observedHealth = (project: ProjectState, service: string): Health => {
+  // A sidecar runs in its host's pods: it is as started and ready as they are (a pod is ready when all its containers are).
+  const host = sidecarHost(project.loaded?.manifests ?? [], service);
+  if (host !== undefined) return observedHealth(project, host);
   const unit = project.units[service];
   const kind = project.loaded?.manifests.find((m) => workloadKinds.has(m.kind) && serviceOfManifestLabels(m.metadata.labels) === service)?.kind;
   const mine = Object.values(project.objects).filter((o) => o.labels[serviceLabel] === service);

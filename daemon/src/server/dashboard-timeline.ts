@@ -20,7 +20,7 @@
  */
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { Action } from "../engine/actions.js";
-import { serviceLabel } from "../engine/labels.js";
+import { runsService } from "../engine/service-pods.js";
 import { isApplied, serviceViews } from "../engine/selectors.js";
 import type { EngineState, ProjectState, SyncTrace } from "../engine/state.js";
 import type { Store } from "../engine/store.js";
@@ -250,7 +250,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         const old = request.waitFor.get(svc) ?? new Set();
         // Ready on new pods: the workload says ready, and every live pod of the service is new and ready itself
         // (the Deployment's status lags the deletion, so its ready count alone still counts the old pod).
-        const pods = Object.values(project.objects).filter((o) => o.kind === "Pod" && o.labels[serviceLabel] === svc && o.pod !== undefined && !o.pod.deleting);
+        const pods = Object.values(project.objects).filter((o) => o.kind === "Pod" && runsService(o.labels, svc) && o.pod !== undefined && !o.pod.deleting);
         if (v?.phase === "ready" && pods.length > 0 && pods.every((o) => !old.has(o.name) && o.pod?.ready === true)) Object.assign(s, { status: "ok", endMs: elapsedMs, detail: pods.map((o) => o.name).join(", ") });
         else if (v?.phase === "failed") Object.assign(s, { status: "error", endMs: elapsedMs, ...(v.message === undefined ? {} : { detail: v.message }) });
       }

@@ -8,7 +8,7 @@ import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
 import type { Clock } from "../../ports/clock.js";
 import type { PortListener } from "../../ports/port-listener.js";
 import type { Dispatch } from "../actions.js";
-import { serviceLabel } from "../labels.js";
+import { runsService } from "../service-pods.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";
 
@@ -20,7 +20,7 @@ export interface PortForwardControllerParams {
 
 export const pickPod = (state: EngineState, project: string, service: string): string | undefined => {
   const p = state.projects[project];
-  const pods = Object.values(p?.objects ?? {}).filter((o) => o.kind === "Pod" && o.pod && !o.pod.deleting && o.pod.phase === "Running" && o.labels[serviceLabel] === service);
+  const pods = Object.values(p?.objects ?? {}).filter((o) => o.kind === "Pod" && o.pod && !o.pod.deleting && o.pod.phase === "Running" && runsService(o.labels, service));
   return (pods.find((o) => o.pod?.ready) ?? pods[0])?.name;
 };
 

@@ -33,7 +33,8 @@ import { refusalMessage } from "../../sync/sync-path.js";
 import { restartProcessCommand } from "../../sync/supervisor.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { Dispatch } from "../actions.js";
-import { serviceLabel, serviceSelector } from "../labels.js";
+import { serviceSelector } from "../labels.js";
+import { runsService } from "../service-pods.js";
 import type { LiveQueue } from "../live-queue.js";
 import { createLiveQueue } from "../live-queue.js";
 import type { EngineState, LiveRequest, ProjectState, SyncTrace, TraceStep } from "../state.js";
@@ -98,7 +99,7 @@ const joinErrors = (...errors: readonly (string | undefined)[]): string | undefi
 /** Running pods of a service that have its app container. */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
   Object.values(project.objects)
-    .filter((o) => o.kind === "Pod" && o.labels[serviceLabel] === live.service && o.pod !== undefined && o.pod.phase === "Running" && !o.pod.deleting && o.pod.containers.includes(live.container))
+    .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && o.pod.phase === "Running" && !o.pod.deleting && o.pod.containers.includes(live.container))
     .map((o) => o.name)
     .sort();
 

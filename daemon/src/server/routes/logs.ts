@@ -6,7 +6,7 @@
 import type { Request, Response } from "express";
 import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
 import type { Engine } from "../../engine/engine.js";
-import { serviceLabel } from "../../engine/labels.js";
+import { serviceOfContainer } from "../../engine/service-pods.js";
 import type { EngineState } from "../../engine/state.js";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v !== "" ? [v] : []);
@@ -41,10 +41,11 @@ export const logsRoute =
       if (!p?.loaded || closed) return;
       for (const o of Object.values(p.objects)) {
         if (o.kind !== "Pod" || !o.pod) continue;
-        const service = o.labels[serviceLabel] ?? "";
-        if (services.length > 0 && !services.includes(service)) continue;
         if (o.pod.phase === "Pending") continue;
         for (const container of o.pod.containers) {
+          // A sidecar's container is its own service's, not the pod's (engine/service-pods.ts).
+          const service = serviceOfContainer(o.labels, container, p.loaded.services);
+          if (services.length > 0 && !services.includes(service)) continue;
           const key = `${o.name}/${container}`;
           if (streams.has(key)) continue;
           // Following again after the stream ended (a container restart): only what is new.

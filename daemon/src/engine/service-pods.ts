@@ -1,0 +1,31 @@
+/**
+ * Which pods and which container a compose service runs in. A service normally has pods of its own (labelled
+ * devloop.dev/service=<service>, its container named after it); a service that joined another's pod (a sidecar:
+ * network_mode / ipc service:, volumes_from) runs as one container in each of that service's pods, which carry the
+ * label sidecar.devloop.dev/<service>=<container> (translate/pod-join.ts).
+ */
+import type { ObservedObject } from "../ports/cluster.js";
+import { Annotations, sidecarLabel } from "../translate/labels.js";
+import type { KubeManifest } from "../translate/types.js";
+import { serviceLabel } from "./labels.js";
+
+type Labels = Readonly<Record<string, string>>;
+
+/** The container the service runs as in a pod with these labels, or undefined when the pod is not the service's. */
+export const sidecarContainer = (labels: Labels, service: string): string | undefined => labels[sidecarLabel(service)];
+
+/** True when the pod (by its labels) runs the service: its own pod, or the pod it joined. */
+export const runsService = (labels: Labels, service: string): boolean => labels[serviceLabel] === service || sidecarContainer(labels, service) !== undefined;
+
+/** The service a container of a pod belongs to: the sidecar named by the pod's labels, else the pod's own service. */
+export const serviceOfContainer = (labels: Labels, container: string, sidecars: readonly string[]): string => sidecars.find((s) => sidecarContainer(labels, s) === container) ?? labels[serviceLabel] ?? "";
+
+/** The pods (not being deleted) that run the service. */
+export const servicePods = (objects: Readonly<Record<string, ObservedObject>> | undefined, service: string): (ObservedObject & { pod: NonNullable<ObservedObject["pod"]> })[] =>
+  Object.values(objects ?? {}).filter((o): o is ObservedObject & { pod: NonNullable<ObservedObject["pod"]> } => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting && runsService(o.labels, service));
+
+/** The service whose pod `service` joined (its workload lists it in devloop.dev/sidecars), or undefined. */
+export const sidecarHost = (manifests: readonly KubeManifest[], service: string): string | undefined => {
+  const host = manifests.find((m) => m.metadata.annotations?.[Annotations.sidecars]?.split(",").includes(service) === true);
+  return host?.metadata.labels?.[serviceLabel];
+};
