@@ -11,7 +11,7 @@ import { createFakeCluster } from "../ports/fakes/fake-cluster.js";
 import { createFakeClock } from "../ports/fakes/fake-clock.js";
 import { createFakeProjectLoader } from "../ports/fakes/fake-project-loader.js";
 import { ok, shopProject } from "../engine/controllers/test-project.js";
-import { createApp, staticPaths } from "./app.js";
+import { createApp, staticFile } from "./app.js";
 
 const token = "t".repeat(64);
 
@@ -146,8 +146,10 @@ describe("daemon API", () => {
     }
   });
 
-  it("lists the static files as URL paths", () => {
-    expect([...staticPaths(publicDir)].sort()).toEqual(["/", "/app.js", "/index.html", "/views/logs.js"]);
+  it("takes a path as a static file only when it names a file under the page's directory", () => {
+    const isFile = staticFile(publicDir);
+    for (const path of ["/", "/index.html", "/app.js", "/views/logs.js", "/views%2Flogs.js"]) expect({ path, public: isFile(path) }).toEqual({ path, public: true });
+    for (const path of ["/views", "/api/state", "/APP.JS", "/../app.test.ts", "/views/../app.js", "/%2e%2e/x", "/%E0%A4%A", "/nope.js"]) expect({ path, public: isFile(path) }).toEqual({ path, public: false });
   });
 
   it("answers up with the diagnostics of an invalid project, registering nothing", async () => {

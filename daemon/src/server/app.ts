@@ -12,9 +12,8 @@
  *   GET  /api/namespaces                  NamespaceInfo[] (`devloop ns list`)
  * Static files from publicDir (the dashboard) when given.
  */
-import { readdirSync } from "node:fs";
-import type { Dirent } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { DownRequest, NamespaceInfo, StateSnapshot, UpRequest, UpResponse } from "../api/types.js";
@@ -73,27 +72,30 @@ export const snapshot = (engine: Engine, daemon: AppParams["daemon"]): StateSnap
   return { seq: engine.events.lastSeq(), daemon, cluster: state.cluster, projects: Object.values(state.projects).map(toPublicProject) };
 };
 
-/** The URL paths of the files under dir ("/", "/app.js", "/views/logs.js"…): what anyone may fetch. */
-export const staticPaths = (dir: string): ReadonlySet<string> => {
-  const out = new Set<string>();
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const rel = relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/");
-    out.add(`/${rel}`);
-    if (rel === "index.html") out.add("/");
-  }
-  return out;
-};
+/**
+ * Whether a URL path names a regular file under dir ("/" is index.html): what express.static would serve, and
+ * what anyone may fetch. Checked per request, so a file added to the page while the daemon runs is served too.
+ */
+export const staticFile =
+  (dir: string) =>
+  (urlPath: string): boolean => {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(urlPath === "/" ? "/index.html" : urlPath);
+    } catch {
+      return false;
+    }
+    if (rel.includes("\0") || rel.split(/[/\\]/).some((segment) => segment === ".." || segment.startsWith("."))) return false;
+    try {
+      return statSync(join(dir, rel)).isFile();
+    } catch {
+      return false;
+    }
+  };
 
 export const createApp = (params: AppParams): express.Express => {
   const { engine, loader, cluster, token, daemon, log } = params;
-  const auth = createAuth(token, params.publicDir === undefined ? {} : { publicPaths: staticPaths(params.publicDir) });
+  const auth = createAuth(token, params.publicDir === undefined ? {} : { isPublic: staticFile(params.publicDir) });
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders);

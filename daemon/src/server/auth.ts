@@ -68,16 +68,17 @@ const safeNext = (value: unknown): string => (typeof value === "string" && /^\/(
 
 export interface AuthOptions {
   /**
-   * Paths anyone may GET: the dashboard's static files (code, no data). An allowlist, so a route added later, or
-   * reached by another spelling (express matches paths case-insensitively), is guarded all the same.
+   * Whether anyone may GET this path: one of the dashboard's static files (code, no data). An allowlist, so a
+   * route added later, or reached by another spelling (express matches paths case-insensitively), is guarded
+   * all the same.
    */
-  readonly publicPaths?: ReadonlySet<string>;
+  readonly isPublic?: (path: string) => boolean;
   readonly now?: () => number;
 }
 
 export const createAuth = (token: string, options: AuthOptions = {}): Auth => {
   const now = options.now ?? Date.now;
-  const publicPaths = options.publicPaths ?? new Set<string>();
+  const isPublic = options.isPublic ?? ((): boolean => false);
   const cookieName = `devloop_${mac(token, "cookie-name").slice(0, 12)}`;
   const nonces = new Map<string, number>();
 
@@ -98,7 +99,7 @@ export const createAuth = (token: string, options: AuthOptions = {}): Auth => {
 
   const guard = (req: Request, res: Response, next: NextFunction): void => {
     const read = req.method === "GET" || req.method === "HEAD";
-    if ((read && publicPaths.has(req.path)) || (req.method === "GET" && req.path === "/login")) {
+    if ((read && isPublic(req.path)) || (req.method === "GET" && req.path === "/login")) {
       next();
       return;
     }
