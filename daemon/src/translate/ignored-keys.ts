@@ -48,7 +48,7 @@ const reportKey = (ctx: TranslateContext, path: string, key: string): void => {
   });
 };
 
-/** build.* keys the classic builder cannot honour, and a platforms list it cannot build (more than one). */
+/** build.* keys the BuildKit build does not pass, and a platforms list (a local cluster runs one platform). */
 const reportBuildKeys = (ctx: TranslateContext, service: ServiceSpec): void => {
   if (service.build === undefined) return;
   for (const entry of buildSupport) {
@@ -62,7 +62,7 @@ const reportBuildKeys = (ctx: TranslateContext, service: ServiceSpec): void => {
       code: TranslateCodes.ignoredKey,
       severity: "warning",
       path: `services.${service.name}.build.platforms`,
-      message: `build.platforms lists ${platforms.length} platforms (${platforms.join(", ")}): the classic Docker builder devloop drives builds one, so the engine's own platform is built; keep one entry to choose it`,
+      message: `build.platforms lists ${platforms.length} platforms (${platforms.join(", ")}): devloop builds one platform at a time for the cluster, so the engine's own platform is built; keep one entry to choose it`,
     });
   }
 };

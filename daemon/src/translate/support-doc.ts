@@ -101,10 +101,11 @@ ${table(subKeySupport)}
 
 ## Build keys
 
-What devloop's image build does with each \`build:\` key. It drives the classic Docker builder (the Engine's
-\`/build\` API, Docker 20.10; BuildKit is not used), so the BuildKit-only keys are ignored with a warning
-(\`DL-TRANSLATE-001\`, located at the key). The content-hash tag (\`<repo>:dl-<12 hex>\`) covers every key that
-changes what the build produces; an existing image with that tag skips the build.
+What devloop's image build does with each \`build:\` key. Every build goes through BuildKit, run by the Docker CLI:
+\`docker buildx build\` when the buildx plugin is there, else \`docker build\` with \`DOCKER_BUILDKIT=1\` on a CLI older
+than 23 such as Debian's docker.io 20.10 (how the CLI is found: [build.md](build.md)). Keys that CLI has no flag for
+are ignored with a warning (\`DL-TRANSLATE-001\`, located at the key). The content-hash tag (\`<repo>:dl-<12 hex>\`)
+covers every key that changes what the build produces; an existing image with that tag skips the build.
 
 ${table(buildSupport)}
 

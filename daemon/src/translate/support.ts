@@ -147,36 +147,36 @@ export const subKeySupport: readonly SupportEntry[] = [
 ];
 
 const B = `${S}build.`;
-/** What the classic builder does with it (kubernetes column of a build key). */
-const api = (param: string): string => `image build (/build ${param})`;
-const NO_BUILDKIT = "The classic Docker builder devloop drives (Docker Engine /build API, no BuildKit) has no";
+/** What the BuildKit build does with it (kubernetes column of a build key): the docker build flag. */
+const api = (flag: string): string => `image build (BuildKit ${flag})`;
+const NOT_PASSED = "Not passed to the build: devloop builds with BuildKit through the Docker CLI (docs/build.md), and on Debian's docker 20.10 CLI (the bed's) there is no flag for";
 
 /** services.*.build.<key>: used by devloop's image build (build/build-request.ts), or ignored with a warning. */
 export const buildSupport: readonly SupportEntry[] = [
-  i(`${B}additional_contexts`, `${NO_BUILDKIT} named contexts; a Dockerfile's COPY --from=<name> or FROM <name> of one fails, or pulls an image of that name. Copy what is needed into the context.`),
-  t(`${B}args`, api("buildargs"), "A bare name takes its value from the environment; part of the content-hash tag."),
-  t(`${B}cache_from`, api("cachefrom"), "Images whose layers the build may reuse (local images); not part of the content-hash tag."),
-  i(`${B}cache_to`, `${NO_BUILDKIT} cache export; the layer cache stays in the engine.`),
-  t(`${B}context`, api("context tar"), "A directory, sent as a tar honouring .dockerignore; its files are part of the content-hash tag."),
-  t(`${B}dockerfile`, api("dockerfile"), "Relative to the context, and inside it."),
-  t(`${B}dockerfile_inline`, api("dockerfile"), "Sent as an extra file of the context; dockerfile is then ignored."),
-  i(`${B}entitlements`, `${NO_BUILDKIT} entitlements (network.host, security.insecure); steps that need them fail.`),
-  t(`${B}extra_hosts`, api("extrahosts"), "Added to /etc/hosts of the RUN steps; part of the content-hash tag."),
+  t(`${B}additional_contexts`, api("--build-context"), "Directories (relative to the project directory) and docker-image:// references; with the buildx plugin they go to --build-context as they are, with Docker 20.10's CLI a directory becomes a content-hash image and the Dockerfile's FROM / COPY --from / RUN --mount from= of the name are rewritten to it (git and https contexts need buildx). Their content is part of the content-hash tag."),
+  t(`${B}args`, api("--build-arg"), "A bare name takes its value from the environment; part of the content-hash tag."),
+  t(`${B}cache_from`, api("--cache-from"), "Images or cache sources whose layers the build may reuse; not part of the content-hash tag."),
+  t(`${B}cache_to`, api("--cache-to"), "With the buildx plugin, --cache-to as written; Docker 20.10's CLI has no cache export, so a value other than type=inline is noted in the build log and the layer cache stays in the engine (where it persists across devloop restarts). Not part of the content-hash tag."),
+  t(`${B}context`, api("context"), "A directory; BuildKit receives the files .dockerignore (or <Dockerfile>.dockerignore) leaves in, by Docker's own matching rules, and exactly those files are part of the content-hash tag."),
+  t(`${B}dockerfile`, api("-f"), "Relative to the context, and inside it."),
+  t(`${B}dockerfile_inline`, api("-f -"), "Sent on the CLI's stdin; dockerfile is then ignored; part of the content-hash tag."),
+  i(`${B}entitlements`, `${NOT_PASSED} entitlements (network.host, security.insecure); steps that need them fail.`),
+  t(`${B}extra_hosts`, api("--add-host"), "Added to /etc/hosts of the RUN steps; part of the content-hash tag."),
   i(`${B}isolation`, "Windows only (process / hyperv); Linux engines have one isolation."),
-  t(`${B}labels`, api("labels"), "Set on the image (devloop adds dev.devloop.service); part of the content-hash tag."),
-  t(`${B}network`, api("networkmode"), "The RUN steps' network (host, none or a network name); part of the content-hash tag."),
-  t(`${B}no_cache`, api("nocache"), "A build that runs uses no layer cache. Part of the content-hash tag, so turning it on builds once for real; unchanged inputs then skip the build again, as `docker compose up` does not rebuild an image it has (docker rmi the dl- tag to force one)."),
-  t(`${B}platforms`, api("platform"), "One entry is the platform built; the classic builder builds one platform, so a list of several is ignored with a warning and the engine's own platform is built. Part of the content-hash tag."),
-  i(`${B}privileged`, `${NO_BUILDKIT} privileged RUN steps (BuildKit's security.insecure); steps that need it fail.`),
-  i(`${B}provenance`, `${NO_BUILDKIT} attestations; the image carries none.`),
-  t(`${B}pull`, api("pull"), "A build that runs pulls its FROM images first (a local-only base image then fails the build). Part of the content-hash tag, as no_cache."),
-  i(`${B}sbom`, `${NO_BUILDKIT} attestations; the image carries no SBOM.`),
-  i(`${B}secrets`, `${NO_BUILDKIT} build secrets: a Dockerfile step RUN --mount=type=secret,… fails the build ("the --mount option requires BuildKit"). Build that image outside devloop and use image:, or (for a value that is not secret) pass it as a build arg.`),
-  t(`${B}shm_size`, api("shmsize"), "/dev/shm of the RUN steps; part of the content-hash tag."),
-  i(`${B}ssh`, `${NO_BUILDKIT} SSH agent forwarding: a Dockerfile step RUN --mount=type=ssh fails the build ("the --mount option requires BuildKit").`),
+  t(`${B}labels`, api("--label"), "Set on the image (devloop adds dev.devloop.service); part of the content-hash tag."),
+  t(`${B}network`, api("--network"), "The RUN steps' network (host, none or a network name); part of the content-hash tag."),
+  t(`${B}no_cache`, api("--no-cache"), "A build that runs uses no layer cache. Part of the content-hash tag, so turning it on builds once for real; unchanged inputs then skip the build again, as `docker compose up` does not rebuild an image it has (docker rmi the dl- tag to force one)."),
+  t(`${B}platforms`, api("--platform"), "One entry is the platform built (a local cluster runs one platform), so a list of several is ignored with a warning and the engine's own platform is built. Part of the content-hash tag."),
+  i(`${B}privileged`, `${NOT_PASSED} privileged RUN steps (BuildKit's security.insecure); steps that need it fail.`),
+  i(`${B}provenance`, `${NOT_PASSED} attestations; the image carries none (a local image store keeps no attestations either).`),
+  t(`${B}pull`, api("--pull"), "A build that runs pulls its FROM images first (a local-only base image then fails the build). Part of the content-hash tag, as no_cache."),
+  i(`${B}sbom`, `${NOT_PASSED} attestations; the image carries no SBOM.`),
+  t(`${B}secrets`, api("--secret"), "Each name is a top-level secret: file: is passed as src=, environment: is read from the daemon's environment at build time into a private temporary file (removed after the build). The value reaches only the RUN --mount=type=secret steps: never the image, its history, the build log (masked), the daemon's state or the dashboard. Secret ids (not values) are part of the content-hash tag; as in BuildKit, a changed value does not rebuild."),
+  t(`${B}shm_size`, api("--shm-size"), "/dev/shm of the RUN steps with the buildx plugin; Docker 20.10's BuildKit keeps 64 MiB and the build log says so. Part of the content-hash tag."),
+  t(`${B}ssh`, api("--ssh"), "default forwards the daemon's SSH_AUTH_SOCK agent, id=path[,path] forwards keys, to RUN --mount=type=ssh steps. Ids are part of the content-hash tag."),
   t(`${B}tags`, "image tags", "More names for the built image, tagged in the local engine after the build (or skip); image delivery pushes only the content-hash tag. Not part of the content-hash tag."),
-  t(`${B}target`, api("target"), "Part of the content-hash tag."),
-  t(`${B}ulimits`, api("ulimits"), "Limits of the RUN steps (a number sets soft and hard); part of the content-hash tag."),
+  t(`${B}target`, api("--target"), "Part of the content-hash tag."),
+  t(`${B}ulimits`, api("--ulimit"), "Limits of the RUN steps (a number sets soft and hard) with the buildx plugin; Docker 20.10's BuildKit keeps the engine's defaults and the build log says so. Part of the content-hash tag."),
 ];
 
 export const allSupport: readonly SupportEntry[] = [...topLevelSupport, ...serviceSupport, ...subKeySupport, ...buildSupport];
