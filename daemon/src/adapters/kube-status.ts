@@ -112,6 +112,8 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
   const lastExit = app.map(lastExitOf).find((e) => e !== undefined);
   const running = app.length > 0 && app.length >= specContainers.length && app.every((c) => c.state?.running !== undefined);
   const owner = md.ownerReferences?.[0]?.name;
+  // Init containers running now (e.g. devloop-bind, waiting for the bind-mounted source).
+  const initRunning = ((status["initContainerStatuses"] as RawContainerStatus[] | undefined) ?? []).filter((c) => c.state?.running !== undefined).map((c) => c.name ?? "");
   return {
     ...base,
     pod: {
@@ -126,6 +128,7 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
       running,
       probed: (spec?.containers ?? []).some((c) => c.readinessProbe !== undefined),
       ...(lastExit === undefined ? {} : { lastExit }),
+      ...(initRunning.length > 0 ? { initRunning } : {}),
       deleting: md.deletionTimestamp !== undefined && md.deletionTimestamp !== null,
     },
   };

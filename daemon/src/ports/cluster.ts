@@ -47,6 +47,8 @@ export interface ObservedObject {
      * restarted. `now`: the container is terminated at this moment (not restarted yet).
      */
     readonly lastExit?: { readonly container: string; readonly exitCode: number; readonly reason: string; readonly message?: string; readonly now: boolean };
+    /** Init containers running at this moment (the devloop-bind container waits for devloop to put bind-mounted source). */
+    readonly initRunning?: readonly string[];
   };
 }
 

@@ -183,6 +183,41 @@ describe("sync controller", () => {
     expect(t.exec.calls).toHaveLength(calls);
   });
 
+  it("fills a new pod's bind mounts in its devloop-bind init container, then lets it start; once running only edits made meanwhile are sent", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", ignore: ["/node_modules/"], initialSync: true });
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: ["/code"], rules: [bindRule], binds: ["web:bind[0]"] } });
+    await vi.waitFor(() => expect(t.watcher.roots.map((r) => r.id)).toEqual(["web:bind[0]"]));
+    t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind")).toHaveLength(1));
+    expect(t.traces()[0]).toMatchObject({ service: "web", trigger: "pod", action: "bind", pods: ["web-1"], status: "ok" });
+    // Everything goes into the init container (a new emptyDir: no listing), then the ready file lets the pod go on.
+    expect(t.syncer.calls.map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["fullSync", "devloop-bind", "/code"]]);
+    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["devloop-bind", "/bin/sh -c : > /.devloop-bind/ready"]]);
+    // Seen again while still initialising: not filled twice.
+    t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
+    // Running: its manifest is known, so the local tree is walked against it (rescan), not listed in the container again.
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.syncer.calls).toHaveLength(2));
+    expect(t.syncer.calls[1]).toMatchObject({ method: "sync", params: { rescan: true, paths: [], targetDir: "/code", pod: { container: "web" } } });
+    // A later reconcile (resync) lists the container as usual.
+    t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "resync", at: 0 });
+    await vi.waitFor(() => expect(t.syncer.calls.map((c) => c.method)).toContain("reconcile"));
+  });
+
+  it("leaves a pod waiting in devloop-bind when its tree cannot be put, and tries again after a transient failure", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code" });
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: ["/code"], rules: [bindRule], binds: ["web:bind[0]"] } });
+    t.syncer.failNext("sync into shop-dev/web-1:/code: connection lost", true);
+    t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind" && x.status === "failed")).toHaveLength(1));
+    // Forgotten, so the next look (the trace's own state change, or the retry tick) fills it again.
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind" && x.status === "ok")).toHaveLength(1));
+    // The ready file is created once, after the fill that worked.
+    expect(t.exec.calls).toHaveLength(1);
+    expect(t.syncer.calls.map((c) => c.method)).toEqual(["fullSync", "fullSync"]);
+  });
+
   it("a pod whose sync failed for a transient reason is reconciled again", async () => {
     const t = setup();
     t.observe([pod("web-1", "web")]);

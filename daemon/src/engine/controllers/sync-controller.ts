@@ -14,6 +14,11 @@
  * put, what devloop synced earlier and is gone locally is deleted, and the last good compiled artifact is put back.
  * A pod whose sync failed for a transient reason (pod going away, connection lost) is reconciled again.
  *
+ * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits in its "devloop-bind" init
+ * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
+ * ready file, and the app container starts with the tree in place. Once the pod runs, its reconcile only walks the
+ * local tree against what was put (edits made meanwhile are sent), instead of listing the container again.
+ *
  * Every change leaves a trace (syncTraced: wait → compile → sync → exec/restart, ms per step) for the dashboard and
  * `devloop status`, and a log line. Work for one service runs one job at a time (live-queue.ts); edits arriving
  * meanwhile merge into the next job.
@@ -31,6 +36,7 @@ import { emptyManifest } from "../../sync/hash-manifest.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import { refusalMessage } from "../../sync/sync-path.js";
 import { restartProcessCommand } from "../../sync/supervisor.js";
+import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { Dispatch } from "../actions.js";
 import { serviceSelector } from "../labels.js";
@@ -64,6 +70,7 @@ type Job =
   | { readonly kind: "change"; readonly rule: LiveRule; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number; readonly storm: boolean }
   | { readonly kind: "compile"; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number }
   | { readonly kind: "pod"; readonly pod: string; readonly trigger: "pod" | "resync" }
+  | { readonly kind: "bind"; readonly pod: string }
   | { readonly kind: "restart"; readonly request?: number };
 
 interface Loop {
@@ -80,6 +87,10 @@ interface Loop {
   readonly latest: Map<string, HashManifest>;
   /** Pods reconciled, or queued for it. */
   readonly known: Set<string>;
+  /** Pods whose bind mounts were filled in their devloop-bind init container, or queued for it. */
+  readonly bound: Set<string>;
+  /** Pods filled at bind time and not reconciled since: their manifests say what they hold. */
+  readonly filled: Set<string>;
   readonly artifacts: Map<string, { readonly content: Uint8Array; readonly mode: number }>;
   /** Request ids queued. */
   readonly handled: Set<number>;
@@ -95,6 +106,15 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 const isTransient = (error: unknown): boolean => (error as { transient?: unknown } | undefined)?.transient === true;
 /** Problems of the steps of one change, as the trace's error (undefined when there were none). */
 const joinErrors = (...errors: readonly (string | undefined)[]): string | undefined => errors.filter((e) => e !== undefined && e !== "").join("; ") || undefined;
+
+/** Pods of a service waiting in their devloop-bind init container for the bind-mounted source. */
+export const bindingPods = (project: ProjectState, live: ServiceLive): string[] =>
+  live.binds === undefined
+    ? []
+    : Object.values(project.objects)
+        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && (o.pod.initRunning ?? []).includes(bindContainerName))
+        .map((o) => o.name)
+        .sort();
 
 /** Running pods of a service that have its app container. */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
@@ -342,8 +362,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       for (const rule of rules) {
         if (rule.targetDir === undefined) continue;
         const filter = loop.filters.get(rule.id);
+        const target = { pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, ...(filter === undefined ? {} : { filter }) };
+        // Filled at bind time: what the pod holds is known; only edits made since need sending.
+        const filled = loop.filled.has(pod) ? loop.manifests.get(manifestKey(pod, rule.id)) : undefined;
         try {
-          const result = await syncer.reconcile({ pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, previous: loop.latest.get(rule.id) ?? emptyManifest, ...(filter === undefined ? {} : { filter }) });
+          const result = filled !== undefined
+            ? await syncer.sync({ ...target, paths: [], previous: filled, rescan: true })
+            : await syncer.reconcile({ ...target, previous: loop.latest.get(rule.id) ?? emptyManifest });
           loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
           loop.latest.set(rule.id, result.manifest);
           changedBy.set(rule.id, result.put.length + result.deleted.length);
@@ -366,6 +391,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         }
       }
     });
+    loop.filled.delete(pod);
     const restartNeeded = live.restart === "process" && (changedBy.has(compileRoot(live.service)) || rules.some((r) => r.action === "sync+restart" && (changedBy.get(r.id) ?? 0) > 0));
     if (restartNeeded) {
       const e = await timed(steps, "restart", () => restart(loop, live, live.service, [pod]));
@@ -376,6 +402,54 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (e !== undefined) errors.push(e);
     }
     finishTrace(loop, { service: live.service, trigger: job.trigger, action: "reconcile", pods: [pod], at: started }, started, steps, { files, refused, error: joinErrors(...errors) });
+  };
+
+  /**
+   * A new pod waiting in devloop-bind: put each bind's local tree into that init container, then create the ready file
+   * so the app container starts. A failure leaves the pod waiting (a transient one is retried).
+   */
+  const runBind = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "bind" }>): Promise<void> => {
+    const pod = job.pod;
+    if (!bindingPods(loop.project, live).includes(pod)) return;
+    const started = clock.now();
+    const steps: TraceStep[] = [];
+    const target: SyncPod = { namespace: loop.namespace, pod, container: bindContainerName };
+    const files: string[] = [];
+    const refused: string[] = [];
+    const errors: string[] = [];
+    await timed(steps, "sync", async () => {
+      for (const id of live.binds ?? []) {
+        const rule = live.rules.find((r) => r.id === id);
+        if (rule?.targetDir === undefined) continue;
+        const filter = loop.filters.get(rule.id);
+        try {
+          // A new emptyDir: everything goes, nothing needs listing first.
+          const result = await syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, ...(filter === undefined ? {} : { filter }) });
+          loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
+          loop.latest.set(rule.id, result.manifest);
+          files.push(...result.put);
+          refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
+        } catch (error) {
+          errors.push(errorText(error));
+          if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
+          return;
+        }
+      }
+    });
+    if (errors.length === 0) {
+      loop.filled.add(pod);
+      const started = await timed(steps, "exec", async () => {
+        try {
+          const r = await exec(target, ["/bin/sh", "-c", `: > ${bindReadyFile}`], { timeoutMs: 30_000 });
+          return r.exitCode === 0 ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
+        } catch (error) {
+          if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
+          return errorText(error);
+        }
+      });
+      if (started !== undefined) errors.push(started);
+    }
+    finishTrace(loop, { service: live.service, trigger: "pod", action: "bind", pods: [pod], at: started }, started, steps, { files, refused, error: joinErrors(...errors) });
   };
 
   const runRestart = async (loop: Loop, service: string, job: Extract<Job, { kind: "restart" }>): Promise<void> => {
@@ -396,6 +470,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (live === undefined) return;
       if (job.kind === "change") return await runChange(loop, live, job);
       if (job.kind === "compile") return await runCompile(loop, live, job);
+      if (job.kind === "bind") return await runBind(loop, live, job);
       return await runReconcile(loop, live, job);
     } catch (error) {
       log(loop, service, "error", `live sync of ${service} failed: ${errorText(error)}`);
@@ -449,7 +524,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const openLoop = (project: ProjectState, key: string, live: Readonly<Record<string, ServiceLive>>, namespace: string): Loop => {
     const loop: Loop = {
       key, name: project.name, namespace, live, project,
-      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), artifacts: new Map(), handled: new Set(),
+      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), bound: new Set(), filled: new Set(), artifacts: new Map(), handled: new Set(),
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
@@ -510,7 +585,14 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         }
         loop.project = project;
         const running = new Set<string>();
+        const binding = new Set<string>();
         for (const svc of Object.values(live)) {
+          for (const pod of bindingPods(project, svc)) {
+            binding.add(pod);
+            if (loop.bound.has(pod)) continue;
+            loop.bound.add(pod);
+            loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod } });
+          }
           for (const pod of runningPods(project, svc)) {
             running.add(pod);
             if (loop.known.has(pod)) continue;
@@ -518,6 +600,11 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
           }
         }
+        for (const pod of [...loop.bound]) if (!binding.has(pod) && !running.has(pod)) loop.bound.delete(pod);
+        // What a pod that is gone held (filled at bind time and never run, say) is forgotten.
+        const pods = new Set(Object.values(project.objects).filter((o) => o.kind === "Pod").map((o) => o.name));
+        for (const k of [...loop.manifests.keys()]) if (!pods.has(k.slice(0, k.indexOf("\0")))) loop.manifests.delete(k);
+        for (const pod of [...loop.filled]) if (!pods.has(pod)) loop.filled.delete(pod);
         for (const pod of [...loop.known]) {
           if (running.has(pod)) continue;
           loop.known.delete(pod);
