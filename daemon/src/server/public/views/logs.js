@@ -1,5 +1,6 @@
 // Live logs: pod output of every service (streamed from /api/projects/:name/logs?follow=1) and the daemon's own log
 // events (SSE), combined or per service, with a text search and a minimum level.
+import { ansiNodes, stripAnsi } from "../ansi.js";
 import { clock, h, replace } from "../dom.js";
 
 /** @typedef {import("../types.js").LogEntry} LogEntry */
@@ -10,11 +11,13 @@ const shown = 1000;
 
 /**
  * A pod line has no level field: take it from the usual words.
- * @param {string} line
+ * @param {string} raw
  * @returns {LogEntry["level"]}
  */
-export const guessLevel = (line) =>
-  /\b(error|err|fatal|panic|exception)\b/i.test(line) ? "error" : /\b(warn|warning)\b/i.test(line) ? "warn" : /\b(debug|trace)\b/i.test(line) ? "debug" : "info";
+export const guessLevel = (raw) => {
+  const line = stripAnsi(raw);
+  return /\b(error|err|fatal|panic|exception)\b/i.test(line) ? "error" : /\b(warn|warning)\b/i.test(line) ? "warn" : /\b(debug|trace)\b/i.test(line) ? "debug" : "info";
+};
 
 /**
  * @param {{ list: HTMLElement, service: HTMLSelectElement, level: HTMLSelectElement, search: HTMLInputElement, count: HTMLElement }} ui
@@ -31,11 +34,11 @@ export const createLogView = (ui) => {
     const service = ui.service.value;
     const min = levels.indexOf(/** @type {LogEntry["level"]} */ (ui.level.value));
     const q = ui.search.value.trim().toLowerCase();
-    const matches = entries.filter((e) => (service === "" || e.service === service) && levels.indexOf(e.level) >= min && (q === "" || e.line.toLowerCase().includes(q)));
+    const matches = entries.filter((e) => (service === "" || e.service === service) && levels.indexOf(e.level) >= min && (q === "" || stripAnsi(e.line).toLowerCase().includes(q)));
     const atBottom = ui.list.scrollTop + ui.list.clientHeight >= ui.list.scrollHeight - 8;
     replace(
       ui.list,
-      matches.slice(-shown).map((e) => h("div", { class: `log log-${e.level}` }, h("time", {}, clock(e.time)), h("span", { class: "src" }, e.service), h("span", { class: "lvl" }, e.level), h("span", { class: "line" }, e.line))),
+      matches.slice(-shown).map((e) => h("div", { class: `log log-${e.level}` }, h("time", {}, clock(e.time)), h("span", { class: "src" }, e.service), h("span", { class: "lvl" }, e.level), h("span", { class: "line" }, ansiNodes(e.line)))),
     );
     ui.count.textContent = `${matches.length} of ${entries.length} lines`;
     if (atBottom) ui.list.scrollTop = ui.list.scrollHeight;

@@ -1,5 +1,6 @@
-// Services table: status (build → apply → waiting on X → ready / crash-looping), pods, restarts, ports as links,
-// doctor findings (counts; expandable to code, message, file:line, fix).
+// Services table: status (build → apply → waiting on X → ready / crash-looping / failed with its exit code, log tail
+// and pod events), pods, restarts, ports as links, doctor findings (counts; expandable to code, message, file:line, fix).
+import { ansiNodes } from "../ansi.js";
 import { h, replace } from "../dom.js";
 
 /** @typedef {import("../types.js").PublicService} PublicService */
@@ -80,6 +81,42 @@ const findingsCell = (s) => {
   return h("td", { class: "findings" }, details);
 };
 
+/** Services whose failure details are folded; open by default (a failure is what to look at first). */
+const foldedFailures = new Set();
+
+/**
+ * A failed service's pod: exit code and reason, the crashed run's last log lines (ANSI colours shown as colours) and
+ * the pod's events; a failed build's output.
+ * @param {PublicService} s
+ */
+const failureDetails = (s) => {
+  const f = s.failure;
+  const build = s.phase === "blocked" && s.build?.status === "failed" ? s.build : undefined;
+  if (f === undefined && build === undefined) return null;
+  const lines = f !== undefined ? f.logTail : build?.tail ?? [];
+  const title = f !== undefined
+    ? `${f.exitCode === undefined ? f.reason : `exit code ${f.exitCode} (${f.reason})`} — pod ${f.pod}, container ${f.container}${f.restarts > 0 ? `, ${f.restarts} restarts` : ""}`
+    : `image build failed: ${build?.error ?? ""}`;
+  const details = h(
+    "details",
+    {
+      class: "failure",
+      "data-failure": s.name,
+      open: !foldedFailures.has(s.name),
+      ontoggle: () => {
+        if (details instanceof HTMLDetailsElement && !details.open) foldedFailures.add(s.name);
+        else foldedFailures.delete(s.name);
+      },
+    },
+    h("summary", {}, title),
+    lines.length > 0
+      ? h("div", { class: "failure-log mono", "aria-label": `last log lines of ${s.name}` }, lines.map((l) => h("div", {}, ansiNodes(l))))
+      : h("div", { class: "message" }, f !== undefined && !f.reported ? "reading the log…" : "no log output"),
+    f !== undefined && f.events.length > 0 ? h("div", { class: "failure-events mono", "aria-label": `pod events of ${s.name}` }, f.events.map((e) => h("div", {}, e))) : null,
+  );
+  return details;
+};
+
 /**
  * @param {HTMLElement} root
  * @param {import("../types.js").PublicProject | undefined} project
@@ -100,7 +137,7 @@ export const renderServices = (root, project, onAction) => {
       "tr",
       { "data-service": s.name },
       h("th", { scope: "row" }, s.name, s.kind ? h("span", { class: "kind" }, s.kind) : null),
-      h("td", {}, h("span", { class: `status status-${st.tone}` }, st.word), s.message && st.word !== s.message && !st.word.startsWith("waiting") ? h("div", { class: "message" }, s.message) : null),
+      h("td", {}, h("span", { class: `status status-${st.tone}` }, st.word), s.message && st.word !== s.message && !st.word.startsWith("waiting") ? h("div", { class: "message" }, s.message) : null, failureDetails(s)),
       h("td", { class: "mono" }, s.pods.length === 0 ? "—" : s.pods.map((p) => h("div", {}, p))),
       h("td", { class: s.restarts > 0 ? "num warn" : "num" }, s.restarts),
       h(
