@@ -1,5 +1,6 @@
 /** Builds loader diagnostics from a code name, a location and the facts; the one place severity is decided. */
 import type { Diagnostic } from "../errors/diagnostic.js";
+import { escapeControl } from "../errors/escape.js";
 import { Codes, type CodeName } from "./codes.js";
 import type { Loc } from "./located.js";
 
@@ -25,13 +26,14 @@ export const makeDiagnostic = (
     file: at?.file ?? "",
     line: at?.line ?? 0,
     column: at?.column ?? 0,
-    path,
-    message,
+    // Keys and values from the file are quoted here: their control bytes arrive escaped (errors/escape.ts).
+    path: escapeControl(path),
+    message: escapeControl(message),
   };
   if (at?.length !== undefined) d.length = at.length;
-  if (details.expected !== undefined) d.expected = details.expected;
-  if (details.got !== undefined) d.got = details.got;
-  if (details.hint !== undefined) d.hint = details.hint;
+  if (details.expected !== undefined) d.expected = escapeControl(details.expected);
+  if (details.got !== undefined) d.got = escapeControl(details.got);
+  if (details.hint !== undefined) d.hint = escapeControl(details.hint);
   return d;
 };
 

@@ -66,3 +66,21 @@ describe("renderDiagnostics", () => {
     expect(renderDiagnostics([], { color: false })).toBe("");
   });
 });
+
+describe("escaping what came from the input", () => {
+  it("writes control bytes, escape sequences and bidi overrides out, and keeps the caret under the value", () => {
+    const line = '    restart: "\u001b[31malways\u0007"';
+    const text = renderDiagnostic(
+      { ...d, line: 1, column: 14, length: 17, path: "services.\u001b[2Jweb", message: "bad \u009b2J value \u202egnp.exe", got: '"\u001b[31malways"', expected: undefined, hint: undefined },
+      { color: false, source: () => line },
+    );
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text.split("\n")).toEqual([
+      "compose.yml:1:14: error DL-COMPOSE-012 at services.\\x1b[2Jweb",
+      "  bad \\x9b2J value \\u202egnp.exe",
+      '  got "\\x1b[31malways"',
+      '    1 |     restart: "\\x1b[31malways\\x07"',
+      "      |              ^^^^^^^^^^^^^^^^^^^^",
+    ]);
+  });
+});

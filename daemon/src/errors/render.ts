@@ -10,6 +10,7 @@
  *     hint: the protocol goes after a slash: "80:80/tcp"
  */
 import type { Diagnostic } from "./diagnostic.js";
+import { escapeControl, escapeDiagnostic } from "./escape.js";
 
 export interface RenderOptions {
   readonly color: boolean;
@@ -35,8 +36,10 @@ const linesOf = (source: RenderOptions["source"], file: string): readonly string
   return cache.get(file);
 };
 
-export function renderDiagnostic(d: Diagnostic, opts: RenderOptions): string {
+export function renderDiagnostic(diagnostic: Diagnostic, opts: RenderOptions): string {
   const { color } = opts;
+  // Control bytes and escape sequences quoted from the input are shown, never sent to the terminal as they are.
+  const d = escapeDiagnostic(diagnostic);
   const where = d.file === "" ? "" : d.line > 0 ? `${d.file}:${d.line}:${d.column}: ` : `${d.file}: `;
   const severity = d.severity === "error" ? ansi(color, "1;31", "error") : ansi(color, "1;33", "warning");
   const out = [`${ansi(color, "1", where)}${severity} ${d.code}${d.path ? ` at ${ansi(color, "1", d.path)}` : ""}`];
@@ -44,18 +47,20 @@ export function renderDiagnostic(d: Diagnostic, opts: RenderOptions): string {
   if (d.expected !== undefined || d.got !== undefined) {
     out.push(`  ${[d.expected !== undefined ? `expected ${d.expected}` : undefined, d.got !== undefined ? `got ${d.got}` : undefined].filter(Boolean).join("; ")}`);
   }
-  const lines = d.line > 0 ? linesOf(opts.source, d.file) : undefined;
+  const lines = d.line > 0 ? linesOf(opts.source, diagnostic.file) : undefined;
   const line = lines?.[d.line - 1];
   if (lines && line !== undefined) {
     const first = Math.max(1, d.line - 1);
     const width = String(d.line).length;
     for (let n = first; n <= d.line; n++) {
-      const text = lines[n - 1] ?? "";
+      const text = escapeControl(lines[n - 1] ?? "");
       out.push(`    ${ansi(color, "2", `${String(n).padStart(width)} |`)}${text === "" ? "" : ` ${text}`}`);
     }
-    const col = Math.max(1, d.column);
-    const available = Math.max(1, line.length - (col - 1));
-    const length = Math.max(1, Math.min(d.length ?? 1, available));
+    // Columns count the escaped text, so the caret stays under what it points at.
+    const rawCol = Math.max(1, d.column);
+    const rawLength = Math.max(1, Math.min(d.length ?? 1, Math.max(1, line.length - (rawCol - 1))));
+    const col = escapeControl(line.slice(0, rawCol - 1)).length + 1;
+    const length = Math.max(1, escapeControl(line.slice(rawCol - 1, rawCol - 1 + rawLength)).length);
     out.push(`    ${ansi(color, "2", `${" ".repeat(width)} |`)} ${" ".repeat(col - 1)}${ansi(color, d.severity === "error" ? "31" : "33", "^".repeat(length))}`);
   }
   if (d.hint !== undefined) out.push(`  ${ansi(color, "36", "hint:")} ${d.hint}`);
