@@ -1,0 +1,40 @@
+/**
+ * fixtures/real-world/placement on the bed: node.hostname == <the bed's node> → nodeSelector, the api runs there and
+ * serves; node.labels.accelerator == nvidia-a100 matches no node, so the trainer stays Pending, unschedulable.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, kube, nodeImage } from "./daemon-support.js";
+import { fetchText, realWorldProject } from "./real-world-support.js";
+
+describe("placement constraints (fixtures/real-world/placement)", () => {
+  const project = realWorldProject("placement");
+  const { core } = kube();
+  let port = 0;
+  let node = "";
+
+  beforeAll(async () => {
+    port = await freePort();
+    node = (await core.listNode()).items[0]?.metadata?.labels?.["kubernetes.io/hostname"] ?? "";
+    await project.setUp({ NODE_IMAGE: nodeImage, API_PORT: port, NODE_NAME: node });
+  });
+  afterAll(() => project.tearDown());
+
+  it("runs the api on the named node and leaves the trainer Pending with the scheduler's reason", async () => {
+    // The trainer never becomes ready, so up --detach does not succeed; it is the api that must serve.
+    await project.daemon.cli(["up", "-d", "-p", project.name, "-n", project.ns, "--timeout", "60"], project.dir, 120_000);
+    expect(await fetchText(`http://127.0.0.1:${port}/`, 60_000)).toContain(`api pinned to ${node}`);
+    const pods = await core.listNamespacedPod({ namespace: project.ns });
+    const api = pods.items.find((p) => p.metadata?.labels?.["devloop.dev/service"] === "api");
+    expect(api?.spec?.nodeName).toBe(node);
+    expect(api?.spec?.nodeSelector).toMatchObject({ "kubernetes.io/hostname": node, "kubernetes.io/os": "linux" });
+    const trainer = pods.items.find((p) => p.metadata?.labels?.["devloop.dev/service"] === "trainer");
+    expect(trainer?.status?.phase).toBe("Pending");
+    const scheduled = trainer?.status?.conditions?.find((c) => c.type === "PodScheduled");
+    expect(scheduled?.reason).toBe("Unschedulable");
+    expect(scheduled?.message).toMatch(/node\(s\) didn't match node selector|node affinity\/selector/);
+    const p = await project.daemon.project(project.name);
+    const view = p?.services.find((s) => s.name === "trainer");
+    expect(view?.phase).not.toBe("ready");
+    process.stdout.write(`[status] trainer: ${view?.phase} ${view?.message ?? ""}\n`);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * fixtures/real-world/sidecar-network-mode on the bed: the exporter (network_mode: service:web) runs as a second
+ * container in web's pod, reaches web on localhost, answers on its own published port, and keeps its own name in
+ * status and logs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, kube, nodeImage } from "./daemon-support.js";
+import { fetchText, realWorldProject } from "./real-world-support.js";
+
+describe("a sidecar sharing web's network (fixtures/real-world/sidecar-network-mode)", () => {
+  const project = realWorldProject("sidecar-network-mode");
+  let web = 0;
+  let exporter = 0;
+
+  beforeAll(async () => {
+    web = await freePort();
+    exporter = await freePort();
+    await project.setUp({ NODE_IMAGE: nodeImage, WEB_PORT: web, EXPORTER_PORT: exporter });
+  });
+  afterAll(() => project.tearDown());
+
+  it("comes up with the exporter as a container of web's pod, reaching web on localhost", async () => {
+    const result = await project.up();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const { apps } = kube();
+    const deployments = await apps.listNamespacedDeployment({ namespace: project.ns });
+    expect(deployments.items.map((d) => d.metadata?.name)).toEqual(["web"]);
+    expect(deployments.items[0]?.spec?.template.spec?.containers.map((c) => c.name)).toEqual(["web", "exporter"]);
+    expect(await fetchText(`http://127.0.0.1:${web}/`)).toContain("web is up");
+    expect(await fetchText(`http://127.0.0.1:${exporter}/`)).toMatch(/exporter saw over localhost: web is up/);
+  });
+
+  it("keeps the exporter's own name in status and logs", async () => {
+    const p = await project.daemon.waitFor(project.name, (x) => x?.services.find((s) => s.name === "exporter")?.phase === "ready", 60_000, "exporter ready");
+    const exporterView = p?.services.find((s) => s.name === "exporter");
+    expect(exporterView?.pods.length).toBe(1);
+    const status = await project.daemon.cli(["status"], project.dir, 30_000);
+    expect(status.stdout).toMatch(/exporter\s+\S+\s+ready/);
+    const logs = await project.daemon.cli(["logs", "exporter"], project.dir, 30_000);
+    expect(logs.stdout).toContain("exporter listening on 9100");
+    expect(logs.stdout).not.toContain("web listening on 3000");
+  });
+});
