@@ -1,0 +1,45 @@
+/** The projects under fixtures/real-world/, copied to a temp directory so a test can edit them like a developer. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const fixtures = fileURLToPath(new URL("../../../../fixtures/real-world/", import.meta.url));
+
+export interface RealWorldCopy {
+  readonly dir: string;
+  file(rel: string): string;
+  read(rel: string): string;
+  write(rel: string, text: string): void;
+  remove(): void;
+}
+
+export const realWorldCopy = (name: string): RealWorldCopy => {
+  const dir = mkdtempSync(join(tmpdir(), `devloop-it-${name}-`));
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  const file = (rel: string): string => join(dir, rel);
+  return {
+    dir,
+    file,
+    read: (rel) => readFileSync(file(rel), "utf8"),
+    write: (rel, text) => writeFileSync(file(rel), text),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+};
+
+/** GETs `url` until the body satisfies `pred`; returns the body, or throws with the last answer. */
+export const fetchUntil = async (url: string, pred: (body: string) => boolean, timeoutMs: number, what: string): Promise<string> => {
+  const until = Date.now() + timeoutMs;
+  let last = "(no answer)";
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      last = `${res.status} ${await res.text()}`;
+      if (res.ok && pred(last.slice(4))) return last.slice(4);
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer: ${last}`);
+};
