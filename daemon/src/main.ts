@@ -4,6 +4,7 @@
  * resumes without duplicating or orphaning anything. SIGTERM/SIGINT close everything via Promise.allSettled.
  * Started by `devloop daemon` (cli/src/commands/daemon.ts), usually detached by the CLI itself.
  */
+import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
 import type { Stats } from "node:fs";
@@ -281,7 +282,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
     clock,
     controllers: [
       createConfigController({ loader, watchFiles: pollFiles }),
-      createBuildController({ builder, clock }),
+      createBuildController({ builder, clock, parallel: Math.max(1, availableParallelism()) }),
       createApplyController({ cluster, clock }),
       createWatchController({ cluster, clock }),
       createStabilityController({ clock }),

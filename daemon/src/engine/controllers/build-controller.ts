@@ -1,12 +1,12 @@
 /**
  * Builds the images of services with compose build: (ImageBuilder port) before their workloads are applied.
  * Every load queues a build per such service (reducer); this controller starts queued builds, one at a time per
- * service and at most `parallel` (2) per project, streams the output as service-scoped log lines and reports
+ * service and at most `parallel` per project (main.ts: the machine's cores), streams the output as service-scoped log lines and reports
  * buildFinished with the built reference (the content-hash tag: unchanged inputs → same tag, skipped, nothing
  * re-applied) or the failure with the output's last lines. selectors.serviceViews holds the apply gate ("building").
  */
 import type { Clock } from "../../ports/clock.js";
-import type { ImageBuilder } from "../../ports/image-builder.js";
+import type { BuildStepProgress, ImageBuilder } from "../../ports/image-builder.js";
 import type { Dispatch } from "../actions.js";
 import { buildsToStart } from "../selectors.js";
 import type { EngineState } from "../state.js";
@@ -17,7 +17,7 @@ export const buildTailLines = 20;
 export interface BuildControllerParams {
   readonly builder: ImageBuilder;
   readonly clock: Clock;
-  /** Builds of one project running at once. */
+  /** Builds of one project running at once (independent services build in parallel; main.ts passes the cores). */
   readonly parallel?: number;
 }
 
@@ -51,8 +51,16 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
             dispatch({ type: "log", source: "build", level: "info", line, project: project.name, service, at: clock.now() });
           };
           // The slot is freed before buildFinished is dispatched, so the controller run it triggers can start the next build.
+          let lastStep: string | undefined;
+          const onProgress = (progress: BuildStepProgress): void => {
+            // One line per step change, for the log's live view: "step 3/7 RUN npm ci: cached".
+            const key = `${progress.step ?? ""} ${progress.state}`;
+            if (progress.step === undefined || key === lastStep || progress.state === "running" || progress.state === "error") return;
+            lastStep = key;
+            dispatch({ type: "log", source: "build", level: "debug", line: `step ${progress.step} ${progress.name}: ${progress.state}${progress.last === undefined ? "" : ` (last output: ${progress.last})`}`, project: project.name, service, at: clock.now() });
+          };
           builder
-            .build(request, onLine)
+            .build(request, onLine, onProgress)
             .then((result) => {
               mine.delete(service);
               const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;
