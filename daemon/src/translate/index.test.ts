@@ -195,8 +195,8 @@ describe("toManifests", () => {
     ]);
   });
 
-  it("warns about ignored keys present in the file and errors on rejected ones", () => {
-    const p = project([service("web")], {
+  it("warns about ignored keys present in the file; network_mode: none is warned, not rejected (it was DL-TRANSLATE-002)", () => {
+    const p = project([service("web", { networkMode: "none" })], {
       sourceMap: {
         "services.web.ulimits": { file: "compose.yml", line: 4, column: 5 },
         "services.web.network_mode": { file: "compose.yml", line: 5, column: 5 },
@@ -205,7 +205,7 @@ describe("toManifests", () => {
     const { warnings, translation } = toManifests(p, { namespace: "ns" });
     expect(warnings.map((w) => [w.code, w.severity, w.path])).toEqual([
       ["DL-TRANSLATE-001", "warning", "services.web.ulimits"],
-      ["DL-TRANSLATE-002", "error", "services.web.network_mode"],
+      ["DL-TRANSLATE-026", "warning", "services.web.network_mode"],
     ]);
     expect(translation.find((t) => t.composePath === "services.web.ulimits")?.status).toBe("ignored");
   });
