@@ -1,8 +1,9 @@
 /**
  * Where the daemon keeps its files, shared by the daemon and the CLI: one directory per user and machine.
- * $DEVLOOP_STATE_DIR, else $XDG_STATE_HOME/devloop, else ~/.local/state/devloop.
+ * $DEVLOOP_STATE_DIR, else $XDG_STATE_HOME/devloop, else ~/.local/state/devloop. The directory is 0700 (the
+ * daemon narrows it at start): reading the token is what proves a caller is its owner.
  *   daemon.json  {pid, port, version, startedAt}   (0600)
- *   token        the bearer token for mutations      (0600)
+ *   token        the bearer token for every API call (0600); browsers get a session cookie instead
  *   state.json   the engine's persisted projects     (0600, written atomically)
  *   daemon.log   the daemon's log lines
  */
