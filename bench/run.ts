@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import { benchArtifactPut } from "./artifact-put.js";
+import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
@@ -25,6 +26,8 @@ const groups: Record<string, () => Promise<string>> = {
   compile: async () => formatCompileBench(await benchCompile()),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
+  // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
+  build: () => benchBuildKit(),
 };
 
 const wanted = process.argv.slice(2);
