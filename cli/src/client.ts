@@ -101,8 +101,12 @@ export const spawnDaemon = (dir: string, context?: string): { readonly exited: P
 
 export interface ConnectOptions {
   readonly stateDir?: string;
-  /** Start the daemon when none answers (default true). */
-  readonly start?: boolean;
+  /**
+   * Start the daemon when none answers (default true); false never starts one; "after-crash" starts one only when
+   * the last daemon died without stopping (daemon.json left behind, as after kill -9 or an OOM kill), so its
+   * projects come back — the new daemon resumes them from state.json — without a new `up`.
+   */
+  readonly start?: boolean | "after-crash";
   readonly context?: string;
 }
 
@@ -110,7 +114,7 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
   const dir = options.stateDir ?? stateDir();
   let info = readInfo(dir);
   if (!info || !(await healthy(info, readToken(dir)))) {
-    if (options.start === false) throw new UserError("no devloop daemon is running (devloop up starts one)");
+    if (options.start === false || (options.start === "after-crash" && info === undefined)) throw new UserError("no devloop daemon is running (devloop up starts one)");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const child = spawnDaemon(dir, options.context);

@@ -14,7 +14,8 @@ export interface StatusFlags {
 }
 
 export const statusCommand = async (flags: StatusFlags): Promise<number> => {
-  const client = await connectDaemon({ start: false });
+  // A daemon that died (kill -9) is started again: it resumes its projects, so status shows them, not an error.
+  const client = await connectDaemon({ start: "after-crash" });
   const snapshot = await client.state();
   const pick = (projects: readonly PublicProject[]): PublicProject[] => projects.filter((p) => flags.projectName === undefined || p.name === flags.projectName);
   const color = useColor();
