@@ -14,6 +14,8 @@ const program = new Command("devloop")
 addComposeOptions(program.command("render").description("print the Kubernetes manifests for the compose project"))
   .option("-n, --namespace <ns>", "namespace to render into")
   .option("-o, --output <format>", "yaml or json", "yaml")
+  .option("--as-applied", "render what `devloop up` applies: the namespace's isolation defaults, devloop's labels and hashes, built image tags and supervised commands")
+  .option("--no-isolation", "with --as-applied: without the isolation defaults, as `up --no-isolation`")
   .argument("[services...]", "services to render (with their dependencies)")
   .action(runCommand(async () => (await import("./commands/render.js")).renderCommand));
 

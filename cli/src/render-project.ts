@@ -18,10 +18,10 @@ export const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
 };
 
 export type RenderedProject =
-  | { readonly ok: true; readonly project: ComposeProject; readonly manifests: readonly KubeManifest[]; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: true; readonly project: ComposeProject; readonly namespace: string; readonly manifests: readonly KubeManifest[]; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export const renderProject = async (services: string[], flags: ComposeFlags & { readonly namespace?: string }): Promise<RenderedProject> => {
   const result = await translateProject(toLoadOptions(flags, services), flags.namespace);
-  return result.ok ? { ok: true, project: result.project, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
+  return result.ok ? { ok: true, project: result.project, namespace: result.namespace, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
 };

@@ -45,4 +45,22 @@ describe("devloop render", () => {
     expect(run.stderr).toContain("compose.yml:4:5: error DL-TRANSLATE-002 at services.app.network_mode");
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
+
+  it("--as-applied adds what up applies: isolation defaults, devloop's labels and hashes, and says what a build replaces", () => {
+    const run = spawnSync(process.execPath, ["bin/devloop.js", "render", "--as-applied", "-f", "compose.example.yml", "-n", "shop-test"], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" } });
+    expect(run.status).toBe(0);
+    const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> });
+    expect(docs[0]?.kind).toBe("Namespace");
+    const limitRange = docs.find((d) => d.kind === "LimitRange");
+    expect(limitRange?.spec).toEqual({ limits: [{ type: "Container", default: { cpu: "1", memory: "1Gi" }, defaultRequest: { cpu: "50m", memory: "64Mi" }, max: { cpu: "4", memory: "8Gi" } }] });
+    expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(["NetworkPolicy", "ResourceQuota"]));
+    const web = docs.find((d) => d.kind === "Deployment" && d.metadata.name === "web");
+    expect(web?.metadata.labels).toMatchObject({ "devloop.dev/project": "shop", "devloop.dev/service": "web", "app.kubernetes.io/managed-by": "devloop" });
+    const hash = web?.metadata.annotations?.["devloop.dev/input-hash"];
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect((web?.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations["devloop.dev/input-hash"]).toBe(hash);
+    expect(run.stderr).toContain("note: web: image shop-web:devloop is replaced at apply by its content-hash tag (shop-web:dl-<12 hex>) and its command completed from the image's ENTRYPOINT/CMD under the supervisor");
+    const plain = spawnSync(process.execPath, ["bin/devloop.js", "render", "--as-applied", "--no-isolation", "-f", "compose.example.yml", "-n", "shop-test"], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" } });
+    expect(plain.stdout).not.toContain("kind: LimitRange");
+  }, 30_000);
 });

@@ -12,10 +12,13 @@ export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "app
 
 export interface PublicPortForward {
   readonly service: string;
+  /** The local port (127.0.0.1 or the compose host_ip); for an ephemeral forward the free port devloop picked, 0 until it listens. */
   readonly local: number;
   readonly remote: number;
   readonly status: "pending" | "active" | "failed";
   readonly message?: string;
+  /** Compose gave no host port (`ports: ["80"]`), so the local port is a free one, picked as Docker picks one. */
+  readonly ephemeral?: true;
 }
 
 /** The last image build of a service with build:. */
@@ -31,6 +34,8 @@ export interface PublicBuild {
   readonly error?: string;
   /** Last lines of a failed build's output. */
   readonly tail: readonly string[];
+  /** The built image's ENTRYPOINT and CMD: a supervised service runs them under the supervisor (render --as-applied). */
+  readonly command?: { readonly entrypoint: readonly string[]; readonly cmd: readonly string[] };
 }
 
 export interface PublicService {

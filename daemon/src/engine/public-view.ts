@@ -15,6 +15,7 @@ const toPublicBuild = (b: BuildState): PublicBuild => ({
   ...(b.ms === undefined ? {} : { ms: b.ms }),
   ...(b.error === undefined ? {} : { error: b.error }),
   tail: b.tail,
+  ...(b.command === undefined ? {} : { command: b.command }),
 });
 
 const toPublicFailure = (crash: Crash, report: FailureReport | undefined): PublicFailure => {

@@ -1,0 +1,55 @@
+/**
+ * `devloop render --as-applied`: the manifests as `devloop up` applies them, not only as translate writes them — the
+ * Namespace, the isolation defaults (NetworkPolicy, LimitRange 1 CPU / 1Gi default limits, ResourceQuota), devloop's
+ * labels and input-hash annotations (engine/prepare-manifests.ts), and, for services with build:, the content-hash
+ * tag and the supervisor's command line completed from the image's ENTRYPOINT/CMD (engine/built-image.ts). Those two
+ * exist only once the image is built: they come from the daemon when it runs this project in this namespace;
+ * otherwise a note says what replaces what at apply.
+ */
+import { imageBuildRequest } from "../../daemon/src/build/build-request.js";
+import type { ComposeProject } from "../../daemon/src/compose/types.js";
+import type { PublicBuild } from "../../daemon/src/api/types.js";
+import { builtUnitHash, withBuiltImage } from "../../daemon/src/engine/built-image.js";
+import { prepareManifests, unitManifests } from "../../daemon/src/engine/prepare-manifests.js";
+import { namespaceUnit } from "../../daemon/src/engine/state.js";
+import type { KubeManifest } from "../../daemon/src/translate/types.js";
+
+export interface AsAppliedParams {
+  readonly project: ComposeProject;
+  readonly namespace: string;
+  readonly manifests: readonly KubeManifest[];
+  readonly isolation: boolean;
+  /** The daemon's builds of this project in this namespace, by service, when it runs it. */
+  readonly builds: Readonly<Record<string, PublicBuild>>;
+}
+
+export interface AsApplied {
+  readonly manifests: readonly KubeManifest[];
+  /** What could not be shown exactly (a build: service whose image is not built yet). */
+  readonly notes: readonly string[];
+}
+
+export const asApplied = ({ project, namespace, manifests, isolation, builds }: AsAppliedParams): AsApplied => {
+  const services = Object.keys(project.services);
+  const prepared = prepareManifests({ project: project.name, namespace, services, manifests, isolation });
+  const notes: string[] = [];
+  // The Namespace first, as it is created first (the rest of its unit lives in it).
+  const shared = unitManifests(prepared.manifests, namespaceUnit, services);
+  const out: KubeManifest[] = [...shared.filter((m) => m.kind === "Namespace"), ...shared.filter((m) => m.kind !== "Namespace")];
+  for (const service of services) {
+    const own = unitManifests(prepared.manifests, service, services);
+    const spec = project.services[service];
+    const request = spec === undefined ? undefined : imageBuildRequest(project, spec);
+    const build = builds[service];
+    const hash = prepared.hashes[service];
+    if (request === undefined || hash === undefined) {
+      out.push(...own);
+    } else if (build?.ref !== undefined && build.image === request.image) {
+      out.push(...withBuiltImage(own, request.image, build.ref, builtUnitHash(hash, build.ref), build.command));
+    } else {
+      out.push(...own);
+      notes.push(`${service}: image ${request.image} is replaced at apply by its content-hash tag (${request.image.replace(/:[^:/]*$/, "")}:dl-<12 hex>)${own.some((m) => JSON.stringify(m).includes("supervise-image-command")) ? " and its command completed from the image's ENTRYPOINT/CMD under the supervisor" : ""}; run devloop up to build it, then render --as-applied shows both`);
+    }
+  }
+  return { manifests: out, notes };
+};
