@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -48,5 +51,46 @@ describe("devloop config", () => {
 
   it("rejects an unknown format with exit 1", () => {
     expect(devloop("config", "-f", "compose.example.yml", "--format", "toml").status).toBe(1);
+  }, 30_000);
+
+  it("warns where a service's resources collide with the namespace defaults up installs, naming the figures", () => {
+    const dir = mkdtempSync(join(tmpdir(), "devloop-validate-"));
+    try {
+      writeFileSync(join(dir, "compose.yml"), [
+        "services:",
+        "  search:",
+        "    image: elasticsearch:8.13.0",
+        "    environment:",
+        "      ES_JAVA_OPTS: -Xms2g -Xmx2g",
+        "  db:",
+        "    image: postgres:16",
+        "    mem_limit: 10g",
+        "  cache:",
+        "    image: redis:7",
+        "    deploy:",
+        "      resources:",
+        "        reservations:",
+        "          cpus: '2'",
+        "  web:",
+        "    image: nginx",
+        "    mem_limit: 2g",
+        "    environment:",
+        "      JAVA_OPTS: -Xmx1536m",
+        "",
+      ].join("\n"));
+      const run = devloop("validate", "-f", join(dir, "compose.yml"));
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain("warning DL-ISOLATION-003 at services.search.environment.ES_JAVA_OPTS");
+      expect(run.stderr).toContain("asks for a 2Gi heap (-Xmx2g in environment ES_JAVA_OPTS) and sets no memory limit, so the namespace's default limit 1Gi applies");
+      expect(run.stderr).toContain("compose.yml:8:5: warning DL-ISOLATION-001 at services.db.mem_limit");
+      expect(run.stderr).toContain("memory limit 10Gi is above the max 8Gi of the LimitRange devloop installs");
+      expect(run.stderr).toContain("warning DL-ISOLATION-002 at services.cache.deploy.resources.reservations.cpus");
+      expect(run.stderr).toContain("reserves 2 cpu and sets no cpu limit, so the namespace's default limit 1 applies");
+      // web sets a limit above its heap: nothing to say.
+      expect(run.stderr).not.toContain("service web");
+      expect(run.stderr).toContain("3 warnings");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

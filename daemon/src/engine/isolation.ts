@@ -3,7 +3,19 @@
  * traffic only from the same namespace (to pods that compose networks do not separate), a LimitRange with default requests and limits, a ResourceQuota.
  */
 import { Labels } from "../translate/labels.js";
+import { formatBytes, formatCpu } from "../translate/quantities.js";
 import type { KubeManifest } from "../translate/types.js";
+
+/**
+ * The LimitRange figures every container of a devloop namespace gets: `defaultLimit` when it sets no limit,
+ * `defaultRequest` when it sets no request (nor limit), and at most `max`. validate warns where a service collides
+ * with them (isolation-check.ts). cpu in cores, memory in bytes.
+ */
+export const isolationLimits = {
+  defaultLimit: { cpu: 1, memory: 1024 ** 3 },
+  defaultRequest: { cpu: 0.05, memory: 64 * 1024 ** 2 },
+  max: { cpu: 4, memory: 8 * 1024 ** 3 },
+} as const;
 
 export const isolationManifests = (namespace: string): readonly KubeManifest[] => [
   {
@@ -19,7 +31,7 @@ export const isolationManifests = (namespace: string): readonly KubeManifest[] =
     kind: "LimitRange",
     metadata: { name: "devloop-defaults", namespace },
     spec: {
-      limits: [{ type: "Container", default: { cpu: "1", memory: "1Gi" }, defaultRequest: { cpu: "50m", memory: "64Mi" }, max: { cpu: "4", memory: "8Gi" } }],
+      limits: [{ type: "Container", default: { cpu: formatCpu(isolationLimits.defaultLimit.cpu), memory: formatBytes(isolationLimits.defaultLimit.memory) }, defaultRequest: { cpu: formatCpu(isolationLimits.defaultRequest.cpu), memory: formatBytes(isolationLimits.defaultRequest.memory) }, max: { cpu: formatCpu(isolationLimits.max.cpu), memory: formatBytes(isolationLimits.max.memory) } }],
     },
   },
   {
