@@ -28,8 +28,11 @@ export const table = (rows: readonly (readonly string[])[]): string => {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd()).join("\n");
 };
 
+/** The local port of a forward; an ephemeral one (`ports: ["80"]`) shows "?" until a free port is picked. */
+const localPort = (p: PublicService["ports"][number]): string => (p.ephemeral === true && p.local === 0 ? "?" : String(p.local));
+
 export const serviceLine = (s: PublicService, width: number, color: boolean): string => {
-  const ports = s.ports.map((p) => `127.0.0.1:${p.local}→${p.remote}${p.status === "failed" ? ` (${p.message ?? "failed"})` : ""}`).join(" ");
+  const ports = s.ports.map((p) => `127.0.0.1:${localPort(p)}→${p.remote}${p.status === "failed" ? ` (${p.message ?? "failed"})` : ""}`).join(" ");
   return `${paint(color, serviceColor(s.name), s.name.padEnd(width))}  ${paint(color, phaseColor[s.phase], s.phase.padEnd(9))}${s.message ? `  ${s.message}` : ""}${ports ? `  ${ports}` : ""}`;
 };
 
@@ -47,7 +50,7 @@ export const projectTable = (projects: readonly PublicProject[], color: boolean)
   for (const p of projects) {
     if (p.services.length === 0) rows.push([p.name, p.namespace ?? "", "", "", p.status, "", "", p.diagnostics[0]?.message ?? ""]);
     for (const s of p.services) {
-      rows.push([p.name, p.namespace ?? "", s.name, s.kind ?? "", s.phase, s.ports.map((f) => `${f.local}:${f.remote}${f.status === "active" ? "" : `(${f.status})`}`).join(","), findingsSummary(s.findings), s.message ?? ""]);
+      rows.push([p.name, p.namespace ?? "", s.name, s.kind ?? "", s.phase, s.ports.map((f) => `${localPort(f)}:${f.remote}${f.status === "active" ? "" : `(${f.status})`}`).join(","), findingsSummary(s.findings), s.message ?? ""]);
     }
   }
   const text = table(rows);

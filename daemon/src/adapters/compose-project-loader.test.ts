@@ -44,3 +44,16 @@ describe("compose project loader: the files an edit reloads", () => {
     expect(inputs.some((f) => path.basename(f) === "Dockerfile")).toBe(false);
   });
 });
+
+describe("compose project loader: published ports", () => {
+  it('keeps a port without a host port ("80", "127.0.0.1::443") as published 0, for a forward on a free local port', async () => {
+    const result = await createComposeProjectLoader().load({ options: { files: ["fixtures/compose/ports-ephemeral/compose.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.project.ports).toEqual([
+      { service: "web", published: 0, target: 80, protocol: "tcp" },
+      { service: "web", published: 0, target: 443, protocol: "tcp", hostIp: "127.0.0.1" },
+      { service: "web", published: 8080, target: 8080, protocol: "tcp" },
+    ]);
+  });
+});

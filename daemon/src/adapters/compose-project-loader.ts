@@ -25,9 +25,10 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
     const { project, namespace, translated } = result;
     const ports: PublishedPort[] = Object.values(project.services).flatMap((s) =>
       s.ports.flatMap((p) =>
-        p.published === undefined || p.protocol !== "tcp"
+        // No host port ("80"): published as Docker does, on a free local port (0 = the port-forward picks one).
+        p.protocol !== "tcp"
           ? []
-          : [{ service: s.name, published: p.published, target: p.target, protocol: p.protocol, ...(p.hostIp === undefined ? {} : { hostIp: p.hostIp }) }],
+          : [{ service: s.name, published: p.published ?? 0, target: p.target, protocol: p.protocol, ...(p.hostIp === undefined ? {} : { hostIp: p.hostIp }) }],
       ),
     );
     const builds: Record<string, string> = {};

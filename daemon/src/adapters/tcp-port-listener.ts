@@ -1,4 +1,4 @@
-/** PortListener on node:net, bound to 127.0.0.1 (or the compose host_ip). */
+/** PortListener on node:net, bound to 127.0.0.1 (or the compose host_ip); port 0 takes a free port and reports it. */
 import { createServer } from "node:net";
 import type { PortListener } from "../ports/port-listener.js";
 
@@ -10,7 +10,9 @@ export const tcpPortListener: PortListener = {
         reject(new Error(error.code === "EADDRINUSE" ? `${host}:${port} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`));
       });
       server.listen(port, host, () => {
-        resolve({ stop: () => new Promise<void>((done) => server.close(() => done())) });
+        const address = server.address();
+        const bound = typeof address === "object" && address !== null ? address.port : port;
+        resolve({ port: bound, stop: () => new Promise<void>((done) => server.close(() => done())) });
       });
     }),
 };

@@ -26,7 +26,10 @@ export type Action =
   | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
   | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }
   | { readonly type: "clusterReachable"; readonly at: number }
-  | { readonly type: "portForwardChanged"; readonly project: string; readonly service: string; readonly local: number; readonly remote: number; readonly status: "pending" | "active" | "failed"; readonly message?: string }
+  /** ephemeral: compose gave no host port ("80"); `local` is the free port the listener picked (0 until it has). */
+  | { readonly type: "portForwardChanged"; readonly project: string; readonly service: string; readonly local: number; readonly remote: number; readonly status: "pending" | "active" | "failed"; readonly message?: string; readonly ephemeral?: boolean }
+  /** The forward is no longer wanted (its port left the compose file, or its service did) and stopped listening. */
+  | { readonly type: "portForwardClosed"; readonly project: string; readonly service: string; readonly local: number; readonly remote: number; readonly ephemeral?: boolean }
   | { readonly type: "downRequested"; readonly project: string; readonly volumes: boolean }
   | { readonly type: "projectRemoved"; readonly project: string }
   /** `down -n OLD` cleaned a namespace the project had left. */

@@ -3,7 +3,7 @@ import type { ObservedObject } from "../ports/cluster.js";
 import type { Action } from "./actions.js";
 import { builtUnitHash } from "./built-image.js";
 import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
-import { maxTraces, namespaceUnit } from "./state.js";
+import { maxTraces, namespaceUnit, portForwardKey } from "./state.js";
 
 /** Backoff after a failed apply: 1s, 2s, 4s … capped at 30s. */
 export const applyBackoffMs = (failures: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
@@ -193,9 +193,17 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
         ...p,
         portForwards: {
           ...p.portForwards,
-          [String(action.local)]: { service: action.service, local: action.local, remote: action.remote, status: action.status, ...(action.message === undefined ? {} : { message: action.message }) },
+          [portForwardKey(action)]: { service: action.service, local: action.local, remote: action.remote, status: action.status, ...(action.message === undefined ? {} : { message: action.message }), ...(action.ephemeral === true ? { ephemeral: true as const } : {}) },
         },
       }));
+    case "portForwardClosed":
+      return updateProject(state, action.project, (p) => {
+        const key = portForwardKey(action);
+        // Only the forward this was (a new one on the same port may have been opened since).
+        if (p.portForwards[key]?.service !== action.service || p.portForwards[key]?.remote !== action.remote) return p;
+        const { [key]: _closed, ...portForwards } = p.portForwards;
+        return { ...p, portForwards };
+      });
     case "downRequested":
       return updateProject(state, action.project, (p) => ({ ...p, status: "stopping", down: { volumes: action.volumes }, generation: p.generation + 1 }));
     case "projectRemoved":

@@ -39,11 +39,18 @@ export interface UnitState {
 
 export interface PortForwardState {
   readonly service: string;
+  /** The local port; for an ephemeral forward the one picked (0 until it is). */
   readonly local: number;
   readonly remote: number;
   readonly status: "pending" | "active" | "failed";
   readonly message?: string;
+  /** Compose gave no host port (`ports: ["80"]`): devloop listens on a free local port, as Docker publishes one. */
+  readonly ephemeral?: true;
 }
+
+/** Where a forward is kept in ProjectState.portForwards: its local port, or service/target for an ephemeral one (its port is not known before it listens). */
+export const portForwardKey = (f: { readonly service: string; readonly local: number; readonly remote: number; readonly ephemeral?: boolean }): string =>
+  f.ephemeral === true ? `${f.service}/0:${f.remote}` : String(f.local);
 
 /** One service's image build (compose build:). See controllers/build-controller.ts. */
 export interface BuildState {

@@ -10,6 +10,7 @@ import type { ImageBuildRequest } from "./image-builder.js";
 
 export interface PublishedPort {
   readonly service: string;
+  /** The host port; 0 when compose gave none (`ports: ["80"]`): the port-forward takes a free local port. */
   readonly published: number;
   readonly target: number;
   readonly hostIp?: string;

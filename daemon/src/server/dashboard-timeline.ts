@@ -216,6 +216,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "stateRestored":
         case "objectsObserved":
         case "portForwardChanged":
+        case "portForwardClosed":
         case "servicePruned":
         case "namespaceReleased":
         case "clusterReachable":

@@ -1,12 +1,14 @@
 /**
  * Port-forwards for published ports ("8080:80" → 127.0.0.1:8080 → a ready pod of the service, port 80). The pod is
  * chosen per connection from the latest state, so a new pod after a restart or rollout is used at once.
- * A taken port is reported on the service, not fatal.
+ * A port without a host port ("80", published 0) listens on a free local port, as Docker publishes one: the
+ * listener reports the port it got, and the forward (state, `devloop status`, dashboard) shows it. It keeps that
+ * port across reloads while the forward is wanted. A taken port is reported on the service, not fatal.
  */
 import type { Duplex } from "node:stream";
-import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
+import type { ClusterClient } from "../../ports/cluster.js";
 import type { Clock } from "../../ports/clock.js";
-import type { PortListener } from "../../ports/port-listener.js";
+import type { Listening, PortListener } from "../../ports/port-listener.js";
 import type { Dispatch } from "../actions.js";
 import { runsService } from "../service-pods.js";
 import type { EngineState } from "../state.js";
@@ -24,9 +26,20 @@ export const pickPod = (state: EngineState, project: string, service: string): s
   return (pods.find((o) => o.pod?.ready) ?? pods[0])?.name;
 };
 
+interface Forward {
+  readonly project: string;
+  readonly service: string;
+  readonly target: number;
+  /** The port asked for (0 = a free one). */
+  readonly local: number;
+  readonly ephemeral: boolean;
+  listening?: Listening;
+  failed?: boolean;
+}
+
 export const createPortForwardController = ({ cluster, listener, clock }: PortForwardControllerParams): Controller => {
   let latest: EngineState | undefined;
-  const open = new Map<string, { service: string; target: number; listening?: Stoppable; failed?: boolean }>();
+  const open = new Map<string, Forward>();
 
   const connect = (project: string, service: string, target: number, socket: Duplex, dispatch: Dispatch): void => {
     const state = latest;
@@ -47,11 +60,15 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
     name: "port-forward",
     onChange(state: EngineState, dispatch: Dispatch) {
       latest = state;
-      const wanted = new Map<string, { project: string; service: string; local: number; target: number; host: string }>();
+      const wanted = new Map<string, { project: string; service: string; local: number; target: number; host: string; ephemeral: boolean }>();
       for (const p of Object.values(state.projects)) {
         if (!p.loaded || p.status === "stopping") continue;
         for (const port of p.loaded.ports) {
-          wanted.set(`${p.name}/${port.published}`, { project: p.name, service: port.service, local: port.published, target: port.target, host: port.hostIp && port.hostIp !== "0.0.0.0" ? port.hostIp : "127.0.0.1" });
+          const host = port.hostIp && port.hostIp !== "0.0.0.0" ? port.hostIp : "127.0.0.1";
+          const ephemeral = port.published === 0;
+          // An ephemeral forward is known by what it forwards to (its local port is picked when it listens).
+          const key = ephemeral ? `${p.name}/${host}/${port.service}/0:${port.target}` : `${p.name}/${port.published}`;
+          wanted.set(key, { project: p.name, service: port.service, local: port.published, target: port.target, host, ephemeral });
         }
       }
       for (const [key, f] of open) {
@@ -59,13 +76,18 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
         if (!w || w.service !== f.service || w.target !== f.target) {
           void f.listening?.stop();
           open.delete(key);
+          // Off the public view (a new forward on the same port reports itself below, after this).
+          if (state.projects[f.project] !== undefined) {
+            dispatch({ type: "portForwardClosed", project: f.project, service: f.service, local: f.listening?.port ?? f.local, remote: f.target, ...(f.ephemeral ? { ephemeral: true } : {}) });
+          }
         }
       }
       for (const [key, w] of wanted) {
         if (open.has(key)) continue;
-        const entry: { service: string; target: number; listening?: Stoppable; failed?: boolean } = { service: w.service, target: w.target };
+        const entry: Forward = { project: w.project, service: w.service, target: w.target, local: w.local, ephemeral: w.ephemeral };
         open.set(key, entry);
-        dispatch({ type: "portForwardChanged", project: w.project, service: w.service, local: w.local, remote: w.target, status: "pending" });
+        const forward = { type: "portForwardChanged" as const, project: w.project, service: w.service, remote: w.target, ...(w.ephemeral ? { ephemeral: true } : {}) };
+        dispatch({ ...forward, local: w.local, status: "pending" });
         listener
           .listen({ host: w.host, port: w.local, onConnection: (socket) => connect(w.project, w.service, w.target, socket, dispatch) })
           .then((listening) => {
@@ -74,13 +96,13 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
               return;
             }
             entry.listening = listening;
-            dispatch({ type: "portForwardChanged", project: w.project, service: w.service, local: w.local, remote: w.target, status: "active" });
+            dispatch({ ...forward, local: listening.port, status: "active" });
           })
           .catch((error: unknown) => {
             entry.failed = true;
             const message = error instanceof Error ? error.message : String(error);
-            dispatch({ type: "portForwardChanged", project: w.project, service: w.service, local: w.local, remote: w.target, status: "failed", message });
-            dispatch({ type: "log", source: "port-forward", level: "warn", line: `port-forward ${w.service} ${w.local}:${w.target}: ${message}`, project: w.project, service: w.service, at: clock.now() });
+            dispatch({ ...forward, local: w.local, status: "failed", message });
+            dispatch({ type: "log", source: "port-forward", level: "warn", line: `port-forward ${w.service} ${w.ephemeral ? "(free port)" : w.local}:${w.target}: ${message}`, project: w.project, service: w.service, at: clock.now() });
           });
       }
     },

@@ -146,7 +146,13 @@ export const renderServices = (root, project, onAction) => {
         s.ports.length === 0
           ? "—"
           : s.ports.map((p) =>
-              h("div", {}, h("a", { href: `http://localhost:${p.local}`, target: "_blank", rel: "noopener" }, `localhost:${p.local}`), h("span", { class: `pf pf-${p.status}`, title: p.message ?? p.status }, ` → ${p.remote} ${p.status === "active" ? "" : p.status}`)),
+              h(
+                "div",
+                {},
+                // An ephemeral port (compose "80") has no local port until devloop has picked a free one.
+                p.local === 0 ? h("span", { class: "mono", title: "a free local port, picked when the forward listens" }, "localhost:?") : h("a", { href: `http://localhost:${p.local}`, target: "_blank", rel: "noopener", ...(p.ephemeral ? { title: "a free local port devloop picked (compose gave no host port)" } : {}) }, `localhost:${p.local}`),
+                h("span", { class: `pf pf-${p.status}`, title: p.message ?? p.status }, ` → ${p.remote} ${p.status === "active" ? "" : p.status}`),
+              ),
             ),
       ),
       findingsCell(s),

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { createFakeClock } from "../../ports/fakes/fake-clock.js";
+import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
+import { createFakePortListener } from "../../ports/fakes/fake-port-listener.js";
+import { createFakeProjectLoader } from "../../ports/fakes/fake-project-loader.js";
+import type { PublishedPort } from "../../ports/project-loader.js";
+import { createEngine } from "../engine.js";
+import { toPublicProject } from "../public-view.js";
+import type { ProjectRequest } from "../state.js";
+import { createConfigController } from "./config-controller.js";
+import { createPortForwardController } from "./port-forward-controller.js";
+import { ok, shopProject } from "./test-project.js";
+
+const request: ProjectRequest = {
+  name: "shop",
+  options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" },
+  isolation: true,
+};
+
+const withPorts = (ports: PublishedPort[]) => ok({ ...shopProject({ services: ["web", "api"] }), ports });
+
+const setup = (ports: PublishedPort[]) => {
+  const loader = createFakeProjectLoader(withPorts(ports));
+  const listener = createFakePortListener();
+  const clock = createFakeClock();
+  const engine = createEngine({ clock, controllers: [createConfigController({ loader }), createPortForwardController({ cluster: createFakeCluster(), listener, clock })] });
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 10; i++) {
+      await engine.store.settle();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const ports_ = (service: string) => toPublicProject(engine.getState().projects["shop"]!).services.find((s) => s.name === service)!.ports;
+  return { loader, listener, engine, settle, ports: ports_ };
+};
+
+describe("port-forwards", () => {
+  it('forwards a port without a host port ("80") from a free local port and shows which in the public state', async () => {
+    const t = setup([
+      { service: "web", published: 0, target: 80, protocol: "tcp" },
+      { service: "web", published: 8080, target: 3000, protocol: "tcp" },
+    ]);
+    t.listener.taken.add(40000);
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    expect(t.ports("web")).toEqual(
+      expect.arrayContaining([
+        { service: "web", local: 40001, remote: 80, status: "active", ephemeral: true },
+        { service: "web", local: 8080, remote: 3000, status: "active" },
+      ]),
+    );
+    expect(t.ports("web")).toHaveLength(2);
+    expect([...t.listener.listening.keys()].sort()).toEqual(["127.0.0.1:40001", "127.0.0.1:8080"]);
+  });
+
+  it("keeps the picked port across a reload, and takes the forward off the state when the port leaves the compose file", async () => {
+    const t = setup([{ service: "web", published: 0, target: 80, protocol: "tcp" }]);
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    expect(t.ports("web")).toEqual([{ service: "web", local: 40000, remote: 80, status: "active", ephemeral: true }]);
+
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    expect(t.ports("web")).toEqual([{ service: "web", local: 40000, remote: 80, status: "active", ephemeral: true }]);
+
+    t.loader.set(withPorts([{ service: "web", published: 8080, target: 80, protocol: "tcp" }]));
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    expect(t.ports("web")).toEqual([{ service: "web", local: 8080, remote: 80, status: "active" }]);
+    expect([...t.listener.listening.keys()]).toEqual(["127.0.0.1:8080"]);
+  });
+
+  it("two services with the same container port get two free ports; a taken fixed port fails on its service only", async () => {
+    const t = setup([
+      { service: "web", published: 0, target: 80, protocol: "tcp" },
+      { service: "api", published: 0, target: 80, protocol: "tcp" },
+      { service: "api", published: 9000, target: 9000, protocol: "tcp" },
+    ]);
+    t.listener.taken.add(9000);
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const web = t.ports("web");
+    const api = t.ports("api");
+    expect(web).toEqual([{ service: "web", local: expect.any(Number) as number, remote: 80, status: "active", ephemeral: true }]);
+    expect(api.find((p) => p.remote === 80)).toMatchObject({ status: "active", ephemeral: true });
+    expect(api.find((p) => p.remote === 80)?.local).not.toBe(web[0]?.local);
+    expect(api.find((p) => p.remote === 9000)).toMatchObject({ local: 9000, status: "failed", message: "127.0.0.1:9000 is already in use" });
+  });
+});
