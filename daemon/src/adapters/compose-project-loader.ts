@@ -54,6 +54,7 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         buildRequests,
         live: translated.live,
         warnings: result.diagnostics,
+        variables: result.variables,
         ...(findings === undefined ? {} : { findings }),
       },
     };

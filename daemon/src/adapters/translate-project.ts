@@ -10,6 +10,7 @@ import { userInfo } from "node:os";
 import { loadCompilerPresets } from "../build/load-compiler-presets.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
+import { redactDiagnostics } from "../compose/redact.js";
 import { createRecordingFileSystem } from "../compose/recording-file-system.js";
 import type { ComposeProject, LoadOptions } from "../compose/types.js";
 import { hasErrors, type Diagnostic } from "../errors/diagnostic.js";
@@ -50,6 +51,8 @@ export type TranslatedProject =
       readonly inputFiles: readonly string[];
       /** Load warnings, template problems and translation warnings, in that order (no errors). */
       readonly diagnostics: readonly Diagnostic[];
+      /** The names from options.environment the load referred to (what a restarted daemon needs of them). */
+      readonly variables: readonly string[];
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -70,8 +73,9 @@ export const translateProject = async (options: LoadOptions, namespace?: string)
     compilerPresets: await loadCompilerPresets(BUILTIN_COMPILER_PRESET_DIR),
     ...gatherTranslateInputs({ project, loadOptions: options, fs, isFile }),
   });
-  const diagnostics = [...loaded.warnings, ...templates.diagnostics, ...translated.warnings];
+  // Translation diagnostics may quote values too: the load's secret values are hidden in them as well.
+  const diagnostics = redactDiagnostics([...loaded.warnings, ...templates.diagnostics, ...translated.warnings], loaded.secretValues ?? []);
   const dockerfiles = new Set(Object.values(project.services).flatMap((s) => (s.build ? [path.resolve(s.build.context, s.build.dockerfile)] : [])));
   const inputFiles = [...new Set([...project.composeFiles, ...fs.read()])].filter((f) => !dockerfiles.has(f));
-  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, namespace: ns, translated, inputFiles, diagnostics };
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, namespace: ns, translated, inputFiles, diagnostics, variables: loaded.variables ?? [] };
 };

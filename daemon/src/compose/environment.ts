@@ -20,6 +20,8 @@ export interface EnvironmentParams {
   readonly cwd: string;
   /** The load's interpolation budget (template.ts). */
   readonly budget?: ExpansionBudget;
+  /** Told each name an env file looks up outside itself (for the variables a load refers to). */
+  readonly onLookup?: (name: string) => void;
 }
 
 export interface InterpolationEnvironment {
@@ -63,7 +65,10 @@ export const dotenvDiagnostic = (display: string, p: DotenvProblem): Diagnostic 
 export const buildInterpolationEnvironment = (params: EnvironmentParams, fs: ComposeFileSystem): InterpolationEnvironment => {
   const diagnostics: Diagnostic[] = [];
   const fromFiles: Record<string, string> = {};
-  const shellLookup = (name: string): string | undefined => params.shell[name] ?? fromFiles[name];
+  const shellLookup = (name: string): string | undefined => {
+    params.onLookup?.(name);
+    return params.shell[name] ?? fromFiles[name];
+  };
   const files: string[] = [];
   const explicit = params.envFiles.length > 0;
   const candidates = explicit ? params.envFiles.map((f) => path.resolve(params.cwd, f)) : [path.join(params.projectDir, ".env")];

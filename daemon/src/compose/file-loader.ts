@@ -31,6 +31,8 @@ export interface FileLoader {
   readonly cwd: string;
   /** The load's interpolation budget, shared with the .env files it reads (template.ts). */
   readonly budget: ExpansionBudget;
+  /** Variable names the files' interpolation referred to. */
+  readonly used: Set<string>;
 }
 
 export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: ExpansionBudget = createExpansionBudget()): FileLoader => {
@@ -39,6 +41,7 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: Exp
   const parsedCache = new Map<string, LMap | undefined>();
   const loadedCache = new Map<string, { env: Readonly<Record<string, string>>; tree: LMap | undefined }>();
   const interpolated = new Set<string>();
+  const used = new Set<string>();
   const parse: FileLoader["parse"] = ({ abs, baseDir, from }) => {
     const key = `${abs}\0${baseDir}`;
     if (parsedCache.has(key)) return parsedCache.get(key);
@@ -62,6 +65,7 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: Exp
     fs,
     cwd,
     budget,
+    used,
     parse,
     load({ abs, baseDir, env, from }) {
       const key = `${abs}\0${baseDir}`;
@@ -71,6 +75,7 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: Exp
       let tree = raw;
       if (raw) {
         const result = interpolate(raw, env, budget);
+        for (const name of result.used) used.add(name);
         if (!interpolated.has(abs)) diagnostics.push(...result.diagnostics);
         interpolated.add(abs);
         tree = result.node;

@@ -17,6 +17,7 @@ import { normalize } from "./normalize.js";
 import { selectServices } from "./profiles.js";
 import { chooseProjectName, isValidProjectName } from "./project-name.js";
 import { makeDiagnostic } from "./report.js";
+import { redactDiagnostics, secretValues, type SecretSources } from "./redact.js";
 import { createExpansionBudget, substitute } from "./template.js";
 import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
 import { validateKeys, validateReferences } from "./validate.js";
@@ -32,6 +33,15 @@ export const sortDiagnostics = (ds: readonly Diagnostic[], fileOrder: readonly s
     .map((x) => x.d);
 };
 
+/** The environment as normalize reads it (bare environment / env_file keys, HOME), noting each name looked up. */
+const recordingLookups = (env: Readonly<Record<string, string>>, names: Set<string>): Readonly<Record<string, string>> =>
+  new Proxy(env, {
+    get(target, key, receiver) {
+      if (typeof key === "string") names.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+
 const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
   const seen = new Set<string>();
   return ds.filter((d) => {
@@ -42,7 +52,29 @@ const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
   });
 };
 
+/** Names always kept among a load's variables: they choose files, the project name, profiles and the namespace. */
+const controlVariable = /^(?:COMPOSE_[A-Z_]+|DEVLOOP_[A-Z_]+|HOME|USER)$/;
+
+/** What the load saw that redaction and the variable list need (filled in as the stages run). */
+interface LoadSeen {
+  env?: Readonly<Record<string, string>>;
+  model?: { readonly services: SecretSources["services"]; readonly secrets: SecretSources["secrets"] };
+  readonly referenced: Set<string>;
+}
+
 export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadResult {
+  const seen: LoadSeen = { referenced: new Set() };
+  const result = loadUnredacted(options, fs, seen);
+  // Secret values quoted by any diagnostic are hidden here, once, whatever stage produced it (redact.ts).
+  const values = secretValues({ ...(seen.env ? { env: seen.env } : { env: options.environment }), ...(seen.model ?? {}) });
+  if (!result.ok) return { ok: false, diagnostics: redactDiagnostics(result.diagnostics, values) };
+  const shell = options.environment;
+  const variables = [...seen.referenced].filter((name) => shell[name] !== undefined || controlVariable.test(name));
+  for (const name of Object.keys(shell)) if (controlVariable.test(name) && !variables.includes(name)) variables.push(name);
+  return { ...result, warnings: redactDiagnostics(result.warnings, values), secretValues: values, variables: variables.sort() };
+}
+
+function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadSeen): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const cwd = path.resolve(options.cwd);
   const shell = options.environment;
@@ -65,8 +97,9 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
 
   // One interpolation budget for the whole load (.env files, compose files, env_file): see template.ts.
   const budget = createExpansionBudget();
-  const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd, budget }, fs);
+  const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd, budget, onLookup: (name) => seen.referenced.add(name) }, fs);
   diagnostics.push(...interpolation.diagnostics);
+  seen.env = interpolation.env;
   // A limit hit while reading .env leaves blank variables behind: stop here rather than report what they break.
   if (budget.tripped) return { ok: false, diagnostics: sortDiagnostics(dedupe(diagnostics), []) };
   const loader = createFileLoader(fs, cwd, budget);
@@ -114,8 +147,11 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   }
   diagnostics.push(...validateKeys(root));
 
-  const model = normalize({ root, projectName: chosen.name, interpolationEnv: env, fs, cwd, budget });
+  const model = normalize({ root, projectName: chosen.name, interpolationEnv: recordingLookups(env, seen.referenced), fs, cwd, budget });
   diagnostics.push(...model.diagnostics);
+  seen.model = model;
+  for (const name of loader.used) seen.referenced.add(name);
+  for (const spec of [...Object.values(model.secrets), ...Object.values(model.configs)]) if (spec.environment !== undefined) seen.referenced.add(spec.environment);
   const selection = selectServices({ model, profiles: options.profiles, composeProfilesVar: env["COMPOSE_PROFILES"], requested: options.services });
   diagnostics.push(...selection.diagnostics);
   diagnostics.push(...validateReferences(model, selection.enabled, { top: root ?? makeMap([], { file: "", line: 0, column: 0, length: 0, baseDir: projectDir }) }, brokenExtends));

@@ -323,5 +323,13 @@ export interface ComposeFileSystem {
 }
 
 export type LoadResult =
-  | { readonly ok: true; readonly project: ComposeProject; readonly warnings: readonly Diagnostic[] }
+  | {
+      readonly ok: true;
+      readonly project: ComposeProject;
+      readonly warnings: readonly Diagnostic[];
+      /** Values a diagnostic must never quote (compose/redact.ts), for later stages' diagnostics. */
+      readonly secretValues?: readonly string[];
+      /** The names from LoadOptions.environment the load referred to (interpolation, env_file lookups, secrets, COMPOSE_*…). */
+      readonly variables?: readonly string[];
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };

@@ -33,6 +33,8 @@ export interface LoadedProject {
   /** What to build for those services (build/build-request.ts); the engine builds them before apply. */
   readonly buildRequests?: Readonly<Record<string, ImageBuildRequest>>;
   readonly warnings: readonly Diagnostic[];
+  /** Names from the request's environment the load referred to: all state.json keeps of that environment. */
+  readonly variables?: readonly string[];
   /** develop.watch rules and compile specs per service, for the sync controller (translate's TranslateResult.live). */
   readonly live?: Readonly<Record<string, ServiceLive>>;
   /** Doctor findings per service (only services that have some); absent when no doctor ran. */

@@ -9,6 +9,7 @@ import { createEngine } from "../engine/engine.js";
 import { createFakeCluster } from "../ports/fakes/fake-cluster.js";
 import { createFakeClock } from "../ports/fakes/fake-clock.js";
 import { createFakeProjectLoader } from "../ports/fakes/fake-project-loader.js";
+import type { KubeManifest } from "../translate/types.js";
 import { readStateFile, writeStateFile } from "./state-file.js";
 
 const settle = async (engine: { store: { settle(): Promise<void> } }): Promise<void> => {
@@ -50,5 +51,30 @@ describe("state file", () => {
     await settle(b.engine);
     expect(b.engine.getState().projects["shop"]?.status).toBe("active");
     expect(b.cluster.applied).toEqual([]);
+  });
+
+  it("keeps only the variables the project referred to, and no Secret values", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devloop-state-"));
+    const path = join(dir, "state.json");
+    const clock = createFakeClock();
+    const base = shopProject({ services: ["api"] });
+    const secret: KubeManifest = { apiVersion: "v1", kind: "Secret", metadata: { name: "api-env", namespace: base.namespace }, stringData: { DB_URL: "postgres://u:s3cr3t-value@db/x", TOKEN: "tok-abcdef" } };
+    const loaded = { ...base, manifests: [...base.manifests, secret], variables: ["TAG", "DB_PASSWORD", "PLAIN_BUT_SECRET"] };
+    const cluster = createFakeCluster();
+    const engine = createEngine({ clock, controllers: [createConfigController({ loader: createFakeProjectLoader(ok(loaded)) }), createApplyController({ cluster, clock })] });
+    const environment = { TAG: "1.2", DB_PASSWORD: "pw-123456", PLAIN_BUT_SECRET: "tok-abcdef", HOME: "/home/u", COMPOSE_PROFILES: "dev", PATH: "/usr/bin", AWS_SECRET_ACCESS_KEY: "aws-xyz", LS_COLORS: "x" };
+    engine.dispatch({ type: "projectRequested", request: { name: "shop", options: { files: [], profiles: [], envFiles: [], services: [], environment, cwd: "/p" }, isolation: true } });
+    await settle(engine);
+    const json = writeStateFile(path, Object.values(engine.getState().projects));
+    for (const value of ["pw-123456", "tok-abcdef", "s3cr3t-value", "aws-xyz", "/usr/bin"]) expect(json).not.toContain(value);
+    const [restored] = readStateFile(path);
+    expect(restored?.request.options.environment).toEqual({ TAG: "1.2", HOME: "/home/u", COMPOSE_PROFILES: "dev" });
+    const restoredSecret = restored?.loaded?.manifests.find((m) => m.kind === "Secret") as Record<string, unknown> | undefined;
+    expect(restoredSecret?.["metadata"]).toEqual(expect.objectContaining({ name: "api-env" }));
+    expect(restoredSecret?.["stringData"]).toBeUndefined();
+    // A snapshot without Secret values is never applied: each unit counts as applied until a reload.
+    for (const u of Object.values(restored?.units ?? {})) expect(u.desiredHash).toBe(u.appliedHash);
+    // The running engine still has everything.
+    expect(engine.getState().projects["shop"]?.request.options.environment).toEqual(environment);
   });
 });

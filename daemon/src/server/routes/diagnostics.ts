@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Request, Response } from "express";
 import type { Diagnostic } from "../../errors/diagnostic.js";
+import { escapeControl, escapeDiagnostic } from "../../errors/escape.js";
 import type { Engine } from "../../engine/engine.js";
 import { isSecretName } from "../../doctor/secret-patterns.js";
 import { redactLine, redactText, redactedMark } from "../dashboard-redact.js";
@@ -33,7 +34,8 @@ const excerptOf = (d: Diagnostic, cwd: string, cache: Map<string, string[] | und
   const lines = cache.get(path);
   if (!lines || lines[d.line - 1] === undefined) return undefined;
   const first = Math.max(1, d.line - 2);
-  return { firstLine: first, lines: lines.slice(first - 1, d.line + 1).map(redactLine) };
+  // Control bytes and escape sequences from the file arrive as visible text (errors/escape.ts).
+  return { firstLine: first, lines: lines.slice(first - 1, d.line + 1).map((line) => escapeControl(redactLine(line))) };
 };
 
 export const diagnosticsRoute =
@@ -53,7 +55,7 @@ export const diagnosticsRoute =
       // A value quoted under a secret-looking environment key is hidden whatever its shape.
       const key = /\.environment[.[]"?([^."\]]+)"?\]?$/.exec(d.path)?.[1];
       const got = key !== undefined && isSecretName(key) && d.got !== undefined ? redactedMark : redactText(d.got === undefined ? undefined : redactLine(d.got));
-      return { ...d, message: redactText(d.message) ?? "", ...(got === undefined ? {} : { got }), ...(excerpt ? { excerpt } : {}) };
+      return escapeDiagnostic({ ...d, message: redactText(d.message) ?? "", ...(got === undefined ? {} : { got }), ...(excerpt ? { excerpt } : {}) });
     });
     res.json(out);
   };
