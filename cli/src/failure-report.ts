@@ -29,7 +29,7 @@ export const failureReport = (s: PublicService, color: boolean, lines = 20): str
   const f = s.failure;
   if (s.phase !== "failed" || f === undefined) return `${red("✖")} ${name}: ${s.phase}${s.message === undefined ? "" : `: ${s.message}`}\n`;
   const exit = f.exitCode === undefined ? f.reason : `exit code ${f.exitCode} (${f.reason})`;
-  const head = `${red("✖")} ${name} failed: ${exit}${f.restarts > 0 ? `, ${f.restarts} restart${f.restarts === 1 ? "" : "s"}` : ""} — pod ${f.pod}, container ${f.container}\n`;
+  const head = `${red("✖")} ${name} failed: ${exit}${f.waiting === undefined ? "" : `, ${f.waiting}`}${f.restarts > 0 ? `, ${f.restarts} restart${f.restarts === 1 ? "" : "s"}` : ""} — pod ${f.pod}, container ${f.container}\n`;
   const message = f.message === undefined ? "" : `  ${f.message}\n`;
   const tail = f.logTail.slice(-lines);
   const logs = tail.length > 0 ? `  last ${tail.length} log line${tail.length === 1 ? "" : "s"}:\n${indent(tail, `  ${prefix}`)}` : f.reported ? "  (no log output)\n" : "";

@@ -62,8 +62,10 @@ export interface PublicService {
 export interface PublicFailure {
   readonly pod: string;
   readonly container: string;
-  /** The pod's waiting reason or the container's termination reason: "CrashLoopBackOff", "Error", "OOMKilled". */
+  /** The container's termination reason ("Error", "OOMKilled", "Completed"), else the pod's waiting reason ("ImagePullBackOff"). */
   readonly reason: string;
+  /** The waiting state the container is in now, when that is another word: "CrashLoopBackOff". */
+  readonly waiting?: string;
   readonly exitCode?: number;
   readonly message?: string;
   readonly restarts: number;

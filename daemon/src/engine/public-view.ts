@@ -25,6 +25,7 @@ const toPublicFailure = (crash: Crash, report: FailureReport | undefined): Publi
     pod: crash.pod,
     container: crash.container,
     reason: crash.reason,
+    ...(crash.waiting === undefined ? {} : { waiting: crash.waiting }),
     ...(crash.exitCode === undefined ? {} : { exitCode: crash.exitCode }),
     ...(crash.message === undefined ? {} : { message: crash.message }),
     restarts: crash.restarts,

@@ -30,7 +30,10 @@ export interface ServiceView {
 export interface Crash {
   readonly pod: string;
   readonly container: string;
+  /** The container's termination reason ("Error", "OOMKilled"), else the pod's waiting reason ("ImagePullBackOff"). */
   readonly reason: string;
+  /** The waiting state it is in now when that is another word ("CrashLoopBackOff"). */
+  readonly waiting?: string;
   readonly exitCode?: number;
   readonly message?: string;
   readonly restarts: number;
@@ -57,7 +60,7 @@ const conditionWord: Record<DependsOnCondition, string> = {
 export const isApplied = (unit: UnitState | undefined): boolean =>
   unit?.desiredHash !== undefined && unit.appliedHash === unit.desiredHash;
 
-const workloadKinds = new Set(["Deployment", "StatefulSet", "Job"]);
+const workloadKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
 
 export const serviceOfManifestLabels = (labels: Readonly<Record<string, string>> | undefined): string | undefined => labels?.[serviceLabel];
 
@@ -87,7 +90,8 @@ const longRunningKinds = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 
 const crashOf = (p: ObservedPod): Crash => {
   const exit = p.pod.lastExit;
-  const reason = p.pod.reason ?? exit?.reason ?? "restarting";
+  const reason = exit?.reason ?? p.pod.reason ?? "restarting";
+  const waiting = p.pod.reason !== undefined && p.pod.reason !== reason ? p.pod.reason : undefined;
   const container = exit?.container ?? p.pod.containers[0] ?? "";
   const exitCode = exit?.exitCode ?? p.pod.exitCode;
   const message = p.pod.message ?? exit?.message;
@@ -95,11 +99,12 @@ const crashOf = (p: ObservedPod): Crash => {
     pod: p.name,
     container,
     reason,
+    ...(waiting === undefined ? {} : { waiting }),
     ...(exitCode === undefined ? {} : { exitCode }),
     ...(message === undefined ? {} : { message }),
     restarts: p.pod.restarts,
     previous: exit !== undefined && !exit.now,
-    key: `${p.name}:${p.pod.restarts}:${reason}:${exitCode ?? ""}`,
+    key: `${p.name}:${p.pod.restarts}:${reason}:${waiting ?? ""}:${exitCode ?? ""}`,
   };
 };
 
@@ -108,7 +113,7 @@ export const crashMessage = (c: Crash, exit: ObservedPod["pod"]["lastExit"]): st
   const exited = exit === undefined ? undefined : `exited with code ${exit.exitCode} (${exit.reason})`;
   const restarts = c.restarts > 0 ? `, ${c.restarts} restart${c.restarts === 1 ? "" : "s"}` : "";
   if (exited === undefined) return `${c.reason}${c.message === undefined ? "" : `: ${c.message}`}`;
-  return exit?.now === true || c.reason === exit?.reason ? `${exited}${restarts}` : `${c.reason}: ${exited}${restarts}`;
+  return c.waiting === undefined || exit?.now === true ? `${exited}${restarts}` : `${c.waiting}: ${exited}${restarts}`;
 };
 
 const observedHealth = (project: ProjectState, service: string): Health => {
@@ -123,7 +128,10 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   const workload = mine.find((o) => o.kind !== "Pod" && current(o));
   const running = pods.some((p) => p.pod.phase === "Running" || p.pod.phase === "Succeeded");
   const health: Health = { ...(kind === undefined ? {} : { kind }), started: running, ready: false, completed: false, failed: false, pods: pods.map((p) => p.name), restarts: pods.reduce((n, p) => n + p.pod.restarts, 0) };
-  const problem = pods.find((p) => p.pod.reason !== undefined && p.pod.phase !== "Succeeded");
+  // Pods carry their unit's hash: those of a version before the applied one are on their way out, and their
+  // problems (a crash loop the new version fixes) are not this version's.
+  const currentPods = pods.filter(current);
+  const problem = currentPods.find((p) => p.pod.reason !== undefined && p.pod.phase !== "Succeeded");
   if (problem?.pod.reason !== undefined) {
     const detail = problem.pod.message ?? (problem.pod.exitCode === undefined ? undefined : `exit code ${problem.pod.exitCode}`);
     health.message = detail === undefined ? problem.pod.reason : `${problem.pod.reason}: ${detail}`;
@@ -134,8 +142,6 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   }
   // A long-running container that exited (crashed, OOMKilled, or just ended) and does not run settled again is failed.
   const longRunning = kind !== undefined && longRunningKinds.has(kind);
-  // Pods carry their unit's hash: those of a version before the applied one are on their way out.
-  const currentPods = pods.filter(current);
   const crashed = longRunning ? currentPods.find((p) => p.pod.lastExit !== undefined && !podSettled(project, p)) : undefined;
   if (crashed) {
     health.failed = true;
@@ -167,7 +173,10 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   const r = workload.replicas;
   if (workload.problem !== undefined && health.message === undefined) health.message = workload.problem;
   if (r) {
-    const rolledOut = r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
+    // A DaemonSet that no node matches (placement) runs nothing: rolled out on paper, not ready.
+    const noNode = workload.kind === "DaemonSet" && r.observedCurrent && r.desired === 0;
+    if (noNode && health.message === undefined) health.message = "no node matches: the DaemonSet runs no pod";
+    const rolledOut = !noNode && r.observedCurrent && r.updated >= r.desired && r.ready >= r.desired && r.current <= r.desired;
     // Kubernetes counts a pod ready as soon as its container runs (no probe): also require the stable window.
     health.ready = rolledOut && !health.failed && currentPods.every((p) => podSettled(project, p));
     health.started = rolledOut || running;

@@ -99,7 +99,7 @@ describe("a failed service", () => {
     const api = t.api();
     expect(api.phase).toBe("failed");
     expect(api.message).toBe("CrashLoopBackOff: exited with code 3 (Error), 2 restarts");
-    expect(api.failure).toMatchObject({ pod: "api-1", container: "api", reason: "CrashLoopBackOff", exitCode: 3, restarts: 2, reported: true, events: ["BackOff: Back-off restarting failed container"] });
+    expect(api.failure).toMatchObject({ pod: "api-1", container: "api", reason: "Error", waiting: "CrashLoopBackOff", exitCode: 3, restarts: 2, reported: true, events: ["BackOff: Back-off restarting failed container"] });
     expect(api.failure?.logTail).toHaveLength(20);
     expect(api.failure?.logTail.at(-1)).toBe("line 30");
   });
@@ -126,5 +126,22 @@ describe("a failed service", () => {
     await t.settle();
     expect(t.api().phase).toBe("ready");
     expect(t.api().failure).toBeUndefined();
+  });
+});
+
+describe("a rollout that fixes a crash", () => {
+  it("a crash-looping pod of the previous version is not the new version's failure", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const applied = t.engine.getState().projects["shop"]!.units["api"]!.appliedHash!;
+    const crashing = { ready: false, running: false, restarts: 3, reason: "CrashLoopBackOff", exitCode: 3, lastExit: { container: "api", exitCode: 3, reason: "Error", now: false } } as const;
+    t.cluster.observe({ ...apiPod(crashing), inputHash: applied });
+    await t.settle();
+    expect(t.api().phase).toBe("failed");
+    // The fix is applied: the old pod still crash-loops until the Deployment scales it down.
+    t.cluster.observe({ ...apiPod(crashing), inputHash: "0000000000000000" });
+    await t.settle();
+    expect(t.api().phase).not.toBe("failed");
   });
 });

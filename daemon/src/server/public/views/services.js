@@ -95,7 +95,7 @@ const failureDetails = (s) => {
   if (f === undefined && build === undefined) return null;
   const lines = f !== undefined ? f.logTail : build?.tail ?? [];
   const title = f !== undefined
-    ? `${f.exitCode === undefined ? f.reason : `exit code ${f.exitCode} (${f.reason})`} — pod ${f.pod}, container ${f.container}${f.restarts > 0 ? `, ${f.restarts} restarts` : ""}`
+    ? `${f.exitCode === undefined ? f.reason : `exit code ${f.exitCode} (${f.reason})`}${f.waiting === undefined ? "" : `, ${f.waiting}`} — pod ${f.pod}, container ${f.container}${f.restarts > 0 ? `, ${f.restarts} restarts` : ""}`
     : `image build failed: ${build?.error ?? ""}`;
   const details = h(
     "details",
