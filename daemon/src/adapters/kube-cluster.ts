@@ -30,6 +30,7 @@ const kindApiVersion: Readonly<Record<string, string>> = {
 const watched = [
   { kind: "Deployment", path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments` },
   { kind: "StatefulSet", path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/statefulsets` },
+  { kind: "DaemonSet", path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/daemonsets` },
   { kind: "Job", path: (ns: string) => `/apis/batch/v1/namespaces/${ns}/jobs` },
   { kind: "Pod", path: (ns: string) => `/api/v1/namespaces/${ns}/pods` },
 ] as const;

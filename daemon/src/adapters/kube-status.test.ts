@@ -66,3 +66,18 @@ describe("summarize container exits", () => {
     expect(o.pod?.lastExit).toBeUndefined();
   });
 });
+
+describe("summarize a DaemonSet", () => {
+  it("reads its pods per node as replicas: desired = nodes that should run one, ready = numberReady", () => {
+    const o = summarize("DaemonSet", {
+      metadata: { name: "agent", namespace: "dev", generation: 3, annotations: { "devloop.dev/input-hash": "h2" } },
+      status: { observedGeneration: 3, desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 1, numberReady: 1 },
+    });
+    expect(o).toMatchObject({ kind: "DaemonSet", inputHash: "h2", replicas: { desired: 2, current: 2, updated: 1, ready: 1, observedCurrent: true } });
+  });
+
+  it("is not current before the DaemonSet controller has seen its generation", () => {
+    const o = summarize("DaemonSet", { metadata: { name: "agent", generation: 2 }, status: { observedGeneration: 1, desiredNumberScheduled: 1, numberReady: 1, updatedNumberScheduled: 1, currentNumberScheduled: 1 } });
+    expect(o.replicas?.observedCurrent).toBe(false);
+  });
+});

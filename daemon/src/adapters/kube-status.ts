@@ -65,6 +65,19 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
       },
     };
   }
+  if (kind === "DaemonSet") {
+    // One pod per matching node: desiredNumberScheduled is the DaemonSet's replicas (it has no failure conditions; its pods say).
+    return {
+      ...base,
+      replicas: {
+        desired: num(status["desiredNumberScheduled"]),
+        current: num(status["currentNumberScheduled"]),
+        updated: num(status["updatedNumberScheduled"]),
+        ready: num(status["numberReady"]),
+        observedCurrent: num(status["observedGeneration"]) >= (md.generation ?? 0),
+      },
+    };
+  }
   if (kind === "Job") {
     const conditions = (status["conditions"] as RawCondition[] | undefined) ?? [];
     const complete = conditions.some((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True");

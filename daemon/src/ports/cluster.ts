@@ -14,7 +14,7 @@ export interface ObjectRef {
 
 /** What the engine needs to know about one object in a watched namespace: a summary, never the raw object. */
 export interface ObservedObject {
-  readonly kind: "Deployment" | "StatefulSet" | "Job" | "Pod";
+  readonly kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "Pod";
   readonly name: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -22,7 +22,10 @@ export interface ObservedObject {
   readonly inputHash?: string;
   /** A workload condition worth showing (e.g. ReplicaFailure: quota exceeded). */
   readonly problem?: string;
-  /** Deployment / StatefulSet: the spec's replicas and the status counts; current = status.observedGeneration ≥ metadata.generation. */
+  /**
+   * Deployment / StatefulSet: the spec's replicas and the status counts; DaemonSet: the nodes that should run a pod
+   * (desiredNumberScheduled) and the scheduled, updated and ready counts. current = status.observedGeneration ≥ metadata.generation.
+   */
   readonly replicas?: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly observedCurrent: boolean };
   /** Job: succeeded / failed conditions. */
   readonly job?: { readonly active: number; readonly succeeded: boolean; readonly failed: boolean; readonly message?: string };

@@ -16,7 +16,7 @@ import type { Controller } from "./controller.js";
 
 export const fieldManager = "devloop";
 /** What a removed service may have left behind (volumes are namespace-wide and stay). */
-export const pruneKinds = ["Deployment", "StatefulSet", "Job", "Service", "ConfigMap", "Secret", "Pod"] as const;
+export const pruneKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "Service", "ConfigMap", "Secret", "Pod"] as const;
 
 export interface ApplyControllerParams {
   readonly cluster: ClusterClient;

@@ -9,7 +9,7 @@ import { projectSelector } from "../labels.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";
 
-export const downKinds = ["Deployment", "StatefulSet", "Job", "Service", "ConfigMap", "Secret", "Pod", "NetworkPolicy", "LimitRange", "ResourceQuota"] as const;
+export const downKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "Service", "ConfigMap", "Secret", "Pod", "NetworkPolicy", "LimitRange", "ResourceQuota"] as const;
 export const volumeKinds = ["PersistentVolumeClaim"] as const;
 
 export interface DownParams {

@@ -51,8 +51,9 @@ export const createFakeCluster = (): FakeCluster => {
   const emit = (object: ObservedObject, type: "upsert" | "delete"): void => {
     for (const w of watchers) if (w.namespace === object.namespace && matches(object.labels, w.selector)) w.handlers.onEvent({ type, object });
   };
+  const workloadKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
   const workloadOf = (namespace: string, service: string): KubeManifest | undefined =>
-    [...objects.values()].find((m) => m.metadata.namespace === namespace && m.metadata.labels?.["devloop.dev/service"] === service && ["Deployment", "StatefulSet", "Job"].includes(m.kind));
+    [...objects.values()].find((m) => m.metadata.namespace === namespace && m.metadata.labels?.["devloop.dev/service"] === service && workloadKinds.includes(m.kind));
   const observed = (m: KubeManifest): Omit<ObservedObject, "replicas" | "job"> => ({
     kind: m.kind as ObservedObject["kind"],
     name: m.metadata.name,
@@ -83,7 +84,7 @@ export const createFakeCluster = (): FakeCluster => {
         if (m.metadata.namespace === namespace && kinds.includes(m.kind) && matches(m.metadata.labels, selector)) {
           objects.delete(k);
           gone.push({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace });
-          if (["Deployment", "StatefulSet", "Job"].includes(m.kind)) emit(observed(m), "delete");
+          if (workloadKinds.includes(m.kind)) emit(observed(m), "delete");
         }
       }
       return gone;
@@ -139,7 +140,8 @@ export const createFakeCluster = (): FakeCluster => {
     markReady(namespace, service) {
       const m = workloadOf(namespace, service);
       if (!m) throw new Error(`fake cluster: no workload for ${service} in ${namespace}`);
-      const replicas = Number((m["spec"] as { replicas?: number } | undefined)?.replicas ?? 1);
+      // A DaemonSet has no replicas: one pod on the fake's one node.
+      const replicas = m.kind === "DaemonSet" ? 1 : Number((m["spec"] as { replicas?: number } | undefined)?.replicas ?? 1);
       emit({ ...observed(m), replicas: { desired: replicas, current: replicas, updated: replicas, ready: replicas, observedCurrent: true } }, "upsert");
     },
     markJob(namespace, service, result) {
