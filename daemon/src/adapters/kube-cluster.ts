@@ -9,6 +9,8 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeManifest } from "../translate/types.js";
 import type { ApplyOptions, ClusterClient, ObjectEvent, ObjectRef, ObservedObject, PortForwardTarget, Stoppable, WatchHandlers } from "../ports/cluster.js";
 import { ClusterError } from "../ports/cluster.js";
+import { isolationManifests } from "../engine/isolation.js";
+import { createKubeAccess } from "./kube-access.js";
 import { rewordKubeError, statusCode } from "./kube-errors.js";
 import { summarize } from "./kube-status.js";
 
@@ -39,7 +41,13 @@ export interface KubeClusterParams {
   readonly kubeConfig: KubeConfig;
   /** Injected sleep for backoff (tests); defaults to setTimeout. */
   readonly delay?: (ms: number) => Promise<void>;
+  /** What devloop left out because the identity may not do it (patch an existing Namespace, create a LimitRange…). */
+  readonly onNote?: (line: string) => void;
 }
+
+/** The isolation defaults: applied where the identity may create them, left out (with a note) where it may not. */
+const isolationNames = new Set(isolationManifests("x").map((m) => `${m.kind}/${m.metadata.name}`));
+const isOptional = (m: KubeManifest): boolean => isolationNames.has(`${m.kind}/${m.metadata.name}`);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -63,7 +71,14 @@ const refOf = (m: { apiVersion?: string; kind?: string; metadata?: { name?: stri
 
 const where = (m: KubeManifest): string => `${m.kind} ${m.metadata.name}${m.metadata.namespace === undefined ? "" : ` in namespace ${m.metadata.namespace}`}`;
 
-export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterParams): ClusterClient => {
+export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => undefined }: KubeClusterParams): ClusterClient => {
+  const access = createKubeAccess(kubeConfig);
+  const noted = new Set<string>();
+  const note = (line: string): void => {
+    if (noted.has(line)) return;
+    noted.add(line);
+    onNote(line);
+  };
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const version = kubeConfig.makeApiClient(VersionApi);
@@ -92,7 +107,7 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
         const ns = await core.readNamespace({ name });
         if (ns.status?.phase !== "Terminating") return;
       } catch (error) {
-        if (statusCode(error) === 404) return;
+        if (statusCode(error) === 404 || statusCode(error) === 403) return;
         throw reword(`read namespace ${name}`, error);
       }
       await delay(500);
@@ -100,11 +115,42 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
     throw new ClusterError(`namespace ${name} is still terminating after 2 minutes`, true);
   };
 
-  const applyOne = async (m: KubeManifest, options: ApplyOptions): Promise<ObjectRef> => {
-    if (m.kind === "Namespace") await waitNamespaceNotTerminating(m.metadata.name);
+  /**
+   * A namespace-scoped identity may read its own Namespace (RBAC gives a RoleBinding's namespace the `get
+   * namespaces/<it>` of `edit`) but not patch it: an existing Namespace is applied only when a
+   * SelfSubjectAccessReview says the patch is allowed, else left as it is. A missing one is created, or refused at once.
+   */
+  const applyNamespace = async (m: KubeManifest, options: ApplyOptions): Promise<ObjectRef> => {
+    const name = m.metadata.name;
+    let exists: boolean | undefined;
+    try {
+      const ns = await core.readNamespace({ name });
+      exists = true;
+      if (ns.status?.phase === "Terminating") await waitNamespaceNotTerminating(name);
+    } catch (error) {
+      if (statusCode(error) === 404) exists = false;
+      else if (statusCode(error) !== 403) throw reword(`read namespace ${name}`, error);
+    }
+    if (exists !== false && !(await access.can({ verb: "patch", resource: "namespaces", name, namespace: name }))) {
+      note(`namespace ${name}${exists === true ? " exists" : ""}: this identity may not patch it, so devloop leaves the Namespace object as it is (no devloop labels on it; down --volumes will not delete it)`);
+      return refOf(m);
+    }
     try {
       return refOf(await patch(m, options.fieldManager));
     } catch (error) {
+      throw reword(`create namespace ${name} (it does not exist)`, error);
+    }
+  };
+
+  const applyOne = async (m: KubeManifest, options: ApplyOptions): Promise<ObjectRef> => {
+    if (m.kind === "Namespace") return applyNamespace(m, options);
+    try {
+      return refOf(await patch(m, options.fieldManager));
+    } catch (error) {
+      if (statusCode(error) === 403 && isOptional(m)) {
+        note(`${where(m)} left out: ${reword(`apply ${m.kind}`, error).message.replace(/^apply \S+: forbidden: /, "")}`);
+        return refOf(m);
+      }
       const immutable = statusCode(error) === 422 && JSON.stringify((error as { body?: unknown }).body ?? "").includes("immutable");
       if (!immutable || !options.recreateImmutable) throw reword(`apply ${where(m)}`, error);
     }
@@ -235,10 +281,25 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep }: KubeClusterPara
       try {
         await core.deleteNamespace({ name });
       } catch (error) {
+        if (statusCode(error) === 403) {
+          note(`namespace ${name} stays: this identity may not delete namespaces (its objects were deleted)`);
+          return;
+        }
         if (statusCode(error) !== 404) throw reword(`delete namespace ${name}`, error);
       }
     },
+    async readNamespace(name) {
+      try {
+        const ns = await core.readNamespace({ name });
+        return { labels: ns.metadata?.labels ?? {}, terminating: ns.status?.phase === "Terminating" };
+      } catch (error) {
+        if (statusCode(error) === 404 || statusCode(error) === 403) return undefined;
+        throw reword(`read namespace ${name}`, error);
+      }
+    },
     async listNamespaces(selector) {
+      // A cluster-scope list: asked first, so a namespace-scoped identity gets [] rather than a 403.
+      if (!(await access.can({ verb: "list", resource: "namespaces" }))) return [];
       try {
         const list = await core.listNamespace({ labelSelector: selector });
         return list.items.filter((n) => n.status?.phase !== "Terminating").map((n) => n.metadata?.name ?? "");

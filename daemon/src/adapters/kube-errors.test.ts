@@ -29,3 +29,27 @@ describe("rewordKubeError", () => {
     expect(error.transient).toBe(true);
   });
 });
+
+describe("rewordKubeError on 403", () => {
+  it("names the verb, resource, namespace, what was tried and the rule that would fix it", () => {
+    const body = {
+      kind: "Status",
+      reason: "Forbidden",
+      message: 'namespaces "team-a" is forbidden: User "system:serviceaccount:team-a:dev" cannot patch resource "namespaces" in API group "" in the namespace "team-a"',
+      details: { name: "team-a", kind: "namespaces" },
+      code: 403,
+    };
+    const error = rewordKubeError("apply Namespace team-a", new ApiException(403, "Unsuccessful HTTP Request", JSON.stringify(body), {}));
+    expect(error.message).toBe(
+      'apply Namespace team-a: forbidden: system:serviceaccount:team-a:dev may not patch namespaces in namespace team-a; it needs a Role + RoleBinding in namespace team-a with {apiGroups: [""], resources: ["namespaces"], verbs: ["patch"]} for system:serviceaccount:team-a:dev (docs/team-clusters.md), or use a namespace it may use (devloop ns list)',
+    );
+    expect(error.transient).toBe(false);
+    expect(error.status).toBe(403);
+  });
+
+  it("says cluster scope when no namespace is named", () => {
+    const body = { kind: "Status", reason: "Forbidden", message: 'nodes is forbidden: User "u" cannot list resource "nodes" in API group "" at the cluster scope', code: 403 };
+    const error = rewordKubeError("list nodes", new ApiException(403, "Unsuccessful HTTP Request", body, {}));
+    expect(error.message).toContain("u may not list nodes at cluster scope; it needs a ClusterRole(Binding)");
+  });
+});

@@ -8,8 +8,36 @@ import { ClusterError } from "../ports/cluster.js";
 interface StatusBody {
   message?: string;
   reason?: string;
-  details?: { causes?: { field?: string; message?: string; reason?: string }[] };
+  details?: { name?: string; group?: string; kind?: string; causes?: { field?: string; message?: string; reason?: string }[] };
 }
+
+/** What a 403 says was refused: `User "u" cannot patch resource "namespaces" in API group "" in the namespace "ns"`. */
+export interface Forbidden {
+  readonly user?: string;
+  readonly verb: string;
+  readonly resource: string;
+  readonly group: string;
+  /** Absent: refused at cluster scope. */
+  readonly namespace?: string;
+}
+
+export const parseForbidden = (message: string): Forbidden | undefined => {
+  const m = /(?:User "([^"]*)" )?cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/.exec(message);
+  if (!m) return undefined;
+  return { ...(m[1] === undefined ? {} : { user: m[1] }), verb: m[2] ?? "", resource: m[3] ?? "", group: m[4] ?? "", ...(m[5] === undefined ? {} : { namespace: m[5] }) };
+};
+
+/** The rights that would fix a refusal, as an RBAC rule a Role (namespace) or ClusterRole (cluster scope) can hold. */
+export const forbiddenFix = (f: Forbidden): string =>
+  `${f.namespace === undefined ? "a ClusterRole(Binding)" : `a Role + RoleBinding in namespace ${f.namespace}`} with {apiGroups: ["${f.group}"], resources: ["${f.resource}"], verbs: ["${f.verb}"]} for ${f.user ?? "this identity"}`;
+
+const forbiddenLine = (what: string, body: StatusBody | undefined): string => {
+  const f = parseForbidden(body?.message ?? "");
+  if (!f) return `${what}: 403 forbidden: ${body?.message ?? "no details"}`;
+  const resource = f.group === "" ? f.resource : `${f.resource}.${f.group}`;
+  const scope = f.namespace === undefined ? "at cluster scope" : `in namespace ${f.namespace}`;
+  return `${what}: forbidden: ${f.user ?? "this identity"} may not ${f.verb} ${resource} ${scope}; it needs ${forbiddenFix(f)} (docs/team-clusters.md), or use a namespace it may use (devloop ns list)`;
+};
 
 const parseBody = (body: unknown): StatusBody | undefined => {
   if (typeof body === "string") {
@@ -52,6 +80,7 @@ export const rewordKubeError = (what: string, error: unknown, server?: string): 
     const fields = causes.map((c) => `${c.field ?? "?"} (${c.message ?? "conflict"})`).join("; ");
     return new ClusterError(`${what}: 409 conflict: another field manager owns ${fields}; remove that manager's changes (e.g. undo a kubectl edit) or delete the object`, false, code);
   }
+  if (code === 403) return new ClusterError(forbiddenLine(what, body), false, code);
   const detail = causes.length > 0 ? causes.map((c) => `${c.field ? `${c.field}: ` : ""}${c.message ?? c.reason ?? ""}`).join("; ") : (body?.message ?? "no details");
   return new ClusterError(`${what}: ${code} ${detail}`, code >= 500 || code === 429, code);
 };

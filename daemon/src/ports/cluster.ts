@@ -94,7 +94,12 @@ export interface ClusterClient {
   /** Deletes objects of the given kinds matching the label selector; returns what was deleted. */
   deleteByLabel(namespace: string, selector: string, kinds: readonly string[]): Promise<readonly ObjectRef[]>;
   deleteNamespace(name: string): Promise<void>;
-  /** Namespaces carrying the label selector. */
+  /**
+   * A namespace's labels (a namespaced read: a namespace-scoped identity may get its own Namespace); undefined when it
+   * does not exist or may not be read.
+   */
+  readNamespace(name: string): Promise<{ readonly labels: Readonly<Record<string, string>>; readonly terminating: boolean } | undefined>;
+  /** Namespaces carrying the label selector ([] when the identity may not list namespaces). */
   listNamespaces(selector: string): Promise<readonly string[]>;
   /** Watches workloads and pods in a namespace matching the selector; relists and backs off on its own. */
   watch(namespace: string, selector: string, handlers: WatchHandlers): Stoppable;

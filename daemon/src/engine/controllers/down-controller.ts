@@ -5,7 +5,7 @@
 import type { ClusterClient } from "../../ports/cluster.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Dispatch } from "../actions.js";
-import { projectSelector } from "../labels.js";
+import { projectLabel, projectSelector } from "../labels.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";
 
@@ -23,8 +23,9 @@ export interface DownParams {
 export const tearDown = async ({ cluster, namespace, project, volumes }: DownParams): Promise<void> => {
   await cluster.deleteByLabel(namespace, projectSelector(project), volumes ? [...downKinds, ...volumeKinds] : downKinds);
   if (volumes) {
-    const owned = await cluster.listNamespaces(`${projectSelector(project)}`);
-    if (owned.includes(namespace)) await cluster.deleteNamespace(namespace);
+    // A namespaced read, not a cluster-scope list: a namespace-scoped identity may read its own Namespace.
+    const ns = await cluster.readNamespace(namespace);
+    if (ns !== undefined && ns.labels[projectLabel] === project) await cluster.deleteNamespace(namespace);
   }
 };
 

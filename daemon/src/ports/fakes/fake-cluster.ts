@@ -94,6 +94,12 @@ export const createFakeCluster = (): FakeCluster => {
       check();
       for (const [k, m] of objects) if (m.metadata.namespace === name || (m.kind === "Namespace" && m.metadata.name === name)) objects.delete(k);
     },
+    async readNamespace(name) {
+      await Promise.resolve();
+      check();
+      const ns = [...objects.values()].find((m) => m.kind === "Namespace" && m.metadata.name === name);
+      return ns === undefined ? undefined : { labels: ns.metadata.labels ?? {}, terminating: false };
+    },
     async listNamespaces(selector) {
       await Promise.resolve();
       check();
