@@ -3,6 +3,8 @@
  * daemon process running a tiny project on the local cluster: the page loads (under 1 s), a compose edit shows in
  * the timeline with its step trace, a bad edit shows its diagnostic with the source excerpt, a namespace switch
  * changes the table, the page reconnects after a daemon restart, secrets are not sent, foreign Host/Origin refused.
+ * The browser signs in as a user does: through the one-time link `devloop up` prints (a session cookie; the page
+ * never holds the token), and the page runs under the daemon's Content-Security-Policy without a violation.
  * A second daemon runs a temp copy of the example (compose.example.yml, .env, example/): a source edit shows in the
  * timeline as a sync with its step trace, and the Restart and Resync controls show as changes of their own.
  * DEVLOOP_UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/ (otherwise to a temp directory).
@@ -61,6 +63,22 @@ const raw = (port: number, path: string, headers: Record<string, string>, method
     req.end(body);
   });
 
+/** The one-time sign-in link `devloop up` printed. */
+const loginLink = (stdout: string, port: number): string => {
+  const m = new RegExp(`dashboard: (http://127\\.0\\.0\\.1:${port}/login\\?t=[\\w-]+)\n`).exec(stdout);
+  if (!m?.[1]) throw new Error(`devloop up printed no sign-in link for port ${port}: ${stdout}`);
+  return m[1];
+};
+
+/** Collects the page's Content-Security-Policy violations (Chromium reports each on the console). */
+const cspViolations = (page: Page): string[] => {
+  const seen: string[] = [];
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) seen.push(m.text());
+  });
+  return seen;
+};
+
 const readyRow = (page: Page, service: string) => page.locator(`#services-table tr[data-service="${service}"] .status-ready`);
 
 describe("dashboard in headless Chromium", () => {
@@ -72,6 +90,8 @@ describe("dashboard in headless Chromium", () => {
   let browser: Browser;
   let page: Page;
   let token = "";
+  let link = "";
+  let violations: string[] = [];
   const base = () => `http://127.0.0.1:${port}`;
 
   beforeAll(async () => {
@@ -84,7 +104,7 @@ describe("dashboard in headless Chromium", () => {
     const up = await daemon.cli(["up", "-d", "-n", ns1, "--timeout", "200"], project.dir);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
-    expect(up.stdout).toContain(`dashboard: http://127.0.0.1:${port}/`);
+    link = loginLink(up.stdout, port);
     mkdirSync(shotDir, { recursive: true });
     // launch() gives every run a fresh temporary user-data-dir (playwright refuses --user-data-dir here).
     browser = await chromium.launch({
@@ -92,6 +112,7 @@ describe("dashboard in headless Chromium", () => {
       args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    violations = cspViolations(page);
   });
 
   afterAll(async () => {
@@ -101,6 +122,26 @@ describe("dashboard in headless Chromium", () => {
     for (const ns of [ns1, ns2]) await core.deleteNamespace({ name: ns }).catch(() => undefined);
     project.remove();
     rmSync(daemon.stateDir, { recursive: true, force: true });
+  });
+
+  it("signs in through the link devloop up printed, and not twice with the same link", async () => {
+    // Without a session the page loads (it is code, not data) but reads nothing and says how to sign in.
+    await page.goto(`${base()}/`);
+    await page.locator("body[data-connection=signed-out]").waitFor({ state: "attached", timeout: 10_000 });
+    expect(await page.locator("#notice").textContent()).toContain("open the link devloop up prints");
+    const login = await page.goto(link);
+    expect(page.url()).toBe(`${base()}/`);
+    expect(login?.headers()["x-frame-options"]).toBe("DENY");
+    expect(login?.headers()["content-security-policy"]).toContain("default-src 'none'");
+    const cookies = await page.context().cookies();
+    expect(cookies).toEqual([expect.objectContaining({ domain: "127.0.0.1", httpOnly: true, sameSite: "Strict" })]);
+    expect(JSON.stringify(cookies)).not.toContain(token);
+    // Another browser (a fresh context) cannot reuse the link.
+    const other = await browser.newPage();
+    expect((await other.goto(link))?.status()).toBe(401);
+    await other.goto(`${base()}/`);
+    await other.locator("body[data-connection=signed-out]").waitFor({ state: "attached", timeout: 10_000 });
+    await other.close();
   });
 
   it("loads in under a second and shows the services table with status, pods and port links", async () => {
@@ -171,6 +212,10 @@ describe("dashboard in headless Chromium", () => {
     await expect.poll(() => change.locator(".trace th", { hasText: "ready web" }).count()).toBe(1);
     const total = await change.locator(".total").textContent();
     process.stdout.write(`[measure] dashboard timeline: compose edit → web ready ${total ?? "?"}\n`);
+    // The bars are placed through the CSSOM (the CSP refuses style attributes): they have their widths.
+    const widths = await page.evaluate<string[]>("[...document.querySelectorAll('.change .trace-bar')].slice(0, 4).map((b) => b.style.width)");
+    expect(widths.length).toBeGreaterThan(0);
+    for (const w of widths) expect(w).toMatch(/^\d+(\.\d+)?%$/);
   });
 
   it("shows a bad compose edit's diagnostic with file:line, the source excerpt and a caret", async () => {
@@ -270,11 +315,13 @@ describe("dashboard in headless Chromium", () => {
     expect(evilHost.status).toBe(403);
     expect(evilHost.body).toContain("forbidden-host");
     expect((await raw(port, "/", { Host: `rebind.example:${port}` })).status).toBe(403);
-    // The token endpoint answers only our own page.
-    expect((await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "cross-site" })).status).toBe(403);
-    expect((await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" })).status).toBe(403);
-    const session = await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "same-origin" });
-    expect(session.status).toBe(200);
+    // Reads need the token or the session too, whatever the browser headers say; the old token endpoint is gone.
+    const browserHeaders: Record<string, string>[] = [{}, { "Sec-Fetch-Site": "none" }, { "Sec-Fetch-Site": "same-origin", Origin: base() }];
+    for (const headers of browserHeaders) {
+      expect((await raw(port, "/api/state", { Host: `127.0.0.1:${port}`, ...headers })).status).toBe(401);
+      expect((await raw(port, "/api/dashboard/session", { Host: `127.0.0.1:${port}`, ...headers })).status).toBe(401);
+    }
+    expect((await raw(port, "/api/state", { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}` })).status).toBe(200);
     // Mutations: a foreign Origin is refused even with the token; no token is refused too.
     const body = JSON.stringify({ namespace: ns1 });
     const foreign = await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, Origin: "http://evil.example", Authorization: `Bearer ${token}` }, "POST", body);
@@ -283,12 +330,12 @@ describe("dashboard in headless Chromium", () => {
     const crossSite = await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, "Sec-Fetch-Site": "cross-site", Authorization: `Bearer ${token}` }, "POST", body);
     expect(crossSite.status).toBe(403);
     expect((await raw(port, `/api/projects/${name}/namespace`, { Host: `127.0.0.1:${port}`, Origin: base() }, "POST", body)).status).toBe(401);
-    // From a real page of another origin (localhost ≠ 127.0.0.1): the browser cannot read the token.
+    // From a real page of another origin (localhost ≠ 127.0.0.1, same site): the session cookie does not open reads.
     const other = await browser.newPage();
     await other.goto(`http://localhost:${port}/api/health`);
     const attempt = await other.evaluate(async (url) => {
       try {
-        const res = await fetch(`${url}/api/dashboard/session`);
+        const res = await fetch(`${url}/api/state`, { credentials: "include" });
         return `read ${res.status}: ${await res.text()}`;
       } catch (error) {
         return `blocked: ${String(error)}`;
@@ -296,6 +343,8 @@ describe("dashboard in headless Chromium", () => {
     }, base());
     expect(attempt).toMatch(/^blocked/);
     await other.close();
+    // The signed-in page itself ran without a Content-Security-Policy violation.
+    expect(violations).toEqual([]);
     // Nothing moved.
     expect((await daemon.project(name))?.namespace).toBe(ns2);
   });
@@ -309,6 +358,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
   let port = 0;
   let browser: Browser;
   let page: Page;
+  let violations: string[] = [];
 
   beforeAll(async () => {
     port = await freePort();
@@ -316,13 +366,16 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     await daemon.start();
     const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "400"], example.dir, 460_000);
     expect(up.code, up.stdout + up.stderr).toBe(0);
+    const link = loginLink(up.stdout, port);
     mkdirSync(shotDir, { recursive: true });
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    await page.goto(`http://127.0.0.1:${port}/?project=shop`);
+    violations = cspViolations(page);
+    await page.goto(`${link}&next=${encodeURIComponent("/?project=shop")}`);
+    expect(page.url()).toBe(`http://127.0.0.1:${port}/?project=shop`);
     await readyRow(page, "web").waitFor({ timeout: 60_000 });
   }, 600_000);
 
@@ -415,5 +468,6 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     const noProject = await daemon.cli(["resync", "-p", "nope"], example.dir);
     expect(noProject.code).toBe(1);
     expect(noProject.stderr).toContain('no project "nope" in the daemon');
+    expect(violations).toEqual([]);
   });
 });
