@@ -19,6 +19,7 @@ import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
 import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
+import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
 import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
 import { createPodUidLookup } from "./adapters/kube-pod-uid.js";
@@ -131,10 +132,20 @@ const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | 
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid) {
         const state = processState(holder);
         if (state === "alive") {
-          if (await answers(files, holder)) throw new Error(`a devloop daemon is already running (pid ${holder})`);
+          // A busy daemon may be slow to answer: three tries before calling it hung.
+          for (let probe = 0; probe < 3; probe++) if (await answers(files, holder)) throw new Error(`a devloop daemon is already running (pid ${holder})`);
           const age = Date.now() - (statIfAny(path)?.mtimeMs ?? 0);
           if (age < startingGraceMs) throw new Error(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
-          note = `took over the lock of daemon pid ${holder}: alive but not answering its health check for ${Math.round(age / 1000)} s`;
+          // Two daemons must never drive the same projects: a hung devloop is ended; a reused pid is left alone.
+          const ours = readFileIfAny(`/proc/${holder}/cmdline`)?.includes("devloop") ?? false;
+          if (ours) {
+            try {
+              process.kill(holder, "SIGKILL");
+            } catch {
+              // gone meanwhile
+            }
+          }
+          note = `took over the lock of daemon pid ${holder}: alive but silent on its health check for 3 tries${ours ? " (killed it)" : " (not a devloop process: a reused pid)"}`;
         } else note = `took over the lock of daemon pid ${holder} (${state === "zombie" ? "a zombie: killed, not yet reaped" : "no longer running"})`;
       }
       rmSync(path, { force: true });
@@ -291,7 +302,11 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
       createDownController({ cluster, clock }),
       createDependentRestartController({ clock }),
       createPortForwardController({ cluster, listener: tcpPortListener, clock }),
-      createSyncController({ watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter }),
+      createSyncController({
+        watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter,
+        puller: createKubePuller({ exec }),
+        ...(process.env["DEVLOOP_PULL_INTERVAL_MS"] ? { pullIntervalMs: Number(process.env["DEVLOOP_PULL_INTERVAL_MS"]) } : {}),
+      }),
     ],
     onBatch: (state) => {
       if (state.projects !== lastPersisted) persistTimer ??= setTimeout(persist, 100);
