@@ -8,7 +8,8 @@
 import path from "node:path";
 import { displayPath } from "./discover.js";
 import { parseDotenv } from "./dotenv.js";
-import { dotenvDiagnostic } from "./environment.js";
+import { dotenvDiagnostic, tooLargeEnvFile } from "./environment.js";
+import { maxInputLength } from "./nesting.js";
 import type { LNode } from "./located.js";
 import { describe, get, joinPath } from "./located.js";
 import type { NormalizeContext } from "./normalize-context.js";
@@ -87,6 +88,10 @@ export const resolveContainerEnvironment = (params: {
       if (spec.required) {
         ctx.report("envFileNotFound", node, `${params.path}.env_file`, `env file ${display} does not exist`, { hint: "create it, or mark the entry required: false" });
       }
+      continue;
+    }
+    if (text.length > maxInputLength) {
+      ctx.diagnostics.push(tooLargeEnvFile(display, text.length));
       continue;
     }
     const parsed = parseDotenv(text, { lookup: fileLookup, raw: spec.format === "raw", ...(params.budget ? { budget: params.budget } : {}) });

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { displayPath } from "./discover.js";
 import { parseDotenv, type DotenvProblem } from "./dotenv.js";
+import { maxInputLength, tooLargeMessage } from "./nesting.js";
 import { makeDiagnostic } from "./report.js";
 import { limitDetails, type ExpansionBudget } from "./template.js";
 import type { ComposeFileSystem } from "./types.js";
@@ -44,6 +45,10 @@ export const readEnvFile = (params: {
 }): boolean => {
   const text = params.fs.readFile(params.file);
   if (text === undefined) return false;
+  if (text.length > maxInputLength) {
+    params.diagnostics.push(tooLargeEnvFile(params.display, text.length));
+    return true;
+  }
   const result = parseDotenv(text, { lookup: params.lookup, raw: params.raw ?? false, ...(params.budget ? { budget: params.budget } : {}) });
   for (const p of result.problems) params.diagnostics.push(dotenvDiagnostic(params.display, p));
   for (const e of result.entries) {
@@ -52,6 +57,9 @@ export const readEnvFile = (params: {
   }
   return true;
 };
+
+export const tooLargeEnvFile = (display: string, length: number): Diagnostic =>
+  makeDiagnostic("inputLimit", { file: display }, "", tooLargeMessage("the env file", length), { expected: "an env file of at most 8 MiB" });
 
 /** A .env / env_file problem as a diagnostic: a syntax error, or an interpolation limit reached defining a variable. */
 export const dotenvDiagnostic = (display: string, p: DotenvProblem): Diagnostic =>

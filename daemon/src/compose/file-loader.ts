@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { displayPath } from "./discover.js";
 import { interpolate } from "./interpolate.js";
+import { maxInputLength, tooLargeMessage } from "./nesting.js";
 import type { LMap, Loc } from "./located.js";
 import { parseComposeFile } from "./parse.js";
 import { makeDiagnostic } from "./report.js";
@@ -54,6 +55,11 @@ export const createFileLoader = (fs: ComposeFileSystem, cwd: string, budget: Exp
     }
     const firstTime = !files.includes(abs);
     if (firstTime) files.push(abs);
+    if (text.length > maxInputLength) {
+      if (firstTime) diagnostics.push(makeDiagnostic("inputLimit", { file: display }, "", tooLargeMessage("the compose file", text.length), { expected: "a compose file of at most 8 MiB" }));
+      parsedCache.set(key, undefined);
+      return undefined;
+    }
     const parsed = parseComposeFile({ text, file: display, baseDir });
     if (firstTime) diagnostics.push(...parsed.diagnostics);
     parsedCache.set(key, parsed.root);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseDotenv } from "./dotenv.js";
 import { loadProject } from "./index.js";
 import { createMemoryFileSystem } from "./memory-file-system.js";
-import { findTooDeep, maxNestingDepth } from "./nesting.js";
+import { findTooDeep, maxInputLength, maxNestingDepth } from "./nesting.js";
 import { createExpansionBudget, expansionLimits, substitute } from "./template.js";
 import type { LoadOptions, LoadResult } from "./types.js";
 
@@ -109,3 +109,15 @@ describe("YAML nesting limit", () => {
     expect(errors(r).map((d) => d.code)).toEqual(["DL-COMPOSE-046"]);
   });
 });
+
+describe("file size limit", () => {
+  it("refuses compose and env files over 8 MiB before parsing them", () => {
+    const padding = `# ${"x".repeat(maxInputLength)}\n`;
+    const big = load({ "compose.yml": `${padding}services:\n  web:\n    image: nginx\n` });
+    expect(errors(big).map((d) => [d.code, d.file])).toEqual([["DL-COMPOSE-046", "compose.yml"]]);
+    expect(errors(big)[0]?.message).toContain("8 MiB");
+    const env = load({ "compose.yml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n", ".env": padding, "web.env": padding });
+    expect(errors(env).map((d) => [d.code, d.file])).toEqual([["DL-COMPOSE-046", ".env"], ["DL-COMPOSE-046", "web.env"]]);
+  });
+});
+

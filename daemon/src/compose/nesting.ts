@@ -2,7 +2,8 @@
  * The YAML nesting limit. yaml's composer and every later stage walk the tree recursively, so a file nested
  * 10,000 levels deep would end in "Maximum call stack size exceeded"; compose files need a handful of levels.
  * `findTooDeep` walks yaml's CST (its Parser is iterative) without recursion and finds the first collection
- * nested deeper than the limit, with its key path, so the loader reports it located (DL-COMPOSE-046).
+ * nested deeper than the limit, with its key path, so the loader reports it located (DL-COMPOSE-046). Files larger
+ * than maxInputLength are refused before they are parsed (same code).
  */
 import type { CST } from "yaml";
 import { LineCounter, Parser } from "yaml";
@@ -10,6 +11,16 @@ import { joinPath } from "./located.js";
 
 /** Collections (mappings and lists, block or flow) nested inside each other, the top-level mapping being 1. */
 export const maxNestingDepth = 100;
+
+/**
+ * The largest compose or env file the loader reads (characters): a generated 500-service file is 0.3 MiB, so this
+ * is about 12,000 services; above it, parsing alone would cost the daemon gigabytes.
+ */
+export const maxInputLength = 8 * 1024 * 1024;
+
+/** "the file is 100.0 MiB, more than the 8 MiB a compose or env file may be" */
+export const tooLargeMessage = (what: string, length: number): string =>
+  `${what} is ${(length / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputLength / 1024 / 1024} MiB the loader reads`;
 
 export interface TooDeep {
   readonly line: number;

@@ -39,7 +39,7 @@ const tagOf = (tag: string | undefined): MergeTag | undefined =>
 const DEFAULT_MAX_NODES = 1_000_000;
 
 const tooDeepDiagnostic = (file: string, at: { line: number; column: number }, path: string): Diagnostic =>
-  makeDiagnostic("nestingTooDeep", { file, line: at.line, column: at.column }, path, `the YAML nests more than ${maxNestingDepth} levels deep here`, {
+  makeDiagnostic("inputLimit", { file, line: at.line, column: at.column }, path, `the YAML nests more than ${maxNestingDepth} levels deep here`, {
     expected: `mappings and lists nested at most ${maxNestingDepth} levels deep`,
     hint: "a compose file needs a handful of levels; check for a generated or corrupted file, or aliases that nest each other",
   });
