@@ -27,6 +27,8 @@ export interface ExecOptions {
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
+  /** stdout as bytes (a tar read from the container). */
+  readonly stdoutBytes?: Buffer;
   readonly stderr: string;
   /** Wall time from connecting to the status frame, ms. */
   readonly ms: number;
@@ -59,7 +61,7 @@ const wsOpen = 1;
 /** Chunks written to the socket: each becomes one WebSocket frame. */
 const frameBytes = 256 * 1024;
 
-const collect = (limit: number): { stream: Writable; text: () => string } => {
+const collect = (limit: number): { stream: Writable; text: () => string; bytes: () => Buffer } => {
   const chunks: Buffer[] = [];
   let size = 0;
   const stream = new Writable({
@@ -68,7 +70,7 @@ const collect = (limit: number): { stream: Writable; text: () => string } => {
       cb();
     },
   });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8"), bytes: () => Buffer.concat(chunks) };
 };
 
 /** V1Status → exit code: Success is 0; NonZeroExitCode carries the code in details.causes. */
@@ -155,7 +157,7 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
         const message = final.message ?? final.reason ?? "unknown failure";
         throw new KubeExecError(`${where}: the command could not run: ${message}`, false);
       }
-      return { exitCode, stdout: stdout.text(), stderr: stderr.text(), ms: performance.now() - started };
+      return { exitCode, stdout: stdout.text(), stdoutBytes: stdout.bytes(), stderr: stderr.text(), ms: performance.now() - started };
     } finally {
       clearTimeout(timer);
       stdin?.destroy();

@@ -9,10 +9,10 @@ import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 /** Keeps a command's arguments well under the apiserver's URL limits (each argument is a query parameter). */
 export const maxArgBytesPerExec = 48 * 1024;
 
-const checked = (rels: readonly string[]): string[] =>
+const checked = (rels: readonly string[], what = "delete"): string[] =>
   rels.map((rel) => {
     const c = checkRelativePath(rel);
-    if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
+    if (!c.ok) throw new Error(`refusing to ${what} ${JSON.stringify(rel)}: ${c.reason}`);
     return c.rel;
   });
 
@@ -77,4 +77,30 @@ export const listCommand = (targetDir: string): string[] => {
     'find . -type l -exec sh -c \'for l; do printf "symlink:%s  %s\\n" "$(readlink -- "$l")" "$l"; done\' sh {} +',
   ].join("; ");
   return ["sh", "-c", script, target];
+};
+
+/**
+ * The container's regular files modified after `since` (epoch seconds, the container's clock; 0 = all): first the
+ * container's clock now (taken before the walk, so a file written during it is listed again next time), then
+ * `<sha256>  ./path` per file; with `since` < 0 only the clock (a first look that starts the count). Directories in `prune` (relative: mounts inside the target, which hide the host's copy)
+ * are not walked, nor staged files. Needs find's -newermt (GNU findutils); exit 2 without it.
+ */
+export const changedSinceCommand = (targetDir: string, since: number, prune: readonly string[]): string[] => {
+  const target = checkTargetDir(targetDir);
+  const staged = `'.*${stagedSuffix}'`;
+  const script = [
+    'cd -- "$0" 2>/dev/null || exit 0',
+    "date +%s",
+    'since=$1; shift; n=$#',
+    '[ "$since" -ge 0 ] || exit 0',
+    'for p in "$@"; do set -- "$@" -path "./$p" -prune -o; done; shift "$n"',
+    `find . "$@" -type f ! -name ${staged} -newermt "@$since" -exec sha256sum -- {} + || exit 2`,
+  ].join("\n");
+  return ["sh", "-c", script, target, String(Math.max(-1, Math.trunc(since))), ...checked(prune, "skip")];
+};
+
+/** A tar of the given files of the target on stdout (modes kept). */
+export const readFilesCommand = (targetDir: string, rels: readonly string[]): string[] => {
+  const target = checkTargetDir(targetDir);
+  return ["sh", "-c", 'cd -- "$0" && tar -c -f - -- "$@"', target, ...checked(rels, "read")];
 };

@@ -38,8 +38,21 @@ describe("directory bind mounts (issue 10)", () => {
     expect(live?.binds).toEqual(["web:bind[0]"]);
     // The anonymous volume over node_modules hides the host's copy, as under Docker.
     expect(live?.rules).toEqual([
-      { id: "web:bind[0]", action: "sync", path: "/src/shop", localRoot: "/src/shop", targetDir: "/code", ignore: ["/node_modules/"], include: [], initialSync: true },
+      { id: "web:bind[0]", action: "sync", path: "/src/shop", localRoot: "/src/shop", targetDir: "/code", ignore: ["/node_modules/"], include: [], initialSync: true, pull: { hidden: ["node_modules"] } },
     ]);
+  });
+
+  it("brings the container's changes back unless the bind is read-only; a watch rule that fills a bind does too", () => {
+    const watch = { action: "sync" as const, path: "/src/shop", target: "/code", ignore: [], include: [], initialSync: false };
+    const result = toManifests(
+      project([
+        service("web", { volumes: [bind("/src/shop", "/code")], develop: { watch: [watch] } }),
+        service("ro", { volumes: [bind("/src/shop/conf", "/etc/app", true)] }),
+      ]),
+      { namespace: "ns" },
+    );
+    expect(result.live["web"]?.rules[0]?.pull).toEqual({ hidden: [] });
+    expect(result.live["ro"]?.rules[0]?.pull).toBeUndefined();
   });
 
   it("mounts nested binds outer first in the init container, each with its own rule", () => {

@@ -15,6 +15,8 @@
  *                     under Docker that mount hides the host's copy, and the image's content seeded there stays.
  *                     A develop.watch sync rule from the same directory to the same target already does this: then
  *                     that rule fills the volume and no second rule is added.
+ *   the way back      unless the bind is `:ro`, the rule carries `pull`: what the container creates or changes there
+ *                     comes back to the host (sync/pull-plan.ts), as through a Docker bind mount.
  * Pure: which mounts exist comes from pod-volumes.ts.
  */
 import path from "node:path";
@@ -52,7 +54,7 @@ export const bindRules = (service: ServiceSpec, binds: readonly SyncMapping[], m
     const hidden = mounts
       .map((m) => clean(m.mountPath))
       .filter((m) => m !== target && under(target, m))
-      .map((m) => `/${posix.relative(target, m)}/`);
+      .map((m) => posix.relative(target, m));
     const context = service.build?.context;
     const inContext = context !== undefined && (bind.source === context || !path.relative(context, bind.source).startsWith(".."));
     return {
@@ -61,10 +63,11 @@ export const bindRules = (service: ServiceSpec, binds: readonly SyncMapping[], m
       path: bind.source,
       localRoot: bind.source,
       targetDir: target,
-      ignore: hidden,
+      ignore: hidden.map((h) => `/${h}/`),
       include: [],
       ...(inContext ? { contextDir: context } : {}),
       initialSync: true,
+      ...(bind.readOnly === true ? {} : { pull: { hidden } }),
     };
   });
 

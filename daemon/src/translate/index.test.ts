@@ -121,7 +121,7 @@ describe("toManifests", () => {
     expect((get(deployment, "spec.template.spec.initContainers") as { name: string }[]).map((c) => c.name)).toEqual(["devloop-seed", "devloop-bind"]);
     expect(result.live["db"]?.rules.map((r) => [r.id, r.localRoot, r.targetDir])).toEqual([["db:bind[0]", "/src/shop/app", "/app"]]);
     expect(JSON.stringify(result.manifests)).not.toContain("hostPath");
-    expect(result.syncMappings).toEqual([{ service: "db", source: "/src/shop/app", target: "/app", volumeName: "sync-app" }]);
+    expect(result.syncMappings).toEqual([{ service: "db", source: "/src/shop/app", target: "/app", volumeName: "sync-app", readOnly: true }]);
   });
 
   it("uses hostPath only when x-devloop.hostPath lists the target", () => {

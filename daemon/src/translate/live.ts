@@ -143,8 +143,14 @@ export const planLive = (ctx: TranslateContext, service: ServiceSpec, params: Li
   const files = new Set(ctx.options.watchFiles ?? []);
   const watchRules = watch.flatMap((rule, index) => liveRule(ctx, service, rule, index, files.has(rule.path)) ?? []);
   // A bind's own rule, unless a develop.watch rule already syncs that directory to that target.
-  const bindFills = bindRules(service, params.binds, params.composeMounts).map((bind) => watchRules.find((r) => sameAsBind(r, bind)) ?? bind);
-  const rules = [...watchRules, ...bindFills.filter((r) => !watchRules.includes(r))];
+  const binds = bindRules(service, params.binds, params.composeMounts);
+  // A watch rule that fills a bind also brings the container's changes back, as the bind would.
+  const watchOrBind = watchRules.map((r) => {
+    const bind = binds.find((b) => sameAsBind(r, b));
+    return bind?.pull === undefined ? r : { ...r, pull: bind.pull };
+  });
+  const bindFills = binds.map((bind) => watchOrBind.find((r) => sameAsBind(r, bind)) ?? bind);
+  const rules = [...watchOrBind, ...bindFills.filter((r) => !watchOrBind.includes(r))];
   const compile = hasCompileKey ? compileSpec(ctx, service) : undefined;
   if (rules.length === 0 && compile === undefined) return { volumes: [], mounts: [], seeded: [] };
   const mountedDirs = params.composeMounts.filter((m) => m.subPath === undefined).map((m) => m.mountPath);

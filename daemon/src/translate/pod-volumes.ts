@@ -149,7 +149,7 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
         // Not read-only even when the bind is: the sync engine writes into it from inside the pod.
         volumes.push({ name, emptyDir: {} });
         mounts.push({ name, mountPath: volume.target });
-        syncMappings.push({ service: service.name, source: volume.source, target: volume.target, volumeName: name });
+        syncMappings.push({ service: service.name, source: volume.source, target: volume.target, volumeName: name, ...ro(volume.readOnly) });
         return;
       }
     }

@@ -37,6 +37,8 @@ export interface SyncMapping {
   /** Path in the container. */
   readonly target: string;
   readonly volumeName: string;
+  /** `:ro`: the container's writes do not come back to the host. */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -61,6 +63,11 @@ export interface LiveRule {
   /** The service's build context when the rule's path is inside it (its .dockerignore applies). */
   readonly contextDir?: string;
   readonly initialSync: boolean;
+  /**
+   * A bind mount that is not read-only: what the container creates or changes under targetDir comes back to the host
+   * (sync/pull-plan.ts). `hidden`: directories inside it that other mounts cover (not walked, not synced).
+   */
+  readonly pull?: { readonly hidden: readonly string[] };
   readonly exec?: { readonly command: readonly string[]; readonly user?: string; readonly workingDir?: string; readonly environment: Readonly<Record<string, string>> };
 }
 

@@ -7,6 +7,7 @@ import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
 import { createFakeCompiler } from "../../ports/fakes/fake-compiler.js";
 import { createFakeContainerExec } from "../../ports/fakes/fake-container-exec.js";
 import { createFakeFileWatcher } from "../../ports/fakes/fake-file-watcher.js";
+import { createFakePuller } from "../../ports/fakes/fake-puller.js";
 import { createFakeSyncer } from "../../ports/fakes/fake-syncer.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import { restartProcessCommand } from "../../sync/supervisor.js";
@@ -47,6 +48,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   const compiler = createFakeCompiler();
   const exec = createFakeContainerExec();
   const cluster = createFakeCluster();
+  const puller = createFakePuller();
   const deleted: string[] = [];
   const deleteByLabel = (namespace: string, selector: string, kinds: readonly string[]): Promise<readonly []> => {
     deleted.push(`${namespace} ${selector} ${kinds.join(",")}`);
@@ -54,7 +56,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   };
   const allow: PathFilter = () => true;
   const controller = createSyncController({
-    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock,
+    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock, puller,
     ruleFilter: () => Promise.resolve(allow), sourceFilter: () => Promise.resolve(allow),
   });
   const engine = createEngine({ clock, controllers: [controller] });
@@ -62,7 +64,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live: specs }, hashes: {} });
   const observe = (objects: ObservedObject[]): void => engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "sync", namespace: "shop-dev", objects } });
   const traces = () => engine.getState().projects["shop"]?.traces ?? [];
-  return { clock, watcher, syncer, compiler, exec, cluster, deleted, engine, observe, traces };
+  return { clock, watcher, syncer, compiler, exec, cluster, puller, deleted, engine, observe, traces };
 };
 
 const change = (rootId: string, path: string) => ({ rootId, path, kind: "change" as const });
@@ -192,7 +194,7 @@ describe("sync controller", () => {
     expect(t.traces()[0]).toMatchObject({ service: "web", trigger: "pod", action: "bind", pods: ["web-1"], status: "ok" });
     // Everything goes into the init container (a new emptyDir: no listing), then the ready file lets the pod go on.
     expect(t.syncer.calls.map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["fullSync", "devloop-bind", "/code"]]);
-    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["devloop-bind", "/bin/sh -c : > /.devloop-bind/ready"]]);
+    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["devloop-bind", "/bin/sh -c : > /.devloop-bind/ready && date +%s"]]);
     // Seen again while still initialising: not filled twice.
     t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
     // Running: its manifest is known, so the local tree is walked against it (rescan), not listed in the container again.
@@ -202,6 +204,26 @@ describe("sync controller", () => {
     // A later reconcile (resync) lists the container as usual.
     t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "resync", at: 0 });
     await vi.waitFor(() => expect(t.syncer.calls.map((c) => c.method)).toContain("reconcile"));
+  });
+
+  it("brings back what the container writes into a writable bind: a look every 2 s from the clock it started with", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", pull: { hidden: ["node_modules"] } });
+    const roRule = rule(1, { id: "web:bind[1]", path: "/p/conf", localRoot: "/p/conf", targetDir: "/etc/app" });
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: [], rules: [bindRule, roRule], binds: ["web:bind[0]", "web:bind[1]"] } });
+    t.exec.respond(() => ({ exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind")).toHaveLength(1));
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "reconcile")).toHaveLength(1));
+    t.puller.next({ pulled: ["db/migrations/001.sql"], conflicts: ["app.js"] });
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "pull")).toHaveLength(1));
+    // Only the writable bind, from just before the container started, with the mounts inside it left out.
+    expect(t.puller.calls.map((c) => [c.targetDir, c.since, c.prune, c.pod.container])).toEqual([["/code", 1_699_999_999, ["node_modules"], "web"]]);
+    expect(t.traces().find((x) => x.action === "pull")).toMatchObject({ files: ["db/migrations/001.sql"], pods: ["web-1"], error: "conflict (host kept): app.js" });
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(2));
+    expect(t.puller.calls[1]?.since).toBe(1_002);
   });
 
   it("leaves a pod waiting in devloop-bind when its tree cannot be put, and tries again after a transient failure", async () => {

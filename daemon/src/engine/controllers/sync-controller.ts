@@ -18,6 +18,9 @@
  * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
  * ready file, and the app container starts with the tree in place. Once the pod runs, its reconcile only walks the
  * local tree against what was put (edits made meanwhile are sent), instead of listing the container again.
+ * The way back: every pullIntervalMs each running pod's writable binds (rules with `pull`) are asked what the
+ * container created or changed since the last look (ports/puller.ts); that is written on the host, and the manifests
+ * take it in, so the watcher's echo sends nothing. A change made on both sides keeps the host's copy (reported).
  *
  * Every change leaves a trace (syncTraced: wait → compile → sync → exec/restart, ms per step) for the dashboard and
  * `devloop status`, and a log line. Work for one service runs one job at a time (live-queue.ts); edits arriving
@@ -29,6 +32,7 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import type { Compiler } from "../../ports/compiler.js";
 import type { ArmContainerExec, ArmedCommand, ContainerExec } from "../../ports/container-exec.js";
 import type { WatchRoot, WatchSession, FileWatcher } from "../../ports/file-watcher.js";
+import type { Puller } from "../../ports/puller.js";
 import type { SyncPod, SyncResult, Syncer } from "../../ports/syncer.js";
 import type { ChangeBatch } from "../../sync/batcher.js";
 import type { HashManifest } from "../../sync/hash-manifest.js";
@@ -64,6 +68,10 @@ export interface SyncControllerParams {
   readonly sourceFilter: (dir: string) => Promise<PathFilter>;
   /** Timeout of a sync+exec command, ms. Default 5 min. */
   readonly execTimeoutMs?: number;
+  /** Brings back what containers write into bind mounts; without it bind mounts only go host → container. */
+  readonly puller?: Puller;
+  /** How often each pod's writable binds are looked at, ms. Default 2 s. */
+  readonly pullIntervalMs?: number;
 }
 
 type Job =
@@ -71,6 +79,7 @@ type Job =
   | { readonly kind: "compile"; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number }
   | { readonly kind: "pod"; readonly pod: string; readonly trigger: "pod" | "resync" }
   | { readonly kind: "bind"; readonly pod: string }
+  | { readonly kind: "pull"; readonly pod: string; readonly rule: LiveRule }
   | { readonly kind: "restart"; readonly request?: number };
 
 interface Loop {
@@ -91,6 +100,8 @@ interface Loop {
   readonly bound: Set<string>;
   /** Pods filled at bind time and not reconciled since: their manifests say what they hold. */
   readonly filled: Set<string>;
+  /** `${pod}\0${ruleId}` → the container's clock at the last look for changes to bring back. */
+  readonly pullSince: Map<string, number>;
   readonly artifacts: Map<string, { readonly content: Uint8Array; readonly mode: number }>;
   /** Request ids queued. */
   readonly handled: Set<number>;
@@ -138,6 +149,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   let dispatch: Dispatch = () => undefined;
   let stopped = false;
   let retry: { cancel(): void } | undefined;
+  let pullTimer: { cancel(): void } | undefined;
   /** Requests of projects without live rules already taken ("<project>/<id>"). */
   const plainHandled = new Set<string>();
 
@@ -440,7 +452,10 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       loop.filled.add(pod);
       const started = await timed(steps, "exec", async () => {
         try {
-          const r = await exec(target, ["/bin/sh", "-c", `: > ${bindReadyFile}`], { timeoutMs: 30_000 });
+          const r = await exec(target, ["/bin/sh", "-c", `: > ${bindReadyFile} && date +%s`], { timeoutMs: 30_000 });
+          // The container's clock as it starts: what it writes into a bind after this comes back to the host.
+          const now = Number.parseInt(r.stdout.trim(), 10);
+          if (r.exitCode === 0 && Number.isFinite(now)) for (const id of live.binds ?? []) loop.pullSince.set(manifestKey(pod, id), now - 1);
           return r.exitCode === 0 ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
         } catch (error) {
           if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
@@ -450,6 +465,62 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (started !== undefined) errors.push(started);
     }
     finishTrace(loop, { service: live.service, trigger: "pod", action: "bind", pods: [pod], at: started }, started, steps, { files, refused, error: joinErrors(...errors) });
+  };
+
+  /** One look at a pod's writable bind for what the container created or changed; brings it back to the host. */
+  const runPull = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pull" }>): Promise<void> => {
+    const { pod, rule } = job;
+    const puller = params.puller;
+    const key = manifestKey(pod, rule.id);
+    const previous = loop.manifests.get(key);
+    if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined || previous === undefined || !loop.known.has(pod)) return;
+    const filter = loop.filters.get(rule.id);
+    const started = clock.now();
+    const since = loop.pullSince.get(key);
+    let result: Awaited<ReturnType<Puller["pull"]>>;
+    try {
+      result = await puller.pull({
+        pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, previous, prune: rule.pull.hidden,
+        ...(since === undefined ? {} : { since }), ...(filter === undefined ? {} : { filter }),
+      });
+    } catch (error) {
+      // Not transient (no GNU find in the image, say): stop looking at this pod's bind, once said.
+      if (!isTransient(error)) {
+        loop.pullSince.set(key, Number.NaN);
+        log(loop, live.service, "warn", `${errorText(error)}; what the container writes into ${rule.targetDir} stays in the pod`);
+      }
+      return;
+    }
+    loop.pullSince.set(key, result.since);
+    if (loop.manifests.get(key) === previous) loop.manifests.set(key, result.manifest);
+    loop.latest.set(rule.id, result.manifest);
+    for (const rel of result.conflicts) {
+      log(loop, live.service, "warn", `${rule.targetDir}/${rel} changed both in ${pod} and on the host: the host's copy was kept and is synced to the pod`);
+    }
+    if (result.pulled.length === 0 && result.conflicts.length === 0) return;
+    finishTrace(loop, { service: live.service, trigger: "change", rule: rule.id, action: "pull", pods: [pod], at: started }, started, [{ step: "sync", ms: result.ms, detail: `${pod}:${rule.targetDir} → ${rule.localRoot}` }], {
+      files: result.pulled, refused: [], ...(result.conflicts.length === 0 ? {} : { error: `conflict (host kept): ${result.conflicts.join(", ")}` }),
+    });
+  };
+
+  /** Every pullIntervalMs: queue a look at each known pod's writable binds (merged with one already queued). */
+  const schedulePulls = (): void => {
+    if (params.puller === undefined || stopped) return;
+    pullTimer = clock.setTimeout(() => {
+      pullTimer = undefined;
+      for (const loop of loops.values()) {
+        if (loop.closed) continue;
+        for (const live of Object.values(loop.live)) {
+          for (const rule of live.rules) {
+            if (rule.pull === undefined) continue;
+            for (const pod of runningPods(loop.project, live).filter((p) => loop.known.has(p) && !Number.isNaN(loop.pullSince.get(manifestKey(p, rule.id))))) {
+              loop.queue.push(live.service, { key: `pull/${pod}/${rule.id}`, payload: { kind: "pull", pod, rule } });
+            }
+          }
+        }
+      }
+      schedulePulls();
+    }, params.pullIntervalMs ?? 2_000);
   };
 
   const runRestart = async (loop: Loop, service: string, job: Extract<Job, { kind: "restart" }>): Promise<void> => {
@@ -471,6 +542,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (job.kind === "change") return await runChange(loop, live, job);
       if (job.kind === "compile") return await runCompile(loop, live, job);
       if (job.kind === "bind") return await runBind(loop, live, job);
+      if (job.kind === "pull") return await runPull(loop, live, job);
       return await runReconcile(loop, live, job);
     } catch (error) {
       log(loop, service, "error", `live sync of ${service} failed: ${errorText(error)}`);
@@ -524,7 +596,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const openLoop = (project: ProjectState, key: string, live: Readonly<Record<string, ServiceLive>>, namespace: string): Loop => {
     const loop: Loop = {
       key, name: project.name, namespace, live, project,
-      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), bound: new Set(), filled: new Set(), artifacts: new Map(), handled: new Set(),
+      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), bound: new Set(), filled: new Set(), pullSince: new Map(), artifacts: new Map(), handled: new Set(),
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
@@ -560,6 +632,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     onChange(state: EngineState, d: Dispatch) {
       dispatch = d;
       if (stopped) return;
+      if (pullTimer === undefined) schedulePulls();
       for (const [name, loop] of loops) {
         const p = state.projects[name];
         if (p === undefined || p.status === "stopping" || p.loaded === undefined) {
@@ -605,6 +678,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         const pods = new Set(Object.values(project.objects).filter((o) => o.kind === "Pod").map((o) => o.name));
         for (const k of [...loop.manifests.keys()]) if (!pods.has(k.slice(0, k.indexOf("\0")))) loop.manifests.delete(k);
         for (const pod of [...loop.filled]) if (!pods.has(pod)) loop.filled.delete(pod);
+        for (const k of [...loop.pullSince.keys()]) if (!pods.has(k.slice(0, k.indexOf("\0")))) loop.pullSince.delete(k);
         for (const pod of [...loop.known]) {
           if (running.has(pod)) continue;
           loop.known.delete(pod);
@@ -631,6 +705,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     async stop() {
       stopped = true;
       retry?.cancel();
+      pullTimer?.cancel();
       await Promise.allSettled([...loops.values()].map(closeLoop));
       loops.clear();
     },
