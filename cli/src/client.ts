@@ -58,8 +58,11 @@ const readToken = (dir: string): string | undefined => {
   }
 };
 
-/** The daemon daemon.json names answers its health check, as itself (its pid), to our token. */
-const healthy = async (info: DaemonInfo, token: string | undefined, timeoutMs = 2000): Promise<boolean> => {
+/**
+ * The daemon daemon.json names answers its health check, as itself (its pid), to our token. With anyPid, any
+ * daemon that knows our token will do (the stream of a long `up` survives a daemon restart on the same port).
+ */
+const healthy = async (info: DaemonInfo, token: string | undefined, timeoutMs = 2000, anyPid = false): Promise<boolean> => {
   try {
     const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, {
       headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
@@ -67,7 +70,7 @@ const healthy = async (info: DaemonInfo, token: string | undefined, timeoutMs = 
     });
     if (!res.ok) return false;
     const body = (await res.json()) as { pid?: unknown };
-    return body.pid === info.pid;
+    return anyPid ? typeof body.pid === "number" : body.pid === info.pid;
   } catch {
     return false;
   }
@@ -204,7 +207,7 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
           });
         } catch (error) {
           if (signal.aborted) return;
-          if (!(await healthy(info, token))) throw new DaemonError(`lost the devloop daemon: ${error instanceof Error ? error.message : String(error)}`);
+          if (!(await healthy(info, token, 2000, true))) throw new DaemonError(`lost the devloop daemon: ${error instanceof Error ? error.message : String(error)}`);
         }
         await sleep(500);
       }
