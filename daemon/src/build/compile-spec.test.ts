@@ -99,6 +99,16 @@ describe("parseCompileSpec", () => {
     expect(r.diagnostics[3]?.message).toBe("x-devloop.compile needs target");
   });
 
+  it("refuses a target with .. segments, or the root directory (located at x-devloop, the deepest place the source map keeps)", () => {
+    for (const [target, says] of [["/app/../../etc/x", "would resolve to /etc/x"], ["/", "root directory"]] as const) {
+      const r = parse(`preset: go\ntarget: ${target}`);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.diagnostics.map((d) => [d.code, d.path, d.line])).toEqual([["DL-BUILD-004", "services.api.x-devloop.compile.target", 4]]);
+      expect(r.diagnostics[0]?.message).toContain(says);
+    }
+  });
+
   it("needs image and command without a preset", () => {
     const r = parse("output: /o\ntarget: /t");
     expect(r.ok ? [] : r.diagnostics.map((d) => d.message)).toEqual(["x-devloop.compile needs image", "x-devloop.compile needs command"]);

@@ -6,6 +6,7 @@
  *     compile: { preset, image, command, workdir, output, target, cache: [paths], env: {K: V}, source }
  */
 import path from "node:path";
+import { syncTargetProblem } from "../compose/develop.js";
 import type { ComposeProject, ServiceSpec, SourceLocation } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { BuildCodes } from "./codes.js";
@@ -134,7 +135,13 @@ export const parseCompileSpec = (
   const image = str("image", false) ?? preset?.image;
   const workdir = str("workdir", true) ?? preset?.workdir ?? "/src";
   const output = str("output", true) ?? preset?.output;
-  const target = str("target", true);
+  let target = str("target", true);
+  // As develop.watch targets (DL-COMPOSE-047): /app/../../etc/x would put the artifact in /etc/x.
+  const targetProblem = target === undefined ? undefined : syncTargetProblem(target);
+  if (targetProblem) {
+    report(BuildCodes.compileBadValue, "target", targetProblem.message.replace("the sync target", "the compile target"), { expected: targetProblem.expected, got: describe(target) });
+    target = undefined;
+  }
   let command: readonly string[] | undefined = preset?.command;
   const rawCommand = raw["command"];
   if (typeof rawCommand === "string" && rawCommand !== "") command = ["sh", "-c", rawCommand];
