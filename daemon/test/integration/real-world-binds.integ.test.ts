@@ -1,0 +1,117 @@
+/**
+ * Compose projects written the way public ones are (fixtures/real-world/), brought up by the real daemon on the bed
+ * (issue 10): a Node app with `.:/app` and an anonymous node_modules volume, and a server whose config file is
+ * bind-mounted. Each checks what the project serves, then makes one edit on the host and sees it served.
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDaemon, freePort, kube, suffix } from "./daemon-support.js";
+import { bedImages, execInPod, loadBedKubeConfig } from "./helpers/index.js";
+import { fetchUntil, realWorldCopy } from "./helpers/real-world.js";
+
+describe("real-world compose projects with bind mounts, on the local cluster", () => {
+  const daemon = createTestDaemon();
+  const { core } = kube();
+  const kc = loadBedKubeConfig();
+  const node = { copy: realWorldCopy("node-bind-node-modules"), namespace: `dlbind${suffix()}`, port: 0 };
+  const config = { copy: realWorldCopy("config-file-bind"), namespace: `dlconf${suffix()}`, port: 0 };
+
+  const podOf = async (namespace: string, service: string): Promise<string> => {
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: `devloop.dev/service=${service}` });
+    const pod = pods.items.find((p) => p.status?.phase === "Running" && p.metadata?.deletionTimestamp === undefined);
+    if (!pod?.metadata?.name) throw new Error(`no running ${service} pod in ${namespace}`);
+    return pod.metadata.name;
+  };
+
+  beforeAll(async () => {
+    node.port = await freePort();
+    config.port = await freePort();
+    Object.assign(daemon.env, { NODE_IMAGE: bedImages().node, APP_PORT: String(node.port), SERVER_PORT: String(config.port) });
+    // The developer ran npm install on the host once: that node_modules must stay hidden behind the anonymous volume.
+    mkdirSync(node.copy.file("node_modules/greet"), { recursive: true });
+    writeFileSync(node.copy.file("node_modules/greet/package.json"), '{ "name": "greet", "main": "index.js" }');
+    writeFileSync(node.copy.file("node_modules/greet/index.js"), 'module.exports = () => "the HOST node_modules leaked in";');
+    await daemon.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const p of [node, config]) {
+      await daemon.cli(["down", "-n", p.namespace, "--volumes"], p.copy.dir, 120_000).catch(() => undefined);
+      await core.deleteNamespace({ name: p.namespace }).catch(() => undefined);
+      p.copy.remove();
+    }
+    await daemon.stop();
+  }, 180_000);
+
+  it("a Node app with .:/app and an anonymous node_modules volume starts with the source in place and the image's modules", async () => {
+    const up = await daemon.cli(["up", "-n", node.namespace, "--detach", "--timeout", "240"], node.copy.dir, 300_000);
+    expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
+    const url = `http://127.0.0.1:${node.port}/`;
+    // server.js and message.txt come from the bind (the tree devloop put before the container started); greet from
+    // the image's node_modules, seeded into the anonymous volume.
+    expect(await fetchUntil(url, (b) => b.includes("first message"), 60_000, "the first answer")).toBe("greetings, devloop, from node_modules | first message\n");
+    // No restart was needed to get there: the container never saw an empty /app.
+    const pod = await podOf(node.namespace, "app");
+    const status = (await core.readNamespacedPod({ namespace: node.namespace, name: pod })).status;
+    expect(status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    // The host's node_modules was not synced into the pod.
+    const modules = await execInPod(kc, { namespace: node.namespace, pod, container: "app", command: ["cat", "/app/node_modules/greet/index.js"], timeoutMs: 30_000 });
+    expect(modules.stdout).not.toContain("HOST");
+  }, 330_000);
+
+  it("an edit of a bind-mounted file on the host is served, replaced atomically as editors do", async () => {
+    const url = `http://127.0.0.1:${node.port}/`;
+    // An editor that writes a new file and renames it over the old one (a new inode).
+    writeFileSync(node.copy.file(".message.txt.swp"), "second message\n");
+    renameSync(node.copy.file(".message.txt.swp"), node.copy.file("message.txt"));
+    expect(await fetchUntil(url, (b) => b.includes("second message"), 30_000, "the edited message")).toContain("second message");
+  }, 60_000);
+
+  it("a new pod (the old one deleted) starts with the current tree", async () => {
+    node.copy.write("message.txt", "third message\n");
+    const url = `http://127.0.0.1:${node.port}/`;
+    await fetchUntil(url, (b) => b.includes("third message"), 30_000, "the third message");
+    const old = await podOf(node.namespace, "app");
+    await core.deleteNamespacedPod({ namespace: node.namespace, name: old });
+    const until = Date.now() + 120_000;
+    let fresh: string | undefined;
+    while (fresh === undefined && Date.now() < until) {
+      fresh = await podOf(node.namespace, "app").then((p) => (p === old ? undefined : p), () => undefined);
+      if (fresh === undefined) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(fresh, "a new running pod").toBeDefined();
+    // Its container started with what the host holds now, and never restarted.
+    const status = (await core.readNamespacedPod({ namespace: node.namespace, name: fresh ?? "" })).status;
+    expect(status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    const message = await execInPod(kc, { namespace: node.namespace, pod: fresh ?? "", container: "app", command: ["cat", "/app/message.txt"], timeoutMs: 30_000 });
+    expect(message.stdout).toBe("third message\n");
+    // The forward follows the new pod.
+    expect(await fetchUntil(url, (b) => b.includes("third message"), 60_000, "the new pod's answer")).toBe("greetings, devloop, from node_modules | third message\n");
+  }, 150_000);
+
+  it("what the container writes into the bind comes back to the host", async () => {
+    const pod = await podOf(node.namespace, "app");
+    const wrote = await execInPod(kc, { namespace: node.namespace, pod, container: "app", command: ["sh", "-c", "mkdir -p /app/db/migrations && echo 'create table t (id int);' > /app/db/migrations/001_init.sql"], timeoutMs: 30_000 });
+    expect(wrote.exitCode).toBe(0);
+    const until = Date.now() + 30_000;
+    let text = "";
+    while (Date.now() < until) {
+      try {
+        text = node.copy.read("db/migrations/001_init.sql");
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    expect(text).toBe("create table t (id int);\n");
+  }, 60_000);
+
+  it("a server's bind-mounted config file: the edited file reaches the server", async () => {
+    const up = await daemon.cli(["up", "-n", config.namespace, "--detach", "--timeout", "240"], config.copy.dir, 300_000);
+    expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
+    const url = `http://127.0.0.1:${config.port}/`;
+    expect(await fetchUntil(url, (b) => b.includes("configured"), 60_000, "the first answer")).toBe("configured: one\n");
+    config.copy.write("config/app.json", '{ "greeting": "configured: two" }\n');
+    expect(await fetchUntil(url, (b) => b.includes("two"), 120_000, "the edited config")).toBe("configured: two\n");
+  }, 330_000);
+});
