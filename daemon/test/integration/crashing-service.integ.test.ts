@@ -1,8 +1,8 @@
 /**
  * fixtures/real-world/crashing-service on the bed: a worker that exits 3 half a second after it starts. `up --detach`
  * exits non-zero within 30 s naming the service, the exit code and its last log line (not "all services ready");
- * status and the API show the failure with its log tail; web still serves; fixing .env (the edit round trip) brings
- * the worker up and `up --detach` exits 0.
+ * status and the API show the failure with its log tail; web still serves; attached `up` streams the build's output
+ * and every service's logs; fixing .env (the edit round trip) brings the worker up and `up --detach` exits 0.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +59,16 @@ describe("a crashing service (fixtures/real-world/crashing-service)", () => {
     await daemon.waitFor(name, (x) => x?.services.find((s) => s.name === "web")?.phase === "ready", 60_000, "web ready");
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toContain("web is up");
+  });
+
+  it("attached up streams build output and every service's logs from their first line, prefixed per service", async () => {
+    // Killed after 20 s (the loop goes on in the daemon): by then the worker has crashed at least once.
+    const result = await daemon.cli(["up", "-p", name, "-n", ns], dir, 20_000);
+    expect(result.stdout).toMatch(/worker\s+\| build image .*:dl-[0-9a-f]{12} is up to date/);
+    expect(result.stdout).toMatch(/web\s+\| web: listening on :3000/);
+    expect(result.stdout).toMatch(/worker\s+\| worker: starting \(pid 1\)/);
+    expect(result.stdout).toMatch(/worker\s+\| worker: QUEUE_URL is not set; giving up/);
+    expect(result.stderr).toMatch(/worker failed: exit code 3 \(Error\)/);
   });
 
   it("the fix in .env rolls the worker out and up --detach exits 0", async () => {
