@@ -67,6 +67,11 @@ export interface RunningDaemon {
   close(): Promise<void>;
 }
 
+/** Why this daemon cannot start that is not a bug: another one holds the lock (the CLI reports it as exit 1). */
+export class DaemonStartError extends Error {
+  override readonly name = "DaemonStartError";
+}
+
 type ProcessState = "dead" | "zombie" | "alive";
 
 /** A pid that signals is not enough: a daemon killed with -9 whose parent is gone can stay a zombie for a while. */
@@ -133,9 +138,9 @@ const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | 
         const state = processState(holder);
         if (state === "alive") {
           // A busy daemon may be slow to answer: three tries before calling it hung.
-          for (let probe = 0; probe < 3; probe++) if (await answers(files, holder)) throw new Error(`a devloop daemon is already running (pid ${holder})`);
+          for (let probe = 0; probe < 3; probe++) if (await answers(files, holder)) throw new DaemonStartError(`a devloop daemon is already running (pid ${holder})`);
           const age = Date.now() - (statIfAny(path)?.mtimeMs ?? 0);
-          if (age < startingGraceMs) throw new Error(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
+          if (age < startingGraceMs) throw new DaemonStartError(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
           // Two daemons must never drive the same projects: a hung devloop is ended; a reused pid is left alone.
           const ours = readFileIfAny(`/proc/${holder}/cmdline`)?.includes("devloop") ?? false;
           if (ours) {
@@ -151,7 +156,7 @@ const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | 
       rmSync(path, { force: true });
     }
   }
-  throw new Error(`cannot take the daemon lock ${path}: another daemon took it meanwhile`);
+  throw new DaemonStartError(`cannot take the daemon lock ${path}: another daemon took it meanwhile`);
 };
 
 const statIfAny = (path: string): Stats | undefined => {

@@ -9,8 +9,15 @@ export interface DaemonFlags {
 
 export const daemonCommand = async (action: string | undefined, flags: DaemonFlags): Promise<number> => {
   if (action === undefined || action === "run") {
-    const { runDaemon } = await import("../../../daemon/src/main.js");
-    return runDaemon({ ...(flags.context === undefined ? {} : { context: flags.context }) });
+    const { DaemonStartError, runDaemon } = await import("../../../daemon/src/main.js");
+    const { ListenError } = await import("../../../daemon/src/server/listen.js");
+    try {
+      return await runDaemon({ ...(flags.context === undefined ? {} : { context: flags.context }) });
+    } catch (error) {
+      // Another daemon holds the lock, or DEVLOOP_PORT is taken: the user's to fix, not a bug.
+      if (error instanceof DaemonStartError || error instanceof ListenError) throw new UserError(error.message);
+      throw error;
+    }
   }
   if (action === "status") {
     const client = await connectDaemon({ start: false });
