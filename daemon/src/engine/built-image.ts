@@ -8,11 +8,26 @@ import { escapeKubeExpansion } from "../translate/escape.js";
 import type { KubeManifest } from "../translate/types.js";
 import { inputHash } from "./input-hash.js";
 import { inputHashAnnotation } from "./labels.js";
+import { sidecarsOf } from "./service-pods.js";
 
-export const builtUnitHash = (baseHash: string, ref: string | undefined): string => (ref === undefined ? baseHash : inputHash({ baseHash, ref }));
+/**
+ * A unit's desired hash: its manifests' hash with the built reference mixed in, and those of its sidecars that have
+ * build: (they run in its pod, so a new sidecar image is a new pod template). Without built sidecars the hash is
+ * the one it always was, so hashes persisted by an older daemon still match.
+ */
+export const builtUnitHash = (baseHash: string, ref: string | undefined, sidecarRefs: Readonly<Record<string, string>> = {}): string =>
+  Object.keys(sidecarRefs).length > 0 ? inputHash({ baseHash, ref: ref ?? "", sidecars: sidecarRefs }) : ref === undefined ? baseHash : inputHash({ baseHash, ref });
+
+/** The built references of the sidecars (engine/service-pods.ts) of `unit` that have one, by sidecar. */
+export const sidecarBuiltRefs = (manifests: readonly KubeManifest[], unit: string, builds: Readonly<Record<string, { readonly ref?: string }>> | undefined): Readonly<Record<string, string>> =>
+  Object.fromEntries(sidecarsOf(manifests, unit).flatMap((s) => (builds?.[s]?.ref === undefined ? [] : [[s, builds[s].ref]])));
+
+/** The $0 of the supervisor's sh -c (sync/supervisor.ts supervised()). */
+const supervisorName = supervised([]).command[3];
 
 interface Container {
   readonly image?: unknown;
+  readonly command?: readonly string[];
   readonly args?: readonly string[];
 }
 interface PodSpec {
@@ -39,7 +54,8 @@ const swapPodSpec = (spec: PodSpec, image: string, ref: string): PodSpec => {
 const superviseWith = (spec: PodSpec, ref: string, command: ImageCommand): PodSpec => ({
   ...spec,
   containers: spec.containers?.map((c) => {
-    if (c.image !== ref) return c;
+    // Already under the supervisor (translate wrapped the compose command): once is enough.
+    if (c.image !== ref || c.command?.[3] === supervisorName) return c;
     const argv = [...command.entrypoint.map(escapeKubeExpansion), ...(c.args ?? command.cmd.map(escapeKubeExpansion))];
     return argv.length === 0 ? c : { ...c, ...supervised(argv) };
   }),

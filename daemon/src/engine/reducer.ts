@@ -1,7 +1,8 @@
 /** (state, action) → state. Pure: never awaits, never reads the clock (times come in the actions). */
 import type { ObservedObject } from "../ports/cluster.js";
 import type { Action } from "./actions.js";
-import { builtUnitHash } from "./built-image.js";
+import { builtUnitHash, sidecarBuiltRefs } from "./built-image.js";
+import { sidecarHost } from "./service-pods.js";
 import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
 import { maxTraces, namespaceUnit, portForwardKey } from "./state.js";
 
@@ -52,14 +53,14 @@ const loaded = (project: ProjectState, action: Extract<Action, { type: "projectL
   }
   const units: Record<string, UnitState> = {};
   for (const [name, base] of Object.entries(action.hashes)) {
-    const hash = builtUnitHash(base, builds[name]?.ref);
+    const hash = builtUnitHash(base, builds[name]?.ref, sidecarBuiltRefs(action.loaded.manifests, name, builds));
     const old = switched ? undefined : project.units[name];
     if (old && old.desiredHash === hash) {
-      units[name] = old;
+      units[name] = old.baseHash === base ? old : { ...old, baseHash: base };
       continue;
     }
     // New input: a previous failure's backoff no longer applies.
-    units[name] = { name, failures: 0, ...(old?.appliedHash === undefined ? {} : { appliedHash: old.appliedHash }), ...(old?.applyingHash === undefined ? {} : { applyingHash: old.applyingHash }), desiredHash: hash };
+    units[name] = { name, failures: 0, ...(old?.appliedHash === undefined ? {} : { appliedHash: old.appliedHash }), ...(old?.applyingHash === undefined ? {} : { applyingHash: old.applyingHash }), desiredHash: hash, baseHash: base };
   }
   // Services that were applied (or are being applied) and are no longer wanted get pruned, unless we moved namespace.
   const removed = switched
@@ -99,13 +100,21 @@ const buildFinished = (project: ProjectState, action: Extract<Action, { type: "b
   }
   const { error: _e, command: _c, ...ok } = done;
   const next = updateBuild(project, action.service, () => ({ ...ok, status: "built", ref: action.image, skipped: action.skipped === true, tail: [], ...(action.command === undefined ? {} : { command: action.command }) }));
-  const hash = builtUnitHash(build.baseHash, action.image);
-  const unit = next.units[action.service];
-  if (!unit || unit.desiredHash === hash) return next;
-  return updateUnit(next, action.service, (u) => {
-    const { retryAt: _r, error: _x, ...kept } = u;
-    return { ...kept, failures: 0, desiredHash: hash };
-  });
+  const manifests = project.loaded?.manifests ?? [];
+  const rehash = (p: ProjectState, name: string, hash: string | undefined): ProjectState => {
+    const unit = p.units[name];
+    if (!unit || hash === undefined || unit.desiredHash === hash) return p;
+    return updateUnit(p, name, (u) => {
+      const { retryAt: _r, error: _x, ...kept } = u;
+      return { ...kept, failures: 0, desiredHash: hash };
+    });
+  };
+  const own = rehash(next, action.service, builtUnitHash(build.baseHash, action.image, sidecarBuiltRefs(manifests, action.service, next.builds)));
+  // A sidecar's image runs in its host's pod: the host's unit takes the new reference too (apply → rollout).
+  const host = sidecarHost(manifests, action.service);
+  const hostBase = host === undefined ? undefined : own.units[host]?.baseHash;
+  if (host === undefined || hostBase === undefined) return own;
+  return rehash(own, host, builtUnitHash(hostBase, own.builds?.[host]?.ref, sidecarBuiltRefs(manifests, host, own.builds)));
 };
 
 /** Stable marks of pods that are gone are dropped (pod names are not reused, but the map must not grow). */

@@ -3,8 +3,8 @@ import type { DependencyEdge } from "../translate/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import { serviceLabel } from "./labels.js";
-import { sidecarHost } from "./service-pods.js";
-import type { EngineState, ProjectState, UnitState } from "./state.js";
+import { sidecarHost, sidecarsOf } from "./service-pods.js";
+import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
 
 export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
@@ -189,6 +189,14 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   return health;
 };
 
+/** The service's build, or one of its sidecars' (they run in its pod) when that one is not built yet or failed. */
+const gatingBuild = (project: ProjectState, name: string): BuildState | undefined => {
+  const own = project.builds?.[name];
+  if (own !== undefined && own.status !== "built") return own;
+  const sidecar = sidecarsOf(project.loaded?.manifests ?? [], name).map((s) => project.builds?.[s]).find((b) => b !== undefined && b.status !== "built");
+  return sidecar ?? own;
+};
+
 const firstLine = (text: string): string => text.split("\n", 1)[0]?.trim() ?? "";
 
 /** Whether a dependency in this state meets a depends_on condition (started, healthy = ready, completed). */
@@ -231,8 +239,8 @@ export const serviceViews = (project: ProjectState): Readonly<Record<string, Ser
     const nsReady = isApplied(project.units[namespaceUnit]);
     const base = { name, ...(health.kind === undefined ? {} : { kind: health.kind }), started: health.started, ready: health.ready, completed: health.completed, failed: health.failed, pods: health.pods, restarts: health.restarts, ...(health.crash === undefined ? {} : { crash: health.crash }) };
     // The image is built before the workload is applied: a pending build gates the apply like a dependency.
-    const build = project.builds?.[name];
-    const buildFailed = build?.status === "failed" ? `image build failed: ${firstLine(build.error ?? "")}` : undefined;
+    const build = gatingBuild(project, name);
+    const buildFailed = build?.status === "failed" ? `image build ${build.service === name ? "" : `of ${build.service} `}failed: ${firstLine(build.error ?? "")}` : undefined;
     const building = build !== undefined && (build.status === "queued" || build.status === "building");
     let result: ServiceView;
     if (unit?.applyingHash !== undefined) result = { ...base, phase: "applying", waitingFor: [] };

@@ -24,6 +24,10 @@ export const serviceOfContainer = (labels: Labels, container: string, sidecars: 
 export const servicePods = (objects: Readonly<Record<string, ObservedObject>> | undefined, service: string): (ObservedObject & { pod: NonNullable<ObservedObject["pod"]> })[] =>
   Object.values(objects ?? {}).filter((o): o is ObservedObject & { pod: NonNullable<ObservedObject["pod"]> } => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting && runsService(o.labels, service));
 
+/** The services that joined `host`'s pod (its workload's devloop.dev/sidecars), in the order translate put them. */
+export const sidecarsOf = (manifests: readonly KubeManifest[], host: string): readonly string[] =>
+  manifests.find((m) => m.metadata.labels?.[serviceLabel] === host && m.metadata.annotations?.[Annotations.sidecars] !== undefined)?.metadata.annotations?.[Annotations.sidecars]?.split(",") ?? [];
+
 /** The service whose pod `service` joined (its workload lists it in devloop.dev/sidecars), or undefined. */
 export const sidecarHost = (manifests: readonly KubeManifest[], service: string): string | undefined => {
   const host = manifests.find((m) => m.metadata.annotations?.[Annotations.sidecars]?.split(",").includes(service) === true);

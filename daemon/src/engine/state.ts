@@ -24,8 +24,10 @@ export interface ProjectRequest {
 
 export interface UnitState {
   readonly name: string;
-  /** Hash of the unit's manifests as last loaded. */
+  /** Hash of the unit's manifests as last loaded (with built references mixed in: engine/built-image.ts). */
   readonly desiredHash?: string;
+  /** The loaded manifests' hash before built references are mixed in (a sidecar's build changes its host's hash). */
+  readonly baseHash?: string;
   /** Hash of what the cluster has, as last applied successfully. */
   readonly appliedHash?: string;
   /** Set while an apply of this hash runs. */

@@ -7,8 +7,9 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import { ClusterError } from "../../ports/cluster.js";
 import type { Clock, Timer } from "../../ports/clock.js";
 import type { Dispatch } from "../actions.js";
-import { withBuiltImage } from "../built-image.js";
+import { sidecarBuiltRefs, withBuiltImage } from "../built-image.js";
 import { serviceSelector } from "../labels.js";
+import { sidecarsOf } from "../service-pods.js";
 import { unitManifests } from "../prepare-manifests.js";
 import { nextRetryAt, unitsToApply } from "../selectors.js";
 import type { EngineState } from "../state.js";
@@ -47,8 +48,18 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
           dispatch({ type: "applyStarted", project: project.name, unit, inputHash: hash });
           const build = project.builds?.[unit];
           const own = unitManifests(loaded.manifests, unit, loaded.services);
-          // A service with build: runs the reference it was built as (selectors gate the apply until then).
-          const manifests = build?.ref === undefined ? own : withBuiltImage(own, build.image, build.ref, hash, build.command);
+          // A service with build: runs the reference it was built as (selectors gate the apply until then), and so
+          // does each sidecar with build: in its pod (under the supervisor only when its own live rules restart it).
+          // A joined pod's template carries the supervise mark of each of its services: only a service whose own
+          // live rules restart its process gets its image's command under the supervisor.
+          const joined = sidecarsOf(loaded.manifests, unit).length > 0;
+          const command = joined && loaded.live?.[unit]?.restart !== "process" ? undefined : build?.command;
+          let manifests = build?.ref === undefined ? own : withBuiltImage(own, build.image, build.ref, hash, command);
+          for (const sidecar of Object.keys(sidecarBuiltRefs(loaded.manifests, unit, project.builds))) {
+            const b = project.builds?.[sidecar];
+            if (b?.ref === undefined) continue;
+            manifests = withBuiltImage(manifests, b.image, b.ref, hash, loaded.live?.[sidecar]?.restart === "process" ? b.command : undefined);
+          }
           cluster
             .apply(manifests, { fieldManager, recreateImmutable: true })
             .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))
