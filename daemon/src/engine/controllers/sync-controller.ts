@@ -44,7 +44,7 @@ import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { Dispatch } from "../actions.js";
 import { serviceSelector } from "../labels.js";
-import { runsService } from "../service-pods.js";
+import { runsService, sidecarHost } from "../service-pods.js";
 import type { LiveQueue } from "../live-queue.js";
 import { createLiveQueue } from "../live-queue.js";
 import type { EngineState, LiveRequest, ProjectState, SyncTrace, TraceStep } from "../state.js";
@@ -89,6 +89,8 @@ interface Loop {
   readonly live: Readonly<Record<string, ServiceLive>>;
   project: ProjectState;
   session?: Promise<WatchSession | undefined>;
+  /** The rules' path filters are read (loop.filters): a fill or reconcile must not send what they leave out. */
+  filtersReady?: Promise<void>;
   readonly filters: Map<string, PathFilter>;
   /** `${pod}\0${ruleId}` → what that pod's target holds. */
   readonly manifests: Map<string, HashManifest>;
@@ -126,6 +128,9 @@ export const bindingPods = (project: ProjectState, live: ServiceLive): string[] 
         .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && (o.pod.initRunning ?? []).includes(bindContainerName))
         .map((o) => o.name)
         .sort();
+
+/** The service whose pods run `service`: its host for a sidecar, else itself. */
+const podOwner = (project: ProjectState, service: string): string => sidecarHost(project.loaded?.manifests ?? [], service) ?? service;
 
 /** Running pods of a service that have its app container. */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
@@ -176,10 +181,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
 
   const podTarget = (loop: Loop, live: ServiceLive, pod: string): SyncPod => ({ namespace: loop.namespace, pod, container: live.container });
 
-  /** A restart without a supervisor: the service's pods are deleted and its workload makes new ones. */
-  const replacePods = async (namespace: string, project: string, service: string): Promise<string | undefined> => {
+  /**
+   * A restart without a supervisor: the service's pods are deleted and its workload makes new ones. A sidecar's pods
+   * are its host's (engine/service-pods.ts): those are deleted, restarting the host's containers with it.
+   */
+  const replacePods = async (namespace: string, project: ProjectState, service: string): Promise<string | undefined> => {
     try {
-      await cluster.deleteByLabel(namespace, serviceSelector(project, service), ["Pod"]);
+      await cluster.deleteByLabel(namespace, serviceSelector(project.name, podOwner(project, service)), ["Pod"]);
       return undefined;
     } catch (error) {
       return `restart ${service}: ${errorText(error)}`;
@@ -211,12 +219,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   /** Restarts the service's process in each pod (with its armed restart, if any); replaces the pods when there is no supervisor. */
   const restart = async (loop: Loop, live: ServiceLive | undefined, service: string, pods: readonly string[], armed?: ReadonlyMap<string, ArmedCommand>): Promise<string | undefined> => {
     // No supervisor (an image-only service without entrypoint, or a service whose rules never restart): new pods.
-    if (live?.restart !== "process") return replacePods(loop.namespace, loop.name, service);
+    if (live?.restart !== "process") return replacePods(loop.namespace, loop.project, service);
     const { problems, exitCodes } = await execEach(loop, live, pods, restartProcessCommand(), restartTimeoutMs, "restart", false, armed);
     // Exit 3: no supervisor in that container (a pod from before it was applied).
     const noSupervisor = exitCodes.includes(3);
     if (noSupervisor) log(loop, service, "warn", `${service} runs without devloop's supervisor (a pod from before it was applied?): replacing its pods instead`);
-    return joinErrors(...problems.filter((p) => !(noSupervisor && / exit 3(:|$)/.test(p))), noSupervisor ? await replacePods(loop.namespace, loop.name, service) : undefined);
+    return joinErrors(...problems.filter((p) => !(noSupervisor && / exit 3(:|$)/.test(p))), noSupervisor ? await replacePods(loop.namespace, loop.project, service) : undefined);
   };
 
   const runExec = async (loop: Loop, live: ServiceLive, rule: LiveRule, pods: readonly string[]): Promise<string | undefined> => {
@@ -537,6 +545,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (loop.closed) return;
     const live = loop.live[service];
     try {
+      await loop.filtersReady;
       if (job.kind === "restart") return await runRestart(loop, service, job);
       if (live === undefined) return;
       if (job.kind === "change") return await runChange(loop, live, job);
@@ -566,14 +575,18 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     }
   };
 
+  const loadFilters = async (loop: Loop): Promise<void> => {
+    for (const live of Object.values(loop.live)) for (const rule of live.rules) loop.filters.set(rule.id, await params.ruleFilter(rule));
+  };
+
   const startWatching = async (loop: Loop): Promise<WatchSession | undefined> => {
+    await loop.filtersReady;
     const roots: WatchRoot[] = [];
     for (const live of Object.values(loop.live)) {
       for (const rule of live.rules) {
-        const filter = await params.ruleFilter(rule);
-        loop.filters.set(rule.id, filter);
+        const filter = loop.filters.get(rule.id);
         // A file rule's watcher root is the file itself (relative path ""): no filter needed there.
-        roots.push({ id: rule.id, path: rule.path, ...(rule.only === undefined ? { filter } : {}) });
+        roots.push({ id: rule.id, path: rule.path, ...(rule.only === undefined && filter !== undefined ? { filter } : {}) });
       }
       if (live.compile !== undefined) roots.push({ id: compileRoot(live.service), path: live.compile.source, filter: await params.sourceFilter(live.compile.source) });
     }
@@ -600,6 +613,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
+    // The filters first: a bind fill or a reconcile waits for them, not for the watcher's first walk.
+    loop.filtersReady = loadFilters(loop).catch((error: unknown) => log(loop, undefined, "error", `cannot read the ignore files for live sync: ${errorText(error)}`));
     loop.session = startWatching(loop).catch((error: unknown) => {
       log(loop, undefined, "error", `cannot watch for live sync: ${errorText(error)}`);
       return undefined;
@@ -696,7 +711,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           plainHandled.add(key);
           const services = request.service !== undefined ? [request.service] : project.loaded?.services ?? [];
           const work = request.kind === "restart"
-            ? Promise.all(services.map((service) => replacePods(namespace, project.name, service)))
+            ? Promise.all([...new Set(services.map((service) => podOwner(project, service)))].map((service) => replacePods(namespace, project, service)))
             : Promise.resolve([]);
           void work.then(() => dispatch({ type: "liveRequestHandled", project: project.name, id: request.id }));
         }
