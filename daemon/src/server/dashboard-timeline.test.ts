@@ -135,7 +135,8 @@ describe("dashboard timeline", () => {
     const labels = { [serviceLabel]: "api" };
     const observe = (object: ObservedObject, type: "upsert" | "delete" = "upsert"): Action => ({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type, object } });
     const deployment = (ready: number): Action => observe({ kind: "Deployment", name: "api", namespace: "shop-dev", labels, replicas: { desired: 1, current: 1, updated: 1, ready, observedCurrent: true } });
-    const pod = (podName: string, deleting = false, ready = true): ObservedObject => ({ kind: "Pod", name: podName, namespace: "shop-dev", labels, pod: { phase: "Running", ready, restarts: 0, containers: ["api"], deleting } });
+    // Ready by a healthcheck: without one, ready also waits for the stable window (selectors.stableWindowMs).
+    const pod = (podName: string, deleting = false, ready = true): ObservedObject => ({ kind: "Pod", name: podName, namespace: "shop-dev", labels, pod: { phase: "Running", ready, probed: true, restarts: 0, containers: ["api"], deleting } });
     await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
     await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: { [namespaceUnit]: "n", api: "h1" } });
     await step(0, { type: "applyStarted", project: "shop", unit: namespaceUnit, inputHash: "n" }, { type: "applyFinished", project: "shop", unit: namespaceUnit, inputHash: "n", at: 0 });
