@@ -1,4 +1,21 @@
+import { applyKubeconfig, mergeGlobalOptions } from "./global-options.js";
 import { UserError } from "./user-error.js";
+
+interface ParsedCommand {
+  opts(): Record<string, unknown>;
+  readonly parent: ParsedCommand | null;
+}
+const isCommand = (v: unknown): v is ParsedCommand => typeof v === "object" && v !== null && typeof (v as { opts?: unknown }).opts === "function" && "parent" in v;
+
+/** commander's (positional..., options, command) with the program's global options folded into options. */
+export const withGlobalOptions = (args: unknown[]): unknown[] => {
+  const command = args[args.length - 1];
+  const options = args[args.length - 2];
+  if (!isCommand(command) || command.parent === null || typeof options !== "object" || options === null) return args;
+  const merged = mergeGlobalOptions(command.parent.opts(), options as Record<string, unknown>);
+  applyKubeconfig(merged);
+  return [...args.slice(0, -2), merged, command];
+};
 
 /** What a command module exports: the parsed positional arguments, then the options object. */
 export type CommandHandler = (...args: never[]) => Promise<number>;
@@ -11,6 +28,7 @@ export const runCommand =
   (load: () => Promise<CommandHandler>) =>
   async (...args: unknown[]): Promise<void> => {
     try {
+      args = withGlobalOptions(args);
       const handler = await load();
       // commander passes (positional..., options, command); handlers take the leading ones they need.
       process.exitCode = await (handler as (...a: unknown[]) => Promise<number>)(...args);
