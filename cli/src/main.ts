@@ -4,12 +4,18 @@
  */
 import { Command } from "commander";
 import { addComposeOptions } from "./compose-options.js";
+import { addGlobalOptions } from "./global-options.js";
+import { examples } from "./help-examples.js";
 import { runCommand } from "./run-command.js";
 
-const program = new Command("devloop")
-  .description("Run a Docker Compose project on Kubernetes as a live development loop")
-  .version("0.1.0")
-  .showHelpAfterError();
+const program = addGlobalOptions(
+  new Command("devloop")
+    .description("Run a Docker Compose project on Kubernetes as a live development loop")
+    .version("0.1.0")
+    .usage("[global options] <command> [options]")
+    .enablePositionalOptions()
+    .showHelpAfterError(),
+);
 
 addComposeOptions(program.command("render").description("print the Kubernetes manifests for the compose project"))
   .option("-n, --namespace <ns>", "namespace to render into")
@@ -25,6 +31,13 @@ addComposeOptions(program.command("validate").description("check the compose pro
 
 addComposeOptions(program.command("config").description("print the resolved compose model, like `docker compose config`"))
   .option("--format <format>", "yaml or json", "yaml")
+  .option("-o, --output <file>", "write to this file instead of stdout")
+  .option("-q, --quiet", "only validate: print nothing, exit 1 on errors")
+  .option("--services", "print the service names, one per line")
+  .option("--volumes", "print the volume names, one per line")
+  .option("--profiles", "print every profile the services name, one per line")
+  .option("--images", "print the image of each service, one per line")
+  .option("--no-interpolate", "do not replace ${VARIABLES}: print the files' values as written")
   .argument("[services...]")
   .action(runCommand(async () => (await import("./commands/config.js")).configCommand));
 
@@ -37,9 +50,15 @@ addComposeOptions(program.command("doctor").description("check Dockerfiles, buil
 addComposeOptions(program.command("up").description("run the compose project on Kubernetes as a live loop (starts the daemon)"))
   .option("-n, --namespace <ns>", "namespace (default <project>-<user>)")
   .option("--context <context>", "kube context for the daemon")
+  .option("--allow-context <name>", "deploy to this kube context although it is not a known local cluster (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option("-d, --detach", "exit once every service is ready instead of following the logs")
   .option("--no-isolation", "skip the namespace isolation defaults (NetworkPolicy, LimitRange, ResourceQuota)")
-  .option("--timeout <seconds>", "with --detach: give up after this long", "600")
+  .option("--timeout <seconds>", "with --detach or --wait: give up after this long (devloop's meaning; see docs/cli.md)")
+  .option("--wait", "wait until every service is running and ready, then exit (implies --detach, as in Compose)")
+  .option("--wait-timeout <seconds>", "with --wait: give up after this long (default 600)")
+  .option("--build", "build images before starting (devloop always builds when a build: input changed)")
+  .option("--no-build", "never build: services with build: must already have a built image")
+  .option("--dry-run", "print what would be created or changed in the cluster, apply nothing")
   .argument("[services...]", "services to run (with their dependencies)")
   .action(runCommand(async () => (await import("./commands/up.js")).upCommand));
 
@@ -62,8 +81,10 @@ program
   .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
   .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
   .option("-f, --follow", "follow, across pod restarts")
-  .option("--since <duration>", "only lines newer than this (30s, 5m, 2h)")
-  .option("--tail <n>", "lines from the end of each pod's log")
+  .option("--since <duration>", "only lines newer than this (a compose duration: 30s, 1m30s, 2h; or an RFC 3339 time)")
+  .option("--tail <n>", "lines from the end of each pod's log (a number, or all)")
+  .option("-t, --timestamps", "show each line's timestamp")
+  .option("--no-log-prefix", "do not prefix lines with the service name")
   .argument("[services...]")
   .action(runCommand(async () => (await import("./commands/logs.js")).logsCommand));
 
@@ -92,5 +113,82 @@ program
   .argument("[action]", "run (default), status or stop")
   .option("--context <context>", "kube context")
   .action(runCommand(async () => (await import("./commands/daemon.js")).daemonCommand));
+
+program
+  .command("ps")
+  .description("list the project's services and their pods, like `docker compose ps`")
+  .option("--format <format>", "table or json", "table")
+  .option("-q, --quiet", "only the pod names")
+  .option("--services", "only the service names")
+  .option("-a, --all", "also services without a running pod")
+  .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+  .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
+  .argument("[services...]")
+  .action(runCommand(async () => (await import("./commands/ps.js")).psCommand));
+
+program
+  .command("exec")
+  .description("run a command in a service's running container, like `docker compose exec` (kubectl exec)")
+  .option("-T, --no-tty", "no pseudo-TTY (default: one when stdin is a terminal)")
+  .option("-u, --user <user>", "run as this user (needs a shell and su or setpriv in the image)")
+  .option("-w, --workdir <dir>", "working directory inside the container")
+  .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+  .option("--index <n>", "which pod of a service with several replicas (1-based)", "1")
+  .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+  .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
+  .argument("<service>")
+  .argument("<command...>")
+  .passThroughOptions()
+  .action(runCommand(async () => (await import("./commands/exec.js")).execCommand));
+
+program
+  .command("port")
+  .description("print the local address forwarded to a service's port, like `docker compose port`")
+  .option("--protocol <proto>", "tcp (udp is not forwarded)", "tcp")
+  .option("--file <file>", "compose file, to find the project name (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+  .option("-p, --project-name <name>", "project (default: the compose project here, or the only one running)")
+  .argument("<service>")
+  .argument("<private_port>")
+  .action(runCommand(async () => (await import("./commands/port.js")).portCommand));
+
+addComposeOptions(program.command("run").description("run a one-off command in a new pod with the service's image, environment, volumes and network, like `docker compose run --rm`"))
+  .option("-T, --no-tty", "no pseudo-TTY (default: one when stdin is a terminal)")
+  .option("-e, --env <KEY=VALUE>", "set an environment variable (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+  .option("-u, --user <uid>", "run as this numeric user id (runAsUser)")
+  .option("-w, --workdir <dir>", "working directory inside the container")
+  .option("--entrypoint <cmd>", "override the image's entrypoint")
+  .option("--rm", "remove the pod afterwards (always: devloop never keeps one-off pods)")
+  .option("--no-deps", "accepted for Compose compatibility: the pod starts without starting anything else")
+  .option("--timeout <seconds>", "give up waiting for the pod to start after this long", "300")
+  .argument("<service>")
+  .argument("[command...]")
+  .passThroughOptions()
+  .action(runCommand(async () => (await import("./commands/run.js")).runOneOffCommand));
+
+addComposeOptions(program.command("build").description("build the images of services with build:, like `docker compose build` (BuildKit through the Docker CLI)"))
+  .option("-q, --quiet", "print only the built references")
+  .argument("[services...]", "services to build (default: every service with build:)")
+  .action(runCommand(async () => (await import("./commands/build.js")).buildCommand));
+
+program
+  .command("version")
+  .description("print devloop's version, and the daemon's when one runs")
+  .option("--format <format>", "pretty or json", "pretty")
+  .option("--short", "only the version number")
+  .action(runCommand(async () => (await import("./commands/version.js")).versionCommand));
+
+program
+  .command("completion")
+  .description("print a shell completion script: devloop completion bash | zsh | fish")
+  .argument("<shell>", "bash, zsh or fish")
+  .action(runCommand(async () => (await import("./commands/completion.js")).completionCommand));
+
+// Hidden helper the completion scripts call for service and namespace names (quiet, never starts a daemon).
+program
+  .command("__complete", { hidden: true })
+  .argument("<what>", "services or namespaces")
+  .action(runCommand(async () => (await import("./commands/completion.js")).completeCommand));
+
+examples(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,76 @@
+/**
+ * devloop run [-T] [-e K=V] [-u UID] [-w DIR] [--entrypoint CMD] SERVICE [CMD…]: a one-off pod with the service's
+ * image, environment, volumes and network in the project's namespace, attached (a TTY when stdin is one) or its
+ * log followed, then deleted — `docker compose run --rm`. The project must be up (its network, volumes and
+ * dependencies live in its namespace). Exits with the command's exit code.
+ */
+import { asApplied } from "../as-applied.js";
+import { daemonProject, serviceOf } from "../daemon-project.js";
+import { oneOffPod, splitShellWords } from "../one-off-pod.js";
+import { printDiagnostics, renderProject } from "../render-project.js";
+import type { ComposeFlags } from "../compose-options.js";
+import { ExitCode } from "../output.js";
+import { UserError } from "../user-error.js";
+import { loadTerminal, parseEnvFlags } from "./exec.js";
+
+export interface RunFlags extends ComposeFlags {
+  readonly tty?: boolean;
+  readonly env?: string[];
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly entrypoint?: string;
+  readonly timeout?: string;
+  readonly context?: string;
+}
+
+export const runOneOffCommand = async (service: string, command: string[], flags: RunFlags): Promise<number> => {
+  const startTimeoutMs = Number(flags.timeout ?? "300") * 1000;
+  if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) throw new UserError(`--timeout expects seconds; got "${flags.timeout ?? ""}"`);
+  const { project: running } = await daemonProject(flags);
+  serviceOf(running, service);
+  const namespace = running.namespace;
+  if (namespace === undefined) throw new UserError(`project ${running.name} has no namespace yet; wait for devloop up`);
+  const rendered = await renderProject([service], { ...flags, projectName: running.name, namespace });
+  if (!rendered.ok) {
+    printDiagnostics(rendered.diagnostics);
+    return ExitCode.userError;
+  }
+  const builds = Object.fromEntries(running.services.flatMap((s) => (s.build === undefined ? [] : [[s.name, s.build] as const])));
+  const applied = asApplied({ project: rendered.project, namespace, manifests: rendered.manifests, isolation: true, builds });
+  if (applied.notes.some((n) => n.startsWith(`${service}:`))) throw new UserError(`${service}'s image is not built yet; wait for devloop up to build it (devloop status shows the build)`);
+  const spec = rendered.project.services[service];
+  const tty = flags.tty !== false && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const { pod, container } = oneOffPod({
+    manifests: applied.manifests,
+    project: running.name,
+    service,
+    namespace,
+    command,
+    ...(spec?.command === undefined ? {} : { composeCommand: spec.command }),
+    ...(spec?.entrypoint === undefined ? {} : { composeEntrypoint: spec.entrypoint }),
+    ...(flags.entrypoint === undefined ? {} : { entrypoint: splitShellWords(flags.entrypoint) }),
+    env: parseEnvFlags(flags.env ?? [], process.env),
+    ...(flags.user === undefined ? {} : { user: flags.user }),
+    ...(flags.workdir === undefined ? {} : { workdir: flags.workdir }),
+    tty,
+    suffix: Math.random().toString(36).slice(2, 7),
+  });
+  const terminal = await loadTerminal(flags.context);
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const { ClusterError } = await import("../../../daemon/src/ports/cluster.js");
+  try {
+    return await terminal.runPod({ pod, container, tty, startTimeoutMs, signal: controller.signal, onStatus: (line) => process.stderr.write(`devloop: ${line}\n`), stdin: tty ? process.stdin : null, stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    if (error instanceof ClusterError) {
+      if (error.transient) throw Object.assign(new Error(error.message), { name: "DaemonError" });
+      throw new UserError(error.message);
+    }
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+};
