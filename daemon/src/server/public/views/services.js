@@ -23,8 +23,9 @@ const phaseWord = /** @type {const} */ ({
  * @returns {{word: string, tone: string}}
  */
 export const statusOf = (s) => {
-  const crash = s.phase === "failed" && /CrashLoopBackOff/.test(s.message ?? "");
+  const crash = s.phase === "failed" && (s.failure?.waiting === "CrashLoopBackOff" || /CrashLoopBackOff/.test(s.message ?? ""));
   if (crash) return { word: "crash-looping", tone: "failed" };
+  if (s.phase === "failed" && s.failure?.reason === "OOMKilled") return { word: "OOMKilled", tone: "failed" };
   if (s.phase === "waiting" && s.waitingFor.length > 0) return { word: `waiting on ${s.waitingFor.join(", ")}`, tone: "waiting" };
   if (s.phase === "pending" && /build/i.test(s.message ?? "")) return { word: "build", tone: "applying" };
   if (s.phase === "building") return { word: "building", tone: "applying" };
