@@ -52,9 +52,9 @@ const redactText = (text: string, values: readonly string[]): string => {
   let out = text;
   for (const value of values) {
     for (const s of spellings(value)) {
-      if (s.length >= minSubstringLength) {
-        if (out.includes(s)) out = out.split(s).join(redactedMark);
-      } else if (out === s || out === `"${s}"` || out === `'${s}'`) out = redactedMark;
+      // A field that is the value, quoted or not (got: "…"), becomes the mark itself.
+      if (out === s || out === `"${s}"` || out === `'${s}'`) return redactedMark;
+      if (s.length >= minSubstringLength && out.includes(s)) out = out.split(s).join(redactedMark);
     }
   }
   return out;
