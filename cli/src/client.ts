@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
+import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
 import type { ApiError, DownRequest, LiveActionKind, LiveActionResponse, NamespaceInfo, PublicEvent, StateSnapshot, UpRequest, UpResponse } from "../../daemon/src/api/types.js";
 import { UserError } from "./user-error.js";
@@ -146,7 +147,8 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
   }
   const token = readFileSync(stateFiles(dir).token, "utf8").trim();
   const base = `http://127.0.0.1:${info.port}`;
-  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  // Every call names the caller's kube target: the daemon serves it under that, never one captured at its start.
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...kubeRequestHeaders(options.context) };
 
   const request = async <T>(method: string, path: string, body?: unknown, okStatuses: readonly number[] = []): Promise<T> => {
     let res: Response;

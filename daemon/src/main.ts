@@ -18,11 +18,10 @@ import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
-import { createKubeExec, createKubeExecStream } from "./adapters/kube-exec.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
-import { createKubeCluster, loadKubeConfig } from "./adapters/kube-cluster.js";
-import { createPodUidLookup } from "./adapters/kube-pod-uid.js";
+import { loadKubeConfig } from "./adapters/kube-cluster.js";
+import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters/kube-targets.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
@@ -263,18 +262,19 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const log = createLogger({ scope: "daemon", file: files.log, dispatch: () => ref.engine && ((action) => ref.engine?.dispatch(action)) });
   if (takenOver !== undefined) log.warn(takenOver);
   const kubeConfig = loadKubeConfig(options.context);
-  const cluster = createKubeCluster({ kubeConfig });
+  // Each project runs under the kubeconfig and context its `up` was made with; the daemon's own only as a fallback.
+  const targets = createKubeTargets({ onNote: (target, line) => log.warn(`context ${target.context}: ${line}`) });
+  const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, { ...(process.env["KUBECONFIG"] ? { kubeconfig: process.env["KUBECONFIG"] } : {}), ...(options.context === undefined ? {} : { context: options.context }) });
+  const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
   const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
   const loader = createComposeProjectLoader({ doctor });
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined);
   const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;
-  const exec = createKubeExec(kubeConfig);
-  const openStream = createKubeExecStream(kubeConfig);
   const tarSyncer = createTarSyncer({ exec, openStream });
   const artifacts = artifactDelivery(delivery);
   const syncer = artifacts.strategy === "docker"
-    ? createDockerArtifactSyncer({ base: tarSyncer, engine: dockerodeArchiveEngine(), podUid: createPodUidLookup(kubeConfig), onFallback: (line) => log.debug(line) })
+    ? createDockerArtifactSyncer({ base: tarSyncer, engine: dockerodeArchiveEngine(), podUid, onFallback: (line) => log.debug(line) })
     : tarSyncer;
   const armExec = createArmedExec(openStream, exec);
   const compiler = createDockerodeCompiler();
@@ -359,6 +359,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
     token,
     daemon: { pid: process.pid, startedAt, version: daemonVersion },
     ...(options.context === undefined ? {} : { context: options.context }),
+    targets,
     log,
     publicDir: fileURLToPath(new URL("./server/public/", import.meta.url)),
     onShutdownRequested: () => void close().then(() => process.exit(0)),

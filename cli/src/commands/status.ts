@@ -26,6 +26,8 @@ export const statusCommand = async (flags: StatusFlags): Promise<number> => {
     }
     if (flags.watch && process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
     if (!cluster.reachable) process.stdout.write(`cluster unreachable: ${cluster.message ?? ""} (retrying)\n`);
+    // Each project runs under the kube context its up was made with: say which.
+    for (const p of projects) if (p.context !== undefined) process.stdout.write(`${p.name}: kube context ${p.context}, namespace ${p.namespace ?? "?"}\n`);
     process.stdout.write(projects.length === 0 ? "no projects (devloop up starts one)\n" : `${projectTable(projects, color)}\n`);
     // A failed service's exit, last log lines and pod events (a failed build's output): what to fix first.
     const failures = projects.flatMap((p) => p.services.filter((sv) => sv.phase === "failed" || buildFailed(sv)).map((sv) => failureReport(sv, color, 10)));

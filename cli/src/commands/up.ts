@@ -19,6 +19,8 @@ import { ExitCode, paint, serviceColor, serviceLine, useColor } from "../output.
 export interface UpFlags extends ComposeFlags {
   readonly namespace?: string;
   readonly context?: string;
+  /** --allow-context NAME (repeatable): deploy to this non-local context. */
+  readonly allowContext?: readonly string[];
   readonly detach?: boolean;
   /** commander's --no-isolation. */
   readonly isolation?: boolean;
@@ -36,6 +38,7 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
     options: toLoadOptions(flags, services),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
+    ...(flags.allowContext === undefined || flags.allowContext.length === 0 ? {} : { allowContexts: flags.allowContext }),
     isolation: flags.isolation !== false,
   });
   const source = (file: string): string | undefined => nodeFileSystem.readFile(file);

@@ -4,6 +4,7 @@
  * exactly what render prints.
  */
 import { imageBuildRequest } from "../build/build-request.js";
+import { composeAllowedContexts } from "../engine/context-guard.js";
 import type { Doctor } from "../ports/doctor.js";
 import { findingsByService } from "../ports/doctor.js";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
@@ -55,6 +56,7 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         live: translated.live,
         warnings: result.diagnostics,
         variables: result.variables,
+        allowedContexts: composeAllowedContexts(project.extensions),
         ...(findings === undefined ? {} : { findings }),
       },
     };

@@ -90,6 +90,8 @@ export type PublicProjectStatus = "loading" | "active" | "invalid" | "stopping";
 export interface PublicProject {
   readonly name: string;
   readonly namespace?: string;
+  /** The kube context the project runs under (the one its `up` was made with). */
+  readonly context?: string;
   readonly status: PublicProjectStatus;
   readonly composeFiles: readonly string[];
   readonly diagnostics: readonly DiagnosticJson[];
@@ -169,6 +171,8 @@ export interface UpRequest {
   readonly options: LoadOptions;
   readonly namespace?: string;
   readonly context?: string;
+  /** `up --allow-context NAME`: contexts allowed beyond the local clusters, for this call. */
+  readonly allowContexts?: readonly string[];
   /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); default true. */
   readonly isolation?: boolean;
 }
@@ -207,4 +211,12 @@ export interface NamespaceInfo {
   readonly name: string;
   readonly project?: string;
   readonly active: boolean;
+  /** The day-to-day rights devloop lacks there (SelfSubjectAccessReview); empty or absent = usable. */
+  readonly missing?: readonly string[];
 }
+
+/**
+ * Request headers the CLI sends with every call, so the daemon serves it under the caller's kube target and
+ * allowances, not its own environment's: its KUBECONFIG path list, --context, DEVLOOP_ALLOWED_CONTEXTS (URI-encoded).
+ */
+export const kubeHeaders = { kubeconfig: "x-devloop-kubeconfig", context: "x-devloop-context", allowedContexts: "x-devloop-allowed-contexts" } as const;

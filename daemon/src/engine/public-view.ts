@@ -61,6 +61,7 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
   return {
     name: project.name,
     ...(namespace === undefined ? {} : { namespace }),
+    ...(project.request.context === undefined ? {} : { context: project.request.context }),
     status: project.status,
     composeFiles: project.loaded?.composeFiles ?? [],
     diagnostics: project.diagnostics,

@@ -17,7 +17,10 @@ export interface ProjectRequest {
   readonly name: string;
   readonly options: LoadOptions;
   readonly namespace?: string;
+  /** The kube context this project was requested under (pinned: resolved from the caller's kubeconfig then). */
   readonly context?: string;
+  /** The caller's kubeconfig path list (KUBECONFIG) the context is read from; absent = the daemon's own. */
+  readonly kubeconfig?: string;
   /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); opt-out. */
   readonly isolation: boolean;
 }

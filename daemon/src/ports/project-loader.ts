@@ -37,6 +37,8 @@ export interface LoadedProject {
   readonly variables?: readonly string[];
   /** develop.watch rules and compile specs per service, for the sync controller (translate's TranslateResult.live). */
   readonly live?: Readonly<Record<string, ServiceLive>>;
+  /** Kube contexts the compose file allows beyond local clusters (top-level `x-devloop.allowed_contexts`). */
+  readonly allowedContexts?: readonly string[];
   /** Doctor findings per service (only services that have some); absent when no doctor ran. */
   readonly findings?: Readonly<Record<string, readonly ServiceFinding[]>>;
 }

@@ -17,6 +17,8 @@ import { join } from "node:path";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { DownRequest, NamespaceInfo, StateSnapshot, UpRequest, UpResponse } from "../api/types.js";
+import { kubeHeaders } from "../api/types.js";
+import { checkContext, parseAllowedContexts } from "../engine/context-guard.js";
 import { tearDown } from "../engine/controllers/down-controller.js";
 import type { Engine } from "../engine/engine.js";
 import { managedByLabel, managedByValue } from "../engine/labels.js";
@@ -24,6 +26,7 @@ import { toPublicProject } from "../engine/public-view.js";
 import type { EngineState } from "../engine/state.js";
 import type { Logger } from "../log/logger.js";
 import type { ClusterClient } from "../ports/cluster.js";
+import type { CallerTargets, KubeTargetRef } from "../ports/kube-targets.js";
 import type { ProjectLoader } from "../ports/project-loader.js";
 import { registerDashboard } from "./dashboard.js";
 import { createAuth } from "./auth.js";
@@ -38,8 +41,13 @@ export interface AppParams {
   readonly cluster: ClusterClient;
   readonly token: string;
   readonly daemon: { readonly pid: number; readonly startedAt: number; readonly version: string };
-  /** The kube context the daemon talks to; an `up --context` naming another one is refused. */
+  /** The kube context the daemon talks to; an `up --context` naming another one is refused (without `targets`). */
   readonly context?: string;
+  /**
+   * Serve each call under its caller's kubeconfig and context (request headers): `up` pins them on the project,
+   * refuses a context the guard does not allow and a namespace the identity may not use, at once.
+   */
+  readonly targets?: CallerTargets;
   readonly log: Logger;
   readonly publicDir?: string;
   readonly onShutdownRequested?: () => void;
@@ -93,6 +101,23 @@ export const staticFile =
     }
   };
 
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.header(name);
+  if (value === undefined || value === "") return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The caller's kube target from its headers (the dashboard sends none: the daemon's own kubeconfig). */
+const callerRef = (req: Request): KubeTargetRef => {
+  const kubeconfig = header(req, kubeHeaders.kubeconfig);
+  const context = header(req, kubeHeaders.context);
+  return { ...(kubeconfig === undefined ? {} : { kubeconfig }), ...(context === undefined ? {} : { context }) };
+};
+
 export const createApp = (params: AppParams): express.Express => {
   const { engine, loader, cluster, token, daemon, log } = params;
   const auth = createAuth(token, params.publicDir === undefined ? {} : { isPublic: staticFile(params.publicDir) });
@@ -114,7 +139,7 @@ export const createApp = (params: AppParams): express.Express => {
       fail(res, 400, "bad-request", "expected {options: LoadOptions, namespace?, context?, isolation?}");
       return;
     }
-    if (body.context !== undefined && params.context !== undefined && body.context !== params.context) {
+    if (params.targets === undefined && body.context !== undefined && params.context !== undefined && body.context !== params.context) {
       fail(res, 409, "context-mismatch", `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
       return;
     }
@@ -127,9 +152,42 @@ export const createApp = (params: AppParams): express.Express => {
     const existing = engine.getState().projects[name];
     // Keep the namespace chosen earlier (ns use) unless this up names one.
     const namespace = body.namespace ?? existing?.request.namespace;
+    let kube: { context?: string; kubeconfig?: string } = body.context === undefined ? {} : { context: body.context };
+    if (params.targets !== undefined) {
+      const ref = callerRef(req);
+      let target;
+      try {
+        target = params.targets.pin({ ...ref, ...(body.context === undefined ? {} : { context: body.context }) });
+      } catch (error) {
+        fail(res, 400, "kube-context", error instanceof Error ? error.message : String(error));
+        return;
+      }
+      const decision = checkContext(target.context, { env: parseAllowedContexts(header(req, kubeHeaders.allowedContexts)), compose: result.project.allowedContexts ?? [], flags: body.allowContexts ?? [] });
+      if (!decision.ok) {
+        fail(res, 403, "context-not-allowed", decision.message, decision.hint);
+        return;
+      }
+      const ns = namespace ?? result.project.namespace;
+      const missing = await params.targets.missingRights(target, ns).catch((error: unknown) => {
+        // Cannot ask (unreachable): the engine reports the cluster and retries; the up is not refused for it.
+        log.warn(`cannot check the rights of context ${target.context} in namespace ${ns}: ${error instanceof Error ? error.message : String(error)}`, { project: name });
+        return [];
+      });
+      if (missing.length > 0) {
+        fail(
+          res,
+          403,
+          "forbidden",
+          `devloop up ${name} -n ${ns}: the identity of kube context "${target.context}"${target.user === undefined ? "" : ` (user ${target.user})`} may not ${missing.join(", ")} in namespace ${ns}, which up, sync, logs and port-forwards need`,
+          `bind it to the edit ClusterRole there (kubectl create rolebinding devloop-edit --clusterrole=edit --serviceaccount=… -n ${ns}), or use a namespace it may use (devloop ns list; up -n NAME)`,
+        );
+        return;
+      }
+      kube = { context: target.context, kubeconfig: target.kubeconfig };
+    }
     engine.dispatch({
       type: "projectRequested",
-      request: { name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...(body.context === undefined ? {} : { context: body.context }), isolation: body.isolation ?? true },
+      request: { name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...kube, isolation: body.isolation ?? true },
     });
     log.info(`up ${name} in namespace ${namespace ?? result.project.namespace}`, { project: name });
     res.json({ ok: true, project: name, namespace: namespace ?? result.project.namespace, warnings: result.project.warnings } satisfies UpResponse);
@@ -155,7 +213,8 @@ export const createApp = (params: AppParams): express.Express => {
       return;
     }
     try {
-      await tearDown({ cluster, namespace: body.namespace, project: name, volumes: body.volumes ?? false });
+      // Not a project the daemon runs: cleaned under the caller's kube target.
+      await tearDown({ cluster: params.targets?.cluster(callerRef(req)) ?? cluster, namespace: body.namespace, project: name, volumes: body.volumes ?? false });
       if (project) engine.dispatch({ type: "namespaceReleased", project: name, namespace: body.namespace });
       res.json({ ok: true, project: name, namespace: body.namespace });
     } catch (error) {
@@ -183,14 +242,29 @@ export const createApp = (params: AppParams): express.Express => {
 
   app.get("/api/projects/:name/logs", logsRoute(engine, cluster));
 
-  app.get("/api/namespaces", async (_req: Request, res: Response) => {
+  app.get("/api/namespaces", async (req: Request, res: Response) => {
     try {
-      const names = await cluster.listNamespaces(`${managedByLabel}=${managedByValue}`);
       const projects = Object.values(engine.getState().projects);
-      const infos: NamespaceInfo[] = names.map((n) => {
-        const owner = projects.find((p) => p.loaded?.namespace === n || p.previousNamespaces.includes(n));
-        return { name: n, ...(owner ? { project: owner.name } : {}), active: owner?.loaded?.namespace === n };
-      });
+      let names: readonly string[];
+      let missing = async (_namespace: string): Promise<readonly string[] | undefined> => Promise.resolve(undefined);
+      if (params.targets === undefined) names = await cluster.listNamespaces(`${managedByLabel}=${managedByValue}`);
+      else {
+        // The caller's identity: the devloop namespaces it may list (none for a namespace-scoped identity), its
+        // context's namespace and its projects' namespaces, each with the rights it lacks there.
+        const target = params.targets.pin(callerRef(req));
+        const targets = params.targets;
+        const listed = await targets.cluster(target).listNamespaces(`${managedByLabel}=${managedByValue}`);
+        const mine = projects.filter((p) => p.request.context === target.context).flatMap((p) => [p.loaded?.namespace, p.request.namespace, ...p.previousNamespaces]);
+        names = [...new Set([...(target.namespace === undefined ? [] : [target.namespace]), ...listed, ...mine].filter((n): n is string => n !== undefined))];
+        missing = (namespace) => targets.missingRights(target, namespace);
+      }
+      const infos: NamespaceInfo[] = await Promise.all(
+        names.map(async (n) => {
+          const owner = projects.find((p) => p.loaded?.namespace === n || p.previousNamespaces.includes(n));
+          const lacks = await missing(n);
+          return { name: n, ...(owner ? { project: owner.name } : {}), active: owner?.loaded?.namespace === n, ...(lacks === undefined ? {} : { missing: lacks }) };
+        }),
+      );
       res.json(infos);
     } catch (error) {
       fail(res, 502, "cluster-error", error instanceof Error ? error.message : String(error));

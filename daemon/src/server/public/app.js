@@ -65,6 +65,15 @@ const renderHeader = () => {
   ui.project.value = selected ?? "";
   const p = current();
   ui.nsCurrent.textContent = p?.namespace ? `ns ${p.namespace}` : "";
+  // The kube context the project runs under (the one its up was made with), just before its namespace.
+  let contextEl = document.getElementById("kube-context");
+  if (!contextEl) {
+    contextEl = document.createElement("span");
+    contextEl.id = "kube-context";
+    contextEl.className = ui.nsCurrent.className;
+    ui.nsCurrent.before(contextEl, " ");
+  }
+  contextEl.textContent = p?.context ? `context ${p.context}` : "";
   const errors = p?.diagnostics.filter((d) => d.severity === "error").length ?? 0;
   const warnings = (p?.warnings.length ?? 0) + (p?.diagnostics.length ?? 0) - errors;
   ui.diagCount.textContent = errors > 0 ? String(errors) : warnings > 0 ? String(warnings) : "";
