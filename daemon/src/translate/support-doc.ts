@@ -39,14 +39,17 @@ Summary: ${count(SupportStatus.translated)} keys translated, ${count(SupportStat
   anywhere in the compose files, even when only the one-shot service is rendered
   (\`x-devloop.kind: job | deployment\` overrides the choice). A Job's \`restart: "no"\` → \`restartPolicy: Never\`,
   \`backoffLimit: 0\`; \`on-failure\` → \`OnFailure\` with \`backoffLimit\` from \`deploy.restart_policy.max_attempts\` (default 6);
-  a service with \`deploy.mode: global\` is a **DaemonSet** (one pod per node the placement allows);
+  a service with \`deploy.mode: global\` is a **DaemonSet** (one pod per node the placement allows; ready when
+  every one of those pods is, not when applied; \`down\` deletes it);
 - per service that joins another's pod (\`network_mode: service:X\` / \`container:X\`, \`ipc: service:X\`, \`volumes_from: [X]\`)
   no workload of its own but **one more container in X's pod**, named after the service, sharing X's network
   (\`localhost\`), IPC and volumes (with \`volumes_from\`, X's compose volumes are mounted at the same paths, \`:ro\`
   read-only). The pod is labelled \`sidecar.devloop.dev/<service>: <container>\` and the workload annotated
   \`devloop.dev/sidecars\`, so status, logs, restart and the dashboard show it under its own name. It runs once in
   each of X's replicas (a warning says so when X has several); its ports get a Service of its own selecting X's pods;
-  X never waits for its own sidecar (they start together), the sidecar waits for X to start;
+  X never waits for its own sidecar (they start together), the sidecar waits for X to start; a sidecar with
+  \`build:\` runs its built image in X's pod (X's pod waits for that build and rolls out when the image changes);
+  restarting a sidecar that has no supervisor replaces X's pods (X's containers restart with it);
 - every **network_mode** form: \`service:X\` / \`container:X\` → the container joins X's pod (above); \`host\` →
   \`hostNetwork: true\` (the node's network) with a warning; \`none\` → not reproduced, the pod keeps the cluster
   network, with a warning; \`bridge\` / \`default\` → the pod's own network; a network name → the pod's own network,
