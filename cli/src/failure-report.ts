@@ -6,11 +6,14 @@
 import type { PublicService } from "../../daemon/src/api/types.js";
 import { paint, serviceColor } from "./output.js";
 
-/** Failed, or blocked (a failed build, a failed or disabled dependency). */
-export const failing = (s: PublicService): boolean => s.phase === "failed" || s.phase === "blocked";
+/**
+ * The image build failed: the service is blocked (never applied), or still runs its previous image — either way not
+ * what `up` asked for.
+ */
+export const buildFailed = (s: PublicService): boolean => s.build?.status === "failed";
 
-/** A failed build blocks the service itself; other blocked services wait on a dependency that is reported on its own. */
-export const buildFailed = (s: PublicService): boolean => s.phase === "blocked" && s.build?.status === "failed";
+/** Failed, blocked (a failed build, a failed or disabled dependency), or running an image older than the failed build. */
+export const failing = (s: PublicService): boolean => s.phase === "failed" || s.phase === "blocked" || buildFailed(s);
 
 /** Worth waiting a moment for: the log tail and events of the crash are still being read. */
 export const awaitingReport = (s: PublicService): boolean => s.phase === "failed" && s.failure !== undefined && !s.failure.reported;
@@ -24,7 +27,8 @@ export const failureReport = (s: PublicService, color: boolean, lines = 20): str
   const prefix = `${paint(color, serviceColor(s.name), s.name)} | `;
   if (buildFailed(s) && s.build !== undefined) {
     const tail = s.build.tail.slice(-lines);
-    return `${red("✖")} ${name}: image build failed: ${s.build.error ?? "unknown error"}\n${tail.length > 0 ? `  last ${tail.length} line${tail.length === 1 ? "" : "s"} of the build:\n${indent(tail, `  ${prefix}`)}` : ""}`;
+    const previous = s.phase === "blocked" ? "" : " (the previous image keeps running)";
+    return `${red("✖")} ${name}: image build failed${previous}: ${s.build.error ?? "unknown error"}\n${tail.length > 0 ? `  last ${tail.length} line${tail.length === 1 ? "" : "s"} of the build:\n${indent(tail, `  ${prefix}`)}` : ""}`;
   }
   const f = s.failure;
   if (s.phase !== "failed" || f === undefined) return `${red("✖")} ${name}: ${s.phase}${s.message === undefined ? "" : `: ${s.message}`}\n`;

@@ -3,8 +3,9 @@
  * (building, applying, waiting for X, starting, ready, failed).
  *
  * --detach: exit 0 once every service is ready (or completed); 1 as soon as one has failed (a container exited,
- * crash-loops, was OOMKilled, cannot pull its image) or is blocked (a failed build, a failed dependency), naming it
- * with its exit code or build error and its last 20 log lines, like `docker compose up --wait`; 2 on timeout.
+ * crash-loops, was OOMKilled, cannot pull its image), is blocked (a failed dependency) or its image build failed (also
+ * when the previous image keeps running), naming it with its exit code or build error and its last 20 log lines, like
+ * `docker compose up --wait`; 2 on timeout.
  * Without --detach: stream the builds' output and every service's logs from their first line, prefixed per service
  * (coloured on a TTY), like `docker compose up`, until Ctrl-C (the loop goes on in the daemon; `devloop down` stops it).
  */
@@ -90,7 +91,9 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
     }
     // The daemon has not loaded this request yet: what it shows is the version before it.
     if (project.reloading === true && flags.detach) return;
-    if (project.settled) {
+    // Ready on the previous image while its rebuild runs is not what up asked for: wait for the build's outcome.
+    const building = project.services.some((s) => s.build?.status === "queued" || s.build?.status === "building");
+    if (project.settled && !building && !project.services.some(buildFailed)) {
       if (!settledShown) process.stdout.write(`${project.name}: all services ready\n`);
       settledShown = true;
       if (flags.detach) result = ExitCode.ok;

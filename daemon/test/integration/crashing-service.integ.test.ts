@@ -4,7 +4,7 @@
  * status and the API show the failure with its log tail; web still serves; attached `up` streams the build's output
  * and every service's logs; fixing .env (the edit round trip) brings the worker up and `up --detach` exits 0.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,5 +82,23 @@ describe("a crashing service (fixtures/real-world/crashing-service)", () => {
     // The worker pulls jobs from web through its Service name.
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toMatch(/web is up; [1-9]\d* jobs handed out/);
+  });
+
+  it("a failed image build makes up --detach exit 1 at once, with the build error and output, the previous image still running", async () => {
+    const dockerfile = join(dir, "worker", "Dockerfile");
+    const good = readFileSync(dockerfile, "utf8");
+    writeFileSync(dockerfile, `${good}RUN echo "checking the queue client" && exit 7\n`);
+    try {
+      const started = Date.now();
+      const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 150_000);
+      process.stdout.write(`[measure] up --detach until the failed build was reported: ${Date.now() - started} ms\n`);
+      expect(result.code, result.stdout + result.stderr).toBe(1);
+      expect(result.stdout).not.toContain("all services ready");
+      expect(result.stderr).toContain("worker: image build failed (the previous image keeps running):");
+      expect(result.stderr).toMatch(/worker \| .*checking the queue client/);
+      expect(workerOf(await daemon.project(name))?.phase).toBe("ready");
+    } finally {
+      writeFileSync(dockerfile, good);
+    }
   });
 });
