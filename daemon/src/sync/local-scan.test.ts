@@ -68,3 +68,11 @@ describe("walkRoot", () => {
     expect(await walkRoot(root, createPathFilter())).toEqual(["etc-link", "run.sh", "src/a.js"]);
   });
 });
+
+describe("a root that does not exist (a bind of a directory not created yet)", () => {
+  it("holds nothing: the walk is empty and every path is missing", async () => {
+    const root = path.join(tmpdir(), `devloop-missing-${process.pid}-${Date.now()}`);
+    expect(await walkRoot(root)).toEqual([]);
+    expect(await scanPaths({ root, paths: ["a.txt"] })).toEqual([{ rel: "a.txt", state: { kind: "missing" } }]);
+  });
+});

@@ -50,7 +50,11 @@ export interface ScanParams {
 
 /** Observes each path once (duplicates collapsed). Paths the filter excludes are dropped silently. */
 export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]> => {
-  const realRoot = await realpath(params.root);
+  // A root that does not exist (a bind of a directory not created yet) holds nothing: every path is missing.
+  const realRoot = await realpath(params.root).catch((err: unknown) => {
+    if (errCode(err) === "ENOENT") return undefined;
+    throw err;
+  });
   const resolveDir = createDirResolver();
   const seen = new Set<string>();
   const out: LocalObservation[] = [];
@@ -66,14 +70,14 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
     const rel = check.rel;
     if (seen.has(rel)) continue;
     seen.add(rel);
-    work.push({ slot: out.length, rel });
+    if (realRoot !== undefined) work.push({ slot: out.length, rel });
     out.push({ rel, state: { kind: "missing" } });
   }
   // A fixed pool of workers pulling from the list: bounded open files, no per-path bookkeeping.
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let item = work[next++]; item !== undefined; item = work[next++]) {
-      const state = await observe(params.root, realRoot, item.rel, resolveDir, params.filter);
+      const state = await observe(params.root, realRoot ?? params.root, item.rel, resolveDir, params.filter);
       out[item.slot] = { rel: item.rel, state: state ?? { kind: "refused", reason: "" } };
     }
   };
@@ -161,8 +165,8 @@ export const walkRoot = async (root: string, filter?: PathFilter, under = ""): P
   try {
     await visit(under);
   } catch (err) {
-    // A directory removed while walking is simply not there any more.
-    if (under !== "" && (errCode(err) === "ENOENT" || errCode(err) === "ENOTDIR")) return out.sort();
+    // A directory removed while walking is simply not there any more; a root that does not exist holds nothing.
+    if (errCode(err) === "ENOENT" || (under !== "" && errCode(err) === "ENOTDIR")) return out.sort();
     throw err;
   }
   return out.sort();
