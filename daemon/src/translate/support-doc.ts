@@ -3,6 +3,7 @@ import { translateCodeDescriptions } from "./codes.js";
 import { DEFAULT_VOLUME_SIZE } from "./volume-claim.js";
 import { Annotations, Labels } from "./labels.js";
 import { buildSupport, type SupportEntry, serviceSupport, subKeySupport, SupportStatus, topLevelSupport } from "./support.js";
+import { volumeForms } from "./volume-forms.js";
 
 const STATUS_TEXT: Readonly<Record<SupportStatus, string>> = {
   [SupportStatus.translated]: "translated",
@@ -89,6 +90,15 @@ Notes on particular keys:
   case the file is a key); it holds the content at render time, and a change rolls the pods through the config hash.
 - **command/args**: \`entrypoint\` → \`command\`, \`command\` → \`args\`; \`$\` is escaped so Kubernetes does not expand \`$(VAR)\`.
 - **user** must be numeric (\`uid\` or \`uid:gid\`).
+
+## Volume forms
+
+What each form of \`services.*.volumes\` becomes, and where it differs from Docker (volume-forms.test.ts translates each
+row's example and checks the pod). \`volumes_from\` shares another service's volumes by joining its pod (above).
+
+| Form | Becomes |
+| --- | --- |
+${volumeForms.map((f) => `| ${f.form.replace(/\|/g, "\\|")} | ${cell(f.becomes)} |`).join("\n")}
 
 ## Top-level keys
 
