@@ -1,0 +1,156 @@
+/**
+ * Issue 12, items 3 and 4 on the real bed: a teammate's namespace-scoped identity, minted by
+ * scripts/mint-dev-identity (a ServiceAccount bound to `edit` in its own namespace, nothing at cluster scope), whose
+ * kubeconfig context has a non-local name. The daemon is started with the bed's admin kubeconfig; the CLI calls
+ * carry the minted one, so every step also proves that a call is served under its caller's kubeconfig and context.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stateFiles } from "../../src/api/state-dir.js";
+import { createTestDaemon, freePort, kube, nodeImage, repoRoot, sleep, suffix } from "./daemon-support.js";
+import { bedKubeconfigPath } from "./helpers/kube-config.js";
+
+const id = suffix();
+const namespace = `dlteam${id}`;
+const forbidden = `dlteamx${id}`;
+const context = `team-${id}`;
+const project = `team${id}`;
+
+describe("a namespace-scoped identity under a non-local context", () => {
+  const daemon = createTestDaemon();
+  const { core, apps } = kube();
+  const dir = mkdtempSync(join(tmpdir(), "devloop-it-team-"));
+  const kubeconfig = join(dir, "teammate.kubeconfig");
+  let port = 0;
+
+  const writeProject = (): void => {
+    mkdirSync(join(dir, "app"), { recursive: true });
+    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n");
+    writeFileSync(
+      join(dir, "app", "server.js"),
+      `const fs = require("fs");\nrequire("http").createServer((q, s) => s.end(fs.readFileSync("/app/message.txt", "utf8"))).listen(8080, () => console.log("team server listening on 8080"));\n`,
+    );
+    writeFileSync(join(dir, "app", "message.txt"), "hello 1");
+    writeFileSync(
+      join(dir, "compose.yml"),
+      `name: ${project}
+services:
+  web:
+    build:
+      context: ./app
+      args:
+        NODE_IMAGE: ${nodeImage}
+    ports: ["${port}:8080"]
+    develop:
+      watch:
+        - action: sync
+          path: ./app
+          target: /app
+`,
+    );
+  };
+
+  const answer = async (): Promise<string | undefined> => {
+    try {
+      return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
+    } catch {
+      return undefined;
+    }
+  };
+  const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    let last: string | undefined;
+    while (Date.now() < until) {
+      last = await answer();
+      if (last === expected) return;
+      await sleep(200);
+    }
+    throw new Error(`no answer "${expected}" from 127.0.0.1:${port} in ${timeoutMs} ms; last: ${String(last)}`);
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    writeProject();
+    // As the bed's admin: the teammate's namespace, identity and kubeconfig; and a namespace it has no rights in.
+    const mint = spawnSync("bash", [join(repoRoot, "scripts", "mint-dev-identity"), namespace, "--context", context, "--out", kubeconfig], { env: { ...process.env, KUBECONFIG: bedKubeconfigPath() }, encoding: "utf8" });
+    if (mint.status !== 0) throw new Error(`mint-dev-identity failed: ${mint.stderr}`);
+    await core.createNamespace({ body: { metadata: { name: forbidden } } });
+    await daemon.start();
+    // From here on the CLI runs as the teammate; the daemon keeps the admin kubeconfig it was started with.
+    daemon.env["KUBECONFIG"] = kubeconfig;
+    delete daemon.env["DEVLOOP_ALLOWED_CONTEXTS"];
+  }, 120_000);
+
+  afterAll(async () => {
+    await daemon.stop();
+    for (const name of [namespace, forbidden]) await core.deleteNamespace({ name }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(daemon.stateDir, { recursive: true, force: true });
+  });
+
+  it("refuses the non-local context at once, naming it and the three ways to allow it", async () => {
+    const started = Date.now();
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "60"], dir, 60_000);
+    expect(up.code, up.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(up.stderr).toContain(`kube context "${context}"`);
+    expect(up.stderr).toContain(`DEVLOOP_ALLOWED_CONTEXTS=${context}`);
+    expect(up.stderr).toContain(`x-devloop: { allowed_contexts: [${context}] }`);
+    expect(up.stderr).toContain(`--allow-context ${context}`);
+    expect((await apps.listNamespacedDeployment({ namespace })).items).toHaveLength(0);
+  }, 60_000);
+
+  it("once allowed: up of a built service, an edit synced into it, logs, the port-forward, ns list, status, down", async () => {
+    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--timeout", "300"], dir, 360_000);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    expect((await daemon.project(project))?.context).toBe(context);
+    // The workload is in the teammate's namespace; the Namespace object was left alone (edit may not patch it).
+    expect((await apps.readNamespacedDeployment({ name: "web", namespace })).metadata?.name).toBe("web");
+    expect((await core.readNamespace({ name: namespace })).metadata?.labels?.["app.kubernetes.io/managed-by"]).toBeUndefined();
+    // What the identity may not create is left out and said, not retried: edit has no LimitRange/ResourceQuota writes.
+    const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
+    expect(log).toContain(`context ${context}: namespace ${namespace} exists: this identity may not patch it`);
+    expect(log).toContain(`LimitRange devloop-defaults in namespace ${namespace} left out`);
+    expect((await core.listNamespacedLimitRange({ namespace })).items).toHaveLength(0);
+    expect((await core.listNamespacedService({ namespace })).items.map((s) => s.metadata?.name)).toContain("web");
+
+    await waitAnswer("hello 1", 60_000);
+    writeFileSync(join(dir, "app", "message.txt"), "hello 2");
+    await waitAnswer("hello 2", 30_000);
+
+    const logs = await daemon.cli(["logs", "web"], dir, 60_000);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain("team server listening on 8080");
+
+    const status = await daemon.cli(["status"], dir, 30_000);
+    expect(status.stdout).toContain(`${project}: kube context ${context}, namespace ${namespace}`);
+    const ns = await daemon.cli(["ns", "list"], dir, 30_000);
+    expect(ns.code, ns.stderr).toBe(0);
+    expect(ns.stdout).toMatch(new RegExp(`${namespace}\\s+${project}\\s+\\*\\s+usable`));
+
+    const down = await daemon.cli(["down"], dir, 200_000);
+    expect(down.code, `${down.stdout}\n${down.stderr}`).toBe(0);
+    expect((await apps.listNamespacedDeployment({ namespace, labelSelector: `devloop.dev/project=${project}` })).items).toHaveLength(0);
+    expect((await core.readNamespace({ name: namespace })).status?.phase).toBe("Active");
+  }, 480_000);
+
+  it("a namespace the identity may not use is refused at once, naming it, the missing rights and the fix", async () => {
+    daemon.env["DEVLOOP_ALLOWED_CONTEXTS"] = `other,${context}`;
+    try {
+      const started = Date.now();
+      const up = await daemon.cli(["up", "-n", forbidden, "--detach", "--timeout", "120"], dir, 120_000);
+      expect(up.code, up.stderr).toBe(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(up.stderr).toContain(`kube context "${context}"`);
+      expect(up.stderr).toContain(`may not patch deployments.apps`);
+      expect(up.stderr).toContain(`in namespace ${forbidden}`);
+      expect(up.stderr).toContain("edit ClusterRole");
+      expect((await apps.listNamespacedDeployment({ namespace: forbidden })).items).toHaveLength(0);
+    } finally {
+      delete daemon.env["DEVLOOP_ALLOWED_CONTEXTS"];
+    }
+  }, 120_000);
+});
