@@ -1,7 +1,7 @@
 /**
- * fixtures/real-world/sidecar-network-mode on the bed: the exporter (network_mode: service:web) runs as a second
- * container in web's pod, reaches web on localhost, answers on its own published port, and keeps its own name in
- * status and logs.
+ * fixtures/real-world/sidecar-network-mode on the bed: the exporter (network_mode: service:web, build: of its own)
+ * runs as a second container in web's pod, on its built content-hash tag, reaches web on localhost, answers on its
+ * own published port, keeps its own name in status and logs, and its restart replaces web's pod.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, kube, nodeImage } from "./daemon-support.js";
@@ -25,7 +25,12 @@ describe("a sidecar sharing web's network (fixtures/real-world/sidecar-network-m
     const { apps } = kube();
     const deployments = await apps.listNamespacedDeployment({ namespace: project.ns });
     expect(deployments.items.map((d) => d.metadata?.name)).toEqual(["web"]);
-    expect(deployments.items[0]?.spec?.template.spec?.containers.map((c) => c.name)).toEqual(["web", "exporter"]);
+    const containers = deployments.items[0]?.spec?.template.spec?.containers ?? [];
+    expect(containers.map((c) => c.name)).toEqual(["web", "exporter"]);
+    // Both images are the built content-hash tags, the sidecar's too (not the compose name, which exists nowhere).
+    expect(containers.map((c) => c.image)).toEqual([expect.stringMatching(/:dl-[0-9a-f]{12}$/), expect.stringMatching(/:dl-[0-9a-f]{12}$/)]);
+    const view = await project.daemon.project(project.name);
+    expect(containers.find((c) => c.name === "exporter")?.image).toBe(view?.services.find((s) => s.name === "exporter")?.build?.ref);
     expect(await fetchText(`http://127.0.0.1:${web}/`)).toContain("web is up");
     expect(await fetchText(`http://127.0.0.1:${exporter}/`)).toMatch(/exporter saw over localhost: web is up/);
   });
@@ -36,8 +41,26 @@ describe("a sidecar sharing web's network (fixtures/real-world/sidecar-network-m
     expect(exporterView?.pods.length).toBe(1);
     const status = await project.daemon.cli(["status"], project.dir, 30_000);
     expect(status.stdout).toMatch(/exporter\s+\S+\s+ready/);
-    const logs = await project.daemon.cli(["logs", "exporter"], project.dir, 30_000);
+    const logs = await project.daemon.cli(["logs", "-p", project.name, "exporter"], project.dir, 30_000);
     expect(logs.stdout).toContain("exporter listening on 9100");
     expect(logs.stdout).not.toContain("web listening on 3000");
+  });
+
+  it("restart of the exporter (no supervisor) replaces web's pod, and both serve again", async () => {
+    const before = (await project.daemon.project(project.name))?.services.find((s) => s.name === "web")?.pods ?? [];
+    expect(before).toHaveLength(1);
+    const restart = await project.daemon.cli(["restart", "-p", project.name, "exporter"], project.dir, 60_000);
+    expect(restart.code, restart.stdout + restart.stderr).toBe(0);
+    const p = await project.daemon.waitFor(
+      project.name,
+      (x) => {
+        const exporter = x?.services.find((s) => s.name === "exporter");
+        return exporter?.phase === "ready" && exporter.pods.length === 1 && !exporter.pods.includes(before[0] ?? "");
+      },
+      90_000,
+      "exporter ready on a new pod",
+    );
+    expect(p?.services.find((s) => s.name === "web")?.pods).toEqual(p?.services.find((s) => s.name === "exporter")?.pods);
+    expect(await fetchText(`http://127.0.0.1:${exporter}/`)).toMatch(/exporter saw over localhost: web is up/);
   });
 });
