@@ -1,4 +1,8 @@
-/** fixtures/real-world/global-service on the bed: deploy.mode: global runs as a DaemonSet, one pod per node, and serves. */
+/**
+ * fixtures/real-world/global-service on the bed: deploy.mode: global runs as a DaemonSet, one pod per node, ready only
+ * when its pods are, and serves; its port without a host port ("9201") is forwarded from a free local port that
+ * status shows.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, kube, nodeImage } from "./daemon-support.js";
 import { fetchText, realWorldProject } from "./real-world-support.js";
@@ -13,20 +17,31 @@ describe("a global service (fixtures/real-world/global-service)", () => {
   });
   afterAll(() => project.tearDown());
 
-  it("runs one agent per node as a DaemonSet and serves through its published port", async () => {
+  it("runs one agent per node as a DaemonSet, ready when its pods are, and serves through its published port", async () => {
     const result = await project.up();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const { apps, core } = kube();
     const nodes = await core.listNode();
     const daemonSets = await apps.listNamespacedDaemonSet({ namespace: project.ns });
     expect(daemonSets.items.map((d) => d.metadata?.name)).toEqual(["node-agent"]);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ds = await apps.readNamespacedDaemonSet({ name: "node-agent", namespace: project.ns });
-      if ((ds.status?.numberReady ?? 0) === nodes.items.length) break;
-      if (Date.now() > deadline) throw new Error(`DaemonSet not ready: ${JSON.stringify(ds.status)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // up -d said ready: the engine judged it from the DaemonSet's pods, so they are ready already (no waiting here).
+    const ds = await apps.readNamespacedDaemonSet({ name: "node-agent", namespace: project.ns });
+    expect(ds.status?.numberReady, JSON.stringify(ds.status)).toBe(nodes.items.length);
+    const view = (await project.daemon.project(project.name))?.services.find((s) => s.name === "node-agent");
+    expect(view).toMatchObject({ kind: "DaemonSet", phase: "ready" });
+    expect(view?.pods).toHaveLength(nodes.items.length);
     expect(await fetchText(`http://127.0.0.1:${port}/`)).toMatch(/^agent on node-agent-/);
+  });
+
+  it('forwards the port without a host port ("9201") from a free local port, shown in status', async () => {
+    const p = await project.daemon.waitFor(project.name, (x) => x?.services.find((s) => s.name === "node-agent")?.ports.some((f) => f.remote === 9201 && f.status === "active") === true, 30_000, "9201 forwarded");
+    const forward = p?.services.find((s) => s.name === "node-agent")?.ports.find((f) => f.remote === 9201);
+    expect(forward).toMatchObject({ ephemeral: true, status: "active" });
+    const local = forward?.local ?? 0;
+    expect(local).toBeGreaterThan(0);
+    expect(local).not.toBe(port);
+    expect(await fetchText(`http://127.0.0.1:${local}/`)).toBe("agent_up 1\n");
+    const status = await project.daemon.cli(["status"], project.dir, 30_000);
+    expect(status.stdout).toMatch(new RegExp(`\\b${local}:9201\\b`));
   });
 });
