@@ -10,8 +10,8 @@
  *   token file) and dies with a new token; it is refused after sessionMaxAgeMs. Its name carries a digest of the
  *   token, so two daemons on 127.0.0.1 (cookies ignore the port) do not overwrite each other's session.
  * - A request authenticated by the cookie must also come from the daemon's own page (Origin / Sec-Fetch-Site,
- *   dashboard-guard.ts), reads included: another local origin (a forwarded port on localhost) is same-site, so
- *   SameSite alone would let its requests carry the cookie.
+ *   dashboard-guard.ts), reads included: a page on another port of 127.0.0.1 (any local server opened by that
+ *   address) is the same site for the browser, so SameSite alone would let its requests carry the cookie.
  * Every request needs one of the two, except the dashboard's static files (code, no data), GET /login and
  * GET /api/health, which answers `{ok: true}` to anyone (and the daemon's pid, version and start time to an
  * authenticated caller, so the CLI knows it reached its own daemon).
