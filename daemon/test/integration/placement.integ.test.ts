@@ -31,7 +31,9 @@ describe("placement constraints (fixtures/real-world/placement)", () => {
     expect(trainer?.status?.phase).toBe("Pending");
     const scheduled = trainer?.status?.conditions?.find((c) => c.type === "PodScheduled");
     expect(scheduled?.reason).toBe("Unschedulable");
-    expect(scheduled?.message).toMatch(/node\(s\) didn't match node selector|node affinity\/selector/);
+    // 1.20's scheduler checks a nodeSelector in its NodeAffinity filter: "didn't match Pod's node affinity"; later
+    // ones say "node affinity/selector" (older ones "node selector").
+    expect(scheduled?.message).toMatch(/node\(s\) didn't match (Pod's )?node (selector|affinity)/);
     const p = await project.daemon.project(project.name);
     const view = p?.services.find((s) => s.name === "trainer");
     expect(view?.phase).not.toBe("ready");
