@@ -40,7 +40,7 @@ export interface DaemonClient {
   dashboardUrl(): Promise<string>;
   /** Streams events until the signal aborts; reconnects with Last-Event-ID when the stream drops. */
   events(params: { since?: number; project?: string; signal: AbortSignal; onEvent: (event: PublicEvent) => void }): Promise<void>;
-  logs(project: string, params: { services: readonly string[]; follow: boolean; tail?: number; sinceSeconds?: number; signal: AbortSignal; onLine: (line: LogLine) => void }): Promise<void>;
+  logs(project: string, params: { services: readonly string[]; follow: boolean; tail?: number; sinceSeconds?: number; timestamps?: boolean; signal: AbortSignal; onLine: (line: LogLine) => void }): Promise<void>;
 }
 
 const readInfo = (dir: string): DaemonInfo | undefined => {
@@ -214,12 +214,13 @@ export const connectDaemon = async (options: ConnectOptions = {}): Promise<Daemo
         await sleep(500);
       }
     },
-    async logs(project, { services, follow, tail, sinceSeconds, signal, onLine }) {
+    async logs(project, { services, follow, tail, sinceSeconds, timestamps, signal, onLine }) {
       const query = new URLSearchParams();
       for (const s of services) query.append("service", s);
       if (follow) query.set("follow", "1");
       if (tail !== undefined) query.set("tail", String(tail));
       if (sinceSeconds !== undefined) query.set("since", String(sinceSeconds));
+      if (timestamps === true) query.set("timestamps", "1");
       let buffer = "";
       try {
         await stream(`/api/projects/${encodeURIComponent(project)}/logs?${query.toString()}`, signal, {}, (text) => {

@@ -308,7 +308,7 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => un
       }
     },
     watch,
-    followLog({ namespace, pod, container, sinceSeconds, tailLines, follow, onLine, onEnd }) {
+    followLog({ namespace, pod, container, sinceSeconds, tailLines, follow, timestamps, onLine, onEnd }) {
       const stream = new PassThrough();
       let buffer = "";
       let abort: AbortController | undefined;
@@ -324,7 +324,7 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => un
         if (!stopped) onEnd();
       });
       new Log(kubeConfig)
-        .log(namespace, pod, container, stream, { follow, ...(sinceSeconds === undefined ? {} : { sinceSeconds }), ...(tailLines === undefined ? {} : { tailLines }) })
+        .log(namespace, pod, container, stream, { follow, ...(sinceSeconds === undefined ? {} : { sinceSeconds }), ...(tailLines === undefined ? {} : { tailLines }), ...(timestamps === true ? { timestamps: true } : {}) })
         .then((a) => {
           abort = a;
           if (stopped) a.abort();

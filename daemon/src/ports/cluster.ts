@@ -104,7 +104,7 @@ export interface ClusterClient {
   /** Watches workloads and pods in a namespace matching the selector; relists and backs off on its own. */
   watch(namespace: string, selector: string, handlers: WatchHandlers): Stoppable;
   /** Follows a container's log from now (or sinceSeconds back); onEnd when the stream closes. */
-  followLog(params: { namespace: string; pod: string; container: string; sinceSeconds?: number; tailLines?: number; follow: boolean; onLine: LogLineHandler; onEnd: (error?: string) => void }): Stoppable;
+  followLog(params: { namespace: string; pod: string; container: string; sinceSeconds?: number; tailLines?: number; follow: boolean; timestamps?: boolean; onLine: LogLineHandler; onEnd: (error?: string) => void }): Stoppable;
   /** The last lines of a container's log (previous: the run before the current one, after a restart). */
   readLog(params: { namespace: string; pod: string; container: string; previous: boolean; tailLines: number }): Promise<readonly string[]>;
   /** The pod's events, oldest first, as "Reason: message" (e.g. "BackOff: Back-off restarting failed container"). */

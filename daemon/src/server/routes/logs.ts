@@ -1,5 +1,5 @@
 /**
- * GET /api/projects/:name/logs?service=a&service=b&follow=1&tail=N&since=S — newline-delimited JSON
+ * GET /api/projects/:name/logs?service=a&service=b&follow=1&tail=N&since=S&timestamps=1 — newline-delimited JSON
  * ({service, pod, line} or {service, pod, error}) from every pod of the selected services; with follow, pods that
  * appear later (restarts, rollouts) are picked up as the watch sees them.
  */
@@ -24,6 +24,8 @@ export const logsRoute =
     const follow = req.query["follow"] === "1" || req.query["follow"] === "true";
     const tail = req.query["tail"] === undefined ? undefined : Number(req.query["tail"]);
     const since = req.query["since"] === undefined ? undefined : Number(req.query["since"]);
+    // Each line starts with the kubelet's RFC 3339 timestamp (`devloop logs -t`).
+    const timestamps = req.query["timestamps"] === "1" || req.query["timestamps"] === "true";
     res.status(200).set({ "Content-Type": "application/x-ndjson", "Cache-Control": "no-cache" });
     res.flushHeaders();
     const streams = new Map<string, Stoppable>();
@@ -61,6 +63,7 @@ export const logsRoute =
               pod: o.name,
               container,
               follow,
+              ...(timestamps ? { timestamps } : {}),
               ...(first && tail !== undefined ? { tailLines: tail } : {}),
               ...(again ? { sinceSeconds: 1 } : first && since !== undefined ? { sinceSeconds: since } : {}),
               onLine: (line) => write({ line }),
