@@ -83,7 +83,8 @@ export const execCommand = async (service: string, command: string[], flags: Exe
   if (pod === undefined) throw new UserError(svc.pods.length === 0 ? `${service} has no running pod (it is ${svc.phase}); devloop status shows why` : `${service} has ${svc.pods.length} pod(s); --index ${index} is past the last`);
   const namespace = project.namespace;
   if (namespace === undefined) throw new UserError(`project ${project.name} has no namespace yet; wait for devloop up`);
-  const terminal = await loadTerminal(flags.context);
+  // The context the project's up was made with, unless --context names another (as kubectl --context).
+  const terminal = await loadTerminal(flags.context ?? project.context);
   const container = containerFor(service, await terminal.podContainers(namespace, pod));
   const tty = flags.tty !== false && process.stdin.isTTY === true && process.stdout.isTTY === true;
   // Piped stdin (not a terminal): read it whole, then send it framed; a terminal with -T gets no stdin.

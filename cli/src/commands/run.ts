@@ -55,7 +55,7 @@ export const runOneOffCommand = async (service: string, command: string[], flags
     tty,
     suffix: Math.random().toString(36).slice(2, 7),
   });
-  const terminal = await loadTerminal(flags.context);
+  const terminal = await loadTerminal(flags.context ?? running.context);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
