@@ -144,7 +144,13 @@ export const createRoutingKube = (targets: KubeTargets, targetOf: (namespace: st
       const refs = inUse();
       const seen = new Set<string>();
       for (const ref of refs.length > 0 ? refs : [targetOf("")]) {
-        const bundle = targets.bundle(ref);
+        let bundle: KubeBundle;
+        try {
+          bundle = targets.bundle(ref);
+        } catch {
+          // A project whose kubeconfig is gone or broken: its own calls say so; it does not make the others unreachable.
+          continue;
+        }
         const key = `${bundle.target.kubeconfig}\n${bundle.target.context}`;
         if (seen.has(key)) continue;
         seen.add(key);
