@@ -57,7 +57,6 @@ addComposeOptions(program.command("up").description("run the compose project on 
   .option("--wait", "wait until every service is running and ready, then exit (implies --detach, as in Compose)")
   .option("--wait-timeout <seconds>", "with --wait: give up after this long (default 600)")
   .option("--build", "build images before starting (devloop always builds when a build: input changed)")
-  .option("--no-build", "never build: services with build: must already have a built image")
   .option("--dry-run", "print what would be created or changed in the cluster, apply nothing")
   .argument("[services...]", "services to run (with their dependencies)")
   .action(runCommand(async () => (await import("./commands/up.js")).upCommand));

@@ -16,6 +16,7 @@ import { connectDaemon } from "../client.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
 import { awaitingReport, buildFailed, failing, failureReport } from "../failure-report.js";
 import { ExitCode, paint, serviceColor, serviceLine, useColor } from "../output.js";
+import { UserError } from "../user-error.js";
 
 export interface UpFlags extends ComposeFlags {
   readonly namespace?: string;
@@ -27,12 +28,30 @@ export interface UpFlags extends ComposeFlags {
   readonly isolation?: boolean;
   /** Seconds to wait with --detach. */
   readonly timeout?: string;
+  /** --wait: as Compose, wait for running and ready, then exit (implies --detach). */
+  readonly wait?: boolean;
+  /** --wait-timeout: Compose's name for the wait's bound (wins over --timeout). */
+  readonly waitTimeout?: string;
+  /** --dry-run: print what would change, apply nothing (up-dry-run.ts). */
+  readonly dryRun?: boolean;
 }
+
+/** The wait's bound in ms: --wait-timeout, else --timeout, else 600 s; a user error when not a positive number. */
+export const waitTimeoutMs = (flags: Pick<UpFlags, "timeout" | "waitTimeout">): number => {
+  const text = flags.waitTimeout ?? flags.timeout ?? "600";
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${flags.waitTimeout === undefined ? "--timeout" : "--wait-timeout"} expects seconds (a positive number); got "${text}"`);
+  return seconds * 1000;
+};
 
 /** How long --detach waits for a failed service's log tail and events before reporting without them. */
 const reportGraceMs = 5000;
 
-export const upCommand = async (services: string[], flags: UpFlags): Promise<number> => {
+export const upCommand = async (services: string[], given: UpFlags): Promise<number> => {
+  if (given.dryRun) return (await import("./up-dry-run.js")).upDryRun(services, given);
+  // --wait is Compose's detached wait for ready: devloop's --detach already means that.
+  const flags: UpFlags = given.wait ? { ...given, detach: true } : given;
+  const timeoutMs = waitTimeoutMs(flags);
   const color = useColor();
   const client = await connectDaemon({ ...(flags.context === undefined ? {} : { context: flags.context }) });
   const response = await client.up({
@@ -55,7 +74,6 @@ export const upCommand = async (services: string[], flags: UpFlags): Promise<num
   const controller = new AbortController();
   const stopOnSignal = (): void => controller.abort();
   process.once("SIGINT", stopOnSignal);
-  const timeoutMs = Number(flags.timeout ?? "600") * 1000;
   const start = Date.now();
   const shown = new Map<string, string>();
   /** Failures already reported (attached mode), by service: the pod and restart count. */
