@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadProject } from "./index.js";
 import { createMemoryFileSystem } from "./memory-file-system.js";
+import { redactedMark as dashboardMark } from "../server/dashboard-redact.js";
 import { redactDiagnostics, redactedMark, secretValues } from "./redact.js";
 import type { LoadOptions, LoadResult } from "./types.js";
 
@@ -11,6 +12,10 @@ const all = (r: LoadResult) => (r.ok ? r.warnings : r.diagnostics);
 const text = (r: LoadResult): string => JSON.stringify(all(r));
 
 describe("secret values never travel in diagnostics", () => {
+  it("marks them as the dashboard marks secret lines", () => {
+    expect(redactedMark).toBe(dashboardMark);
+  });
+
   it.each([
     ["ports", 'services:\n  db:\n    image: postgres\n    ports: ["${DB_PASSWORD}"]\n'],
     ["mem_limit", "services:\n  db:\n    image: postgres\n    mem_limit: ${DB_PASSWORD}\n"],
