@@ -222,7 +222,7 @@ export const createApp = (params: AppParams): express.Express => {
     }
   });
 
-  app.post("/api/projects/:name/namespace", (req: Request, res: Response) => {
+  app.post("/api/projects/:name/namespace", async (req: Request, res: Response) => {
     const name = String(req.params["name"]);
     const namespace = (req.body as { namespace?: unknown } | undefined)?.namespace;
     const project = engine.getState().projects[name];
@@ -232,6 +232,13 @@ export const createApp = (params: AppParams): express.Express => {
     }
     if (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
       fail(res, 400, "bad-namespace", `expected a namespace name (lowercase letters, digits, '-', at most 63); got ${JSON.stringify(namespace)}`);
+      return;
+    }
+    // Under the project's pinned target: a namespace its identity may not use is refused now, not at apply.
+    const { kubeconfig, context } = project.request;
+    const missing = params.targets === undefined || context === undefined ? [] : await params.targets.missingRights({ ...(kubeconfig === undefined ? {} : { kubeconfig }), context }, namespace).catch(() => []);
+    if (missing.length > 0) {
+      fail(res, 403, "forbidden", `ns use ${namespace}: the identity of kube context "${context ?? ""}" may not ${missing.join(", ")} in namespace ${namespace}; ${name} stays in ${project.loaded?.namespace ?? project.request.namespace ?? "its namespace"}`, "bind it to the edit ClusterRole there, or pick a namespace from devloop ns list");
       return;
     }
     engine.dispatch({ type: "projectRequested", request: { ...project.request, namespace } });

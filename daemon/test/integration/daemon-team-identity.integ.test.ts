@@ -131,6 +131,12 @@ services:
     expect(ns.code, ns.stderr).toBe(0);
     expect(ns.stdout).toMatch(new RegExp(`${namespace}\\s+${project}\\s+\\*\\s+usable`));
 
+    // Moving the loop to a namespace the identity may not use is refused at once; the project stays where it is.
+    const use = await daemon.cli(["ns", "use", forbidden], dir, 30_000);
+    expect(use.code, use.stderr).toBe(1);
+    expect(use.stderr).toContain(`may not patch deployments.apps`);
+    expect((await daemon.project(project))?.namespace).toBe(namespace);
+
     const down = await daemon.cli(["down"], dir, 200_000);
     expect(down.code, `${down.stdout}\n${down.stderr}`).toBe(0);
     expect((await apps.listNamespacedDeployment({ namespace, labelSelector: `devloop.dev/project=${project}` })).items).toHaveLength(0);
