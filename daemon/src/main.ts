@@ -263,8 +263,9 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   if (takenOver !== undefined) log.warn(takenOver);
   const kubeConfig = loadKubeConfig(options.context);
   // Each project runs under the kubeconfig and context its `up` was made with; the daemon's own only as a fallback.
-  const targets = createKubeTargets({ onNote: (target, line) => log.warn(`context ${target.context}: ${line}`) });
-  const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, { ...(process.env["KUBECONFIG"] ? { kubeconfig: process.env["KUBECONFIG"] } : {}), ...(options.context === undefined ? {} : { context: options.context }) });
+  const own = { ...(process.env["KUBECONFIG"] ? { kubeconfig: process.env["KUBECONFIG"] } : {}), ...(options.context === undefined ? {} : { context: options.context }) };
+  const targets = createKubeTargets({ onNote: (target, line) => log.warn(`context ${target.context}: ${line}`), fallback: own });
+  const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, own);
   const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
   const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
   const loader = createComposeProjectLoader({ doctor });

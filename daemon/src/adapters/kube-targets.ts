@@ -85,9 +85,12 @@ export interface KubeTargets extends CallerTargets {
   bundle(ref: KubeTargetRef): KubeBundle;
 }
 
-export const createKubeTargets = (params: { readonly onNote?: (target: KubeTarget, line: string) => void } = {}): KubeTargets => {
+/** `fallback`: for a call that names no kubeconfig (the dashboard, an older CLI): the daemon's own. */
+export const createKubeTargets = (params: { readonly onNote?: (target: KubeTarget, line: string) => void; readonly fallback?: KubeTargetRef } = {}): KubeTargets => {
   const cache = new Map<string, { stamp: string; bundle: KubeBundle }>();
-  const pin = (ref: KubeTargetRef): KubeTarget => {
+  const orFallback = (ref: KubeTargetRef): KubeTargetRef => (ref.kubeconfig !== undefined || params.fallback === undefined ? ref : { ...params.fallback, ...(ref.context === undefined ? {} : { context: ref.context }) });
+  const pin = (given: KubeTargetRef): KubeTarget => {
+    const ref = orFallback(given);
     const paths = kubeconfigPaths(ref.kubeconfig);
     return selectContext(loadKubeConfigFrom(paths), paths, ref.context);
   };
@@ -95,7 +98,8 @@ export const createKubeTargets = (params: { readonly onNote?: (target: KubeTarge
     pin,
     cluster: (ref) => targets.bundle(ref).cluster,
     missingRights: async (ref, namespace) => (await targets.bundle(ref).access.namespaceAccess(namespace)).missing,
-    bundle(ref) {
+    bundle(given) {
+      const ref = orFallback(given);
       const paths = kubeconfigPaths(ref.kubeconfig);
       const key = `${paths}\n${ref.context ?? ""}`;
       const stamp = mtimes(paths);
