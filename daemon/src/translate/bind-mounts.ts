@@ -75,9 +75,13 @@ export const bindRules = (service: ServiceSpec, binds: readonly SyncMapping[], m
 export const sameAsBind = (rule: LiveRule, bind: LiveRule): boolean =>
   rule.only === undefined && rule.targetDir !== undefined && clean(rule.targetDir) === bind.targetDir && path.resolve(rule.localRoot) === path.resolve(bind.localRoot) && rule.action !== "rebuild" && rule.action !== "restart";
 
-/** The init container's script: wait for the ready file (devloop creates it once every bind holds the tree). */
+/**
+ * The init container's script: wait for the ready file (devloop creates it once every bind holds the tree), then a
+ * moment more, so the exec that created it has returned before the container ends.
+ */
 const waitScript = `echo "devloop-bind: waiting for devloop to put the bind-mounted source in place" >&2
-until [ -e ${bindReadyFile} ]; do sleep 0.1 2>/dev/null || sleep 1; done`;
+until [ -e ${bindReadyFile} ]; do sleep 0.1 2>/dev/null || sleep 1; done
+sleep 0.2 2>/dev/null || true`;
 
 export interface BindInit {
   readonly container: Record<string, unknown>;

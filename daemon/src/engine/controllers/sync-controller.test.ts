@@ -194,7 +194,7 @@ describe("sync controller", () => {
     expect(t.traces()[0]).toMatchObject({ service: "web", trigger: "pod", action: "bind", pods: ["web-1"], status: "ok" });
     // Everything goes into the init container (a new emptyDir: no listing), then the ready file lets the pod go on.
     expect(t.syncer.calls.map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["fullSync", "devloop-bind", "/code"]]);
-    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["devloop-bind", "/bin/sh -c : > /.devloop-bind/ready && date +%s"]]);
+    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["devloop-bind", "/bin/sh -c date +%s && : > /.devloop-bind/ready"]]);
     // Seen again while still initialising: not filled twice.
     t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
     // Running: its manifest is known, so the local tree is walked against it (rescan), not listed in the container again.

@@ -460,11 +460,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       loop.filled.add(pod);
       const started = await timed(steps, "exec", async () => {
         try {
-          const r = await exec(target, ["/bin/sh", "-c", `: > ${bindReadyFile} && date +%s`], { timeoutMs: 30_000 });
-          // The container's clock as it starts: what it writes into a bind after this comes back to the host.
+          // The container's clock as the app starts (what it writes into a bind after this comes back to the host),
+          // then the ready file, last: the init container ends right after, which can kill this exec (137) once done.
+          const r = await exec(target, ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`], { timeoutMs: 30_000 });
           const now = Number.parseInt(r.stdout.trim(), 10);
-          if (r.exitCode === 0 && Number.isFinite(now)) for (const id of live.binds ?? []) loop.pullSince.set(manifestKey(pod, id), now - 1);
-          return r.exitCode === 0 ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
+          if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pullSince.set(manifestKey(pod, id), now - 1);
+          return r.exitCode === 0 || (r.exitCode === 137 && Number.isFinite(now)) ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
         } catch (error) {
           if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
           return errorText(error);
