@@ -39,10 +39,11 @@ describe("devloop render", () => {
   }, 30_000);
 
   it("exits 1 with a located diagnostic and no stack trace for a rejected key", () => {
-    const run = devloop("render", "-f", "fixtures/compose/rejected-network-mode/compose.yml");
+    // network_mode is translated now (sidecars); joining a service that does not exist is still an error.
+    const run = devloop("render", "-f", "fixtures/compose/join-errors/compose.yml");
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("compose.yml:4:5: error DL-TRANSLATE-002 at services.app.network_mode");
+    expect(run.stderr).toContain("compose.yml:8:5: error DL-TRANSLATE-023 at services.lonely.network_mode");
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 
