@@ -133,7 +133,7 @@ describe("createDockerArtifactSyncer: a full sync into a new target (a bind's fi
     const syncer = createDockerArtifactSyncer({ base, engine: { podContainers: () => Promise.resolve([{ id: "c0ffee", state: "running", labels }]), inspect: () => Promise.resolve({ running: true, user: "1000" }), putArchive: async (_id, dir, tar) => { for (const e of await unpack(tar)) t.written.push({ dir, ...e }); } }, podUid: () => Promise.resolve("uid-1") });
     const r = await syncer.fullSync({ pod, localRoot: await tree(), targetDir: "/code", previous: new Map() });
     expect(r.via).toBe("docker");
-    expect(r.put.sort()).toEqual(["b.txt", "src/a.js"]);
+    expect([...r.put].sort()).toEqual(["b.txt", "src/a.js"]);
     expect([...r.manifest.keys()].sort()).toEqual(["b.txt", "src/a.js"]);
     expect(t.written.filter((e) => e.name.endsWith(".js") || e.name.endsWith(".txt")).map((e) => [e.dir, e.name, e.uid, e.content]).sort()).toEqual([["/code", "b.txt", 1000, "b"], ["/code", "src/a.js", 1000, "a"]]);
     expect(base.calls).toEqual([]);
