@@ -8,6 +8,7 @@ import { sidecarContainer } from "../../../daemon/src/engine/service-pods.js";
 import type { PodTerminal } from "../../../daemon/src/ports/pod-terminal.js";
 import { toDnsLabel } from "../../../daemon/src/translate/names.js";
 import { daemonProject, serviceOf, type ProjectFlags } from "../daemon-project.js";
+import { cliErrorOf } from "../cluster-failure.js";
 import { UserError } from "../user-error.js";
 
 export interface ExecFlags extends ProjectFlags {
@@ -65,12 +66,10 @@ const readAll = async (stream: NodeJS.ReadableStream): Promise<Buffer> => {
 export const loadTerminal = async (context: string | undefined): Promise<PodTerminal> => {
   const { loadKubeConfig } = await import("../../../daemon/src/adapters/kube-cluster.js");
   const { createKubeTerminal } = await import("../../../daemon/src/adapters/kube-terminal.js");
-  const { ClusterError } = await import("../../../daemon/src/ports/cluster.js");
   try {
     return createKubeTerminal(loadKubeConfig(context));
   } catch (error) {
-    if (error instanceof ClusterError) throw new UserError(error.message);
-    throw error;
+    throw cliErrorOf(error);
   }
 };
 
@@ -92,15 +91,9 @@ export const execCommand = async (service: string, command: string[], flags: Exe
   const stdinBytes = piped !== undefined && piped.length > 0 ? piped : undefined;
   const env = parseEnvFlags(flags.env ?? [], process.env);
   const full = wrapCommand(command, { env, ...(flags.workdir === undefined ? {} : { workdir: flags.workdir }), ...(flags.user === undefined ? {} : { user: flags.user }), ...(stdinBytes === undefined ? {} : { stdinLength: stdinBytes.length }) });
-  const { ClusterError } = await import("../../../daemon/src/ports/cluster.js");
   try {
     return await terminal.exec({ namespace, pod, container, command: full, tty, stdin: tty ? process.stdin : null, stdout: process.stdout, stderr: process.stderr, ...(stdinBytes === undefined ? {} : { stdinBytes }) });
   } catch (error) {
-    // The cluster refused or the command could not start: the user's to fix (wrong command, RBAC), exit 1 as Compose does for a missing executable… but a lost connection is ours.
-    if (error instanceof ClusterError) {
-      if (error.transient) throw Object.assign(new Error(error.message), { name: "DaemonError" });
-      throw new UserError(error.message);
-    }
-    throw error;
+    throw cliErrorOf(error);
   }
 };

@@ -10,6 +10,7 @@ import { oneOffPod, splitShellWords } from "../one-off-pod.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
 import type { ComposeFlags } from "../compose-options.js";
 import { ExitCode } from "../output.js";
+import { cliErrorOf } from "../cluster-failure.js";
 import { UserError } from "../user-error.js";
 import { loadTerminal, parseEnvFlags } from "./exec.js";
 
@@ -60,15 +61,10 @@ export const runOneOffCommand = async (service: string, command: string[], flags
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const { ClusterError } = await import("../../../daemon/src/ports/cluster.js");
   try {
     return await terminal.runPod({ pod, container, tty, startTimeoutMs, signal: controller.signal, onStatus: (line) => process.stderr.write(`devloop: ${line}\n`), stdin: tty ? process.stdin : null, stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
-    if (error instanceof ClusterError) {
-      if (error.transient) throw Object.assign(new Error(error.message), { name: "DaemonError" });
-      throw new UserError(error.message);
-    }
-    throw error;
+    throw cliErrorOf(error);
   } finally {
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);

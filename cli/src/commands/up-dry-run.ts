@@ -11,7 +11,7 @@ import { asApplied } from "../as-applied.js";
 import { connectDaemon } from "../client.js";
 import { ExitCode } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
-import { UserError } from "../user-error.js";
+import { cliErrorOf } from "../cluster-failure.js";
 import type { UpFlags } from "./up.js";
 
 export type PlannedChange = "create" | "update" | "unchanged" | "apply";
@@ -59,13 +59,11 @@ export const upDryRun = async (services: string[], flags: UpFlags): Promise<numb
   const applied = asApplied({ project: rendered.project, namespace, manifests: rendered.manifests, isolation: flags.isolation !== false, builds: namespace === view.namespace ? view.builds : {} });
   const { loadKubeConfig } = await import("../../../daemon/src/adapters/kube-cluster.js");
   const { createKubeLiveObjects } = await import("../../../daemon/src/adapters/kube-live-objects.js");
-  const { ClusterError } = await import("../../../daemon/src/ports/cluster.js");
   let states: readonly LiveState[];
   try {
     states = await createKubeLiveObjects(loadKubeConfig(flags.context)).states(applied.manifests);
   } catch (error) {
-    if (error instanceof ClusterError && !error.transient) throw new UserError(error.message);
-    throw error;
+    throw cliErrorOf(error);
   }
   process.stdout.write(dryRunReport(namespace, applied.manifests, states, applied.notes));
   return ExitCode.ok;
