@@ -8,7 +8,8 @@ import type { FileLoader } from "./file-loader.js";
 import type { LEntry, LMap, LNode, Loc } from "./located.js";
 import { describe, get, isMap, makeMap } from "./located.js";
 import { mergeNode } from "./merge.js";
-import { makeDiagnostic } from "./report.js";
+import { maxExtendsChain } from "./nesting.js";
+import { listNames, makeDiagnostic } from "./report.js";
 
 interface ExtendsRef {
   readonly service: string;
@@ -83,6 +84,14 @@ export const applyExtends = (
       targetServices = isMap(other) ? other : makeMap([], tree.loc);
     }
     const targetId = `${targetFile}#${ref.service}`;
+    if (stack.length >= maxExtendsChain) {
+      loader.diagnostics.push(
+        makeDiagnostic("inputLimit", ref.loc, `${svcPath}.extends`, `the extends chain through service ${JSON.stringify(name)} is more than ${maxExtendsChain} services long`, {
+          expected: `extends chains of at most ${maxExtendsChain} services`,
+        }),
+      );
+      return withoutExtends(svc);
+    }
     const chain = [...stack, id];
     if (chain.includes(targetId)) {
       const cycle = [...chain.slice(chain.indexOf(targetId)), targetId].map((s) => s.slice(s.indexOf("#") + 1));
@@ -91,7 +100,7 @@ export const applyExtends = (
     }
     if (!targetServices.entries.has(ref.service)) {
       const where = ref.file ? ` in ${ref.file.value}` : "";
-      loader.diagnostics.push(makeDiagnostic("extendsNotFound", ref.loc, `${svcPath}.extends.service`, `cannot extend service ${JSON.stringify(ref.service)}: no such service${where}`, { expected: `one of ${[...targetServices.entries.keys()].join(", ") || "(no services)"}`, got: JSON.stringify(ref.service) }));
+      loader.diagnostics.push(makeDiagnostic("extendsNotFound", ref.loc, `${svcPath}.extends.service`, `cannot extend service ${JSON.stringify(ref.service)}: no such service${where}`, { expected: `one of ${listNames([...targetServices.entries.keys()]) || "(no services)"}`, got: JSON.stringify(ref.service) }));
       return withoutExtends(svc);
     }
     const base = resolve(targetFile, targetServices, ref.service, chain);

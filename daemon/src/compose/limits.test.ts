@@ -121,3 +121,35 @@ describe("file size limit", () => {
   });
 });
 
+describe("chain limits: generated projects end in diagnostics, not stack overflows", () => {
+  const chain = (n: number, line: (i: number) => string): string => `services:\n${Array.from({ length: n }, (_, i) => line(i)).join("")}`;
+
+  it("an extends chain of 5,000 services: each service more than 100 links from the end is located", () => {
+    const r = load({ "compose.yml": chain(5000, (i) => `  s${i}:\n    ${i === 4999 ? "image: x" : `extends: s${i + 1}`}\n`) });
+    const found = errors(r);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => d.code === "DL-COMPOSE-046" && d.path.endsWith(".extends"))).toBe(true);
+    expect(load({ "compose.yml": chain(100, (i) => `  s${i}:\n    ${i === 99 ? "image: x" : `extends: s${i + 1}`}\n`) }).ok).toBe(true);
+  });
+
+  it("a depends_on chain of 10,000 services, and a cycle through all of them, also when one service is asked for", () => {
+    const line = (n: number, cyclic: boolean) => (i: number) => `  s${i}:\n    image: x\n${!cyclic && i === n - 1 ? "" : `    depends_on: [s${(i + 1) % n}]\n`}`;
+    for (const services of [[], ["s0"]]) {
+      const r = loadProject({ ...options, services }, createMemoryFileSystem({ "compose.yml": chain(10_000, line(10_000, false)) }));
+      expect(errors(r).map((d) => [d.code, d.path])).toEqual([["DL-COMPOSE-046", "services.s9899.depends_on"]]);
+    }
+    const cyclic = errors(load({ "compose.yml": chain(10_000, line(10_000, true)) }));
+    expect(cyclic.map((d) => d.code)).toEqual(["DL-COMPOSE-017"]);
+    expect(cyclic[0]?.message.length).toBeLessThan(200);
+    expect(load({ "compose.yml": chain(100, line(100, false)) }).ok).toBe(true);
+  }, 60_000);
+
+  it("2,000 undefined dependencies: quick, with short messages", () => {
+    const started = performance.now();
+    const found = errors(load({ "compose.yml": chain(2000, (i) => `  s${i}:\n    image: x\n    depends_on: [t${i}]\n`) }));
+    expect(found).toHaveLength(2000);
+    expect(Math.max(...found.map((d) => (d.expected ?? "").length))).toBeLessThan(300);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+

@@ -18,6 +18,10 @@ export const maxNestingDepth = 100;
  */
 export const maxInputLength = 8 * 1024 * 1024;
 
+/** Services in one extends chain, or one depends_on chain: later stages follow both recursively. */
+export const maxExtendsChain = 100;
+export const maxDependsOnChain = 100;
+
 /** "the file is 100.0 MiB, more than the 8 MiB a compose or env file may be" */
 export const tooLargeMessage = (what: string, length: number): string =>
   `${what} is ${(length / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputLength / 1024 / 1024} MiB the loader reads`;

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { NormalizedModel } from "./normalize.js";
-import { makeDiagnostic, nearest } from "./report.js";
+import { listNames, makeDiagnostic, nearest } from "./report.js";
 import type { ServiceSpec } from "./types.js";
 
 export interface ProfileSelection {
@@ -37,7 +37,7 @@ export const selectServices = (params: {
     const spec = all[name];
     if (!spec) {
       const suggestion = nearest(name, names);
-      diagnostics.push(makeDiagnostic("unknownServiceArg", undefined, "", `no such service: ${JSON.stringify(name)}`, { expected: `one of ${names.join(", ")}`, ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}) }));
+      diagnostics.push(makeDiagnostic("unknownServiceArg", undefined, "", `no such service: ${JSON.stringify(name)}`, { expected: `one of ${listNames(names)}`, ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}) }));
       continue;
     }
     requested.push(name);
@@ -49,12 +49,14 @@ export const selectServices = (params: {
   let enabled: Set<string>;
   if (params.requested.length > 0) {
     enabled = new Set();
-    const pull = (name: string): void => {
-      if (enabled.has(name) || !all[name]) return;
+    // The requested services and their depends_on chains (without recursion: chains can be long).
+    const pending = [...requested].reverse();
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      const spec = all[name];
+      if (enabled.has(name) || !spec) continue;
       enabled.add(name);
-      for (const dep of Object.keys(all[name].dependsOn)) pull(dep);
-    };
-    requested.forEach(pull);
+      pending.push(...Object.keys(spec.dependsOn).reverse());
+    }
   } else {
     enabled = new Set(names.filter((n) => onByProfile(all[n] as ServiceSpec)));
   }

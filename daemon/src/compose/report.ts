@@ -52,12 +52,23 @@ export const editDistance = (a: string, b: string): number => {
   return prev[b.length] ?? 0;
 };
 
+/** "a, b, c" — or the first `max` and how many more: a generated project's 20,000 names must not go in each message. */
+export const listNames = (names: readonly string[], max = 20): string =>
+  names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${names.length - max} more)`;
+
+/** Suggestions are looked for among this many candidates at most (each is an edit distance: quadratic overall). */
+const maxCandidates = 1000;
+
 /** The closest candidate within a sensible distance, or undefined. */
 export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = Math.max(1, Math.floor(word.length / 3));
+  let seen = 0;
   for (const candidate of candidates) {
+    if (++seen > maxCandidates) break;
+    // The distance is at least the difference in length.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

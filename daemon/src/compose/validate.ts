@@ -7,7 +7,9 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { LMap, LNode } from "./located.js";
 import { joinPath } from "./located.js";
 import type { NormalizedModel } from "./normalize.js";
-import { makeDiagnostic, nearest } from "./report.js";
+import { Codes } from "./codes.js";
+import { maxDependsOnChain } from "./nesting.js";
+import { listNames, makeDiagnostic, nearest } from "./report.js";
 import { NAMED_MAPPINGS, SCHEMA, SCHEMA_PREFIXES } from "./schema.js";
 
 const childPattern = (pattern: string, key: string): string =>
@@ -106,7 +108,7 @@ export const validateReferences = (
       const suggestion = nearest(dep, serviceNames.filter((s) => s !== name));
       diagnostics.push(
         makeDiagnostic("undefinedService", rangeOf(node), `${p}.depends_on.${dep}`, `service ${JSON.stringify(name)} depends on undefined service ${JSON.stringify(dep)}`, {
-          expected: `one of ${serviceNames.filter((s) => s !== name).join(", ") || "(no other services)"}`,
+          expected: `one of ${listNames(serviceNames.filter((s) => s !== name)) || "(no other services)"}`,
           ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
         }),
       );
@@ -130,28 +132,73 @@ export const validateReferences = (
       diagnostics.push(makeDiagnostic("undefinedNetwork", n.node.loc, n.path, `service ${JSON.stringify(name)} uses undefined network ${JSON.stringify(n.name)}`, { hint: "declare it under the top-level networks: key" }));
     }
   }
-  // depends_on cycles among enabled services (each cycle reported once, at its first service's edge).
+  // depends_on cycles among enabled services (each cycle reported once, at its first service's edge). Depth-first
+  // without recursion (a generated chain of 20,000 services must not overflow the stack), in the same order.
   const state = new Map<string, "visiting" | "done">();
   const stack: string[] = [];
-  const visit = (name: string): void => {
-    state.set(name, "visiting");
-    stack.push(name);
-    for (const dep of Object.keys(model.services[name]?.dependsOn ?? {})) {
-      if (!enabled.has(dep) || model.services[dep] === undefined) continue;
+  const depsOf = (name: string): string[] => Object.keys(model.services[name]?.dependsOn ?? {}).filter((dep) => enabled.has(dep) && model.services[dep] !== undefined);
+  for (const root of serviceNames) {
+    if (!enabled.has(root) || state.has(root)) continue;
+    const frames: { name: string; deps: string[]; next: number }[] = [{ name: root, deps: depsOf(root), next: 0 }];
+    state.set(root, "visiting");
+    stack.push(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { name: string; deps: string[]; next: number };
+      const dep = frame.deps[frame.next++];
+      if (dep === undefined) {
+        frames.pop();
+        stack.pop();
+        state.set(frame.name, "done");
+        continue;
+      }
       const s = state.get(dep);
       if (s === "visiting") {
-        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
-        const node = model.refs.get(name)?.dependsOn.get(dep);
+        const full = [...stack.slice(stack.indexOf(dep)), dep];
+        const cycle = full.length <= 12 ? full : [...full.slice(0, 5), `… ${full.length - 10} more …`, ...full.slice(-5)];
+        const node = model.refs.get(frame.name)?.dependsOn.get(dep);
         diagnostics.push(
-          makeDiagnostic("dependencyCycle", node?.loc, `services.${name}.depends_on.${dep}`, `depends_on forms a cycle: ${cycle.join(" → ")}`, {
+          makeDiagnostic("dependencyCycle", node?.loc, `services.${frame.name}.depends_on.${dep}`, `depends_on forms a cycle: ${cycle.join(" → ")}`, {
             hint: "remove one of these dependencies",
           }),
         );
-      } else if (s === undefined) visit(dep);
+      } else if (s === undefined) {
+        state.set(dep, "visiting");
+        stack.push(dep);
+        frames.push({ name: dep, deps: depsOf(dep), next: 0 });
+      }
     }
-    stack.pop();
-    state.set(name, "done");
-  };
-  for (const name of serviceNames) if (enabled.has(name) && !state.has(name)) visit(name);
+  }
+  if (diagnostics.some((d) => d.code === Codes.dependencyCycle.code)) return diagnostics;
+  // The longest depends_on chain: later stages (translate's order, the engine's gating) walk it recursively.
+  const depth = new Map<string, number>();
+  for (const root of serviceNames) {
+    if (!enabled.has(root) || depth.has(root)) continue;
+    const frames: { name: string; deps: string[]; next: number; deepest: number }[] = [{ name: root, deps: depsOf(root), next: 0, deepest: 0 }];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { name: string; deps: string[]; next: number; deepest: number };
+      const dep = frame.deps[frame.next];
+      if (dep === undefined) {
+        frames.pop();
+        const d = frame.deepest + 1;
+        depth.set(frame.name, d);
+        const parent = frames[frames.length - 1];
+        if (parent) parent.deepest = Math.max(parent.deepest, d);
+        if (d > maxDependsOnChain) {
+          const node = model.refs.get(frame.name)?.dependsOn.get(frame.deps[0] ?? "");
+          diagnostics.push(
+            makeDiagnostic("inputLimit", node?.loc, `services.${frame.name}.depends_on`, `the depends_on chain from service ${JSON.stringify(frame.name)} is more than ${maxDependsOnChain} services long`, {
+              expected: `depends_on chains of at most ${maxDependsOnChain} services`,
+            }),
+          );
+          return diagnostics;
+        }
+        continue;
+      }
+      frame.next++;
+      const known = depth.get(dep);
+      if (known !== undefined) frame.deepest = Math.max(frame.deepest, known);
+      else frames.push({ name: dep, deps: depsOf(dep), next: 0, deepest: 0 });
+    }
+  }
   return diagnostics;
 };
