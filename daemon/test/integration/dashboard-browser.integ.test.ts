@@ -10,7 +10,7 @@
  * DEVLOOP_UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/ (otherwise to a temp directory).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -347,6 +347,48 @@ describe("dashboard in headless Chromium", () => {
     expect(violations).toEqual([]);
     // Nothing moved.
     expect((await daemon.project(name))?.namespace).toBe(ns2);
+  });
+
+  it("refuses a signed-in browser's requests from another port of 127.0.0.1 (same site, so the cookie goes along)", async () => {
+    const changes = async (): Promise<number> =>
+      (JSON.parse((await raw(port, `/api/projects/${name}/timeline`, { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}` })).body) as unknown[]).length;
+    const before = await changes();
+    // Any local server opened by 127.0.0.1: here a page that fires a no-cors POST (no preflight) at the daemon.
+    const otherPort = await freePort();
+    const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>other</title>"));
+    await new Promise<void>((resolve) => server.listen(otherPort, "127.0.0.1", resolve));
+    // Signed in (a fresh link, as devloop daemon status mints one), then off to the other port in the same tab.
+    const minted = await raw(port, "/api/dashboard/login-link", { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}` }, "POST", "{}");
+    await page.goto((JSON.parse(minted.body) as { url: string }).url);
+    expect(page.url()).toBe(`${base()}/`);
+    const other = page;
+    try {
+      await other.goto(`http://127.0.0.1:${otherPort}/`);
+      // The request leaves either way; the page only sees an opaque answer, or an error (the daemon's
+      // Cross-Origin-Resource-Policy: same-origin withholds even that).
+      const sent = await other.evaluate(async (url) => {
+        try {
+          await fetch(url, { method: "POST", mode: "no-cors", credentials: "include" });
+          return "sent, opaque answer";
+        } catch (error) {
+          return `sent, answer withheld: ${String(error)}`;
+        }
+      }, `${base()}/api/projects/${name}/restart`);
+      expect(sent).toMatch(/^sent/);
+      const read = await other.evaluate(async (url) => {
+        try {
+          return `read ${(await fetch(url, { credentials: "include" })).status}`;
+        } catch (error) {
+          return `blocked: ${String(error)}`;
+        }
+      }, `${base()}/api/state`);
+      expect(read).toMatch(/^blocked/);
+    } finally {
+      server.close();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    // No restart was asked: the timeline has no new change.
+    expect(await changes()).toBe(before);
   });
 });
 
