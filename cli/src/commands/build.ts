@@ -58,9 +58,9 @@ export const buildCommand = async (services: string[], flags: BuildFlags): Promi
     ...(process.env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: process.env["DEVLOOP_IMAGE_DELIVERY"] }),
     ...(process.env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: process.env["DEVLOOP_REGISTRY"] }),
   });
-  if (!decision.ok) throw new UserError(decision.message);
   const { createDockerodeImageBuilder } = await import("../../../daemon/src/adapters/dockerode-image-builder.js");
-  const builder = createDockerodeImageBuilder({ delivery: decision.delivery });
+  // As the daemon decides (daemon/src/main.ts): without a registry or kind, the kubelet is taken to share this engine.
+  const builder = createDockerodeImageBuilder({ delivery: decision.ok ? decision.delivery : { strategy: "docker", reason: "default" } });
   const color = useColor();
   const width = Math.max(...requests.map((r) => r.service.length));
   let failed = 0;

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../../daemon/src/compose/index.js";
 import { createMemoryFileSystem } from "../../../daemon/src/compose/memory-file-system.js";
+import { commandExamples } from "../help-examples.js";
 import { buildRequests } from "./build.js";
 
 const BIN = fileURLToPath(new URL("../../../bin/devloop.js", import.meta.url));
@@ -31,6 +32,13 @@ describe("exit codes and the commands that need no cluster", () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("$ devloop exec web sh");
   }, 60_000);
+
+  it("every command main.ts declares has --help examples", () => {
+    const help = devloop("--help").stdout;
+    const commands = [...help.slice(help.indexOf("Commands:")).matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1]).filter((c) => c !== "help");
+    expect(commands.length).toBeGreaterThan(15);
+    expect(commands.filter((c) => c !== undefined && commandExamples[c] === undefined)).toEqual([]);
+  }, 30_000);
 
   it("ps, port, exec and run without a daemon say so and exit 1, without starting one", () => {
     for (const args of [["ps"], ["port", "web", "80"], ["exec", "web", "true"], ["run", "web", "true"]]) {

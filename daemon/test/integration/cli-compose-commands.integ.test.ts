@@ -116,6 +116,26 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
     expect(unknown.stderr).toContain('no service "nope"');
   }, 120_000);
 
+  it("exec gives a TTY when stdin is a terminal (under script(1)), -T none; -u runs as that user", async () => {
+    const line = (args: string): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const child = spawn("script", ["-qec", `${process.execPath} ${bin} ${args}`, "/dev/null"], { cwd: project.dir, env: daemon.env, stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr: "" });
+        });
+      });
+    const tty = await line(`exec web sh -c "if [ -t 0 ] && [ -t 1 ]; then echo is-a-tty; else echo no-tty; fi"`);
+    expect(tty.stdout).toContain("is-a-tty");
+    const notty = await line(`exec -T web sh -c "if [ -t 1 ]; then echo is-a-tty; else echo no-tty; fi"`);
+    expect(notty.stdout).toContain("no-tty");
+    const user = await daemon.cli(["exec", "-u", "nobody", "web", "id", "-un"], project.dir, 60_000);
+    expect(user, user.stderr).toMatchObject({ code: 0, stdout: "nobody\n" });
+  }, 120_000);
+
   it("exec -T passes piped stdin whole and ends it", async () => {
     const result = await cliWithStdin(["exec", "-T", "web", "sh", "-c", "wc -c; cat > /tmp/in.txt"], "abc\ndef\n");
     expect(result.code, result.stderr).toBe(0);
