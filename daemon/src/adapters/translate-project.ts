@@ -14,6 +14,7 @@ import { redactDiagnostics } from "../compose/redact.js";
 import { createRecordingFileSystem } from "../compose/recording-file-system.js";
 import type { ComposeProject, LoadOptions } from "../compose/types.js";
 import { hasErrors, type Diagnostic } from "../errors/diagnostic.js";
+import { escapeDiagnostic } from "../errors/escape.js";
 import { awaitedServices, defaultNamespace, toManifests } from "../translate/index.js";
 import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "../translate/load-templates.js";
 import { gatherTranslateInputs } from "../translate/translate-inputs.js";
@@ -74,7 +75,8 @@ export const translateProject = async (options: LoadOptions, namespace?: string)
     ...gatherTranslateInputs({ project, loadOptions: options, fs, isFile }),
   });
   // Translation diagnostics may quote values too: the load's secret values are hidden in them as well.
-  const diagnostics = redactDiagnostics([...loaded.warnings, ...templates.diagnostics, ...translated.warnings], loaded.secretValues ?? []);
+  // Control bytes quoted from the input are escaped in them as in the loader's own (errors/escape.ts).
+  const diagnostics = redactDiagnostics([...loaded.warnings, ...templates.diagnostics, ...translated.warnings], loaded.secretValues ?? []).map(escapeDiagnostic);
   const dockerfiles = new Set(Object.values(project.services).flatMap((s) => (s.build ? [path.resolve(s.build.context, s.build.dockerfile)] : [])));
   const inputFiles = [...new Set([...project.composeFiles, ...fs.read()])].filter((f) => !dockerfiles.has(f));
   return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, project, namespace: ns, translated, inputFiles, diagnostics, variables: loaded.variables ?? [] };
