@@ -116,37 +116,3 @@ describe("createDockerArtifactSyncer", () => {
 
 const put2 = async (t: ReturnType<typeof setup>) => { await t.put(); return t.put(); };
 
-describe("createDockerArtifactSyncer: a full sync into a new target (a bind's fill)", () => {
-  const tree = async (): Promise<string> => {
-    const { mkdtemp, mkdir, writeFile } = await import("node:fs/promises");
-    const { tmpdir } = await import("node:os");
-    const dir = await mkdtemp(`${tmpdir()}/devloop-full-`);
-    await mkdir(`${dir}/src`);
-    await writeFile(`${dir}/src/a.js`, "a");
-    await writeFile(`${dir}/b.txt`, "b");
-    return dir;
-  };
-
-  it("goes as one archive through the engine, unstaged, owned by the container's user, and returns the manifest", async () => {
-    const t = setup();
-    const { base } = t;
-    const syncer = createDockerArtifactSyncer({ base, engine: { podContainers: () => Promise.resolve([{ id: "c0ffee", state: "running", labels }]), inspect: () => Promise.resolve({ running: true, user: "1000" }), putArchive: async (_id, dir, tar) => { for (const e of await unpack(tar)) t.written.push({ dir, ...e }); } }, podUid: () => Promise.resolve("uid-1") });
-    const r = await syncer.fullSync({ pod, localRoot: await tree(), targetDir: "/code", previous: new Map() });
-    expect(r.via).toBe("docker");
-    expect([...r.put].sort()).toEqual(["b.txt", "src/a.js"]);
-    expect([...r.manifest.keys()].sort()).toEqual(["b.txt", "src/a.js"]);
-    expect(t.written.filter((e) => e.name.endsWith(".js") || e.name.endsWith(".txt")).map((e) => [e.dir, e.name, e.uid, e.content]).sort()).toEqual([["/code", "b.txt", 1000, "b"], ["/code", "src/a.js", 1000, "a"]]);
-    expect(base.calls).toEqual([]);
-  });
-
-  it("goes over exec when the target holds files to delete or the container is not on this engine", async () => {
-    for (const over of [{ previous: true }, { uid: "uid-other" }]) {
-      const t = setup(over.uid === undefined ? {} : { uid: over.uid });
-      const syncer = createDockerArtifactSyncer({ base: t.base, engine: { podContainers: () => Promise.resolve([{ id: "c0ffee", state: "running", labels }]), inspect: () => Promise.resolve({ running: true, user: "" }), putArchive: () => Promise.resolve() }, podUid: () => Promise.resolve(over.uid ?? "uid-1") });
-      const previous = new Map(over.previous === true ? [["gone.txt", { kind: "file" as const, hash: "x", mode: 0o644, size: 1 }]] : []);
-      const r = await syncer.fullSync({ pod, localRoot: await tree(), targetDir: "/code", previous });
-      expect(r.via).toBeUndefined();
-      expect(t.base.calls.map((c) => c.method)).toEqual(["fullSync"]);
-    }
-  });
-});

@@ -12,14 +12,9 @@
  * Files go in under staged names and are renamed over their targets through the tar syncer's session (commitStaged),
  * so a binary is replaced atomically. A put that fails here (container gone, target directory missing, engine
  * unreachable, the rename failed) is done over exec instead.
- *
- * A full sync into a new, empty target (a bind mount's fill in its devloop-bind init container) goes the same way, as one
- * archive: measured on the bed, 20,000 files / 225 MB of tar took 20–28 s over exec (client-node's WebSocket) and a
- * few seconds through the engine. Nothing is staged there (the process has not started); with something to delete (the
- * target held an earlier sync) it is done over exec.
  */
 import Docker from "dockerode";
-import type { FullSyncParams, PutFilesParams, SyncPod, SyncResult } from "../ports/syncer.js";
+import type { PutFilesParams, SyncPod, SyncResult } from "../ports/syncer.js";
 import { SyncError } from "../ports/syncer.js";
 import type { EngineContainer } from "../sync/artifact-delivery.js";
 import { archiveOwner, pickPodContainer, podLabels } from "../sync/artifact-delivery.js";
@@ -27,8 +22,7 @@ import { planStaging } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { PutEntry } from "../sync/sync-plan.js";
-import { planPutFiles, planSync, vanishedSince } from "../sync/sync-plan.js";
-import { scanPaths, walkRoot } from "../sync/local-scan.js";
+import { planPutFiles } from "../sync/sync-plan.js";
 import { checkTargetDir } from "../sync/sync-path.js";
 import type { TarSyncer } from "./tar-syncer.js";
 
@@ -105,34 +99,26 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     return { targetDir, ...planPutFiles(params) };
   };
 
-  /** The pod's running container on this engine and the owner its files get, or why there is none. */
-  const runningContainer = async (pod: SyncPod): Promise<{ readonly id: string; readonly owner: { readonly uid: number; readonly gid: number } } | string> => {
-    let id = await locate(pod);
+  /** The put straight into the container, or the reason it cannot go that way. */
+  const direct = async (params: PutFilesParams, checked: ReturnType<typeof checkedPuts>, started: number): Promise<SyncResult | string> => {
+    const { targetDir, puts, next } = checked;
+    let id = await locate(params.pod);
     if (id === undefined) return "the pod's container does not run on this Docker engine";
     let state = await engine.inspect(id);
     if (state?.running !== true) {
       // The container found earlier ended (restarted by the kubelet, or the pod was replaced under the same name):
       // look again once.
-      found.delete(podKey(pod));
-      id = await locate(pod);
+      found.delete(podKey(params.pod));
+      id = await locate(params.pod);
       if (id === undefined) return "the pod's container does not run on this Docker engine";
       state = await engine.inspect(id);
       if (state?.running !== true) {
-        found.delete(podKey(pod));
+        found.delete(podKey(params.pod));
         return `container ${id.slice(0, 12)} does not run`;
       }
     }
     const owner = archiveOwner(state.user);
     if (owner === undefined) return `the container's user "${state.user}" is a name, not a uid`;
-    return { id, owner };
-  };
-
-  /** The put straight into the container, or the reason it cannot go that way. */
-  const direct = async (params: PutFilesParams, checked: ReturnType<typeof checkedPuts>, started: number): Promise<SyncResult | string> => {
-    const { targetDir, puts, next } = checked;
-    const container = await runningContainer(params.pod);
-    if (typeof container === "string") return container;
-    const { id, owner } = container;
     const tarStarted = performance.now();
     // Staged names beside the targets (the engine unpacks like tar -x: remove, then create), renamed over them through
     // the tar syncer's session: a running binary is replaced atomically, never missing or half-written.
@@ -159,45 +145,8 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     };
   };
 
-  /** A full sync as one archive through the engine, or the reason it cannot go that way. */
-  const directFull = async (params: FullSyncParams, started: number): Promise<SyncResult | string> => {
-    const targetDir = checkTargetDir(params.targetDir);
-    const container = await runningContainer(params.pod);
-    if (typeof container === "string") return container;
-    const present = await walkRoot(params.localRoot, params.filter);
-    if (vanishedSince(params.previous, new Set(present)).length > 0) return "the target holds files to delete";
-    const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
-    const plan = planSync({ observations, previous: params.previous, force: true });
-    const tarStarted = performance.now();
-    const tar = await buildTar(plan.puts, container.owner);
-    const putStarted = performance.now();
-    try {
-      await engine.putArchive(container.id, targetDir, tar);
-    } catch (error) {
-      found.delete(podKey(params.pod));
-      return `the engine refused the archive: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    const now = performance.now();
-    return {
-      manifest: plan.next, put: plan.puts.map((p) => p.rel), deleted: [], unchanged: 0, refused: plan.refused, bytes: tar.length, execs: 0,
-      ms: now - started, via: "docker", phases: { scanMs: tarStarted - started, tarMs: putStarted - tarStarted, execMs: now - putStarted },
-    };
-  };
-
   return {
     ...base,
-    async fullSync(params) {
-      const started = performance.now();
-      let outcome: SyncResult | string;
-      try {
-        outcome = await directFull(params, started);
-      } catch (error) {
-        outcome = `the Docker engine failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      if (typeof outcome !== "string") return outcome;
-      onFallback?.(`full sync into ${params.pod.namespace}/${params.pod.pod}:${params.targetDir} over exec: ${outcome}`);
-      return base.fullSync(params);
-    },
     async putFiles(params) {
       const started = performance.now();
       const checked = checkedPuts(params);
