@@ -136,6 +136,15 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
     expect(user, user.stderr).toMatchObject({ code: 0, stdout: "nobody\n" });
   }, 120_000);
 
+  it("global --context and --kubeconfig reach exec: an unknown context is named, the bed's kubeconfig by flag works", async () => {
+    const unknown = await daemon.cli(["--context", "no-such-context", "exec", "web", "true"], project.dir, 60_000);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^devloop: kube context "no-such-context" not found; have: /);
+    const kubeconfig = daemon.env["KUBECONFIG"] ?? "";
+    const byFlag = await daemon.cli(["--kubeconfig", kubeconfig, "-p", name, "exec", "web", "echo", "ok"], project.dir, 60_000);
+    expect(byFlag, byFlag.stderr).toMatchObject({ code: 0, stdout: "ok\n" });
+  }, 120_000);
+
   it("exec -T passes piped stdin whole and ends it", async () => {
     const result = await cliWithStdin(["exec", "-T", "web", "sh", "-c", "wc -c; cat > /tmp/in.txt"], "abc\ndef\n");
     expect(result.code, result.stderr).toBe(0);
