@@ -105,9 +105,9 @@ export const fishScript = (spec: CompletionSpec): string => {
   const lines = [
     "# devloop fish completion: put it in ~/.config/fish/completions/devloop.fish",
     "complete -c devloop -f",
-    ...spec.globals.map((f) => `complete -c devloop -n "not __fish_seen_subcommand_from ${names}" ${fishLong(f)}`),
-    `complete -c devloop -n "__fish_seen_subcommand_from ${names}" -s n -l namespace -x -a "(devloop __complete namespaces 2>/dev/null)"`,
-    `complete -c devloop -n "not __fish_seen_subcommand_from ${names}" -s n -l namespace -x -a "(devloop __complete namespaces 2>/dev/null)"`,
+    ...spec.globals.filter((f) => !namespaceFlags.includes(f)).map((f) => `complete -c devloop -n "not __fish_seen_subcommand_from ${names}" ${fishLong(f)}`),
+    // -n takes a namespace, before the command or after it (up, down, render).
+    `complete -c devloop -s n -l namespace -x -a "(devloop __complete namespaces 2>/dev/null)"`,
     ...spec.commands.map((c) => `complete -c devloop -n "not __fish_seen_subcommand_from ${names}" -a ${c.name} -d '${c.description.replace(/'/g, "")}'`),
     ...spec.commands.flatMap((c) => [
       ...c.flags.map((f) => `complete -c devloop -n "__fish_seen_subcommand_from ${c.name}" ${fishLong(f)}`),
