@@ -58,7 +58,7 @@ export const Codes = {
   conflictingResources: c("DL-COMPOSE-043", "error", "a service-level resource key and deploy.resources disagree"),
   labelFileNotFound: c("DL-COMPOSE-044", "error", "a label_file does not exist"),
   expansionLimit: c("DL-COMPOSE-045", "error", "interpolation exceeds a limit (1 MiB per value, 16 MiB per project, templates nested 32 deep)"),
-  inputLimit: c("DL-COMPOSE-046", "error", "an input limit is exceeded: 8 MiB per compose or env file, 100 levels of YAML nesting, 100 services in an extends or depends_on chain"),
+  inputLimit: c("DL-COMPOSE-046", "error", "an input limit is exceeded: 8 MiB per compose or env file, 100 levels of YAML nesting, 100 services in an extends chain, 1,000 in a depends_on chain"),
   invalidSyncTarget: c("DL-COMPOSE-047", "error", "a sync target is not a clean absolute path in the container"),
 } as const satisfies Record<string, CodeInfo>;
 

@@ -136,12 +136,12 @@ describe("chain limits: generated projects end in diagnostics, not stack overflo
     const line = (n: number, cyclic: boolean) => (i: number) => `  s${i}:\n    image: x\n${!cyclic && i === n - 1 ? "" : `    depends_on: [s${(i + 1) % n}]\n`}`;
     for (const services of [[], ["s0"]]) {
       const r = loadProject({ ...options, services }, createMemoryFileSystem({ "compose.yml": chain(10_000, line(10_000, false)) }));
-      expect(errors(r).map((d) => [d.code, d.path])).toEqual([["DL-COMPOSE-046", "services.s9899.depends_on"]]);
+      expect(errors(r).map((d) => [d.code, d.path])).toEqual([["DL-COMPOSE-046", "services.s8999.depends_on"]]);
     }
     const cyclic = errors(load({ "compose.yml": chain(10_000, line(10_000, true)) }));
     expect(cyclic.map((d) => d.code)).toEqual(["DL-COMPOSE-017"]);
     expect(cyclic[0]?.message.length).toBeLessThan(200);
-    expect(load({ "compose.yml": chain(100, line(100, false)) }).ok).toBe(true);
+    expect(load({ "compose.yml": chain(1000, line(1000, false)) }).ok).toBe(true);
   }, 60_000);
 
   it("2,000 undefined dependencies: quick, with short messages", () => {
