@@ -21,6 +21,12 @@ describe("failure report", () => {
     expect(failureReport(s, false)).toBe("✖ crash: image build failed: RUN false: exit code 1\n  last 2 lines of the build:\n  crash | step 2/3\n  crash | RUN false\n");
   });
 
+  it("names a pod the scheduler cannot place with the scheduler's message and its events, no log to miss", () => {
+    const message = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity.";
+    const s: PublicService = { ...base, name: "trainer", failure: { pod: "trainer-1", container: "trainer", reason: "Unschedulable", message, restarts: 0, reported: true, logTail: [], events: [`FailedScheduling: ${message}`] } };
+    expect(failureReport(s, false)).toBe(`✖ trainer failed: Unschedulable — pod trainer-1, container trainer\n  ${message}\n  pod events:\n    FailedScheduling: ${message}\n`);
+  });
+
   it("waits for a crash's log tail while it is read", () => {
     expect(awaitingReport({ ...base, failure: { pod: "crash-1", container: "crash", reason: "Error", exitCode: 3, restarts: 0, reported: false, logTail: [], events: [] } })).toBe(true);
   });

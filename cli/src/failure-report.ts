@@ -36,7 +36,8 @@ export const failureReport = (s: PublicService, color: boolean, lines = 20): str
   const head = `${red("✖")} ${name} failed: ${exit}${f.waiting === undefined ? "" : `, ${f.waiting}`}${f.restarts > 0 ? `, ${f.restarts} restart${f.restarts === 1 ? "" : "s"}` : ""} — pod ${f.pod}, container ${f.container}\n`;
   const message = f.message === undefined ? "" : `  ${f.message}\n`;
   const tail = f.logTail.slice(-lines);
-  const logs = tail.length > 0 ? `  last ${tail.length} log line${tail.length === 1 ? "" : "s"}:\n${indent(tail, `  ${prefix}`)}` : f.reported ? "  (no log output)\n" : "";
+  // A pod the scheduler cannot place never ran: its message above is the story, there is no log to miss.
+  const logs = tail.length > 0 ? `  last ${tail.length} log line${tail.length === 1 ? "" : "s"}:\n${indent(tail, `  ${prefix}`)}` : f.reported && f.reason !== "Unschedulable" ? "  (no log output)\n" : "";
   const events = f.events.length > 0 ? `  pod events:\n${indent(f.events.slice(-5), "    ")}` : "";
   return `${head}${message}${logs}${events}`;
 };

@@ -50,6 +50,15 @@ export interface Crash {
  */
 export const stableWindowMs = 2000;
 
+/**
+ * The scheduler's "no node fits" (PodScheduled=False, reason Unschedulable: no node matches the nodeSelector or
+ * affinity, insufficient cpu or memory) never passes by itself on a dev cluster: the service is failed at once, with
+ * the scheduler's message, as a crash is. Not when the cause is one that passes: a PVC still being bound or provisioned,
+ * a node not ready yet (its taint), or a node being removed.
+ */
+export const permanentlyUnschedulable = (reason: string | undefined, message: string | undefined): boolean =>
+  reason === "Unschedulable" && !/unbound (immediate )?PersistentVolumeClaims|persistentvolumeclaim .* not found|node\.kubernetes\.io\/(not-ready|unreachable|network-unavailable)|ToBeDeletedByClusterAutoscaler|were unschedulable/i.test(message ?? "");
+
 const fatalPodReasons = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 const conditionWord: Record<DependsOnCondition, string> = {
   service_started: "started",
@@ -135,7 +144,7 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   if (problem?.pod.reason !== undefined) {
     const detail = problem.pod.message ?? (problem.pod.exitCode === undefined ? undefined : `exit code ${problem.pod.exitCode}`);
     health.message = detail === undefined ? problem.pod.reason : `${problem.pod.reason}: ${detail}`;
-    if (fatalPodReasons.has(problem.pod.reason)) {
+    if (fatalPodReasons.has(problem.pod.reason) || permanentlyUnschedulable(problem.pod.reason, problem.pod.message)) {
       health.failed = true;
       health.crash = crashOf(problem);
     }

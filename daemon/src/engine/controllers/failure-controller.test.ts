@@ -114,6 +114,36 @@ describe("a failed service", () => {
     expect(t.api()).toMatchObject({ phase: "failed", message: "exited with code 137 (OOMKilled)", failure: { reason: "OOMKilled", exitCode: 137, logTail: ["allocating"], reported: true } });
   });
 
+  it("a pod no node can take (Unschedulable) is failed at once with the scheduler's message, and recovers once scheduled", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const scheduler = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity.";
+    t.cluster.events.set("api-1", [`FailedScheduling: ${scheduler}`]);
+    t.cluster.observe(apiPod({ phase: "Pending", ready: false, running: false, reason: "Unschedulable", message: scheduler }));
+    await t.settle();
+    expect(t.api()).toMatchObject({ phase: "failed", message: `Unschedulable: ${scheduler}`, failure: { pod: "api-1", reason: "Unschedulable", message: scheduler, reported: true, logTail: [], events: [`FailedScheduling: ${scheduler}`] } });
+    // A node that fits shows up (labelled, resources freed): the pod runs and the service settles.
+    t.cluster.observe(apiPod({}));
+    t.cluster.markReady("shop-dev", "api");
+    await t.settle();
+    expect(t.api().phase).toBe("starting");
+    t.clock.advance(stableWindowMs);
+    await t.settle();
+    expect(t.api().phase).toBe("ready");
+  });
+
+  it("an Unschedulable pod that waits for its volume to be bound or a node to be ready is not failed", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    for (const message of ["0/1 nodes are available: 1 pod has unbound immediate PersistentVolumeClaims.", "0/1 nodes are available: 1 node(s) had taint {node.kubernetes.io/not-ready: }, that the pod didn't tolerate."]) {
+      t.cluster.observe(apiPod({ phase: "Pending", ready: false, running: false, reason: "Unschedulable", message }));
+      await t.settle();
+      expect(t.api()).toMatchObject({ phase: "starting", message: `Unschedulable: ${message}` });
+    }
+  });
+
   it("recovers: a restarted pod that then runs the stable window is ready again", async () => {
     const t = setup();
     t.engine.dispatch({ type: "projectRequested", request });
