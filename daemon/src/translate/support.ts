@@ -136,7 +136,7 @@ export const serviceSupport: readonly SupportEntry[] = [
 
 /** Sub-keys that are partly supported, warned about when present. */
 export const subKeySupport: readonly SupportEntry[] = [
-  t(`${S}deploy.placement`, "spec.template.spec.nodeSelector, spec.template.spec.affinity.nodeAffinity", "constraints on node.hostname (→ kubernetes.io/hostname), node.labels.<key>, node.platform.os (→ kubernetes.io/os) and node.platform.arch (→ kubernetes.io/arch): == → nodeSelector, != → a required node-affinity NotIn term; all must hold, as in Swarm. A pod no node matches stays Pending (status shows the scheduler's reason). node.id, node.role and engine.labels.* constraints, preferences (spread) and max_replicas_per_node are not translated (warning DL-TRANSLATE-027)."),
+  t(`${S}deploy.placement`, "spec.template.spec.nodeSelector, spec.template.spec.affinity.nodeAffinity", "constraints on node.hostname (→ kubernetes.io/hostname), node.labels.<key>, node.platform.os (→ kubernetes.io/os) and node.platform.arch (→ kubernetes.io/arch): == → nodeSelector, != → a required node-affinity NotIn term; all must hold, as in Swarm. A pod no node matches stays Pending and its service is failed with the scheduler's reason (up --detach exits 1 at once). node.id, node.role and engine.labels.* constraints, preferences (spread) and max_replicas_per_node are not translated (warning DL-TRANSLATE-027)."),
   i(`${S}deploy.update_config`, "Deployments use their own rollout strategy (see the Deployment template)."),
   i(`${S}deploy.rollback_config`, "Not translated."),
   i(`${S}deploy.endpoint_mode`, "Services are always ClusterIP."),
