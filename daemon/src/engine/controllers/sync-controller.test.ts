@@ -206,6 +206,16 @@ describe("sync controller", () => {
     await vi.waitFor(() => expect(t.syncer.calls.map((c) => c.method)).toContain("reconcile"));
   });
 
+  it("lets the pod start when a bind's source cannot be put (a socket, say), and says why", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/var/run/docker.sock", localRoot: "/var/run/docker.sock", targetDir: "/var/run/docker.sock" });
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: [], rules: [bindRule], binds: ["web:bind[0]"] } });
+    t.syncer.failNext("ENOTDIR: not a directory, scandir '/var/run/docker.sock'", false);
+    t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind")).toHaveLength(1));
+    expect(t.traces()[0]).toMatchObject({ status: "failed", error: "/var/run/docker.sock starts without /var/run/docker.sock: ENOTDIR: not a directory, scandir '/var/run/docker.sock'" });
+    expect(t.exec.calls.map((c) => c.target.container)).toEqual(["devloop-bind"]);
+  });
+
   it("brings back what the container writes into a writable bind: a look every 2 s from the clock it started with", async () => {
     const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", pull: { hidden: ["node_modules"] } });
     const roRule = rule(1, { id: "web:bind[1]", path: "/p/conf", localRoot: "/p/conf", targetDir: "/etc/app" });

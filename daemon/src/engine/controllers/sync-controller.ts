@@ -426,7 +426,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
 
   /**
    * A new pod waiting in devloop-bind: put each bind's local tree into that init container, then create the ready file
-   * so the app container starts. A failure leaves the pod waiting (a transient one is retried).
+   * so the app container starts. A transient failure leaves the pod waiting and is retried; any other (the source is a
+   * socket or a device, a file cannot be read) lets the pod start with what could be put, and the trace says why.
    */
   const runBind = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "bind" }>): Promise<void> => {
     const pod = job.pod;
@@ -450,13 +451,17 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           files.push(...result.put);
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
         } catch (error) {
-          errors.push(errorText(error));
-          if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
-          return;
+          if (isTransient(error)) {
+            errors.push(errorText(error));
+            loop.bound.delete(pod);
+            retrySoon();
+            return;
+          }
+          errors.push(`${rule.targetDir} starts without ${rule.localRoot}: ${errorText(error)}`);
         }
       }
     });
-    if (errors.length === 0) {
+    if (loop.bound.has(pod)) {
       loop.filled.add(pod);
       const started = await timed(steps, "exec", async () => {
         try {
