@@ -57,3 +57,24 @@ describe("compose project loader: published ports", () => {
     ]);
   });
 });
+
+describe("compose project loader: the namespace defaults up installs", () => {
+  const options = { files: ["fixtures/isolation/compose.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root };
+
+  it("warns (DL-ISOLATION-001..003) where a service collides with them, so up prints what validate prints, and the load still succeeds", async () => {
+    const result = await createComposeProjectLoader().load({ options, isolation: true });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const isolation = result.project.warnings.filter((d) => d.code.startsWith("DL-ISOLATION-"));
+    expect(isolation.map((d) => [d.code, d.severity, d.path])).toEqual([
+      ["DL-ISOLATION-001", "warning", "services.db.mem_limit"],
+      ["DL-ISOLATION-002", "warning", "services.cache.deploy.resources.reservations.cpus"],
+      ["DL-ISOLATION-003", "warning", "services.search.environment.ES_JAVA_OPTS"],
+    ]);
+  });
+
+  it("says nothing of them under up --no-isolation (no LimitRange is installed)", async () => {
+    const result = await createComposeProjectLoader().load({ options, isolation: false });
+    expect(result.ok && result.project.warnings.some((d) => d.code.startsWith("DL-ISOLATION-"))).toBe(false);
+  });
+});

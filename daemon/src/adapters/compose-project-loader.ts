@@ -5,6 +5,7 @@
  */
 import { imageBuildRequest } from "../build/build-request.js";
 import { composeAllowedContexts } from "../engine/context-guard.js";
+import { isolationCollisions } from "../engine/isolation-check.js";
 import type { Doctor } from "../ports/doctor.js";
 import { findingsByService } from "../ports/doctor.js";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
@@ -54,7 +55,8 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         builds,
         buildRequests,
         live: translated.live,
-        warnings: result.diagnostics,
+        // Where a service collides with the namespace defaults up installs (DL-ISOLATION-*): warnings, as validate gives them.
+        warnings: [...result.diagnostics, ...isolationCollisions(project, request.isolation ?? true)],
         variables: result.variables,
         allowedContexts: composeAllowedContexts(project.extensions),
         ...(findings === undefined ? {} : { findings }),

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { IsolationCodes, isolationCodeDescriptions, isolationCollisions } from "../engine/isolation-check.js";
 import { renderDiagnostic, renderDiagnostics } from "../errors/render.js";
 import { allCodes } from "./codes.js";
 import { generateErrorsDoc, type ErrorExample } from "./errors-doc.js";
@@ -53,6 +54,19 @@ describe("fixtures/invalid", () => {
       }
     }
     expect(allCodes.map((c) => c.code).filter((c) => !examples.has(c))).toEqual([]);
-    await expect(generateErrorsDoc(examples)).toMatchFileSnapshot(path.resolve(root, "../../docs/errors.md"));
+    // The isolation check's warnings (validate and up print them), with fixtures/isolation as their example.
+    const isolationDir = path.resolve(root, "../isolation");
+    const loaded = loadProject({ files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: isolationDir }, nodeFileSystem);
+    if (!loaded.ok) throw new Error("fixtures/isolation does not load");
+    const collisions = isolationCollisions(loaded.project);
+    const isolationSource = (file: string): string | undefined => nodeFileSystem.readFile(path.resolve(isolationDir, file));
+    const more = Object.values(IsolationCodes).map((code) => ({ code, severity: "warning" as const, title: (isolationCodeDescriptions[code] ?? "").replace(/^warning: /, "").replace(/\.$/, "") }));
+    for (const { code } of more) {
+      const found = collisions.filter((d) => d.code === code);
+      expect(found, code).not.toEqual([]);
+      expect(found.every((d) => d.severity === "warning")).toBe(true);
+      examples.set(code, { caseName: "fixtures/isolation", compose: readFileSync(path.join(isolationDir, "compose.yml"), "utf8"), rendered: found.map((d) => renderDiagnostic(d, { color: false, source: isolationSource })).join("\n\n") });
+    }
+    await expect(generateErrorsDoc(examples, more)).toMatchFileSnapshot(path.resolve(root, "../../docs/errors.md"));
   });
 });

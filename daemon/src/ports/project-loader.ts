@@ -51,6 +51,8 @@ export interface ProjectLoadRequest {
   readonly options: LoadOptions;
   /** -n; undefined = the default for the project and user. */
   readonly namespace?: string;
+  /** Whether up installs the isolation defaults (default true): the load then warns where a service collides with them. */
+  readonly isolation?: boolean;
 }
 
 export interface ProjectLoader {

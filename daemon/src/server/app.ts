@@ -143,7 +143,7 @@ export const createApp = (params: AppParams): express.Express => {
       fail(res, 409, "context-mismatch", `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
       return;
     }
-    const result = await loader.load({ options: body.options, ...(body.namespace === undefined ? {} : { namespace: body.namespace }) });
+    const result = await loader.load({ options: body.options, ...(body.namespace === undefined ? {} : { namespace: body.namespace }), isolation: body.isolation ?? true });
     if (!result.ok) {
       res.status(422).json({ ok: false, diagnostics: result.diagnostics } satisfies UpResponse);
       return;

@@ -49,7 +49,7 @@ export const createConfigController = ({ loader, watchFiles }: ConfigControllerP
         const generation = project.generation;
         const request = project.request;
         loader
-          .load({ options: request.options, ...(request.namespace === undefined ? {} : { namespace: request.namespace }) })
+          .load({ options: request.options, ...(request.namespace === undefined ? {} : { namespace: request.namespace }), isolation: request.isolation })
           .then((result) => {
             if (!result.ok) {
               dispatch({ type: "projectInvalid", project: name, generation, diagnostics: result.diagnostics });
