@@ -142,7 +142,7 @@ export const planVolumes = (ctx: TranslateContext, service: ServiceSpec, names: 
           ctx.report({
             code: TranslateCodes.bindOutsideProject,
             path: `services.${service.name}.volumes[${index}]`,
-            message: `bind mount of ${volume.source} is outside the project directory; it becomes an empty directory that devloop syncs, which only works for ordinary files`,
+            message: `bind mount of ${volume.source} is outside the project directory; devloop copies this machine's ${volume.source} into the container before it starts and syncs edits, which only works for ordinary files: a socket or device (such as /var/run/docker.sock) cannot travel, and the container finds an empty directory there`,
             hint: `list "${volume.target}" under x-devloop.hostPath to mount the node's path instead`,
           });
         }
