@@ -36,6 +36,15 @@ export interface PublicBuild {
   readonly tail: readonly string[];
   /** The built image's ENTRYPOINT and CMD: a supervised service runs them under the supervisor (render --as-applied). */
   readonly command?: { readonly entrypoint: readonly string[]; readonly cmd: readonly string[] };
+  /** While it builds: the Dockerfile step it is at ("3/7"), its name, cached or running, and its last output line. */
+  readonly progress?: PublicBuildProgress;
+}
+
+export interface PublicBuildProgress {
+  readonly step?: string;
+  readonly name: string;
+  readonly state: "running" | "cached" | "done" | "error";
+  readonly last?: string;
 }
 
 export interface PublicService {

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObjectEvent } from "../ports/cluster.js";
-import type { ImageCommand } from "../ports/image-builder.js";
+import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject } from "../ports/project-loader.js";
 import type { FailureReport, ProjectRequest, ProjectState, SyncTrace } from "./state.js";
 
@@ -22,6 +22,8 @@ export type Action =
   | { readonly type: "buildStarted"; readonly project: string; readonly service: string; readonly generation: number; readonly at: number }
   /** image: the built reference (content-hash tag) on success. */
   | { readonly type: "buildFinished"; readonly project: string; readonly service: string; readonly generation: number; readonly image?: string; readonly command?: ImageCommand; readonly skipped?: boolean; readonly ms: number; readonly error?: string; readonly tail?: readonly string[]; readonly at: number }
+  /** The running build's step changed (or its last output line, at most every buildProgressMs): for up's live line. */
+  | { readonly type: "buildProgressed"; readonly project: string; readonly service: string; readonly generation: number; readonly progress: BuildStepProgress; readonly at: number }
   | { readonly type: "servicePruned"; readonly project: string; readonly service: string; readonly error?: string }
   | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
   | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }

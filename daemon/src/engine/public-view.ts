@@ -16,6 +16,7 @@ const toPublicBuild = (b: BuildState): PublicBuild => ({
   ...(b.error === undefined ? {} : { error: b.error }),
   tail: b.tail,
   ...(b.command === undefined ? {} : { command: b.command }),
+  ...(b.progress === undefined || b.status !== "building" ? {} : { progress: b.progress }),
 });
 
 const toPublicFailure = (crash: Crash, report: FailureReport | undefined): PublicFailure => {

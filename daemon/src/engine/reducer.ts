@@ -91,7 +91,7 @@ const updateBuild = (project: ProjectState, service: string, fn: (b: BuildState)
 const buildFinished = (project: ProjectState, action: Extract<Action, { type: "buildFinished" }>): ProjectState => {
   const build = project.builds?.[action.service];
   if (!build) return project;
-  const { building: _b, ...rest } = build;
+  const { building: _b, progress: _p, ...rest } = build;
   // A newer load asked for another build meanwhile: this result is stale, the queued build runs next.
   if (action.generation !== build.wanted) return updateBuild(project, action.service, () => rest);
   const done = { ...rest, ms: action.ms, finishedAt: action.at };
@@ -130,7 +130,7 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       const projects: Record<string, ProjectState> = {};
       for (const p of action.projects) {
         // A build the previous daemon ran is gone with it; the reload asks again.
-        const builds = p.builds && Object.fromEntries(Object.entries(p.builds).map(([s, { building: _b, ...b }]) => [s, b.status === "building" ? { ...b, status: "queued" as const } : b]));
+        const builds = p.builds && Object.fromEntries(Object.entries(p.builds).map(([s, { building: _b, progress: _p, ...b }]) => [s, b.status === "building" ? { ...b, status: "queued" as const } : b]));
         // Pods are seen afresh by the new watch: their stable window starts again.
         projects[p.name] = { ...p, status: p.status === "stopping" ? "stopping" : "loading", generation: p.generation + 1, objects: {}, portForwards: {}, stablePods: {}, ...(builds ? { builds } : {}) };
       }
@@ -164,8 +164,11 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       );
     case "buildStarted":
       return updateProject(state, action.project, (p) =>
-        updateBuild(p, action.service, (b) => (b.wanted === action.generation ? { ...b, status: "building", building: action.generation, startedAt: action.at } : { ...b, building: action.generation })),
+        updateBuild(p, action.service, ({ progress: _p, ...b }) => (b.wanted === action.generation ? { ...b, status: "building", building: action.generation, startedAt: action.at } : { ...b, building: action.generation })),
       );
+    case "buildProgressed":
+      // Only the build in flight for the wanted load: a stale build's steps are not what up waits for.
+      return updateProject(state, action.project, (p) => updateBuild(p, action.service, (b) => (b.building === action.generation && b.wanted === action.generation ? { ...b, progress: action.progress } : b)));
     case "buildFinished":
       return updateProject(state, action.project, (p) => buildFinished(p, action));
     case "servicePruned":

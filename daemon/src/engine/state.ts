@@ -6,7 +6,7 @@ import type { PublicChange, PublicChangeStep } from "../api/types.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObservedObject } from "../ports/cluster.js";
-import type { ImageCommand } from "../ports/image-builder.js";
+import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject } from "../ports/project-loader.js";
 
 /** The apply unit holding the namespace-wide objects (Namespace, isolation defaults, volumes, shared config). */
@@ -81,6 +81,8 @@ export interface BuildState {
   readonly tail: readonly string[];
   readonly startedAt?: number;
   readonly finishedAt?: number;
+  /** While it builds: the step it is at ("3/7", "RUN npm ci", cached or running) and that step's last output line. */
+  readonly progress?: BuildStepProgress;
 }
 
 /** The logs and events read from a failed service's pod, for one crash (`key`: pod, restarts and reason). */

@@ -223,6 +223,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "clusterUnreachable":
         case "podStable":
         case "failureReported":
+        case "buildProgressed":
           break;
         default: {
           const unhandled: never = a;

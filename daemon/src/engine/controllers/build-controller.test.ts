@@ -11,7 +11,7 @@ import { createEngine } from "../engine.js";
 import { toPublicProject } from "../public-view.js";
 import type { ProjectRequest } from "../state.js";
 import { createApplyController } from "./apply-controller.js";
-import { createBuildController } from "./build-controller.js";
+import { buildProgressMs, createBuildController } from "./build-controller.js";
 import { createClusterHealthController } from "./cluster-health-controller.js";
 import { createConfigController } from "./config-controller.js";
 import { createWatchController } from "./watch-controller.js";
@@ -149,6 +149,37 @@ describe("build controller", () => {
     expect(t.builder.running()).toEqual(["cache", "web"]);
     expect(t.builder.calls.filter((c) => c.service === "web").length).toBe(2);
     expect(t.phases()["web"]).not.toBe("applying");
+  });
+
+  it("shows the step a build is at (n/m, cached or running, its last output line) while it runs, and drops it when done", async () => {
+    const t = setup(withBuilds(["api"]));
+    t.builder.setContent("api", "aaa");
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const progress = () => t.view().services.find((s) => s.name === "api")?.build?.progress;
+    expect(progress()).toBeUndefined();
+    t.builder.progress("api", { step: "1/3", name: "FROM node:20", state: "cached" }, { step: "2/3", name: "RUN npm ci", state: "running" });
+    await t.settle();
+    expect(progress()).toEqual({ step: "2/3", name: "RUN npm ci", state: "running" });
+    // Output lines of the same step: the newest one now and then (not one state change per line).
+    t.builder.progress("api", { step: "2/3", name: "RUN npm ci", state: "running", last: "added 1 package" });
+    t.builder.progress("api", { step: "2/3", name: "RUN npm ci", state: "running", last: "added 2 packages" });
+    await t.settle();
+    expect(progress()).toEqual({ step: "2/3", name: "RUN npm ci", state: "running" });
+    t.clock.advance(buildProgressMs);
+    t.builder.progress("api", { step: "2/3", name: "RUN npm ci", state: "running", last: "added 3 packages" });
+    await t.settle();
+    expect(progress()).toEqual({ step: "2/3", name: "RUN npm ci", state: "running", last: "added 3 packages" });
+    const step = t.builder.progress.bind(t.builder);
+    step("api", { step: "3/3", name: "COPY . .", state: "done" });
+    await t.settle();
+    expect(progress()).toEqual({ step: "3/3", name: "COPY . .", state: "done" });
+    expect(t.actions.filter((a) => a.type === "buildProgressed")).toHaveLength(4);
+    t.builder.finish("api");
+    await t.settle();
+    expect(t.view().services.find((s) => s.name === "api")?.build).toMatchObject({ status: "built" });
+    expect(progress()).toBeUndefined();
+    expect(t.engine.getState().projects["shop"]?.builds?.["api"]?.progress).toBeUndefined();
   });
 
   it("a failed build blocks the service and its dependents, with the output tail kept", async () => {

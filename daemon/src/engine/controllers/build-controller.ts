@@ -14,6 +14,9 @@ import type { Controller } from "./controller.js";
 
 export const buildTailLines = 20;
 
+/** A step's new last output line reaches the state (and up's live line) at most this often; a step change at once. */
+export const buildProgressMs = 250;
+
 export interface BuildControllerParams {
   readonly builder: ImageBuilder;
   readonly clock: Clock;
@@ -52,7 +55,18 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
           };
           // The slot is freed before buildFinished is dispatched, so the controller run it triggers can start the next build.
           let lastStep: string | undefined;
+          let shown: { key: string; last?: string; at: number } | undefined;
           const onProgress = (progress: BuildStepProgress): void => {
+            if (progress.step !== undefined) {
+              // The live view: every step or state change, and the step's newest output line now and then.
+              const key = `${progress.step} ${progress.name} ${progress.state}`;
+              const now = clock.now();
+              if (shown === undefined || shown.key !== key || (shown.last !== progress.last && now - shown.at >= buildProgressMs)) {
+                shown = { key, ...(progress.last === undefined ? {} : { last: progress.last }), at: now };
+                const { step, name, state, last } = progress;
+                dispatch({ type: "buildProgressed", project: project.name, service, generation, progress: { step, name, state, ...(last === undefined ? {} : { last }) }, at: now });
+              }
+            }
             // One line per step change, for the log's live view: "step 3/7 RUN npm ci: cached".
             const key = `${progress.step ?? ""} ${progress.state}`;
             if (progress.step === undefined || key === lastStep || progress.state === "running" || progress.state === "error") return;

@@ -3,11 +3,12 @@
  * the tag is "<repo>:dl-<content>", a build of a tag already built is skipped (like the real builder's exists()),
  * and each build waits until the test finishes it (finish / fail), so tests see the "building" phase.
  */
-import type { ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
+import type { BuildStepProgress, ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
 
 interface Pending {
   readonly request: ImageBuildRequest;
   readonly onLine: (line: string) => void;
+  readonly onProgress?: (progress: BuildStepProgress) => void;
   resolve(result: ImageBuildResult): void;
   reject(error: Error): void;
 }
@@ -21,6 +22,8 @@ export interface FakeImageBuilder extends ImageBuilder {
   /** Finishes the oldest running build of the service, after emitting these output lines. */
   finish(service: string, lines?: readonly string[]): void;
   fail(service: string, message: string, lines?: readonly string[]): void;
+  /** The running build of the service reports these steps (as the BuildKit progress reader would). */
+  progress(service: string, ...steps: readonly BuildStepProgress[]): void;
   readonly images: Set<string>;
 }
 
@@ -45,7 +48,7 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
     running: () => pending.map((p) => p.request.service),
     setContent: (service, content) => void contents.set(service, content),
     exists: (image) => Promise.resolve(images.has(image)),
-    build(request, onLine) {
+    build(request, onLine, onProgress) {
       calls.push(request);
       const tag = tagOf(request);
       if (images.has(tag)) {
@@ -56,6 +59,7 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
         pending.push({
           request,
           onLine,
+          ...(onProgress === undefined ? {} : { onProgress }),
           resolve: (r) => {
             images.add(tag);
             resolve(r);
@@ -68,6 +72,11 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
       const p = take(service);
       for (const l of lines) p.onLine(l);
       p.resolve({ tag: "", ref: "", skipped: false, ms: 1500 });
+    },
+    progress(service, ...steps) {
+      const p = pending.find((x) => x.request.service === service);
+      if (!p) throw new Error(`no build of ${service} is running`);
+      for (const s of steps) p.onProgress?.(s);
     },
     fail(service, message, lines = []) {
       const p = take(service);
