@@ -4,7 +4,8 @@
  * daemon narrows it at start): reading the token is what proves a caller is its owner.
  *   daemon.json  {pid, port, version, startedAt}   (0600)
  *   token        the bearer token for every API call (0600); browsers get a session cookie instead
- *   state.json   the engine's persisted projects     (0600, written atomically)
+ *   state.json   the engine's persisted projects     (0600, written atomically; no secret values)
+ *   state.secrets.json  the secret variables those projects' requests referred to (0600; server/state-file.ts)
  *   daemon.log   the daemon's log lines
  */
 import { homedir } from "node:os";

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { createFakeCluster } from "../ports/fakes/fake-cluster.js";
 import { createFakeClock } from "../ports/fakes/fake-clock.js";
 import { createFakeProjectLoader } from "../ports/fakes/fake-project-loader.js";
 import type { KubeManifest } from "../translate/types.js";
-import { readStateFile, writeStateFile } from "./state-file.js";
+import { readStateFile, secretsFileOf, writeStateFile } from "./state-file.js";
 
 const settle = async (engine: { store: { settle(): Promise<void> } }): Promise<void> => {
   for (let i = 0; i < 20; i++) {
@@ -65,16 +65,23 @@ describe("state file", () => {
     const environment = { TAG: "1.2", DB_PASSWORD: "pw-123456", PLAIN_BUT_SECRET: "tok-abcdef", HOME: "/home/u", COMPOSE_PROFILES: "dev", PATH: "/usr/bin", AWS_SECRET_ACCESS_KEY: "aws-xyz", LS_COLORS: "x" };
     engine.dispatch({ type: "projectRequested", request: { name: "shop", options: { files: [], profiles: [], envFiles: [], services: [], environment, cwd: "/p" }, isolation: true } });
     await settle(engine);
-    const json = writeStateFile(path, Object.values(engine.getState().projects));
+    writeStateFile(path, Object.values(engine.getState().projects));
+    const json = readFileSync(path, "utf8");
     for (const value of ["pw-123456", "tok-abcdef", "s3cr3t-value", "aws-xyz", "/usr/bin"]) expect(json).not.toContain(value);
+    // The secret variables the project referred to wait beside it, 0600, for a resumed project.
+    const secrets = secretsFileOf(path);
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(secrets, "utf8"))).toEqual({ version: 1, environment: { shop: { DB_PASSWORD: "pw-123456", PLAIN_BUT_SECRET: "tok-abcdef" } } });
     const [restored] = readStateFile(path);
-    expect(restored?.request.options.environment).toEqual({ TAG: "1.2", HOME: "/home/u", COMPOSE_PROFILES: "dev" });
+    expect(restored?.request.options.environment).toEqual({ TAG: "1.2", HOME: "/home/u", COMPOSE_PROFILES: "dev", DB_PASSWORD: "pw-123456", PLAIN_BUT_SECRET: "tok-abcdef" });
     const restoredSecret = restored?.loaded?.manifests.find((m) => m.kind === "Secret") as Record<string, unknown> | undefined;
     expect(restoredSecret?.["metadata"]).toEqual(expect.objectContaining({ name: "api-env" }));
     expect(restoredSecret?.["stringData"]).toBeUndefined();
     // A snapshot without Secret values is never applied: each unit counts as applied until a reload.
     for (const u of Object.values(restored?.units ?? {})) expect(u.desiredHash).toBe(u.appliedHash);
-    // The running engine still has everything.
+    // The running engine still has everything; once the project is gone, so is its secrets file.
     expect(engine.getState().projects["shop"]?.request.options.environment).toEqual(environment);
+    writeStateFile(path, []);
+    expect(readdirSync(dir)).toEqual(["state.json"]);
   });
 });

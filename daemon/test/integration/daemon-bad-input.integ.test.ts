@@ -7,7 +7,7 @@
  *   daemon log, and state.json keeps neither the caller's other variables nor the Secret's data;
  * - `..` sync targets are refused at `validate` (and by `up`).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicEvent } from "../../src/api/types.js";
@@ -185,6 +185,10 @@ describe("bad input on a real daemon", () => {
         expect(text, where).not.toContain(password);
         expect(text, where).not.toContain(fromEnvFile);
       }
+      // The shell's secret waits beside state.json, 0600 like the token, for a resumed project — and only it.
+      const secretsPath = join(daemon.stateDir, "state.secrets.json");
+      expect(statSync(secretsPath).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(secretsPath, "utf8"))).toEqual({ version: 1, environment: { [name]: { DB_PASSWORD: password } } });
       // Only what the project referred to, never the caller's whole environment.
       expect(stateFile).not.toContain(unrelated);
       expect(stateFile).not.toContain("SOME_UNRELATED_VARIABLE");
