@@ -12,6 +12,7 @@ import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { detectDrift, entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
 import { keepRatio, worthGzipping } from "../sync/gzip-choice.js";
+import type { PathFilter } from "../sync/path-filter.js";
 import { checkRelativePath } from "../sync/sync-path.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { LocalObservation } from "../sync/local-scan.js";
@@ -53,6 +54,14 @@ export interface TarSyncer extends Syncer {
    * API) over their targets, through the session when there is one. Resolves with the execs it took (0 or 1).
    */
   commitStaged(params: { readonly pod: SyncPod; readonly targetDir: string; readonly rels: readonly string[] }): Promise<number>;
+}
+
+/** A plan's archive: the staged renames, the tar, and its gzipped copy when that pays. */
+interface Packed {
+  readonly renames: RenameList;
+  readonly tar?: Buffer;
+  readonly zipped?: Buffer;
+  readonly tarMs: number;
 }
 
 interface Session {
@@ -206,19 +215,25 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     return result(execs + 1);
   };
 
-  const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
+  /**
+   * The archive of a plan, built once: the session path and the fallback exec send the same one. Regular files go under
+   * staged names and are renamed over their targets in the container (atomic per file), unless the batch is big. Big
+   * batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) also get a gzipped
+   * copy; a binary (~60 %) is not worth the gzip (sync/gzip-choice.ts).
+   */
+  const pack = async (plan: SyncPlan, gzipAllowed: boolean): Promise<Packed> => {
     const tarStarted = performance.now();
-    // Built once: the session path and the fallback exec send the same archive.
-    // Regular files under staged names, renamed over their targets in the container (atomic per file), unless the batch is big.
     const staged = planStaging(plan.puts, stageLimit);
-    const renames = encodeRenames(staged);
     const tar = plan.puts.length > 0 ? await buildTar(plan.puts, undefined, staged) : undefined;
-    // Big batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) travel
-    // gzipped, unless this target's image cannot gunzip. A binary (~60 %) is not worth the gzip (sync/gzip-choice.ts).
+    const zipped = tar !== undefined && gzipAllowed && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
+    return { renames: encodeRenames(staged), ...(tar === undefined ? {} : { tar }), ...(zipped !== undefined && zipped.length <= tar!.length * keepRatio ? { zipped } : {}), tarMs: performance.now() - tarStarted };
+  };
+
+  const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number, packed?: Packed): Promise<SyncResult> => {
+    // Gzipped unless this target's image cannot gunzip.
     const key = sessionKey(params.pod, params.targetDir);
-    const zipped = tar !== undefined && !noGzip.has(key) && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
-    const payload = zipped !== undefined && zipped.length <= tar!.length * keepRatio ? zipped : undefined;
-    const tarMs = performance.now() - tarStarted;
+    const { renames, tar, zipped, tarMs } = packed ?? (await pack(plan, !noGzip.has(key)));
+    const payload = noGzip.has(key) ? undefined : zipped;
     const execStarted = performance.now();
     const result = (execs: number): SyncResult => ({
       manifest: plan.next,
@@ -259,15 +274,36 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     return result(execs);
   };
 
-  const full = async (params: FullSyncParams, previous: HashManifest, started: number): Promise<SyncResult> => {
+  const scanFull = async (params: { readonly localRoot: string; readonly filter?: PathFilter }, previous: HashManifest): Promise<SyncPlan> => {
     const present = await walkRoot(params.localRoot, params.filter);
     const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
     const gone = vanishedSince(previous, new Set(present));
-    const plan = planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
+    return planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
+  };
+
+  /** Full syncs into empty targets, scanned and packed ahead (prepareFull), by local root; dropped after a while. */
+  const prepared = new Map<string, Promise<{ readonly plan: SyncPlan; readonly scanMs: number; readonly packed: Packed } | undefined>>();
+  const preparedTtlMs = 120_000;
+
+  const full = async (params: FullSyncParams, previous: HashManifest, started: number): Promise<SyncResult> => {
+    const ahead = previous.size === 0 ? prepared.get(params.localRoot) : undefined;
+    prepared.delete(params.localRoot);
+    const ready = await ahead;
+    // Files changed since it was packed are the caller's to send (a sync with rescan against the manifest).
+    if (ready !== undefined) return carryOut(params, ready.plan, started, ready.scanMs, ready.packed);
+    const plan = await scanFull(params, previous);
     return carryOut(params, plan, started, performance.now() - started);
   };
 
   return {
+    prepareFull(params) {
+      if (prepared.has(params.localRoot)) return;
+      const started = performance.now();
+      const work = scanFull(params, new Map()).then(async (plan) => ({ plan, scanMs: performance.now() - started, packed: await pack(plan, true) }), () => undefined);
+      prepared.set(params.localRoot, work);
+      const timer = setTimeout(() => { if (prepared.get(params.localRoot) === work) prepared.delete(params.localRoot); }, preparedTtlMs);
+      timer.unref();
+    },
     close() {
       for (const pending of sessions.values()) void pending.then((s) => { if (typeof s === "object") s.stream.close(); });
       sessions.clear();

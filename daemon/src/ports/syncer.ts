@@ -76,6 +76,12 @@ export interface Syncer {
   sync(params: SyncParams): Promise<SyncResult>;
   /** A new pod: puts everything under the root (filtered) and deletes what vanished since `previous`. */
   fullSync(params: FullSyncParams): Promise<SyncResult>;
+  /**
+   * Optional: starts scanning and packing `localRoot` for a full sync into an empty target that is coming (a bind's
+   * fill while its pod is scheduled and started). fullSync with an empty `previous` then uses it, and returns the
+   * manifest of what it sent: files changed since are the caller's to send.
+   */
+  prepareFull?(params: { readonly localRoot: string; readonly filter?: PathFilter }): void;
   /** Lists the target's content hashes, compares with `previous`, re-puts what is missing or differs. */
   repairDrift(params: FullSyncParams): Promise<DriftRepairResult>;
   /**

@@ -189,6 +189,8 @@ describe("sync controller", () => {
     const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", ignore: ["/node_modules/"], initialSync: true });
     const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: ["/code"], rules: [bindRule], binds: ["web:bind[0]"] } });
     await vi.waitFor(() => expect(t.watcher.roots.map((r) => r.id)).toEqual(["web:bind[0]"]));
+    // No pod yet (a first up): the tree is scanned and packed while the pod is scheduled and started.
+    expect(t.syncer.prepared).toEqual(["/p/web"]);
     t.observe([pod("web-1", "web", { phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
     await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind")).toHaveLength(1));
     expect(t.traces()[0]).toMatchObject({ service: "web", trigger: "pod", action: "bind", pods: ["web-1"], status: "ok" });

@@ -619,8 +619,20 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
-    // The filters first: a bind fill or a reconcile waits for them, not for the watcher's first walk.
-    loop.filtersReady = loadFilters(loop).catch((error: unknown) => log(loop, undefined, "error", `cannot read the ignore files for live sync: ${errorText(error)}`));
+    // The filters first: a bind fill or a reconcile waits for them, not for the watcher's first walk. A service with
+    // binds and no pod yet (a first up) has its trees scanned and packed meanwhile, while its pod is scheduled and started.
+    loop.filtersReady = loadFilters(loop).then(
+      () => {
+        for (const live of Object.values(loop.live)) {
+          if (Object.values(project.objects).some((o) => o.kind === "Pod" && runsService(o.labels, live.service))) continue;
+          for (const rule of live.rules.filter((r) => live.binds?.includes(r.id) === true)) {
+            const filter = loop.filters.get(rule.id);
+            syncer.prepareFull?.({ localRoot: rule.localRoot, ...(filter === undefined ? {} : { filter }) });
+          }
+        }
+      },
+      (error: unknown) => log(loop, undefined, "error", `cannot read the ignore files for live sync: ${errorText(error)}`),
+    );
     loop.session = startWatching(loop).catch((error: unknown) => {
       log(loop, undefined, "error", `cannot watch for live sync: ${errorText(error)}`);
       return undefined;

@@ -14,6 +14,8 @@ export type FakeSyncCall =
 
 export interface FakeSyncer extends Syncer {
   readonly calls: readonly FakeSyncCall[];
+  /** Local roots prepareFull was asked to scan ahead. */
+  readonly prepared: readonly string[];
   /** The next call rejects with this SyncError (once). */
   failNext(message: string, transient?: boolean): void;
   /** Paths reported as refused by the next calls, e.g. ["link-to-etc"]. */
@@ -22,6 +24,7 @@ export interface FakeSyncer extends Syncer {
 
 export const createFakeSyncer = (): FakeSyncer => {
   const calls: FakeSyncCall[] = [];
+  const prepared: string[] = [];
   let failure: SyncError | undefined;
   let refused = new Set<string>();
   let counter = 0;
@@ -48,6 +51,8 @@ export const createFakeSyncer = (): FakeSyncer => {
 
   return {
     calls,
+    prepared,
+    prepareFull(params) { prepared.push(params.localRoot); },
     failNext(message, transient = false) { failure = new SyncError(message, transient); },
     refuse(rels) { refused = new Set(rels); },
     sync(params) {
