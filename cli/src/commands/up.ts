@@ -12,6 +12,7 @@
 import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import type { PublicProject, PublicService } from "../../../daemon/src/api/types.js";
+import { createBuildProgressView } from "../build-progress.js";
 import { connectDaemon } from "../client.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
 import { awaitingReport, buildFailed, failing, failureReport } from "../failure-report.js";
@@ -85,11 +86,16 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
   let lastDiagnostics = "";
   let latest: PublicProject | undefined;
   const prefix = (service: string): string => paint(color, serviceColor(service), `${service.padEnd(width)} |`);
+  // Each building service's step (n/m, cached or running, last output line): a live line on a terminal, a plain line
+  // per step change otherwise. What up prints to stdout goes through it (out), above the live lines.
+  const progress = createBuildProgressView({ tty: process.stdout.isTTY === true, color, write: (t) => void process.stdout.write(t), columns: () => process.stdout.columns, width: () => width });
+  const out = (text: string): void => progress.print(text);
+  const err = (text: string): void => progress.print(text, (t) => void process.stderr.write(t));
 
   const fail = (bad: readonly PublicService[]): void => {
     // Services blocked only because a dependency failed are named by their line above; the culprits get details.
     const culprits = bad.filter((s) => s.phase === "failed" || buildFailed(s));
-    for (const s of culprits.length > 0 ? culprits : bad) process.stderr.write(failureReport(s, useColor(process.stderr)));
+    for (const s of culprits.length > 0 ? culprits : bad) err(failureReport(s, useColor(process.stderr)));
     result = ExitCode.userError;
   };
 
@@ -99,20 +105,21 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
     const diagnostics = JSON.stringify(project.diagnostics);
     if (diagnostics !== lastDiagnostics) {
       lastDiagnostics = diagnostics;
-      if (project.diagnostics.length > 0) process.stderr.write(renderDiagnostics(project.diagnostics, { color: useColor(process.stderr), source }));
+      if (project.diagnostics.length > 0) err(renderDiagnostics(project.diagnostics, { color: useColor(process.stderr), source }));
     }
     for (const s of project.services) {
       const line = serviceLine(s, width, color);
       if (shown.get(s.name) === line) continue;
       shown.set(s.name, line);
-      process.stdout.write(`${line}\n`);
+      out(`${line}\n`);
     }
+    progress.update(project);
     // The daemon has not loaded this request yet: what it shows is the version before it.
     if (project.reloading === true && flags.detach) return;
     // Ready on the previous image while its rebuild runs is not what up asked for: wait for the build's outcome.
     const building = project.services.some((s) => s.build?.status === "queued" || s.build?.status === "building");
     if (project.settled && !building && !project.services.some(buildFailed)) {
-      if (!settledShown) process.stdout.write(`${project.name}: all services ready\n`);
+      if (!settledShown) out(`${project.name}: all services ready\n`);
       settledShown = true;
       if (flags.detach) result = ExitCode.ok;
       return;
@@ -126,7 +133,7 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
         const key = s.failure === undefined ? `${s.phase}:${s.message ?? ""}` : `${s.failure.pod}:${s.failure.restarts}`;
         if (reported.get(s.name) === key) continue;
         reported.set(s.name, key);
-        if (s.phase === "failed" || buildFailed(s)) process.stderr.write(failureReport(s, useColor(process.stderr), 5));
+        if (s.phase === "failed" || buildFailed(s)) err(failureReport(s, useColor(process.stderr), 5));
       }
       return;
     }
@@ -150,16 +157,16 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
           services,
           follow: true,
           signal: controller.signal,
-          onLine: (l) => process.stdout.write(`${prefix(l.service)} ${l.line ?? `(${l.error ?? ""})`}\n`),
+          onLine: (l) => out(`${prefix(l.service)} ${l.line ?? `(${l.error ?? ""})`}\n`),
         })
         .catch((error: unknown) => {
-          if (!controller.signal.aborted) process.stderr.write(`devloop: logs: ${error instanceof Error ? error.message : String(error)}\n`);
+          if (!controller.signal.aborted) err(`devloop: logs: ${error instanceof Error ? error.message : String(error)}\n`);
         });
   if (result === undefined) {
     const timer = setInterval(() => {
       if (flags.detach && Date.now() - start > timeoutMs) {
         result = ExitCode.internal;
-        process.stderr.write(`devloop: not all services were ready after ${timeoutMs / 1000}s\n`);
+        err(`devloop: not all services were ready after ${timeoutMs / 1000}s\n`);
       }
       // Re-check a failure waiting for its report (no event may come).
       if (flags.detach && result === undefined && latest !== undefined && failingSince !== undefined) report(latest);
@@ -171,15 +178,19 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === "project" && event.project.name === response.project) report(event.project);
-        if (event.type === "log" && event.source === "build" && !flags.detach) process.stdout.write(`${prefix(event.service ?? "build")} ${paint(color, 90, "build")} ${event.line}\n`);
-        else if (event.type === "log" && event.level !== "debug" && event.level !== "info") process.stderr.write(`${event.service ?? event.source}: ${event.line}\n`);
-        if (event.type === "cluster" && !event.cluster.reachable) process.stderr.write(`cluster unreachable: ${event.cluster.message ?? ""} (retrying)\n`);
+        // The step lines (debug) are what the progress view shows; the build's output streams as it comes.
+        if (event.type === "log" && event.source === "build" && !flags.detach) {
+          if (event.level !== "debug") out(`${prefix(event.service ?? "build")} ${paint(color, 90, "build")} ${event.line}\n`);
+        }
+        else if (event.type === "log" && event.level !== "debug" && event.level !== "info") err(`${event.service ?? event.source}: ${event.line}\n`);
+        if (event.type === "cluster" && !event.cluster.reachable) err(`cluster unreachable: ${event.cluster.message ?? ""} (retrying)\n`);
         if (event.type === "projectRemoved") result = ExitCode.userError;
         if (result !== undefined) controller.abort();
       },
     });
     clearInterval(timer);
   }
+  progress.close();
   controller.abort();
   await logs;
   process.removeListener("SIGINT", stopOnSignal);

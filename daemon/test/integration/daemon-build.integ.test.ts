@@ -70,6 +70,9 @@ describe("daemon builds images before apply", () => {
     // The CLI printed the service's phases as they changed: building first, while front waited for it.
     expect(result.stdout).toMatch(new RegExp(`app\\s+building\\s+building image ${name}-app:devloop`));
     expect(result.stdout).toMatch(/front\s+waiting\s+waiting for app \(started\)/);
+    // Not a terminal: a plain line per build step change (a terminal gets one live line per building service).
+    expect(result.stdout).toMatch(/^app\s+\| build step \d\/2 COPY server\.js \/srv\/server\.js: (running|done)/m);
+    process.stdout.write(`[build steps] ${result.stdout.split("\n").filter((l) => l.includes("build step")).join(" / ")}\n`);
     process.stdout.write(`[measure] up --detach with one image build until ready: ${Date.now() - started} ms\n`);
     const app = appOf(await daemon.project(name));
     expect(app?.build).toMatchObject({ status: "built", image: `${name}-app:devloop`, skipped: false });
@@ -122,6 +125,11 @@ describe("daemon builds images before apply", () => {
     const app = appOf(p);
     expect(app?.build?.error).toContain("build of app failed");
     expect(app?.build?.tail.join("\n")).toContain("about to fail");
+    // The failing step, and its output, in what up --detach and status print.
+    expect(app?.build?.error).toMatch(/^build of app failed at step 3\/3 \(RUN echo about to fail && exit 3\): the command exited with code 3\n {2}\| about to fail/);
+    const up = await daemon.cli(["up", "-d", "-n", ns, "--timeout", "60"], project.dir, 90_000);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain("app: image build failed (the previous image keeps running): build of app failed at step 3/3 (RUN echo about to fail && exit 3)");
     expect(app?.message).toMatch(/^image build failed: build of app failed.*\(running the previous image\)$/);
     expect(app?.build?.ref).toBe(ref);
     const status = await daemon.cli(["status"], project.dir);
