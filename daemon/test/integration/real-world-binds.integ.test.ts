@@ -1,7 +1,7 @@
 /**
  * Compose projects written the way public ones are (fixtures/real-world/), brought up by the real daemon on the bed
- * (issue 10): a Node app with `.:/app` and an anonymous node_modules volume, and a server whose config file is
- * bind-mounted. Each checks what the project serves, then makes one edit on the host and sees it served.
+ * (issue 10): a Node app with `.:/app` and an anonymous node_modules volume, a Python app with `./:/code` beside a
+ * stateful service whose named volume its image seeds, and a server whose config file is bind-mounted. Each checks what the project serves, then makes one edit on the host and sees it served.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   const kc = loadBedKubeConfig();
   const node = { copy: realWorldCopy("node-bind-node-modules"), namespace: `dlbind${suffix()}`, port: 0 };
   const config = { copy: realWorldCopy("config-file-bind"), namespace: `dlconf${suffix()}`, port: 0 };
+  const python = { copy: realWorldCopy("python-bind-named-volume"), namespace: `dlpy${suffix()}`, port: 0, notesPort: 0 };
 
   const podOf = async (namespace: string, service: string): Promise<string> => {
     const pods = await core.listNamespacedPod({ namespace, labelSelector: `devloop.dev/service=${service}` });
@@ -26,7 +27,12 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   beforeAll(async () => {
     node.port = await freePort();
     config.port = await freePort();
-    Object.assign(daemon.env, { NODE_IMAGE: bedImages().node, APP_PORT: String(node.port), SERVER_PORT: String(config.port) });
+    python.port = await freePort();
+    python.notesPort = await freePort();
+    Object.assign(daemon.env, {
+      NODE_IMAGE: bedImages().node, PYTHON_IMAGE: bedImages().python,
+      APP_PORT: String(node.port), SERVER_PORT: String(config.port), WEB_PORT: String(python.port), NOTES_PORT: String(python.notesPort),
+    });
     // The developer ran npm install on the host once: that node_modules must stay hidden behind the anonymous volume.
     mkdirSync(node.copy.file("node_modules/greet"), { recursive: true });
     writeFileSync(node.copy.file("node_modules/greet/package.json"), '{ "name": "greet", "main": "index.js" }');
@@ -35,7 +41,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of [node, config]) {
+    for (const p of [node, config, python]) {
       await daemon.cli(["down", "-n", p.namespace, "--volumes"], p.copy.dir, 120_000).catch(() => undefined);
       await core.deleteNamespace({ name: p.namespace }).catch(() => undefined);
       p.copy.remove();
@@ -105,6 +111,23 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
     }
     expect(text).toBe("create table t (id int);\n");
   }, 60_000);
+
+  it("a Python app with ./:/code beside a service whose named volume starts with its image's content, kept across restarts", async () => {
+    const up = await daemon.cli(["up", "-n", python.namespace, "--detach", "--timeout", "240"], python.copy.dir, 300_000);
+    expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
+    const url = `http://127.0.0.1:${python.port}/`;
+    expect(await fetchUntil(url, (b) => b.includes("welcome.txt"), 60_000, "the first page")).toBe('Welcome to the notes app\nnotes: {"welcome.txt": "from the image"}\n');
+    // Edit round trip through the bind: the template is read on every request.
+    python.copy.write("templates/index.txt", "Notes, edited on the host\n");
+    expect(await fetchUntil(url, (b) => b.startsWith("Notes, edited"), 30_000, "the edited template")).toContain("from the image");
+    // The volume's data is the app's: a new pod neither re-seeds over it nor loses it.
+    const notes = `http://127.0.0.1:${python.notesPort}/`;
+    await fetchUntil(notes, (b) => b.includes("welcome"), 30_000, "the notes service");
+    expect((await fetch(`${notes}welcome.txt`, { method: "PUT", body: "rewritten by the app" })).status).toBe(200);
+    const old = await podOf(python.namespace, "notes");
+    await core.deleteNamespacedPod({ namespace: python.namespace, name: old });
+    expect(await fetchUntil(url, (b) => b.includes("rewritten") && !b.includes("error"), 120_000, "the page after the notes pod was replaced")).toContain('"welcome.txt": "rewritten by the app"');
+  }, 420_000);
 
   it("a server's bind-mounted config file: the edited file reaches the server", async () => {
     const up = await daemon.cli(["up", "-n", config.namespace, "--detach", "--timeout", "240"], config.copy.dir, 300_000);
