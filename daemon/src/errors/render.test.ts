@@ -74,6 +74,7 @@ describe("escaping what came from the input", () => {
       { ...d, line: 1, column: 14, length: 17, path: "services.\u001b[2Jweb", message: "bad \u009b2J value \u202egnp.exe", got: '"\u001b[31malways"', expected: undefined, hint: undefined },
       { color: false, source: () => line },
     );
+    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(text.split("\n")).toEqual([
       "compose.yml:1:14: error DL-COMPOSE-012 at services.\\x1b[2Jweb",

@@ -38,6 +38,7 @@ describe("diagnostics route", () => {
   it("sends control bytes and escape sequences from the file as visible text", () => {
     writeFileSync(join(dir, "esc.yml"), ["services:", '  web: {restart: "\u001b[2Jalways"}', ""].join("\n"));
     const [d] = run([{ code: "DL-X", severity: "error", file: "esc.yml", line: 2, column: 18, path: "services.web.restart", message: "bad \u009b2J", got: '"\u001b[2Jalways"' }]);
+    // eslint-disable-next-line no-control-regex
     expect(JSON.stringify(d)).not.toMatch(/\\u001b|\\u009b|\u001b|\u009b/);
     expect(d?.excerpt?.lines[1]).toBe('  web: {restart: "\\x1b[2Jalways"}');
     expect(d?.message).toBe("bad \\x9b2J");
