@@ -504,6 +504,16 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     // image is rebuilt with the edit, a new content tag); run alone, it is up to date too.
     expect(await reload.locator(".trace tr", { hasText: "build migrate" }).locator(".detail").textContent()).toBe("up to date");
     expect(await reload.locator(".trace tr", { hasText: "build web" }).locator(".detail").textContent()).toMatch(/^(up to date|shop-web:dl-[0-9a-f]+)$/);
+    // The build log per service: the Logs tab filtered to web shows its build's lines (source build), not migrate's.
+    await page.locator("#tab-logs").click();
+    await page.locator("#log-service").selectOption("web");
+    await page.locator("#log-search").fill("shop-web:dl-");
+    await page.locator(".log .line", { hasText: /(image shop-web:dl-[0-9a-f]+ is up to date|built shop-web:dl-[0-9a-f]+ in)/ }).first().waitFor({ timeout: 10_000 });
+    await page.locator("#log-search").fill("shop-migrate:dl-");
+    await expect.poll(() => page.locator(".log .line").count()).toBe(0);
+    await page.locator("#log-search").fill("");
+    await page.locator("#log-service").selectOption("");
+    await page.locator("#tab-timeline").click();
     const unknown = await daemon.cli(["rebuild", "wbe", "-p", "shop"], example.dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('devloop: no service "wbe" in project "shop"; its services: web, api, cache, migrate\n');
