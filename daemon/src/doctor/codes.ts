@@ -118,6 +118,12 @@ export const DOCTOR_CODES = {
     why: "big images are slow to build, push and pull, and every node pays for them in disk and start-up time",
     fix: "use a multi-stage build and a slim base; look at the largest layers with `docker history`",
   },
+  "DL-DOCTOR-018": {
+    title: "Dockerfile heredoc",
+    severity: "warning",
+    why: "heredocs (RUN <<EOF, COPY <<EOF) need Dockerfile frontend 1.4: Docker 20.10's built-in frontend (Debian's docker.io) fails the build, and `# syntax=docker/dockerfile:1` pulls the frontend image from Docker Hub, which fails offline",
+    fix: "write the file into the build context and COPY it, or RUN the commands with && (printf for a file); or build with buildx / Docker 23+",
+  },
 } as const satisfies Record<string, DoctorCodeInfo>;
 
 export type DoctorCode = keyof typeof DOCTOR_CODES;

@@ -5,6 +5,7 @@ import { buildToolingCheck } from "./build-tooling.js";
 import { cacheBustingCheck } from "./cache-busting.js";
 import type { DoctorCheck } from "./check.js";
 import { contextFilesCheck } from "./context-files.js";
+import { heredocCheck } from "./heredoc.js";
 import { imageSizeCheck } from "./image-size.js";
 import { pid1SignalsCheck } from "./pid1-signals.js";
 import { rootUserCheck } from "./root-user.js";
@@ -23,5 +24,6 @@ export const ALL_CHECKS: readonly DoctorCheck[] = [
   pid1SignalsCheck,
   buildToolingCheck,
   upxBinariesCheck,
+  heredocCheck,
   imageSizeCheck,
 ];
