@@ -85,3 +85,19 @@ describe("escaping what came from the input", () => {
     ]);
   });
 });
+
+describe("long source lines", () => {
+  it("are shown as a window around the column, with the caret still under the value", () => {
+    const line = `${"a".repeat(1000)}TARGET${"b".repeat(1000)}`;
+    const text = renderDiagnostic({ ...d, line: 2, column: 1001, length: 6, expected: undefined, got: undefined, hint: undefined }, { color: false, source: () => `short\n${line}` });
+    const [, , before, shown, caret] = text.split("\n");
+    expect(before).toBe("    1 | short");
+    expect(shown?.length).toBeLessThan(200);
+    expect(shown?.startsWith("    2 | …")).toBe(true);
+    expect(shown?.endsWith("…")).toBe(true);
+    const at = caret?.indexOf("^") ?? -1;
+    expect(shown?.slice(at, at + 6)).toBe("TARGET");
+    expect(caret?.match(/\^+/)?.[0]).toBe("^^^^^^");
+  });
+});
+

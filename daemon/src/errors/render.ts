@@ -18,6 +18,10 @@ export interface RenderOptions {
   readonly source?: (file: string) => string | undefined;
 }
 
+/** Source lines longer than this are shown as a window of it, starting a little before the column. */
+const maxShownLine = 160;
+const windowLead = 40;
+
 const ansi = (color: boolean, code: string, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 const splitCache = new WeakMap<(file: string) => string | undefined, Map<string, readonly string[] | undefined>>();
@@ -52,16 +56,28 @@ export function renderDiagnostic(diagnostic: Diagnostic, opts: RenderOptions): s
   if (lines && line !== undefined) {
     const first = Math.max(1, d.line - 1);
     const width = String(d.line).length;
-    for (let n = first; n <= d.line; n++) {
-      const text = escapeControl(lines[n - 1] ?? "");
-      out.push(`    ${ansi(color, "2", `${String(n).padStart(width)} |`)}${text === "" ? "" : ` ${text}`}`);
-    }
     // Columns count the escaped text, so the caret stays under what it points at.
     const rawCol = Math.max(1, d.column);
     const rawLength = Math.max(1, Math.min(d.length ?? 1, Math.max(1, line.length - (rawCol - 1))));
+    const shown = escapeControl(line);
     const col = escapeControl(line.slice(0, rawCol - 1)).length + 1;
-    const length = Math.max(1, escapeControl(line.slice(rawCol - 1, rawCol - 1 + rawLength)).length);
-    out.push(`    ${ansi(color, "2", `${" ".repeat(width)} |`)} ${" ".repeat(col - 1)}${ansi(color, d.severity === "error" ? "31" : "33", "^".repeat(length))}`);
+    let length = Math.max(1, escapeControl(line.slice(rawCol - 1, rawCol - 1 + rawLength)).length);
+    // A very long line (generated, minified, 10,000 brackets) is shown as a window around the column.
+    const start = shown.length <= maxShownLine ? 0 : Math.max(0, Math.min(col - 1 - windowLead, shown.length - maxShownLine));
+    const clip = (text: string): string => {
+      if (start === 0 && text.length <= maxShownLine) return text;
+      const part = text.slice(start, start + maxShownLine);
+      return `${start > 0 ? "…" : ""}${part}${start + maxShownLine < text.length ? "…" : ""}`;
+    };
+    for (let n = first; n <= d.line; n++) {
+      const other = escapeControl(lines[n - 1] ?? "");
+      // The line before is clipped the same way only when it is long itself (else it is shown whole).
+      const text = n === d.line ? clip(shown) : other.length > maxShownLine ? clip(other) : other;
+      out.push(`    ${ansi(color, "2", `${String(n).padStart(width)} |`)}${text === "" ? "" : ` ${text}`}`);
+    }
+    const caretAt = col - start + (start > 0 ? 1 : 0);
+    length = Math.max(1, Math.min(length, maxShownLine - (col - 1 - start)));
+    out.push(`    ${ansi(color, "2", `${" ".repeat(width)} |`)} ${" ".repeat(caretAt - 1)}${ansi(color, d.severity === "error" ? "31" : "33", "^".repeat(length))}`);
   }
   if (d.hint !== undefined) out.push(`  ${ansi(color, "36", "hint:")} ${d.hint}`);
   return out.join("\n");
