@@ -30,6 +30,8 @@ export interface BuildRun {
   readonly buildContexts?: Readonly<Record<string, string>>;
   readonly onLine: (line: string) => void;
   readonly onProgress?: (progress: BuildProgress) => void;
+  /** The environment of the `up` that asked for the build: environment-sourced secrets are read here first. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface BuildRunner {
@@ -86,7 +88,7 @@ export const findBuildKitCli = async (env: NodeJS.ProcessEnv): Promise<BuildKitC
 };
 
 /** Reads secret sources into files the CLI takes; environment values go to a private temp file. */
-const secretFiles = async (service: string, secrets: readonly BuildSecretSource[], dir: () => Promise<string>, env: NodeJS.ProcessEnv): Promise<{ files: SecretFile[]; values: string[] }> => {
+export const secretFiles = async (service: string, secrets: readonly BuildSecretSource[], dir: () => Promise<string>, env: NodeJS.ProcessEnv, caller?: Readonly<Record<string, string | undefined>>): Promise<{ files: SecretFile[]; values: string[] }> => {
   const files: SecretFile[] = [];
   const values: string[] = [];
   for (const secret of secrets) {
@@ -98,8 +100,9 @@ const secretFiles = async (service: string, secrets: readonly BuildSecretSource[
       }
       files.push({ id: secret.id, file: secret.file });
     } else if (secret.environment !== undefined) {
-      const value = env[secret.environment];
-      if (value === undefined) throw new Error(`build of ${service}: build secret "${secret.id}" reads the variable ${secret.environment}, which is not set in the daemon's environment`);
+      // The caller's environment (the shell that ran devloop up) first, as docker compose reads it; then the daemon's.
+      const value = caller?.[secret.environment] ?? env[secret.environment];
+      if (value === undefined) throw new Error(`build of ${service}: build secret "${secret.id}" reads the variable ${secret.environment}, which is set neither in the environment devloop up ran in nor in the daemon's (set it and run devloop up again)`);
       const file = path.join(await dir(), secret.id.replace(/[^A-Za-z0-9_.-]/g, "_"));
       await writeFile(file, value, { mode: 0o600 });
       values.push(value);
@@ -116,7 +119,7 @@ export interface DockerCliBuildRunnerOptions {
 }
 
 export const createDockerCliBuildRunner = (options: DockerCliBuildRunnerOptions = {}): BuildRunner => {
-  // Read at each build: SSH_AUTH_SOCK and environment secrets are the daemon's current ones.
+  // Read at each build: SSH_AUTH_SOCK is the daemon's current one; environment secrets the caller's (BuildRun.environment), else the daemon's.
   const environment = (): NodeJS.ProcessEnv => ({ ...(options.env ?? process.env), ...(options.dockerHost === undefined ? {} : { DOCKER_HOST: options.dockerHost }) });
   let found: Promise<BuildKitCli> | undefined;
   const cli = (): Promise<BuildKitCli> => {
@@ -140,7 +143,7 @@ export const createDockerCliBuildRunner = (options: DockerCliBuildRunnerOptions 
         return tmp;
       };
       try {
-        const { files, values } = await secretFiles(request.service, request.secrets ?? [], dir, env);
+        const { files, values } = await secretFiles(request.service, request.secrets ?? [], dir, env, build.environment);
         const mask = (line: string): string => values.reduce((out, v) => out.split(v).join("****"), line);
         const argv = buildKitArgv(docker, {
           request,

@@ -179,7 +179,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
 
   return {
     exists: hasImage,
-    build: async (request: ImageBuildRequest, onLine, onProgress): Promise<ImageBuildResult> => {
+    build: async (request: ImageBuildRequest, onLine, onProgress, environment): Promise<ImageBuildResult> => {
       const started = performance.now();
       const inline = request.dockerfileInline;
       const dockerfile = request.dockerfile.replace(/\\/g, "/");
@@ -233,6 +233,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
           ...(cli.kind === "buildx" && Object.keys(contexts.buildContexts).length > 0 ? { buildContexts: contexts.buildContexts } : {}),
           onLine,
           ...(onProgress === undefined ? {} : { onProgress }),
+          ...(environment === undefined ? {} : { environment }),
         });
       }
       await tagAs(tag, request.image);

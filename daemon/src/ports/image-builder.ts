@@ -52,7 +52,7 @@ export interface BuildSecretSource {
   readonly id: string;
   /** Absolute path of the file (secrets.<id>.file). */
   readonly file?: string;
-  /** Variable in the daemon's environment (secrets.<id>.environment). */
+  /** Variable (secrets.<id>.environment) in the environment of the `up` that asked for the build, else the daemon's. */
   readonly environment?: string;
 }
 
@@ -85,8 +85,10 @@ export interface ImageBuilder {
   /** Whether the image is present where the cluster runs it. */
   exists(image: string): Promise<boolean>;
   /**
-   * Builds (or skips), tags and delivers; onLine gets the build output, onProgress the running step.
+   * Builds (or skips), tags and delivers; onLine gets the build output, onProgress the running step. `environment`:
+   * the environment of the CLI call that asked for the project (ProjectRequest.options.environment), where
+   * environment-sourced build secrets are read first (the daemon's own environment after it); read at build time only.
    * Rejects with a readable message (the failing step and its output).
    */
-  build(request: ImageBuildRequest, onLine: (line: string) => void, onProgress?: (progress: BuildStepProgress) => void): Promise<ImageBuildResult>;
+  build(request: ImageBuildRequest, onLine: (line: string) => void, onProgress?: (progress: BuildStepProgress) => void, environment?: Readonly<Record<string, string | undefined>>): Promise<ImageBuildResult>;
 }

@@ -84,4 +84,18 @@ describe("state file", () => {
     writeStateFile(path, []);
     expect(readdirSync(dir)).toEqual(["state.json"]);
   });
+
+  it("keeps the variable an environment build secret reads (secrets: x: environment: VAR) out of state.json, whatever its name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devloop-state-"));
+    const path = join(dir, "state.json");
+    const clock = createFakeClock();
+    const base = shopProject({ services: ["api"] });
+    const loaded = { ...base, variables: ["TAG", "BUILD_KEY"], builds: { api: "api:dev" }, buildRequests: { api: { service: "api", image: "api:dev", context: "/p/api", dockerfile: "Dockerfile", args: {}, secrets: [{ id: "key", environment: "BUILD_KEY" }] } } };
+    const engine = createEngine({ clock, controllers: [createConfigController({ loader: createFakeProjectLoader(ok(loaded)) })] });
+    engine.dispatch({ type: "projectRequested", request: { name: "shop", options: { files: [], profiles: [], envFiles: [], services: [], environment: { TAG: "1.2", BUILD_KEY: "k-9d8e7f" }, cwd: "/p" }, isolation: true } });
+    await settle(engine);
+    writeStateFile(path, Object.values(engine.getState().projects));
+    expect(readFileSync(path, "utf8")).not.toContain("k-9d8e7f");
+    expect(JSON.parse(readFileSync(secretsFileOf(path), "utf8"))).toEqual({ version: 1, environment: { shop: { BUILD_KEY: "k-9d8e7f" } } });
+  });
 });

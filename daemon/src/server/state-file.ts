@@ -39,16 +39,18 @@ const withoutSecretValues = (loaded: LoadedProject): LoadedProject => ({
 /**
  * Of the caller's environment, only the variables the last good load referred to (LoadedProject.variables) and the
  * COMPOSE_* / DEVLOOP_* ones; split into the plain ones (state.json) and the secret ones (state.secrets.json): a
- * secret-looking name, or a value that went into a Secret. .env and env_file values are read from disk again.
+ * secret-looking name, a value that went into a Secret, or the source of an environment build secret. .env and env_file values are read from disk again.
  */
 const splitEnvironment = (p: ProjectState): { plain: Record<string, string>; secret: Record<string, string> } => {
   const referenced = new Set(p.loaded?.variables ?? []);
   const secrets = new Set((p.loaded?.manifests ?? []).filter((m) => m.kind === "Secret").flatMap(secretData));
+  // A build secret read from the environment (secrets: x: environment: VAR) never goes into state.json either.
+  const buildSecrets = new Set(Object.values(p.loaded?.buildRequests ?? {}).flatMap((r) => (r.secrets ?? []).flatMap((x) => (x.environment === undefined ? [] : [x.environment]))));
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [name, value] of Object.entries(p.request.options.environment)) {
     if (value === undefined || !(referenced.has(name) || controlVariable.test(name))) continue;
-    if (isSecretName(name) || secrets.has(value)) secret[name] = value;
+    if (isSecretName(name) || secrets.has(value) || buildSecrets.has(name)) secret[name] = value;
     else plain[name] = value;
   }
   return { plain, secret };

@@ -182,6 +182,22 @@ describe("build controller", () => {
     expect(t.engine.getState().projects["shop"]?.builds?.["api"]?.progress).toBeUndefined();
   });
 
+  it("hands the builder the environment of the up that asked (environment-sourced build secrets are read there), and keeps no secret value in the build state", async () => {
+    const secret = { ...buildOf("api"), secrets: [{ id: "npm", environment: "NPM_TOKEN" }] };
+    const t = setup({ ...withBuilds(["api"]), buildRequests: { api: secret } });
+    const environment = { NPM_TOKEN: "tok-4f1c9e", PATH: "/usr/bin" };
+    t.engine.dispatch({ type: "projectRequested", request: { ...request, options: { ...request.options, environment } } });
+    await t.settle();
+    expect(t.builder.calls.at(-1)?.secrets).toEqual([{ id: "npm", environment: "NPM_TOKEN" }]);
+    expect(t.builder.environments.at(-1)).toEqual(environment);
+    t.builder.finish("api");
+    await t.settle();
+    const project = t.engine.getState().projects["shop"];
+    expect(JSON.stringify(project?.builds)).not.toContain("tok-4f1c9e");
+    expect(JSON.stringify(project?.loaded)).not.toContain("tok-4f1c9e");
+    expect(JSON.stringify(t.view())).not.toContain("tok-4f1c9e");
+  });
+
   it("a failed build blocks the service and its dependents, with the output tail kept", async () => {
     const t = setup(withBuilds(["cache"]));
     t.engine.dispatch({ type: "projectRequested", request });

@@ -74,7 +74,8 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
             dispatch({ type: "log", source: "build", level: "debug", line: `step ${progress.step} ${progress.name}: ${progress.state}${progress.last === undefined ? "" : ` (last output: ${progress.last})`}`, project: project.name, service, at: clock.now() });
           };
           builder
-            .build(request, onLine, onProgress)
+            // Environment-sourced build secrets come from the caller's environment (never copied into a request or the state).
+            .build(request, onLine, onProgress, project.request.options.environment)
             .then((result) => {
               mine.delete(service);
               const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;

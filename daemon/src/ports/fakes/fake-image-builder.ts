@@ -16,6 +16,8 @@ interface Pending {
 export interface FakeImageBuilder extends ImageBuilder {
   /** Every build call, in order (skipped ones too). */
   readonly calls: ImageBuildRequest[];
+  /** The caller's environment each build call was given (for environment-sourced build secrets), in call order. */
+  readonly environments: (Readonly<Record<string, string | undefined>> | undefined)[];
   /** Services whose build has been called and not finished. */
   running(): string[];
   setContent(service: string, content: string): void;
@@ -31,6 +33,7 @@ const repositoryOf = (image: string): string => image.replace(/:[^:/]*$/, "");
 
 export const createFakeImageBuilder = (): FakeImageBuilder => {
   const calls: ImageBuildRequest[] = [];
+  const environments: (Readonly<Record<string, string | undefined>> | undefined)[] = [];
   const images = new Set<string>();
   const contents = new Map<string, string>();
   const pending: Pending[] = [];
@@ -44,12 +47,14 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
   };
   return {
     calls,
+    environments,
     images,
     running: () => pending.map((p) => p.request.service),
     setContent: (service, content) => void contents.set(service, content),
     exists: (image) => Promise.resolve(images.has(image)),
-    build(request, onLine, onProgress) {
+    build(request, onLine, onProgress, environment) {
       calls.push(request);
+      environments.push(environment);
       const tag = tagOf(request);
       if (images.has(tag)) {
         onLine(`image ${tag} is up to date`);
