@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import { benchArtifactPut } from "./artifact-put.js";
+import { benchBindTree, formatBindTree } from "./bind-tree.js";
 import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
@@ -24,6 +25,8 @@ const groups: Record<string, () => Promise<string>> = {
   live: async () => formatLiveLoop(await benchLiveLoop()),
   // Needs the Docker engine and the bed's Go image (P2).
   compile: async () => formatCompileBench(await benchCompile()),
+  // Issue 10: first up of a 20,000-file, 200 MB bind-mounted tree against tar | kubectl exec, and edits on it.
+  bind: async () => formatBindTree(await benchBindTree()),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
