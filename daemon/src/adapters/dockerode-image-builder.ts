@@ -9,7 +9,7 @@ import Docker from "dockerode";
 import { readFile } from "node:fs/promises";
 import { createBuildLineSplitter } from "../build/build-output.js";
 import type { BuildEvent } from "../build/build-output.js";
-import { contentTagOptions } from "../build/classic-build-options.js";
+import { contentTagOptions } from "../build/build-options.js";
 import { contentTag, repositoryOf } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
 import { CONTEXT_IMAGE_DOCKERFILE, namedContext, rewriteNamedContexts } from "../build/named-contexts.js";

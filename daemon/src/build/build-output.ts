@@ -1,6 +1,6 @@
 /**
- * Docker's build progress (one JSON object per event: {stream}, {status}, {error, errorDetail}, {aux}) turned into
- * lines for the log, and a failed build turned into one readable message: the failing step and its last output.
+ * Docker's JSON progress (one object per event: {stream}, {status}, {error, errorDetail}, {aux}), as an image push
+ * streams it, turned into lines for the log. (Builds go through BuildKit's plain progress: buildkit-progress.ts.)
  */
 export interface BuildEvent {
   readonly stream?: string;
@@ -12,11 +12,8 @@ export interface BuildEvent {
   readonly aux?: unknown;
 }
 
-const STEP = /^Step (\d+\/\d+) : (.*)$/;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const NOISE = /^( ---> |Removing intermediate container |error: )/;
-const TAIL_LINES = 12;
 
 /** Splits build events into complete output lines (a stream chunk may hold several lines or half of one). */
 export const createBuildLineSplitter = (onLine: (line: string) => void): { push(event: BuildEvent): void; flush(): void } => {
@@ -37,27 +34,6 @@ export const createBuildLineSplitter = (onLine: (line: string) => void): { push(
     flush: () => {
       if (pending.trim() !== "") onLine(pending.replace(ANSI, ""));
       pending = "";
-    },
-  };
-};
-
-/** Tracks steps and output so a failure can name the step ("step 3/7 (RUN npm install)") and show its output. */
-export const createBuildTranscript = (): { line(text: string): void; failure(service: string, error: string): string } => {
-  let step: string | undefined;
-  let stepOutput: string[] = [];
-  return {
-    line: (text) => {
-      const match = STEP.exec(text.trim());
-      if (match) {
-        step = `step ${match[1] ?? "?"} (${match[2] ?? ""})`;
-        stepOutput = [];
-      } else if (!NOISE.test(text)) stepOutput.push(text);
-    },
-    failure: (service, error) => {
-      const reason = error.trim().replace(/^The command '(.*)' returned a non-zero code: (\d+)$/, "the command exited with code $2");
-      const head = `build of ${service} failed${step === undefined ? "" : ` at ${step}`}: ${reason}`;
-      const tail = stepOutput.slice(-TAIL_LINES);
-      return tail.length === 0 ? head : `${head}\n${tail.map((l) => `  | ${l}`).join("\n")}`;
     },
   };
 };

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { ImageBuildRequest } from "../ports/image-builder.js";
-import { SERVICE_LABEL } from "./classic-build-options.js";
+import { SERVICE_LABEL } from "./build-options.js";
 
 export interface BuildKitCli {
   /** The docker executable. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentTag, imageRepository, repositoryOf } from "./content-tag.js";
+import { contentTag, repositoryOf } from "./content-tag.js";
 import type { ContentTagParams } from "./content-tag.js";
 
 const base: ContentTagParams = {
@@ -69,9 +69,5 @@ describe("image names", () => {
     expect(repositoryOf("localhost:5000/shop/web:1")).toBe("localhost:5000/shop/web");
     expect(repositoryOf("localhost:5000/web")).toBe("localhost:5000/web");
     expect(repositoryOf("web@sha256:abc")).toBe("web");
-  });
-
-  it("imageRepository makes DNS-safe <project>-<service>", () => {
-    expect(imageRepository("My_Shop", "Web.1")).toBe("my-shop-web-1");
   });
 });

@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import type { BuildUlimit } from "../compose/types.js";
-import { toDnsLabel } from "../translate/names.js";
 
 export interface HashedEntry {
   readonly path: string;
@@ -18,7 +17,7 @@ export interface HashedEntry {
 }
 
 export interface ContentTagParams {
-  /** Image repository without tag, e.g. "shop-web" (see imageRepository). */
+  /** Image repository without tag, e.g. "shop-web" (translate's image name without its tag: repositoryOf). */
   readonly repository: string;
   readonly entries: readonly HashedEntry[];
   readonly dockerfile: string;
@@ -47,9 +46,6 @@ export interface ContentTagParams {
 }
 
 export const TAG_PREFIX = "dl-";
-
-/** The repository part: "<project>-<service>" as DNS labels (what translate's localImageTag uses too). */
-export const imageRepository = (project: string, service: string): string => `${toDnsLabel(project)}-${toDnsLabel(service)}`;
 
 export const contentHash = (params: ContentTagParams): string => {
   const hash = createHash("sha256");
