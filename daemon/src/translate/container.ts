@@ -74,7 +74,8 @@ export interface ContainerParams {
 export const buildContainer = (ctx: TranslateContext, service: ServiceSpec, params: ContainerParams): Record<string, unknown> => {
   const ports = containerPorts(service);
   const resources = toResources(service.deploy);
-  const probe = toReadinessProbe(effectiveHealthcheck(service.healthcheck, ctx.options.imageHealthchecks?.[service.name]));
+  const tcpPorts = ports.filter((p) => p.protocol === "TCP").map((p) => p.containerPort);
+  const probe = toReadinessProbe(effectiveHealthcheck(service.healthcheck, ctx.options.imageHealthchecks?.[service.name]), tcpPorts);
   const securityContext = toSecurityContext(ctx, service);
   return {
     name: params.name,

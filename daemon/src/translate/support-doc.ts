@@ -81,6 +81,28 @@ changes, so the pods roll.
 
 Notes on particular keys:
 - **healthcheck** becomes a **readinessProbe**, never a livenessProbe: Compose never restarts an unhealthy container.
+  A test that only fetches a local HTTP endpoint or opens a local TCP port becomes the kubelet's own \`httpGet\` /
+  \`tcpSocket\` probe, which starts no process in the container (an exec probe of \`node -e fetch(…)\` every 2 s costs a
+  ~50 MB Node process and ~100 ms of CPU each time); interval, timeout, retries and start_period are kept, and a tool's
+  own shorter limit (\`curl -m\`, \`wget -T\`, \`nc -w\`) becomes \`timeoutSeconds\`. Recognised, in CMD, CMD-SHELL and
+  string forms (and \`sh -c "…"\`), against \`localhost\`, \`127.0.0.1\` or \`[::1]\` on a port the service declares under
+  \`ports\` or \`expose\` (the kubelet connects to the pod's IP, not to its loopback: a port only bound to 127.0.0.1 would
+  fail, and a declared port is one the service serves beyond its loopback):
+
+  | test | healthy when (the tool) | becomes | healthy when (the kubelet) |
+  | --- | --- | --- | --- |
+  | \`curl -f URL\` (\`-fsS\`, \`--fail\`, \`-L\`, \`-o /dev/null\`, \`-m N\`; HTTPS only with \`-k\`) | status < 400, redirects not followed without \`-L\` | \`httpGet\` | 200–399, redirects on the same host followed |
+  | \`curl URL\` without \`-f\` | any HTTP answer, a 500 too | \`tcpSocket\` | the port accepts a connection |
+  | \`wget -q --spider URL\`, \`wget -qO- URL\` (\`-O /dev/null\`, \`-T N\`, \`--tries=N\`, \`-nv\`) | 2xx after following redirects (\`--spider\` sends HEAD) | \`httpGet\` | 200–399 after following (always GET) |
+  | \`node -e "fetch('URL').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"\` (and \`.catch(…)\`, \`if(!r.ok)process.exit(1)\`) | \`r.ok\`: 200–299 after following redirects | \`httpGet\` | 200–399: a final 3xx fetch did not follow passes here |
+  | \`nc -z HOST PORT\` (\`-v\`, \`-n\`, \`-w N\`) | the port accepts | \`tcpSocket\` | the same |
+
+  Where the ranges differ (a final 3xx; curl -f without \`-L\` judging a redirect, the kubelet its target; a HEAD a
+  server refuses) the probe is the closest check that starts no process; \`curl\` without \`-f\` becomes \`tcpSocket\`,
+  not \`httpGet\`, because an \`httpGet\` would fail on the 5xx that curl accepts. Anything else stays an exec probe:
+  another host, headers, auth, another method or HEAD (\`curl -I\`), HTTPS without \`curl -k\` (the kubelet never checks
+  the certificate), output to a file, variables, pipes, \`&&\`, \`;\`, \`||\` with anything but \`exit N\` (N ≠ 0), other
+  node code, a port the service does not declare.
 - **init: true** becomes \`shareProcessNamespace: true\`: Kubernetes has no \`--init\`; with a shared process namespace
   the pod's pause container is PID 1 and reaps zombies, which is what \`init\` is for. Signals still go to your process.
 - **bind mounts** of source become an \`emptyDir\` that the sync engine fills from the host path (recorded as a sync
