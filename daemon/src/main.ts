@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
 import type { Stats } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
 import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
@@ -18,6 +19,7 @@ import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
+import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
 import { loadKubeConfig } from "./adapters/kube-cluster.js";
@@ -311,6 +313,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
       createSyncController({
         watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter,
         puller: createKubePuller({ exec }),
+        manifests: createFileManifestStore({ dir: join(dir, "sync"), onError: (line) => log.warn(line) }),
         ...(process.env["DEVLOOP_PULL_INTERVAL_MS"] ? { pullIntervalMs: Number(process.env["DEVLOOP_PULL_INTERVAL_MS"]) } : {}),
       }),
     ],

@@ -7,6 +7,8 @@ import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
 import { createFakeCompiler } from "../../ports/fakes/fake-compiler.js";
 import { createFakeContainerExec } from "../../ports/fakes/fake-container-exec.js";
 import { createFakeFileWatcher } from "../../ports/fakes/fake-file-watcher.js";
+import { createFakeManifestStore } from "../../ports/fakes/fake-manifest-store.js";
+import type { FakeManifestStore } from "../../ports/fakes/fake-manifest-store.js";
 import { createFakePuller } from "../../ports/fakes/fake-puller.js";
 import { createFakeSyncer } from "../../ports/fakes/fake-syncer.js";
 import type { PathFilter } from "../../sync/path-filter.js";
@@ -41,7 +43,7 @@ const pod = (name: string, service: string, over: Partial<NonNullable<ObservedOb
   pod: { phase: "Running", ready: true, restarts: 0, containers: [service], deleting: false, ...over },
 });
 
-const setup = (specs: Record<string, ServiceLive> = live, options: { readonly arm?: boolean } = {}) => {
+const setup = (specs: Record<string, ServiceLive> = live, options: { readonly arm?: boolean; readonly manifests?: FakeManifestStore } = {}) => {
   const clock = createFakeClock();
   const watcher = createFakeFileWatcher();
   const syncer = createFakeSyncer();
@@ -49,6 +51,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   const exec = createFakeContainerExec();
   const cluster = createFakeCluster();
   const puller = createFakePuller();
+  const manifests = options.manifests ?? createFakeManifestStore();
   const deleted: string[] = [];
   const deleteByLabel = (namespace: string, selector: string, kinds: readonly string[]): Promise<readonly []> => {
     deleted.push(`${namespace} ${selector} ${kinds.join(",")}`);
@@ -56,7 +59,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   };
   const allow: PathFilter = () => true;
   const controller = createSyncController({
-    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock, puller,
+    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock, puller, manifests,
     ruleFilter: () => Promise.resolve(allow), sourceFilter: () => Promise.resolve(allow),
   });
   const engine = createEngine({ clock, controllers: [controller] });
@@ -64,7 +67,7 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live: specs }, hashes: {} });
   const observe = (objects: ObservedObject[]): void => engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "sync", namespace: "shop-dev", objects } });
   const traces = () => engine.getState().projects["shop"]?.traces ?? [];
-  return { clock, watcher, syncer, compiler, exec, cluster, puller, deleted, engine, observe, traces };
+  return { clock, watcher, syncer, compiler, exec, cluster, puller, manifests, deleted, engine, observe, traces };
 };
 
 const change = (rootId: string, path: string) => ({ rootId, path, kind: "change" as const });
@@ -250,6 +253,31 @@ describe("sync controller", () => {
     // The ready file is created once, after the fill that worked.
     expect(t.exec.calls).toHaveLength(1);
     expect(t.syncer.calls.map((c) => c.method)).toEqual(["fullSync", "fullSync"]);
+  });
+
+  it("keeps what it synced across a daemon restart, so the next reconcile deletes what was deleted locally meanwhile", async () => {
+    const first = setup();
+    first.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(first.traces().filter((x) => x.trigger === "pod")).toHaveLength(1));
+    first.watcher.emit([change("web:watch[0]", "/p/web/src/a.js")]);
+    await vi.waitFor(() => expect(first.traces().filter((x) => x.trigger === "change")).toHaveLength(1));
+    const kept = [...first.manifests.saved.get("shop")?.entries() ?? []].find(([k]) => k.startsWith("web:watch[0] /p/web/src -> /app/src"))?.[1];
+    expect([...(kept?.keys() ?? [])]).toEqual(["a.js"]);
+    // A new daemon: its first reconcile of the pod starts from what the old one put, not from nothing.
+    const second = setup(live, { manifests: first.manifests });
+    second.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(second.syncer.calls.filter((c) => c.method === "reconcile")).toHaveLength(3));
+    const reconcile = second.syncer.calls.find((c) => c.method === "reconcile" && c.params.targetDir === "/app/src");
+    expect(reconcile?.method === "reconcile" ? [...reconcile.params.previous.keys()] : []).toEqual(["a.js"]);
+  });
+
+  it("forgets what it synced when the project goes down", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web")]);
+    t.watcher.emit([change("web:watch[0]", "/p/web/src/a.js")]);
+    await vi.waitFor(() => expect(t.manifests.saved.get("shop")?.size ?? 0).toBeGreaterThan(0));
+    t.engine.dispatch({ type: "downRequested", project: "shop", volumes: false });
+    await vi.waitFor(() => expect(t.manifests.saved.has("shop")).toBe(false));
   });
 
   it("a pod whose sync failed for a transient reason is reconciled again", async () => {

@@ -32,6 +32,7 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import type { Compiler } from "../../ports/compiler.js";
 import type { ArmContainerExec, ArmedCommand, ContainerExec } from "../../ports/container-exec.js";
 import type { WatchRoot, WatchSession, FileWatcher } from "../../ports/file-watcher.js";
+import type { ManifestStore } from "../../ports/manifest-store.js";
 import type { Puller } from "../../ports/puller.js";
 import type { SyncPod, SyncResult, Syncer } from "../../ports/syncer.js";
 import type { ChangeBatch } from "../../sync/batcher.js";
@@ -72,6 +73,11 @@ export interface SyncControllerParams {
   readonly puller?: Puller;
   /** How often each pod's writable binds are looked at, ms. Default 2 s. */
   readonly pullIntervalMs?: number;
+  /**
+   * Keeps what was last synced per rule across daemon restarts, so a reconcile after one deletes in the pod what was
+   * deleted locally meanwhile. Without it that knowledge lives only in memory.
+   */
+  readonly manifests?: ManifestStore;
 }
 
 type Job =
@@ -113,6 +119,8 @@ interface Loop {
 
 const isSyncAction = (rule: LiveRule): boolean => rule.targetDir !== undefined && (rule.action === "sync" || rule.action === "sync+restart" || rule.action === "sync+exec");
 const manifestKey = (pod: string, rule: string): string => `${pod}\0${rule}`;
+/** A rule's key in the ManifestStore: its id with its roots, so an edited compose file never lends one rule another's. */
+const storeKey = (rule: LiveRule): string => `${rule.id} ${rule.localRoot} -> ${rule.targetDir ?? ""}`;
 const compileRoot = (service: string): string => `${service}:compile`;
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -157,6 +165,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   let pullTimer: { cancel(): void } | undefined;
   /** Requests of projects without live rules already taken ("<project>/<id>"). */
   const plainHandled = new Set<string>();
+
+  /** The last manifest any pod got for this rule: the `previous` of the next reconcile, kept across restarts. */
+  const remember = (loop: Loop, rule: LiveRule, manifest: HashManifest): void => {
+    loop.latest.set(rule.id, manifest);
+    params.manifests?.save(loop.name, storeKey(rule), manifest);
+  };
 
   const log = (loop: Loop, service: string | undefined, level: "info" | "warn" | "error" | "debug", line: string): void =>
     dispatch({ type: "log", source: "sync", level, line, project: loop.name, ...(service === undefined ? {} : { service }), at: clock.now() });
@@ -309,7 +323,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         previous: loop.manifests.get(key) ?? emptyManifest, rescan: job.storm, ...(filter === undefined ? {} : { filter }),
       });
       loop.manifests.set(key, result.manifest);
-      loop.latest.set(rule.id, result.manifest);
+      remember(loop, rule, result.manifest);
       return result;
     })));
     const summary = summarise(loop, rule.localRoot, pods, settled);
@@ -390,7 +404,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             ? await syncer.sync({ ...target, paths: [], previous: filled, rescan: true })
             : await syncer.reconcile({ ...target, previous: loop.latest.get(rule.id) ?? emptyManifest });
           loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
-          loop.latest.set(rule.id, result.manifest);
+          remember(loop, rule, result.manifest);
           changedBy.set(rule.id, result.put.length + result.deleted.length);
           files.push(...result.put, ...result.deleted);
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
@@ -447,7 +461,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           // A new emptyDir: everything goes, nothing needs listing first.
           const result = await syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, ...(filter === undefined ? {} : { filter }) });
           loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
-          loop.latest.set(rule.id, result.manifest);
+          remember(loop, rule, result.manifest);
           files.push(...result.put);
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
         } catch (error) {
@@ -507,7 +521,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     }
     loop.pullSince.set(key, result.since);
     if (loop.manifests.get(key) === previous) loop.manifests.set(key, result.manifest);
-    loop.latest.set(rule.id, result.manifest);
+    remember(loop, rule, result.manifest);
     for (const rel of result.conflicts) {
       log(loop, live.service, "warn", `${rule.targetDir}/${rel} changed both in ${pod} and on the host: the host's copy was kept and is synced to the pod`);
     }
@@ -583,6 +597,14 @@ export const createSyncController = (params: SyncControllerParams): Controller =
 
   const loadFilters = async (loop: Loop): Promise<void> => {
     for (const live of Object.values(loop.live)) for (const rule of live.rules) loop.filters.set(rule.id, await params.ruleFilter(rule));
+    // What an earlier daemon synced: a reconcile deletes in the pod what was deleted here since.
+    const saved = await (params.manifests?.load(loop.name) ?? Promise.resolve(new Map<string, HashManifest>()));
+    for (const live of Object.values(loop.live)) {
+      for (const rule of live.rules) {
+        const manifest = saved.get(storeKey(rule));
+        if (manifest !== undefined && !loop.latest.has(rule.id)) loop.latest.set(rule.id, manifest);
+      }
+    }
   };
 
   const startWatching = async (loop: Loop): Promise<WatchSession | undefined> => {
@@ -671,6 +693,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         if (p === undefined || p.status === "stopping" || p.loaded === undefined) {
           loops.delete(name);
           void closeLoop(loop);
+          // Down: nothing of it runs any more, so nothing it synced needs remembering.
+          if (p === undefined || p.status === "stopping") params.manifests?.drop(name);
         }
       }
       for (const project of Object.values(state.projects)) {
@@ -739,6 +763,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       stopped = true;
       retry?.cancel();
       pullTimer?.cancel();
+      await params.manifests?.flush();
       await Promise.allSettled([...loops.values()].map(closeLoop));
       loops.clear();
     },
