@@ -101,7 +101,22 @@ const findClose = (s: string, open: number): number => {
   return -1;
 };
 
-class LimitReached extends Error {}
+class LimitReached extends Error {
+  constructor(readonly problem: TemplateProblem) {
+    super("interpolation limit");
+  }
+}
+
+const reach = (budget: ExpansionBudget, limit: ExpansionLimitKind, name: string | undefined, message: string): never => {
+  budget.tripped = true;
+  throw new LimitReached({ kind: "limit", limit, name, message });
+};
+
+/** `out + add`, within the per-value limit (module-level: substitute runs for every value with a `$`). */
+const appendWithin = (budget: ExpansionBudget, out: string, add: string, name: string): string =>
+  out.length + add.length > budget.maxValueLength
+    ? reach(budget, "value", name, `expanding ${name} makes the value longer than ${formatLength(budget.maxValueLength)}, the limit for one interpolated value`)
+    : out + add;
 
 export interface SubstituteOptions {
   /** Keep a `$` that starts no valid template literally (the .env parser's behaviour). */
@@ -115,21 +130,9 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
   const used: string[] = [];
   const budget = options.budget ?? createExpansionBudget();
   if (budget.exhausted) return { value: "", problems, used };
-  const limit = (kind: ExpansionLimitKind, name: string | undefined, message: string): never => {
-    budget.tripped = true;
-    problems.push({ kind: "limit", limit: kind, name, message });
-    throw new LimitReached();
-  };
-  // Appends a variable's value (or a default's expansion) to `out`, within the per-value limit.
-  const append = (out: string, add: string, name: string): string => {
-    if (out.length + add.length > budget.maxValueLength) {
-      limit("value", name, `expanding ${name} makes the value longer than ${formatLength(budget.maxValueLength)}, the limit for one interpolated value`);
-    }
-    return out + add;
-  };
   const run = (s: string, depth: number): string => {
     if (!s.includes("$")) return s;
-    if (depth >= budget.maxNesting) limit("nesting", undefined, `interpolation templates nest more than ${budget.maxNesting} deep`);
+    if (depth >= budget.maxNesting) reach(budget, "nesting", undefined, `interpolation templates nest more than ${budget.maxNesting} deep`);
     let out = "";
     let i = 0;
     while (i < s.length) {
@@ -150,7 +153,7 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
         used.push(name);
         const v = lookup(name);
         if (v === undefined) problems.push({ kind: "unset", name });
-        out = append(out, v ?? "", name);
+        out = appendWithin(budget, out, v ?? "", name);
         i += 1 + name.length;
         continue;
       }
@@ -178,7 +181,7 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
       const v = lookup(name);
       if (rest === "") {
         if (v === undefined) problems.push({ kind: "unset", name });
-        out = append(out, v ?? "", name);
+        out = appendWithin(budget, out, v ?? "", name);
         continue;
       }
       const op = rest.startsWith(":") ? rest.slice(0, 2) : rest.slice(0, 1);
@@ -186,20 +189,20 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
       const setNonEmpty = v !== undefined && v !== "";
       switch (op) {
         case ":-":
-          out = append(out, setNonEmpty ? v : run(arg, depth + 1), name);
+          out = appendWithin(budget, out, setNonEmpty ? v : run(arg, depth + 1), name);
           break;
         case "-":
-          out = append(out, v !== undefined ? v : run(arg, depth + 1), name);
+          out = appendWithin(budget, out, v !== undefined ? v : run(arg, depth + 1), name);
           break;
         case ":+":
-          out = append(out, setNonEmpty ? run(arg, depth + 1) : "", name);
+          out = appendWithin(budget, out, setNonEmpty ? run(arg, depth + 1) : "", name);
           break;
         case "+":
-          out = append(out, v !== undefined ? run(arg, depth + 1) : "", name);
+          out = appendWithin(budget, out, v !== undefined ? run(arg, depth + 1) : "", name);
           break;
         case ":?":
         case "?":
-          if (op === ":?" ? setNonEmpty : v !== undefined) out = append(out, v ?? "", name);
+          if (op === ":?" ? setNonEmpty : v !== undefined) out = appendWithin(budget, out, v ?? "", name);
           else problems.push({ kind: "required", name, message: run(arg, depth + 1) });
           break;
         default:
@@ -213,6 +216,7 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
     value = run(input, 0);
   } catch (error) {
     if (!(error instanceof LimitReached)) throw error;
+    problems.push(error.problem);
     return { value: "", problems, used };
   }
   budget.used += value.length;

@@ -7,7 +7,6 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { LMap, LNode } from "./located.js";
 import { joinPath } from "./located.js";
 import type { NormalizedModel } from "./normalize.js";
-import { Codes } from "./codes.js";
 import { maxDependsOnChain } from "./nesting.js";
 import { listNames, makeDiagnostic, nearest } from "./report.js";
 import { NAMED_MAPPINGS, SCHEMA, SCHEMA_PREFIXES } from "./schema.js";
@@ -132,10 +131,14 @@ export const validateReferences = (
       diagnostics.push(makeDiagnostic("undefinedNetwork", n.node.loc, n.path, `service ${JSON.stringify(name)} uses undefined network ${JSON.stringify(n.name)}`, { hint: "declare it under the top-level networks: key" }));
     }
   }
-  // depends_on cycles among enabled services (each cycle reported once, at its first service's edge). Depth-first
-  // without recursion (a generated chain of 20,000 services must not overflow the stack), in the same order.
+  // depends_on cycles among enabled services (each cycle reported once, at its first service's edge), and the
+  // longest chain (translate's order and the engine's gating follow chains recursively). Depth-first without
+  // recursion (a generated chain of 20,000 services must not overflow the stack), in the same order as before.
   const state = new Map<string, "visiting" | "done">();
+  const depth = new Map<string, number>();
   const stack: string[] = [];
+  let tooLong: Diagnostic | undefined;
+  let cycles = false;
   const depsOf = (name: string): string[] => Object.keys(model.services[name]?.dependsOn ?? {}).filter((dep) => enabled.has(dep) && model.services[dep] !== undefined);
   for (const root of serviceNames) {
     if (!enabled.has(root) || state.has(root)) continue;
@@ -149,10 +152,20 @@ export const validateReferences = (
         frames.pop();
         stack.pop();
         state.set(frame.name, "done");
+        let d = 1;
+        for (const x of frame.deps) d = Math.max(d, (depth.get(x) ?? 0) + 1);
+        depth.set(frame.name, d);
+        if (d > maxDependsOnChain && tooLong === undefined) {
+          const node = model.refs.get(frame.name)?.dependsOn.get(frame.deps[0] ?? "");
+          tooLong = makeDiagnostic("inputLimit", node?.loc, `services.${frame.name}.depends_on`, `the depends_on chain from service ${JSON.stringify(frame.name)} is more than ${maxDependsOnChain} services long`, {
+            expected: `depends_on chains of at most ${maxDependsOnChain} services`,
+          });
+        }
         continue;
       }
       const s = state.get(dep);
       if (s === "visiting") {
+        cycles = true;
         const full = [...stack.slice(stack.indexOf(dep)), dep];
         const cycle = full.length <= 12 ? full : [...full.slice(0, 5), `… ${full.length - 10} more …`, ...full.slice(-5)];
         const node = model.refs.get(frame.name)?.dependsOn.get(dep);
@@ -168,37 +181,6 @@ export const validateReferences = (
       }
     }
   }
-  if (diagnostics.some((d) => d.code === Codes.dependencyCycle.code)) return diagnostics;
-  // The longest depends_on chain: later stages (translate's order, the engine's gating) walk it recursively.
-  const depth = new Map<string, number>();
-  for (const root of serviceNames) {
-    if (!enabled.has(root) || depth.has(root)) continue;
-    const frames: { name: string; deps: string[]; next: number; deepest: number }[] = [{ name: root, deps: depsOf(root), next: 0, deepest: 0 }];
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1] as { name: string; deps: string[]; next: number; deepest: number };
-      const dep = frame.deps[frame.next];
-      if (dep === undefined) {
-        frames.pop();
-        const d = frame.deepest + 1;
-        depth.set(frame.name, d);
-        const parent = frames[frames.length - 1];
-        if (parent) parent.deepest = Math.max(parent.deepest, d);
-        if (d > maxDependsOnChain) {
-          const node = model.refs.get(frame.name)?.dependsOn.get(frame.deps[0] ?? "");
-          diagnostics.push(
-            makeDiagnostic("inputLimit", node?.loc, `services.${frame.name}.depends_on`, `the depends_on chain from service ${JSON.stringify(frame.name)} is more than ${maxDependsOnChain} services long`, {
-              expected: `depends_on chains of at most ${maxDependsOnChain} services`,
-            }),
-          );
-          return diagnostics;
-        }
-        continue;
-      }
-      frame.next++;
-      const known = depth.get(dep);
-      if (known !== undefined) frame.deepest = Math.max(frame.deepest, known);
-      else frames.push({ name: dep, deps: depsOf(dep), next: 0, deepest: 0 });
-    }
-  }
+  if (tooLong !== undefined && !cycles) diagnostics.push(tooLong);
   return diagnostics;
 };
