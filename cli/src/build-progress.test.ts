@@ -67,6 +67,10 @@ describe("up's build progress", () => {
     expect(line).toBe("web  | build step 2/3 RUN npm ci: runn…");
     // Short of the last column (writing there wraps on some terminals).
     expect(line.length).toBeLessThan(40);
+    // A long step name is cut so its last output line shows.
+    const t3 = setup(true, 100);
+    t3.view.update(project(service("web", { step: "2/3", name: 'RUN for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.7; done', state: "running", last: "tick 4" })));
+    expect(t3.text()).toBe('web  | build step 2/3 RUN for i in 1 2 3 4 5 6; do echo "tick…: running — tick 4\n');
     const t2 = setup(true);
     t2.view.update(project(service("web", { step: "2/3", name: "RUN npm ci", state: "running", last: "\u001b[31mnpm\u001b[0m\tWARN" })));
     expect(t2.text()).toBe("web  | build step 2/3 RUN npm ci: running — npm WARN\n");

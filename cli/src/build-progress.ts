@@ -10,9 +10,14 @@ import { paint, serviceColor } from "./output.js";
 
 type Progress = NonNullable<NonNullable<PublicService["build"]>["progress"]>;
 
+/** A long RUN line is cut so the step's last output line still fits beside it. */
+const nameChars = 40;
+
 /** "step 3/7 RUN npm ci: running — added 12 packages"; the line without the service name. */
-export const buildStepText = (p: Progress, withLast = true): string =>
-  `step ${p.step ?? "?"} ${p.name}: ${p.state}${withLast && p.last !== undefined && p.last.trim() !== "" ? ` — ${p.last.trim()}` : ""}`;
+export const buildStepText = (p: Progress, withLast = true): string => {
+  const name = p.name.length > nameChars ? `${p.name.slice(0, nameChars - 1)}…` : p.name;
+  return `step ${p.step ?? "?"} ${name}: ${p.state}${withLast && p.last !== undefined && p.last.trim() !== "" ? ` — ${p.last.trim()}` : ""}`;
+};
 
 export interface BuildProgressView {
   /** Takes the project's latest view: draws (terminal) or prints (plain) what changed. */
