@@ -53,6 +53,10 @@ describe("compose.example.yml on the local cluster", () => {
     // devloop built the images itself: the workloads run content-hash tags, not the compose names.
     const web = await apps.readNamespacedDeployment({ name: "web", namespace });
     expect(web.spec?.template.spec?.containers[0]?.image).toMatch(/:dl-[0-9a-f]{12}$/);
+    // web's healthcheck (node -e fetch of its own /healthz) is the kubelet's httpGet, which starts no process, and it passed.
+    expect(web.spec?.template.spec?.containers[0]?.readinessProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 }, periodSeconds: 2 });
+    const webPods = await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/name=web" });
+    expect(webPods.items.some((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))).toBe(true);
   }, 400_000);
 
   it("web answers through the port-forward with api's message and the schema migrate wrote", async () => {
