@@ -136,5 +136,9 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
     expect(await fetchUntil(url, (b) => b.includes("configured"), 60_000, "the first answer")).toBe("configured: one\n");
     config.copy.write("config/app.json", '{ "greeting": "configured: two" }\n');
     expect(await fetchUntil(url, (b) => b.includes("two"), 120_000, "the edited config")).toBe("configured: two\n");
+    // An editor that writes a new file and renames it over the old one (a new inode) is followed too.
+    config.copy.write("config/.app.json.swp", '{ "greeting": "configured: three" }\n');
+    renameSync(config.copy.file("config/.app.json.swp"), config.copy.file("config/app.json"));
+    expect(await fetchUntil(url, (b) => b.includes("three"), 120_000, "the config replaced by rename")).toBe("configured: three\n");
   }, 330_000);
 });
