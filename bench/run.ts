@@ -10,6 +10,7 @@ import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
+import { benchScale, formatScale } from "./scale.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
 import { benchWatcherScale, formatWatcherScale } from "./watcher-scale.js";
 
@@ -31,6 +32,8 @@ const groups: Record<string, () => Promise<string>> = {
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
   build: () => benchBuildKit(),
+  // Issue 12 item 6: one daemon running the example in N namespaces (DEVLOOP_BENCH_SCALE, default 1,3,6,10): RSS per project, P1.
+  scale: async () => formatScale(await benchScale()),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,284 @@
+/**
+ * Issue 12 item 6: one daemon running the example (compose.example.yml) in N namespaces at once, on the local cluster
+ * (scripts/local-cluster up; env exported). For each level N (DEVLOOP_BENCH_SCALE, default "1,3,6,10"), the projects
+ * missing to reach N are brought up (`up --detach`, each its own copy, project name, namespace and WEB_PORT), the
+ * machine is left to settle, then:
+ * - the daemon's RSS (its own process and its process tree), per project;
+ * - P1 as bench/live-loop.ts measures it: edits of example/web/src/message.js, save → the first HTTP answer through
+ *   devloop's port-forward that carries the new message, round-robin over the N projects; p50 / p95;
+ * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd and the daemon
+ *   during the edits, the containers' memory (docker stats), pod restarts and OOMKills.
+ * A level whose ups fail or time out is reported as such and ends the run. Every namespace is removed at the end.
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { createTestDaemon, exampleCopy, freePort } from "../daemon/test/integration/daemon-support.js";
+import { bedImages, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
+import { fmt, percentile } from "./stats.js";
+
+interface Project {
+  readonly name: string;
+  readonly namespace: string;
+  readonly port: number;
+  readonly example: ReturnType<typeof exampleCopy>;
+  upMs?: number;
+  upOk?: boolean;
+}
+
+export interface ScaleLevel {
+  readonly projects: number;
+  readonly up: { readonly ok: number; readonly failed: readonly string[]; readonly msEach: readonly number[] };
+  readonly rssMb: { readonly daemon: number; readonly tree: number; readonly perProject: number };
+  readonly p1: { readonly edits: number; readonly p50: number; readonly p95: number; readonly timeouts: number };
+  readonly load: readonly [number, number];
+  /** CPU % of one core during the edits, per process name. */
+  readonly cpu: Readonly<Record<string, number>>;
+  /** Sum of the containers' memory per compose service (MiB), and the largest web. */
+  readonly containersMb: Readonly<Record<string, number>>;
+  readonly webMaxMb: number;
+  readonly restarts: number;
+  readonly oomKilled: number;
+  readonly notReady: readonly string[];
+}
+
+export interface ScaleResult {
+  readonly levels: readonly ScaleLevel[];
+  readonly stoppedBecause?: string;
+}
+
+const TICK = 100; // USER_HZ
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const rssKb = (pid: number): number => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+
+/** pid → parent pid for every process. */
+const parents = (): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      out.set(Number(entry), ppid);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+};
+
+const treeRssKb = (root: number): number => {
+  const ppids = parents();
+  let total = 0;
+  for (const pid of ppids.keys()) {
+    let p: number | undefined = pid;
+    while (p !== undefined && p > 1 && p !== root) p = ppids.get(p);
+    if (p === root) total += rssKb(pid);
+  }
+  return total;
+};
+
+/** CPU ticks (user + system) per watched process name, plus the daemon's tree. */
+const cpuTicks = (daemonPid: number): Map<string, number> => {
+  const watched = ["kube-apiserver", "etcd", "kubelet", "dockerd", "containerd", "kube-controller", "kube-scheduler"];
+  const out = new Map<string, number>();
+  const ppids = parents();
+  for (const pid of ppids.keys()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      let p: number | undefined = pid;
+      while (p !== undefined && p > 1 && p !== daemonPid) p = ppids.get(p);
+      const name = p === daemonPid ? "devloop daemon" : watched.find((w) => comm.startsWith(w));
+      if (name !== undefined) out.set(name, (out.get(name) ?? 0) + ticks);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+};
+
+const mib = (text: string): number => {
+  const m = /([\d.]+)\s*([KMG]i?B)/.exec(text);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  return m[2]?.startsWith("G") ? n * 1024 : m[2]?.startsWith("K") ? n / 1024 : n;
+};
+
+/** docker stats of the projects' app containers: MiB per compose service, summed, and the largest web. */
+const containerMemory = (namespaces: readonly string[]): { bySvc: Record<string, number>; webMax: number } => {
+  const bySvc: Record<string, number> = {};
+  let webMax = 0;
+  let text = "";
+  try {
+    text = execFileSync("docker", ["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}"], { encoding: "utf8", timeout: 60_000 });
+  } catch {
+    return { bySvc, webMax };
+  }
+  for (const line of text.split("\n")) {
+    const [name, usage] = line.split("\t");
+    const m = /^k8s_([^_]+)_[^_]+_([^_]+)_/.exec(name ?? "");
+    if (!m || m[1] === "POD" || !namespaces.includes(m[2] ?? "")) continue;
+    const used = mib(usage ?? "");
+    bySvc[m[1] ?? "?"] = (bySvc[m[1] ?? "?"] ?? 0) + used;
+    if (m[1] === "web") webMax = Math.max(webMax, used);
+  }
+  return { bySvc, webMax };
+};
+
+export const benchScale = async (): Promise<ScaleResult> => {
+  const levels = (process.env["DEVLOOP_BENCH_SCALE"] ?? "1,3,6,10").split(",").map(Number).filter((n) => n > 0);
+  const edits = Number(process.env["DEVLOOP_BENCH_EDITS"] ?? 12);
+  const parallelUps = Number(process.env["DEVLOOP_BENCH_PARALLEL_UPS"] ?? 3);
+  const settleMs = Number(process.env["DEVLOOP_BENCH_SETTLE_MS"] ?? 20_000);
+  const daemon = createTestDaemon();
+  const images = bedImages();
+  Object.assign(daemon.env, { NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis });
+  delete daemon.env["WEB_PORT"];
+  const core = loadBedKubeConfig().makeApiClient(CoreV1Api);
+  const run = Math.random().toString(36).slice(2, 6);
+  const projects: Project[] = [];
+  const out: ScaleLevel[] = [];
+  let stoppedBecause: string | undefined;
+
+  const answer = async (port: number): Promise<string | undefined> => {
+    try {
+      return ((await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).json()) as { message?: string }).message;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const bringUp = async (p: Project): Promise<void> => {
+    const started = performance.now();
+    const up = await daemon.cli(["-p", p.name, "up", "-f", "compose.yml", "-n", p.namespace, "--detach", "--timeout", "420"], p.example.dir, 480_000);
+    p.upMs = performance.now() - started;
+    p.upOk = up.code === 0;
+    if (!p.upOk) process.stderr.write(`bench scale: up of ${p.name} failed (${up.code}): ${(up.stdout + up.stderr).slice(-1500)}\n`);
+  };
+
+  try {
+    await daemon.start();
+    const daemonPid = daemon.process?.pid ?? 0;
+    for (const level of levels) {
+      const added: Project[] = [];
+      while (projects.length < level) {
+        const i = projects.length;
+        const port = await freePort();
+        const example = exampleCopy();
+        // WEB_PORT through the copy's .env: the CLI's own environment has none, so .env gives each project its port.
+        appendFileSync(example.file(".env"), `\nWEB_PORT=${port}\n`);
+        const p: Project = { name: `shop${i}`, namespace: `dlscale${run}${i}`, port, example };
+        projects.push(p);
+        added.push(p);
+      }
+      for (let i = 0; i < added.length; i += parallelUps) await Promise.all(added.slice(i, i + parallelUps).map(bringUp));
+      const failed = added.filter((p) => p.upOk !== true).map((p) => p.name);
+      await sleep(settleMs);
+      // Every project must answer before its loop is timed.
+      for (const p of projects) {
+        const deadline = Date.now() + 60_000;
+        while ((await answer(p.port)) === undefined && Date.now() < deadline) await sleep(500);
+      }
+      const load0 = os.loadavg()[0] ?? 0;
+      const cpu0 = cpuTicks(daemonPid);
+      const t0 = performance.now();
+      const samples: number[] = [];
+      let timeouts = 0;
+      for (let e = 0; e < edits; e++) {
+        const p = projects[e % projects.length];
+        if (p === undefined) break;
+        const mine = `scale ${level} edit ${e}`;
+        const since = performance.now();
+        writeFileSync(p.example.file("example/web/src/message.js"), `module.exports = { message: "${mine}" };\n`);
+        let took: number | undefined;
+        while (performance.now() - since < 30_000) {
+          if ((await answer(p.port)) === mine) {
+            took = performance.now() - since;
+            break;
+          }
+        }
+        if (took === undefined) timeouts++;
+        else samples.push(took);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu1 = cpuTicks(daemonPid);
+      const cpu = Object.fromEntries([...cpu1].map(([k, v]) => [k, Math.round((100 * (v - (cpu0.get(k) ?? 0))) / TICK / seconds)]));
+      const mem = containerMemory(projects.map((p) => p.namespace));
+      let restarts = 0;
+      let oomKilled = 0;
+      const notReady: string[] = [];
+      for (const p of projects) {
+        const pods = await core.listNamespacedPod({ namespace: p.namespace });
+        for (const pod of pods.items) {
+          for (const s of pod.status?.containerStatuses ?? []) {
+            restarts += s.restartCount;
+            if (s.lastState?.terminated?.reason === "OOMKilled") oomKilled++;
+            if (!s.ready && pod.status?.phase === "Running") notReady.push(`${p.namespace}/${pod.metadata?.name ?? "?"}`);
+          }
+        }
+      }
+      const daemonKb = rssKb(daemonPid);
+      const treeKb = treeRssKb(daemonPid);
+      out.push({
+        projects: projects.length,
+        up: { ok: projects.filter((p) => p.upOk === true).length, failed, msEach: added.map((p) => p.upMs ?? Number.NaN) },
+        rssMb: { daemon: daemonKb / 1024, tree: treeKb / 1024, perProject: treeKb / 1024 / projects.length },
+        p1: { edits: samples.length + timeouts, p50: percentile(samples, 50), p95: percentile(samples, 95), timeouts },
+        load: [load0, os.loadavg()[0] ?? 0],
+        cpu,
+        containersMb: Object.fromEntries(Object.entries(mem.bySvc).map(([k, v]) => [k, Math.round(v)])),
+        webMaxMb: Math.round(mem.webMax),
+        restarts,
+        oomKilled,
+        notReady,
+      });
+      process.stderr.write(`bench scale: level ${level}: ${JSON.stringify(out.at(-1))}\n`);
+      if (failed.length > 0) {
+        stoppedBecause = `up of ${failed.join(", ")} did not end ready at ${level} projects`;
+        break;
+      }
+    }
+  } finally {
+    await Promise.all(
+      projects.map((p) => daemon.cli(["-p", p.name, "down", "-n", p.namespace, "--volumes"], p.example.dir, 180_000).catch(() => undefined)),
+    );
+    await daemon.stop();
+    for (const p of projects) {
+      await core.deleteNamespace({ name: p.namespace }).catch(() => undefined);
+      p.example.remove();
+    }
+  }
+  return { levels: out, ...(stoppedBecause === undefined ? {} : { stoppedBecause }) };
+};
+
+export const formatScale = (r: ScaleResult): string =>
+  [
+    "| projects | up ok (each up --detach, s) | daemon RSS / tree | **RSS per project** | P1 p50 / p95 (edits, timeouts) | load 1 min start → end | CPU % of a core during the edits | containers MiB (sum) / largest web | restarts / OOMKilled / not ready |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...r.levels.map(
+      (l) =>
+        `| ${l.projects} | ${l.up.ok}/${l.projects} (${l.up.msEach.map((ms) => (ms / 1000).toFixed(0)).join(", ")}) | ${l.rssMb.daemon.toFixed(0)} / ${l.rssMb.tree.toFixed(0)} MB | **${l.rssMb.perProject.toFixed(1)} MB** | ${fmt(l.p1.p50)} / ${fmt(l.p1.p95)} (${l.p1.edits}, ${l.p1.timeouts}) | ${l.load[0].toFixed(1)} → ${l.load[1].toFixed(1)} | ${Object.entries(l.cpu).map(([k, v]) => `${k} ${v}`).join(", ")} | ${Object.entries(l.containersMb).map(([k, v]) => `${k} ${v}`).join(", ")} / ${l.webMaxMb} | ${l.restarts} / ${l.oomKilled} / ${l.notReady.length} |`,
+    ),
+    "",
+    ...(r.levels.length > 1 && r.levels[0] !== undefined
+      ? r.levels.slice(1).flatMap((l) => {
+          const one = r.levels[0];
+          const marginal = one === undefined ? Number.NaN : (l.rssMb.tree - one.rssMb.tree) / (l.projects - one.projects);
+          return [
+            `At ${l.projects} projects: P1 p50 against 1: ${(l.p1.p50 / (one?.p1.p50 ?? Number.NaN)).toFixed(2)}× (target ≤ 1.20×); daemon RSS each project adds over the first: ${marginal.toFixed(1)} MB.`,
+          ];
+        })
+      : []),
+    ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
+  ].join("\n");
