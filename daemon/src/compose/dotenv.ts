@@ -56,7 +56,7 @@ export const parseDotenv = (text: string, options: DotenvOptions = {}): DotenvRe
   let entryColumn = 1;
   const expand = (value: string): string => {
     if (!value.includes("$")) return value;
-    const result = substitute(value, lookup, { lenient: true, budget });
+    const result = substitute(value, lookup, { budget });
     for (const p of result.problems) {
       if (p.kind === "limit") problems.push({ line: entryLine, column: entryColumn, message: `${entryKey}: ${p.message}`, kind: "limit", variable: entryKey, limit: p.limit, ...(p.name === undefined ? {} : { expanding: p.name }) });
     }

@@ -45,11 +45,23 @@ describe("substitute", () => {
     expect(substitute("${EMPTY?msg}", lookup).problems).toEqual([]);
   });
 
-  it("keeps a lone $ literally only when lenient", () => {
-    expect(substitute("cost $5 and $", lookup, { lenient: true })).toEqual({ value: "cost $5 and $", problems: [], used: [] });
+  // compose-go template_test.go TestUnescaped: a $ that starts no template is literal.
+  it.each([["a $ string"], ["^REGEX$"], ["$}"], ["$"], ["cost $5 and $"], ["$(cat /etc/hostname)"], ["echo $1"]])("%s is literal", (input) => {
+    expect(substitute(input, lookup)).toEqual({ value: input, problems: [], used: [] });
   });
 
-  it.each([["${"], ["${SET"], ["${}"], ["${1A}"], ["${SET%x}"], ["${A B}"], ["echo $1"], ["trailing $"], ["$ space"]])("%s is malformed", (input) => {
+  // compose-go PR 581: braces in a default nest, so a set variable leaves no stray }.
+  it.each([
+    ['${UNSET:-{"a":1}}', '{"a":1}'],
+    ['${SET:-{"a":1}}', "v"],
+    ['x${SET-{"a":{"b":2}}}y', "xvy"],
+    ["${UNSET:-{}", "{"],
+  ])("%s → %s", (input, expected) => {
+    expect(substitute(input, lookup)).toEqual(expect.objectContaining({ value: expected, problems: [] }));
+  });
+
+  // compose-go template_test.go TestInvalid.
+  it.each([["${"], ["${SET"], ["${}"], ["${ }"], ["${ foo}"], ["${foo }"], ["${foo!}"], ["${1A}"], ["${SET%x}"], ["${A B}"]])("%s is malformed", (input) => {
     expect(substitute(input, lookup).problems.some((p) => p.kind === "invalid")).toBe(true);
   });
 

@@ -1,8 +1,9 @@
 /**
  * Compose variable substitution on one string (compose-go template semantics):
  * $$ → $; $VAR and ${VAR}; ${VAR:-d} ${VAR-d} ${VAR:?msg} ${VAR?msg} ${VAR:+alt} ${VAR+alt}; defaults may nest.
- * As in compose-go, a `$` not followed by `$`, a name or `{` is an invalid template (write `$$` for a literal `$`),
- * as is a malformed `${…}`. `lenient` keeps such a `$` literally instead (the .env parser's behaviour).
+ * As in compose-go (template_test.go TestUnescaped / TestInvalid), a `$` not followed by `$`, a name or `{` is
+ * literal (`a $ b`, `^[a-z]+$`, `$}`, `$(cmd)`); a malformed `${…}` is an invalid template. Braces inside a
+ * `${…}` nest (`${JSON:-{"a":1}}` ends at the last `}`, compose-go PR 581).
  */
 
 export type Lookup = (name: string) => string | undefined;
@@ -79,8 +80,12 @@ export interface TemplateResult {
 const NAME_START = /[_a-zA-Z]/;
 const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
 
-/** Index of the `}` closing the `${` that starts at `open` (nested ${…} counted), or -1. */
-const findClose = (s: string, open: number): number => {
+/**
+ * Index of the `}` closing the `${` that starts at `open`, or -1. Nested `${…}` are counted, and with `braces` a
+ * plain `{…}` too (a JSON default: `${J:-{"a":1}}`); `findClose` falls back to `${…}` only when the braces do not
+ * balance (`${A:-{}`), as before.
+ */
+const findCloseCounting = (s: string, open: number, braces: boolean): number => {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     const ch = s[i];
@@ -93,12 +98,18 @@ const findClose = (s: string, open: number): number => {
       i++;
       continue;
     }
-    if (ch === "}") {
+    if (ch === "{" && braces) depth++;
+    else if (ch === "}") {
       depth--;
       if (depth === 0) return i;
     }
   }
   return -1;
+};
+
+const findClose = (s: string, open: number): number => {
+  const balanced = findCloseCounting(s, open, true);
+  return balanced >= 0 ? balanced : findCloseCounting(s, open, false);
 };
 
 class LimitReached extends Error {
@@ -119,8 +130,6 @@ const appendWithin = (budget: ExpansionBudget, out: string, add: string, name: s
     : out + add;
 
 export interface SubstituteOptions {
-  /** Keep a `$` that starts no valid template literally (the .env parser's behaviour). */
-  readonly lenient?: boolean;
   /** The load's shared budget; without one, each call gets the default limits to itself. */
   readonly budget?: ExpansionBudget;
 }
@@ -158,7 +167,6 @@ export const substitute = (input: string, lookup: Lookup, options: SubstituteOpt
         continue;
       }
       if (next !== "{") {
-        if (!options.lenient) problems.push({ kind: "invalid", template: s.slice(i, i + 2), reason: "a $ must be followed by a variable name or {…}; write $$ for a literal $" });
         out += "$";
         i++;
         continue;
