@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { LNode } from "./located.js";
 import { get } from "./located.js";
+import { normalizeExtraHosts } from "./extra-hosts.js";
 import { normalizeAttestation, normalizeBuildSecrets, normalizeBuildSsh, normalizeBuildUlimits } from "./build-options.js";
 import type { NormalizeContext } from "./normalize-context.js";
 import type { BuildSpec } from "./types.js";
@@ -45,8 +46,7 @@ export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p
   const labels: Record<string, string> = {};
   for (const [k, { value }] of ctx.strMap(get(m, "labels"), `${p}.labels`) ?? []) labels[k] = value ?? "";
   spec.labels = labels;
-  const hosts = ctx.strMap(get(m, "extra_hosts"), `${p}.extra_hosts`, "hostIp");
-  spec.extraHosts = [...(hosts ?? [])].map(([host, { value }]) => ({ host, ip: value ?? "" }));
+  spec.extraHosts = normalizeExtraHosts(ctx, get(m, "extra_hosts"), `${p}.extra_hosts`);
   const inline = ctx.str(get(m, "dockerfile_inline"), `${p}.dockerfile_inline`);
   if (inline !== undefined) spec.dockerfileInline = inline;
   const target = ctx.str(get(m, "target"), `${p}.target`);
@@ -59,7 +59,7 @@ export const normalizeBuild = (ctx: NormalizeContext, node: LNode | undefined, p
   if (noCache !== undefined) spec.noCache = noCache;
   const pull = ctx.bool(get(m, "pull"), `${p}.pull`);
   if (pull !== undefined) spec.pull = pull;
-  const lists = { tags: "tags", platforms: "platforms", cacheTo: "cache_to", entitlements: "entitlements" } as const;
+  const lists = { tags: "tags", platforms: "platforms", cacheTo: "cache_to", entitlements: "entitlements", noCacheFilter: "no_cache_filter" } as const;
   for (const [field, key] of Object.entries(lists) as [keyof typeof lists, string][]) {
     const list = ctx.strList(get(m, key), `${p}.${key}`);
     if (list !== undefined) spec[field] = list;

@@ -14,6 +14,7 @@ import { normalizeCommand } from "./command.js";
 import { normalizeDependsOn } from "./depends-on.js";
 import { normalizeDeploy } from "./deploy.js";
 import { normalizeDevelop } from "./develop.js";
+import { normalizeExtraHosts } from "./extra-hosts.js";
 import { normalizeFileRefs } from "./file-refs.js";
 import { readLabelFiles } from "./label-files.js";
 import { normalizeHealthcheck } from "./healthcheck.js";
@@ -23,6 +24,7 @@ import type {
   DeploySpec,
   FileObjectSpec,
   NetworkSpec,
+  PullPolicy,
   ResourcesSpec,
   RestartPolicy,
   ServiceSpec,
@@ -68,7 +70,20 @@ export interface NormalizeParams {
 }
 
 const RESTART = ["no", "always", "on-failure", "unless-stopped"] as const;
-const PULL = ["always", "never", "missing", "build", "if_not_present"] as const;
+const PULL = ["always", "never", "missing", "build", "if_not_present", "refresh", "daily", "weekly"] as const;
+/** compose-spec.json pull_policy pattern: a refresh policy every_<duration>, units w d h m s (every_12h, every_1w2d). */
+const PULL_EVERY = /^every_(\d+[wdhms])+$/;
+
+const pullPolicy = (ctx: NormalizeContext, node: LNode | undefined, path: string): PullPolicy | undefined => {
+  const s = ctx.str(node, path);
+  if (s === undefined || node === undefined) return undefined;
+  if (PULL_EVERY.test(s) || (PULL as readonly string[]).includes(s)) return s as PullPolicy;
+  ctx.report("invalidValue", node, path, `${path} has an unsupported value`, {
+    expected: `one of ${PULL.map((a) => JSON.stringify(a)).join(", ")} or every_<duration> (every_12h, every_1w2d)`,
+    got: JSON.stringify(s),
+  });
+  return undefined;
+};
 
 const extensionsOf = (m: LMap | undefined): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
@@ -160,7 +175,7 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
     annotations: stringMap(ctx, at("annotations"), `${p}.annotations`),
     capAdd: ctx.strList(at("cap_add"), `${p}.cap_add`) ?? [],
     capDrop: ctx.strList(at("cap_drop"), `${p}.cap_drop`) ?? [],
-    extraHosts: [...(ctx.strMap(at("extra_hosts"), `${p}.extra_hosts`, "hostIp") ?? [])].map(([host, { value }]) => ({ host, ip: value ?? "" })),
+    extraHosts: normalizeExtraHosts(ctx, at("extra_hosts"), `${p}.extra_hosts`),
     groupAdd: ctx.strList(at("group_add"), `${p}.group_add`) ?? [],
     dns: ctx.strList(at("dns"), `${p}.dns`, { single: true }) ?? [],
     dnsSearch: ctx.strList(at("dns_search"), `${p}.dns_search`, { single: true }) ?? [],
@@ -222,8 +237,10 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   boolField("read_only", (v) => (spec.readOnly = v));
   const grace = ctx.duration(at("stop_grace_period"), `${p}.stop_grace_period`);
   if (grace !== undefined) spec.stopGracePeriod = grace / 1000;
+  const provider = ctx.map(at("provider"), `${p}.provider`);
+  if (provider !== undefined) spec.provider = ctx.str(get(provider, "type"), `${p}.provider.type`) ?? "";
   if (at("pull_policy") !== undefined) {
-    const pull = ctx.oneOf(at("pull_policy"), `${p}.pull_policy`, PULL);
+    const pull = pullPolicy(ctx, at("pull_policy"), `${p}.pull_policy`);
     if (pull) spec.pullPolicy = pull;
   }
   const watch = normalizeDevelop(ctx, at("develop"), `${p}.develop`, home);
@@ -232,6 +249,8 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   if (shmSize !== undefined) spec.shmSize = shmSize;
   const postStart = normalizeLifecycleHooks(ctx, at("post_start"), `${p}.post_start`);
   if (postStart) spec.postStart = postStart;
+  // pre_start is checked like the other hooks; translation warns that it is not run (support.ts).
+  normalizeLifecycleHooks(ctx, at("pre_start"), `${p}.pre_start`);
   const preStop = normalizeLifecycleHooks(ctx, at("pre_stop"), `${p}.pre_stop`);
   if (preStop) spec.preStop = preStop;
   return {
@@ -315,8 +334,11 @@ const normalizeFileObjects = (ctx: NormalizeContext, node: LNode | undefined, ki
     if (environment !== undefined) spec.environment = environment;
     const content = ctx.str(get(m, "content"), `${p}.content`);
     if (content !== undefined) spec.content = content;
+    const driver = ctx.str(get(m, "driver"), `${p}.driver`);
+    if (driver !== undefined) spec.driver = driver;
     const sources = [file, environment, content].filter((s) => s !== undefined).length;
-    if (!ext.external && sources !== 1) {
+    // A driver alone is a source (compose-go accepts `driver:` with nothing else).
+    if (!ext.external && sources !== 1 && !(sources === 0 && driver !== undefined)) {
       ctx.report("invalidFileObject", m ? { ...m, loc: e.keyLoc } : e.value, p, sources === 0 ? `${kind.slice(0, -1)} ${JSON.stringify(name)} has no source` : `${kind.slice(0, -1)} ${JSON.stringify(name)} has more than one source`, {
         expected: kind === "secrets" ? "exactly one of file, environment, or external: true" : "exactly one of file, environment, content, or external: true",
       });

@@ -18,14 +18,14 @@ export const SCHEMA: Readonly<Record<string, ReadonlySet<string>>> = {
     "dns_search", "domainname", "entrypoint", "env_file", "environment", "expose", "extends", "external_links", "extra_hosts",
     "gpus", "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "label_file", "labels", "links",
     "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models", "network_mode",
-    "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "ports", "post_start", "pre_stop",
+    "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "ports", "post_start", "pre_start", "pre_stop",
     "privileged", "profiles", "provider", "pull_policy", "pull_refresh_after", "read_only", "restart", "runtime", "scale",
     "secrets", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs",
     "tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volumes", "volumes_from", "working_dir",
   ),
   "services.*.build": keys(
     "context", "dockerfile", "dockerfile_inline", "args", "ssh", "cache_from", "cache_to", "additional_contexts", "entitlements",
-    "extra_hosts", "isolation", "labels", "network", "no_cache", "platforms", "privileged", "pull", "secrets", "shm_size", "tags",
+    "extra_hosts", "isolation", "labels", "network", "no_cache", "no_cache_filter", "platforms", "privileged", "pull", "secrets", "shm_size", "tags",
     "target", "ulimits", "provenance", "sbom",
   ),
   "services.*.healthcheck": keys("test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"),
@@ -48,6 +48,7 @@ export const SCHEMA: Readonly<Record<string, ReadonlySet<string>>> = {
   "services.*.develop.watch[].exec": keys("command", "user", "working_dir", "privileged", "environment"),
   "services.*.post_start[]": keys("command", "user", "privileged", "working_dir", "environment"),
   "services.*.pre_stop[]": keys("command", "user", "privileged", "working_dir", "environment"),
+  "services.*.pre_start[]": keys("command", "user", "privileged", "working_dir", "environment"),
   "services.*.secrets[]": keys("source", "target", "uid", "gid", "mode"),
   "services.*.configs[]": keys("source", "target", "uid", "gid", "mode"),
   "services.*.env_file[]": keys("path", "required", "format"),
@@ -57,7 +58,7 @@ export const SCHEMA: Readonly<Record<string, ReadonlySet<string>>> = {
   "volumes.*": keys("name", "driver", "driver_opts", "external", "labels"),
   "networks.*": keys("name", "driver", "driver_opts", "external", "internal", "attachable", "enable_ipv4", "enable_ipv6", "ipam", "labels"),
   "secrets.*": keys("name", "file", "environment", "external", "labels", "driver", "driver_opts", "template_driver"),
-  "configs.*": keys("name", "file", "environment", "content", "external", "labels", "template_driver"),
+  "configs.*": keys("name", "file", "environment", "content", "external", "labels", "driver", "driver_opts", "template_driver"),
   "include[]": keys("path", "project_directory", "env_file"),
 };
 

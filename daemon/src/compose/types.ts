@@ -88,7 +88,9 @@ export interface ServiceSpec {
   readonly secrets: readonly ServiceFileRefSpec[];
   readonly configs: readonly ServiceFileRefSpec[];
   readonly profiles: readonly string[];
-  readonly pullPolicy?: "always" | "never" | "missing" | "build" | "if_not_present";
+  readonly pullPolicy?: PullPolicy;
+  /** provider.type: a service a provider plugin creates (compose-spec provider); it has no image and is not run. */
+  readonly provider?: string;
   readonly platform?: string;
   readonly containerName?: string;
   readonly develop?: DevelopSpec;
@@ -142,6 +144,8 @@ export interface BuildSpec {
   readonly additionalContexts?: Readonly<Record<string, string>>;
   readonly cacheTo?: readonly string[];
   readonly entitlements?: readonly string[];
+  /** build.no_cache_filter: stages to build without the cache (BuildKit --no-cache-filter). */
+  readonly noCacheFilter?: readonly string[];
   readonly privileged?: boolean;
   readonly provenance?: string;
   readonly sbom?: string;
@@ -270,6 +274,8 @@ export interface FileObjectSpec {
   readonly environment?: string;
   /** Inline content (configs only in the spec; accepted for both). */
   readonly content?: string;
+  /** A driver that provides the value (swarm secret drivers); valid with no source, as in compose-go. */
+  readonly driver?: string;
   readonly external: boolean;
 }
 
@@ -301,6 +307,9 @@ export interface DevelopSpec {
 }
 
 /** What loadProject() is asked to do: the equivalent of compose's command-line flags plus the shell environment. */
+/** pull_policy: daily, weekly and every_<duration> pull again once the local image is older than that. */
+export type PullPolicy = "always" | "never" | "missing" | "build" | "if_not_present" | "refresh" | "daily" | "weekly" | `every_${string}`;
+
 export interface LoadOptions {
   /** -f values, in order; empty = COMPOSE_FILE or default discovery. */
   readonly files: readonly string[];

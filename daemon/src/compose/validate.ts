@@ -96,7 +96,8 @@ export const validateReferences = (
     const p = `services.${name}`;
     // A misspelt image/build key is already reported as an unknown key with a suggestion.
     const misspelt = (): boolean => [...refs.node.entries.keys()].some((k) => k !== "image" && k !== "build" && nearest(k, ["image", "build"]) !== undefined);
-    if (spec.image === undefined && spec.build === undefined && !brokenExtends.has(name) && !misspelt()) {
+    // A provider service has neither (compose-spec provider); translation warns that it is not run.
+    if (spec.image === undefined && spec.build === undefined && spec.provider === undefined && !brokenExtends.has(name) && !misspelt()) {
       const keyLoc = topLevelKeys.top.entries.get("services")?.value;
       const at = keyLoc?.kind === "map" ? keyLoc.entries.get(name)?.keyLoc : undefined;
       diagnostics.push(makeDiagnostic("noImageOrBuild", at ?? refs.node.loc, p, `service ${JSON.stringify(name)} has neither an image nor a build section`, { expected: "image: <name> or build: <context>" }));

@@ -10,7 +10,10 @@ import type { DependencyEdge } from "./types.js";
 export const dependencyEdges = (project: ComposeProject): readonly DependencyEdge[] =>
   Object.values(project.services)
     .flatMap((service) =>
-      Object.entries(service.dependsOn).map(([target, dep]) => ({
+      Object.entries(service.dependsOn)
+        // A provider service is not run, so nothing waits for it.
+        .filter(([target]) => project.services[target]?.provider === undefined)
+        .map(([target, dep]) => ({
         service: service.name,
         dependsOn: target,
         condition: dep.condition,

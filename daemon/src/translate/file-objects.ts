@@ -61,6 +61,13 @@ const contentOf = (ctx: TranslateContext, kind: FileObjectKind, key: string, spe
   } else if (spec.environment !== undefined) {
     const value = ctx.options.variables?.[spec.environment];
     if (value !== undefined) return value;
+  } else if (spec.driver !== undefined) {
+    ctx.report({
+      code: TranslateCodes.missingContent,
+      path: `${kind}s.${key}`,
+      message: `${kind} "${key}" comes from the ${spec.driver} driver, which Kubernetes does not have; the ${kind === "secret" ? "Secret" : "ConfigMap"} is rendered empty`,
+    });
+    return "";
   }
   ctx.report({
     code: TranslateCodes.missingContent,

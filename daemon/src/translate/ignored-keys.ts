@@ -26,6 +26,7 @@ const modelHasBuildKey = (service: ServiceSpec, key: string): boolean => {
     cache_to: b.cacheTo,
     entitlements: b.entitlements,
     isolation: b.isolation,
+    no_cache_filter: b.noCacheFilter,
     privileged: b.privileged,
     provenance: b.provenance,
     sbom: b.sbom,

@@ -1,5 +1,5 @@
 /** Which image a service's container runs, and its pull policy. */
-import type { ServiceSpec } from "../compose/types.js";
+import type { PullPolicy, ServiceSpec } from "../compose/types.js";
 import { toDnsLabel } from "./names.js";
 
 export interface ImageChoice {
@@ -20,12 +20,18 @@ const PULL_POLICIES = {
   build: "IfNotPresent",
 } as const;
 
+/**
+ * refresh, daily, weekly and every_<duration> pull again once the local copy is older than that; the kubelet keeps no
+ * image age, so they pull when the image is missing (IfNotPresent), as Compose does for an image it has never pulled.
+ */
+const pullPolicyOf = (policy: PullPolicy): "Always" | "Never" | "IfNotPresent" => (policy in PULL_POLICIES ? PULL_POLICIES[policy as keyof typeof PULL_POLICIES] : "IfNotPresent");
+
 export const chooseImage = (project: string, service: ServiceSpec, overrides: Readonly<Record<string, string>> | undefined): ImageChoice => {
   const override = overrides?.[service.name];
   if (override !== undefined) return { image: override, imagePullPolicy: "IfNotPresent", local: service.build !== undefined };
   if (service.build !== undefined) {
     return { image: service.image ?? localImageTag(project, service.name), imagePullPolicy: "IfNotPresent", local: true };
   }
-  const policy = service.pullPolicy === undefined ? undefined : PULL_POLICIES[service.pullPolicy];
+  const policy = service.pullPolicy === undefined ? undefined : pullPolicyOf(service.pullPolicy);
   return { image: service.image ?? service.name, ...(policy ? { imagePullPolicy: policy } : {}), local: false };
 };

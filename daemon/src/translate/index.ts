@@ -76,6 +76,8 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
 
   const plans = new Map<string, WorkloadPlan>();
   for (const service of Object.values(project.services)) {
+    // A provider service is not run (support.ts warns); nothing is rendered for it.
+    if (service.provider !== undefined) continue;
     const kind = kinds.get(service.name) ?? "Deployment";
     const joined = joins.hostOf.has(service.name);
     const built = buildWorkload(ctx, service, { kind: kind === "DaemonSet" ? "Deployment" : kind, contents });
