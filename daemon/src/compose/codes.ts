@@ -60,6 +60,7 @@ export const Codes = {
   expansionLimit: c("DL-COMPOSE-045", "error", "interpolation exceeds a limit (1 MiB per value, 16 MiB per project, templates nested 32 deep)"),
   inputLimit: c("DL-COMPOSE-046", "error", "an input limit is exceeded: 8 MiB per compose or env file, 100 levels of YAML nesting, 100 services in an extends chain, 1,000 in a depends_on chain"),
   invalidSyncTarget: c("DL-COMPOSE-047", "error", "a sync target is not a clean absolute path in the container"),
+  conflictingExternal: c("DL-COMPOSE-048", "error", "an external volume, network, secret or config also sets driver, driver_opts or labels, or both name and external.name"),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof Codes;

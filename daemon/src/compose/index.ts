@@ -109,6 +109,11 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
   let nameNode: LNode | undefined;
   for (const file of discovered.files) nameNode = get(loader.parse({ abs: file, baseDir: projectDir }), "name") ?? nameNode;
   const rawName = nameNode?.kind === "scalar" && nameNode.value !== null ? String(nameNode.value) : undefined;
+  // compose-spec.json: name is a string (name: 123 or a list is refused, as compose-go's schema check does).
+  if (nameNode !== undefined && !(nameNode.kind === "scalar" && (nameNode.value === null || typeof nameNode.value === "string"))) {
+    const got = nameNode.kind === "map" ? "a mapping" : nameNode.kind === "seq" ? "a list" : `${typeof nameNode.value} ${String(nameNode.value)}`;
+    diagnostics.push(makeDiagnostic("wrongType", nameNode.loc, "name", "the project name must be a string", { expected: 'a string, e.g. name: "myapp"', got }));
+  }
   const topLevelName = rawName === undefined ? undefined : substitute(rawName, (k) => interpolation.env[k], { budget }).value;
   const chosen = chooseProjectName({
     ...(options.projectName !== undefined ? { flag: options.projectName } : {}),

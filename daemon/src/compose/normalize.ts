@@ -310,14 +310,39 @@ const withLegacyResources = (ctx: NormalizeContext, deploy: DeploySpec | undefin
   };
 };
 
+/**
+ * external: true / external: {name}. As compose-go: an external object is not created, so driver, driver_opts and
+ * labels conflict with it ("conflicting parameters"), and the legacy external.name conflicts with name.
+ */
 const externalOf = (ctx: NormalizeContext, m: LMap | undefined, p: string): { external: boolean; name?: string } => {
   const node = get(m, "external");
   if (node === undefined) return { external: false };
+  let result: { external: boolean; name?: string };
   if (node.kind === "map") {
-    const name = ctx.str(get(node, "name"), `${p}.external.name`);
-    return name === undefined ? { external: true } : { external: true, name };
+    const nameNode = get(node, "name");
+    const name = ctx.str(nameNode, `${p}.external.name`);
+    if (name !== undefined && nameNode !== undefined && get(m, "name") !== undefined) {
+      ctx.report("conflictingExternal", nameNode, `${p}.external.name`, `${p} sets both name and the legacy external.name`, {
+        expected: "only name, with external: true",
+        got: "name and external.name",
+        hint: "remove external.name and keep name",
+      });
+    }
+    result = name === undefined ? { external: true } : { external: true, name };
+  } else {
+    result = { external: ctx.bool(node, `${p}.external`) ?? false };
   }
-  return { external: ctx.bool(node, `${p}.external`) ?? false };
+  if (result.external) {
+    for (const key of ["driver", "driver_opts", "labels"]) {
+      const conflicting = get(m, key);
+      if (conflicting === undefined) continue;
+      ctx.report("conflictingExternal", conflicting, `${p}.${key}`, `${p} is external, so it cannot also set ${key}`, {
+        expected: `external: true alone (the ${p.split(".")[0]?.replace(/s$/, "")} exists already), or ${key} without external`,
+        got: `external: true and ${key}`,
+      });
+    }
+  }
+  return result;
 };
 
 const normalizeFileObjects = (ctx: NormalizeContext, node: LNode | undefined, kind: "secrets" | "configs", projectName: string): Record<string, FileObjectSpec> => {

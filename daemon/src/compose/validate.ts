@@ -113,6 +113,19 @@ export const validateReferences = (
         }),
       );
     }
+    // network_mode / ipc: service:X make X a dependency, as in compose-go; X must exist.
+    for (const [key, value] of [["network_mode", spec.networkMode], ["ipc", spec.ipc]] as const) {
+      const target = value?.startsWith("service:") ? value.slice("service:".length) : undefined;
+      if (target === undefined || model.services[target] !== undefined) continue;
+      const node = refs.node.entries.get(key)?.value;
+      const suggestion = nearest(target, serviceNames.filter((s) => s !== name));
+      diagnostics.push(
+        makeDiagnostic("undefinedService", node ? rangeOf(node) : refs.node.loc, `${p}.${key}`, `service ${JSON.stringify(name)} uses ${key} of undefined service ${JSON.stringify(target)}`, {
+          expected: `service:<one of ${listNames(serviceNames.filter((s) => s !== name)) || "(no other services)"}>`,
+          ...(suggestion ? { hint: `did you mean "service:${suggestion}"?` } : {}),
+        }),
+      );
+    }
     for (const v of refs.volumes) {
       if (model.volumes[v.name] !== undefined) continue;
       diagnostics.push(
