@@ -1,4 +1,5 @@
 /** services.*.deploy: replicas, resources (limits → limits, reservations → requests), labels, restart_policy. */
+import { checkDeviceRequests } from "./device-requests.js";
 import type { LNode } from "./located.js";
 import { get } from "./located.js";
 import type { NormalizeContext } from "./normalize-context.js";
@@ -16,6 +17,7 @@ const normalizeResources = (ctx: NormalizeContext, node: LNode | undefined, p: s
   if (memory !== undefined) out.memory = memory;
   const pids = ctx.num(get(m, "pids"), `${p}.pids`, { integer: true });
   if (pids !== undefined) out.pids = pids;
+  checkDeviceRequests(ctx, get(m, "devices"), `${p}.devices`);
   return out;
 };
 

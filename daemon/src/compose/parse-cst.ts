@@ -175,12 +175,14 @@ const build = (text: string, file: string, baseDir: string, maxNodes: number): L
     return { kind: "scalar", value: value === "" ? null : value, loc: at, tag };
   };
 
-  /** A key: a scalar without properties, as a string (a plain `1` or `true` key reads as "1" / "true", as before). */
+  /** A key: a scalar without properties, as a string; a plain key that reads as a number, boolean or null is refused (the full path words it). */
   const keyOf = (key: CST.Token): { name: string; at: Loc; plain: boolean } => {
     if (key.type !== "scalar" && key.type !== "single-quoted-scalar" && key.type !== "double-quoted-scalar") return giveUp();
     const r = scalarText(key);
     end = r.range[2];
-    return { name: String(key.type === "scalar" ? plainValue(r.value) : r.value), at: loc(r.range[0], r.range[1]), plain: key.type === "scalar" };
+    const name = key.type === "scalar" ? plainValue(r.value) : r.value;
+    if (typeof name !== "string") return giveUp();
+    return { name, at: loc(r.range[0], r.range[1]), plain: key.type === "scalar" };
   };
 
   /** Registers the node's anchor, if any, before its contents are built (`anchored` completes it after). */

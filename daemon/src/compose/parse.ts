@@ -158,7 +158,20 @@ export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParsePa
           diagnostics.push(makeDiagnostic("wrongType", keyLoc, pathNow(), "mapping keys must be plain strings", { expected: "a string key" }));
           continue;
         }
-        const key = String(keyNode.value);
+        // As compose-go ("Non-string key in services.a.labels: 1"), anywhere in the file: 1, true or null as a key
+        // is not a string.
+        if (typeof keyNode.value !== "string") {
+          const written = keyNode.source ?? String(keyNode.value);
+          diagnostics.push(
+            makeDiagnostic("wrongType", keyLoc, pathNow(), `mapping keys must be strings; ${written} is read as ${keyNode.value === null ? "null" : `a ${typeof keyNode.value}`}`, {
+              expected: "a string key",
+              got: written,
+              hint: `quote it: "${written}"`,
+            }),
+          );
+          continue;
+        }
+        const key = keyNode.value;
         if (key === "<<" && !keyNode.type?.startsWith("QUOTE")) {
           const source = convert(pair.value, seen);
           const sources = source.kind === "seq" ? source.items : [source];

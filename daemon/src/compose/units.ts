@@ -22,6 +22,13 @@ export const parseDuration = (text: string): number | undefined => {
 
 const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
+/** Whether a size is a whole number of bytes (1.5, "1.5b" and "0.3k" are not; "1.5m" is). */
+export const isWholeBytes = (value: string | number): boolean => {
+  if (typeof value === "number") return Number.isInteger(value);
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?$/i.exec(value.trim());
+  return m === null || Number.isInteger(Number(m[1]) * (BYTE_UNITS[(m[2] ?? "").toLowerCase()] as number));
+};
+
 /** Bytes, or undefined when the value is not a size. */
 export const parseBytes = (value: string | number): number | undefined => {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;

@@ -7,6 +7,7 @@ import type { LNode } from "./located.js";
 import { describe, get, joinPath } from "./located.js";
 import type { NormalizeContext } from "./normalize-context.js";
 import type { ServiceVolumeSpec } from "./types.js";
+import { isWholeBytes } from "./units.js";
 
 const EXPECTED = 'a mount like "./src:/app/src", "data:/var/lib/data:ro" or {type: bind, source: ./src, target: /app/src}';
 const MODES = new Set(["ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "consistent", "shared", "rshared", "slave", "rslave", "private", "rprivate"]);
@@ -100,7 +101,12 @@ export const normalizeServiceVolumes = (
       out.push({ type: "bind", source: resolveHostPath(source, (sourceNode ?? item).loc.baseDir, home), target, readOnly, createHostPath: create });
     } else if (type === "tmpfs") {
       const tmpfs = ctx.map(get(item, "tmpfs"), `${p}.tmpfs`);
-      const size = ctx.bytes(get(tmpfs, "size"), `${p}.tmpfs.size`);
+      const sizeNode = get(tmpfs, "size");
+      const size = ctx.bytes(sizeNode, `${p}.tmpfs.size`);
+      // compose-spec.json tmpfs.size: an integer ≥ 0 or a size string; compose-go refuses a fraction of a byte.
+      if (size !== undefined && sizeNode?.kind === "scalar" && (typeof sizeNode.value === "number" || typeof sizeNode.value === "string") && !isWholeBytes(sizeNode.value)) {
+        ctx.report("invalidSize", sizeNode, `${p}.tmpfs.size`, `${p}.tmpfs.size is not a whole number of bytes`, { expected: 'a whole number of bytes, or a size like "64m"', got: describe(sizeNode) });
+      }
       const mode = ctx.fileMode(get(tmpfs, "mode"), `${p}.tmpfs.mode`);
       out.push({ type: "tmpfs", target, readOnly, ...(size !== undefined ? { size } : {}), ...(mode !== undefined ? { mode } : {}) });
     } else {
