@@ -1,4 +1,5 @@
 /** Pure queries over the engine state: what each service is doing, and what needs applying next. */
+import type { PublicFailure } from "../api/types.js";
 import type { DependencyEdge } from "../translate/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
@@ -26,17 +27,8 @@ export interface ServiceView {
   readonly crash?: Crash;
 }
 
-/** A failed pod of a service: the container's exit (or the waiting reason) and how to read its log. */
-export interface Crash {
-  readonly pod: string;
-  readonly container: string;
-  /** The container's termination reason ("Error", "OOMKilled"), else the pod's waiting reason ("ImagePullBackOff"). */
-  readonly reason: string;
-  /** The waiting state it is in now when that is another word ("CrashLoopBackOff"). */
-  readonly waiting?: string;
-  readonly exitCode?: number;
-  readonly message?: string;
-  readonly restarts: number;
+/** A failed pod of a service: the container's exit (or the waiting reason), as the API shows it, and how to read its log. */
+export interface Crash extends Pick<PublicFailure, "pod" | "container" | "reason" | "waiting" | "exitCode" | "message" | "restarts"> {
   /** The crashed run's log is the previous container's (the container was restarted since). */
   readonly previous: boolean;
   /** Identifies this crash: a new restart or reason is a new one (a new failure report is read). */
