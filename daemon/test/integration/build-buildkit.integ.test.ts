@@ -12,7 +12,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDockerodeImageBuilder } from "../../src/adapters/dockerode-image-builder.js";
 import type { ImageBuildRequest } from "../../src/ports/image-builder.js";
-import { bedImages } from "./helpers/index.js";
+import { bedImages, runInImage } from "./helpers/index.js";
 
 const run = promisify(execFile);
 const suffix = randomBytes(3).toString("hex");
@@ -20,16 +20,6 @@ const docker = new Docker();
 const builder = createDockerodeImageBuilder({ docker });
 const SECRET = `s3cr3t-${randomBytes(8).toString("hex")}`;
 
-const runInImage = async (image: string, cmd: string[]): Promise<string> => {
-  const container = await docker.createContainer({ Image: image, Cmd: cmd, User: "0", Entrypoint: [], Tty: true });
-  try {
-    await container.start();
-    await container.wait();
-    return (await container.logs({ stdout: true, stderr: true })).toString("utf8");
-  } finally {
-    await container.remove({ force: true });
-  }
-};
 
 describe("BuildKit builds on the real Docker engine", () => {
   let root = "";

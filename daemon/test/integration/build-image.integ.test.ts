@@ -11,7 +11,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDockerCliBuildRunner } from "../../src/adapters/docker-cli-build-runner.js";
 import { createDockerodeImageBuilder } from "../../src/adapters/dockerode-image-builder.js";
-import { bedImages } from "./helpers/index.js";
+import { bedImages, runInImage } from "./helpers/index.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const suffix = randomBytes(3).toString("hex");
@@ -19,16 +19,6 @@ const repository = `dlbuildit${suffix}-web`;
 const docker = new Docker();
 const builder = createDockerodeImageBuilder({ docker });
 
-const runInImage = async (image: string, cmd: string[]): Promise<string> => {
-  const container = await docker.createContainer({ Image: image, Cmd: cmd, User: "0", Entrypoint: [], Tty: true });
-  try {
-    await container.start();
-    await container.wait();
-    return (await container.logs({ stdout: true, stderr: true })).toString("utf8");
-  } finally {
-    await container.remove({ force: true });
-  }
-};
 
 describe("dockerode image builder on the real Docker engine", () => {
   let context = "";

@@ -51,3 +51,15 @@ export async function buildImage(params: BuildImageParams, docker: Docker = crea
   }
   return tag;
 }
+
+/** Runs `cmd` as root in a throwaway container of `image` (no entrypoint) and returns its output. */
+export async function runInImage(image: string, cmd: readonly string[], docker: Docker = createDocker()): Promise<string> {
+  const container = await docker.createContainer({ Image: image, Cmd: [...cmd], User: "0", Entrypoint: [], Tty: true });
+  try {
+    await container.start();
+    await container.wait();
+    return (await container.logs({ stdout: true, stderr: true })).toString("utf8");
+  } finally {
+    await container.remove({ force: true });
+  }
+}

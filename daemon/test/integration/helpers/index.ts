@@ -16,7 +16,7 @@ export { execInPod, exitCodeOf } from "./exec.js";
 export type { ExecParams, ExecResult } from "./exec.js";
 export { openPortForward } from "./port-forward.js";
 export type { OpenPortForward, PortForwardParams } from "./port-forward.js";
-export { buildImage, createDocker } from "./docker-images.js";
+export { buildImage, createDocker, runInImage } from "./docker-images.js";
 export type { BuildImageParams } from "./docker-images.js";
 export { buildEchoServerImage, echoPod } from "./echo-server.js";
 export type { EchoPodParams } from "./echo-server.js";
