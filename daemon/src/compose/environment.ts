@@ -17,6 +17,8 @@ export interface EnvironmentParams {
   readonly shell: EnvMap;
   /** --env-file values (relative to cwd). */
   readonly envFiles: readonly string[];
+  /** Where envFiles came from, for the not-found message (default --env-file). */
+  readonly envFilesFrom?: string;
   readonly projectDir: string;
   readonly cwd: string;
   /** The load's interpolation budget (template.ts). */
@@ -84,7 +86,7 @@ export const buildInterpolationEnvironment = (params: EnvironmentParams, fs: Com
     const ok = readEnvFile({ file, display: displayPath(file, params.cwd), fs, lookup: shellLookup, into: fromFiles, diagnostics, ...(params.budget ? { budget: params.budget } : {}) });
     if (ok) files.push(file);
     else if (explicit) {
-      diagnostics.push(makeDiagnostic("envFileNotFound", undefined, "", `env file ${displayPath(file, params.cwd)} (--env-file) does not exist`));
+      diagnostics.push(makeDiagnostic("envFileNotFound", undefined, "", `env file ${displayPath(file, params.cwd)} (${params.envFilesFrom ?? "--env-file"}) does not exist`));
     }
   }
   const env: Record<string, string> = { ...fromFiles };

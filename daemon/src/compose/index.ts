@@ -17,6 +17,8 @@ import { normalize } from "./normalize.js";
 import { selectServices } from "./profiles.js";
 import { chooseProjectName, isValidProjectName } from "./project-name.js";
 import { makeDiagnostic } from "./report.js";
+import { EMPTY_FILE } from "./parse.js";
+import { Codes } from "./codes.js";
 import { redactDiagnostics, secretValues, type SecretSources } from "./redact.js";
 import { createExpansionBudget, substitute } from "./template.js";
 import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
@@ -97,7 +99,14 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
 
   // One interpolation budget for the whole load (.env files, compose files, env_file): see template.ts.
   const budget = createExpansionBudget();
-  const interpolation = buildInterpolationEnvironment({ shell, envFiles: options.envFiles, projectDir, cwd, budget, onLookup: (name) => seen.referenced.add(name) }, fs);
+  // COMPOSE_ENV_FILES (comma-separated) stands for --env-file when none is given, as in docker compose.
+  const envFilesVar = options.envFiles.length === 0 ? shell["COMPOSE_ENV_FILES"] : undefined;
+  if (envFilesVar !== undefined) seen.referenced.add("COMPOSE_ENV_FILES");
+  const envFiles = envFilesVar === undefined ? options.envFiles : envFilesVar.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  const interpolation = buildInterpolationEnvironment(
+    { shell, envFiles, envFilesFrom: envFilesVar === undefined ? "--env-file" : "COMPOSE_ENV_FILES", projectDir, cwd, budget, onLookup: (name) => seen.referenced.add(name) },
+    fs,
+  );
   diagnostics.push(...interpolation.diagnostics);
   seen.env = interpolation.env;
   // A limit hit while reading .env leaves blank variables behind: stop here rather than report what they break.
@@ -142,7 +151,9 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
   }
   const mainFiles = discovered.files.filter((f) => loader.files.includes(f));
   const root = mergeOverrides(trees);
-  diagnostics.push(...loader.diagnostics);
+  // An empty file among several (-f base.yml -f empty.yml) adds nothing, as in compose-go; alone, it is an error.
+  const emptyIsFine = discovered.files.length > 1 && trees.length > 0;
+  diagnostics.push(...(emptyIsFine ? loader.diagnostics.filter((d) => !(d.code === Codes.notAMapping.code && d.message === EMPTY_FILE)) : loader.diagnostics));
   if (root === undefined) return { ok: false, diagnostics: dedupe(diagnostics) };
   if (budget.tripped) return { ok: false, diagnostics: sortDiagnostics(dedupe(diagnostics), loader.files.map((f) => path.relative(cwd, f))) };
 
@@ -159,6 +170,14 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
   for (const spec of [...Object.values(model.secrets), ...Object.values(model.configs)]) if (spec.environment !== undefined) seen.referenced.add(spec.environment);
   const selection = selectServices({ model, profiles: options.profiles, composeProfilesVar: env["COMPOSE_PROFILES"], requested: options.services });
   diagnostics.push(...selection.diagnostics);
+  // A missing env_file of a service that is not selected does not fail the load (compose-go reads the env files of
+  // the selected services only).
+  const unselected = Object.keys(model.services).filter((n) => !selection.enabled.has(n));
+  const unselectedEnvFile = (d: Diagnostic): boolean =>
+    d.code === Codes.envFileNotFound.code && unselected.some((n) => d.path === `services.${n}.env_file` || d.path.startsWith(`services.${n}.env_file[`));
+  const kept = diagnostics.filter((d) => !unselectedEnvFile(d));
+  diagnostics.length = 0;
+  diagnostics.push(...kept);
   diagnostics.push(...validateReferences(model, selection.enabled, { top: root ?? makeMap([], { file: "", line: 0, column: 0, length: 0, baseDir: projectDir }) }, brokenExtends));
 
   const fileOrder = loader.files.map((f) => path.relative(cwd, f));

@@ -44,6 +44,9 @@ const tooDeepDiagnostic = (file: string, at: { line: number; column: number }, p
     hint: "a compose file needs a handful of levels; check for a generated or corrupted file, or aliases that nest each other",
   });
 
+/** The message of an empty compose file (index.ts lets it pass when other files are loaded with it). */
+export const EMPTY_FILE = "the compose file is empty";
+
 export const parseComposeFile = (params: ParseParams): ParsedFile => {
   const fast = parseComposeCst({ ...params, maxNodes: params.maxNodes ?? DEFAULT_MAX_NODES });
   if (fast !== undefined) return { root: fast, diagnostics: [] };
@@ -215,7 +218,7 @@ export const parseComposeDocuments = ({ text, file, baseDir, maxNodes }: ParsePa
   }
   const [first, ...rest] = roots;
   if (first === undefined) {
-    diagnostics.push(makeDiagnostic("notAMapping", locAt(undefined), "", "the compose file is empty", { expected: "a mapping with a services: key" }));
+    diagnostics.push(makeDiagnostic("notAMapping", locAt(undefined), "", EMPTY_FILE, { expected: "a mapping with a services: key" }));
     return { root: undefined, diagnostics };
   }
   return { root: rest.reduce((merged, next) => mergeMaps(merged, next, ""), first), diagnostics };
