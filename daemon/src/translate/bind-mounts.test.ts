@@ -72,6 +72,18 @@ describe("directory bind mounts (issue 10)", () => {
     expect(result.live["web"]?.binds).toEqual(["web:watch[0]"]);
   });
 
+  it("a sidecar's binds wait in its own init container, renamed in the host's pod, and its live spec names it", () => {
+    const result = toManifests(
+      project([service("web"), service("agent", { networkMode: "service:web", volumes: [bind("/src/shop/agent", "/opt/agent")] })]),
+      { namespace: "ns" },
+    );
+    const live = result.live["agent"];
+    expect(live?.bindContainer).toBe(`devloop-bind-${live?.container ?? ""}`);
+    const names = (podSpec(result.manifests, "web").initContainers ?? []).map((c) => c["name"]);
+    expect(names).toContain(live?.bindContainer);
+    expect(result.live["web"]).toBeUndefined();
+  });
+
   it("gives a service without binds no devloop-bind container and no live spec", () => {
     const result = toManifests(volumeProject([anon("/cache", true)]), { namespace: "ns" });
     expect(podSpec(result.manifests, "web").initContainers).toBeUndefined();

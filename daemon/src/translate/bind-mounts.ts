@@ -22,6 +22,7 @@
 import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
 import { escapeKubeExpansion } from "./escape.js";
+import { toDnsLabel } from "./names.js";
 import type { PodVolume, VolumeMount } from "./pod-volumes.js";
 import type { LiveRule, SyncMapping } from "./types.js";
 
@@ -35,6 +36,9 @@ export const bindReadyFile = `${bindSignalDir}/ready`;
 const bindSignalVolume = "devloop-bind-signal";
 
 export const bindRuleId = (service: string, index: number): string => `${service}:bind[${index}]`;
+
+/** The devloop-bind container of a sidecar's binds, as pod-join.ts renames a sidecar's init containers in its host's pod. */
+export const sidecarBindContainer = (container: string): string => toDnsLabel(`${bindContainerName}-${container}`);
 
 const clean = (p: string): string => {
   const n = posix.normalize(p);

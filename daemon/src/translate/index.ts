@@ -13,6 +13,7 @@ import { buildNetworkPolicies } from "./network-policies.js";
 import { reportUnsupportedKeys } from "./ignored-keys.js";
 import { aliasServices, buildService, networkAliases } from "./kube-service.js";
 import { projectLabels, serviceLabels } from "./labels.js";
+import { sidecarBindContainer } from "./bind-mounts.js";
 import { joinPod, planJoins, reportJoinedSettings, withJoinEdges } from "./pod-join.js";
 import { toDnsLabel, toServiceName, uniqueDnsLabels } from "./names.js";
 import { sortManifests } from "./order.js";
@@ -106,7 +107,8 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
     if (plan.filesSecret) manifests.push(relabel(plan.filesSecret));
     plan.namedVolumes.forEach((v) => usedVolumes.add(v));
     syncMappings.push(...plan.syncMappings);
-    if (plan.live) live[service.name] = plan.live;
+    // A sidecar's init containers are renamed in its host's pod (pod-join.ts): so is the one its binds wait in.
+    if (plan.live) live[service.name] = host === undefined || plan.live.binds === undefined ? plan.live : { ...plan.live, bindContainer: sidecarBindContainer(plan.live.container) };
     const kubeService = buildService(service, {
       project: project.name,
       namespace: ctx.namespace,

@@ -95,6 +95,8 @@ export interface ServiceLive {
    * init container waits until the sync controller has put each of them in place. Absent without directory binds.
    */
   readonly binds?: readonly string[];
+  /** The init container those binds wait in, when not "devloop-bind" (a sidecar's, renamed in its host's pod). */
+  readonly bindContainer?: string;
 }
 
 /** One line of the translation view: a compose key and the Kubernetes fields it became. */

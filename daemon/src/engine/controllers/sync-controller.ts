@@ -133,7 +133,7 @@ export const bindingPods = (project: ProjectState, live: ServiceLive): string[] 
   live.binds === undefined
     ? []
     : Object.values(project.objects)
-        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && (o.pod.initRunning ?? []).includes(bindContainerName))
+        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && (o.pod.initRunning ?? []).includes(live.bindContainer ?? bindContainerName))
         .map((o) => o.name)
         .sort();
 
@@ -448,7 +448,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (!bindingPods(loop.project, live).includes(pod)) return;
     const started = clock.now();
     const steps: TraceStep[] = [];
-    const target: SyncPod = { namespace: loop.namespace, pod, container: bindContainerName };
+    const target: SyncPod = { namespace: loop.namespace, pod, container: live.bindContainer ?? bindContainerName };
     const files: string[] = [];
     const refused: string[] = [];
     const errors: string[] = [];
