@@ -31,7 +31,7 @@ import type {
   SourceLocation,
   VolumeSpec,
 } from "./types.js";
-import { normalizeServiceVolumes } from "./volumes.js";
+import { normalizeServiceVolumes, type WindowsMountRef } from "./volumes.js";
 import type { ExpansionBudget } from "./template.js";
 import path from "node:path";
 
@@ -141,7 +141,8 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   const secrets = normalizeFileRefs(ctx, at("secrets"), `${p}.secrets`, "secrets");
   const configs = normalizeFileRefs(ctx, at("configs"), `${p}.configs`, "configs");
   const volumeRefs: { name: string; node: LNode; path: string }[] = [];
-  const volumes = normalizeServiceVolumes(ctx, at("volumes"), `${p}.volumes`, home, volumeRefs);
+  const windowsMounts: WindowsMountRef[] = [];
+  const volumes = normalizeServiceVolumes(ctx, at("volumes"), `${p}.volumes`, home, volumeRefs, windowsMounts);
   const networkRefs: { name: string; node: LNode; path: string }[] = [];
   const networks: Record<string, { aliases: readonly string[] }> = {};
   const netNode = at("networks");
@@ -239,6 +240,7 @@ const normalizeService = (ctx: NormalizeContext, name: string, svc: LMap, params
   if (grace !== undefined) spec.stopGracePeriod = grace / 1000;
   const provider = ctx.map(at("provider"), `${p}.provider`);
   if (provider !== undefined) spec.provider = ctx.str(get(provider, "type"), `${p}.provider.type`) ?? "";
+  if (windowsMounts.length > 0) spec.windowsMounts = windowsMounts;
   if (at("pull_policy") !== undefined) {
     const pull = pullPolicy(ctx, at("pull_policy"), `${p}.pull_policy`);
     if (pull) spec.pullPolicy = pull;

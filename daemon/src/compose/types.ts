@@ -54,6 +54,8 @@ export interface ServiceSpec {
   readonly ports: readonly PortSpec[];
   readonly expose: readonly ExposeSpec[];
   readonly volumes: readonly ServiceVolumeSpec[];
+  /** Mounts with a Windows path or type: npipe: accepted as compose-go does; translation says they cannot be mounted. */
+  readonly windowsMounts?: readonly { readonly source?: string; readonly target: string; readonly path: string }[];
   readonly tmpfs: readonly string[];
   readonly healthcheck?: HealthcheckSpec;
   readonly dependsOn: Readonly<Record<string, DependsOnSpec>>;

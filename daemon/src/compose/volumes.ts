@@ -14,6 +14,32 @@ const MODES = new Set(["ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "c
 
 const isPathLike = (s: string): boolean => s.startsWith(".") || s.startsWith("/") || s.startsWith("~");
 
+/** A Windows path: a drive (c:\data, C:/data) or a named pipe (\\.\pipe\name), as compose-go's loader reads them. */
+export const isWindowsPath = (s: string): boolean => /^[A-Za-z]:[\\/]/.test(s) || s.startsWith("\\\\");
+
+/** A mount a Windows container would get (a Windows path on either side, or type: npipe); translation reports it. */
+export interface WindowsMountRef {
+  readonly source?: string;
+  readonly target: string;
+  readonly path: string;
+}
+
+/** Splits a short-syntax mount at its colons, keeping a drive letter's colon (c:\data) inside its part. */
+const splitMount = (spec: string): string[] => {
+  const parts: string[] = [];
+  let current = "";
+  for (let i = 0; i < spec.length; i++) {
+    const ch = spec[i] as string;
+    const next = spec[i + 1];
+    if (ch === ":" && !(current.length === 1 && /[A-Za-z]/.test(current) && (next === "\\" || next === "/"))) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+};
+
 export const resolveHostPath = (source: string, baseDir: string, home: string | undefined): string => {
   if (source === "~" || source.startsWith("~/")) return path.join(home ?? "~", source.slice(1));
   return path.resolve(baseDir, source);
@@ -26,6 +52,7 @@ export const normalizeServiceVolumes = (
   path_: string,
   home: string | undefined,
   refs: { name: string; node: LNode; path: string }[] = [],
+  windows: WindowsMountRef[] = [],
 ): ServiceVolumeSpec[] => {
   if (node === undefined) return [];
   if (node.kind !== "seq") {
@@ -36,7 +63,9 @@ export const normalizeServiceVolumes = (
   node.items.forEach((item, i) => {
     const p = joinPath(path_, i);
     if (item.kind === "scalar" && typeof item.value === "string") {
-      const parts = item.value.split(":");
+      // Windows forms (c:\data, \\.\pipe\x, C:/data:/data) split as compose-go's ParseVolume; "a:/data" and "a:/data:ro"
+      // stay volume a.
+      const parts = item.value.includes("\\") || /^[A-Za-z]:[\\/][^:]*:[\\/]/.test(item.value) ? splitMount(item.value) : item.value.split(":");
       let source: string | undefined;
       let target: string;
       let modeText = "";
@@ -57,6 +86,10 @@ export const normalizeServiceVolumes = (
       const bad = modes.find((m) => !MODES.has(m));
       if (bad !== undefined) {
         ctx.report("invalidVolume", item, p, `invalid volume mount: unknown mode "${bad}"`, { expected: EXPECTED, got: JSON.stringify(item.value), hint: 'modes are "ro", "rw", "z", "Z" or "nocopy", comma-separated' });
+        return;
+      }
+      if (isWindowsPath(target) || (source !== undefined && isWindowsPath(source))) {
+        windows.push({ ...(source ? { source } : {}), target, path: p });
         return;
       }
       if (!target.startsWith("/")) {
@@ -84,6 +117,11 @@ export const normalizeServiceVolumes = (
       return;
     }
     if (target === undefined || type === undefined) return;
+    const longSource = ctx.str(get(item, "source"), `${p}.source`);
+    if (type === "npipe" || isWindowsPath(target) || (longSource !== undefined && isWindowsPath(longSource))) {
+      windows.push({ ...(longSource ? { source: longSource } : {}), target, path: p });
+      return;
+    }
     if (!target.startsWith("/")) {
       ctx.report("invalidVolume", targetNode, `${p}.target`, "the container path must be absolute", { expected: "an absolute path like /app/data", got: JSON.stringify(target) });
       return;

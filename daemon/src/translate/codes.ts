@@ -54,6 +54,8 @@ export const TranslateCodes = {
   namespaceNotReproduced: "DL-TRANSLATE-026",
   /** A deploy.placement constraint or preference, or a deploy.mode, that is not translated. */
   placementNotTranslated: "DL-TRANSLATE-027",
+  /** A volume with a Windows path (c:\\data, a named pipe) or type: npipe: a Linux cluster cannot mount it. */
+  windowsMount: "DL-TRANSLATE-028",
 } as const;
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
@@ -84,5 +86,6 @@ export const translateCodeDescriptions: Readonly<Record<string, string>> = {
   [TranslateCodes.hostNamespace]: "warning: network_mode: host / ipc: host become hostNetwork / hostIPC: the pod sees the node's network or IPC namespace.",
   [TranslateCodes.namespaceNotReproduced]: "warning: network_mode: none or a network name, or ipc: private / shareable, has no pod equivalent: the pod keeps the cluster network, and its containers share one IPC namespace.",
   [TranslateCodes.placementNotTranslated]: "warning: a deploy.placement constraint other than node.hostname / node.labels.* / node.platform.* ==/!=, a placement preference, max_replicas_per_node, or a deploy.mode other than replicated / global is not translated.",
+  [TranslateCodes.windowsMount]: "warning: a volume with a Windows path (c:\\data) or a named pipe (type: npipe, \\\\.\\pipe\\…) is left out: a Linux cluster cannot mount it.",
   [TranslateCodes.renamed]: "warning: a service name is not a valid Kubernetes name; its Service gets a sanitised name and the original hostname does not resolve.",
 };

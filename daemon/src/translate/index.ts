@@ -23,6 +23,7 @@ import type { KubeManifest, ServiceLive, SyncMapping, TranslateOptions, Translat
 import { buildClaim } from "./volume-claim.js";
 import { buildWorkload, type WorkloadPlan } from "./workload.js";
 import { reportDeployModes, workloadKinds } from "./workload-kind.js";
+import { reportWindowsMounts } from "./windows-mounts.js";
 import { shapeWorkload } from "./workload-shape.js";
 
 export type { KubeManifest, TranslateOptions, TranslateResult } from "./types.js";
@@ -49,6 +50,7 @@ export const toManifests = (project: ComposeProject, options: TranslateOptions):
   reportUnsupportedKeys(ctx);
   reportUncheckedHealthWaits(ctx);
   reportDeployModes(ctx);
+  reportWindowsMounts(ctx);
   const joins = planJoins(ctx);
   reportJoinedSettings(ctx, joins);
   const templates = withProjectTemplates(ctx, options.templates ?? {});
