@@ -9,6 +9,7 @@ import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
+import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchScale, formatScale } from "./scale.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
@@ -34,6 +35,8 @@ const groups: Record<string, () => Promise<string>> = {
   build: () => benchBuildKit(),
   // Issue 12 item 6: one daemon running the example in N namespaces (DEVLOOP_BENCH_SCALE, default 1,3,6,10): RSS per project, P1.
   scale: async () => formatScale(await benchScale()),
+  // Issue 12 item 5: P1 with the daemon behind a latency proxy (50 ms RTT), the kubectl baseline through it, and 0 ms.
+  latency: async () => formatLatency(await benchLatency()),
 };
 
 const wanted = process.argv.slice(2);
