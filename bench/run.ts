@@ -12,6 +12,7 @@ import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchScale, formatScale } from "./scale.js";
+import { benchSoak, formatSoak } from "./soak.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
 import { benchWatcherScale, formatWatcherScale } from "./watcher-scale.js";
 
@@ -37,6 +38,8 @@ const groups: Record<string, () => Promise<string>> = {
   scale: async () => formatScale(await benchScale()),
   // Issue 12 item 5: P1 with the daemon behind a latency proxy (50 ms RTT), the kubectl baseline through it, and 0 ms.
   latency: async () => formatLatency(await benchLatency()),
+  // Issue 15: 5 bind-mounted services, 1,000 mixed edits over 5 minutes; pod trees vs local by hashes, daemon RSS.
+  soak: async () => formatSoak(await benchSoak()),
 };
 
 const wanted = process.argv.slice(2);

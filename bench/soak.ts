@@ -1,0 +1,126 @@
+/**
+ * Issue 15's soak: one real daemon on the bed runs a project of 5 services, each with its source directory
+ * bind-mounted into its pod (bench/soak-project.ts); 1,000 mixed edits (create, modify, delete, rename, mkdir) are made
+ * over 5 minutes, spread across the services. Then, for every service, the pod's /app is compared with the local tree
+ * by hashes (and directories). Reports lost/wrong/extra files, the daemon's RSS from the start of the edits to the end
+ * (/proc/<pid>/status VmRSS), the edit rate, and how long after the last edit every tree matched.
+ * DEVLOOP_BENCH_SOAK_EDITS and DEVLOOP_BENCH_SOAK_SECONDS shorten it.
+ */
+import os from "node:os";
+import path from "node:path";
+import { sleep } from "../daemon/test/integration/daemon-support.js";
+import { createEditor, createSoakProject, diffCount, localTree, summariseDiffs, type EditKind, type TreeDiff } from "./soak-project.js";
+
+export interface SoakResult {
+  readonly services: number;
+  readonly edits: number;
+  readonly seconds: number;
+  readonly kinds: Record<EditKind, number>;
+  readonly localFiles: number;
+  /** ms from the last edit until every pod matched; undefined when they never did within the wait. */
+  readonly convergedMs: number | undefined;
+  readonly lost: number;
+  readonly wrong: number;
+  readonly extra: number;
+  readonly dirDiffs: number;
+  readonly unreadable: readonly string[];
+  readonly detail: string;
+  readonly rssKiB: { readonly start: number; readonly end: number; readonly peak: number; readonly afterIdle: number };
+  readonly load: readonly [number, number];
+}
+
+export const benchSoak = async (
+  edits = Number(process.env["DEVLOOP_BENCH_SOAK_EDITS"] ?? 1_000),
+  seconds = Number(process.env["DEVLOOP_BENCH_SOAK_SECONDS"] ?? 300),
+  serviceCount = 5,
+): Promise<SoakResult> => {
+  const load0 = os.loadavg()[0] ?? 0;
+  const p = await createSoakProject(serviceCount, "soak");
+  try {
+    await p.up();
+    // Every pod serving and equal to its tree before the edits start; then a settle, then the RSS baseline.
+    const ready = Date.now() + 120_000;
+    for (;;) {
+      const { diffs, unreadable } = await p.compare();
+      if (unreadable.length === 0 && [...diffs.values()].every((d) => diffCount(d) === 0) && (await p.answer()) !== undefined) break;
+      if (Date.now() > ready) throw new Error(`bench: trees never matched after up: ${unreadable.join(",")} ${summariseDiffs(diffs)}`);
+      await sleep(1_000);
+    }
+    await sleep(5_000);
+    const rssStart = p.rss();
+    let peak = rssStart;
+    const editors = p.services.map((s, i) => createEditor(path.join(p.dir, s), 7_919 * (i + 1)));
+    const t0 = Date.now();
+    const every = (seconds * 1_000) / edits;
+    for (let i = 0; i < edits; i++) {
+      const due = t0 + i * every;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const which = Math.floor(Math.random() * editors.length);
+      editors[which]?.edit();
+      if (i % 20 === 0) peak = Math.max(peak, p.rss());
+    }
+    const tLast = Date.now();
+    const took = (tLast - t0) / 1_000;
+    let convergedMs: number | undefined;
+    let last: { diffs: Map<string, TreeDiff>; unreadable: string[] } = { diffs: new Map(), unreadable: [] };
+    const deadline = tLast + 120_000;
+    while (Date.now() < deadline) {
+      last = await p.compare();
+      if (last.unreadable.length === 0 && [...last.diffs.values()].every((d) => diffCount(d) === 0)) {
+        convergedMs = Date.now() - tLast;
+        break;
+      }
+      await sleep(1_000);
+    }
+    const rssEnd = p.rss();
+    peak = Math.max(peak, rssEnd);
+    await sleep(30_000);
+    const afterIdle = p.rss();
+    const all = [...last.diffs.values()];
+    const kinds: Record<EditKind, number> = { create: 0, modify: 0, delete: 0, rename: 0, mkdir: 0 };
+    for (const e of editors) for (const k of Object.keys(kinds) as EditKind[]) kinds[k] += e.counts[k];
+    let localFiles = 0;
+    for (const s of p.services) localFiles += localTree(path.join(p.dir, s)).files.size;
+    return {
+      services: serviceCount,
+      edits,
+      seconds: took,
+      kinds,
+      localFiles,
+      convergedMs,
+      lost: all.reduce((n, d) => n + d.missing.length, 0),
+      wrong: all.reduce((n, d) => n + d.wrong.length, 0),
+      extra: all.reduce((n, d) => n + d.extra.length, 0),
+      dirDiffs: all.reduce((n, d) => n + d.missingDirs.length + d.extraDirs.length, 0),
+      unreadable: last.unreadable,
+      detail: summariseDiffs(last.diffs),
+      rssKiB: { start: rssStart, end: rssEnd, peak, afterIdle },
+      load: [load0, os.loadavg()[0] ?? 0],
+    };
+  } finally {
+    await p.cleanup();
+  }
+};
+
+const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
+
+export const formatSoak = (r: SoakResult): string => {
+  const growth = ((r.rssKiB.end - r.rssKiB.start) / r.rssKiB.start) * 100;
+  return [
+    `Load average (1 min) at start / end: ${r.load[0].toFixed(1)} / ${r.load[1].toFixed(1)}`,
+    "",
+    `| soak: ${r.services} bind-mounted services, ${r.edits} mixed edits | figure | target |`,
+    "| --- | --- | --- |",
+    `| edits made (create ${r.kinds.create}, modify ${r.kinds.modify}, delete ${r.kinds.delete}, rename ${r.kinds.rename}, mkdir ${r.kinds.mkdir}) | ${r.edits} in ${r.seconds.toFixed(1)} s = ${(r.edits / r.seconds).toFixed(2)} edits/s | |`,
+    `| local files at the end (all services) | ${r.localFiles} | |`,
+    `| every pod's tree equal to the local tree, after the last edit | ${r.convergedMs === undefined ? "**never within 120 s**" : `${(r.convergedMs / 1_000).toFixed(1)} s`} | |`,
+    `| files lost (local, not in the pod) | ${r.lost} | 0 |`,
+    `| files wrong (different hash) | ${r.wrong} | 0 |`,
+    `| files left in the pod that are gone locally | ${r.extra} | 0 |`,
+    `| directories missing or left over | ${r.dirDiffs} | 0 |`,
+    `| pods that could not be read | ${r.unreadable.length === 0 ? "none" : r.unreadable.join(", ")} | |`,
+    `| daemon RSS, start of the edits → end (after the check) | ${mib(r.rssKiB.start)} → ${mib(r.rssKiB.end)} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %) | < 10 % growth |`,
+    `| daemon RSS peak during the edits; 30 s after the end | ${mib(r.rssKiB.peak)}; ${mib(r.rssKiB.afterIdle)} | |`,
+    ...(r.detail === "" ? [] : ["", `Differences: ${r.detail}`]),
+  ].join("\n");
+};
