@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { nodeFileSystem } from "../../daemon/src/compose/node-file-system.js";
 import type { LoadOptions } from "../../daemon/src/compose/types.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -20,8 +22,16 @@ export interface ComposeFlags {
   readonly projectDirectory?: string;
 }
 
+/** `-f -` reads the compose file from stdin, once, as `docker compose -f -` does. */
+let stdinText: string | undefined;
+const readStdin = (): string => (stdinText ??= readFileSync(0, "utf8"));
+
+/** A file's text for a diagnostic's source excerpt: "-" is what stdin gave. */
+export const sourceText = (file: string): string | undefined => (file === "-" ? stdinText : nodeFileSystem.readFile(file));
+
 export const toLoadOptions = (flags: ComposeFlags, services: readonly string[]): LoadOptions => ({
   files: flags.file,
+  ...(flags.file.includes("-") ? { stdin: readStdin() } : {}),
   ...(flags.projectName === undefined ? {} : { projectName: flags.projectName }),
   ...(flags.projectDirectory === undefined ? {} : { projectDirectory: flags.projectDirectory }),
   profiles: flags.profile,

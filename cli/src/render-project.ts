@@ -3,17 +3,16 @@
  * (daemon/src/adapters/translate-project.ts), and its diagnostics printed with source excerpts.
  */
 import { translateProject } from "../../daemon/src/adapters/translate-project.js";
-import { nodeFileSystem } from "../../daemon/src/compose/node-file-system.js";
 import type { ComposeProject } from "../../daemon/src/compose/types.js";
 import type { Diagnostic } from "../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../daemon/src/errors/render.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
-import { type ComposeFlags, toLoadOptions } from "./compose-options.js";
+import { type ComposeFlags, sourceText, toLoadOptions } from "./compose-options.js";
 
 /** Diagnostics to stderr, with source excerpts. */
 export const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
   if (diagnostics.length === 0) return;
-  const text = renderDiagnostics(diagnostics, { color: process.stderr.isTTY === true && !process.env["NO_COLOR"], source: (file) => nodeFileSystem.readFile(file) });
+  const text = renderDiagnostics(diagnostics, { color: process.stderr.isTTY === true && !process.env["NO_COLOR"], source: sourceText });
   process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
 };
 

@@ -12,7 +12,7 @@ import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js"
 import { toComposeModel } from "../../../daemon/src/compose/to-compose-model.js";
 import type { ComposeFileSystem, ComposeProject } from "../../../daemon/src/compose/types.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
-import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { type ComposeFlags, sourceText, toLoadOptions } from "../compose-options.js";
 import { UserError } from "../user-error.js";
 
 export interface ConfigFlags extends ComposeFlags {
@@ -49,7 +49,7 @@ export const allProfiles = (project: ComposeProject): string[] => [...new Set(Ob
 const printDiagnosticsOf = (diagnostics: Parameters<typeof renderDiagnostics>[0]): void => {
   if (diagnostics.length === 0) return;
   const color = process.stderr.isTTY === true && !process.env["NO_COLOR"];
-  process.stderr.write(renderDiagnostics(diagnostics, { color, source: (file) => nodeFileSystem.readFile(file) }));
+  process.stderr.write(renderDiagnostics(diagnostics, { color, source: sourceText }));
 };
 
 /** What config prints for the flags given (the first listing flag wins, as in Compose), without the trailing output step. */

@@ -64,9 +64,19 @@ interface LoadSeen {
   readonly referenced: Set<string>;
 }
 
+/** `-f -`: the compose file the caller read from stdin (options.stdin) appears as "<cwd>/-", as in compose-go. */
+const withStdin = (options: LoadOptions, fs: ComposeFileSystem): ComposeFileSystem => {
+  if (!options.files.includes("-")) return fs;
+  const stdinPath = path.resolve(options.cwd, "-");
+  return {
+    readFile: (p) => (path.resolve(p) === stdinPath ? options.stdin : fs.readFile(p)),
+    exists: (p) => (path.resolve(p) === stdinPath ? options.stdin !== undefined : fs.exists(p)),
+  };
+};
+
 export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadResult {
   const seen: LoadSeen = { referenced: new Set() };
-  const result = loadUnredacted(options, fs, seen);
+  const result = loadUnredacted(options, withStdin(options, fs), seen);
   // Secret values quoted by any diagnostic are hidden here, once, whatever stage produced it (redact.ts).
   const values = secretValues({ ...(seen.env ? { env: seen.env } : { env: options.environment }), ...(seen.model ?? {}) });
   if (!result.ok) return { ok: false, diagnostics: redactDiagnostics(result.diagnostics, values) };

@@ -325,6 +325,8 @@ export interface LoadOptions {
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** The process working directory, for resolving relative -f paths. */
   readonly cwd: string;
+  /** The text of `-f -` (the caller reads stdin; the loader reads only what it is handed). */
+  readonly stdin?: string;
 }
 
 /** The file system the loader reads through: real in the CLI, in-memory in tests. */
