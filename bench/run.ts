@@ -9,6 +9,7 @@ import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
+import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchScale, formatScale } from "./scale.js";
@@ -40,6 +41,9 @@ const groups: Record<string, () => Promise<string>> = {
   latency: async () => formatLatency(await benchLatency()),
   // Issue 15: 5 bind-mounted services, 1,000 mixed edits over 5 minutes; pod trees vs local by hashes, daemon RSS.
   soak: async () => formatSoak(await benchSoak()),
+  // Issue 15: apiserver restart, daemon kill -9, pod kill, port-forward drop, dockerd restart, each during an edit
+  // stream; time until the pods' trees and the HTTP answer show the last edit. Restarts the bed's dockerd (last).
+  faults: async () => formatFaults(await benchFaults()),
 };
 
 const wanted = process.argv.slice(2);
