@@ -39,11 +39,12 @@ describe("devloop render", () => {
   }, 30_000);
 
   it("exits 1 with a located diagnostic and no stack trace for a rejected key", () => {
-    // network_mode is translated now (sidecars); joining a service that does not exist is still an error.
+    // network_mode is translated now (sidecars); joining two pods at once is still an error (a service that does not
+    // exist is refused by the loader: fixtures/invalid/undefined-service-mode).
     const run = devloop("render", "-f", "fixtures/compose/join-errors/compose.yml");
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("compose.yml:8:5: error DL-TRANSLATE-023 at services.lonely.network_mode");
+    expect(run.stderr).toContain("compose.yml:10:20: error DL-TRANSLATE-023 at services.torn.volumes_from[0]");
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 
