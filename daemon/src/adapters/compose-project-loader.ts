@@ -48,7 +48,8 @@ export const createComposeProjectLoader = (loaderOptions: ComposeProjectLoaderOp
         namespace,
         composeFiles: project.composeFiles,
         inputFiles: result.inputFiles,
-        services: Object.keys(project.services),
+        // A provider service is not run (nothing is rendered for it), so the engine has no unit to wait for.
+        services: Object.keys(project.services).filter((name) => project.services[name]?.provider === undefined),
         manifests: translated.manifests,
         dependencies: translated.dependencies,
         ports,
