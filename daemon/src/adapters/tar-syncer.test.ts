@@ -106,6 +106,17 @@ describe("createTarSyncer (local sh as the container)", () => {
     expect(r.deleted).toEqual(["b.txt"]);
   });
 
+  it("empty directories reach the target: in a full sync, and in a rescan after it (the fault bench lost one when a pod was replaced)", async () => {
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "n", pod: "p", container: "c" };
+    await mkdir(path.join(root, "e1/e2"), { recursive: true });
+    const first = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest });
+    expect((await lstat(path.join(target, "e1/e2"))).isDirectory()).toBe(true);
+    await mkdir(path.join(root, "later"));
+    await syncer.sync({ pod, localRoot: root, targetDir: target, previous: first.manifest, paths: [], rescan: true });
+    expect((await lstat(path.join(target, "later"))).isDirectory()).toBe(true);
+  });
+
   it("a failing container command becomes a SyncError with its stderr, and the hint about the image", async () => {
     const failing: KubeExec = () => Promise.resolve({ exitCode: 127, stdout: "", stderr: "sh: 1: tar: not found\n", ms: 1 });
     const syncer = createTarSyncer({ exec: failing });

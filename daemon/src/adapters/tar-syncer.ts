@@ -275,7 +275,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
   };
 
   const scanFull = async (params: { readonly localRoot: string; readonly filter?: PathFilter }, previous: HashManifest): Promise<SyncPlan> => {
-    const present = await walkRoot(params.localRoot, params.filter);
+    // Empty directories too: no file brings them along, and the manifest (files and symlinks) cannot say they exist.
+    const present = await walkRoot(params.localRoot, params.filter, "", true);
     const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
     const gone = vanishedSince(previous, new Set(present));
     return planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
@@ -313,7 +314,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
       let paths = params.paths;
       let gone: string[] = [];
       if (params.rescan === true) {
-        const present = await walkRoot(params.localRoot, params.filter);
+        const present = await walkRoot(params.localRoot, params.filter, "", true);
         paths = [...params.paths, ...present];
         gone = vanishedSince(params.previous, new Set(present));
       }
@@ -323,7 +324,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
         // A new directory's files may be written before the watcher watches it, and their events lost:
         // walk every directory in the batch and take what is inside (unchanged files are skipped by hash).
         const dirs = observations.filter((o) => o.state.kind === "directory").map((o) => o.rel);
-        const inside = (await Promise.all(dirs.map((d) => walkRoot(params.localRoot, params.filter, d)))).flat();
+        const inside = (await Promise.all(dirs.map((d) => walkRoot(params.localRoot, params.filter, d, true)))).flat();
         const seen = new Set(observations.map((o) => o.rel));
         const extra = inside.filter((rel) => !seen.has(rel));
         if (extra.length > 0) observations = [...observations, ...(await scan(extra))];
@@ -369,10 +370,10 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
       const started = performance.now();
       const remote = parseRemoteListing((await run(params.pod, params.targetDir, listCommand(params.targetDir))).stdout);
       const scanStarted = performance.now();
-      const present = await walkRoot(params.localRoot, params.filter);
-      // Directories come along with their files (tar creates parents); only files and symlinks are compared.
-      const observations = (await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) }))
-        .filter((o) => o.state.kind !== "directory");
+      const present = await walkRoot(params.localRoot, params.filter, "", true);
+      // Directories come along with their files (tar creates parents); only files and symlinks are compared. An empty
+      // directory (the only kind the walk lists) is put every time: the listing shows no directories, and it is cheap.
+      const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
       const asEntry = (o: LocalObservation): ManifestEntry | undefined =>
         o.state.kind === "file" ? { kind: "file", hash: o.state.hash, mode: o.state.mode, size: o.state.content.length }
           : o.state.kind === "symlink" ? { kind: "symlink", target: o.state.target } : undefined;

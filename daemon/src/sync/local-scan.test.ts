@@ -67,6 +67,15 @@ describe("walkRoot", () => {
     await symlink("/etc", path.join(root, "etc-link"));
     expect(await walkRoot(root, createPathFilter())).toEqual(["etc-link", "run.sh", "src/a.js"]);
   });
+
+  it("with emptyDirs, also lists the directories nothing (that passes the filter) is in, never the root or `under`", async () => {
+    await mkdir(path.join(root, "empty/deeper"), { recursive: true });
+    await mkdir(path.join(root, "only-ignored"));
+    await writeFile(path.join(root, "only-ignored/x.swp"), "x");
+    expect(await walkRoot(root, createPathFilter(), "", true)).toEqual(["empty/deeper", "only-ignored", "run.sh", "src/a.js"]);
+    expect(await walkRoot(root, createPathFilter(), "empty/deeper", true)).toEqual([]);
+    expect(await walkRoot(root, createPathFilter())).toEqual(["run.sh", "src/a.js"]);
+  });
 });
 
 describe("a root that does not exist (a bind of a directory not created yet)", () => {

@@ -147,19 +147,24 @@ const filterAncestors = (filter: PathFilter, rel: string, isDirectory: boolean):
 /**
  * Every path under the root (or under its subdirectory `under`) that passes the filter (files and symlinks; directories are not descended
  * when ignored, and symlinked directories are never followed). For full re-syncs and drift repair.
+ * With `emptyDirs`, also every directory below `under` with nothing in it that passes the filter: no file brings it
+ * along (tar creates only a put file's parents), so a fill or rescan that walks files alone never creates it.
  */
-export const walkRoot = async (root: string, filter?: PathFilter, under = ""): Promise<string[]> => {
+export const walkRoot = async (root: string, filter?: PathFilter, under = "", emptyDirs = false): Promise<string[]> => {
   const out: string[] = [];
   const visit = async (dirRel: string): Promise<void> => {
     const entries = await readdir(dirRel === "" ? root : path.join(root, ...dirRel.split("/")), { withFileTypes: true });
     const subdirs: string[] = [];
+    let kept = 0;
     for (const e of entries) {
       const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
       const isDir = e.isDirectory();
       if (filter !== undefined && !filter(rel, isDir)) continue;
+      kept += 1;
       if (isDir) subdirs.push(rel);
       else out.push(rel);
     }
+    if (emptyDirs && kept === 0 && dirRel !== under) out.push(dirRel);
     await Promise.all(subdirs.map(visit));
   };
   try {
