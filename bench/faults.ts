@@ -186,8 +186,12 @@ const startStream = (p: SoakProject, seed: number): { stop(): Promise<number> } 
   const loop = (async () => {
     while (running) {
       n++;
-      if (n % 5 === 0) writeFileSync(path.join(p.dir, "s0", "message.txt"), `edit ${seed} ${n}\n`);
-      else editors[n % editors.length]?.edit();
+      try {
+        if (n % 5 === 0) writeFileSync(path.join(p.dir, "s0", "message.txt"), `edit ${seed} ${n}\n`);
+        else editors[n % editors.length]?.edit();
+      } catch (error) {
+        process.stderr.write(`bench faults: edit ${n} failed: ${String(error)}\n`);
+      }
       await sleep(150);
     }
   })();

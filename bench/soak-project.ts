@@ -173,7 +173,10 @@ export const createSoakProject = async (serviceCount: number, prefix: string): P
 
 export type EditKind = "create" | "modify" | "delete" | "rename" | "mkdir";
 
-/** A seeded generator of mixed edits inside one service directory, keeping what it made so every op is valid. */
+/**
+ * A seeded generator of mixed edits inside one service directory, keeping what it made so every op is valid; its
+ * names carry the seed, so generators run one after another on the same tree never collide.
+ */
 export const createEditor = (root: string, seed: number): { edit(kind?: EditKind): EditKind; counts: Record<EditKind, number> } => {
   let state = seed >>> 0 || 1;
   const rand = (): number => {
@@ -203,7 +206,7 @@ export const createEditor = (root: string, seed: number): { edit(kind?: EditKind
       let kind = wanted ?? choose();
       if ((kind === "modify" || kind === "delete" || kind === "rename") && files.length === 0) kind = "create";
       if (kind === "create") {
-        const rel = path.posix.join(pick(dirs) ?? "", `f${n}.txt`);
+        const rel = path.posix.join(pick(dirs) ?? "", `f${seed}-${n}.txt`);
         writeFileSync(path.join(root, rel), body());
         files.push(rel);
       } else if (kind === "modify") {
@@ -214,11 +217,11 @@ export const createEditor = (root: string, seed: number): { edit(kind?: EditKind
         files.splice(i, 1);
       } else if (kind === "rename") {
         const i = Math.floor(rand() * files.length);
-        const to = path.posix.join(pick(dirs) ?? "", `r${n}.txt`);
+        const to = path.posix.join(pick(dirs) ?? "", `r${seed}-${n}.txt`);
         renameSync(path.join(root, files[i] ?? ""), path.join(root, to));
         files[i] = to;
       } else {
-        const rel = path.posix.join(pick(dirs) ?? "", `d${n}`);
+        const rel = path.posix.join(pick(dirs) ?? "", `d${seed}-${n}`);
         mkdirSync(path.join(root, rel));
         dirs.push(rel);
         // A new directory usually gets a file at once, as an editor or a generator writes it.

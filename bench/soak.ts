@@ -26,6 +26,8 @@ export interface SoakResult {
   readonly unreadable: readonly string[];
   readonly detail: string;
   readonly rssKiB: { readonly start: number; readonly end: number; readonly peak: number; readonly afterIdle: number };
+  /** VmRSS (KiB) every 30 s of the edit stream: a plateau is a warm-up (bounded logs filling), a slope a leak. */
+  readonly rssTimeline: readonly number[];
   readonly load: readonly [number, number];
 }
 
@@ -49,6 +51,7 @@ export const benchSoak = async (
     await sleep(5_000);
     const rssStart = p.rss();
     let peak = rssStart;
+    const rssTimeline = [rssStart];
     const editors = p.services.map((s, i) => createEditor(path.join(p.dir, s), 7_919 * (i + 1)));
     const t0 = Date.now();
     const every = (seconds * 1_000) / edits;
@@ -58,6 +61,7 @@ export const benchSoak = async (
       const which = Math.floor(Math.random() * editors.length);
       editors[which]?.edit();
       if (i % 20 === 0) peak = Math.max(peak, p.rss());
+      if (Date.now() - t0 >= rssTimeline.length * 30_000) rssTimeline.push(p.rss());
     }
     const tLast = Date.now();
     const took = (tLast - t0) / 1_000;
@@ -95,6 +99,7 @@ export const benchSoak = async (
       unreadable: last.unreadable,
       detail: summariseDiffs(last.diffs),
       rssKiB: { start: rssStart, end: rssEnd, peak, afterIdle },
+      rssTimeline,
       load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
@@ -121,6 +126,8 @@ export const formatSoak = (r: SoakResult): string => {
     `| pods that could not be read | ${r.unreadable.length === 0 ? "none" : r.unreadable.join(", ")} | |`,
     `| daemon RSS, start of the edits → end (after the check) | ${mib(r.rssKiB.start)} → ${mib(r.rssKiB.end)} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %) | < 10 % growth |`,
     `| daemon RSS peak during the edits; 30 s after the end | ${mib(r.rssKiB.peak)}; ${mib(r.rssKiB.afterIdle)} | |`,
+    "",
+    `Daemon RSS every 30 s of the edits (MiB): ${r.rssTimeline.map((k) => (k / 1024).toFixed(1)).join(", ")}`,
     ...(r.detail === "" ? [] : ["", `Differences: ${r.detail}`]),
   ].join("\n");
 };
