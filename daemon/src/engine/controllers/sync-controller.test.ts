@@ -292,6 +292,32 @@ describe("sync controller", () => {
     await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "reconcile")).toHaveLength(6));
   });
 
+  it("a pod whose reconcile keeps failing for a transient reason is tried again on the retry tick, not as fast as it fails", async () => {
+    const t = setup();
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces()).toHaveLength(1));
+    const reconciles = () => t.syncer.calls.filter((c) => c.method === "reconcile").length;
+    const before = reconciles();
+    // The apiserver unreachable: a change fails, the pod is reconciled again at once, and that fails too.
+    t.syncer.failAll("exec in pod shop-dev/web-1: cannot reach the cluster (read ECONNRESET)", true);
+    t.watcher.emit([change("web:watch[0]", "/p/web/src/a.js")]);
+    await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "reconcile" && x.status === "failed").length).toBeGreaterThan(0));
+    const failed = reconciles();
+    // More state changes (each failed trace is one) do not start more tries before the tick.
+    t.observe([pod("web-1", "web"), pod("cache-1", "cache")]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reconciles()).toBe(failed);
+    expect(failed - before).toBeLessThanOrEqual(3);
+    // The tick tries again; once the cluster answers, the pod is reconciled and stays known.
+    t.syncer.recover();
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.traces().at(-1)).toMatchObject({ action: "reconcile", status: "ok" }));
+    const settled = reconciles();
+    t.observe([pod("web-1", "web")]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reconciles()).toBe(settled);
+  });
+
   it("restart and resync requests run and are dropped; a restart of a service without live rules replaces its pods", async () => {
     const t = setup();
     t.observe([pod("web-1", "web"), pod("cache-1", "cache")]);

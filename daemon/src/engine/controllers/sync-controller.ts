@@ -12,7 +12,8 @@
  * Self-healing: a pod devloop has not synced yet (a new pod after a restart, reschedule or rollout, or every pod
  * after a daemon restart) is reconciled: its targets are listed and every local file that is missing or differs is
  * put, what devloop synced earlier and is gone locally is deleted, and the last good compiled artifact is put back.
- * A pod whose sync failed for a transient reason (pod going away, connection lost) is reconciled again.
+ * A pod whose sync failed for a transient reason (pod going away, connection lost) is reconciled again at once; a
+ * reconcile or bind fill that fails for a transient reason waits for the retry tick (2 s) before the next try.
  *
  * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits in its "devloop-bind" init
  * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
@@ -104,6 +105,12 @@ interface Loop {
   readonly latest: Map<string, HashManifest>;
   /** Pods reconciled, or queued for it. */
   readonly known: Set<string>;
+  /**
+   * Pods whose reconcile or bind fill failed for a transient reason: they wait for the retry tick (retrySoon) before
+   * the next try. Without this the failed job's own trace changed the state, the next onChange queued the pod again,
+   * and an unreachable apiserver was retried as fast as each attempt failed (hundreds of connections a second).
+   */
+  readonly backoff: Set<string>;
   /** Pods whose bind mounts were filled in their devloop-bind init container, or queued for it. */
   readonly bound: Set<string>;
   /** Pods filled at bind time and not reconciled since: their manifests say what they hold. */
@@ -189,6 +196,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const retrySoon = (): void => {
     retry ??= clock.setTimeout(() => {
       retry = undefined;
+      for (const loop of loops.values()) loop.backoff.clear();
       dispatch({ type: "tick", at: clock.now() });
     }, 2_000);
   };
@@ -410,7 +418,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
         } catch (error) {
           errors.push(errorText(error));
-          if (isTransient(error)) { loop.known.delete(pod); retrySoon(); }
+          if (isTransient(error)) { loop.known.delete(pod); loop.backoff.add(pod); retrySoon(); }
         }
       }
       const artifact = loop.artifacts.get(live.service);
@@ -468,6 +476,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           if (isTransient(error)) {
             errors.push(errorText(error));
             loop.bound.delete(pod);
+            loop.backoff.add(pod);
             retrySoon();
             return;
           }
@@ -486,7 +495,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pullSince.set(manifestKey(pod, id), now - 1);
           return r.exitCode === 0 || (r.exitCode === 137 && Number.isFinite(now)) ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
         } catch (error) {
-          if (isTransient(error)) { loop.bound.delete(pod); retrySoon(); }
+          if (isTransient(error)) { loop.bound.delete(pod); loop.backoff.add(pod); retrySoon(); }
           return errorText(error);
         }
       });
@@ -637,7 +646,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const openLoop = (project: ProjectState, key: string, live: Readonly<Record<string, ServiceLive>>, namespace: string): Loop => {
     const loop: Loop = {
       key, name: project.name, namespace, live, project,
-      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), bound: new Set(), filled: new Set(), pullSince: new Map(), artifacts: new Map(), handled: new Set(),
+      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), backoff: new Set(), bound: new Set(), filled: new Set(), pullSince: new Map(), artifacts: new Map(), handled: new Set(),
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
@@ -719,13 +728,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         for (const svc of Object.values(live)) {
           for (const pod of bindingPods(project, svc)) {
             binding.add(pod);
-            if (loop.bound.has(pod)) continue;
+            if (loop.bound.has(pod) || loop.backoff.has(pod)) continue;
             loop.bound.add(pod);
             loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod } });
           }
           for (const pod of runningPods(project, svc)) {
             running.add(pod);
-            if (loop.known.has(pod)) continue;
+            if (loop.known.has(pod) || loop.backoff.has(pod)) continue;
             loop.known.add(pod);
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
           }

@@ -18,6 +18,9 @@ export interface FakeSyncer extends Syncer {
   readonly prepared: readonly string[];
   /** The next call rejects with this SyncError (once). */
   failNext(message: string, transient?: boolean): void;
+  /** Every call rejects with this SyncError until recover() (the cluster unreachable for a while). */
+  failAll(message: string, transient?: boolean): void;
+  recover(): void;
   /** Paths reported as refused by the next calls, e.g. ["link-to-etc"]. */
   refuse(rels: readonly string[]): void;
 }
@@ -26,6 +29,7 @@ export const createFakeSyncer = (): FakeSyncer => {
   const calls: FakeSyncCall[] = [];
   const prepared: string[] = [];
   let failure: SyncError | undefined;
+  let outage: SyncError | undefined;
   let refused = new Set<string>();
   let counter = 0;
 
@@ -33,7 +37,11 @@ export const createFakeSyncer = (): FakeSyncer => {
     const f = failure;
     failure = undefined;
     if (f !== undefined) throw f;
+    if (outage !== undefined) throw outage;
   };
+  /** A call answers in a microtask; during failAll in the next turn of the event loop, as a refused connection does,
+   * so a caller retrying as fast as it fails spins through timers instead of starving them. */
+  const settle = (): Promise<void> => (outage === undefined ? Promise.resolve() : new Promise((r) => setImmediate(r)));
   const rel = (root: string, p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
 
   const result = (previous: HashManifest, rels: readonly string[]): SyncResult => {
@@ -54,29 +62,31 @@ export const createFakeSyncer = (): FakeSyncer => {
     prepared,
     prepareFull(params) { prepared.push(params.localRoot); },
     failNext(message, transient = false) { failure = new SyncError(message, transient); },
+    failAll(message, transient = false) { outage = new SyncError(message, transient); },
+    recover() { outage = undefined; },
     refuse(rels) { refused = new Set(rels); },
     sync(params) {
       calls.push({ method: "sync", params });
-      return Promise.resolve().then(() => { take(); return result(params.previous, params.paths.map((p) => rel(params.localRoot, p))); });
+      return settle().then(() => { take(); return result(params.previous, params.paths.map((p) => rel(params.localRoot, p))); });
     },
     fullSync(params) {
       calls.push({ method: "fullSync", params });
-      return Promise.resolve().then(() => { take(); return result(params.previous, [...params.previous.keys()]); });
+      return settle().then(() => { take(); return result(params.previous, [...params.previous.keys()]); });
     },
     repairDrift(params): Promise<DriftRepairResult> {
       calls.push({ method: "repairDrift", params });
-      return Promise.resolve().then(() => {
+      return settle().then(() => {
         take();
         return { ...result(params.previous, []), drift: { missing: [], changed: [] } };
       });
     },
     putFiles(params) {
       calls.push({ method: "putFiles", params });
-      return Promise.resolve().then(() => { take(); return result(new Map(), params.files.map((f) => f.name)); });
+      return settle().then(() => { take(); return result(new Map(), params.files.map((f) => f.name)); });
     },
     reconcile(params): Promise<DriftRepairResult> {
       calls.push({ method: "reconcile", params });
-      return Promise.resolve().then(() => {
+      return settle().then(() => {
         take();
         return { ...result(params.previous, [...params.previous.keys()]), drift: { missing: [], changed: [] } };
       });
