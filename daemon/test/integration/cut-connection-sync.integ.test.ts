@@ -1,7 +1,8 @@
 /**
  * Issue 12 item 5 on the bed: the daemon talks to the apiserver through a latency proxy (25 ms each way, 50 ms round
  * trip; daemon/test/support/latency-proxy.ts). In the middle of an edit stream every connection through it is cut —
- * the sync session's exec, the watches, the port-forwards — three times. Afterwards the port-forward answers with the last
+ * the sync session's exec, the watches, the port-forwards — three times, the last one followed by a 3 s outage in which
+ * every new connection is closed at once. Afterwards the port-forward answers with the last
  * edit, a new sync session carries the edits, and the pod's bind-mounted tree equals the local tree by hashes: no
  * edit lost, deletes included.
  */
@@ -95,7 +96,7 @@ describe("every connection to the apiserver cut in the middle of an edit stream,
     held.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
     expect(await firstBytes).toMatch(/^HTTP\/1\.1 200/);
 
-    // The edit stream: new files, rewrites and deletes, with every connection cut three times while it goes on.
+    // The edit stream: new files, rewrites and deletes, with every connection cut three times while it goes on (the last with an outage).
     const cuts: number[] = [];
     for (let i = 0; i < 30; i++) {
       copy.write(`n${i}.txt`, `note ${i}\n`);
@@ -103,7 +104,9 @@ describe("every connection to the apiserver cut in the middle of an edit stream,
       if (i >= 6 && i % 6 === 0) rmSync(copy.file(`n${i - 5}.txt`));
       await sleep(40);
       // 40 ms after a write its batch has closed (30 ms of quiet) and is on its way: cut while it is in flight.
-      if (i === 10 || i === 20 || i === 25) cuts.push(proxy.cut());
+      if (i === 10 || i === 20) cuts.push(proxy.cut());
+      // The last cut is an outage: for 3 s every new connection is closed at once, so retries fail too.
+      if (i === 25) cuts.push(proxy.outage(3_000));
     }
     copy.write("message.txt", "after the cut\n");
     // Every cut cut something (at least the watches and the session's exec were open).

@@ -20,6 +20,8 @@ export interface LatencyProxy {
   readonly connections: { readonly open: number; readonly total: number };
   /** Destroys every open connection (both sides, queued bytes dropped); new connections are accepted as before. */
   cut(): number;
+  /** Cuts every open connection and, for the next `ms`, closes each new one as soon as it is accepted (an outage). */
+  outage(ms: number): number;
   close(): Promise<void>;
 }
 
@@ -78,8 +80,13 @@ const pipeDelayed = (from: Socket, to: Socket, delay: () => number): void => {
 export const startLatencyProxy = async (params: LatencyProxyParams): Promise<LatencyProxy> => {
   const sockets = new Set<Socket>();
   let total = 0;
+  let refuseUntil = 0;
   const server = createServer({ noDelay: true }, (client) => {
     total += 1;
+    if (performance.now() < refuseUntil) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ host: params.targetHost, port: params.targetPort, noDelay: true });
     sockets.add(client);
     sockets.add(upstream);
@@ -122,6 +129,10 @@ export const startLatencyProxy = async (params: LatencyProxyParams): Promise<Lat
       for (const s of [...sockets]) s.destroy();
       sockets.clear();
       return n;
+    },
+    outage(ms) {
+      refuseUntil = performance.now() + ms;
+      return proxy.cut();
     },
     close: () =>
       new Promise<void>((resolve) => {
