@@ -23,6 +23,22 @@ describe("createFileManifestStore", () => {
     expect((await createFileManifestStore({ dir }).load("other")).size).toBe(0);
   });
 
+  it("journals a batch's paths before it is sent: a store that died before saving still lists them, and a save clears them", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "devloop-manifests-"));
+    const store = createFileManifestStore({ dir, delayMs: 10_000 });
+    store.save("shop", "r", manifest("a.js"));
+    store.intend("shop", "r", ["b.js", "dir/c.js"]);
+    // Killed here: the coalesced save never ran; the journal did.
+    const after = await createFileManifestStore({ dir }).load("shop");
+    expect([...(after.get("r")?.keys() ?? [])].sort()).toEqual(["b.js", "dir/c.js"]);
+    // A batch whose manifest was saved leaves the journal with the next write.
+    const done = store.intend("shop", "r", ["d.js"]);
+    store.save("shop", "r", manifest("d.js"));
+    done();
+    await store.flush();
+    expect([...((await createFileManifestStore({ dir }).load("shop")).get("r")?.keys() ?? [])].sort()).toEqual(["b.js", "d.js", "dir/c.js"]);
+  });
+
   it("forgets a project that went down, and treats an unreadable file as none", async () => {
     dir = await mkdtemp(path.join(tmpdir(), "devloop-manifests-"));
     const store = createFileManifestStore({ dir, delayMs: 10 });

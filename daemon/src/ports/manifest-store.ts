@@ -11,6 +11,12 @@ export interface ManifestStore {
   load(project: string): Promise<ReadonlyMap<string, HashManifest>>;
   /** Remembers a rule's manifest; written soon after (coalesced), never blocking the caller. */
   save(project: string, ruleId: string, manifest: HashManifest): void;
+  /**
+   * Before a batch is sent: the paths it may put, kept on disk at once (a journal), so a daemon killed before the next
+   * save still knows they may be in the pod (a later local delete is then applied). Call the returned function once the
+   * batch's manifest is saved.
+   */
+  intend(project: string, ruleId: string, rels: readonly string[]): () => void;
   /** Forgets the project (down). */
   drop(project: string): void;
   /** Writes what is pending (daemon shutdown). */

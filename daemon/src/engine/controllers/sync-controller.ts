@@ -324,6 +324,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     if (!isSyncAction(rule) || rule.targetDir === undefined || pods.length === 0) return;
     const targetDir = rule.targetDir;
     const filter = loop.filters.get(rule.id);
+    // On disk before anything is sent: a daemon killed before the next manifest save still knows these may be there.
+    const journaled = params.manifests?.intend(loop.name, storeKey(rule), rels);
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map(async (pod) => {
       const key = manifestKey(pod, rule.id);
       const result = await syncer.sync({
@@ -334,6 +336,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       remember(loop, rule, result.manifest);
       return result;
     })));
+    journaled?.();
     const summary = summarise(loop, rule.localRoot, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change

@@ -16,6 +16,7 @@ export const createFakeManifestStore = (initial: Readonly<Record<string, Readonl
       rules.set(ruleId, manifest);
       saved.set(project, rules);
     },
+    intend: () => () => undefined,
     drop(project) { saved.delete(project); },
     flush: () => Promise.resolve(),
   };
