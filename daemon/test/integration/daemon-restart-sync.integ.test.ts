@@ -4,19 +4,18 @@
  * compared by hashes — deletes included, which a daemon that only remembered in memory never applied.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, freePort, kube, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, freePort, kube, projectDir, sleep, suffix } from "./daemon-support.js";
 import { bedImages, execInPod, loadBedKubeConfig } from "./helpers/index.js";
-import { fetchUntil, realWorldCopy } from "./helpers/real-world.js";
+import { fetchUntil } from "./helpers/real-world.js";
 
 const localTree = (root: string): Map<string, string> => {
   const out = new Map<string, string>();
   const walk = (rel: string): void => {
     for (const name of readdirSync(path.join(root, rel))) {
       const r = rel === "" ? name : `${rel}/${name}`;
-      if (r === "node_modules") continue; // the anonymous volume's, not the bind's
       if (statSync(path.join(root, r)).isDirectory()) walk(r);
       else out.set(r, createHash("sha256").update(readFileSync(path.join(root, r))).digest("hex"));
     }
@@ -29,7 +28,24 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
   const daemon = createTestDaemon();
   const { core } = kube();
   const kc = loadBedKubeConfig();
-  const copy = realWorldCopy("node-bind-node-modules");
+  // An image service (no build: a resumed daemon would rebuild a context that changed and roll a new pod, which starts
+  // with the current tree anyway) with its source bind-mounted.
+  const project = projectDir(`services:
+  app:
+    image: \${NODE_IMAGE}
+    command: ["node", "/app/server.js"]
+    ports:
+      - "\${APP_PORT}:3000"
+    volumes:
+      - ./src:/app
+`);
+  const src = path.join(project.dir, "src");
+  const copy = {
+    dir: project.dir,
+    file: (rel: string): string => path.join(src, rel),
+    write: (rel: string, text: string): void => writeFileSync(path.join(src, rel), text),
+    remove: (): void => project.remove(),
+  };
   const namespace = `dlrest${suffix()}`;
   let port = 0;
 
@@ -39,12 +55,15 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
   };
   const podTree = async (): Promise<Map<string, string>> => {
     const pod = await runningPod();
-    const r = await execInPod(kc, { namespace, pod, container: "app", command: ["sh", "-c", "cd /app && find . -path ./node_modules -prune -o -type f -exec sha256sum {} +"], timeoutMs: 60_000 });
+    const r = await execInPod(kc, { namespace, pod, container: "app", command: ["sh", "-c", "cd /app && find . -type f -exec sha256sum {} +"], timeoutMs: 60_000 });
     return new Map(r.stdout.split("\n").filter((l) => l.includes("  ./")).map((l) => [l.slice(l.indexOf("  ./") + 4), l.slice(0, 64)]));
   };
 
   beforeAll(async () => {
     port = await freePort();
+    mkdirSync(src);
+    copy.write("message.txt", "first message\n");
+    copy.write("server.js", `require("node:http").createServer((q, s) => s.end(require("node:fs").readFileSync("/app/message.txt", "utf8"))).listen(3000);\n`);
     Object.assign(daemon.env, { NODE_IMAGE: bedImages().node, APP_PORT: String(port) });
     await daemon.start();
     const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "240"], copy.dir, 300_000);
@@ -83,7 +102,7 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
     // so the image changed) and reconciles the pod it finds.
     await daemon.start();
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("after the restart"), 60_000, "the edit made while down");
-    const want = localTree(copy.dir);
+    const want = localTree(src);
     let have = new Map<string, string>();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
