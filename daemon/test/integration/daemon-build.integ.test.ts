@@ -47,8 +47,9 @@ describe("daemon builds images before apply", () => {
   beforeAll(async () => {
     project = projectDir(compose("1"));
     mkdirSync(appDir());
-    // A step that runs for a while, so the CLI is sure to see a build step in progress (a COPY may finish between looks).
-    writeFileSync(join(appDir(), "Dockerfile"), dockerfile("RUN sleep 2\n"));
+    // A step that runs for a while, so the CLI is sure to see a build step in progress (a COPY may finish between looks);
+    // named after this run, so BuildKit's cache from an earlier run on the same engine does not answer it.
+    writeFileSync(join(appDir(), "Dockerfile"), dockerfile(`RUN echo ${name} && sleep 2\n`));
     writeFileSync(join(appDir(), "server.js"), server("v1"));
     await daemon.start();
   });
@@ -72,7 +73,7 @@ describe("daemon builds images before apply", () => {
     expect(result.stdout).toMatch(new RegExp(`app\\s+building\\s+building image ${name}-app:devloop`));
     expect(result.stdout).toMatch(/front\s+waiting\s+waiting for app \(started\)/);
     // Not a terminal: a plain line per build step change (a terminal gets one live line per building service).
-    expect(result.stdout).toMatch(/^app\s+\| build step 3\/3 RUN sleep 2: running/m);
+    expect(result.stdout).toMatch(new RegExp(`^app\\s+\\| build step 3/3 RUN echo ${name} && sleep 2: running`, "m"));
     process.stdout.write(`[build steps] ${result.stdout.split("\n").filter((l) => l.includes("build step")).join(" / ")}\n`);
     process.stdout.write(`[measure] up --detach with one image build until ready: ${Date.now() - started} ms\n`);
     const app = appOf(await daemon.project(name));
