@@ -290,6 +290,9 @@ describe("sync controller", () => {
     // Forgotten, so the next look (the trace's own state change, or the retry tick) reconciles it.
     t.clock.advance(2_000);
     await vi.waitFor(() => expect(t.syncer.calls.filter((c) => c.method === "reconcile")).toHaveLength(6));
+    // The failed batch's path may be in the pod (the reply was lost, maybe not the extract): the reconcile counts it.
+    const again = t.syncer.calls.filter((c) => c.method === "reconcile" && c.params.targetDir === "/app/src").at(-1);
+    expect(again?.method === "reconcile" ? again.params.previous.has("a.js") : false).toBe(true);
   });
 
   it("a pod whose reconcile keeps failing for a transient reason is tried again on the retry tick, not as fast as it fails", async () => {

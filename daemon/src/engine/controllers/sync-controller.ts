@@ -337,6 +337,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       return result;
     })));
     journaled?.();
+    // A pod whose sync failed midway may hold any of the batch's paths (a cut can lose the reply, not the extract): its
+    // reconcile must count them as possibly there, so one deleted locally since is deleted in the pod too.
+    if (settled.some((r) => r.status === "rejected")) {
+      const maybe = new Map(loop.latest.get(rule.id) ?? emptyManifest);
+      for (const rel of rels) if (!maybe.has(rel)) maybe.set(rel, { kind: "file", hash: "", mode: 0o644, size: 0 });
+      loop.latest.set(rule.id, maybe);
+    }
     const summary = summarise(loop, rule.localRoot, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change
