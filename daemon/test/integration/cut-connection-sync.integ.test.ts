@@ -6,29 +6,14 @@
  * edit, a new sync session carries the edits, and the pod's bind-mounted tree equals the local tree by hashes: no
  * edit lost, deletes included.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy, type LatencyProxy } from "../support/latency-proxy.js";
 import { createTestDaemon, freePort, kube, sleep, suffix } from "./daemon-support.js";
 import { bedImages, bedKubeconfigPath, execInPod, loadBedKubeConfig } from "./helpers/index.js";
-import { fetchUntil, realWorldCopy } from "./helpers/real-world.js";
-
-const localTree = (root: string): Map<string, string> => {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(root, rel))) {
-      const r = rel === "" ? name : `${rel}/${name}`;
-      if (r === "node_modules") continue; // the anonymous volume's, not the bind's
-      if (statSync(path.join(root, r)).isDirectory()) walk(r);
-      else out.set(r, createHash("sha256").update(readFileSync(path.join(root, r))).digest("hex"));
-    }
-  };
-  walk("");
-  return out;
-};
+import { fetchUntil, localTreeHashes, realWorldCopy } from "./helpers/real-world.js";
 
 const sorted = (m: Map<string, string>): [string, string][] => [...m].sort(([a], [b]) => a.localeCompare(b));
 
@@ -117,7 +102,7 @@ describe("every connection to the apiserver cut in the middle of an edit stream,
     await heldClosed;
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("after the cut"), 90_000, "the last edit through the port-forward");
     // The trees converge.
-    const want = localTree(copy.dir);
+    const want = localTreeHashes(copy.dir, ["node_modules"]);
     let have = new Map<string, string>();
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {

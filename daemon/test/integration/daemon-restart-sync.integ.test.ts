@@ -3,26 +3,12 @@
  * deleted while none runs, and the new daemon brings the running pod's bind-mounted tree to exactly the local tree,
  * compared by hashes — deletes included, which a daemon that only remembered in memory never applied.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDaemon, freePort, kube, projectDir, sleep, suffix } from "./daemon-support.js";
 import { bedImages, execInPod, loadBedKubeConfig } from "./helpers/index.js";
-import { fetchUntil } from "./helpers/real-world.js";
-
-const localTree = (root: string): Map<string, string> => {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(root, rel))) {
-      const r = rel === "" ? name : `${rel}/${name}`;
-      if (statSync(path.join(root, r)).isDirectory()) walk(r);
-      else out.set(r, createHash("sha256").update(readFileSync(path.join(root, r))).digest("hex"));
-    }
-  };
-  walk("");
-  return out;
-};
+import { fetchUntil, localTreeHashes } from "./helpers/real-world.js";
 
 describe("a daemon killed during an edit stream, files deleted meanwhile, then restarted", () => {
   const daemon = createTestDaemon();
@@ -102,7 +88,7 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
     // so the image changed) and reconciles the pod it finds.
     await daemon.start();
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("after the restart"), 60_000, "the edit made while down");
-    const want = localTree(src);
+    const want = localTreeHashes(src);
     let have = new Map<string, string>();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

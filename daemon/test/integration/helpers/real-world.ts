@@ -1,5 +1,6 @@
 /** The projects under fixtures/real-world/, copied to a temp directory so a test can edit them like a developer. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,4 +43,19 @@ export const fetchUntil = async (url: string, pred: (body: string) => boolean, t
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer: ${last}`);
+};
+
+/** Every regular file under `root` (relative path → sha256), not descending into the top-level directories in `skip`. */
+export const localTreeHashes = (root: string, skip: readonly string[] = []): Map<string, string> => {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const r = rel === "" ? name : `${rel}/${name}`;
+      if (skip.includes(r)) continue;
+      if (statSync(join(root, r)).isDirectory()) walk(r);
+      else out.set(r, createHash("sha256").update(readFileSync(join(root, r))).digest("hex"));
+    }
+  };
+  walk("");
+  return out;
 };
