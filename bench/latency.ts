@@ -13,7 +13,6 @@
  * - devloop without the proxy: a second daemon running a second copy of the example in its own namespace, talking to
  *   the apiserver directly (the first daemon holds the proxied kubeconfig).
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,6 +21,7 @@ import type { PublicChange } from "../daemon/src/api/types.js";
 import { createTestDaemon, exampleCopy, freePort } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, bedKubeconfigPath, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
 import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy } from "../daemon/test/support/latency-proxy.js";
+import { sh } from "./live-loop.js";
 import { bedKubectl } from "./sync-exec.js";
 import { fmt, median, percentile } from "./stats.js";
 
@@ -49,13 +49,6 @@ export interface LatencyResult {
   readonly load: readonly [number, number];
 }
 
-const sh = (script: string, args: readonly string[]): Promise<{ code: number; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = spawn("sh", ["-c", script, "sh", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
-  });
 
 const medians = (m: ReadonlyMap<string, readonly number[]>): Record<string, number> => Object.fromEntries([...m].map(([k, v]) => [k, median(v)]));
 

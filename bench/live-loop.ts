@@ -35,7 +35,8 @@ export interface LiveLoopResult {
   readonly load: readonly [number, number];
 }
 
-const sh = (script: string, args: readonly string[]): Promise<{ code: number; stderr: string }> =>
+/** Runs a shell script with arguments; resolves with its exit code and stderr. */
+export const sh = (script: string, args: readonly string[]): Promise<{ code: number; stderr: string }> =>
   new Promise((resolve) => {
     const child = spawn("sh", ["-c", script, "sh", ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
