@@ -1,12 +1,12 @@
 /**
- * Which files of a build context BuildKit receives, as Docker decides it (doctor/docker-ignore.ts is moby's matcher):
+ * Which files of a build context BuildKit receives, as Docker decides it (image/docker-ignore.ts is moby's matcher):
  * the ignore file is "<Dockerfile>.dockerignore" when it exists, else ".dockerignore"; a path is sent when no
  * pattern (or the last matching `!` pattern) keeps it, and an excluded directory is walked only when a `!` pattern
  * starts with its path (moby's rule: "!**\/keep.txt" does not bring files back out of an excluded directory; such a
  * walked directory is sent itself, even empty). The Dockerfile is always part of the plan: BuildKit receives it
  * separately and it decides the build, so it is hashed even when ignored. Pure: the walk is given as a list.
  */
-import { createDockerIgnore, dockerIgnoreCandidates } from "../doctor/docker-ignore.js";
+import { createDockerIgnore, dockerIgnoreCandidates } from "../image/docker-ignore.js";
 
 export type ContextEntryKind = "file" | "dir" | "symlink";
 

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import type { ComposeProject } from "../compose/types.js";
-import { parseDockerfile } from "../doctor/dockerfile/parse-dockerfile.js";
+import { parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { translateDiagnostic } from "../translate/diagnostics.js";
 import { BuildCodes } from "./codes.js";

@@ -2,13 +2,13 @@
  * Secret values never travel in diagnostics. A diagnostic quotes what it found (`got`, the message), and with
  * `ports: ["${DB_PASSWORD}"]` what it found is the password — which would then go to the API, the event stream and
  * state.json. The loader knows which values are secret: those of variables whose name looks secret (the doctor's
- * patterns, doctor/secret-patterns.ts), the variables `secrets:` take their value from, inline secret content,
+ * patterns, image/secret-patterns.ts), the variables `secrets:` take their value from, inline secret content,
  * and env_file / environment entries whose name looks secret. Every occurrence of one of them in a diagnostic's text
  * is replaced by the redaction mark (the same one the dashboard uses for source lines).
  */
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { escapeControl } from "../errors/escape.js";
-import { isSecretName, isTrivialValue } from "../doctor/secret-patterns.js";
+import { isSecretName, isTrivialValue } from "../image/secret-patterns.js";
 import type { FileObjectSpec, ServiceSpec } from "./types.js";
 
 /** As server/dashboard-redact.ts shows a hidden value. */

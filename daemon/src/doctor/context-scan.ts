@@ -4,8 +4,8 @@
  * `.dockerignore` at the context root.
  */
 import path from "node:path";
-import { createDockerIgnore } from "./docker-ignore.js";
-import type { DockerIgnore } from "./docker-ignore.js";
+import { createDockerIgnore } from "../image/docker-ignore.js";
+import type { DockerIgnore } from "../image/docker-ignore.js";
 import type { ContextFile, DoctorFileSystem } from "./doctor-file-system.js";
 
 export interface ContextScan {

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { ComposeProject, SourceLocation } from "../compose/types.js";
-import type { DockerfileInstruction } from "./dockerfile/parse-dockerfile.js";
+import type { DockerfileInstruction } from "../image/dockerfile/parse-dockerfile.js";
 import type { FindingLocation } from "./finding.js";
 
 export interface Locator {

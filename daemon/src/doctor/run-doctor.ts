@@ -13,7 +13,7 @@ import { createLocator, relativeTo, resolveSourceFile } from "./locate.js";
 import type { DisplayPath } from "./locate.js";
 import { analyzeService } from "./service-analysis.js";
 import type { ServiceAnalysis } from "./service-analysis.js";
-import { stageChain } from "./dockerfile/stages.js";
+import { stageChain } from "../image/dockerfile/stages.js";
 import { localImageTag } from "../translate/image.js";
 import { DEFAULT_THRESHOLDS } from "./thresholds.js";
 import type { DoctorThresholds } from "./thresholds.js";

@@ -3,7 +3,7 @@
  * looks like a secret (DB_PASSWORD, API_KEY…) or whose value has a secret's shape (tokens, private keys, URLs with
  * a password) keeps its key and loses its value. Uses the doctor's patterns, so both agree on what a secret is.
  */
-import { isSecretName, isTrivialValue, secretValueKind } from "../doctor/secret-patterns.js";
+import { isSecretName, isTrivialValue, secretValueKind } from "../image/secret-patterns.js";
 
 export const redactedMark = "•••• (redacted)";
 

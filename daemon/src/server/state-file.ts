@@ -8,7 +8,7 @@
  * can be read, shared or attached to a bug report. Secrets themselves are kept without their data.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { isSecretName } from "../doctor/secret-patterns.js";
+import { isSecretName } from "../image/secret-patterns.js";
 import type { ProjectState } from "../engine/state.js";
 import type { LoadedProject } from "../ports/project-loader.js";
 import type { KubeManifest } from "../translate/types.js";

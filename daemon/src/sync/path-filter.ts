@@ -4,7 +4,7 @@
  *
  * Semantics:
  * - .gitignore patterns (and the editor/VCS defaults) follow gitignore rules (a bare name matches at any depth).
- * - .dockerignore and the rule's `ignore` patterns follow Docker's .dockerignore rules (doctor/docker-ignore.ts,
+ * - .dockerignore and the rule's `ignore` patterns follow Docker's .dockerignore rules (image/docker-ignore.ts,
  *   moby's matcher), as the Compose spec says of develop.watch ignore: anchored at the watched root ("foo" is only
  *   <root>/foo; use "** /foo" to match anywhere), a pattern on a directory covers what is under it, `!` re-includes
  *   (also under an excluded directory whose path the `!` pattern starts with), last match wins.
@@ -12,8 +12,8 @@
  *   always walked unless ignored, so `include: ["*.js"]` still finds src/a.js.
  */
 import ignore from "ignore";
-import { createDockerIgnore } from "../doctor/docker-ignore.js";
-import type { DockerIgnore } from "../doctor/docker-ignore.js";
+import { createDockerIgnore } from "../image/docker-ignore.js";
+import type { DockerIgnore } from "../image/docker-ignore.js";
 
 export const defaultIgnores: readonly string[] = [".git/", "*.swp", "*.swx", "*~", ".#*", "4913", ".DS_Store"];
 

@@ -7,8 +7,8 @@
  */
 import { parseDuration } from "../compose/units.js";
 import type { HealthcheckSpec } from "../compose/types.js";
-import { parseDockerfile, parseJsonArray } from "../doctor/dockerfile/parse-dockerfile.js";
-import { lastInChain, resolveStages, stageChain } from "../doctor/dockerfile/stages.js";
+import { parseDockerfile, parseJsonArray } from "../image/dockerfile/parse-dockerfile.js";
+import { lastInChain, resolveStages, stageChain } from "../image/dockerfile/stages.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -2,7 +2,7 @@
  * DL-DOCTOR-010: `apt-get update` in a RUN that installs nothing (any stage: stale cache).
  * DL-DOCTOR-011: apt installs whose package lists are not removed in the same RUN (stages of the final image).
  */
-import { commandWords, runScript, splitShellCommands } from "../dockerfile/shell-commands.js";
+import { commandWords, runScript, splitShellCommands } from "../../image/dockerfile/shell-commands.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, stageLabel } from "./check.js";

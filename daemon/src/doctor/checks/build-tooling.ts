@@ -2,9 +2,9 @@
  * DL-DOCTOR-014: a single-stage build whose (only, final) stage is a toolchain image (golang, rust, gcc,
  * maven…) or installs compilers and -dev packages with apt-get/apk/dnf/yum.
  */
-import type { DockerfileInstruction } from "../dockerfile/parse-dockerfile.js";
-import { imageBaseName } from "../dockerfile/image-ref.js";
-import { commandWords, runScript, splitShellCommands } from "../dockerfile/shell-commands.js";
+import type { DockerfileInstruction } from "../../image/dockerfile/parse-dockerfile.js";
+import { imageBaseName } from "../../image/dockerfile/image-ref.js";
+import { commandWords, runScript, splitShellCommands } from "../../image/dockerfile/shell-commands.js";
 import type { DoctorCheck } from "./check.js";
 import { stageLabel } from "./check.js";
 

@@ -1,5 +1,5 @@
 /** DL-DOCTOR-009: the whole source is copied before the dependency install in the same stage. */
-import { commandWords, runScript, splitShellCommands } from "../dockerfile/shell-commands.js";
+import { commandWords, runScript, splitShellCommands } from "../../image/dockerfile/shell-commands.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { copySources, quote, stageLabel } from "./check.js";

@@ -1,7 +1,7 @@
 /** A doctor check: looks at one service's analysis and returns drafts; it never throws and never prints. */
 import type { DoctorCode } from "../codes.js";
-import type { BuildStage } from "../dockerfile/stages.js";
-import { stageChain } from "../dockerfile/stages.js";
+import type { BuildStage } from "../../image/dockerfile/stages.js";
+import { stageChain } from "../../image/dockerfile/stages.js";
 import type { FindingDraft } from "../finding.js";
 import type { ServiceAnalysis } from "../service-analysis.js";
 

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { FindingDraft } from "../finding.js";
-import { isSecretFileName } from "../secret-patterns.js";
+import { isSecretFileName } from "../../image/secret-patterns.js";
 import type { ServiceAnalysis } from "../service-analysis.js";
 import { formatBytes } from "../thresholds.js";
 import type { DoctorCheck } from "./check.js";

@@ -2,8 +2,8 @@
  * DL-DOCTOR-013: the process that becomes PID 1 is a shell (shell-form ENTRYPOINT/CMD, or sh -c) and the
  * service has no `init: true`: SIGTERM is not forwarded and zombies are not reaped.
  */
-import type { DockerfileInstruction } from "../dockerfile/parse-dockerfile.js";
-import { lastInChain } from "../dockerfile/stages.js";
+import type { DockerfileInstruction } from "../../image/dockerfile/parse-dockerfile.js";
+import { lastInChain } from "../../image/dockerfile/stages.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, quote, stageLabel } from "./check.js";

@@ -1,5 +1,5 @@
 /** DL-DOCTOR-001: the container runs as root (no USER in the final stage, USER root, or user: root). */
-import { lastInChain } from "../dockerfile/stages.js";
+import { lastInChain } from "../../image/dockerfile/stages.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, stageLabel } from "./check.js";

@@ -3,9 +3,9 @@
  * interpolated from the shell or .env are fine). DL-DOCTOR-004: ENV, or an ARG default, in the final
  * image holding a secret. DL-DOCTOR-005: a secret-named ARG fed at build time. Values are never printed.
  */
-import { parseArgInstruction } from "../dockerfile/stages.js";
+import { parseArgInstruction } from "../../image/dockerfile/stages.js";
 import type { FindingDraft, FindingLocation } from "../finding.js";
-import { isSecretName, isTrivialValue, secretValueKind } from "../secret-patterns.js";
+import { isSecretName, isTrivialValue, secretValueKind } from "../../image/secret-patterns.js";
 import type { ServiceAnalysis } from "../service-analysis.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, stageLabel } from "./check.js";

@@ -2,8 +2,8 @@
  * DL-DOCTOR-002: base images (every FROM, ARG defaults and compose build args resolved) and service
  * images that float: latest, no tag, a major-only tag, or a tag with no version at all.
  */
-import type { ImagePinning } from "../dockerfile/image-ref.js";
-import { imagePinning, parseImageRef } from "../dockerfile/image-ref.js";
+import type { ImagePinning } from "../../image/dockerfile/image-ref.js";
+import { imagePinning, parseImageRef } from "../../image/dockerfile/image-ref.js";
 import type { FindingDraft, FindingLocation } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { stageLabel } from "./check.js";

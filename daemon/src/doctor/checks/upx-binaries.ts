@@ -3,7 +3,7 @@
  * UPX! magic in its first 4 KiB), or a RUN upx step in the final image.
  */
 import path from "node:path";
-import { commandWords, runScript, splitShellCommands } from "../dockerfile/shell-commands.js";
+import { commandWords, runScript, splitShellCommands } from "../../image/dockerfile/shell-commands.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, stageLabel } from "./check.js";

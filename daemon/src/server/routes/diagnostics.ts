@@ -10,7 +10,7 @@ import type { Request, Response } from "express";
 import type { Diagnostic } from "../../errors/diagnostic.js";
 import { escapeControl, escapeDiagnostic } from "../../errors/escape.js";
 import type { Engine } from "../../engine/engine.js";
-import { isSecretName } from "../../doctor/secret-patterns.js";
+import { isSecretName } from "../../image/secret-patterns.js";
 import { redactLine, redactText, redactedMark } from "../dashboard-redact.js";
 
 export interface SourceExcerpt {
