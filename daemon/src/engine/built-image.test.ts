@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeManifest } from "../translate/types.js";
-import { superviseImageCommandAnnotation, supervised } from "../sync/supervisor.js";
+import { superviseImageCommandAnnotation, supervised } from "../supervisor/supervisor.js";
 import { builtUnitHash, withBuiltImage } from "./built-image.js";
 
 const deployment: KubeManifest = {

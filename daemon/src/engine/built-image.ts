@@ -3,7 +3,7 @@
  * desired hash → apply → rollout), and at apply the expected image name is replaced by that reference.
  */
 import type { ImageCommand } from "../ports/image-builder.js";
-import { superviseImageCommandAnnotation, supervised } from "../sync/supervisor.js";
+import { superviseImageCommandAnnotation, supervised } from "../supervisor/supervisor.js";
 import { escapeKubeExpansion } from "../translate/escape.js";
 import type { KubeManifest } from "../translate/types.js";
 import { inputHash } from "./input-hash.js";
@@ -22,7 +22,7 @@ export const builtUnitHash = (baseHash: string, ref: string | undefined, sidecar
 export const sidecarBuiltRefs = (manifests: readonly KubeManifest[], unit: string, builds: Readonly<Record<string, { readonly ref?: string }>> | undefined): Readonly<Record<string, string>> =>
   Object.fromEntries(sidecarsOf(manifests, unit).flatMap((s) => (builds?.[s]?.ref === undefined ? [] : [[s, builds[s].ref]])));
 
-/** The $0 of the supervisor's sh -c (sync/supervisor.ts supervised()). */
+/** The $0 of the supervisor's sh -c (supervisor/supervisor.ts supervised()). */
 const supervisorName = supervised([]).command[3];
 
 interface Container {

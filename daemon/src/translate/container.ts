@@ -1,6 +1,6 @@
 /** One compose service → its container: image, command/args, env, ports, probe, resources, security, mounts. */
 import type { ServiceSpec } from "../compose/types.js";
-import { supervised } from "../sync/supervisor.js";
+import { supervised } from "../supervisor/supervisor.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";
 import type { EnvVar } from "./environment.js";
@@ -56,7 +56,7 @@ const commandLine = (ctx: TranslateContext, service: ServiceSpec): { command?: s
   };
 };
 
-/** The same argv run by sync/supervisor.ts (its script has no "$(" or "$$" for Kubernetes to expand). */
+/** The same argv run by supervisor/supervisor.ts (its script has no "$(" or "$$" for Kubernetes to expand). */
 const supervisedLine = (line: { command?: string[]; args?: string[] }, wrap: boolean): { command?: string[]; args?: string[] } => {
   const argv = [...(line.command ?? []), ...(line.args ?? [])];
   return wrap && argv.length > 0 ? supervised(argv) : line;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CompilerPreset } from "../build/compiler-preset.js";
 import type { ServiceSpec, WatchRuleSpec } from "../compose/types.js";
-import { runDir, runVolume, superviseImageCommandAnnotation, supervised } from "../sync/supervisor.js";
+import { runDir, runVolume, superviseImageCommandAnnotation, supervised } from "../supervisor/supervisor.js";
 import { toManifests } from "./index.js";
 import { seedDirectories, seedScript } from "./live.js";
 import { project, service } from "./test-project.js";

@@ -5,7 +5,7 @@
  *                     parent, the compile target's parent) becomes an emptyDir "devloop-sync-<n>" that the
  *                     "devloop-seed" init container fills with the image's content of that directory, so the image's
  *                     other files stay visible and what devloop syncs survives a process restart;
- *   the supervisor    (sync/supervisor.ts) when a change restarts the process: the runDir memory volume, and the
+ *   the supervisor    (supervisor/supervisor.ts) when a change restarts the process: the runDir memory volume, and the
  *                     command line run under it — wrapped here when compose gives it, or the pod template marked
  *                     (superviseImageCommandAnnotation) so the engine wraps the built image's ENTRYPOINT/CMD.
  * Pure: whether a watch path is a file and the compiler presets come in through TranslateOptions.
@@ -13,7 +13,7 @@
 import path from "node:path";
 import { parseCompileSpec, type CompileSpec } from "../build/compile-spec.js";
 import type { ServiceSpec, WatchAction, WatchRuleSpec } from "../compose/types.js";
-import { runDir, runVolume } from "../sync/supervisor.js";
+import { runDir, runVolume } from "../supervisor/supervisor.js";
 import { bindRules, sameAsBind } from "./bind-mounts.js";
 import { TranslateCodes } from "./codes.js";
 import type { TranslateContext } from "./context.js";

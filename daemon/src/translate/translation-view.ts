@@ -4,7 +4,7 @@
  */
 import type { ServiceSpec } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import { superviseImageCommandAnnotation } from "../sync/supervisor.js";
+import { superviseImageCommandAnnotation } from "../supervisor/supervisor.js";
 import { serviceName, type TranslateContext } from "./context.js";
 import { fileObjectName } from "./file-objects.js";
 import { Annotations } from "./labels.js";

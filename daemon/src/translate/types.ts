@@ -79,7 +79,7 @@ export interface ServiceLive {
   /** The resolved x-devloop.compile spec, when the service has one. */
   readonly compile?: CompileSpec;
   /**
-   * How a restart happens: "process" = the command runs under the supervisor (sync/supervisor.ts) and
+   * How a restart happens: "process" = the command runs under the supervisor (supervisor/supervisor.ts) and
    * restartProcessCommand restarts it in place; "pod" = no command line is known (an image-only service without
    * entrypoint), so the pod is replaced; "none" = nothing in the service ever restarts.
    */

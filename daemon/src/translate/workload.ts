@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { ServiceSpec } from "../compose/types.js";
-import { superviseImageCommandAnnotation } from "../sync/supervisor.js";
+import { superviseImageCommandAnnotation } from "../supervisor/supervisor.js";
 import { bindInitContainer } from "./bind-mounts.js";
 import { TranslateCodes } from "./codes.js";
 import { buildContainer } from "./container.js";

@@ -12,7 +12,7 @@ import type { FakeManifestStore } from "../../ports/fakes/fake-manifest-store.js
 import { createFakePuller } from "../../ports/fakes/fake-puller.js";
 import { createFakeSyncer } from "../../ports/fakes/fake-syncer.js";
 import type { PathFilter } from "../../sync/path-filter.js";
-import { restartProcessCommand } from "../../sync/supervisor.js";
+import { restartProcessCommand } from "../../supervisor/supervisor.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import { createEngine } from "../engine.js";
 import type { ProjectRequest } from "../state.js";

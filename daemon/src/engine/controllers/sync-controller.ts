@@ -41,7 +41,7 @@ import type { HashManifest } from "../../sync/hash-manifest.js";
 import { emptyManifest } from "../../sync/hash-manifest.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import { refusalMessage } from "../../sync/sync-path.js";
-import { restartProcessCommand } from "../../sync/supervisor.js";
+import { restartProcessCommand } from "../../supervisor/supervisor.js";
 import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { Dispatch } from "../actions.js";
