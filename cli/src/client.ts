@@ -10,12 +10,15 @@ import { fileURLToPath } from "node:url";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
+import { DevloopError } from "../../daemon/src/errors/devloop-error.js";
+import { RuntimeCodes } from "../../daemon/src/errors/runtime-codes.js";
 import type { ApiError, DownRequest, LiveActionKind, LiveActionResponse, NamespaceInfo, PublicEvent, StateSnapshot, UpRequest, UpResponse } from "../../daemon/src/api/types.js";
 import { UserError } from "./user-error.js";
 
 /** A failure talking to the daemon: exit code 2. */
-export class DaemonError extends Error {
+export class DaemonError extends DevloopError {
   override readonly name = "DaemonError";
+  protected readonly defaultCode = RuntimeCodes.daemon.code;
 }
 
 export interface LogLine {

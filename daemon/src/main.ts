@@ -49,6 +49,8 @@ import type { Clock } from "./ports/clock.js";
 import { systemClock } from "./ports/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
 import { createApp } from "./server/app.js";
+import { DevloopError } from "./errors/devloop-error.js";
+import { RuntimeCodes } from "./errors/runtime-codes.js";
 import { boundPort, listenWithFallback } from "./server/listen.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
 import { chooseArtifactDelivery } from "./sync/artifact-delivery.js";
@@ -69,8 +71,9 @@ export interface RunningDaemon {
 }
 
 /** Why this daemon cannot start that is not a bug: another one holds the lock (the CLI reports it as exit 1). */
-export class DaemonStartError extends Error {
+export class DaemonStartError extends DevloopError {
   override readonly name = "DaemonStartError";
+  protected readonly defaultCode = RuntimeCodes.daemonStart.code;
 }
 
 type ProcessState = "dead" | "zombie" | "alive";

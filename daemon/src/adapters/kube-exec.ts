@@ -8,6 +8,8 @@
 import { PassThrough, Writable } from "node:stream";
 import type { KubeConfig, V1Status } from "@kubernetes/client-node";
 import { Exec } from "@kubernetes/client-node";
+import { DevloopError } from "../errors/devloop-error.js";
+import { RuntimeCodes } from "../errors/runtime-codes.js";
 
 export interface ExecTarget {
   readonly namespace: string;
@@ -37,8 +39,9 @@ export interface ExecResult {
 export type KubeExec = (target: ExecTarget, command: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
 /** An exec that could not run or whose result was lost, worded for a human. */
-export class KubeExecError extends Error {
+export class KubeExecError extends DevloopError {
   override readonly name = "KubeExecError";
+  protected readonly defaultCode = RuntimeCodes.exec.code;
   constructor(
     message: string,
     /** Retrying may help: connection lost, pod not ready yet, apiserver 5xx. */

@@ -4,6 +4,8 @@
  * "container" in memory. Every method rejects with a SyncError worded for a human; the manifest a
  * call returns is only the new truth when the call resolved.
  */
+import { DevloopError } from "../errors/devloop-error.js";
+import { RuntimeCodes } from "../errors/runtime-codes.js";
 import type { DriftReport, HashManifest } from "../sync/hash-manifest.js";
 import type { PathFilter } from "../sync/path-filter.js";
 import type { SyncRefusal } from "../sync/sync-plan.js";
@@ -96,8 +98,9 @@ export interface Syncer {
 }
 
 /** A sync failure worded for a human: which target, what failed, the container's stderr when useful. */
-export class SyncError extends Error {
+export class SyncError extends DevloopError {
   override readonly name = "SyncError";
+  protected readonly defaultCode = RuntimeCodes.sync.code;
   constructor(
     message: string,
     /** True when retrying may help (pod gone, connection lost); false for e.g. a missing tar in the image. */

@@ -8,9 +8,12 @@
  * 'error' events decide.
  */
 import { createServer, type RequestListener, type Server } from "node:http";
+import { DevloopError } from "../errors/devloop-error.js";
+import { RuntimeCodes } from "../errors/runtime-codes.js";
 
-export class ListenError extends Error {
+export class ListenError extends DevloopError {
   override readonly name = "ListenError";
+  protected readonly defaultCode = RuntimeCodes.listen.code;
 }
 
 /** Resolves once the server listens on port (0 = any free one); rejects with the socket error otherwise. */
