@@ -9,3 +9,6 @@ export declare const resolveBundle: (params: {
   root: string;
   cacheDir?: string;
 }) => Promise<{ entry: string; fingerprint: string; built: boolean } | { error: string; fingerprint: string; reported: boolean }>;
+export declare const sourceLocations: (options?: { outDir?: string }) => import("esbuild").Plugin;
+export declare const REQUIRE_BANNER: string;
+export declare const nativeAddons: import("esbuild").Plugin;

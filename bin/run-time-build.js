@@ -23,7 +23,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, extname, isAbsolute, join } from "node:path";
+import { dirname, extname, isAbsolute, join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** Bump when the build's options change in a way the fingerprint cannot see. */
@@ -80,21 +80,29 @@ const loaders = /** @type {const} */ ({ ".ts": "ts", ".mts": "ts", ".cts": "ts",
 /**
  * esbuild plugin: a bundled file's import.meta.url/.filename/.dirname become its source file's, declared on the
  * file's first line (no line shifts for the source map; a mention inside a string stays valid syntax).
+ * With `outDir` (the packaged build, scripts/build-dist.ts), the location is computed at run time relative to the
+ * output file's own import.meta.url, so the package works wherever it is installed: every output file lies directly
+ * in outDir, so the source's path relative to outDir is the same from each chunk. Packages' own files are left alone.
+ * @param {{ outDir?: string }} [options]
  * @returns {import("esbuild").Plugin}
  */
-const sourceLocations = () => ({
+export const sourceLocations = ({ outDir } = {}) => ({
   name: "devloop-source-locations",
   setup(build) {
     build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      if (outDir !== undefined && args.path.split(sep).includes("node_modules")) return undefined;
       const text = await readFile(args.path, "utf8");
       if (!text.includes("import.meta.")) return undefined;
-      const values = { url: pathToFileURL(args.path).href, filename: args.path, dirname: dirname(args.path) };
+      const located = outDir === undefined ? undefined : `new URL(${JSON.stringify(relative(outDir, args.path).split(sep).join("/"))}, import.meta.url)`;
+      const values = located === undefined
+        ? { url: JSON.stringify(pathToFileURL(args.path).href), filename: JSON.stringify(args.path), dirname: JSON.stringify(dirname(args.path)) }
+        : { url: `${located}.href`, filename: `decodeURIComponent(${located}.pathname)`, dirname: `decodeURIComponent(new URL(".", ${located}).pathname).replace(/\\/$/, "")` };
       const used = new Set();
       const body = text.replace(/\bimport\.meta\.(url|filename|dirname)\b/g, (_, /** @type {"url" | "filename" | "dirname"} */ key) => {
         used.add(key);
         return `__devloopImportMeta_${key}`;
       });
-      const decl = [...used].map((key) => `const __devloopImportMeta_${key} = ${JSON.stringify(values[/** @type {"url" | "filename" | "dirname"} */ (key)])};`).join(" ");
+      const decl = [...used].map((key) => `const __devloopImportMeta_${key} = ${values[/** @type {"url" | "filename" | "dirname"} */ (key)]};`).join(" ");
       const shebang = body.startsWith("#!") ? body.indexOf("\n") + 1 : 0;
       const ext = /** @type {keyof typeof loaders} */ (extname(args.path));
       return { contents: `${body.slice(0, shebang)}${decl} ${body.slice(shebang)}`, loader: loaders[ext] ?? "ts" };
@@ -111,10 +119,10 @@ const sourceLocations = () => ({
  */
 const VENDORED = ["@kubernetes/client-node", "express"];
 /** Code bundled from CommonJS calls require() for Node's built-ins. */
-const REQUIRE_BANNER = 'import { createRequire as __devloopCreateRequire } from "node:module"; const require = __devloopCreateRequire(import.meta.url);';
+export const REQUIRE_BANNER = 'import { createRequire as __devloopCreateRequire } from "node:module"; const require = __devloopCreateRequire(import.meta.url);';
 
 /** Native addons (ssh2's and cpu-features' .node files) stay where they are, required by absolute path. @type {import("esbuild").Plugin} */
-const nativeAddons = {
+export const nativeAddons = {
   name: "devloop-native-addons",
   setup(build) {
     build.onResolve({ filter: /\.node$/ }, (args) => ({ path: isAbsolute(args.path) ? args.path : join(args.resolveDir, args.path), external: true }));
