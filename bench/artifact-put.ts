@@ -21,7 +21,7 @@ import { createDockerodeCompiler } from "../daemon/src/adapters/dockerode-compil
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import { createPodUidLookup } from "../daemon/src/adapters/kube-pod-uid.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
-import { loadCompilerPresets } from "../daemon/src/build/load-compiler-presets.js";
+import { loadCompilerPresets } from "../daemon/src/compile/load-compiler-presets.js";
 import { buildTar } from "../daemon/src/sync/build-tar.js";
 import { hashContent } from "../daemon/src/sync/hash-manifest.js";
 import { agentCommand, encodeRequest } from "../daemon/src/sync/session-protocol.js";

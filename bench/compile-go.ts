@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { cacheVolumeName, createDockerodeCompiler } from "../daemon/src/adapters/dockerode-compiler.js";
-import type { CompileSpec } from "../daemon/src/build/compile-spec.js";
-import { loadCompilerPresets } from "../daemon/src/build/load-compiler-presets.js";
+import type { CompileSpec } from "../daemon/src/compile/compile-spec.js";
+import { loadCompilerPresets } from "../daemon/src/compile/load-compiler-presets.js";
 import { fmt, median } from "./stats.js";
 
 export interface CompileBenchResult {

@@ -11,7 +11,7 @@ import { stat } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 import { toDnsLabel } from "../translate/names.js";
-import type { CompileSpec } from "../build/compile-spec.js";
+import type { CompileSpec } from "../compile/compile-spec.js";
 import type { CompileRequest, CompileResult, Compiler } from "../ports/compiler.js";
 
 export interface DockerodeCompilerOptions {

@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { userInfo } from "node:os";
-import { loadCompilerPresets } from "../build/load-compiler-presets.js";
+import { loadCompilerPresets } from "../compile/load-compiler-presets.js";
 import { loadProject } from "../compose/index.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import { redactDiagnostics } from "../compose/redact.js";

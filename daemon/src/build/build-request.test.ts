@@ -5,8 +5,8 @@ import { createMemoryFileSystem } from "../compose/memory-file-system.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { ComposeProject } from "../compose/types.js";
 import { deliverySettings, imageBuildRequest } from "./build-request.js";
-import { parseCompileSpec } from "./compile-spec.js";
-import { loadCompilerPresets } from "./load-compiler-presets.js";
+import { parseCompileSpec } from "../compile/compile-spec.js";
+import { loadCompilerPresets } from "../compile/load-compiler-presets.js";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
 

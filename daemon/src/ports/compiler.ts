@@ -3,7 +3,7 @@
  * on success it syncs `artifact` to `spec.target` in the running container and restarts the process; on failure it
  * keeps the running version and shows `output`. compile() never rejects for a compiler error, only returns ok: false.
  */
-import type { CompileSpec } from "../build/compile-spec.js";
+import type { CompileSpec } from "../compile/compile-spec.js";
 
 export interface CompileRequest {
   readonly project: string;

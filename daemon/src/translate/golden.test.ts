@@ -13,7 +13,7 @@ import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { awaitedServices, toManifests } from "./index.js";
-import { loadCompilerPresets } from "../build/load-compiler-presets.js";
+import { loadCompilerPresets } from "../compile/load-compiler-presets.js";
 import { BUILTIN_COMPILER_PRESET_DIR, loadTemplates } from "./load-templates.js";
 import { toYamlDocuments } from "./serialize.js";
 import { gatherTranslateInputs } from "./translate-inputs.js";

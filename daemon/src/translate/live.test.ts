@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CompilerPreset } from "../build/compiler-preset.js";
+import type { CompilerPreset } from "../compile/compiler-preset.js";
 import type { ServiceSpec, WatchRuleSpec } from "../compose/types.js";
 import { runDir, runVolume, superviseImageCommandAnnotation, supervised } from "../supervisor/supervisor.js";
 import { toManifests } from "./index.js";

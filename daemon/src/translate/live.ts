@@ -11,7 +11,7 @@
  * Pure: whether a watch path is a file and the compiler presets come in through TranslateOptions.
  */
 import path from "node:path";
-import { parseCompileSpec, type CompileSpec } from "../build/compile-spec.js";
+import { parseCompileSpec, type CompileSpec } from "../compile/compile-spec.js";
 import type { ServiceSpec, WatchAction, WatchRuleSpec } from "../compose/types.js";
 import { runDir, runVolume } from "../supervisor/supervisor.js";
 import { bindRules, sameAsBind } from "./bind-mounts.js";

@@ -13,7 +13,7 @@ import type { ManifestTemplates } from "./types.js";
 
 /** templates/k8s in the devloop package. */
 export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL("../../../templates/k8s/", import.meta.url));
-/** templates/compilers in the devloop package (x-devloop.compile presets; build/load-compiler-presets.ts reads them). */
+/** templates/compilers in the devloop package (x-devloop.compile presets; compile/load-compiler-presets.ts reads them). */
 export const BUILTIN_COMPILER_PRESET_DIR = fileURLToPath(new URL("../../../templates/compilers/", import.meta.url));
 
 const API_VERSIONS: Readonly<Record<string, string>> = {

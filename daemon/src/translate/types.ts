@@ -2,8 +2,8 @@
  * Output of the pure translation: Kubernetes objects as plain data, plus what the engine needs
  * to run the loop (dependency graph, sync mappings) and what the dashboard shows (key → fields).
  */
-import type { CompileSpec } from "../build/compile-spec.js";
-import type { CompilerPreset } from "../build/compiler-preset.js";
+import type { CompileSpec } from "../compile/compile-spec.js";
+import type { CompilerPreset } from "../compile/compiler-preset.js";
 import type { HealthcheckSpec, WatchAction } from "../compose/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";

@@ -9,8 +9,8 @@ import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheVolumeName, createDockerodeCompiler } from "../../src/adapters/dockerode-compiler.js";
-import type { CompileSpec } from "../../src/build/compile-spec.js";
-import { loadCompilerPresets } from "../../src/build/load-compiler-presets.js";
+import type { CompileSpec } from "../../src/compile/compile-spec.js";
+import { loadCompilerPresets } from "../../src/compile/load-compiler-presets.js";
 import { bedImages } from "./helpers/index.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");

@@ -1,6 +1,6 @@
 /** The sync controller on the real store and reducer, with fake watcher, syncer, compiler, exec and cluster. */
 import { describe, expect, it, vi } from "vitest";
-import type { CompileSpec } from "../../build/compile-spec.js";
+import type { CompileSpec } from "../../compile/compile-spec.js";
 import type { ObservedObject } from "../../ports/cluster.js";
 import { createFakeClock } from "../../ports/fakes/fake-clock.js";
 import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { syncTargetProblem } from "../compose/develop.js";
 import type { ComposeProject, ServiceSpec, SourceLocation } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import { BuildCodes } from "./codes.js";
+import { CompileCodes } from "./codes.js";
 import type { CompilerPreset } from "./compiler-preset.js";
 
 export interface CompileSpec {
@@ -96,13 +96,13 @@ export const parseCompileSpec = (
     diagnostics.push({ code, severity: "error", file: at.file, line: at.line, column: at.column, path: key === "" ? base : `${base}.${key}`, message, ...extra });
   };
   if (!isRecord(raw)) {
-    report(BuildCodes.compileNotMapping, "", "x-devloop.compile must be a mapping", { expected: "{ preset: go, output: /out/app, target: /app/app }", got: describe(raw) });
+    report(CompileCodes.compileNotMapping, "", "x-devloop.compile must be a mapping", { expected: "{ preset: go, output: /out/app, target: /app/app }", got: describe(raw) });
     return { ok: false, diagnostics };
   }
   for (const key of Object.keys(raw)) {
     if ((COMPILE_KEYS as readonly string[]).includes(key)) continue;
     const suggestion = nearest(key, COMPILE_KEYS);
-    report(BuildCodes.compileUnknownKey, key, `unknown key "${key}" in x-devloop.compile`, {
+    report(CompileCodes.compileUnknownKey, key, `unknown key "${key}" in x-devloop.compile`, {
       expected: `one of ${COMPILE_KEYS.join(", ")}`,
       ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
     });
@@ -113,7 +113,7 @@ export const parseCompileSpec = (
     preset = typeof name === "string" ? presets[name] : undefined;
     if (!preset) {
       const suggestion = typeof name === "string" ? nearest(name, Object.keys(presets)) : undefined;
-      report(BuildCodes.compileUnknownPreset, "preset", "unknown compiler preset", {
+      report(CompileCodes.compileUnknownPreset, "preset", "unknown compiler preset", {
         expected: `one of ${Object.keys(presets).sort().join(", ")}`,
         got: describe(name),
         ...(suggestion ? { hint: `did you mean "${suggestion}"?` } : {}),
@@ -124,7 +124,7 @@ export const parseCompileSpec = (
     const value = raw[key];
     if (value === undefined) return undefined;
     if (typeof value !== "string" || value === "" || (absolute && !value.startsWith("/"))) {
-      report(BuildCodes.compileBadValue, key, `${key} must be ${absolute ? "an absolute path" : "a non-empty string"}`, {
+      report(CompileCodes.compileBadValue, key, `${key} must be ${absolute ? "an absolute path" : "a non-empty string"}`, {
         expected: absolute ? "a path starting with /" : "a string",
         got: describe(value),
       });
@@ -139,35 +139,35 @@ export const parseCompileSpec = (
   // As develop.watch targets (DL-COMPOSE-047): /app/../../etc/x would put the artifact in /etc/x.
   const targetProblem = target === undefined ? undefined : syncTargetProblem(target);
   if (targetProblem) {
-    report(BuildCodes.compileBadValue, "target", targetProblem.message.replace("the sync target", "the compile target"), { expected: targetProblem.expected, got: describe(target) });
+    report(CompileCodes.compileBadValue, "target", targetProblem.message.replace("the sync target", "the compile target"), { expected: targetProblem.expected, got: describe(target) });
     target = undefined;
   }
   let command: readonly string[] | undefined = preset?.command;
   const rawCommand = raw["command"];
   if (typeof rawCommand === "string" && rawCommand !== "") command = ["sh", "-c", rawCommand];
   else if (Array.isArray(rawCommand) && rawCommand.length > 0 && rawCommand.every((s) => typeof s === "string")) command = rawCommand;
-  else if (rawCommand !== undefined) report(BuildCodes.compileBadValue, "command", "command must be a string or a non-empty list of strings", { got: describe(rawCommand) });
+  else if (rawCommand !== undefined) report(CompileCodes.compileBadValue, "command", "command must be a string or a non-empty list of strings", { got: describe(rawCommand) });
   let cache: readonly string[] = preset?.cache ?? [];
   const rawCache = raw["cache"];
   if (rawCache !== undefined) {
     if (Array.isArray(rawCache) && rawCache.every((p) => typeof p === "string" && p.startsWith("/"))) cache = rawCache as string[];
-    else report(BuildCodes.compileBadValue, "cache", "cache must be a list of absolute paths in the compiler container", { expected: "[/root/.cache/go-build]", got: describe(rawCache) });
+    else report(CompileCodes.compileBadValue, "cache", "cache must be a list of absolute paths in the compiler container", { expected: "[/root/.cache/go-build]", got: describe(rawCache) });
   }
   let env: Readonly<Record<string, string>> = preset?.env ?? {};
   const rawEnv = raw["env"];
   if (rawEnv !== undefined) {
     if (isRecord(rawEnv) && Object.values(rawEnv).every((v) => typeof v === "string" || typeof v === "number")) {
       env = { ...env, ...Object.fromEntries(Object.entries(rawEnv).map(([k, v]) => [k, String(v)])) };
-    } else report(BuildCodes.compileBadValue, "env", "env must be a mapping of names to strings", { got: describe(rawEnv) });
+    } else report(CompileCodes.compileBadValue, "env", "env must be a mapping of names to strings", { got: describe(rawEnv) });
   }
   const rawSource = raw["source"];
   let source = service.build?.context;
   if (rawSource !== undefined) {
     if (typeof rawSource === "string" && rawSource !== "") source = path.resolve(project.workingDir, rawSource);
-    else report(BuildCodes.compileBadValue, "source", "source must be a directory path", { got: describe(rawSource) });
+    else report(CompileCodes.compileBadValue, "source", "source must be a directory path", { got: describe(rawSource) });
   }
   const missing = (key: string, hint: string): void =>
-    report(BuildCodes.compileMissing, "", `x-devloop.compile needs ${key}`, { expected: `${key}: …`, hint });
+    report(CompileCodes.compileMissing, "", `x-devloop.compile needs ${key}`, { expected: `${key}: …`, hint });
   // With an unknown preset, what the preset would have given is not reported missing as well: one error, the preset's.
   const presetNamed = raw["preset"] !== undefined;
   if (!presetNamed && image === undefined && raw["image"] === undefined) missing("image", "give image: or a preset: (go, c)");
