@@ -30,7 +30,7 @@ export default tseslint.config(
   // Tool configuration files are loaded by their tools through a default export.
   { files: ["vitest.config.ts"], rules: { "no-restricted-exports": "off" } },
   {
-    files: ["daemon/src/compose/**/*.ts", "daemon/src/image/**/*.ts", "daemon/src/supervisor/**/*.ts", "daemon/src/compile/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts", "daemon/src/build/**/*.ts", "daemon/src/sync/**/*.ts"],
+    files: ["daemon/src/compose/**/*.ts", "daemon/src/image/**/*.ts", "daemon/src/supervisor/**/*.ts", "daemon/src/compile/**/*.ts", "daemon/src/clock/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts", "daemon/src/build/**/*.ts", "daemon/src/sync/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: restrict(
       [...sdkImports, "**/engine/**", "**/adapters/**", "**/server/**", "node:child_process", "node:net", "node:http"],

@@ -18,7 +18,7 @@ import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { createDirWatcher } from "../daemon/src/adapters/dir-watcher.js";
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
-import { systemClock } from "../daemon/src/ports/clock.js";
+import { systemClock } from "../daemon/src/clock/clock.js";
 import type { SyncPod } from "../daemon/src/ports/syncer.js";
 import type { ChangeBatch } from "../daemon/src/sync/batcher.js";
 import type { HashManifest } from "../daemon/src/sync/hash-manifest.js";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { createChokidarWatcher } from "../daemon/src/adapters/chokidar-watcher.js";
 import { createDirWatcher } from "../daemon/src/adapters/dir-watcher.js";
 import type { FileWatcher } from "../daemon/src/ports/file-watcher.js";
-import { systemClock } from "../daemon/src/ports/clock.js";
+import { systemClock } from "../daemon/src/clock/clock.js";
 import { createPathFilter } from "../daemon/src/sync/path-filter.js";
 import { fmt } from "./stats.js";
 

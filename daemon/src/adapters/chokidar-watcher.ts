@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Stats } from "node:fs";
 import type { FSWatcher } from "chokidar";
 import { watch } from "chokidar";
-import type { Clock } from "../ports/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
 import type { BatchTiming, FileEventKind } from "../sync/batcher.js";
 import type { PathFilter } from "../sync/path-filter.js";

@@ -14,7 +14,7 @@ import type { Dirent, FSWatcher } from "node:fs";
 import { watch } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
-import type { Clock } from "../ports/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { FileWatcher, WatchHandlers, WatchRoot, WatchSession } from "../ports/file-watcher.js";
 import type { BatchTiming, FileEventKind } from "../sync/batcher.js";
 import { createWatchDelivery, describeWatchError } from "./watch-delivery.js";

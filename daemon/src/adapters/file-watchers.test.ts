@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { systemClock } from "../ports/clock.js";
+import { systemClock } from "../clock/clock.js";
 import type { WatchSession } from "../ports/file-watcher.js";
 import type { ChangeBatch } from "../sync/batcher.js";
 import { createPathFilter } from "../sync/path-filter.js";

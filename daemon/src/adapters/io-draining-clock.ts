@@ -4,7 +4,7 @@
  * poll would have continued (a storm split in two). This clock runs each timer's callback one setImmediate later —
  * after the poll phase — and a push during that poll re-arms the batcher's timer, cancelling the deferred callback.
  */
-import type { Clock, Timer } from "../ports/clock.js";
+import type { Clock, Timer } from "../clock/clock.js";
 
 export const ioDrainingClock = (clock: Clock): Clock => ({
   now: () => clock.now(),

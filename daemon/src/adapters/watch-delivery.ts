@@ -3,7 +3,7 @@
  * wait for the next I/O poll), the completion of new directories, in-order delivery, and worded watch errors.
  */
 import path from "node:path";
-import type { Clock } from "../ports/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { WatchHandlers, WatchRoot } from "../ports/file-watcher.js";
 import type { BatchTiming, Batcher, ChangeBatch, FileEvent } from "../sync/batcher.js";
 import { createBatcher, defaultBatchTiming } from "../sync/batcher.js";

@@ -2,7 +2,7 @@
  * The engine: one store, the controllers subscribed to it, and the public event log derived from it.
  * Surfaces (server, CLI through the server) read getState()/events and dispatch requests.
  */
-import type { Clock } from "../ports/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { Action } from "./actions.js";
 import type { Controller } from "./controllers/controller.js";
 import type { EventLog } from "./event-log.js";

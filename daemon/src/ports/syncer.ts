@@ -4,17 +4,14 @@
  * "container" in memory. Every method rejects with a SyncError worded for a human; the manifest a
  * call returns is only the new truth when the call resolved.
  */
-import { DevloopError } from "../errors/devloop-error.js";
-import { RuntimeCodes } from "../errors/runtime-codes.js";
 import type { DriftReport, HashManifest } from "../sync/hash-manifest.js";
 import type { PathFilter } from "../sync/path-filter.js";
 import type { SyncRefusal } from "../sync/sync-plan.js";
+import type { PutFilesParams, SyncPod } from "../sync/sync-pod.js";
 
-export interface SyncPod {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly container: string;
-}
+// The port's own vocabulary, defined beside the pure sync parts that use it too (sync/ never imports ports/).
+export type { PutFilesParams, SyncPod } from "../sync/sync-pod.js";
+export { SyncError } from "../sync/sync-error.js";
 
 export interface SyncTarget {
   readonly pod: SyncPod;
@@ -66,13 +63,6 @@ export interface DriftRepairResult extends SyncResult {
   readonly drift: DriftReport;
 }
 
-/** One file to put as it is (a compiled artifact): no local root, no manifest. */
-export interface PutFilesParams {
-  readonly pod: SyncPod;
-  readonly targetDir: string;
-  readonly files: readonly { readonly name: string; readonly content: Uint8Array; readonly mode: number }[];
-}
-
 export interface Syncer {
   /** Syncs one batch of changed paths: puts what changed since `previous`, deletes what is gone. */
   sync(params: SyncParams): Promise<SyncResult>;
@@ -95,17 +85,4 @@ export interface Syncer {
   reconcile(params: FullSyncParams): Promise<DriftRepairResult>;
   /** Puts files given as bytes into targetDir (names are checked like synced paths: relative, no ".."). */
   putFiles(params: PutFilesParams): Promise<SyncResult>;
-}
-
-/** A sync failure worded for a human: which target, what failed, the container's stderr when useful. */
-export class SyncError extends DevloopError {
-  override readonly name = "SyncError";
-  protected readonly defaultCode = RuntimeCodes.sync.code;
-  constructor(
-    message: string,
-    /** True when retrying may help (pod gone, connection lost); false for e.g. a missing tar in the image. */
-    readonly transient: boolean,
-  ) {
-    super(message);
-  }
 }

@@ -10,7 +10,7 @@
  *   3. "exec": otherwise, through the exec session (adapters/tar-syncer.ts).
  */
 import type { ImageDelivery } from "../build/image-delivery.js";
-import type { SyncPod } from "../ports/syncer.js";
+import type { SyncPod } from "./sync-pod.js";
 import { parseUser } from "../translate/security-context.js";
 
 export const ARTIFACT_DELIVERIES = ["docker", "exec"] as const;

@@ -6,7 +6,7 @@
  * Nothing is lost by collapsing: the sync reads the disk when it runs, so the event kind is a hint
  * and the path is what matters.
  */
-import type { Clock, Timer } from "../ports/clock.js";
+import type { Clock, Timer } from "../clock/clock.js";
 
 export type FileEventKind = "add" | "change" | "unlink" | "addDir" | "unlinkDir";
 

@@ -2,8 +2,8 @@
  * A sync plan: from what the disk holds now (observations) and what was last synced (manifest), decide
  * what to put, what to delete, and what the manifest becomes once the plan has been carried out. Pure.
  */
-import type { PutFilesParams } from "../ports/syncer.js";
-import { SyncError } from "../ports/syncer.js";
+import type { PutFilesParams } from "./sync-pod.js";
+import { SyncError } from "./sync-error.js";
 import type { HashManifest, ManifestEntry } from "./hash-manifest.js";
 import { hashContent, sameEntry, withoutPath } from "./hash-manifest.js";
 import { checkRelativePath } from "./sync-path.js";

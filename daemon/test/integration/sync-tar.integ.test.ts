@@ -12,7 +12,7 @@ import { KubeExecError, createKubeExec, createKubeExecStream } from "../../src/a
 import type { KubeExec } from "../../src/adapters/kube-exec.js";
 import type { TarSyncer } from "../../src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { systemClock } from "../../src/clock/clock.js";
 import type { SyncPod, Syncer } from "../../src/ports/syncer.js";
 import type { ChangeBatch } from "../../src/sync/batcher.js";
 import type { HashManifest } from "../../src/sync/hash-manifest.js";

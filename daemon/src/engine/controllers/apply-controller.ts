@@ -5,7 +5,7 @@
  */
 import type { ClusterClient } from "../../ports/cluster.js";
 import { ClusterError } from "../../ports/cluster.js";
-import type { Clock, Timer } from "../../ports/clock.js";
+import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import { sidecarBuiltRefs, withBuiltImage } from "../built-image.js";
 import { serviceSelector } from "../labels.js";

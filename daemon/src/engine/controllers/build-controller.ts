@@ -5,7 +5,7 @@
  * buildFinished with the built reference (the content-hash tag: unchanged inputs → same tag, skipped, nothing
  * re-applied) or the failure with the output's last lines. selectors.serviceViews holds the apply gate ("building").
  */
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { BuildStepProgress, ImageBuilder } from "../../ports/image-builder.js";
 import type { Dispatch } from "../actions.js";
 import { buildsToStart } from "../selectors.js";

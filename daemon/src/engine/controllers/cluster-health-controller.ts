@@ -1,6 +1,6 @@
 /** While the cluster is unreachable, pings it with backoff (1s … 30s) and reports when it answers again: a status, never a crash. */
 import type { ClusterClient } from "../../ports/cluster.js";
-import type { Clock, Timer } from "../../ports/clock.js";
+import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";

@@ -8,7 +8,7 @@
 import type { Dispatch } from "../actions.js";
 import { conditionMet, serviceViews } from "../selectors.js";
 import type { EngineState } from "../state.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { DependencyEdge } from "../../translate/types.js";
 import type { Controller } from "./controller.js";
 

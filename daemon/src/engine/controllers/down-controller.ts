@@ -3,7 +3,7 @@
  * (then the namespace itself goes, if devloop created it), then forgets the project.
  */
 import type { ClusterClient } from "../../ports/cluster.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import { projectLabel, projectSelector } from "../labels.js";
 import type { EngineState } from "../state.js";

@@ -4,7 +4,7 @@
  * events. They reach `devloop up`, `devloop status` and the dashboard as PublicService.failure.
  */
 import type { ClusterClient } from "../../ports/cluster.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import type { Crash } from "../selectors.js";
 import { serviceViews } from "../selectors.js";

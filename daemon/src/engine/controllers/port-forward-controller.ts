@@ -7,7 +7,7 @@
  */
 import type { Duplex } from "node:stream";
 import type { ClusterClient } from "../../ports/cluster.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Listening, PortListener } from "../../ports/port-listener.js";
 import type { Dispatch } from "../actions.js";
 import { runsService } from "../service-pods.js";

@@ -5,7 +5,7 @@
  * clock, not the kubelet's startedAt, so node clock skew does not matter.
  */
 import type { ObservedObject } from "../../ports/cluster.js";
-import type { Clock, Timer } from "../../ports/clock.js";
+import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import { podAwaitingStable, stableWindowMs } from "../selectors.js";
 import type { EngineState } from "../state.js";

@@ -28,7 +28,7 @@
  * meanwhile merge into the next job.
  */
 import path from "node:path";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { ClusterClient } from "../../ports/cluster.js";
 import type { Compiler } from "../../ports/compiler.js";
 import type { ArmContainerExec, ArmedCommand, ContainerExec } from "../../ports/container-exec.js";

@@ -4,7 +4,7 @@
  * connections become clusterUnreachable / clusterReachable.
  */
 import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import { projectSelector } from "../labels.js";
 import type { EngineState } from "../state.js";

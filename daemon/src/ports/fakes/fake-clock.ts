@@ -1,5 +1,5 @@
 /** A clock that only moves when told (Tilt's fake clock). */
-import type { Clock } from "../clock.js";
+import type { Clock } from "../../clock/clock.js";
 
 export interface FakeClock extends Clock {
   advance(ms: number): void;
