@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ImageBuildRequest } from "../ports/image-builder.js";
+import type { ImageBuildRequest } from "./build-options.js";
 import { contentTagOptions } from "./build-options.js";
 
 const minimal: ImageBuildRequest = { service: "web", image: "shop-web:devloop", context: "/src/web", dockerfile: "Dockerfile", args: { A: "1" } };

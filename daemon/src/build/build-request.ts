@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { BuildSpec, ComposeProject, ServiceSpec } from "../compose/types.js";
-import type { BuildSecretSource, ImageBuildRequest } from "../ports/image-builder.js";
+import type { BuildSecretSource, ImageBuildRequest } from "./build-options.js";
 import { localImageTag } from "../translate/image.js";
 
 const nonEmpty = <T>(list: readonly T[] | undefined): list is readonly T[] => list !== undefined && list.length > 0;

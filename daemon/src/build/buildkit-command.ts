@@ -4,7 +4,7 @@
  * Debian's docker.io 20.10). Which one is found: adapters/docker-cli-build-runner.ts. Pure.
  */
 import path from "node:path";
-import type { ImageBuildRequest } from "../ports/image-builder.js";
+import type { ImageBuildRequest } from "./build-options.js";
 import { SERVICE_LABEL } from "./build-options.js";
 
 export interface BuildKitCli {

@@ -5,7 +5,7 @@
  * Modification times are not part of it: touching a file does not rebuild.
  */
 import { createHash } from "node:crypto";
-import type { BuildUlimit } from "../compose/types.js";
+import type { ImageBuildRequest, TagOptions } from "./build-options.js";
 
 export interface HashedEntry {
   readonly path: string;
@@ -16,31 +16,15 @@ export interface HashedEntry {
   readonly digest: string;
 }
 
-export interface ContentTagParams {
+/**
+ * What the tag hashes: the context's entries, the Dockerfile (the inline text instead of the file when set), the
+ * args and target, and the build options that change the image (TagOptions: each hashed only when set, so tags of
+ * projects that use none of them stay what they were).
+ */
+export interface ContentTagParams extends TagOptions, Pick<ImageBuildRequest, "dockerfile" | "dockerfileInline" | "args" | "target"> {
   /** Image repository without tag, e.g. "shop-web" (translate's image name without its tag: repositoryOf). */
   readonly repository: string;
   readonly entries: readonly HashedEntry[];
-  readonly dockerfile: string;
-  /** Inline Dockerfile text (build.dockerfile_inline), hashed instead of the file when set. */
-  readonly dockerfileInline?: string;
-  readonly args: Readonly<Record<string, string>>;
-  readonly target?: string;
-  /**
-   * The build options that change what a build produces (labels, the RUN steps' hosts, network, /dev/shm and
-   * ulimits, the platform), plus no_cache and pull, so that turning one on gives a new tag and one real build.
-   * Each is hashed only when set: tags of projects that use none of them stay what they were.
-   */
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly extraHosts?: readonly string[];
-  readonly network?: string;
-  readonly shmSize?: number;
-  readonly ulimits?: readonly BuildUlimit[];
-  readonly platform?: string;
-  readonly noCache?: boolean;
-  readonly pull?: boolean;
-  /** Build secret ids and ssh ids (never values: as in BuildKit, a changed secret value does not rebuild). */
-  readonly secretIds?: readonly string[];
-  readonly ssh?: readonly string[];
   /** additional_contexts: name → what the context is (its content-hash image, or the image reference). */
   readonly contexts?: Readonly<Record<string, string>>;
 }

@@ -4,57 +4,10 @@
  * skipped when an image with that tag exists; the image is then delivered to the cluster (see build/image-delivery.ts).
  * The result's `ref` is what the manifests should run (translate's chooseImage overrides: service → ref).
  */
-import type { BuildUlimit } from "../compose/types.js";
+import type { ImageBuildRequest } from "../build/build-options.js";
 
-export interface ImageBuildRequest {
-  readonly service: string;
-  /** The tag translate put in the manifests (e.g. "shop-web:devloop"); the built image is tagged with it too. */
-  readonly image: string;
-  /** Absolute context directory. */
-  readonly context: string;
-  readonly dockerfile: string;
-  /** build.dockerfile_inline: the Dockerfile's text; sent as an extra context file, `dockerfile` is then ignored. */
-  readonly dockerfileInline?: string;
-  readonly args: Readonly<Record<string, string>>;
-  readonly target?: string;
-  /** build.labels; the adapter adds its own dev.devloop.service label. */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** build.cache_from: images or cache sources whose layers the build may reuse (--cache-from). */
-  readonly cacheFrom?: readonly string[];
-  /** build.extra_hosts as "host:ip" (extrahosts). */
-  readonly extraHosts?: readonly string[];
-  /** build.network: the RUN steps' network mode (networkmode). */
-  readonly network?: string;
-  /** build.shm_size in bytes (shmsize). */
-  readonly shmSize?: number;
-  /** build.no_cache (nocache): no layer cache when a build runs; see build/README.md for the content-hash skip. */
-  readonly noCache?: boolean;
-  /** build.pull (pull): pull the FROM images when a build runs. */
-  readonly pull?: boolean;
-  /** build.platforms with exactly one entry (platform). */
-  readonly platform?: string;
-  /** build.ulimits for the RUN steps (ulimits). */
-  readonly ulimits?: readonly BuildUlimit[];
-  /** build.tags: more names the image is tagged with after the build (or skip). */
-  readonly tags?: readonly string[];
-  /** build.cache_to (--cache-to with buildx; "type=inline" with the legacy CLI). */
-  readonly cacheTo?: readonly string[];
-  /** build.secrets resolved to their top-level source (a path or a variable name, never the value). */
-  readonly secrets?: readonly BuildSecretSource[];
-  /** build.ssh: "default" or "id=path[,path]" (--ssh). */
-  readonly ssh?: readonly string[];
-  /** build.additional_contexts: name → absolute directory or "docker-image://ref". */
-  readonly additionalContexts?: Readonly<Record<string, string>>;
-}
-
-/** Where a build secret's value comes from; the value itself is read by the adapter at build time only. */
-export interface BuildSecretSource {
-  readonly id: string;
-  /** Absolute path of the file (secrets.<id>.file). */
-  readonly file?: string;
-  /** Variable (secrets.<id>.environment) in the environment of the `up` that asked for the build, else the daemon's. */
-  readonly environment?: string;
-}
+// The request is build/'s one build-options type (pure code builds it); the port names it as part of its contract.
+export type { BuildSecretSource, ImageBuildRequest } from "../build/build-options.js";
 
 export interface ImageBuildResult {
   /** The content-hash tag, e.g. "shop-web:dl-3f9a0c1b2d4e". */
