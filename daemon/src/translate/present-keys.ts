@@ -20,6 +20,7 @@ const fromModel = (s: ServiceSpec): string[] =>
     ["healthcheck", s.healthcheck !== undefined],
     ["depends_on", Object.keys(s.dependsOn).length > 0],
     ["deploy", s.deploy !== undefined],
+    ["scale", s.replicas !== 1 && s.deploy?.replicas === undefined],
     ["restart", s.restart !== undefined],
     ["user", s.user !== undefined],
     ["working_dir", s.workingDir !== undefined],
@@ -52,6 +53,10 @@ const fromModel = (s: ServiceSpec): string[] =>
     ["ipc", s.ipc !== undefined],
     ["volumes_from", (s.volumesFrom ?? []).length > 0],
     ["develop", s.develop !== undefined],
+    ["shm_size", s.shmSize !== undefined],
+    ["post_start", (s.postStart ?? []).length > 0],
+    ["pre_stop", (s.preStop ?? []).length > 0],
+    ["provider", s.provider !== undefined],
     ["x-devloop", s.extensions["x-devloop"] !== undefined],
   ]
     .filter(([, present]) => present)

@@ -12,6 +12,7 @@ import { seedContainerName } from "./live.js";
 import { hasNetworkIsolation, networkPolicyName, serviceNetworks } from "./network-policies.js";
 import { presentServiceKeys } from "./present-keys.js";
 import { parseUser } from "./security-context.js";
+import { SHM_PATH } from "./shm-volume.js";
 import { SupportStatus, supportFor } from "./support.js";
 import type { TranslationEntry } from "./types.js";
 import { claimName } from "./volume-claim.js";
@@ -51,6 +52,16 @@ const fieldsFor = (ctx: TranslateContext, view: ServiceView, key: string): reado
       ];
     case "tmpfs":
       return [`${pod}.volumes[].emptyDir.medium: Memory`, `${c}.volumeMounts`];
+    case "shm_size":
+      return (service.shmSize ?? 0) > 0 ? [`${pod}.volumes[].emptyDir.medium: Memory`, `${c}.volumeMounts[${SHM_PATH}]`] : [];
+    case "cpus":
+    case "mem_limit":
+    case "mem_reservation":
+      return [`${c}.resources`];
+    case "post_start":
+      return [`${c}.lifecycle.postStart`];
+    case "pre_stop":
+      return [`${c}.lifecycle.preStop`];
     case "healthcheck":
       return [`${c}.readinessProbe`];
     case "depends_on":
