@@ -19,6 +19,8 @@ import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
+import { gatherDeliveryFacts } from "./adapters/delivery-facts.js";
+import type { GatheredDeliveryFacts } from "./adapters/delivery-facts.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
@@ -215,12 +217,14 @@ const readOrCreateToken = (path: string): string => {
 };
 
 /**
- * How built images reach the cluster: DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY, or a kind context; otherwise
+ * How built images reach the cluster: DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY, the nodes (when this identity may
+ * list them: does every node an ordinary pod can land on run on this Docker engine?) or a kind context; otherwise
  * "docker" (the kubelet shares this Docker engine, as on the local bed: IfNotPresent finds the built tag).
  */
-const imageDelivery = (kubeContext: string | undefined, env: NodeJS.ProcessEnv = process.env): ImageDelivery => {
+const imageDelivery = (kubeContext: string | undefined, facts: GatheredDeliveryFacts, env: NodeJS.ProcessEnv = process.env): ImageDelivery => {
   const decision = chooseImageDelivery({
-    nodes: [],
+    nodes: facts.nodes,
+    ...(facts.dockerEngineName === undefined ? {} : { dockerEngineName: facts.dockerEngineName }),
     ...(kubeContext === undefined ? {} : { kubeContext }),
     ...(env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: env["DEVLOOP_IMAGE_DELIVERY"] }),
     ...(env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: env["DEVLOOP_REGISTRY"] }),
@@ -274,7 +278,9 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
   const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
   const loader = createComposeProjectLoader({ doctor });
-  const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined);
+  const facts = await gatherDeliveryFacts(kubeConfig);
+  const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined, facts);
+  log.info(`images reach the cluster by ${delivery.strategy} (${delivery.reason}${facts.note === undefined ? "" : `; nodes unknown: ${facts.note}`})`);
   const builder = createDockerodeImageBuilder({ delivery });
   const clock = systemClock;
   const tarSyncer = createTarSyncer({ exec, openStream });

@@ -14,6 +14,19 @@ describe("chooseImageDelivery", () => {
     expect(chooseImageDelivery({ nodes, registry: "r:5000" })).toMatchObject({ ok: true, delivery: { strategy: "registry" } });
   });
 
+  it("counts only the nodes an ordinary pod can land on (the two-node bed's tainted second node does not)", () => {
+    const bed = [{ ...dockerNode, name: "vm" }, { ...dockerNode, name: "vm-node2", schedulable: false }];
+    expect(chooseImageDelivery({ nodes: bed, dockerEngineName: "vm", registry: "127.0.0.1:5000" })).toMatchObject({ ok: true, delivery: { strategy: "docker" } });
+    const untainted = bed.map((n) => ({ ...n, schedulable: true }));
+    expect(chooseImageDelivery({ nodes: untainted, dockerEngineName: "vm", registry: "127.0.0.1:5000" })).toMatchObject({ ok: true, delivery: { strategy: "registry" } });
+    const allTainted = bed.map((n) => ({ ...n, schedulable: false }));
+    expect(chooseImageDelivery({ nodes: allTainted, dockerEngineName: "vm", registry: "127.0.0.1:5000" })).toMatchObject({ ok: true, delivery: { strategy: "registry" } });
+  });
+
+  it("pushes when the nodes are unknown (an identity that may not list them) and a registry is configured", () => {
+    expect(chooseImageDelivery({ nodes: [], kubeContext: "team-dev", registry: "127.0.0.1:5000" })).toMatchObject({ ok: true, delivery: { strategy: "registry" } });
+  });
+
   it("loads into kind from the context name or kind's node names", () => {
     expect(chooseImageDelivery({ nodes: [kindNode("dev-control-plane")], kubeContext: "kind-dev" })).toMatchObject({ ok: true, delivery: { strategy: "kind", cluster: "dev" } });
     expect(chooseImageDelivery({ nodes: [kindNode("shop-control-plane"), kindNode("shop-worker"), kindNode("shop-worker2")], kubeContext: "ci" })).toMatchObject({

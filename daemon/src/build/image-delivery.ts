@@ -2,7 +2,9 @@
  * How a locally built image reaches the cluster. Pure decision, made from facts the engine gathers once:
  *   1. an explicit choice (x-devloop.image_delivery or DEVLOOP_IMAGE_DELIVERY) wins;
  *   2. "docker": the kubelet runs its containers on the same Docker engine we build on (the local test bed, Docker
- *      Desktop, minikube with `docker-env`): nothing to do, imagePullPolicy IfNotPresent/Never finds it;
+ *      Desktop, minikube with `docker-env`): nothing to do, imagePullPolicy IfNotPresent/Never finds it. Only the
+ *      nodes an ordinary pod can land on count: a node with a NoSchedule/NoExecute taint or cordoned takes only
+ *      pods that ask for it (the two-node bed's second node), and such a pod needs DEVLOOP_IMAGE_DELIVERY=registry;
  *   3. "kind": the kube context is kind's ("kind-<cluster>") or every node carries kind's node image: the image is
  *      loaded into the nodes (`kind load docker-image <ref> --name <cluster>`);
  *   4. "registry": a registry is configured (x-devloop.registry or DEVLOOP_REGISTRY): tag <registry>/<repo>:<tag>, push;
@@ -14,6 +16,8 @@ export interface ClusterNodeFacts {
   readonly containerRuntime: string;
   /** node.status.nodeInfo.osImage, kind nodes say e.g. "Debian GNU/Linux 12 (bookworm)"; labels are more reliable. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** False when a NoSchedule/NoExecute taint or spec.unschedulable keeps pods that do not ask for the node off it. */
+  readonly schedulable?: boolean;
 }
 
 export interface DeliveryFacts {
@@ -42,10 +46,13 @@ const kindCluster = (facts: DeliveryFacts): string | undefined => {
   return undefined;
 };
 
-const sharesDocker = (facts: DeliveryFacts): boolean =>
-  facts.nodes.length > 0 &&
-  facts.nodes.every((n) => n.containerRuntime.startsWith("docker://")) &&
-  (facts.nodes.length === 1 || facts.nodes.every((n) => n.name === facts.dockerEngineName));
+const sharesDocker = (facts: DeliveryFacts): boolean => {
+  const open = facts.nodes.filter((n) => n.schedulable !== false);
+  const nodes = open.length > 0 ? open : facts.nodes;
+  return nodes.length > 0 &&
+    nodes.every((n) => n.containerRuntime.startsWith("docker://")) &&
+    (nodes.length === 1 || nodes.every((n) => n.name === facts.dockerEngineName));
+};
 
 export const chooseImageDelivery = (facts: DeliveryFacts): DeliveryDecision => {
   const explicit = facts.explicit?.trim();
