@@ -1,0 +1,113 @@
+/**
+ * No folder of daemon/src imports, through any chain, a folder that imports it back: the layers of
+ * docs/architecture.md stay a one-way stack. Read from the sources (every import, export-from and import() of a
+ * relative path, type-only ones included); tests are left out, as a test may use ports/fakes or a real adapter.
+ * There is no list of allowed exceptions: a cycle is fixed by moving the shared code down, not by listing it here.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const srcRoot = import.meta.dirname;
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sourceFiles(full);
+    return /\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name) ? [full] : [];
+  });
+
+/** The top folder of daemon/src a file is in ("." for a file at the root, main.ts). */
+const folderOf = (file: string): string => {
+  const parts = path.relative(srcRoot, file).split(path.sep);
+  return parts.length > 1 ? (parts[0] ?? ".") : ".";
+};
+
+/** folder → folder → the imports ("file → specifier") that make the edge. */
+type FolderGraph = Map<string, Map<string, string[]>>;
+
+const folderGraph = (files: readonly string[]): FolderGraph => {
+  const graph: FolderGraph = new Map();
+  for (const file of files) {
+    const from = folderOf(file);
+    if (!graph.has(from)) graph.set(from, new Map());
+    for (const { fileName: specifier } of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
+      if (!specifier.startsWith(".")) continue;
+      const target = path.resolve(path.dirname(file), specifier);
+      if (path.relative(srcRoot, target).startsWith("..")) continue;
+      const to = folderOf(target);
+      if (to === from) continue;
+      const edges = graph.get(from) ?? new Map<string, string[]>();
+      graph.set(from, edges);
+      edges.set(to, [...(edges.get(to) ?? []), `${path.relative(srcRoot, file)} → ${specifier}`]);
+    }
+  }
+  return graph;
+};
+
+/** Strongly connected components with more than one folder (Tarjan): each is a cycle. */
+const folderCycles = (graph: FolderGraph): string[][] => {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) ?? 0, low.get(w) ?? 0));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) ?? 0, index.get(w) ?? 0));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    for (let w = stack.pop(); w !== undefined; w = w === v ? undefined : stack.pop()) {
+      onStack.delete(w);
+      component.push(w);
+    }
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+};
+
+/** Each cycle with the imports inside it, so the failure says which lines to move. */
+const describeCycle = (graph: FolderGraph, cycle: readonly string[]): string =>
+  [
+    `folders in a cycle: ${cycle.join(", ")}`,
+    ...cycle.flatMap((from) =>
+      [...(graph.get(from) ?? new Map<string, string[]>())].filter(([to]) => cycle.includes(to)).flatMap(([to, imports]) => [`  ${from} → ${to}:`, ...imports.map((i) => `    ${i}`)]),
+    ),
+  ].join("\n");
+
+describe("folders of daemon/src", () => {
+  const graph = folderGraph(sourceFiles(srcRoot));
+
+  it("are read: the engine reaches the world through ports/, the adapters implement them", () => {
+    expect(graph.get("engine")?.has("ports")).toBe(true);
+    expect(graph.get("adapters")?.has("ports")).toBe(true);
+    expect(graph.get(".")?.has("engine")).toBe(true);
+  });
+
+  it("import each other without a cycle", () => {
+    expect(folderCycles(graph).map((cycle) => describeCycle(graph, cycle))).toEqual([]);
+  });
+
+  it("a cycle through three folders is found, with the imports that make it", () => {
+    const made: FolderGraph = new Map<string, Map<string, string[]>>([
+      ["a", new Map([["b", ["a/x.ts → ../b/y.js"]]])],
+      ["b", new Map([["c", ["b/y.ts → ../c/z.js"]]])],
+      ["c", new Map([["a", ["c/z.ts → ../a/x.js"]], ["d", ["c/z.ts → ../d/w.js"]]])],
+      ["d", new Map<string, string[]>()],
+    ]);
+    expect(folderCycles(made)).toEqual([["a", "b", "c"]]);
+    expect(describeCycle(made, ["a", "b", "c"])).toContain("c → a:\n    c/z.ts → ../a/x.js");
+  });
+});
