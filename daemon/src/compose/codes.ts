@@ -1,6 +1,7 @@
 /**
  * Every diagnostic the compose loader emits, with its stable code. docs/errors.md is generated from this
- * table plus one fixtures/invalid case per code (daemon/src/compose/invalid-golden.test.ts keeps them in step).
+ * table plus one fixtures/invalid case per code (scripts/gen-errors-doc.ts; invalid-golden.test.ts checks every
+ * code has a case).
  */
 import type { Severity } from "../errors/diagnostic.js";
 

@@ -60,7 +60,7 @@ export const TranslateCodes = {
 
 /** One line per code, for docs/compose-support.md (and docs/errors.md). */
 export const translateCodeDescriptions: Readonly<Record<string, string>> = {
-  [TranslateCodes.ignoredKey]: "warning: a compose key devloop ignores on Kubernetes is present (see the tables above).",
+  [TranslateCodes.ignoredKey]: "warning: a compose key devloop ignores on Kubernetes is present (the support tables list each one and why).",
   [TranslateCodes.rejectedKey]: "error: a compose key that cannot be reproduced on Kubernetes is present (none today: network_mode and volumes_from join pods, see DL-TRANSLATE-023).",
   [TranslateCodes.userName]: "warning: user: is a name; only numeric uid[:gid] becomes runAsUser/runAsGroup.",
   [TranslateCodes.missingContent]: "warning: the file or variable behind a secret or config was not available; the object is rendered empty.",
