@@ -36,6 +36,9 @@ export interface DockerodeImageBuilderOptions {
   readonly runner?: BuildRunner;
 }
 
+/** X-Registry-Auth for no credentials: base64 of "{}". */
+const ANONYMOUS_REGISTRY_AUTH = Buffer.from("{}").toString("base64");
+
 /** The engine dockerode talks to, as DOCKER_HOST for the CLI. */
 const dockerHostOf = (docker: Docker): string | undefined => {
   const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
@@ -122,7 +125,9 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       const splitter = createBuildLineSplitter(onLine);
       let failure: string | undefined;
       try {
-        const stream = await docker.getImage(ref).push(options.registryAuth ? { authconfig: options.registryAuth } : {});
+        // The engine's push refuses a request without X-Registry-Auth ("Bad parameters and missing X-Registry-Auth"),
+        // even for a registry without auth: anonymous is "{}", as the Docker CLI sends it.
+        const stream = await docker.getImage(ref).push({ authconfig: options.registryAuth ?? { base64: ANONYMOUS_REGISTRY_AUTH } });
         await follow(docker, stream, (event) => {
           if (event.error !== undefined) failure = event.error;
           splitter.push(event);

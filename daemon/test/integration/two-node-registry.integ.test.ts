@@ -1,0 +1,209 @@
+/**
+ * Issue 12 "Done when", on the two-node bed (`scripts/local-cluster up --nodes 2`): a teammate's namespace-scoped
+ * identity (scripts/mint-dev-identity) under a non-local context name runs a built service placed on the second
+ * node, whose Docker engine is not the one devloop builds on, so the image travels through the bed's registry
+ * (127.0.0.1:5000). The daemon itself runs under the teammate's kubeconfig: it may not list nodes, so it cannot tell
+ * the cluster shares its engine, and pushes because a registry is configured (DEVLOOP_REGISTRY, from
+ * `local-cluster env`). Also here: only changed layers are pushed (the image builder against the registry).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stateFiles } from "../../src/api/state-dir.js";
+import { createDockerodeImageBuilder } from "../../src/adapters/dockerode-image-builder.js";
+import { createTestDaemon, freePort, kube, nodeImage, repoRoot, sleep, suffix } from "./daemon-support.js";
+import { bedKubeconfigPath } from "./helpers/kube-config.js";
+
+const registry = process.env["DEVLOOP_REGISTRY"] ?? "";
+const node2 = process.env["DEVLOOP_BED_NODE2"] ?? "";
+const node2Taint = process.env["DEVLOOP_BED_NODE2_TAINT"] ?? "";
+const node2Docker = process.env["DEVLOOP_BED_NODE2_DOCKER_HOST"] ?? "";
+const needsNode2 = "this file needs the two-node bed: `scripts/local-cluster up --nodes 2`, then eval \"$(scripts/local-cluster env)\"";
+
+const id = suffix();
+const namespace = `dlnode2${id}`;
+const forbidden = `dlnode2x${id}`;
+const context = `team-${id}`;
+const project = `node2${id}`;
+
+const engine2 = (): Docker => new Docker({ socketPath: node2Docker.replace(/^unix:\/\//, "") });
+
+const registryTags = async (repository: string): Promise<string[]> => {
+  const res = await fetch(`http://${registry}/v2/${repository}/tags/list`);
+  if (!res.ok) return [];
+  return ((await res.json()) as { tags?: string[] | null }).tags ?? [];
+};
+
+describe("the two-node bed: a built service on the second node, through the registry, as a teammate", () => {
+  const daemon = createTestDaemon();
+  const { core, apps } = kube();
+  const dir = mkdtempSync(join(tmpdir(), "devloop-it-node2-"));
+  const kubeconfig = join(dir, "teammate.kubeconfig");
+  let port = 0;
+
+  const writeProject = (): void => {
+    mkdirSync(join(dir, "app"), { recursive: true });
+    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n");
+    writeFileSync(
+      join(dir, "app", "server.js"),
+      `const fs = require("fs");\nrequire("http").createServer((q, s) => s.end(fs.readFileSync("/app/message.txt", "utf8"))).listen(8080, () => console.log("node2 server listening on 8080"));\n`,
+    );
+    // The run id makes the content (so the tag) new: the image cannot already be on the second engine.
+    writeFileSync(join(dir, "app", "message.txt"), `hello 1 ${id}`);
+    writeFileSync(
+      join(dir, "compose.yml"),
+      `name: ${project}
+x-devloop:
+  templates:
+    Deployment:
+      spec:
+        template:
+          spec:
+            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
+services:
+  web:
+    build:
+      context: ./app
+      args:
+        NODE_IMAGE: ${nodeImage}
+    ports: ["${port}:8080"]
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${node2}"]
+    develop:
+      watch:
+        - action: sync
+          path: ./app
+          target: /app
+`,
+    );
+  };
+
+  const answer = async (): Promise<string | undefined> => {
+    try {
+      return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
+    } catch {
+      return undefined;
+    }
+  };
+  const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    let last: string | undefined;
+    while (Date.now() < until) {
+      last = await answer();
+      if (last === expected) return;
+      await sleep(200);
+    }
+    throw new Error(`no answer "${expected}" from 127.0.0.1:${port} in ${timeoutMs} ms; last: ${String(last)}`);
+  };
+
+  beforeAll(async () => {
+    if (registry === "" || node2 === "" || node2Taint === "" || node2Docker === "") throw new Error(needsNode2);
+    const node = await core.readNode({ name: node2 }).catch(() => undefined);
+    if (node === undefined) throw new Error(`node ${node2} is not in the cluster; ${needsNode2}`);
+    port = await freePort();
+    writeProject();
+    const mint = spawnSync("bash", [join(repoRoot, "scripts", "mint-dev-identity"), namespace, "--context", context, "--out", kubeconfig], { env: { ...process.env, KUBECONFIG: bedKubeconfigPath() }, encoding: "utf8" });
+    if (mint.status !== 0) throw new Error(`mint-dev-identity failed: ${mint.stderr}`);
+    await core.createNamespace({ body: { metadata: { name: forbidden } } });
+    // The daemon and the CLI both run as the teammate; delivery is decided from what this identity can see.
+    daemon.env["KUBECONFIG"] = kubeconfig;
+    daemon.env["DEVLOOP_REGISTRY"] = registry;
+    delete daemon.env["DEVLOOP_IMAGE_DELIVERY"];
+    delete daemon.env["DEVLOOP_ALLOWED_CONTEXTS"];
+    await daemon.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await daemon.stop();
+    for (const name of [namespace, forbidden]) await core.deleteNamespace({ name }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(daemon.stateDir, { recursive: true, force: true });
+  });
+
+  it("refuses the non-local context at once, until it is allowed", async () => {
+    const started = Date.now();
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "60"], dir, 60_000);
+    expect(up.code, up.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(up.stderr).toContain(`kube context "${context}"`);
+    expect(up.stderr).toContain(`--allow-context ${context}`);
+    expect((await apps.listNamespacedDeployment({ namespace })).items).toHaveLength(0);
+  }, 60_000);
+
+  it("up on the second node through the registry; an edit synced; logs; the port-forward; down", async () => {
+    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--timeout", "400"], dir, 460_000);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
+    expect(log).toContain("images reach the cluster by registry (a registry is configured; nodes unknown: this identity may not list nodes)");
+
+    // The pod runs on node 2 from the registry's reference, and node 2's engine pulled it (it has no build of it).
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: `devloop.dev/project=${project}` })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+    expect(pods.map((p) => p.spec?.nodeName)).toEqual([node2]);
+    const image = pods[0]?.spec?.containers[0]?.image ?? "";
+    expect(image).toMatch(new RegExp(`^${registry.replace(/\./g, "\\.")}/${project}-web:dl-[0-9a-f]{12}$`));
+    const [repository, tag] = image.slice(registry.length + 1).split(":");
+    expect(await registryTags(repository ?? "")).toContain(tag);
+    expect((await engine2().getImage(image).inspect()).RepoTags).toContain(image);
+
+    await waitAnswer(`hello 1 ${id}`, 90_000);
+    writeFileSync(join(dir, "app", "message.txt"), `hello 2 ${id}`);
+    await waitAnswer(`hello 2 ${id}`, 30_000).catch((error: unknown) => {
+      const tail = readFileSync(stateFiles(daemon.stateDir).log, "utf8").split("\n").slice(-30).join("\n");
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\ndaemon log:\n${tail}`);
+    });
+
+    const logs = await daemon.cli(["logs", "web"], dir, 60_000);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain("node2 server listening on 8080");
+
+    const down = await daemon.cli(["down"], dir, 200_000);
+    expect(down.code, `${down.stdout}\n${down.stderr}`).toBe(0);
+    expect((await apps.listNamespacedDeployment({ namespace, labelSelector: `devloop.dev/project=${project}` })).items).toHaveLength(0);
+  }, 600_000);
+
+  it("a namespace the identity may not use is refused at once, with the missing rights", async () => {
+    const started = Date.now();
+    const up = await daemon.cli(["up", "-n", forbidden, "--allow-context", context, "--detach", "--timeout", "120"], dir, 120_000);
+    expect(up.code, up.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(up.stderr).toContain(`may not patch deployments.apps`);
+    expect(up.stderr).toContain(`in namespace ${forbidden}`);
+    expect((await apps.listNamespacedDeployment({ namespace: forbidden })).items).toHaveLength(0);
+  }, 120_000);
+
+  it("pushes only the layers that changed", async () => {
+    const context2 = mkdtempSync(join(tmpdir(), "devloop-it-layers-"));
+    const docker = new Docker();
+    const builder = createDockerodeImageBuilder({ docker, delivery: { strategy: "registry", registry, reason: "test" } });
+    const repo = `dllayers${id}`;
+    writeFileSync(join(context2, "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY big.bin /big.bin\nCOPY small.txt /small.txt\n");
+    writeFileSync(join(context2, "big.bin"), Buffer.alloc(4 * 1024 * 1024, id));
+    const request = { service: "layers", image: `${repo}:devloop`, context: context2, dockerfile: "Dockerfile", args: { NODE_IMAGE: nodeImage } };
+    const refs: string[] = [];
+    try {
+      const pushed = async (small: string): Promise<string[]> => {
+        writeFileSync(join(context2, "small.txt"), small);
+        const lines: string[] = [];
+        const result = await builder.build(request, (l) => lines.push(l));
+        refs.push(result.ref, result.tag);
+        expect(await registryTags(repo)).toContain(result.tag.split(":")[1]);
+        return lines;
+      };
+      const count = (lines: string[], what: RegExp): number => lines.filter((l) => what.test(l)).length;
+      const first = await pushed("one");
+      // New: the two COPY layers (the base image's layer may already be there from another run).
+      expect(count(first, /Pushed/)).toBeGreaterThanOrEqual(2);
+      const second = await pushed("two");
+      // Only small.txt's layer is new; the base and big.bin's layer are already in the registry.
+      expect(count(second, /Pushed/), second.join("\n")).toBe(1);
+      expect(count(second, /Layer already exists/), second.join("\n")).toBe(2);
+    } finally {
+      for (const ref of refs) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+      rmSync(context2, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
