@@ -114,8 +114,11 @@ const nodeScript = (code: string, env: NodeJS.ProcessEnv): string => {
   return r.stdout;
 };
 
-/** ms from spawning `devloop daemon` to its /api/health answering (fresh state dir), then stopped with SIGTERM. */
-const daemonStartMs = (env: NodeJS.ProcessEnv): number =>
+/**
+ * ms from spawning `devloop daemon` to its /api/health answering (fresh state dir), then stopped with SIGTERM.
+ * `bin`: which devloop (default the clone's bin/devloop.js; bench/package-start.ts passes an installed package's).
+ */
+export const daemonStartMs = (env: NodeJS.ProcessEnv, bin = devloop): number =>
   Number(
     nodeScript(
       `import { spawn } from "node:child_process";
@@ -124,7 +127,7 @@ import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 const dir = mkdtempSync(join(tmpdir(), "devloop-bench-"));
 const start = performance.now();
-const child = spawn(process.execPath, [${JSON.stringify(devloop)}, "daemon"], { env: { ...process.env, DEVLOOP_STATE_DIR: dir }, stdio: "ignore" });
+const child = spawn(process.execPath, [${JSON.stringify(bin)}, "daemon"], { env: { ...process.env, DEVLOOP_STATE_DIR: dir }, stdio: "ignore" });
 let ms;
 while (ms === undefined) {
   await new Promise((r) => setTimeout(r, 20));
@@ -193,7 +196,7 @@ export const benchStartup = (env: NodeJS.ProcessEnv, runs = { version: 7, daemon
     return out;
   };
   const version = pair(runs.version, (e) => timed(() => run(process.execPath, [devloop, "--version"], e)));
-  const daemonStart = pair(runs.daemon, daemonStartMs);
+  const daemonStart = pair(runs.daemon, (e) => daemonStartMs(e));
   // A CLI round trip: `devloop status --json` against a running daemon (itself from the bundle).
   const stateDir = mkdtempSync(join(tmpdir(), "devloop-bench-"));
   const daemon = spawn(process.execPath, [devloop, "daemon"], { env: { ...bundle, DEVLOOP_STATE_DIR: stateDir }, stdio: "ignore" });

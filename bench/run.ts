@@ -12,6 +12,7 @@ import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
+import { benchPackageStart, formatPackageStart } from "./package-start.js";
 import { benchScale, formatScale } from "./scale.js";
 import { benchSoak, formatSoak } from "./soak.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
@@ -20,6 +21,8 @@ import { benchWatcherScale, formatWatcherScale } from "./watcher-scale.js";
 const groups: Record<string, () => Promise<string>> = {
   // Pure pipeline, no cluster (issue 2).
   compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+  // Issue 14 item 10: the installed npm package's start-up against the clone's run-time bundle (npm pack + install, no cluster).
+  package: () => Promise.resolve(formatPackageStart(benchPackageStart())),
   // P4: the watcher on a 100k-file tree, no cluster.
   watch: async () => formatWatcherScale(await benchWatcherScale()),
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
