@@ -21,7 +21,8 @@ describe("a global service (fixtures/real-world/global-service)", () => {
     const result = await project.up();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const { apps, core } = kube();
-    const nodes = await core.listNode();
+    // The nodes a DaemonSet's pods can land on: not the two-node bed's tainted second node (up --nodes 2).
+    const nodes = { items: (await core.listNode()).items.filter((n) => !(n.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute")) };
     const daemonSets = await apps.listNamespacedDaemonSet({ namespace: project.ns });
     expect(daemonSets.items.map((d) => d.metadata?.name)).toEqual(["node-agent"]);
     // up -d said ready: the engine judged it from the DaemonSet's pods, so they are ready already (no waiting here).
