@@ -1,11 +1,13 @@
 /**
- * `devloop render` and `validate`: the project loaded and translated exactly as the daemon does
- * (daemon/src/adapters/translate-project.ts), and its diagnostics printed with source excerpts.
+ * `devloop render`, `validate`, `build`, `run` and `up --dry-run`: the project loaded and translated exactly as the
+ * daemon does (daemon/src/project/load-project.ts, on the local disk), and its diagnostics printed with source excerpts.
  */
-import { translateProject } from "../../daemon/src/adapters/translate-project.js";
 import type { ComposeProject } from "../../daemon/src/compose/types.js";
 import type { Diagnostic } from "../../daemon/src/errors/diagnostic.js";
 import { renderDiagnostics } from "../../daemon/src/errors/render.js";
+import { loadProject } from "../../daemon/src/project/load-project.js";
+import { nodeProjectFiles, osUser } from "../../daemon/src/project/node-project-files.js";
+import { loadProjectAssets } from "../../daemon/src/project/project-assets.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
 import { type ComposeFlags, sourceText, toLoadOptions } from "./compose-options.js";
 
@@ -21,6 +23,8 @@ export type RenderedProject =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export const renderProject = async (services: string[], flags: ComposeFlags & { readonly namespace?: string }): Promise<RenderedProject> => {
-  const result = await translateProject(toLoadOptions(flags, services), flags.namespace);
-  return result.ok ? { ok: true, project: result.project, namespace: result.namespace, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
+  const user = osUser();
+  const request = { options: toLoadOptions(flags, services), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) };
+  const result = await loadProject(nodeProjectFiles, request, { assets: await loadProjectAssets(), ...(user === undefined ? {} : { user }) });
+  return result.ok ? { ok: true, project: result.compose, namespace: result.project.namespace, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
 };

@@ -10,7 +10,6 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import type { Stats } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createComposeProjectLoader } from "./adapters/compose-project-loader.js";
 import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
 import { createDoctorRunner } from "./adapters/doctor-runner.js";
 import { createChokidarWatcher } from "./adapters/chokidar-watcher.js";
@@ -50,6 +49,9 @@ import { createLogger } from "./log/logger.js";
 import type { Clock } from "./clock/clock.js";
 import { systemClock } from "./clock/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
+import { nodeProjectFiles, osUser } from "./project/node-project-files.js";
+import { cachedProjectAssets } from "./project/project-assets.js";
+import { createProjectLoader } from "./project/project-loader.js";
 import { createApp } from "./server/app.js";
 import { DevloopError } from "./errors/devloop-error.js";
 import { RuntimeCodes } from "./errors/runtime-codes.js";
@@ -277,7 +279,8 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, own);
   const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
   const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
-  const loader = createComposeProjectLoader({ doctor });
+  const user = osUser();
+  const loader = createProjectLoader({ files: nodeProjectFiles, assets: cachedProjectAssets(), doctor, ...(user === undefined ? {} : { user }) });
   const facts = await gatherDeliveryFacts(kubeConfig);
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined, facts);
   log.info(`images reach the cluster by ${delivery.strategy} (${delivery.reason}${facts.note === undefined ? "" : `; nodes unknown: ${facts.note}`})`);
@@ -367,7 +370,6 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
 
   const app = createApp({
     engine,
-    loader,
     cluster,
     token,
     daemon: { pid: process.pid, startedAt, version: daemonVersion },

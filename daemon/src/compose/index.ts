@@ -200,6 +200,7 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
     profiles: selection.activeProfiles,
     services: selection.services,
     disabledServices: selection.disabled,
+    allProfiles: [...new Set(Object.values(model.services).flatMap((s) => s.profiles))].sort(),
     volumes: model.volumes,
     networks: model.networks,
     secrets: model.secrets,

@@ -25,6 +25,8 @@ export interface ComposeProject {
   readonly services: Readonly<Record<string, ServiceSpec>>;
   /** Services defined but not enabled by the active profiles. */
   readonly disabledServices: readonly string[];
+  /** Every profile some service names, enabled or not, sorted (absent in projects built by hand). */
+  readonly allProfiles?: readonly string[];
   readonly volumes: Readonly<Record<string, VolumeSpec>>;
   readonly networks: Readonly<Record<string, NetworkSpec>>;
   readonly secrets: Readonly<Record<string, FileObjectSpec>>;

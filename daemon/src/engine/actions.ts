@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObjectEvent } from "../ports/cluster.js";
 import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
-import type { LoadedProject } from "../ports/project-loader.js";
+import type { LoadedProject, ProjectLoadRequest, ProjectLoadResult } from "../ports/project-loader.js";
 import type { FailureReport, ProjectRequest, ProjectState, SyncTrace } from "./state.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -14,6 +14,14 @@ export type Action =
   /** Restored from the state file at startup. */
   | { readonly type: "stateRestored"; readonly projects: readonly ProjectState[] }
   | { readonly type: "projectRequested"; readonly request: ProjectRequest }
+  /** `devloop up` (POST /api/projects): load this once; the project's name is known from the load. */
+  | { readonly type: "upRequested"; readonly id: string; readonly request: ProjectLoadRequest }
+  /** The up's load finished; hashes of the prepared units when it is good. */
+  | { readonly type: "upLoaded"; readonly id: string; readonly result: ProjectLoadResult; readonly hashes?: Readonly<Record<string, string>> }
+  /** The server accepted the up: projectRequested, with the up's load as that generation's projectLoaded (no second load). */
+  | { readonly type: "upAccepted"; readonly id: string; readonly request: ProjectRequest }
+  /** The up was invalid, refused (context, rights) or abandoned. */
+  | { readonly type: "upDropped"; readonly id: string }
   | { readonly type: "composeChanged"; readonly project: string; readonly files: readonly string[] }
   | { readonly type: "projectLoaded"; readonly project: string; readonly generation: number; readonly loaded: LoadedProject; readonly hashes: Readonly<Record<string, string>> }
   | { readonly type: "projectInvalid"; readonly project: string; readonly generation: number; readonly diagnostics: readonly Diagnostic[] }

@@ -124,6 +124,20 @@ const stableKept = (stable: ProjectState["stablePods"], objects: Readonly<Record
   return { stablePods: kept.length === Object.keys(stable).length ? stable : Object.fromEntries(kept) };
 };
 
+const requested = (state: EngineState, action: Extract<Action, { type: "projectRequested" }>): EngineState => {
+  const existing = state.projects[action.request.name];
+  const project: ProjectState = existing
+    ? { ...existing, request: action.request, status: existing.loaded ? existing.status === "stopping" ? "loading" : existing.status : "loading", generation: existing.generation + 1, down: undefined }
+    : newProject(action);
+  return { ...state, projects: { ...state.projects, [project.name]: project } };
+};
+
+const withoutUp = (state: EngineState, id: string): EngineState => {
+  if (state.ups?.[id] === undefined) return state;
+  const { [id]: _gone, ...ups } = state.ups;
+  return { ...state, ups };
+};
+
 export const reducer = (state: EngineState, action: Action): EngineState => {
   switch (action.type) {
     case "stateRestored": {
@@ -136,13 +150,27 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       }
       return { ...state, projects };
     }
-    case "projectRequested": {
-      const existing = state.projects[action.request.name];
-      const project: ProjectState = existing
-        ? { ...existing, request: action.request, status: existing.loaded ? existing.status === "stopping" ? "loading" : existing.status : "loading", generation: existing.generation + 1, down: undefined }
-        : newProject(action);
-      return { ...state, projects: { ...state.projects, [project.name]: project } };
+    case "projectRequested":
+      return requested(state, action);
+    case "upRequested":
+      return { ...state, ups: { ...state.ups, [action.id]: { id: action.id, request: action.request } } };
+    case "upLoaded": {
+      const up = state.ups?.[action.id];
+      if (!up) return state;
+      return { ...state, ups: { ...state.ups, [action.id]: { ...up, result: action.result, ...(action.hashes === undefined ? {} : { hashes: action.hashes }) } } };
     }
+    case "upAccepted": {
+      const up = state.ups?.[action.id];
+      const next = withoutUp(requested(state, { type: "projectRequested", request: action.request }), action.id);
+      const project = next.projects[action.request.name];
+      const result = up?.result;
+      // The up's load is this generation's, unless it was made for another project or namespace (then the config controller loads).
+      if (!project || !result?.ok || up?.hashes === undefined || result.project.name !== action.request.name) return next;
+      if (action.request.namespace !== undefined && action.request.namespace !== result.project.namespace) return next;
+      return updateProject(next, project.name, (p) => loaded(p, { type: "projectLoaded", project: p.name, generation: p.generation, loaded: result.project, hashes: up.hashes ?? {} }));
+    }
+    case "upDropped":
+      return withoutUp(state, action.id);
     case "composeChanged":
       return updateProject(state, action.project, (p) => ({ ...p, generation: p.generation + 1 }));
     case "projectLoaded":

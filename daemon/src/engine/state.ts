@@ -7,7 +7,7 @@ import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
-import type { LoadedProject } from "../ports/project-loader.js";
+import type { LoadedProject, ProjectLoadRequest, ProjectLoadResult } from "../ports/project-loader.js";
 
 /** The apply unit holding the namespace-wide objects (Namespace, isolation defaults, volumes, shared config). */
 export const namespaceUnit = "(namespace)";
@@ -164,9 +164,25 @@ export interface ClusterStatus {
   readonly since: number;
 }
 
+/**
+ * An `up` whose project is not known yet (its name comes from the load): the config controller loads it once; the
+ * server reads the result, checks the caller's context and rights, then accepts it (the load becomes the project's)
+ * or drops it. Not persisted.
+ */
+export interface PendingUp {
+  readonly id: string;
+  readonly request: ProjectLoadRequest;
+  /** The load's result, its manifests prepared as for projectLoaded. */
+  readonly result?: ProjectLoadResult;
+  /** The prepared units' hashes when the load is good. */
+  readonly hashes?: Readonly<Record<string, string>>;
+}
+
 export interface EngineState {
   readonly projects: Readonly<Record<string, ProjectState>>;
   readonly cluster: ClusterStatus;
+  /** Ups waiting for their load or for the server's answer, by id. */
+  readonly ups?: Readonly<Record<string, PendingUp>>;
 }
 
 export const initialState = (now: number): EngineState => ({ projects: {}, cluster: { reachable: true, since: now } });

@@ -1,10 +1,10 @@
 /**
  * Loading and translating a compose project for the engine: the compose + translate pipeline behind one call,
- * so controllers can be tested without files. main.ts wires the real one (loadProject + toManifests).
+ * so controllers can be tested without files. main.ts wires the real one (project/project-loader.ts).
  */
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
-import type { DependencyEdge, KubeManifest, ServiceLive } from "../translate/types.js";
+import type { DependencyEdge, KubeManifest, ServiceLive, TranslationEntry } from "../translate/types.js";
 import type { ServiceFinding } from "./doctor.js";
 import type { ImageBuildRequest } from "./image-builder.js";
 
@@ -41,6 +41,10 @@ export interface LoadedProject {
   readonly allowedContexts?: readonly string[];
   /** Doctor findings per service (only services that have some); absent when no doctor ran. */
   readonly findings?: Readonly<Record<string, readonly ServiceFinding[]>>;
+  /** Per service, each compose key and the Kubernetes fields it became (the dashboard's translation view). */
+  readonly translation?: readonly TranslationEntry[];
+  /** Every profile some service names, enabled or not, sorted (the dashboard's profile switches). */
+  readonly profiles?: readonly string[];
 }
 
 export type ProjectLoadResult =
@@ -51,6 +55,8 @@ export interface ProjectLoadRequest {
   readonly options: LoadOptions;
   /** -n; undefined = the default for the project and user. */
   readonly namespace?: string;
+  /** Namespaces chosen earlier per project name (`ns use`): used when `namespace` is undefined and the load names that project. */
+  readonly namespaces?: Readonly<Record<string, string>>;
   /** Whether up installs the isolation defaults (default true): the load then warns where a service collides with them. */
   readonly isolation?: boolean;
 }

@@ -10,6 +10,7 @@ import { createLogger } from "../log/logger.js";
 import { createFakeCluster } from "../ports/fakes/fake-cluster.js";
 import { createFakeClock } from "../ports/fakes/fake-clock.js";
 import { createFakeProjectLoader } from "../ports/fakes/fake-project-loader.js";
+import { createConfigController } from "../engine/controllers/config-controller.js";
 import { ok, shopProject } from "../engine/controllers/test-project.js";
 import { createApp, staticFile } from "./app.js";
 
@@ -39,9 +40,9 @@ afterAll(() => rmSync(publicDir, { recursive: true, force: true }));
 
 const start = async (loaderResult = ok(shopProject())) => {
   const clock = createFakeClock();
-  const engine = createEngine({ clock, controllers: [] });
   const loader = createFakeProjectLoader(loaderResult);
-  const app = createApp({ engine, loader, cluster: createFakeCluster(), token, daemon: { pid: 1, startedAt: 0, version: "test" }, log: createLogger({ scope: "test" }), publicDir });
+  const engine = createEngine({ clock, controllers: [createConfigController({ loader })] });
+  const app = createApp({ engine, cluster: createFakeCluster(), token, daemon: { pid: 1, startedAt: 0, version: "test" }, log: createLogger({ scope: "test" }), publicDir });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   servers.push(server);

@@ -12,6 +12,7 @@
  *   GET  /api/namespaces                  NamespaceInfo[] (`devloop ns list`)
  * Static files from publicDir (the dashboard) when given.
  */
+import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import express from "express";
@@ -27,7 +28,6 @@ import type { EngineState } from "../engine/state.js";
 import type { Logger } from "../log/logger.js";
 import type { ClusterClient } from "../ports/cluster.js";
 import type { CallerTargets, KubeTargetRef } from "../ports/kube-targets.js";
-import type { ProjectLoader } from "../ports/project-loader.js";
 import { registerDashboard } from "./dashboard.js";
 import { createAuth } from "./auth.js";
 import { checkHost, securityHeaders } from "./guard.js";
@@ -36,8 +36,8 @@ import { liveActionKinds, liveActionRoute } from "./routes/live.js";
 import { logsRoute } from "./routes/logs.js";
 
 export interface AppParams {
+  /** Its config controller loads the projects `up` asks for (POST /api/projects dispatches upRequested and waits). */
   readonly engine: Engine;
-  readonly loader: ProjectLoader;
   readonly cluster: ClusterClient;
   readonly token: string;
   readonly daemon: { readonly pid: number; readonly startedAt: number; readonly version: string };
@@ -70,6 +70,9 @@ const waitFor = (engine: Engine, predicate: (s: EngineState) => boolean, timeout
       resolve(true);
     });
   });
+
+/** How long an up waits for its load (the down route waits as long for its teardown). */
+const loadTimeoutMs = 180_000;
 
 const fail = (res: Response, status: number, code: string, message: string, hint?: string): void => {
   res.status(status).json({ error: { code, message, ...(hint === undefined ? {} : { hint }) } });
@@ -119,7 +122,7 @@ const callerRef = (req: Request): KubeTargetRef => {
 };
 
 export const createApp = (params: AppParams): express.Express => {
-  const { engine, loader, cluster, token, daemon, log } = params;
+  const { engine, cluster, token, daemon, log } = params;
   const auth = createAuth(token, params.publicDir === undefined ? {} : { isPublic: staticFile(params.publicDir) });
   const app = express();
   app.disable("x-powered-by");
@@ -134,19 +137,38 @@ export const createApp = (params: AppParams): express.Express => {
   app.get("/api/events", eventsRoute(engine.events));
 
   app.post("/api/projects", async (req: Request, res: Response) => {
-    const body = req.body as Partial<UpRequest> | undefined;
-    if (!body?.options || typeof body.options !== "object") {
+    const sent = req.body as Partial<UpRequest> | undefined;
+    if (!sent?.options || typeof sent.options !== "object") {
       fail(res, 400, "bad-request", "expected {options: LoadOptions, namespace?, context?, isolation?}");
       return;
     }
+    const body = { ...sent, options: sent.options };
     if (params.targets === undefined && body.context !== undefined && params.context !== undefined && body.context !== params.context) {
       fail(res, 409, "context-mismatch", `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
       return;
     }
-    const result = await loader.load({ options: body.options, ...(body.namespace === undefined ? {} : { namespace: body.namespace }), isolation: body.isolation ?? true });
+    // The config controller loads it (once: that load becomes the project's when the up is accepted below).
+    const id = randomUUID();
+    engine.dispatch({ type: "upRequested", id, request: { options: body.options, ...(body.namespace === undefined ? {} : { namespace: body.namespace }), isolation: body.isolation ?? true } });
+    let accepted = false;
+    try {
+      accepted = await acceptUp(id, req, res, body);
+    } finally {
+      if (!accepted) engine.dispatch({ type: "upDropped", id });
+    }
+  });
+
+  /** The up's load is in: refuse it (invalid, context, rights) or accept it; whether it was accepted. */
+  const acceptUp = async (id: string, req: Request, res: Response, body: Partial<UpRequest> & Pick<UpRequest, "options">): Promise<boolean> => {
+    const loaded = await waitFor(engine, (s) => s.ups?.[id]?.result !== undefined, loadTimeoutMs);
+    const result = engine.getState().ups?.[id]?.result;
+    if (!loaded || result === undefined) {
+      fail(res, 504, "load-timeout", `loading the project did not finish in ${loadTimeoutMs / 1000} s`);
+      return false;
+    }
     if (!result.ok) {
       res.status(422).json({ ok: false, diagnostics: result.diagnostics } satisfies UpResponse);
-      return;
+      return false;
     }
     const name = result.project.name;
     const existing = engine.getState().projects[name];
@@ -160,12 +182,12 @@ export const createApp = (params: AppParams): express.Express => {
         target = params.targets.pin({ ...ref, ...(body.context === undefined ? {} : { context: body.context }) });
       } catch (error) {
         fail(res, 400, "kube-context", error instanceof Error ? error.message : String(error));
-        return;
+        return false;
       }
       const decision = checkContext(target.context, { env: parseAllowedContexts(header(req, kubeHeaders.allowedContexts)), compose: result.project.allowedContexts ?? [], flags: body.allowContexts ?? [] });
       if (!decision.ok) {
         fail(res, 403, "context-not-allowed", decision.message, decision.hint);
-        return;
+        return false;
       }
       const ns = namespace ?? result.project.namespace;
       const missing = await params.targets.missingRights(target, ns).catch((error: unknown) => {
@@ -181,17 +203,19 @@ export const createApp = (params: AppParams): express.Express => {
           `devloop up ${name} -n ${ns}: the identity of kube context "${target.context}"${target.user === undefined ? "" : ` (user ${target.user})`} may not ${missing.join(", ")} in namespace ${ns}, which up, sync, logs and port-forwards need`,
           `bind it to the edit ClusterRole there (kubectl create rolebinding devloop-edit --clusterrole=edit --serviceaccount=… -n ${ns}), or use a namespace it may use (devloop ns list; up -n NAME)`,
         );
-        return;
+        return false;
       }
       kube = { context: target.context, kubeconfig: target.kubeconfig };
     }
     engine.dispatch({
-      type: "projectRequested",
+      type: "upAccepted",
+      id,
       request: { name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...kube, isolation: body.isolation ?? true },
     });
     log.info(`up ${name} in namespace ${namespace ?? result.project.namespace}`, { project: name });
     res.json({ ok: true, project: name, namespace: namespace ?? result.project.namespace, warnings: result.project.warnings } satisfies UpResponse);
-  });
+    return true;
+  };
 
   app.post("/api/projects/:name/down", async (req: Request, res: Response) => {
     const name = String(req.params["name"]);

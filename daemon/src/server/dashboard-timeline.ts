@@ -127,17 +127,21 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
 
   const unsubscribe = store.subscribe((state, actions, previous) => {
     for (const a of actions) {
-      const name = "project" in a && typeof a.project === "string" ? a.project : a.type === "projectRequested" ? a.request.name : undefined;
+      const name = "project" in a && typeof a.project === "string" ? a.project : a.type === "projectRequested" || a.type === "upAccepted" ? a.request.name : undefined;
       if (name === undefined) continue;
       const project = state.projects[name];
       const o = open.get(name);
       switch (a.type) {
-        case "projectRequested": {
+        case "projectRequested":
+        case "upAccepted": {
           if (!project) break;
           const before = previous.projects[name];
           const ns = a.request.namespace;
           const reason = !before ? "up" : ns !== undefined && ns !== (before.loaded?.namespace ?? before.request.namespace) ? `namespace → ${ns}` : a.request.options.profiles.join(",") !== before.request.options.profiles.join(",") ? `profiles → ${a.request.options.profiles.join(", ") || "(none)"}` : "up";
-          step(start(project, reason, "reload"), "load", "running");
+          const change = start(project, reason, "reload");
+          step(change, "load", "running");
+          // An up arrives loaded (POST /api/projects waited for its load): the load step ends with it.
+          if (a.type === "upAccepted" && project.loaded && project.loadedGeneration === project.generation) endStep(change, "load", "ok", `${project.loaded.services.length} service(s)`);
           break;
         }
         case "composeChanged":
@@ -224,6 +228,9 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         case "podStable":
         case "failureReported":
         case "buildProgressed":
+        case "upRequested":
+        case "upLoaded":
+        case "upDropped":
           break;
         default: {
           const unhandled: never = a;

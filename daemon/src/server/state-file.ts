@@ -26,8 +26,11 @@ const secretData = (m: KubeManifest): readonly string[] => {
   return [...Object.values(stringData ?? {}), ...Object.values(data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8"))];
 };
 
-/** The last good load without the values of its Secrets (a reload after a restart computes them again). */
-const withoutSecretValues = (loaded: LoadedProject): LoadedProject => ({
+/**
+ * The last good load without the values of its Secrets, nor its translation view (large, and only shown): a reload
+ * after a restart computes them again.
+ */
+const withoutSecretValues = ({ translation: _t, ...loaded }: LoadedProject): LoadedProject => ({
   ...loaded,
   manifests: loaded.manifests.map((m) => {
     if (m.kind !== "Secret") return m;

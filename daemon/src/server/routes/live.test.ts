@@ -2,12 +2,11 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Action } from "../../engine/actions.js";
-import { ok, shopProject } from "../../engine/controllers/test-project.js";
+import { shopProject } from "../../engine/controllers/test-project.js";
 import { createEngine } from "../../engine/engine.js";
 import { createLogger } from "../../log/logger.js";
 import { createFakeClock } from "../../ports/fakes/fake-clock.js";
 import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
-import { createFakeProjectLoader } from "../../ports/fakes/fake-project-loader.js";
 import { createApp } from "../app.js";
 
 const token = "t".repeat(64);
@@ -34,7 +33,7 @@ const start = async () => {
   const engine = createEngine({ clock: createFakeClock(), controllers: [] });
   const seen: Action[] = [];
   engine.store.subscribe((_s, actions) => seen.push(...actions));
-  const app = createApp({ engine, loader: createFakeProjectLoader(ok(shopProject())), cluster: createFakeCluster(), token, daemon: { pid: 1, startedAt: 0, version: "test" }, log: createLogger({ scope: "test" }) });
+  const app = createApp({ engine, cluster: createFakeCluster(), token, daemon: { pid: 1, startedAt: 0, version: "test" }, log: createLogger({ scope: "test" }) });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   servers.push(server);

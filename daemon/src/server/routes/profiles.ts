@@ -1,11 +1,10 @@
 /**
- * GET  /api/projects/:name/profiles → {available, active}: every profile some service names, and the active ones.
+ * GET  /api/projects/:name/profiles → {available, active}: every profile some service names (from the project's last
+ * good load, LoadedProject.profiles), and the active ones.
  * POST /api/projects/:name/profiles {profiles: string[]} → re-requests the project with those profiles (like
  * `devloop up --profile …`), keeping its namespace and other options.
  */
 import type { Request, Response } from "express";
-import { loadProject } from "../../compose/index.js";
-import { nodeFileSystem } from "../../compose/node-file-system.js";
 import type { Engine } from "../../engine/engine.js";
 
 export interface ProfilesView {
@@ -22,9 +21,7 @@ export const profilesRoute =
     const name = String(req.params["name"]);
     const project = engine.getState().projects[name];
     if (!project) return unknown(res, name);
-    const all = loadProject({ ...project.request.options, profiles: ["*"], services: [] }, nodeFileSystem);
-    const available = all.ok ? [...new Set(Object.values(all.project.services).flatMap((s) => s.profiles))].sort() : [];
-    res.json({ available, active: project.request.options.profiles } satisfies ProfilesView);
+    res.json({ available: project.loaded?.profiles ?? [], active: project.request.options.profiles } satisfies ProfilesView);
   };
 
 export const setProfilesRoute =

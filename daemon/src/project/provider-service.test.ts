@@ -2,13 +2,16 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createComposeProjectLoader } from "./compose-project-loader.js";
+import { nodeProjectFiles } from "./node-project-files.js";
+import { cachedProjectAssets } from "./project-assets.js";
+import { createProjectLoader } from "./project-loader.js";
 
+const assets = cachedProjectAssets();
 const dir = path.join(fileURLToPath(new URL("../../../", import.meta.url)), "fixtures/compose/provider-service");
 
-describe("compose project loader: provider services", () => {
+describe("project loader: provider services", () => {
   it("leaves the provider service out of the units and the depends_on graph", async () => {
-    const result = await createComposeProjectLoader().load({ options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: dir } });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: dir } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.project.services).toEqual(["app"]);

@@ -2,16 +2,19 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createFakeDoctor } from "../ports/fakes/fake-doctor.js";
-import { createComposeProjectLoader } from "./compose-project-loader.js";
+import { nodeProjectFiles } from "./node-project-files.js";
+import { cachedProjectAssets } from "./project-assets.js";
+import { createProjectLoader } from "./project-loader.js";
 
+const assets = cachedProjectAssets();
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-describe("compose project loader with a doctor", () => {
+describe("project loader with a doctor", () => {
   it("runs the doctor on the loaded compose project and puts its findings per service on LoadedProject", async () => {
     const doctor = createFakeDoctor([
       { code: "DL-DOCTOR-001", severity: "warning", file: "compose.example.yml", line: 16, column: 3, path: "services.web", service: "web", message: "runs as root", why: "w", fix: "add USER 1000", hint: "add USER 1000" },
     ]);
-    const loader = createComposeProjectLoader({ doctor });
+    const loader = createProjectLoader({ files: nodeProjectFiles, assets, doctor });
     const result = await loader.load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -20,9 +23,9 @@ describe("compose project loader with a doctor", () => {
   });
 });
 
-describe("compose project loader: what up applies is what render prints", () => {
+describe("project loader: what up applies is what render prints", () => {
   it("fills LoadedProject.live (watch rules with file paths found on disk, the compile spec from the built-in presets)", async () => {
-    const result = await createComposeProjectLoader().load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const live = result.project.live ?? {};
@@ -33,9 +36,9 @@ describe("compose project loader: what up applies is what render prints", () => 
   });
 });
 
-describe("compose project loader: the files an edit reloads", () => {
+describe("project loader: the files an edit reloads", () => {
   it("names the compose files and every other file the load read, but not the Dockerfiles", async () => {
-    const result = await createComposeProjectLoader().load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const inputs = (result.project.inputFiles ?? []).map((f) => path.relative(root, f));
@@ -45,9 +48,9 @@ describe("compose project loader: the files an edit reloads", () => {
   });
 });
 
-describe("compose project loader: published ports", () => {
+describe("project loader: published ports", () => {
   it('keeps a port without a host port ("80", "127.0.0.1::443") as published 0, for a forward on a free local port', async () => {
-    const result = await createComposeProjectLoader().load({ options: { files: ["fixtures/compose/ports-ephemeral/compose.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options: { files: ["fixtures/compose/ports-ephemeral/compose.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.project.ports).toEqual([
@@ -58,11 +61,11 @@ describe("compose project loader: published ports", () => {
   });
 });
 
-describe("compose project loader: the namespace defaults up installs", () => {
+describe("project loader: the namespace defaults up installs", () => {
   const options = { files: ["fixtures/isolation/compose.yml"], profiles: [], envFiles: [], services: [], environment: { DEVLOOP_USER: "t" }, cwd: root };
 
   it("warns (DL-ISOLATION-001..003) where a service collides with them, so up prints what validate prints, and the load still succeeds", async () => {
-    const result = await createComposeProjectLoader().load({ options, isolation: true });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options, isolation: true });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const isolation = result.project.warnings.filter((d) => d.code.startsWith("DL-ISOLATION-"));
@@ -74,7 +77,7 @@ describe("compose project loader: the namespace defaults up installs", () => {
   });
 
   it("says nothing of them under up --no-isolation (no LimitRange is installed)", async () => {
-    const result = await createComposeProjectLoader().load({ options, isolation: false });
+    const result = await createProjectLoader({ files: nodeProjectFiles, assets }).load({ options, isolation: false });
     expect(result.ok && result.project.warnings.some((d) => d.code.startsWith("DL-ISOLATION-"))).toBe(false);
   });
 });
