@@ -1,13 +1,66 @@
 // Typed lint rules: the ones that catch daemon bugs (floating promises, misused promises),
 // no console in the daemon (all output goes through the logger), and the layer boundaries
-// from docs/architecture.md held by no-restricted-imports.
+// from docs/architecture.md held by no-restricted-imports (static imports, export-from) and
+// no-restricted-syntax (import() with a literal path).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const sdkImports = ["@kubernetes/client-node", "dockerode", "chokidar", "express"];
-const restrict = (patterns, message) => ({
-  "no-restricted-imports": ["error", { patterns: [{ group: patterns, message }] }],
+// The folders of daemon/src, bottom rung first. A folder imports only folders of lower rungs: never one of its own
+// rung, never one above (daemon/src/folder-cycles.test.ts checks the result has no cycle). daemon/src/main.ts, the
+// composition root, stands above them all. docs/architecture.md names what each folder is.
+const rungs = [
+  ["errors", "clock", "image", "supervisor"],
+  ["compose"],
+  ["compile", "api"],
+  ["translate"],
+  ["build"],
+  ["doctor", "sync"],
+  ["ports"],
+  ["engine"],
+  ["project"],
+  ["log"],
+  ["adapters"],
+  ["server"],
+];
+const allFolders = rungs.flat();
+// Pure: no SDK, no process, socket or HTTP; the disk only where a module is handed it or reads devloop's own files.
+const pureFolders = ["errors", "clock", "image", "supervisor", "compose", "compile", "api", "translate", "build", "doctor", "sync"];
+const sdks = ["@kubernetes/client-node", "dockerode", "chokidar", "express"];
+const sideEffectBuiltins = ["node:child_process", "node:net", "node:http"];
+
+const folderPatterns = (folders) => folders.map((f) => `**/${f}/**`);
+// import("…") is not seen by no-restricted-imports: the same folders and modules, matched on a literal path by a
+// regular expression ("\x2F" stands for "/", which a selector's regular expression cannot hold).
+const regexText = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll("/", "\\x2F");
+const dynamicImportSelector = (folders, modules) => {
+  const alternatives = [
+    ...(folders.length > 0 ? [`(^|\\x2F)(${folders.join("|")})\\x2F`] : []),
+    ...modules.map((m) => (m.startsWith("**/") ? `(^|\\x2F)${regexText(m.slice(3))}$` : `^${regexText(m)}(\\x2F|$)`)),
+  ];
+  return `ImportExpression[source.value=/${alternatives.join("|")}/]`;
+};
+
+const boundary = ({ folders = [], modules = [], message }) => ({
+  "no-restricted-imports": ["error", { patterns: [{ group: [...folderPatterns(folders), ...modules], message }] }],
+  "no-restricted-syntax": ["error", { selector: dynamicImportSelector(folders, modules), message }],
 });
+
+const folderBoundaries = rungs.flatMap((rung, level) =>
+  rung.map((folder) => {
+    const lower = rungs.slice(0, level).flat();
+    const pure = pureFolders.includes(folder);
+    const modules = folder === "adapters" ? [] : folder === "server" ? sdks.filter((m) => m !== "express") : sdks;
+    return {
+      files: [`daemon/src/${folder}/**/*.ts`],
+      ignores: ["**/*.test.ts"],
+      rules: boundary({
+        folders: allFolders.filter((f) => f !== folder && !lower.includes(f)),
+        modules: [...modules, ...(pure ? sideEffectBuiltins : []), "**/main.js"],
+        message: `${folder}/ may import ${lower.length > 0 ? `${lower.map((f) => `${f}/`).join(", ")}` : "no other folder of daemon/src"}${pure ? ", and no SDK, process, socket or HTTP module (a pure layer)" : modules.length > 0 ? `, and no SDK (${modules.join(", ")}: adapters/ only)` : ""} — the layers in eslint.config.js and docs/architecture.md`,
+      }),
+    };
+  }),
+);
 
 export default tseslint.config(
   // example/ is the sample user app (plain JS, not part of the TS project); bin/ is the plain-JS launcher and run-time bundler (type-checked with checkJs, tested by scripts/run-time-build.test.ts).
@@ -29,16 +82,21 @@ export default tseslint.config(
   { files: ["daemon/src/**/*.ts"], rules: { "no-console": "error" } },
   // Tool configuration files are loaded by their tools through a default export.
   { files: ["vitest.config.ts"], rules: { "no-restricted-exports": "off" } },
+  ...folderBoundaries,
+  // The CLI is a client of the daemon: it reaches the daemon's adapters (dockerode, client-node) only through its
+  // composition root for what it runs itself (local-adapters.ts) and its entry point (main.ts, which also starts the
+  // daemon's project-load worker); it never imports the server or the daemon's main except through them.
   {
-    files: ["daemon/src/compose/**/*.ts", "daemon/src/image/**/*.ts", "daemon/src/supervisor/**/*.ts", "daemon/src/compile/**/*.ts", "daemon/src/clock/**/*.ts", "daemon/src/translate/**/*.ts", "daemon/src/doctor/**/*.ts", "daemon/src/build/**/*.ts", "daemon/src/sync/**/*.ts"],
-    ignores: ["**/*.test.ts"],
-    rules: restrict(
-      [...sdkImports, "**/engine/**", "**/adapters/**", "**/server/**", "node:child_process", "node:net", "node:http"],
-      "pure modules (compose/, image/, supervisor/, compile/, translate/, doctor/, build/, sync/) import no SDK, engine, adapter or server code",
-    ),
+    files: ["cli/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "cli/src/local-adapters.ts", "cli/src/main.ts"],
+    rules: boundary({
+      folders: ["adapters", "server"],
+      modules: [...sdks, "**/daemon/src/main.js"],
+      message: "cli/ commands get the daemon's adapters as ports from cli/src/local-adapters.ts, and talk to the daemon over HTTP (client.ts); no SDK, server or adapter import",
+    }),
   },
   {
-    files: ["daemon/src/engine/**/*.ts", "daemon/src/ports/**/*.ts"],
-    rules: restrict([...sdkImports, "**/adapters/**"], "the engine talks to the world only through ports/"),
+    files: ["cli/src/main.ts"],
+    rules: boundary({ folders: ["server"], modules: [...sdks, "**/daemon/src/main.js"], message: "cli/src/main.ts wires commands: the daemon runs through local-adapters.ts, SDKs only inside adapters" }),
   },
 );

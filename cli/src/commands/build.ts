@@ -7,6 +7,7 @@ import { imageBuildRequest } from "../../../daemon/src/build/build-request.js";
 import { chooseImageDelivery } from "../../../daemon/src/build/image-delivery.js";
 import type { ImageBuildRequest } from "../../../daemon/src/ports/image-builder.js";
 import { type ComposeFlags } from "../compose-options.js";
+import { currentKubeContext, dockerImageBuilder } from "../local-adapters.js";
 import { ExitCode, paint, serviceColor, useColor } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
 import { UserError } from "../user-error.js";
@@ -35,8 +36,7 @@ export const buildRequests = (project: Parameters<typeof imageBuildRequest>[0], 
 
 const kubeContext = async (context: string | undefined): Promise<string | undefined> => {
   try {
-    const { loadKubeConfig } = await import("../../../daemon/src/adapters/kube-cluster.js");
-    return loadKubeConfig(context).getCurrentContext() || undefined;
+    return await currentKubeContext(context);
   } catch {
     return context;
   }
@@ -58,9 +58,8 @@ export const buildCommand = async (services: string[], flags: BuildFlags): Promi
     ...(process.env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: process.env["DEVLOOP_IMAGE_DELIVERY"] }),
     ...(process.env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: process.env["DEVLOOP_REGISTRY"] }),
   });
-  const { createDockerodeImageBuilder } = await import("../../../daemon/src/adapters/dockerode-image-builder.js");
   // As the daemon decides (daemon/src/main.ts): without a registry or kind, the kubelet is taken to share this engine.
-  const builder = createDockerodeImageBuilder({ delivery: decision.ok ? decision.delivery : { strategy: "docker", reason: "default" } });
+  const builder = await dockerImageBuilder(decision.ok ? decision.delivery : { strategy: "docker", reason: "default" });
   const color = useColor();
   const width = Math.max(...requests.map((r) => r.service.length));
   let failed = 0;

@@ -1,5 +1,6 @@
 /** devloop daemon [--context C] (foreground) | daemon stop | daemon status. The CLI starts it detached on demand. */
 import { connectDaemon } from "../client.js";
+import { runDaemonHere } from "../local-adapters.js";
 import { ExitCode } from "../output.js";
 import { UserError } from "../user-error.js";
 
@@ -9,15 +10,8 @@ export interface DaemonFlags {
 
 export const daemonCommand = async (action: string | undefined, flags: DaemonFlags): Promise<number> => {
   if (action === undefined || action === "run") {
-    const { DaemonStartError, runDaemon } = await import("../../../daemon/src/main.js");
-    const { ListenError } = await import("../../../daemon/src/server/listen.js");
-    try {
-      return await runDaemon({ ...(flags.context === undefined ? {} : { context: flags.context }) });
-    } catch (error) {
-      // Another daemon holds the lock, or DEVLOOP_PORT is taken: the user's to fix, not a bug.
-      if (error instanceof DaemonStartError || error instanceof ListenError) throw new UserError(error.message);
-      throw error;
-    }
+    // Another daemon holds the lock, or DEVLOOP_PORT is taken: a UserError, the user's to fix, not a bug.
+    return await runDaemonHere(flags.context);
   }
   if (action === "status") {
     const client = await connectDaemon({ start: false });

@@ -2,12 +2,12 @@
  * devloop doctor: load the compose project and report container-image anti-patterns in its Dockerfiles,
  * build contexts and local images. Findings go to stdout (human or --json); exit 1 when any is an error.
  */
-import { createDockerImageInspector } from "../../../daemon/src/adapters/docker-image-inspector.js";
 import { loadProject } from "../../../daemon/src/compose/index.js";
 import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import { createDoctorReport, hasErrorFindings, nodeDoctorFileSystem, relativeTo, renderFindings, runDoctor } from "../../../daemon/src/doctor/index.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { dockerImageInspector } from "../local-adapters.js";
 
 export interface DoctorFlags extends ComposeFlags {
   readonly json?: boolean;
@@ -28,7 +28,7 @@ export const doctorCommand = async (services: string[], flags: DoctorFlags): Pro
   const notes: string[] = [];
   const findings = await runDoctor(project, {
     fs: nodeDoctorFileSystem,
-    ...(flags.images === false ? {} : { images: createDockerImageInspector() }),
+    ...(flags.images === false ? {} : { images: await dockerImageInspector() }),
     displayPath: relativeTo(process.cwd()),
     services: checked,
     onNote: (note) => notes.push(note),

@@ -9,6 +9,7 @@ import type { PodTerminal } from "../../../daemon/src/ports/pod-terminal.js";
 import { toDnsLabel } from "../../../daemon/src/translate/names.js";
 import { daemonProject, serviceOf, type ProjectFlags } from "../daemon-project.js";
 import { cliErrorOf } from "../cluster-failure.js";
+import { kubePodTerminal } from "../local-adapters.js";
 import { UserError } from "../user-error.js";
 
 export interface ExecFlags extends ProjectFlags {
@@ -64,10 +65,8 @@ const readAll = async (stream: NodeJS.ReadableStream): Promise<Buffer> => {
 };
 
 export const loadTerminal = async (context: string | undefined): Promise<PodTerminal> => {
-  const { loadKubeConfig } = await import("../../../daemon/src/adapters/kube-cluster.js");
-  const { createKubeTerminal } = await import("../../../daemon/src/adapters/kube-terminal.js");
   try {
-    return createKubeTerminal(loadKubeConfig(context));
+    return await kubePodTerminal(context);
   } catch (error) {
     throw cliErrorOf(error);
   }

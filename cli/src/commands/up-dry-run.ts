@@ -12,6 +12,7 @@ import { connectDaemon } from "../client.js";
 import { ExitCode } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
 import { cliErrorOf } from "../cluster-failure.js";
+import { kubeLiveObjects } from "../local-adapters.js";
 import type { UpFlags } from "./up.js";
 
 export type PlannedChange = "create" | "update" | "unchanged" | "apply";
@@ -57,11 +58,9 @@ export const upDryRun = async (services: string[], flags: UpFlags): Promise<numb
   const rendered = namespace === first.namespace ? first : await renderProject(services, { ...flags, namespace });
   if (!rendered.ok) return ExitCode.userError;
   const applied = asApplied({ project: rendered.project, namespace, manifests: rendered.manifests, isolation: flags.isolation !== false, builds: namespace === view.namespace ? view.builds : {} });
-  const { loadKubeConfig } = await import("../../../daemon/src/adapters/kube-cluster.js");
-  const { createKubeLiveObjects } = await import("../../../daemon/src/adapters/kube-live-objects.js");
   let states: readonly LiveState[];
   try {
-    states = await createKubeLiveObjects(loadKubeConfig(flags.context)).states(applied.manifests);
+    states = await (await kubeLiveObjects(flags.context)).states(applied.manifests);
   } catch (error) {
     throw cliErrorOf(error);
   }
