@@ -100,6 +100,12 @@ describe("folders of daemon/src", () => {
     expect(folderCycles(graph).map((cycle) => describeCycle(graph, cycle))).toEqual([]);
   });
 
+  it("each stand on a rung of the ESLint layers, so a boundary holds every one", async () => {
+    const config = (await import(path.join(srcRoot, "../../eslint.config.js"))) as { rungs: readonly (readonly string[])[] };
+    const onRungs = new Set(config.rungs.flat());
+    expect([...graph.keys()].filter((folder) => folder !== "." && !onRungs.has(folder))).toEqual([]);
+  });
+
   it("a cycle through three folders is found, with the imports that make it", () => {
     const made: FolderGraph = new Map<string, Map<string, string[]>>([
       ["a", new Map([["b", ["a/x.ts → ../b/y.js"]]])],
