@@ -1,13 +1,11 @@
 /**
- * Labels and annotations the engine stamps on everything it applies, so the watch, prune and down can find
- * objects by selector whatever the translation put there.
+ * What the engine adds to the one label vocabulary (translate/labels.ts, which every label and annotation key comes
+ * from): the input-hash annotation it stamps on workloads, and the label selectors that watch, prune and down use to
+ * find objects whatever the translation put there.
  */
-export const labelPrefix = "devloop.dev";
-export const projectLabel = `${labelPrefix}/project`;
-export const serviceLabel = `${labelPrefix}/service`;
-export const managedByLabel = "app.kubernetes.io/managed-by";
-export const managedByValue = "devloop";
-export const inputHashAnnotation = `${labelPrefix}/input-hash`;
+import { LABEL_PREFIX, Labels } from "../translate/labels.js";
 
-export const projectSelector = (project: string): string => `${projectLabel}=${project}`;
-export const serviceSelector = (project: string, service: string): string => `${projectLabel}=${project},${serviceLabel}=${service}`;
+export const inputHashAnnotation = `${LABEL_PREFIX}/input-hash`;
+
+export const projectSelector = (project: string): string => `${Labels.project}=${project}`;
+export const serviceSelector = (project: string, service: string): string => `${Labels.project}=${project},${Labels.service}=${service}`;

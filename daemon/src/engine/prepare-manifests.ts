@@ -6,19 +6,17 @@
 import type { KubeManifest } from "../translate/types.js";
 import { inputHash } from "./input-hash.js";
 import { isolationManifests } from "./isolation.js";
-import { inputHashAnnotation, managedByLabel, managedByValue, projectLabel, serviceLabel } from "./labels.js";
+import { Labels, MANAGED_BY } from "../translate/labels.js";
+import { inputHashAnnotation } from "./labels.js";
 import { namespaceUnit } from "./state.js";
 
 const clusterScoped = new Set(["Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass"]);
 const workloadKinds = new Set(["Deployment", "StatefulSet", "Job", "DaemonSet"]);
 
-/** Translate labels its objects with the service; accept the common keys in case its spelling differs. */
-const serviceKeys = [serviceLabel, "devloop.dev/service", "devloop/service", "io.kompose.service", "app.kubernetes.io/component"];
+/** The service an object belongs to: translate labels every service's objects with it; else a workload or Service named after one. */
 export const manifestService = (m: KubeManifest, services: ReadonlySet<string>): string | undefined => {
-  for (const key of serviceKeys) {
-    const value = m.metadata.labels?.[key];
-    if (value !== undefined && services.has(value)) return value;
-  }
+  const value = m.metadata.labels?.[Labels.service];
+  if (value !== undefined && services.has(value)) return value;
   return workloadKinds.has(m.kind) || m.kind === "Service" ? (services.has(m.metadata.name) ? m.metadata.name : undefined) : undefined;
 };
 
@@ -63,7 +61,7 @@ export const withInputHash = (m: KubeManifest, hash: string): KubeManifest => {
 
 export const prepareManifests = (params: PrepareParams): PreparedManifests => {
   const services = new Set(params.services);
-  const base = { [projectLabel]: params.project, [managedByLabel]: managedByValue };
+  const base = { [Labels.project]: params.project, [Labels.managedBy]: MANAGED_BY };
   const hasNamespace = params.manifests.some((m) => m.kind === "Namespace");
   const extra: KubeManifest[] = [
     ...(hasNamespace ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: params.namespace } }]),
@@ -71,7 +69,7 @@ export const prepareManifests = (params: PrepareParams): PreparedManifests => {
   ];
   const stamped = [...extra, ...params.manifests].map((m) => {
     const service = manifestService(m, services);
-    const labels = service === undefined ? base : { ...base, [serviceLabel]: service };
+    const labels = service === undefined ? base : { ...base, [Labels.service]: service };
     const s = m.kind === "Namespace" ? { ...m, metadata: { ...m.metadata, name: params.namespace } } : m;
     return { unit: service ?? namespaceUnit, manifest: stamp(s, labels, params.namespace) };
   });
@@ -87,5 +85,8 @@ export const prepareManifests = (params: PrepareParams): PreparedManifests => {
 
 export const unitManifests = (manifests: readonly KubeManifest[], unit: string, services: readonly string[]): readonly KubeManifest[] => {
   const set = new Set(services);
-  return manifests.filter((m) => (m.metadata.labels?.[serviceLabel] !== undefined && set.has(m.metadata.labels[serviceLabel]) ? m.metadata.labels[serviceLabel] : namespaceUnit) === unit);
+  return manifests.filter((m) => {
+    const service = m.metadata.labels?.[Labels.service];
+    return (service !== undefined && set.has(service) ? service : namespaceUnit) === unit;
+  });
 };

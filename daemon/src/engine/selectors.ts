@@ -3,7 +3,7 @@ import type { PublicFailure } from "../api/types.js";
 import type { DependencyEdge } from "../translate/types.js";
 import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
-import { serviceLabel } from "./labels.js";
+import { Labels } from "../translate/labels.js";
 import { sidecarHost, sidecarsOf } from "./service-pods.js";
 import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
@@ -63,7 +63,7 @@ export const isApplied = (unit: UnitState | undefined): boolean =>
 
 const workloadKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
 
-export const serviceOfManifestLabels = (labels: Readonly<Record<string, string>> | undefined): string | undefined => labels?.[serviceLabel];
+export const serviceOfManifestLabels = (labels: Readonly<Record<string, string>> | undefined): string | undefined => labels?.[Labels.service];
 
 interface Health {
   kind?: string;
@@ -123,7 +123,7 @@ const observedHealth = (project: ProjectState, service: string): Health => {
   if (host !== undefined) return observedHealth(project, host);
   const unit = project.units[service];
   const kind = project.loaded?.manifests.find((m) => workloadKinds.has(m.kind) && serviceOfManifestLabels(m.metadata.labels) === service)?.kind;
-  const mine = Object.values(project.objects).filter((o) => o.labels[serviceLabel] === service);
+  const mine = Object.values(project.objects).filter((o) => o.labels[Labels.service] === service);
   const pods = mine.filter((o): o is ObservedPod => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting);
   const current = (o: ObservedObject): boolean => o.inputHash === undefined || o.inputHash === unit?.appliedHash;
   const workload = mine.find((o) => o.kind !== "Pod" && current(o));

@@ -5,9 +5,8 @@
  * label sidecar.devloop.dev/<service>=<container> (translate/pod-join.ts).
  */
 import type { ObservedObject } from "../ports/cluster.js";
-import { Annotations, sidecarLabel } from "../translate/labels.js";
+import { Annotations, Labels as LabelKeys, sidecarLabel } from "../translate/labels.js";
 import type { KubeManifest } from "../translate/types.js";
-import { serviceLabel } from "./labels.js";
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -15,10 +14,10 @@ type Labels = Readonly<Record<string, string>>;
 export const sidecarContainer = (labels: Labels, service: string): string | undefined => labels[sidecarLabel(service)];
 
 /** True when the pod (by its labels) runs the service: its own pod, or the pod it joined. */
-export const runsService = (labels: Labels, service: string): boolean => labels[serviceLabel] === service || sidecarContainer(labels, service) !== undefined;
+export const runsService = (labels: Labels, service: string): boolean => labels[LabelKeys.service] === service || sidecarContainer(labels, service) !== undefined;
 
 /** The service a container of a pod belongs to: the sidecar named by the pod's labels, else the pod's own service. */
-export const serviceOfContainer = (labels: Labels, container: string, sidecars: readonly string[]): string => sidecars.find((s) => sidecarContainer(labels, s) === container) ?? labels[serviceLabel] ?? "";
+export const serviceOfContainer = (labels: Labels, container: string, sidecars: readonly string[]): string => sidecars.find((s) => sidecarContainer(labels, s) === container) ?? labels[LabelKeys.service] ?? "";
 
 /** The pods (not being deleted) that run the service. */
 export const servicePods = (objects: Readonly<Record<string, ObservedObject>> | undefined, service: string): (ObservedObject & { pod: NonNullable<ObservedObject["pod"]> })[] =>
@@ -26,10 +25,10 @@ export const servicePods = (objects: Readonly<Record<string, ObservedObject>> | 
 
 /** The services that joined `host`'s pod (its workload's devloop.dev/sidecars), in the order translate put them. */
 export const sidecarsOf = (manifests: readonly KubeManifest[], host: string): readonly string[] =>
-  manifests.find((m) => m.metadata.labels?.[serviceLabel] === host && m.metadata.annotations?.[Annotations.sidecars] !== undefined)?.metadata.annotations?.[Annotations.sidecars]?.split(",") ?? [];
+  manifests.find((m) => m.metadata.labels?.[LabelKeys.service] === host && m.metadata.annotations?.[Annotations.sidecars] !== undefined)?.metadata.annotations?.[Annotations.sidecars]?.split(",") ?? [];
 
 /** The service whose pod `service` joined (its workload lists it in devloop.dev/sidecars), or undefined. */
 export const sidecarHost = (manifests: readonly KubeManifest[], service: string): string | undefined => {
   const host = manifests.find((m) => m.metadata.annotations?.[Annotations.sidecars]?.split(",").includes(service) === true);
-  return host?.metadata.labels?.[serviceLabel];
+  return host?.metadata.labels?.[LabelKeys.service];
 };

@@ -22,7 +22,7 @@ import { kubeHeaders } from "../api/types.js";
 import { checkContext, parseAllowedContexts } from "../engine/context-guard.js";
 import { tearDown } from "../engine/controllers/down-controller.js";
 import type { Engine } from "../engine/engine.js";
-import { managedByLabel, managedByValue } from "../engine/labels.js";
+import { Labels, MANAGED_BY } from "../translate/labels.js";
 import { toPublicProject } from "../engine/public-view.js";
 import type { EngineState } from "../engine/state.js";
 import type { Logger } from "../log/logger.js";
@@ -278,13 +278,13 @@ export const createApp = (params: AppParams): express.Express => {
       const projects = Object.values(engine.getState().projects);
       let names: readonly string[];
       let missing = async (_namespace: string): Promise<readonly string[] | undefined> => Promise.resolve(undefined);
-      if (params.targets === undefined) names = await cluster.listNamespaces(`${managedByLabel}=${managedByValue}`);
+      if (params.targets === undefined) names = await cluster.listNamespaces(`${Labels.managedBy}=${MANAGED_BY}`);
       else {
         // The caller's identity: the devloop namespaces it may list (none for a namespace-scoped identity), its
         // context's namespace and its projects' namespaces, each with the rights it lacks there.
         const target = params.targets.pin(callerRef(req));
         const targets = params.targets;
-        const listed = await targets.cluster(target).listNamespaces(`${managedByLabel}=${managedByValue}`);
+        const listed = await targets.cluster(target).listNamespaces(`${Labels.managedBy}=${MANAGED_BY}`);
         const mine = projects.filter((p) => p.request.context === target.context).flatMap((p) => [p.loaded?.namespace, p.request.namespace, ...p.previousNamespaces]);
         names = [...new Set([...(target.namespace === undefined ? [] : [target.namespace]), ...listed, ...mine].filter((n): n is string => n !== undefined))];
         missing = (namespace) => targets.missingRights(target, namespace);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Action } from "../engine/actions.js";
 import { shopProject } from "../engine/controllers/test-project.js";
-import { serviceLabel } from "../engine/labels.js";
+import { Labels } from "../translate/labels.js";
 import { reducer } from "../engine/reducer.js";
 import { initialState, namespaceUnit } from "../engine/state.js";
 import { createStore } from "../engine/store.js";
@@ -132,7 +132,7 @@ describe("dashboard timeline", () => {
 
   it("shows a restart request of a project without live rules until the service is ready on new pods", async () => {
     const { timeline, step } = setup();
-    const labels = { [serviceLabel]: "api" };
+    const labels = { [Labels.service]: "api" };
     const observe = (object: ObservedObject, type: "upsert" | "delete" = "upsert"): Action => ({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type, object } });
     const deployment = (ready: number): Action => observe({ kind: "Deployment", name: "api", namespace: "shop-dev", labels, replicas: { desired: 1, current: 1, updated: 1, ready, observedCurrent: true } });
     // Ready by a healthcheck: without one, ready also waits for the stable window (selectors.stableWindowMs).

@@ -5,7 +5,8 @@
 import type { ClusterClient } from "../../ports/cluster.js";
 import type { Clock } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
-import { projectLabel, projectSelector } from "../labels.js";
+import { Labels } from "../../translate/labels.js";
+import { projectSelector } from "../labels.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";
 
@@ -25,7 +26,7 @@ export const tearDown = async ({ cluster, namespace, project, volumes }: DownPar
   if (volumes) {
     // A namespaced read, not a cluster-scope list: a namespace-scoped identity may read its own Namespace.
     const ns = await cluster.readNamespace(namespace);
-    if (ns !== undefined && ns.labels[projectLabel] === project) await cluster.deleteNamespace(namespace);
+    if (ns !== undefined && ns.labels[Labels.project] === project) await cluster.deleteNamespace(namespace);
   }
 };
 
