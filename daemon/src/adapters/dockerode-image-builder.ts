@@ -30,8 +30,8 @@ export interface DockerodeImageBuilderOptions {
   readonly delivery?: ImageDelivery;
   /** Runs `kind load …` (injectable for tests). */
   readonly runCommand?: RunCommand;
-  /** Registry credentials for push (dockerode authconfig), from the Docker credential config (adapters/docker-credentials.ts). */
-  readonly registryAuth?: { readonly username?: string; readonly password?: string; readonly identitytoken?: string; readonly serveraddress: string };
+  /** Registry credentials for push (dockerode authconfig), e.g. from DEVLOOP_REGISTRY_USER/PASSWORD. */
+  readonly registryAuth?: { readonly username: string; readonly password: string; readonly serveraddress: string };
   /** Runs the BuildKit builds (default: the Docker CLI, pointed at the same engine as `docker`). */
   readonly runner?: BuildRunner;
 }
