@@ -152,7 +152,7 @@ export const toComposeModel = (project: ComposeProject): Plain =>
     services: Object.fromEntries(Object.entries(project.services).map(([k, s]) => [k, service(s)])),
     networks: Object.fromEntries(Object.entries(project.networks).map(([k, n]) => [k, compact({ name: n.name, external: n.external || undefined, internal: n.internal || undefined, driver: n.driver })])),
     volumes: Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, compact({ name: v.name, driver: v.driver, driver_opts: v.driverOpts, external: v.external || undefined, labels: v.labels, ...v.extensions })])),
-    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
-    configs: Object.fromEntries(Object.entries(project.configs).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
+    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, driver: v.driver, external: v.external || undefined })])),
+    configs: Object.fromEntries(Object.entries(project.configs).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, driver: v.driver, external: v.external || undefined })])),
     ...project.extensions,
   });

@@ -188,6 +188,8 @@ const files = (compose: string, override?: string): Record<string, string> => ({
   "/p/web.labels": "from.file=1\n",
   "/p/src/index.js": "\n",
   "/p/base.yml": "services:\n  base:\n    image: base:1\n",
+  "/p/inc/compose.yml": "services:\n  inc:\n    image: inc:1\n",
+  "/p/inc.env": "X=1\n",
 });
 
 /** The project every key is written into: web (the key's service) and db (for depends_on, extends, joins). web has an image, or a build for the image key's baseline. */
@@ -535,5 +537,120 @@ describe("compose schema walk: every key below a service key merges and shows in
     expect(unexplained, `services.*.${subKey} is not handled everywhere (see docs/adding-a-compose-key.md)`).toEqual([]);
     const stale = Object.keys(SUB_KNOWN[subKey] ?? {}).filter((place) => gaps[place as Place] === undefined);
     expect(stale, `SUB_KNOWN lists places for services.*.${subKey} that are handled now: remove them`).toEqual([]);
+  });
+});
+
+/**
+ * The top-level resources (volumes.*, networks.*, secrets.*, configs.*) and include[] entries: each key written into
+ * the project's own declaration (`{}` marks where it goes, `required` is dropped when the key replaces it). The same
+ * two places apply as below a service: merge, and devloop config for what the key changes in the model.
+ */
+const TOP_PARENTS: Readonly<Record<string, { readonly line: string; readonly yaml: string; readonly required?: Readonly<Record<string, string>>; readonly sources?: readonly string[] }>> = {
+  "volumes.*": { line: "volumes: { data: {}, data2: {} }", yaml: "volumes: { data: {}, data2: {} }" },
+  "networks.*": { line: "networks: { front: {} }", yaml: "networks: { front: {} }" },
+  "secrets.*": { line: "secrets: { s1: { file: ./s1 } }", yaml: "secrets: { s1: {} }", required: { file: "./s1" }, sources: ["file", "environment", "external", "driver"] },
+  "configs.*": { line: "configs: { c1: { file: ./c1 } }", yaml: "configs: { c1: {} }", required: { file: "./c1" }, sources: ["file", "environment", "content", "external", "driver"] },
+  "include[]": { line: "services:", yaml: "include: [{}]\nservices:", required: { path: "./inc/compose.yml" } },
+};
+
+const TOP_SAMPLES: Readonly<Record<string, string>> = {
+  "volumes.*.name": "app-data",
+  "volumes.*.driver": "local",
+  "volumes.*.driver_opts": "{ type: tmpfs }",
+  "volumes.*.external": "true",
+  "volumes.*.labels": "{ a: b }",
+  "networks.*.name": "front-net",
+  "networks.*.driver": "bridge",
+  "networks.*.driver_opts": "{ a: b }",
+  "networks.*.external": "true",
+  "networks.*.internal": "true",
+  "networks.*.attachable": "true",
+  "networks.*.enable_ipv4": "true",
+  "networks.*.enable_ipv6": "true",
+  "networks.*.ipam": "{ driver: default }",
+  "networks.*.labels": "{ a: b }",
+  "secrets.*.name": "s1-name",
+  "secrets.*.file": "./c1",
+  "secrets.*.environment": "S1",
+  "secrets.*.external": "true",
+  "secrets.*.labels": "{ a: b }",
+  "secrets.*.driver": "vault",
+  "secrets.*.driver_opts": "{ a: b }",
+  "secrets.*.template_driver": "golang",
+  "configs.*.name": "c1-name",
+  "configs.*.file": "./s1",
+  "configs.*.environment": "C1",
+  "configs.*.content": "hello",
+  "configs.*.external": "true",
+  "configs.*.labels": "{ a: b }",
+  "configs.*.driver": "x",
+  "configs.*.driver_opts": "{ a: b }",
+  "configs.*.template_driver": "golang",
+  "include[].path": "./inc/compose.yml",
+  "include[].project_directory": "./inc",
+  "include[].env_file": "[./inc.env]",
+};
+
+const TOP_KNOWN: Readonly<Record<string, Partial<Record<Place, string>>>> = {};
+
+const topCompose = (pattern: string, key: string | undefined): string => {
+  const parent = TOP_PARENTS[pattern];
+  if (parent === undefined) throw new Error(`no parent for ${pattern}`);
+  // A source key replaces the required source (a secret or config has exactly one).
+  const replaces = key !== undefined && (key in (parent.required ?? {}) || (parent.sources ?? []).includes(key));
+  const fields = Object.entries(parent.required ?? {}).filter(() => !replaces).map(([k, v]) => `${k}: ${v}`);
+  if (key !== undefined) fields.push(`${key}: ${TOP_SAMPLES[`${pattern}.${key}`] ?? "x"}`);
+  return compose(undefined).replace(`${parent.line}\n`, `${parent.yaml.replace("{}", `{ ${fields.join(", ")} }`)}\n`);
+};
+
+/** The project's resources as data (what the loader carries for them). */
+const resourcesOf = (project: ComposeProject): string =>
+  JSON.stringify({ volumes: project.volumes, networks: project.networks, secrets: project.secrets, configs: project.configs, services: Object.keys(project.services) });
+
+const topGapsOf = (pattern: string, key: string): Partial<Record<Place, string>> => {
+  if (TOP_SAMPLES[`${pattern}.${key}`] === undefined) return { sample: `no sample value in TOP_SAMPLES["${pattern}.${key}"]` };
+  const gaps: Partial<Record<Place, string>> = {};
+  const withKey = topCompose(pattern, key);
+  const project = load(withKey);
+  const baseline = load(topCompose(pattern, undefined));
+  try {
+    const merged = load(withKey, withKey);
+    if (resourcesOf(merged) !== resourcesOf(project)) gaps.merge = `repeating it in an override file changes the model: ${resourcesOf(merged)}`;
+  } catch (error) {
+    gaps.merge = `an override file that repeats it does not load: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (resourcesOf(project) !== resourcesOf(baseline)) {
+    const model = toComposeModel(project);
+    if (pattern === "include[]") {
+      // An include adds what the included file declares: its service must be in devloop config.
+      if ((model["services"] as Record<string, unknown> | undefined)?.["inc"] === undefined) gaps["to-compose-model"] = "the included service is not in devloop config";
+    } else {
+      const kind = pattern.slice(0, pattern.indexOf("."));
+      const name = Object.keys((project as unknown as Record<string, Record<string, unknown>>)[kind] ?? {})[0] ?? "";
+      const shown = ((model[kind] as Record<string, Record<string, unknown>> | undefined)?.[name] ?? {})[key];
+      if (shown === undefined) gaps["to-compose-model"] = `the model carries it but devloop config does not show ${kind}.${name}.${key}`;
+    }
+  }
+  return gaps;
+};
+
+const topKeys = Object.keys(TOP_PARENTS).flatMap((pattern) => [...(SCHEMA[pattern] ?? [])].sort().map((key) => `${pattern}.${key}`));
+
+describe("compose schema walk: every key of the top-level resources and include merges and shows in devloop config", () => {
+  it("walks every top-level resource pattern of the schema", () => {
+    const patterns = Object.keys(SCHEMA).filter((p) => p !== "" && !p.startsWith("services.*"));
+    expect(patterns.filter((p) => TOP_PARENTS[p] === undefined)).toEqual([]);
+    expect(Object.keys(TOP_SAMPLES).filter((k) => !topKeys.includes(k))).toEqual([]);
+    expect(Object.keys(TOP_KNOWN).filter((k) => !topKeys.includes(k))).toEqual([]);
+  });
+
+  it.each(topKeys)("%s", (topKey) => {
+    const cut = topKey.lastIndexOf(".");
+    const gaps = topGapsOf(topKey.slice(0, cut), topKey.slice(cut + 1));
+    const known = TOP_KNOWN[topKey] ?? {};
+    const unexplained = Object.entries(gaps).filter(([place]) => known[place as Place] === undefined).map(([place, what]) => `${place}: ${what}`);
+    expect(unexplained, `${topKey} is not handled everywhere (see docs/adding-a-compose-key.md)`).toEqual([]);
+    const stale = Object.keys(known).filter((place) => gaps[place as Place] === undefined);
+    expect(stale, `TOP_KNOWN lists places for ${topKey} that are handled now: remove them`).toEqual([]);
   });
 });
