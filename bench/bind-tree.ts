@@ -149,7 +149,7 @@ export const benchBindTree = async (rounds = 3, edits = 15): Promise<BindTreeRes
       const ns = `dlbindd${r}${Math.random().toString(36).slice(2, 6)}`;
       const url = `http://127.0.0.1:${port}/`;
       const started = performance.now();
-      const up = await daemon.cli(["up", "-n", ns, "--detach", "--timeout", "300"], tree, 360_000);
+      const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], tree, 360_000);
       if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
       await waitFor(url, "v0\n", 120_000);
       upMs.push(performance.now() - started);

@@ -243,7 +243,7 @@ export const benchDaemonUp = (runs = Number(process.env["DEVLOOP_BENCH_RUNS"] ??
     if (example) run("kubectl", ["apply", "-f", "-"], env, persistentVolume(`${nsA}-pv`));
     run(process.execPath, [devloop, "--version"], env);
     const fp = fingerprint(root);
-    result.devloopMs.push(timed(() => run(process.execPath, [devloop, "up", "-d", "-f", file, "-n", nsA, "--no-isolation", "--timeout", "300"], denv)));
+    result.devloopMs.push(timed(() => run(process.execPath, [devloop, "up", "-d", "-f", file, "-n", nsA, "--no-isolation", "--wait-timeout", "300"], denv)));
     result.rebuilt.push(fingerprint(root) !== fp);
     run(process.execPath, [devloop, "down", "-f", file, "-v"], denv);
     run(process.execPath, [devloop, "daemon", "stop"], denv);

@@ -135,7 +135,7 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
   };
   try {
     await daemon.start();
-    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "400"], example.dir, 460_000);
+    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--wait-timeout", "400"], example.dir, 460_000);
     if (up.code !== 0) throw new Error(`bench: up failed: ${up.stdout}${up.stderr}`);
     for (const deadline = performance.now() + 90_000; (await answer())?.message === undefined; ) {
       if (performance.now() > deadline) throw new Error("bench: no first answer");

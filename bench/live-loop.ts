@@ -74,7 +74,7 @@ export const benchLiveLoop = async (edits = Number(process.env["DEVLOOP_BENCH_ED
   };
   try {
     await daemon.start();
-    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "300"], example.dir, 360_000);
+    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--wait-timeout", "300"], example.dir, 360_000);
     if (up.code !== 0) throw new Error(`bench: up failed: ${up.stdout}${up.stderr}`);
     await until((a) => a?.message !== undefined, performance.now(), 60_000);
     const pods = await core.listNamespacedPod({ namespace, labelSelector: "devloop.dev/service=web" });

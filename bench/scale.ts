@@ -161,7 +161,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
 
   const bringUp = async (p: Project): Promise<void> => {
     const started = performance.now();
-    const up = await daemon.cli(["-p", p.name, "up", "-f", "compose.yml", "-n", p.namespace, "--detach", "--timeout", "420"], p.example.dir, 480_000);
+    const up = await daemon.cli(["-p", p.name, "up", "-f", "compose.yml", "-n", p.namespace, "--detach", "--wait-timeout", "420"], p.example.dir, 480_000);
     p.upMs = performance.now() - started;
     p.upOk = up.code === 0;
     if (!p.upOk) process.stderr.write(`bench scale: up of ${p.name} failed (${up.code}): ${(up.stdout + up.stderr).slice(-1500)}\n`);

@@ -29,7 +29,8 @@ const readStdin = (): string => (stdinText ??= readFileSync(0, "utf8"));
 /** A file's text for a diagnostic's source excerpt: "-" is what stdin gave. */
 export const sourceText = (file: string): string | undefined => (file === "-" ? stdinText : nodeFileSystem.readFile(file));
 
-export const toLoadOptions = (flags: ComposeFlags, services: readonly string[]): LoadOptions => ({
+/** `up`'s own: `stopGracePeriod` (-t/--timeout, seconds, every service's stop_grace_period) and `noBuild` (--no-build). */
+export const toLoadOptions = (flags: ComposeFlags & { readonly stopGracePeriod?: number; readonly noBuild?: boolean }, services: readonly string[]): LoadOptions => ({
   files: flags.file,
   ...(flags.file.includes("-") ? { stdin: readStdin() } : {}),
   ...(flags.projectName === undefined ? {} : { projectName: flags.projectName }),
@@ -39,4 +40,6 @@ export const toLoadOptions = (flags: ComposeFlags, services: readonly string[]):
   services,
   environment: process.env,
   cwd: process.cwd(),
+  ...(flags.stopGracePeriod === undefined ? {} : { stopGracePeriod: flags.stopGracePeriod }),
+  ...(flags.noBuild === true ? { noBuild: true } : {}),
 });

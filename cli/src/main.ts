@@ -53,10 +53,11 @@ addComposeOptions(program.command("up").description("run the compose project on 
   .option("--allow-context <name>", "deploy to this kube context although it is not a known local cluster (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option("-d, --detach", "exit once every service is ready instead of following the logs")
   .option("--no-isolation", "skip the namespace isolation defaults (NetworkPolicy, LimitRange, ResourceQuota)")
-  .option("--timeout <seconds>", "with --detach or --wait: give up after this long (devloop's meaning; see docs/cli.md)")
+  .option("-t, --timeout <seconds>", "shutdown timeout of the pods up replaces, as Compose's: every service's stop_grace_period (terminationGracePeriodSeconds)")
   .option("--wait", "wait until every service is running and ready, then exit (implies --detach, as in Compose)")
-  .option("--wait-timeout <seconds>", "with --wait: give up after this long (default 600)")
+  .option("--wait-timeout <seconds>", "with --detach or --wait: give up after this long (default 600)")
   .option("--build", "build images before starting (devloop always builds when a build: input changed)")
+  .option("--no-build", "build nothing: run the images that exist (the current inputs' tag, else the service's last build); a service with none is an error")
   .option("--dry-run", "print what would be created or changed in the cluster, apply nothing")
   .argument("[services...]", "services to run (with their dependencies)")
   .action(runCommand(async () => (await import("./commands/up.js")).upCommand));
@@ -187,11 +188,6 @@ program
   .command("__complete", { hidden: true })
   .argument("<what>", "services or namespaces")
   .action(runCommand(async () => (await import("./commands/completion.js")).completeCommand));
-
-// Hidden: the daemon's project loads run this in a worker thread with memory and time limits (daemon/src/load-worker.ts, daemon/src/adapters/isolated-project-loader.ts).
-program
-  .command("__load-worker", { hidden: true })
-  .action(runCommand(async () => (await import("../../daemon/src/load-worker.js")).runProjectLoadWorker));
 
 examples(program);
 

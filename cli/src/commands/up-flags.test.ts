@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KubeManifest } from "../../../daemon/src/translate/types.js";
 import { dryRunReport, plannedChange } from "./up-dry-run.js";
-import { waitTimeoutMs } from "./up.js";
+import { toLoadOptions } from "../compose-options.js";
+import { stopGraceSeconds, waitTimeoutMs } from "./up.js";
 
 const manifest = (kind: string, name: string, hash?: string): KubeManifest => ({ apiVersion: "v1", kind, metadata: { name, ...(hash === undefined ? {} : { annotations: { "devloop.dev/input-hash": hash } }) } });
 
@@ -21,15 +22,23 @@ describe("up --dry-run", () => {
   });
 });
 
-describe("up --wait-timeout and --timeout", () => {
-  it("--wait-timeout wins, then --timeout, then 600 s", () => {
-    expect(waitTimeoutMs({ waitTimeout: "30", timeout: "99" })).toBe(30_000);
-    expect(waitTimeoutMs({ timeout: "99" })).toBe(99_000);
+describe("up --wait-timeout and -t/--timeout", () => {
+  it("--wait-timeout bounds the wait (default 600 s); --timeout does not", () => {
+    expect(waitTimeoutMs({ waitTimeout: "30" })).toBe(30_000);
     expect(waitTimeoutMs({})).toBe(600_000);
+  });
+
+  it("--timeout is Compose's shutdown timeout: whole seconds, 0 or more, for every service's stop_grace_period", () => {
+    expect(stopGraceSeconds({})).toBeUndefined();
+    expect(stopGraceSeconds({ timeout: "0" })).toBe(0);
+    expect(stopGraceSeconds({ timeout: "10" })).toBe(10);
+    expect(toLoadOptions({ file: [], profile: [], envFile: [], stopGracePeriod: 10 }, []).stopGracePeriod).toBe(10);
+    expect(toLoadOptions({ file: [], profile: [], envFile: [] }, [])).not.toHaveProperty("stopGracePeriod");
   });
 
   it("a bad number is a user error naming the flag", () => {
     expect(() => waitTimeoutMs({ waitTimeout: "soon" })).toThrow('--wait-timeout expects seconds (a positive number); got "soon"');
-    expect(() => waitTimeoutMs({ timeout: "0" })).toThrow('--timeout expects seconds (a positive number); got "0"');
+    expect(() => stopGraceSeconds({ timeout: "1.5" })).toThrow('--timeout expects whole seconds (0 or more), the shutdown timeout of the pods up replaces; got "1.5" (the wait for ready is bounded by --wait-timeout)');
+    expect(() => stopGraceSeconds({ timeout: "-1" })).toThrow("--timeout expects whole seconds");
   });
 });

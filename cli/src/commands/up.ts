@@ -27,31 +27,50 @@ export interface UpFlags extends ComposeFlags {
   readonly detach?: boolean;
   /** commander's --no-isolation. */
   readonly isolation?: boolean;
-  /** Seconds to wait with --detach. */
+  /** -t/--timeout: as Compose, the shutdown timeout (seconds) of the containers it replaces: every pod's grace period. */
   readonly timeout?: string;
   /** --wait: as Compose, wait for running and ready, then exit (implies --detach). */
   readonly wait?: boolean;
-  /** --wait-timeout: Compose's name for the wait's bound (wins over --timeout). */
+  /** --wait-timeout: the wait's bound in seconds, with --detach or --wait. */
   readonly waitTimeout?: string;
+  /** --build / --no-build (commander: true / false; undefined when neither is given). */
+  readonly build?: boolean;
   /** --dry-run: print what would change, apply nothing (up-dry-run.ts). */
   readonly dryRun?: boolean;
 }
 
-/** The wait's bound in ms: --wait-timeout, else --timeout, else 600 s; a user error when not a positive number. */
-export const waitTimeoutMs = (flags: Pick<UpFlags, "timeout" | "waitTimeout">): number => {
-  const text = flags.waitTimeout ?? flags.timeout ?? "600";
+/** The wait's bound in ms: --wait-timeout, else 600 s; a user error when not a positive number. */
+export const waitTimeoutMs = (flags: Pick<UpFlags, "waitTimeout">): number => {
+  const text = flags.waitTimeout ?? "600";
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${flags.waitTimeout === undefined ? "--timeout" : "--wait-timeout"} expects seconds (a positive number); got "${text}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`--wait-timeout expects seconds (a positive number); got "${text}"`);
   return seconds * 1000;
+};
+
+/**
+ * -t/--timeout in seconds, Compose's shutdown timeout: it becomes every selected service's stop_grace_period, so the
+ * pods this up creates get it as terminationGracePeriodSeconds (and a service whose grace changes is rolled out).
+ * Whole seconds, 0 or more, as Compose takes it; undefined when not given.
+ */
+export const stopGraceSeconds = (flags: Pick<UpFlags, "timeout">): number | undefined => {
+  if (flags.timeout === undefined) return undefined;
+  const seconds = Number(flags.timeout);
+  if (flags.timeout.trim() === "" || !Number.isInteger(seconds) || seconds < 0) {
+    throw new UserError(`--timeout expects whole seconds (0 or more), the shutdown timeout of the pods up replaces; got "${flags.timeout}" (the wait for ready is bounded by --wait-timeout)`);
+  }
+  return seconds;
 };
 
 /** How long --detach waits for a failed service's log tail and events before reporting without them. */
 const reportGraceMs = 5000;
 
 export const upCommand = async (services: string[], given: UpFlags): Promise<number> => {
-  if (given.dryRun) return (await import("./up-dry-run.js")).upDryRun(services, given);
+  const grace = stopGraceSeconds(given);
+  // --no-build rides with the load options to the daemon's builds (LoadOptions.noBuild).
+  const withGrace = { ...given, ...(grace === undefined ? {} : { stopGracePeriod: grace }), ...(given.build === false ? { noBuild: true } : {}) };
+  if (given.dryRun) return (await import("./up-dry-run.js")).upDryRun(services, withGrace);
   // --wait is Compose's detached wait for ready: devloop's --detach already means that.
-  const flags: UpFlags = given.wait ? { ...given, detach: true } : given;
+  const flags: UpFlags & { readonly stopGracePeriod?: number; readonly noBuild?: boolean } = given.wait ? { ...withGrace, detach: true } : withGrace;
   const timeoutMs = waitTimeoutMs(flags);
   const color = useColor();
   const client = await connectDaemon({ ...(flags.context === undefined ? {} : { context: flags.context }) });

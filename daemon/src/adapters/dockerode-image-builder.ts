@@ -30,8 +30,8 @@ export interface DockerodeImageBuilderOptions {
   readonly delivery?: ImageDelivery;
   /** Runs `kind load …` (injectable for tests). */
   readonly runCommand?: RunCommand;
-  /** Registry credentials for push (dockerode authconfig), e.g. from DEVLOOP_REGISTRY_USER/PASSWORD. */
-  readonly registryAuth?: { readonly username: string; readonly password: string; readonly serveraddress: string };
+  /** Registry credentials for push (dockerode authconfig), from the Docker credential config (adapters/docker-credentials.ts). */
+  readonly registryAuth?: { readonly username?: string; readonly password?: string; readonly identitytoken?: string; readonly serveraddress: string };
   /** Runs the BuildKit builds (default: the Docker CLI, pointed at the same engine as `docker`). */
   readonly runner?: BuildRunner;
 }
@@ -182,9 +182,20 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     return { hashed, images, buildContexts };
   };
 
+  /** up --no-build without an image of the current inputs: the image the service's name points at (every build tags it), or a rejection naming the service. */
+  const useExisting = async (request: ImageBuildRequest, tag: string, onLine: (line: string) => void, started: number): Promise<ImageBuildResult> => {
+    if (!(await hasImage(request.image))) {
+      throw new Error(`${request.service}: up --no-build, and no image of it exists: neither ${tag} (its current build inputs) nor ${request.image}; build it (devloop build ${request.service}) or run up without --no-build`);
+    }
+    onLine(`--no-build: ${tag} (the current build inputs) is not built; running ${request.image}, the image that exists`);
+    const ref = await deliver(request.service, request.image, onLine);
+    const command = await imageCommand(request.image);
+    return { tag: request.image, ref, skipped: true, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };
+  };
+
   return {
     exists: hasImage,
-    build: async (request: ImageBuildRequest, onLine, onProgress, environment): Promise<ImageBuildResult> => {
+    build: async (request: ImageBuildRequest, onLine, onProgress, environment, options): Promise<ImageBuildResult> => {
       const started = performance.now();
       const inline = request.dockerfileInline;
       const dockerfile = request.dockerfile.replace(/\\/g, "/");
@@ -211,6 +222,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       // no_cache / pull are part of the tag: turning one on builds once for real; unchanged inputs then skip again.
       const skipped = await hasImage(tag);
       if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args, target and build options unchanged)`);
+      else if (options?.noBuild === true) return useExisting(request, tag, onLine, started);
       else {
         const cli = await runner.cli();
         onLine(`building ${tag} with BuildKit (${cli.kind === "buildx" ? `${cli.docker} buildx build` : `${cli.docker} build, DOCKER_BUILDKIT=1`}, docker ${cli.version}; ${scanned.entries.filter((e) => e.kind === "file").length} files in context${scanned.ignoreFile === undefined ? "" : `, ${scanned.ignoreFile}`})`);

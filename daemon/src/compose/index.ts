@@ -21,7 +21,7 @@ import { EMPTY_FILE } from "./parse.js";
 import { Codes } from "./codes.js";
 import { redactDiagnostics, secretValues, type SecretSources } from "./redact.js";
 import { createExpansionBudget, substitute } from "./template.js";
-import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
+import type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult, ServiceSpec } from "./types.js";
 import { validateKeys, validateReferences } from "./validate.js";
 
 export type { ComposeFileSystem, ComposeProject, LoadOptions, LoadResult } from "./types.js";
@@ -85,6 +85,10 @@ export function loadProject(options: LoadOptions, fs: ComposeFileSystem): LoadRe
   for (const name of Object.keys(shell)) if (controlVariable.test(name) && !variables.includes(name)) variables.push(name);
   return { ...result, warnings: redactDiagnostics(result.warnings, values), secretValues: values, variables: variables.sort() };
 }
+
+/** `up -t N`: every service's stop_grace_period is N seconds, as Compose's --timeout overrides it. */
+const withStopGracePeriod = (services: Readonly<Record<string, ServiceSpec>>, seconds: number | undefined): Readonly<Record<string, ServiceSpec>> =>
+  seconds === undefined ? services : Object.fromEntries(Object.entries(services).map(([name, spec]) => [name, { ...spec, stopGracePeriod: seconds }]));
 
 function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadSeen): LoadResult {
   const diagnostics: Diagnostic[] = [];
@@ -198,7 +202,7 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
     workingDir: projectDir,
     composeFiles: [...mainFiles, ...loader.files.filter((f) => !mainFiles.includes(f))],
     profiles: selection.activeProfiles,
-    services: selection.services,
+    services: withStopGracePeriod(selection.services, options.stopGracePeriod),
     disabledServices: selection.disabled,
     allProfiles: [...new Set(Object.values(model.services).flatMap((s) => s.profiles))].sort(),
     volumes: model.volumes,

@@ -329,6 +329,17 @@ export interface LoadOptions {
   readonly cwd: string;
   /** The text of `-f -` (the caller reads stdin; the loader reads only what it is handed). */
   readonly stdin?: string;
+  /**
+   * Seconds that replace every selected service's stop_grace_period: `up -t/--timeout`, Compose's shutdown timeout
+   * for the containers it replaces (here: the pods' terminationGracePeriodSeconds).
+   */
+  readonly stopGracePeriod?: number;
+  /**
+   * `up --no-build`: no image is built; a build: service runs the image of its current inputs or, missing that, the
+   * one its name points at (ports/image-builder.ts ImageBuildOptions). Not read by the loader: it travels with the
+   * request, as `environment` does, and so holds for the project's reloads until the next `up`.
+   */
+  readonly noBuild?: boolean;
 }
 
 /** The file system the loader reads through: real in the CLI, in-memory in tests. */

@@ -41,7 +41,22 @@ export interface ImageBuilder {
    * Builds (or skips), tags and delivers; onLine gets the build output, onProgress the running step. `environment`:
    * the environment of the CLI call that asked for the project (ProjectRequest.options.environment), where
    * environment-sourced build secrets are read first (the daemon's own environment after it); read at build time only.
-   * Rejects with a readable message (the failing step and its output).
+   * Rejects with a readable message (the failing step and its output). `options.noBuild`: see ImageBuildOptions.
    */
-  build(request: ImageBuildRequest, onLine: (line: string) => void, onProgress?: (progress: BuildStepProgress) => void, environment?: Readonly<Record<string, string | undefined>>): Promise<ImageBuildResult>;
+  build(
+    request: ImageBuildRequest,
+    onLine: (line: string) => void,
+    onProgress?: (progress: BuildStepProgress) => void,
+    environment?: Readonly<Record<string, string | undefined>>,
+    options?: ImageBuildOptions,
+  ): Promise<ImageBuildResult>;
+}
+
+export interface ImageBuildOptions {
+  /**
+   * `up --no-build`, Compose's "don't build an image, even if it's missing": when the content-hash tag does not
+   * exist, run the image the service's name points at (request.image, which every build tags) if it exists, and
+   * reject naming the service when neither does. Nothing is built.
+   */
+  readonly noBuild?: boolean;
 }

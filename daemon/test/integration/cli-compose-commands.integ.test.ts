@@ -31,7 +31,7 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
   const daemon = createTestDaemon();
   let port = 0;
   let project: ReturnType<typeof projectDir>;
-  const { core } = kube();
+  const { core, apps } = kube();
 
   /** The real CLI with bytes on its stdin (the support helper gives it none). */
   const cliWithStdin = (args: readonly string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -53,7 +53,7 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
     port = await freePort();
     project = projectDir(compose(port));
     await daemon.start();
-    const up = await daemon.cli(["-n", ns, "up", "-d", "--timeout", "200"], project.dir);
+    const up = await daemon.cli(["-n", ns, "up", "-d", "--wait-timeout", "200"], project.dir);
     expect(up.code, up.stderr).toBe(0);
   }, 300_000);
 
@@ -178,4 +178,16 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--since expects a duration like 1m30s");
   }, 90_000);
+
+  it("up -t/--timeout is Compose's shutdown timeout: the pods it rolls out get it as their grace period; a bad value is a user error", async () => {
+    const bad = await daemon.cli(["-n", ns, "up", "-d", "--timeout=soon"], project.dir, 30_000);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("the wait for ready is bounded by --wait-timeout");
+    const up = await daemon.cli(["-n", ns, "up", "-d", "-t", "3", "--wait-timeout", "150"], project.dir, 170_000);
+    expect(up.code, up.stderr).toBe(0);
+    const web = await apps.readNamespacedDeployment({ name: "web", namespace: ns });
+    expect(web.spec?.template.spec?.terminationGracePeriodSeconds).toBe(3);
+    const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: "devloop.dev/service=web" });
+    expect(pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined).map((p) => p.spec?.terminationGracePeriodSeconds)).toContain(3);
+  });
 });

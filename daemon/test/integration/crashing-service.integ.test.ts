@@ -37,7 +37,7 @@ describe("a crashing service (fixtures/real-world/crashing-service)", () => {
 
   it("up --detach exits non-zero within 30 s, naming the service, its exit code and its last log line", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 60_000);
+    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "120"], dir, 60_000);
     const ms = Date.now() - started;
     process.stdout.write(`[measure] up --detach until the crash was reported: ${ms} ms\n`);
     expect(result.code, result.stdout + result.stderr).toBe(1);
@@ -73,7 +73,7 @@ describe("a crashing service (fixtures/real-world/crashing-service)", () => {
 
   it("the fix in .env rolls the worker out and up --detach exits 0", async () => {
     writeFileSync(join(dir, ".env"), `WEB_PORT=${port}\nQUEUE_URL=http://web:3000/jobs\n`);
-    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 150_000);
+    const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "120"], dir, 150_000);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);
     const worker = workerOf(await daemon.project(name));
@@ -90,7 +90,7 @@ describe("a crashing service (fixtures/real-world/crashing-service)", () => {
     writeFileSync(dockerfile, `${good}RUN echo "checking the queue client" && exit 7\n`);
     try {
       const started = Date.now();
-      const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "120"], dir, 150_000);
+      const result = await daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "120"], dir, 150_000);
       process.stdout.write(`[measure] up --detach until the failed build was reported: ${Date.now() - started} ms\n`);
       expect(result.code, result.stdout + result.stderr).toBe(1);
       expect(result.stdout).not.toContain("all services ready");

@@ -50,7 +50,7 @@ describe("every connection to the apiserver cut in the middle of an edit stream,
     port = await freePort();
     Object.assign(daemon.env, { KUBECONFIG: kubeconfig, NODE_IMAGE: bedImages().node, APP_PORT: String(port) });
     await daemon.start();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "240"], copy.dir, 300_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "240"], copy.dir, 300_000);
     if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("first message"), 60_000, "the first answer");
   }, 330_000);

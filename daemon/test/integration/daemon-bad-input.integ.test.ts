@@ -42,7 +42,7 @@ describe("bad input on a real daemon", () => {
 
   beforeAll(async () => {
     await daemon.start();
-    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--timeout", "200"], goodProject.dir);
+    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "200"], goodProject.dir);
     expect(up.code, up.stderr).toBe(0);
   }, 240_000);
 
@@ -78,14 +78,14 @@ describe("bad input on a real daemon", () => {
       }
     }, 50);
     try {
-      const exp = await daemon.cli(["up", "-d", "--timeout", "30"], exponential.dir, 60_000);
+      const exp = await daemon.cli(["up", "-d", "--wait-timeout", "30"], exponential.dir, 60_000);
       expect(exp.code).toBe(1);
       expect(exp.stderr).toMatch(/^\.env:18:1: error DL-COMPOSE-045/m);
       expect(exp.stderr).toContain("A17: expanding A16 makes the value longer than 1 MiB");
       expect(exp.stderr).not.toContain("internal error");
 
       const started = Date.now();
-      const chain = await daemon.cli(["up", "-d", "--timeout", "30"], chained.dir, 60_000);
+      const chain = await daemon.cli(["up", "-d", "--wait-timeout", "30"], chained.dir, 60_000);
       const chainMs = Date.now() - started;
       expect(chain.code).toBe(1);
       expect(chain.stderr).toMatch(/^\.env:57\d\d:1: error DL-COMPOSE-045/m);
@@ -93,7 +93,7 @@ describe("bad input on a real daemon", () => {
       // The CLI's own start-up is most of it; the load itself is ~0.5 s.
       expect(chainMs).toBeLessThan(20_000);
 
-      const nested = await daemon.cli(["up", "-d", "--timeout", "30"], deep.dir, 60_000);
+      const nested = await daemon.cli(["up", "-d", "--wait-timeout", "30"], deep.dir, 60_000);
       expect(nested.code).toBe(1);
       expect(nested.stderr).toMatch(/^compose\.yml:5:\d+: error DL-COMPOSE-046 at services\.app\.x-deep\[0\]/m);
       expect(nested.stderr).not.toContain("call stack");
@@ -151,7 +151,7 @@ describe("bad input on a real daemon", () => {
     try {
       // Refused at up: the API's answer and what the CLI prints.
       project.write(`${valid}    ports: ["\${DB_PASSWORD}"]\n    mem_limit: \${API_TOKEN}\n`);
-      const refused = await daemon.cli(["up", "-d", "-n", namespace, "--timeout", "60"], project.dir, 120_000);
+      const refused = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "60"], project.dir, 120_000);
       outputs.push(refused.stdout, refused.stderr);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/compose\.yml:\d+:\d+: error DL-COMPOSE-012 at services\.app\.ports\[0\]/);
@@ -160,7 +160,7 @@ describe("bad input on a real daemon", () => {
 
       // Running, then a bad edit: the diagnostics live in the engine's state, the events and state.json.
       project.write(valid);
-      const up = await daemon.cli(["up", "-d", "-n", namespace, "--timeout", "200"], project.dir, 240_000);
+      const up = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "200"], project.dir, 240_000);
       outputs.push(up.stdout, up.stderr);
       expect(up.code, up.stderr).toBe(0);
       project.write(`${valid}    ports: ["\${DB_PASSWORD}"]\n    mem_limit: \${API_TOKEN}\n`);
@@ -230,7 +230,7 @@ services:
     expect(out).toContain("(it would resolve to /etc/x)");
     expect(out).toMatch(/compose\.yml:12:19: error DL-COMPOSE-047 at services\.app\.develop\.watch\[1\]\.target/);
     expect(out).toMatch(/compose\.yml:15:19: error DL-COMPOSE-047 at services\.app\.develop\.watch\[2\]\.target/);
-    const up = await daemon.cli(["up", "-d", "--timeout", "30"], project.dir, 60_000);
+    const up = await daemon.cli(["up", "-d", "--wait-timeout", "30"], project.dir, 60_000);
     expect(up.code).toBe(1);
     expect(up.stderr).toContain("DL-COMPOSE-047");
   }, 120_000);

@@ -65,7 +65,7 @@ describe("daemon builds images before apply", () => {
 
   it("up builds the image first, then applies the workload with the content-hash tag", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-d", "-n", ns, "--timeout", "200"], project.dir);
+    const result = await daemon.cli(["up", "-d", "-n", ns, "--wait-timeout", "200"], project.dir);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);
@@ -129,7 +129,7 @@ describe("daemon builds images before apply", () => {
     expect(app?.build?.tail.join("\n")).toContain("about to fail");
     // The failing step, and its output, in what up --detach and status print.
     expect(app?.build?.error).toMatch(/^build of app failed at step 3\/3 \(RUN echo about to fail && exit 3\): the command exited with code 3\n {2}\| about to fail/);
-    const up = await daemon.cli(["up", "-d", "-n", ns, "--timeout", "60"], project.dir, 90_000);
+    const up = await daemon.cli(["up", "-d", "-n", ns, "--wait-timeout", "60"], project.dir, 90_000);
     expect(up.code).toBe(1);
     expect(up.stderr).toContain("app: image build failed (the previous image keeps running): build of app failed at step 3/3 (RUN echo about to fail && exit 3)");
     expect(app?.message).toMatch(/^image build failed: build of app failed.*\(running the previous image\)$/);

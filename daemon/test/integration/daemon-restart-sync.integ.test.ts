@@ -52,7 +52,7 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
     copy.write("server.js", `require("node:http").createServer((q, s) => s.end(require("node:fs").readFileSync("/app/message.txt", "utf8"))).listen(3000);\n`);
     Object.assign(daemon.env, { NODE_IMAGE: bedImages().node, APP_PORT: String(port) });
     await daemon.start();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "240"], copy.dir, 300_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "240"], copy.dir, 300_000);
     if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("first message"), 60_000, "the first answer");
   }, 330_000);

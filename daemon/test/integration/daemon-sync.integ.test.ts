@@ -74,7 +74,7 @@ describe("live sync of the example on the local cluster", () => {
     const images = bedImages();
     Object.assign(daemon.env, { NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis, WEB_PORT: String(port) });
     await daemon.start();
-    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "300"], example.dir, 360_000);
+    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--wait-timeout", "300"], example.dir, 360_000);
     if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
     await daemon.waitFor(project, (x) => x?.services.find((s) => s.name === "web")?.ports[0]?.status === "active", 30_000, "web's port-forward");
     await waitAnswer((a) => a.message === "hello from web", 60_000, "web's first answer");

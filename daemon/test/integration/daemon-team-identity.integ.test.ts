@@ -93,7 +93,7 @@ services:
 
   it("refuses the non-local context at once, naming it and the three ways to allow it", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "60"], dir, 60_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "60"], dir, 60_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`kube context "${context}"`);
@@ -104,7 +104,7 @@ services:
   }, 60_000);
 
   it("once allowed: up of a built service, an edit synced into it, logs, the port-forward, ns list, status, down", async () => {
-    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--timeout", "300"], dir, 360_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--wait-timeout", "300"], dir, 360_000);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     expect((await daemon.project(project))?.context).toBe(context);
     // The workload is in the teammate's namespace; the Namespace object was left alone (edit may not patch it).
@@ -147,7 +147,7 @@ services:
     daemon.env["DEVLOOP_ALLOWED_CONTEXTS"] = `other,${context}`;
     try {
       const started = Date.now();
-      const up = await daemon.cli(["up", "-n", forbidden, "--detach", "--timeout", "120"], dir, 120_000);
+      const up = await daemon.cli(["up", "-n", forbidden, "--detach", "--wait-timeout", "120"], dir, 120_000);
       expect(up.code, up.stderr).toBe(1);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(up.stderr).toContain(`kube context "${context}"`);

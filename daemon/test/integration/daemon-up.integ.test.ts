@@ -73,7 +73,7 @@ describe("daemon on the local cluster", () => {
 
   it("up --detach exits 0 once every service is ready, applying in depends_on order", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-d", "-n", ns1, "--timeout", "200"], project.dir);
+    const result = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "200"], project.dir);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);

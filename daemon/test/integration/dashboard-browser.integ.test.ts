@@ -101,7 +101,7 @@ describe("dashboard in headless Chromium", () => {
     project = projectDir(compose(redisPort, "hello"));
     await daemon.start();
     token = readFileSync(join(daemon.stateDir, "token"), "utf8").trim();
-    const up = await daemon.cli(["up", "-d", "-n", ns1, "--timeout", "200"], project.dir);
+    const up = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "200"], project.dir);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
     link = loginLink(up.stdout, port);
@@ -406,7 +406,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     port = await freePort();
     Object.assign(daemon.env, { DEVLOOP_PORT: String(port), NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis, WEB_PORT: String(await freePort()) });
     await daemon.start();
-    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--timeout", "400"], example.dir, 460_000);
+    const up = await daemon.cli(["up", "-f", "compose.yml", "-n", namespace, "--detach", "--wait-timeout", "400"], example.dir, 460_000);
     expect(up.code, up.stdout + up.stderr).toBe(0);
     const link = loginLink(up.stdout, port);
     mkdirSync(shotDir, { recursive: true });

@@ -43,7 +43,7 @@ describe("compose.example.yml on the local cluster", () => {
 
   it("up --detach exits 0 once every service is ready", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-f", "compose.example.yml", "-n", namespace, "--detach", "--timeout", "300"], repoRoot, 360_000);
+    const result = await daemon.cli(["up", "-f", "compose.example.yml", "-n", namespace, "--detach", "--wait-timeout", "300"], repoRoot, 360_000);
     process.stdout.write(`[measure] example up --detach until ready: ${Date.now() - started} ms\n`);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stderr).toBe("");

@@ -22,7 +22,7 @@ describe("placement constraints (fixtures/real-world/placement)", () => {
 
   it("runs the api on the named node, and up --detach fails within seconds on the trainer no node can take, with the scheduler's reason", async () => {
     const started = Date.now();
-    const up = await project.daemon.cli(["up", "-d", "-p", project.name, "-n", project.ns, "--timeout", "120"], project.dir, 150_000);
+    const up = await project.daemon.cli(["up", "-d", "-p", project.name, "-n", project.ns, "--wait-timeout", "120"], project.dir, 150_000);
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(`[timing] up -d with an unschedulable service: exit ${up.code} after ${seconds.toFixed(1)} s\n`);
     expect(up.code).toBe(1);

@@ -50,7 +50,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   }, 180_000);
 
   it("a Node app with .:/app and an anonymous node_modules volume starts with the source in place and the image's modules", async () => {
-    const up = await daemon.cli(["up", "-n", node.namespace, "--detach", "--timeout", "240"], node.copy.dir, 300_000);
+    const up = await daemon.cli(["up", "-n", node.namespace, "--detach", "--wait-timeout", "240"], node.copy.dir, 300_000);
     expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
     const url = `http://127.0.0.1:${node.port}/`;
     // server.js and message.txt come from the bind (the tree devloop put before the container started); greet from
@@ -113,7 +113,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   }, 60_000);
 
   it("a Python app with ./:/code beside a service whose named volume starts with its image's content, kept across restarts", async () => {
-    const up = await daemon.cli(["up", "-n", python.namespace, "--detach", "--timeout", "240"], python.copy.dir, 300_000);
+    const up = await daemon.cli(["up", "-n", python.namespace, "--detach", "--wait-timeout", "240"], python.copy.dir, 300_000);
     expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
     const url = `http://127.0.0.1:${python.port}/`;
     expect(await fetchUntil(url, (b) => b.includes("welcome.txt"), 60_000, "the first page")).toBe('Welcome to the notes app\nnotes: {"welcome.txt": "from the image"}\n');
@@ -130,7 +130,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
   }, 420_000);
 
   it("a server's bind-mounted config file: the edited file reaches the server", async () => {
-    const up = await daemon.cli(["up", "-n", config.namespace, "--detach", "--timeout", "240"], config.copy.dir, 300_000);
+    const up = await daemon.cli(["up", "-n", config.namespace, "--detach", "--wait-timeout", "240"], config.copy.dir, 300_000);
     expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
     const url = `http://127.0.0.1:${config.port}/`;
     expect(await fetchUntil(url, (b) => b.includes("configured"), 60_000, "the first answer")).toBe("configured: one\n");

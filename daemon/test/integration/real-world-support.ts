@@ -35,7 +35,7 @@ export const realWorldProject = (fixture: string): RealWorldProject => {
       await kube().core.deleteNamespace({ name: ns }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
-    up: () => daemon.cli(["up", "-d", "-p", name, "-n", ns, "--timeout", "180"], dir, 240_000),
+    up: () => daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "180"], dir, 240_000),
   };
 };
 

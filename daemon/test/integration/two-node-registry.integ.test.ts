@@ -126,7 +126,7 @@ services:
 
   it("refuses the non-local context at once, until it is allowed", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--timeout", "60"], dir, 60_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "60"], dir, 60_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`kube context "${context}"`);
@@ -135,7 +135,7 @@ services:
   }, 60_000);
 
   it("up on the second node through the registry; an edit synced; logs; the port-forward; down", async () => {
-    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--timeout", "400"], dir, 460_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--wait-timeout", "400"], dir, 460_000);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
     expect(log).toContain("images reach the cluster by registry (a registry is configured; nodes unknown: this identity may not list nodes)");
@@ -167,7 +167,7 @@ services:
 
   it("a namespace the identity may not use is refused at once, with the missing rights", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", forbidden, "--allow-context", context, "--detach", "--timeout", "120"], dir, 120_000);
+    const up = await daemon.cli(["up", "-n", forbidden, "--allow-context", context, "--detach", "--wait-timeout", "120"], dir, 120_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`may not patch deployments.apps`);

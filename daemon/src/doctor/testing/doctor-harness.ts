@@ -1,17 +1,13 @@
 /** One service "app" built from /p/app, run through runDoctor with an in-memory file system. */
-import { project } from "../../compose/test-project.js";
-import type { ServiceInput } from "../../compose/test-project.js";
-import type { ComposeProject, SourceMap } from "../../compose/types.js";
+import type { SourceMap } from "../../compose/types.js";
 import type { Finding } from "../finding.js";
 import type { ImageInspector } from "../image-inspector.js";
 import { createMemoryDoctorFileSystem } from "../memory-doctor-file-system.js";
 import type { MemoryFile } from "../memory-doctor-file-system.js";
 import { runDoctor } from "../run-doctor.js";
 import type { DoctorThresholds } from "../thresholds.js";
-
-/** compose/test-project.ts's project, named "demo" in /p as the doctor tests' files and image names expect. */
-export const makeProject = (services: Readonly<Record<string, ServiceInput>>, overrides: Partial<ComposeProject> = {}): ComposeProject =>
-  project(services, { name: "demo", workingDir: "/p", ...overrides });
+import { makeProject } from "./make-project.js";
+import type { ServiceInput } from "./make-project.js";
 
 export interface HarnessParams {
   /** The Dockerfile text at /p/app/Dockerfile; undefined = an image-only service unless service says otherwise. */

@@ -71,6 +71,25 @@ const setup = (project: LoadedProject) => {
 };
 
 describe("build controller", () => {
+  it("up --no-build (LoadOptions.noBuild) builds nothing: it runs the image that exists, and fails the service that has none", async () => {
+    const noBuild: ProjectRequest = { ...request, options: { ...request.options, noBuild: true } };
+    const t = setup(withBuilds(["api"]));
+    t.builder.setContent("api", "aaa");
+    t.engine.dispatch({ type: "projectRequested", request: noBuild });
+    await t.settle();
+    expect(t.builder.options).toEqual([{ noBuild: true }]);
+    expect(t.builder.running()).toEqual([]);
+    expect(t.view().services.find((s) => s.name === "api")?.build).toMatchObject({ status: "failed" });
+    expect(t.view().services.find((s) => s.name === "api")?.build?.error).toContain("api: up --no-build, and no image of it exists");
+    expect(t.cluster.appliedServices()).not.toContain("api");
+
+    // The service's last build (its name's tag) exists: that is what runs.
+    t.builder.images.add("api:dev");
+    await t.reload();
+    expect(t.builder.running()).toEqual([]);
+    expect(images(t.lastApplied("api")!)).toEqual(["api:dev"]);
+  });
+
   it("builds before apply: the service shows building, then runs the built content-hash tag", async () => {
     const t = setup(withBuilds(["api"]));
     t.builder.setContent("api", "aaa");

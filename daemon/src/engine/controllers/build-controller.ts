@@ -75,7 +75,7 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
           };
           builder
             // Environment-sourced build secrets come from the caller's environment (never copied into a request or the state).
-            .build(request, onLine, onProgress, project.request.options.environment)
+            .build(request, onLine, onProgress, project.request.options.environment, project.request.options.noBuild === true ? { noBuild: true } : undefined)
             .then((result) => {
               mine.delete(service);
               const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;

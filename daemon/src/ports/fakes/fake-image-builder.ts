@@ -1,9 +1,10 @@
 /**
  * An ImageBuilder for engine tests: the content of each service's context is whatever the test set (setContent),
  * the tag is "<repo>:dl-<content>", a build of a tag already built is skipped (like the real builder's exists()),
- * and each build waits until the test finishes it (finish / fail), so tests see the "building" phase.
+ * and each build waits until the test finishes it (finish / fail), so tests see the "building" phase. With
+ * options.noBuild (up --no-build) nothing builds: a missing tag runs request.image when that exists, else rejects.
  */
-import type { BuildStepProgress, ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
+import type { BuildStepProgress, ImageBuildOptions, ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
 
 interface Pending {
   readonly request: ImageBuildRequest;
@@ -18,6 +19,8 @@ export interface FakeImageBuilder extends ImageBuilder {
   readonly calls: ImageBuildRequest[];
   /** The caller's environment each build call was given (for environment-sourced build secrets), in call order. */
   readonly environments: (Readonly<Record<string, string | undefined>> | undefined)[];
+  /** The options each build call was given, in call order. */
+  readonly options: (ImageBuildOptions | undefined)[];
   /** Services whose build has been called and not finished. */
   running(): string[];
   setContent(service: string, content: string): void;
@@ -34,6 +37,7 @@ const repositoryOf = (image: string): string => image.replace(/:[^:/]*$/, "");
 export const createFakeImageBuilder = (): FakeImageBuilder => {
   const calls: ImageBuildRequest[] = [];
   const environments: (Readonly<Record<string, string | undefined>> | undefined)[] = [];
+  const options: (ImageBuildOptions | undefined)[] = [];
   const images = new Set<string>();
   const contents = new Map<string, string>();
   const pending: Pending[] = [];
@@ -48,17 +52,23 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
   return {
     calls,
     environments,
+    options,
     images,
     running: () => pending.map((p) => p.request.service),
     setContent: (service, content) => void contents.set(service, content),
     exists: (image) => Promise.resolve(images.has(image)),
-    build(request, onLine, onProgress, environment) {
+    build(request, onLine, onProgress, environment, given) {
       calls.push(request);
       environments.push(environment);
+      options.push(given);
       const tag = tagOf(request);
       if (images.has(tag)) {
         onLine(`image ${tag} is up to date`);
         return Promise.resolve({ tag, ref: tag, skipped: true, ms: 3 });
+      }
+      if (given?.noBuild === true) {
+        if (images.has(request.image)) return Promise.resolve({ tag: request.image, ref: request.image, skipped: true, ms: 2 });
+        return Promise.reject(new Error(`${request.service}: up --no-build, and no image of it exists: neither ${tag} nor ${request.image}`));
       }
       return new Promise<ImageBuildResult>((resolve, reject) => {
         pending.push({
