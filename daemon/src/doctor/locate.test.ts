@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLocator, relativeTo, resolveSourceFile } from "./locate.js";
-import { makeProject } from "./testing/make-project.js";
+import { makeProject } from "./testing/doctor-harness.js";
 
 const text = `services:
   web:

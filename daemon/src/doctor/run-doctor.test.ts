@@ -3,8 +3,7 @@ import { groupFindingsByService, hasErrorFindings } from "./finding.js";
 import type { ImageInfo, ImageInspector } from "./image-inspector.js";
 import { createMemoryDoctorFileSystem } from "./memory-doctor-file-system.js";
 import { runDoctor } from "./run-doctor.js";
-import { codesOf, runHarness } from "./testing/doctor-harness.js";
-import { makeProject } from "./testing/make-project.js";
+import { codesOf, makeProject, runHarness } from "./testing/doctor-harness.js";
 
 const rootDockerfile = "FROM node:20\nCMD node a.js\n";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ServiceSpec } from "../compose/types.js";
 import { toManifests } from "./index.js";
 import { seedScript } from "./live.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import type { KubeManifest } from "./types.js";
 
 type Volume = ServiceSpec["volumes"][number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toManifests } from "./index.js";
 import { Labels } from "./labels.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import type { KubeManifest } from "./types.js";
 
 const find = (manifests: readonly KubeManifest[], kind: string, name: string): KubeManifest => {
@@ -221,8 +221,7 @@ describe("toManifests", () => {
 
   it("uses image overrides and a deterministic local tag for built services", () => {
     const build = { context: "/src/shop/web", dockerfile: "Dockerfile", args: {}, labels: {}, cacheFrom: [], extraHosts: [] };
-    const { image: _image, ...noImage } = service("web");
-    const p = project([{ ...noImage, build }, service("api", { build })]);
+    const p = project([service("web", { build }), service("api", { image: "api:1", build })]);
     const plain = toManifests(p, { namespace: "ns" }).manifests;
     expect(container(find(plain, "Deployment", "web"))).toMatchObject({ image: "shop-web:devloop", imagePullPolicy: "IfNotPresent" });
     expect(get(container(find(plain, "Deployment", "api")), "image")).toBe("api:1");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createContext } from "./context.js";
 import { toLifecycle } from "./lifecycle.js";
 import { planShmVolume } from "./shm-volume.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import { createVolumeNameAllocator } from "./volume-names.js";
 
 const contextFor = (s: ReturnType<typeof service>) => createContext(project([s]), { namespace: "t" }, { workloadNames: new Map(), serviceNames: new Map() });

@@ -4,7 +4,7 @@ import type { ServiceSpec, WatchRuleSpec } from "../compose/types.js";
 import { runDir, runVolume, superviseImageCommandAnnotation, supervised } from "../supervisor/supervisor.js";
 import { toManifests } from "./index.js";
 import { seedDirectories, seedScript } from "./live.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import type { KubeManifest, TranslateOptions } from "./types.js";
 
 const rule = (action: WatchRuleSpec["action"], path: string, target?: string, extra: Partial<WatchRuleSpec> = {}): WatchRuleSpec => ({

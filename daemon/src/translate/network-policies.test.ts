@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildNetworkPolicies, hasNetworkIsolation, networkPodLabels, serviceNetworks } from "./network-policies.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 
 const on = (...networks: string[]) => ({ networks: Object.fromEntries(networks.map((n) => [n, { aliases: [] }])) });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createContext } from "./context.js";
 import { podOptions } from "./pod-options.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 
 const run = (overrides: Parameters<typeof service>[1]) => {
   const svc = service("app", overrides);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ComposeFileSystem } from "../compose/types.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import { gatherTranslateInputs } from "./translate-inputs.js";
 
 const memoryFs = (files: Record<string, string>): ComposeFileSystem => ({

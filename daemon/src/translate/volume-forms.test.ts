@@ -1,7 +1,7 @@
 /** Holds docs/compose-support.md's "Volume forms" table (volume-forms.ts) to what translation does. */
 import { describe, expect, it } from "vitest";
 import { toManifests } from "./index.js";
-import { project, service } from "./test-project.js";
+import { project, service } from "../compose/test-project.js";
 import { volumeForms } from "./volume-forms.js";
 
 interface Pod {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDockerImageInspector } from "../../src/adapters/docker-image-inspector.js";
 import { nodeDoctorFileSystem } from "../../src/doctor/node-doctor-file-system.js";
 import { runDoctor } from "../../src/doctor/run-doctor.js";
-import { makeProject } from "../../src/doctor/testing/make-project.js";
+import { makeProject } from "../../src/doctor/testing/doctor-harness.js";
 
 const BLOB_BYTES = 3_000_000;
 const suffix = randomBytes(4).toString("hex");

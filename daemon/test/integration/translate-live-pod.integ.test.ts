@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolationManifests } from "../../src/engine/isolation.js";
 import { restartProcessCommand } from "../../src/supervisor/supervisor.js";
 import { toManifests } from "../../src/translate/index.js";
-import { project, service } from "../../src/translate/test-project.js";
+import { project, service } from "../../src/compose/test-project.js";
 import type { TranslateResult } from "../../src/translate/types.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, execInPod, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 

@@ -1,13 +1,17 @@
 /** One service "app" built from /p/app, run through runDoctor with an in-memory file system. */
-import type { SourceMap } from "../../compose/types.js";
+import { project } from "../../compose/test-project.js";
+import type { ServiceInput } from "../../compose/test-project.js";
+import type { ComposeProject, SourceMap } from "../../compose/types.js";
 import type { Finding } from "../finding.js";
 import type { ImageInspector } from "../image-inspector.js";
 import { createMemoryDoctorFileSystem } from "../memory-doctor-file-system.js";
 import type { MemoryFile } from "../memory-doctor-file-system.js";
 import { runDoctor } from "../run-doctor.js";
 import type { DoctorThresholds } from "../thresholds.js";
-import { makeProject } from "./make-project.js";
-import type { ServiceInput } from "./make-project.js";
+
+/** compose/test-project.ts's project, named "demo" in /p as the doctor tests' files and image names expect. */
+export const makeProject = (services: Readonly<Record<string, ServiceInput>>, overrides: Partial<ComposeProject> = {}): ComposeProject =>
+  project(services, { name: "demo", workingDir: "/p", ...overrides });
 
 export interface HarnessParams {
   /** The Dockerfile text at /p/app/Dockerfile; undefined = an image-only service unless service says otherwise. */
