@@ -277,7 +277,8 @@ export const benchFaults = async (): Promise<FaultsResult> => {
     for (const fault of FAULTS.filter((f) => wanted.includes(f.name))) results.push(await runFault(p, fault, seed++));
   } finally {
     await p.cleanup();
-    bed = ensureBed();
+    // The bed is checked (and brought up when a component is down) only after a fault that restarted one of its parts.
+    bed = wanted.includes("apiserver") || wanted.includes("docker") ? ensureBed() : "not checked: no bed component was restarted";
   }
   return { results, load: [load0, os.loadavg()[0] ?? 0], bed };
 };

@@ -13,6 +13,7 @@ import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchPackageStart, formatPackageStart } from "./package-start.js";
+import { benchRegistryUp, formatRegistryUp } from "./registry-up.js";
 import { benchScale, formatScale } from "./scale.js";
 import { benchSoak, formatSoak } from "./soak.js";
 import { benchSync, formatSyncBench } from "./sync-exec.js";
@@ -40,6 +41,8 @@ const groups: Record<string, () => Promise<string>> = {
   build: () => benchBuildKit(),
   // Issue 12 item 6: one daemon running the example in N namespaces (DEVLOOP_BENCH_SCALE, default 1,3,6,10): RSS per project, P1.
   scale: async () => formatScale(await benchScale()),
+  // Issue 12: first up of a built service with registry delivery (pod on the two-node bed's node 2) vs the shared engine.
+  registry: async () => formatRegistryUp(await benchRegistryUp()),
   // Issue 12 item 5: P1 with the daemon behind a latency proxy (50 ms RTT), the kubectl baseline through it, and 0 ms.
   latency: async () => formatLatency(await benchLatency()),
   // Issue 15: 5 bind-mounted services, 1,000 mixed edits over 5 minutes; pod trees vs local by hashes, daemon RSS.

@@ -76,6 +76,8 @@ export interface SoakProject {
   answer(): Promise<string | undefined>;
   /** The daemon process's VmRSS in KiB (/proc/<pid>/status). */
   rss(): number;
+  /** The daemon process's CPU time so far (user + system, /proc/<pid>/stat), in seconds. */
+  cpuSeconds(): number;
   cleanup(): Promise<void>;
 }
 
@@ -95,6 +97,9 @@ export const createSoakProject = async (serviceCount: number, prefix: string): P
   writeFileSync(path.join(dir, "compose.yml"), `${lines.join("\n")}\n`);
   const namespace = `dl${prefix}${Math.random().toString(36).slice(2, 7)}`;
   const daemon = createTestDaemon();
+  // DEVLOOP_BENCH_DAEMON_FLAGS (space-separated, may be empty) replaces the Node flags the CLI starts the daemon with.
+  const flags = process.env["DEVLOOP_BENCH_DAEMON_FLAGS"];
+  if (flags !== undefined) daemon.nodeFlags = flags.split(" ").filter((f) => f !== "");
   const { core } = kube();
   const kc = loadBedKubeConfig();
   const runningPod = async (service: string): Promise<string> => {
@@ -158,6 +163,12 @@ export const createSoakProject = async (serviceCount: number, prefix: string): P
       const pid = daemon.process?.pid;
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       return Number(m?.[1] ?? Number.NaN);
+    },
+    cpuSeconds() {
+      const stat = readFileSync(`/proc/${daemon.process?.pid}/stat`, "utf8");
+      // Fields after the command's closing parenthesis: state is the 3rd field, utime and stime the 14th and 15th.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async cleanup() {
       if (daemon.process === undefined) await daemon.start().catch(() => undefined);

@@ -28,6 +28,10 @@ export interface SoakResult {
   readonly rssKiB: { readonly start: number; readonly end: number; readonly peak: number; readonly afterIdle: number };
   /** VmRSS (KiB) every 30 s of the edit stream: a plateau is a warm-up (bounded logs filling), a slope a leak. */
   readonly rssTimeline: readonly number[];
+  /** The daemon's CPU time (user + system) from the start of the edits until every pod matched, in seconds. */
+  readonly cpuSeconds: number;
+  /** The Node flags the daemon ran with. */
+  readonly nodeFlags: readonly string[];
   readonly load: readonly [number, number];
 }
 
@@ -50,6 +54,7 @@ export const benchSoak = async (
     }
     await sleep(5_000);
     const rssStart = p.rss();
+    const cpuStart = p.cpuSeconds();
     let peak = rssStart;
     const rssTimeline = [rssStart];
     const editors = p.services.map((s, i) => createEditor(path.join(p.dir, s), 7_919 * (i + 1)));
@@ -77,6 +82,7 @@ export const benchSoak = async (
       await sleep(1_000);
     }
     const rssEnd = p.rss();
+    const cpuSeconds = p.cpuSeconds() - cpuStart;
     peak = Math.max(peak, rssEnd);
     await sleep(30_000);
     const afterIdle = p.rss();
@@ -100,6 +106,8 @@ export const benchSoak = async (
       detail: summariseDiffs(last.diffs),
       rssKiB: { start: rssStart, end: rssEnd, peak, afterIdle },
       rssTimeline,
+      cpuSeconds,
+      nodeFlags: p.daemon.nodeFlags,
       load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
@@ -112,7 +120,7 @@ const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
 export const formatSoak = (r: SoakResult): string => {
   const growth = ((r.rssKiB.end - r.rssKiB.start) / r.rssKiB.start) * 100;
   return [
-    `Load average (1 min) at start / end: ${r.load[0].toFixed(1)} / ${r.load[1].toFixed(1)}`,
+    `Load average (1 min) at start / end: ${r.load[0].toFixed(1)} / ${r.load[1].toFixed(1)}; daemon started with \`${r.nodeFlags.join(" ") || "(no Node flags)"}\``,
     "",
     `| soak: ${r.services} bind-mounted services, ${r.edits} mixed edits | figure | target |`,
     "| --- | --- | --- |",
@@ -126,6 +134,7 @@ export const formatSoak = (r: SoakResult): string => {
     `| pods that could not be read | ${r.unreadable.length === 0 ? "none" : r.unreadable.join(", ")} | |`,
     `| daemon RSS, start of the edits → end (after the check) | ${mib(r.rssKiB.start)} → ${mib(r.rssKiB.end)} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %) | < 10 % growth |`,
     `| daemon RSS peak during the edits; 30 s after the end | ${mib(r.rssKiB.peak)}; ${mib(r.rssKiB.afterIdle)} | |`,
+    `| daemon CPU (user + system), start of the edits → every pod equal | ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1_000) / r.edits).toFixed(1)} ms per edit | |`,
     "",
     `Daemon RSS every 30 s of the edits (MiB): ${r.rssTimeline.map((k) => (k / 1024).toFixed(1)).join(", ")}`,
     ...(r.detail === "" ? [] : ["", `Differences: ${r.detail}`]),

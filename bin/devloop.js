@@ -9,13 +9,18 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
+// DEVLOOP_WORKER_ENTRY names the module run, so the daemon starts its worker threads from the same build
+// (daemon/src/adapters/isolated-project-loader.ts); unset when the sources run through tsx.
+delete process.env.DEVLOOP_WORKER_ENTRY;
 if (!existsSync(new URL("../cli/src/main.ts", import.meta.url))) {
+  process.env.DEVLOOP_WORKER_ENTRY = `${root}dist/main.mjs`;
   await import(pathToFileURL(`${root}dist/main.mjs`).href);
 } else {
   const { resolveBundle } = await import("./run-time-build.js");
   const bundle = process.env.DEVLOOP_FROM_SOURCE === "1" ? undefined : await resolveBundle({ root });
   if (bundle && "entry" in bundle) {
     process.setSourceMapsEnabled(true);
+    process.env.DEVLOOP_WORKER_ENTRY = bundle.entry;
     await import(pathToFileURL(bundle.entry).href);
   } else {
     if (bundle && !bundle.reported) {

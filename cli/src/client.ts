@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { daemonNodeFlags } from "../../daemon/src/api/daemon-process.js";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
@@ -96,7 +97,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export const spawnDaemon = (dir: string, context?: string): { readonly exited: Promise<number | null> } => {
   const bin = fileURLToPath(new URL("../../bin/devloop.js", import.meta.url));
   const out = openSync(stateFiles(dir).log, "a", 0o600);
-  const child = spawn(process.execPath, [bin, "daemon", ...(context === undefined ? [] : ["--context", context])], {
+  const child = spawn(process.execPath, [...daemonNodeFlags, bin, "daemon", ...(context === undefined ? [] : ["--context", context])], {
     detached: true,
     stdio: ["ignore", out, out],
     env: { ...process.env, DEVLOOP_STATE_DIR: dir },

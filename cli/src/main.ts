@@ -189,6 +189,11 @@ program
   .argument("<what>", "services or namespaces")
   .action(runCommand(async () => (await import("./commands/completion.js")).completeCommand));
 
+// Hidden: the daemon's project loads run this in a worker thread with memory and time limits (daemon/src/load-worker.ts, daemon/src/adapters/isolated-project-loader.ts).
+program
+  .command("__load-worker", { hidden: true })
+  .action(runCommand(async () => (await import("../../daemon/src/load-worker.js")).runProjectLoadWorker));
+
 examples(program);
 
 await program.parseAsync(process.argv);

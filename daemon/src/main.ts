@@ -10,8 +10,6 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import type { Stats } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDockerImageInspector } from "./adapters/docker-image-inspector.js";
-import { createDoctorRunner } from "./adapters/doctor-runner.js";
 import { createChokidarWatcher } from "./adapters/chokidar-watcher.js";
 import { createDirWatcher } from "./adapters/dir-watcher.js";
 import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
@@ -23,6 +21,7 @@ import type { GatheredDeliveryFacts } from "./adapters/delivery-facts.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
+import { createIsolatedProjectLoader, loadLimitsFromEnv, startCliWorker } from "./adapters/isolated-project-loader.js";
 import { loadKubeConfig } from "./adapters/kube-cluster.js";
 import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters/kube-targets.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
@@ -49,9 +48,6 @@ import { createLogger } from "./log/logger.js";
 import type { Clock } from "./clock/clock.js";
 import { systemClock } from "./clock/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
-import { nodeProjectFiles, osUser } from "./project/node-project-files.js";
-import { cachedProjectAssets } from "./project/project-assets.js";
-import { createProjectLoader } from "./project/project-loader.js";
 import { createApp } from "./server/app.js";
 import { DevloopError } from "./errors/devloop-error.js";
 import { RuntimeCodes } from "./errors/runtime-codes.js";
@@ -278,9 +274,9 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const targets = createKubeTargets({ onNote: (target, line) => log.warn(`context ${target.context}: ${line}`), fallback: own });
   const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, own);
   const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
-  const doctor = createDoctorRunner({ images: createDockerImageInspector(), onNote: (note) => log.debug(`doctor: ${note}`) });
-  const user = osUser();
-  const loader = createProjectLoader({ files: nodeProjectFiles, assets: cachedProjectAssets(), doctor, ...(user === undefined ? {} : { user }) });
+  // Each load runs in a worker thread with a heap and a time limit (the project loader and the doctor, load-worker.ts):
+  // a project whose load blows up gets a diagnostic, and the daemon and its other projects go on.
+  const loader = createIsolatedProjectLoader({ startWorker: (limits) => startCliWorker(limits), limits: loadLimitsFromEnv(process.env), onNote: (line) => log.debug(line) });
   const facts = await gatherDeliveryFacts(kubeConfig);
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined, facts);
   log.info(`images reach the cluster by ${delivery.strategy} (${delivery.reason}${facts.note === undefined ? "" : `; nodes unknown: ${facts.note}`})`);
@@ -355,6 +351,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
         engine.stop().then(async () => {
           syncer.close();
           await compiler.close();
+          await loader.close();
         }),
       ]);
       if (persistTimer) clearTimeout(persistTimer);

@@ -12,7 +12,7 @@
  * | services.*.ports                                      | merged by host ip + published + target + protocol |
  * | services.*.volumes                                    | merged by target                              |
  * | services.*.secrets / configs                          | merged by target (the source when no target)  |
- * | services.*.expose / cap_add / cap_drop / dns / dns_search / dns_opt / env_file / tmpfs / profiles / devices / security_opt, build.tags | appended without duplicates |
+ * | services.*.expose / cap_add / cap_drop / dns / dns_search / dns_opt / env_file / tmpfs / profiles / devices / security_opt, build.tags, networks.*.aliases | appended without duplicates |
  * | services.*.build (string)                             | treated as {context: …}                       |
  * | `!reset` value                                        | removes the key; `!override` replaces without merging |
  */
@@ -76,6 +76,7 @@ const UNIQUE: Readonly<Record<string, (n: LNode) => string>> = {
   "services.*.devices": str,
   "services.*.security_opt": str,
   "services.*.build.tags": str,
+  "services.*.networks.*.aliases": str,
 };
 
 /** Mappings whose keys are names (so their children share one rule pattern). */

@@ -2,7 +2,7 @@
  * ComposeProject → a plain object in compose-spec shape (snake_case, long syntax), as `docker compose config`
  * prints it. Durations become Go-style strings, sizes stay in bytes; empty collections are left out.
  */
-import type { BuildSpec, ComposeProject, HealthcheckSpec, LifecycleHookSpec, ServiceSpec } from "./types.js";
+import type { BuildSpec, ComposeProject, DeploySpec, HealthcheckSpec, LifecycleHookSpec, ServiceSpec } from "./types.js";
 
 type Plain = Record<string, unknown>;
 
@@ -73,6 +73,16 @@ const buildSection = (b: BuildSpec): Plain =>
     isolation: b.isolation,
   });
 
+const deploySection = (d: DeploySpec): Plain =>
+  compact({
+    mode: d.mode,
+    replicas: d.replicas,
+    labels: d.labels,
+    resources: compact({ limits: d.resources.limits, reservations: d.resources.reservations }),
+    restart_policy: d.restartPolicy && compact({ condition: d.restartPolicy.condition, max_attempts: d.restartPolicy.maxAttempts }),
+    placement: d.placement && compact({ constraints: d.placement.constraints, preferences: d.placement.preferences.map((spread) => ({ spread })), max_replicas_per_node: d.placement.maxReplicasPerNode }),
+  });
+
 const service = (s: ServiceSpec): Plain =>
   compact({
     profiles: s.profiles,
@@ -94,7 +104,7 @@ const service = (s: ServiceSpec): Plain =>
     tmpfs: s.tmpfs,
     healthcheck: healthcheck(s.healthcheck),
     depends_on: Object.fromEntries(Object.entries(s.dependsOn).map(([k, d]) => [k, { condition: d.condition, required: d.required, restart: d.restart }])),
-    deploy: s.deploy && compact({ replicas: s.deploy.replicas, labels: s.deploy.labels, resources: compact({ limits: s.deploy.resources.limits, reservations: s.deploy.resources.reservations }), restart_policy: s.deploy.restartPolicy && compact({ condition: s.deploy.restartPolicy.condition, max_attempts: s.deploy.restartPolicy.maxAttempts }) }),
+    deploy: s.deploy && deploySection(s.deploy),
     scale: s.replicas === 1 ? undefined : s.replicas,
     restart: s.restart,
     user: s.user,
@@ -142,7 +152,7 @@ export const toComposeModel = (project: ComposeProject): Plain =>
     services: Object.fromEntries(Object.entries(project.services).map(([k, s]) => [k, service(s)])),
     networks: Object.fromEntries(Object.entries(project.networks).map(([k, n]) => [k, compact({ name: n.name, external: n.external || undefined, internal: n.internal || undefined, driver: n.driver })])),
     volumes: Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, compact({ name: v.name, driver: v.driver, driver_opts: v.driverOpts, external: v.external || undefined, labels: v.labels, ...v.extensions })])),
-    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
-    configs: Object.fromEntries(Object.entries(project.configs).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, external: v.external || undefined })])),
+    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, driver: v.driver, external: v.external || undefined })])),
+    configs: Object.fromEntries(Object.entries(project.configs).map(([k, v]) => [k, compact({ name: v.name, file: v.file, environment: v.environment, content: v.content, driver: v.driver, external: v.external || undefined })])),
     ...project.extensions,
   });

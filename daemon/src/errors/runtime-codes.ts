@@ -10,6 +10,10 @@ const c = (code: string, title: string): ErrorCodeInfo => ({ code, severity: "er
 export const RuntimeCodes = {
   /** The daemon failed to load a project for a reason that is not a diagnostic (a bug, an unreadable directory). */
   load: c("DL-LOAD-001", "loading the project failed for a reason that is not a problem in its files (the message says which); `up` reports it as the project's only diagnostic"),
+  /** adapters/isolated-project-loader.ts: a load's worker reached its heap limit (DEVLOOP_LOAD_MEMORY_MB). */
+  loadMemory: c("DL-LOAD-002", "loading the project needed more memory than the daemon allows one load (512 MiB unless DEVLOOP_LOAD_MEMORY_MB says otherwise): the load was stopped, the daemon and its other projects go on; the message names the last file the load read"),
+  /** adapters/isolated-project-loader.ts: a load did not answer within its time limit (DEVLOOP_LOAD_TIMEOUT_MS). */
+  loadTime: c("DL-LOAD-003", "loading the project took longer than the daemon allows one load (60 s unless DEVLOOP_LOAD_TIMEOUT_MS says otherwise): the load was stopped, the daemon and its other projects go on; the message names the last file the load read"),
   /** ports/cluster.ts ClusterError. */
   cluster: c("DL-CLUSTER-001", "a Kubernetes API call failed: the cluster is unreachable, refused the request or the identity lacks a right, or the kubeconfig or context is unusable; transient failures (unreachable, 5xx, 429) are retried with backoff"),
   /** ports/syncer.ts SyncError. */

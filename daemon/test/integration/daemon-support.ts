@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { AppsV1Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { DaemonClient } from "../../../cli/src/client.js";
 import { connectDaemon } from "../../../cli/src/client.js";
+import { daemonNodeFlags } from "../../src/api/daemon-process.js";
 import type { PublicProject } from "../../src/api/types.js";
 import { bedKubeconfigPath, loadBedKubeConfig } from "./helpers/kube-config.js";
 
@@ -40,6 +41,8 @@ export const suffix = (): string => Math.random().toString(36).slice(2, 8);
 
 export interface TestDaemon {
   readonly stateDir: string;
+  /** Node flags before bin/devloop.js: the CLI's (daemonNodeFlags) unless a test or benchmark sets others. */
+  nodeFlags: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   process?: ChildProcess;
   client(): Promise<DaemonClient>;
@@ -57,10 +60,11 @@ export const createTestDaemon = (): TestDaemon => {
   const env: NodeJS.ProcessEnv = { ...process.env, DEVLOOP_STATE_DIR: stateDir, KUBECONFIG: bedKubeconfigPath(), DEVLOOP_USER: "it", NO_COLOR: "1" };
   const daemon: TestDaemon = {
     stateDir,
+    nodeFlags: daemonNodeFlags,
     env,
     client: () => connectDaemon({ stateDir, start: false }),
     async start() {
-      const child = spawn(process.execPath, [bin, "daemon"], { env, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, [...daemon.nodeFlags, bin, "daemon"], { env, stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
       daemon.process = child;

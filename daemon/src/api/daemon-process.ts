@@ -1,0 +1,13 @@
+/**
+ * How the daemon's Node process is started, shared by everything that starts one: the CLI's detached spawn
+ * (cli/src/client.ts), the integration tests' and benchmarks' daemons, and the systemd unit in docs/architecture.md.
+ * These are V8 flags, so they must be on the command line: the heap's shape is fixed when the isolate is made.
+ *
+ * --max-semi-space-size=2: V8 grows the young generation (two semispaces, 16 MiB each at most on 64-bit Node 20)
+ * when allocation is fast, and shrinks it only after a while idle. The daemon allocates steadily while edits stream
+ * in (a state per batch, public views, tar buffers) and keeps little of it: in a soak of 400 edits the retained heap
+ * grew by 0.9 MiB while the young generation's pages went from 0.3 to 29 MiB, which was most of the RSS swing the
+ * soak benchmark measured (+11.7 % and +13.5 % by the end of the edits, back down after 30 s idle). Capping each
+ * semispace at 2 MiB bounds that part at ~4 MiB for a few more scavenges (docs/benchmarks.md, "Soak").
+ */
+export const daemonNodeFlags: readonly string[] = ["--max-semi-space-size=2"];
