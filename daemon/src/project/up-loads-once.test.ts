@@ -50,13 +50,15 @@ const daemon = async () => {
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   closers.push(() => server.close());
+  const url = (route: string): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}${route}`;
+  const get = async (route: string): Promise<unknown> => (await fetch(url(route), { headers: { authorization: `Bearer ${token}` } })).json();
   const up = async (services: string[] = []): Promise<Response> =>
-    fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/projects`, {
+    fetch(url("/api/projects"), {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ options: { files: ["compose.example.yml"], profiles: [], envFiles: [], services, environment: { DEVLOOP_USER: "t" }, cwd: root }, isolation: false }),
     });
-  return { files, doctor, cluster, engine, up };
+  return { files, doctor, cluster, engine, up, get };
 };
 
 const applied = (engine: Engine, cluster: ReturnType<typeof createFakeCluster>): Promise<void> =>
@@ -72,7 +74,7 @@ const applied = (engine: Engine, cluster: ReturnType<typeof createFakeCluster>):
 
 describe("one up of the example", () => {
   it("reads each compose file (and every other file) once and runs the doctor once, from the request to the applied manifests", async () => {
-    const { files, doctor, cluster, engine, up } = await daemon();
+    const { files, doctor, cluster, engine, up, get } = await daemon();
     const res = await up();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, project: "shop", namespace: "shop-t" });
@@ -85,6 +87,11 @@ describe("one up of the example", () => {
     const loaded = engine.getState().projects["shop"]?.loaded;
     expect(loaded?.translation?.some((e) => e.service === "web")).toBe(true);
     expect(loaded?.profiles).toEqual(["debug", "tools"]);
+    // …and the dashboard's routes answer from it, reading no file again.
+    const reads = [...files.reads];
+    expect(await get("/api/projects/shop/profiles")).toEqual({ available: ["debug", "tools"], active: [] });
+    expect(await get("/api/projects/shop/translation")).toMatchObject({ namespace: "shop-t", entries: loaded?.translation });
+    expect([...files.reads]).toEqual(reads);
   });
 
   it("with services named (up web) still reads each file once: the whole-file load for one-shot waiters sees the same bytes", async () => {

@@ -84,3 +84,46 @@ describe("config controller", () => {
     expect(t.watch.watched()).toEqual(["/p/compose.yml"]);
   });
 });
+
+describe("config controller: an up (POST /api/projects)", () => {
+  const upRequest = { options: request.options, isolation: true };
+
+  it("loads the up once; accepted, that load is the project's and nothing is loaded again", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "upRequested", id: "u1", request: upRequest });
+    await t.settle();
+    const up = t.engine.getState().ups?.["u1"];
+    expect(up?.result?.ok).toBe(true);
+    expect(up?.hashes).toBeDefined();
+    t.engine.dispatch({ type: "upAccepted", id: "u1", request });
+    await t.settle();
+    const project = t.engine.getState().projects["shop"];
+    expect(project).toMatchObject({ status: "active", generation: 1, loadedGeneration: 1 });
+    expect(Object.keys(project?.units ?? {}).sort()).toEqual(["(namespace)", "api", "cache", "migrate", "web"]);
+    expect(t.engine.getState().ups).toEqual({});
+    expect(t.loader.requests).toHaveLength(1);
+  });
+
+  it("hands the load the namespace a project chose earlier (ns use), and a dropped up leaves no trace", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "projectRequested", request: { ...request, namespace: "shop-other" } });
+    await t.settle();
+    t.engine.dispatch({ type: "upRequested", id: "u2", request: upRequest });
+    await t.settle();
+    expect(t.loader.requests.at(-1)).toMatchObject({ namespaces: { shop: "shop-other" } });
+    t.engine.dispatch({ type: "upDropped", id: "u2" });
+    await t.settle();
+    expect(t.engine.getState().ups).toEqual({});
+    expect(t.engine.getState().projects["shop"]?.generation).toBe(1);
+  });
+
+  it("loads again when the accepted request's namespace is not the one the up was loaded for", async () => {
+    const t = setup();
+    t.engine.dispatch({ type: "upRequested", id: "u3", request: upRequest });
+    await t.settle();
+    t.engine.dispatch({ type: "upAccepted", id: "u3", request: { ...request, namespace: "elsewhere" } });
+    await t.settle();
+    expect(t.loader.requests).toHaveLength(2);
+    expect(t.loader.requests[1]).toMatchObject({ namespace: "elsewhere" });
+  });
+});
