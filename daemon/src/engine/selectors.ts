@@ -297,4 +297,3 @@ export const allSettled = (project: ProjectState): boolean => {
   return project.status === "active" && views.length > 0 && views.every((v) => v.phase === "ready" || v.phase === "completed");
 };
 
-export const projectList = (state: EngineState): readonly ProjectState[] => Object.values(state.projects);

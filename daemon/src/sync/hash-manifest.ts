@@ -32,17 +32,6 @@ export const withoutPath = (manifest: Map<string, ManifestEntry>, rel: string): 
   for (const key of manifest.keys()) if (key.startsWith(prefix)) manifest.delete(key);
 };
 
-/** One hash over the whole manifest (sorted), to tell at a glance whether two manifests agree. */
-export const manifestDigest = (manifest: HashManifest): string => {
-  const h = createHash("sha256");
-  for (const key of [...manifest.keys()].sort()) {
-    const entry = manifest.get(key);
-    if (entry === undefined) continue;
-    h.update(`${key}\0${entryDigest(entry)}\0${entry.kind === "file" ? entry.mode.toString(8) : ""}\n`);
-  }
-  return h.digest("hex");
-};
-
 export const manifestToJson = (manifest: HashManifest): Record<string, ManifestEntry> =>
   Object.fromEntries([...manifest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
