@@ -5,7 +5,7 @@ import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import { Labels } from "../translate/labels.js";
 import { sidecarHost, sidecarsOf } from "./service-pods.js";
-import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
+import type { BuildState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
 
 export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
