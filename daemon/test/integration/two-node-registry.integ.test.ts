@@ -13,8 +13,14 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateFiles } from "../../src/api/state-dir.js";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "../../src/adapters/docker-artifact-syncer.js";
 import { createDockerodeImageBuilder } from "../../src/adapters/dockerode-image-builder.js";
+import { createKubeExec, createKubeExecStream } from "../../src/adapters/kube-exec.js";
+import { createPodUidLookup } from "../../src/adapters/kube-pod-uid.js";
+import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
 import { createTestDaemon, freePort, kube, nodeImage, repoRoot, sleep, suffix } from "./daemon-support.js";
+import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
 
 const registry = process.env["DEVLOOP_REGISTRY"] ?? "";
@@ -134,7 +140,7 @@ services:
     expect((await apps.listNamespacedDeployment({ namespace })).items).toHaveLength(0);
   }, 60_000);
 
-  it("up on the second node through the registry; an edit synced; logs; the port-forward; down", async () => {
+  it("up on the second node through the registry; an edit synced; exec; logs; the port-forward; down", async () => {
     const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--wait-timeout", "400"], dir, 460_000);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
@@ -155,6 +161,10 @@ services:
       const tail = readFileSync(stateFiles(daemon.stateDir).log, "utf8").split("\n").slice(-30).join("\n");
       throw new Error(`${error instanceof Error ? error.message : String(error)}\ndaemon log:\n${tail}`);
     });
+
+    const exec = await daemon.cli(["exec", "-T", "web", "cat", "/app/message.txt"], dir, 60_000);
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(exec.stdout).toBe(`hello 2 ${id}`);
 
     const logs = await daemon.cli(["logs", "web"], dir, 60_000);
     expect(logs.code, logs.stderr).toBe(0);
@@ -206,4 +216,104 @@ services:
       rmSync(context2, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe("the Docker artifact route, for a pod on the second node", () => {
+  it("falls back to exec: the pod's container is not on this engine", async () => {
+    if (registry === "" || node2 === "" || node2Taint === "") throw new Error(needsNode2);
+    const kc = loadBedKubeConfig();
+    const ns = await createTestNamespace(kc, "it-node2-artifact");
+    // The bed's runtime image, through the registry (node 2's engine has only what it pulled).
+    const image = `${registry}/devloop/runtime:bookworm`;
+    const docker = new Docker();
+    await docker.getImage(bedImages().runtime).tag({ repo: `${registry}/devloop/runtime`, tag: "bookworm" });
+    await new Promise<void>((resolve, reject) => {
+      void docker.getImage(image).push({ authconfig: { base64: Buffer.from("{}").toString("base64") } }).then((stream) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())), reject);
+    });
+    const exec = createKubeExec(kc);
+    const base = createTarSyncer({ exec, openStream: createKubeExecStream(kc) });
+    try {
+      await kc.makeApiClient(CoreV1Api).createNamespacedPod({
+        namespace: ns,
+        body: {
+          metadata: { name: "artifact" },
+          spec: {
+            terminationGracePeriodSeconds: 0,
+            nodeSelector: { "kubernetes.io/hostname": node2 },
+            tolerations: [{ key: node2Taint, operator: "Exists", effect: "NoSchedule" }],
+            volumes: [{ name: "app", emptyDir: {} }],
+            containers: [{ name: "app", image, command: ["sleep", "infinity"], volumeMounts: [{ name: "app", mountPath: "/app" }] }],
+          },
+        },
+      });
+      await waitForPodReady(kc, { namespace: ns, name: "artifact", timeoutMs: 120_000 });
+      const fallbacks: string[] = [];
+      const syncer = createDockerArtifactSyncer({ base, engine: dockerodeArchiveEngine(docker), podUid: createPodUidLookup(kc), onFallback: (l) => fallbacks.push(l) });
+      const pod = { namespace: ns, pod: "artifact", container: "app" };
+      const r = await syncer.putFiles({ pod, targetDir: "/app", files: [{ name: "api", content: Buffer.from(`built ${id}`), mode: 0o755 }] });
+      expect(r.via).toBeUndefined();
+      expect(fallbacks.at(-1)).toMatch(/does not run on this Docker engine/);
+      expect((await exec(pod, ["cat", "/app/api"])).stdout).toBe(`built ${id}`);
+    } finally {
+      base.close();
+      await deleteTestNamespace(kc, ns);
+    }
+  }, 240_000);
+});
+
+describe("registry credentials from the Docker config (the bed's registry takes any)", () => {
+  it("the push sends them, and the pod on node 2 pulls with the devloop-registry Secret", async () => {
+    if (registry === "" || node2 === "" || node2Taint === "") throw new Error(needsNode2);
+    const daemon = createTestDaemon();
+    const { core, apps } = kube();
+    const dir = mkdtempSync(join(tmpdir(), "devloop-it-pullsecret-"));
+    const ns = `dlpull${id}`;
+    const name = `pull${id}`;
+    mkdirSync(join(dir, "docker"));
+    mkdirSync(join(dir, "app"));
+    writeFileSync(join(dir, "docker", "config.json"), JSON.stringify({ auths: { [registry]: { auth: Buffer.from("dev:not-a-real-password").toString("base64") } } }));
+    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY server.js /server.js\nCMD [\"node\", \"/server.js\"]\n");
+    writeFileSync(join(dir, "app", "server.js"), `require("http").createServer((q, s) => s.end("${id}")).listen(8080);\n`);
+    writeFileSync(
+      join(dir, "compose.yml"),
+      `name: ${name}
+x-devloop:
+  templates:
+    Deployment:
+      spec:
+        template:
+          spec:
+            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
+services:
+  web:
+    build: { context: ./app, args: { NODE_IMAGE: ${nodeImage} } }
+    deploy: { placement: { constraints: ["node.hostname == ${node2}"] } }
+`,
+    );
+    daemon.env["DOCKER_CONFIG"] = join(dir, "docker");
+    daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
+    daemon.env["DEVLOOP_REGISTRY"] = registry;
+    try {
+      await daemon.start();
+      const up = await daemon.cli(["up", "-n", ns, "--detach", "--timeout", "300"], dir, 360_000);
+      expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+      const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
+      expect(log).toContain(`credentials for ${registry} from ${join(dir, "docker", "config.json")}; pods pulling from it get the imagePullSecret devloop-registry`);
+      expect(log).not.toContain("not-a-real-password");
+      const secret = await core.readNamespacedSecret({ name: "devloop-registry", namespace: ns });
+      expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+      const config = JSON.parse(Buffer.from(secret.data?.[".dockerconfigjson"] ?? "", "base64").toString()) as { auths: Record<string, { username?: string }> };
+      expect(config.auths[registry]?.username).toBe("dev");
+      const deployment = await apps.readNamespacedDeployment({ name: "web", namespace: ns });
+      expect(deployment.spec?.template.spec?.imagePullSecrets).toEqual([{ name: "devloop-registry" }]);
+      const pods = (await core.listNamespacedPod({ namespace: ns })).items.filter((p) => p.metadata?.deletionTimestamp === undefined && p.status?.phase === "Running");
+      expect(pods.map((p) => p.spec?.nodeName)).toEqual([node2]);
+    } finally {
+      await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
+      await daemon.stop();
+      await core.deleteNamespace({ name: ns }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(daemon.stateDir, { recursive: true, force: true });
+    }
+  }, 420_000);
 });
