@@ -10,15 +10,6 @@ import { Annotations, selectorLabels, serviceLabels } from "./labels.js";
 import { isDnsLabel } from "./names.js";
 import type { KubeManifest } from "./types.js";
 
-/**
- * "8080:3000/tcp" entries for the ports published to the host; a port without a host port (ports: ["80"]) is
- * published on a free port Docker picks: "0:80/tcp", and the engine forwards it from a free local port.
- */
-export const publishedPorts = (service: ServiceSpec): string | undefined => {
-  const list = service.ports.map((p) => `${p.hostIp ? `${p.hostIp}:` : ""}${p.published ?? 0}:${p.target}/${p.protocol}`);
-  return list.length > 0 ? list.join(",") : undefined;
-};
-
 export interface ServiceParams {
   readonly project: string;
   readonly namespace: string;
@@ -31,7 +22,6 @@ export interface ServiceParams {
 export const buildService = (service: ServiceSpec, params: ServiceParams): KubeManifest | undefined => {
   const ports = containerPorts(service);
   if (ports.length === 0 && !params.headlessWhenPortless) return undefined;
-  const published = publishedPorts(service);
   const appProtocols = new Map(service.ports.filter((p) => p.appProtocol).map((p) => [`${p.target}/${p.protocol.toUpperCase()}`, p.appProtocol]));
   return {
     apiVersion: "v1",
@@ -40,7 +30,6 @@ export const buildService = (service: ServiceSpec, params: ServiceParams): KubeM
       name: params.name,
       namespace: params.namespace,
       labels: serviceLabels(params.project, service.name),
-      ...(published ? { annotations: { [Annotations.publishedPorts]: published } } : {}),
     },
     spec: {
       type: "ClusterIP",

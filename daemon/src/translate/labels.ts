@@ -25,8 +25,6 @@ export const Labels = {
 export const Annotations = {
   /** depends_on as "service:condition[,required=false][,restart]" entries joined by ";". */
   dependsOn: `${LABEL_PREFIX}/depends-on`,
-  /** Host-published ports "published:target/protocol", for the engine's port-forwards. */
-  publishedPorts: `${LABEL_PREFIX}/published-ports`,
   /** Hash of the ConfigMap/Secret content a pod consumes, so a content change rolls the pods. */
   configHash: `${LABEL_PREFIX}/config-hash`,
   /** The compose service a workload came from, verbatim (label values are restricted, annotations are not). */

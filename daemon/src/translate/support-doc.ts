@@ -74,9 +74,9 @@ lowercased, invalid characters replaced by \`-\`, cut to 63 characters with a sh
 hash suffix when two compose names would collide. Objects are ordered Namespace, ConfigMap, Secret,
 PersistentVolumeClaim, Service, Deployment, Job, then by name.
 
-Workload annotations for the engine: \`${Annotations.dependsOn}\` (\`service:condition[:optional][:restart]\`, comma-separated),
-\`${Annotations.publishedPorts}\` (\`published:target/protocol\`), \`${Annotations.syncMounts}\` (bind mounts the sync engine fills),
-\`${Annotations.composeService}\`; on the pod template \`${Annotations.configHash}\` changes when a mounted secret, config or the env Secret
+Workload annotations, for people reading the cluster (the engine works from the loaded project, not from them):
+\`${Annotations.dependsOn}\` (\`service:condition[:optional][:restart]\`, comma-separated), \`${Annotations.syncMounts}\` (bind
+mounts the sync engine fills), \`${Annotations.composeService}\`; on the pod template \`${Annotations.configHash}\` changes when a mounted secret, config or the env Secret
 changes, so the pods roll.
 
 Notes on particular keys:

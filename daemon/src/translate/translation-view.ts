@@ -40,7 +40,7 @@ const fieldsFor = (ctx: TranslateContext, view: ServiceView, key: string): reado
     case "env_file":
       return [...envSecret, `${c}.env[].valueFrom.secretKeyRef`];
     case "ports":
-      return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`, `${ref} metadata.annotations[${Annotations.publishedPorts}]`];
+      return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`];
     case "expose":
       return [...(hasService ? [`${svc} spec.ports`] : []), `${c}.ports`];
     case "volumes":

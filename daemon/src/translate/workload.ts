@@ -15,7 +15,6 @@ import { planEnvironment } from "./environment.js";
 import { planFileObjectMounts } from "./file-objects.js";
 import { shortHash } from "./hash.js";
 import { chooseImage } from "./image.js";
-import { publishedPorts } from "./kube-service.js";
 import { Annotations, isLabelKey, isLabelValue, selectorLabels, serviceLabels } from "./labels.js";
 import { toLifecycle } from "./lifecycle.js";
 import { planLive, seedContainer, seedResources } from "./live.js";
@@ -162,7 +161,6 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
   const user = splitLabels(ctx, service);
   const baseLabels = serviceLabels(project, service.name);
   const dependsOn = dependsOnAnnotation(service);
-  const published = publishedPorts(service);
   // Relative to the project directory, so the manifests (and their hash) do not depend on where the checkout lives.
   const syncMounts = volumePlan.syncMappings.map((m) => `${m.volumeName}=${relativeToProject(ctx.project.workingDir, m.source)}:${m.target}`).join(";");
   const workloadAnnotations = {
@@ -170,7 +168,6 @@ export const buildWorkload = (ctx: TranslateContext, service: ServiceSpec, param
     ...service.annotations,
     [Annotations.composeService]: service.name,
     ...(dependsOn ? { [Annotations.dependsOn]: dependsOn } : {}),
-    ...(published ? { [Annotations.publishedPorts]: published } : {}),
     ...(syncMounts ? { [Annotations.syncMounts]: syncMounts } : {}),
   };
   const podAnnotations = {
