@@ -17,6 +17,8 @@ import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
 import { gatherDeliveryFacts } from "./adapters/delivery-facts.js";
+import { readRegistryCredentials } from "./adapters/docker-credentials.js";
+import { withRegistryPullSecret } from "./adapters/registry-pull-secret.js";
 import type { GatheredDeliveryFacts } from "./adapters/delivery-facts.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
@@ -280,7 +282,11 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const facts = await gatherDeliveryFacts(kubeConfig);
   const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined, facts);
   log.info(`images reach the cluster by ${delivery.strategy} (${delivery.reason}${facts.note === undefined ? "" : `; nodes unknown: ${facts.note}`})`);
-  const builder = createDockerodeImageBuilder({ delivery });
+  // Registry delivery: credentials from the Docker credential config for the push, and a pull Secret when it needs one.
+  const credentials = delivery.strategy === "registry" ? await readRegistryCredentials(delivery.registry) : undefined;
+  if (credentials !== undefined) log.info(credentials.note);
+  const builder = createDockerodeImageBuilder({ delivery, ...(credentials?.push === undefined ? {} : { registryAuth: credentials.push }) });
+  const applyCluster = credentials?.pullConfigJson === undefined ? cluster : withRegistryPullSecret(cluster, credentials.host, credentials.pullConfigJson);
   const clock = systemClock;
   const tarSyncer = createTarSyncer({ exec, openStream });
   const artifacts = artifactDelivery(delivery);
@@ -310,7 +316,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
     controllers: [
       createConfigController({ loader, watchFiles: pollFiles }),
       createBuildController({ builder, clock, parallel: Math.max(1, availableParallelism()) }),
-      createApplyController({ cluster, clock }),
+      createApplyController({ cluster: applyCluster, clock }),
       createWatchController({ cluster, clock }),
       createStabilityController({ clock }),
       createFailureController({ cluster, clock }),
