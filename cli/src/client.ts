@@ -93,11 +93,18 @@ const logTail = (dir: string, lines = 5): string => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The arguments after `node` that start `devloop daemon` (the daemon's Node flags first): the CLI's start and the supervisor's. */
+export const daemonArgs = (context?: string): string[] => [
+  ...daemonNodeFlags,
+  fileURLToPath(new URL("../../bin/devloop.js", import.meta.url)),
+  "daemon",
+  ...(context === undefined ? [] : ["--context", context]),
+];
+
 /** Starts `devloop daemon` detached, its output going to the daemon log; `exited` settles if it ends. */
 export const spawnDaemon = (dir: string, context?: string): { readonly exited: Promise<number | null> } => {
-  const bin = fileURLToPath(new URL("../../bin/devloop.js", import.meta.url));
   const out = openSync(stateFiles(dir).log, "a", 0o600);
-  const child = spawn(process.execPath, [...daemonNodeFlags, bin, "daemon", ...(context === undefined ? [] : ["--context", context])], {
+  const child = spawn(process.execPath, daemonArgs(context), {
     detached: true,
     stdio: ["ignore", out, out],
     env: { ...process.env, DEVLOOP_STATE_DIR: dir },

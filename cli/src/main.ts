@@ -112,6 +112,7 @@ program
   .description("run the devloop daemon in the foreground (daemon status | daemon stop)")
   .argument("[action]", "run (default), status or stop")
   .option("--context <context>", "kube context")
+  .option("--supervised", "run the daemon as a child process and start it again when it dies (crash, OOM kill, kill -9)")
   .action(runCommand(async () => (await import("./commands/daemon.js")).daemonCommand));
 
 program
