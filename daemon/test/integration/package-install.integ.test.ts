@@ -5,12 +5,12 @@
  * starts. Nothing is compiled at run time: the package holds no TypeScript and the run-time build's cache stays empty.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packAndInstall, type InstalledPackage } from "../../../scripts/pack-install.js";
-import { freePort, kube, nodeImage, suffix } from "./daemon-support.js";
+import { freePort, kube, nodeImage, repoRoot, suffix } from "./daemon-support.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
 
 const work = mkdtempSync(join(tmpdir(), "devloop-pkg-it-"));
@@ -74,7 +74,13 @@ describe("the npm package, installed from its tarball", () => {
     expect(pkg.files).toContain("dist/main.mjs");
     expect(pkg.files).toContain("bin/devloop.js");
     expect(pkg.files).toContain("templates/k8s/deployment.yaml");
-    expect(pkg.files).toContain("daemon/src/server/public/index.html");
+    // Every file the dashboard serves (not its type-check-only .d.ts and tsconfig.json).
+    const publicDir = join(repoRoot, "daemon/src/server/public");
+    const served = readdirSync(publicDir, { recursive: true, encoding: "utf8" })
+      .filter((f) => statSync(join(publicDir, f)).isFile() && !f.endsWith(".d.ts") && f !== "tsconfig.json")
+      .map((f) => `daemon/src/server/public/${f}`);
+    expect(served.length).toBeGreaterThan(5);
+    expect(served.filter((f) => !pkg.files.includes(f))).toEqual([]);
     expect(pkg.files.filter((f) => /\.[cm]?ts$/.test(f))).toEqual([]);
     expect(pkg.files).not.toContain("bin/run-time-build.js");
     expect(existsSync(join(pkg.dir, "node_modules", "tsx"))).toBe(false);
