@@ -56,4 +56,21 @@ describe("scripts/local-cluster", () => {
     if (process.env["KUBECONFIG"] === undefined) expect(exports["KUBECONFIG"]).toBe(bedKubeconfigPath());
     expect(exports["NODE_IMAGE"]).toBe("devloop/node:18-bookworm");
   });
+
+  // CI runs the suite on the two-node bed (scripts/test-all: up --nodes 2).
+  it("`up --nodes 2` on a running two-node bed returns within seconds; status and env show node 2 and the registry", async () => {
+    const up = await run(["up", "--nodes", "2"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.ms).toBeLessThan(10_000);
+    expect(up.stderr).toMatch(/already running; nodes \S+ and \S+-node2 Ready, registry on 127\.0\.0\.1:5000/);
+    const status = await run(["status"]);
+    expect(status.code, status.stdout).toBe(0);
+    for (const c of ["docker-registry", "dockerd-node2", "kubelet-node2"]) expect(status.stdout).toMatch(new RegExp(`^${c}\\s+running\\s+pid \\d+`, "m"));
+    expect(status.stdout).toMatch(/^node\/\S+-node2\s+Ready \(taint devloop\.dev\/node2=true:NoSchedule\)$/m);
+    expect(status.stdout).toMatch(/^registry 127\.0\.0\.1:5000\s+answering$/m);
+    const env = await run(["env"]);
+    expect(env.stdout).toContain("export DEVLOOP_REGISTRY=127.0.0.1:5000");
+    expect(env.stdout).toMatch(/^export DEVLOOP_BED_NODE2=\S+-node2$/m);
+    expect(await (await fetch("http://127.0.0.1:5000/v2/")).text()).toBe("{}");
+  });
 });
