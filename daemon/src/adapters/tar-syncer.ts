@@ -10,7 +10,7 @@ import type { RenameList } from "../sync/atomic-replace.js";
 import { encodeRenames, maxStagedFiles, planStaging, stagedName } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
-import { detectDrift, entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
+import { entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
 import { keepRatio, worthGzipping } from "../sync/gzip-choice.js";
 import type { PathFilter } from "../sync/path-filter.js";
 import { checkRelativePath } from "../sync/sync-path.js";
@@ -334,18 +334,6 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     },
     fullSync(params) {
       return full(params, params.previous, performance.now());
-    },
-    async repairDrift(params): Promise<DriftRepairResult> {
-      const started = performance.now();
-      const listing = await run(params.pod, params.targetDir, listCommand(params.targetDir));
-      const drift = detectDrift(params.previous, parseRemoteListing(listing.stdout));
-      const bad = [...drift.missing, ...drift.changed];
-      // Re-scan the drifted paths from disk (the local file may have changed too) and put them back.
-      const scanStarted = performance.now();
-      const observations = await scanPaths({ root: params.localRoot, paths: bad, ...(params.filter ? { filter: params.filter } : {}) });
-      const plan = planSync({ observations, previous: params.previous, force: true });
-      const result = await carryOut(params, plan, started, performance.now() - scanStarted);
-      return { ...result, execs: result.execs + 1, drift };
     },
     async commitStaged({ pod, targetDir, rels }) {
       const staged = new Map<string, string>();

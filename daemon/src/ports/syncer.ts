@@ -74,8 +74,6 @@ export interface Syncer {
    * manifest of what it sent: files changed since are the caller's to send.
    */
   prepareFull?(params: { readonly localRoot: string; readonly filter?: PathFilter }): void;
-  /** Lists the target's content hashes, compares with `previous`, re-puts what is missing or differs. */
-  repairDrift(params: FullSyncParams): Promise<DriftRepairResult>;
   /**
    * Brings a target in line with the local tree, sending only what differs: lists the container's hashes, puts every
    * local file that is missing there or differs, and deletes what `previous` held that is gone locally. For a pod

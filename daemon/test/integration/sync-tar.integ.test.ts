@@ -1,5 +1,5 @@
 // Live sync into a real pod: tar over exec (length-framed stdin), deletes, confinement, a 5,000-file storm
-// seen by the real watcher, self-healing after the pod is replaced, and drift repair.
+// seen by the real watcher, self-healing after the pod is replaced, and drift repaired by a reconcile.
 import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -184,11 +184,12 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect((await sh("test -e /app/storm && echo present || echo absent")).stdout).toBe("absent\n");
   });
 
-  it("drift (a file changed or removed in the container) is detected and repaired", async () => {
+  it("drift (a file changed or removed in the container) is detected and repaired by a reconcile", async () => {
     await sh("echo tampered > /app/src/index.js; rm /app/run.sh");
-    const r = await syncer.repairDrift({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
+    const r = await syncer.reconcile({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
     expect(r.drift).toEqual({ missing: ["run.sh"], changed: ["src/index.js"] });
-    expect([...r.put].sort()).toEqual(["run.sh", "src/index.js"]);
+    // The unchanged files are not sent again; src/lib, an empty directory, is put by every reconcile (sync/README.md).
+    expect([...r.put].sort()).toEqual(["run.sh", "src/index.js", "src/lib"]);
     expect((await sh("cat /app/src/index.js; stat -c %a /app/run.sh")).stdout).toBe("console.log('v2')\n755\n");
   });
 
@@ -233,7 +234,7 @@ describe("sync: tar over exec into an emptyDir", () => {
 
   it("a staged file left behind (a session that died mid-batch) is removed by the listing and is not drift", async () => {
     await sh("echo half > /app/src/.index.js.devloop-tmp");
-    const r = await syncer.repairDrift({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
+    const r = await syncer.reconcile({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
     expect(r.drift).toEqual({ missing: [], changed: [] });
     expect((await sh("test -e /app/src/.index.js.devloop-tmp && echo there || echo gone")).stdout.trim()).toBe("gone");
   });

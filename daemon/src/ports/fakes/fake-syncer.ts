@@ -9,7 +9,7 @@ import type { DriftRepairResult, FullSyncParams, PutFilesParams, SyncParams, Syn
 
 export type FakeSyncCall =
   | { readonly method: "sync"; readonly params: SyncParams }
-  | { readonly method: "fullSync" | "repairDrift" | "reconcile"; readonly params: FullSyncParams }
+  | { readonly method: "fullSync" | "reconcile"; readonly params: FullSyncParams }
   | { readonly method: "putFiles"; readonly params: PutFilesParams };
 
 export interface FakeSyncer extends Syncer {
@@ -72,13 +72,6 @@ export const createFakeSyncer = (): FakeSyncer => {
     fullSync(params) {
       calls.push({ method: "fullSync", params });
       return settle().then(() => { take(); return result(params.previous, [...params.previous.keys()]); });
-    },
-    repairDrift(params): Promise<DriftRepairResult> {
-      calls.push({ method: "repairDrift", params });
-      return settle().then(() => {
-        take();
-        return { ...result(params.previous, []), drift: { missing: [], changed: [] } };
-      });
     },
     putFiles(params) {
       calls.push({ method: "putFiles", params });
