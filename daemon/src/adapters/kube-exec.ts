@@ -20,6 +20,13 @@ export interface ExecTarget {
 export interface ExecOptions {
   /** Sent as the command's stdin, which is then held open: the command must read exactly this many bytes. */
   readonly stdin?: Uint8Array;
+  /**
+   * Sent as the command's stdin chunk by chunk as the connection takes it (at most stdinQueueBytes waiting in the
+   * socket: a big payload is never held whole), then held open like `stdin`. The command must frame what it reads.
+   * The stream is pulled until it ends or the command exits; when it throws, the exec still waits for the command's
+   * status (the stream should have ended its framing first), then rejects with that error.
+   */
+  readonly stdinStream?: AsyncIterable<Uint8Array>;
   /** Give up (and close the connection) after this long. Default 120 s. */
   readonly timeoutMs?: number;
   /** Keep at most this many bytes of stdout (the rest is dropped). Default 64 MiB. */
@@ -57,7 +64,57 @@ interface ExecSocket {
   readonly readyState: number;
   once(event: "close", listener: () => void): unknown;
   close(): void;
+  send(data: Uint8Array, cb: (err?: Error) => void): void;
 }
+
+/** Bytes of a streamed stdin allowed to wait in the socket before the stream is pulled again. */
+export const stdinQueueBytes = 8 * 1024 * 1024;
+
+/**
+ * The kubeconfig as client-node's WebSocket sees it, with an all-zero masking key on the frames we send. ws masks
+ * every client frame in JavaScript (no bufferutil here): a 61 MB fill spent 1.3 s of the daemon's CPU in ws's _mask
+ * (--cpu-prof on the bed), and masking copies each frame. A zero key is a valid mask (RFC 6455 §5.3) that ws skips;
+ * masking guards HTTP intermediaries against script-chosen bytes, and this connection is TLS to the apiserver
+ * carrying bytes devloop chose.
+ */
+const withZeroMask = (kc: KubeConfig): KubeConfig => {
+  const wrapped = Object.create(kc) as KubeConfig;
+  wrapped.applyToHTTPSOptions = async (opts) => {
+    await kc.applyToHTTPSOptions(opts);
+    Object.assign(opts, { generateMask: (mask: Uint8Array) => { mask.fill(0); } });
+  };
+  return wrapped;
+};
+
+/**
+ * Sends a stream as stdin frames straight on the socket (channel byte 0 first, as client-node does), waiting whenever
+ * stdinQueueBytes are queued. Stops when `stop()` says the command ended.
+ */
+const pumpStdin = async (socket: ExecSocket, source: AsyncIterable<Uint8Array>, stop: () => boolean, ended: Promise<unknown>): Promise<void> => {
+  let queued = 0;
+  let wake: (() => void) | undefined;
+  let failed: Error | undefined;
+  const sent = (bytes: number) => (err?: Error | null): void => {
+    queued -= bytes;
+    if (err) failed ??= err;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  for await (const chunk of source) {
+    if (stop() || socket.readyState !== wsOpen) return;
+    if (failed !== undefined) throw failed;
+    for (let i = 0; i < chunk.length; i += frameBytes) {
+      const part = chunk.subarray(i, Math.min(chunk.length, i + frameBytes));
+      const frame = Buffer.allocUnsafe(part.length + 1);
+      frame[0] = 0;
+      frame.set(part, 1);
+      queued += frame.length;
+      socket.send(frame, sent(frame.length));
+    }
+    while (queued > stdinQueueBytes && !stop() && socket.readyState === wsOpen) await Promise.race([new Promise<void>((resolve) => { wake = resolve; }), ended]);
+  }
+};
 const wsConnecting = 0;
 const wsOpen = 1;
 
@@ -108,13 +165,14 @@ export const describeConnectError = (where: string, err: unknown): KubeExecError
 
 /** Creates the exec function for one kubeconfig. */
 export const createKubeExec = (kc: KubeConfig): KubeExec => {
-  const client = new Exec(kc);
+  const client = new Exec(withZeroMask(kc));
   return async (target, command, options = {}) => {
     const where = `exec in pod ${target.namespace}/${target.pod} (container ${target.container})`;
     const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
     const stdout = collect(limit);
     const stderr = collect(1024 * 1024);
-    const stdin = options.stdin !== undefined ? new PassThrough() : null;
+    // A streamed stdin goes straight on the socket (pumpStdin); the PassThrough only asks for the stdin channel.
+    const stdin = options.stdin !== undefined || options.stdinStream !== undefined ? new PassThrough() : null;
     const started = performance.now();
     let status: V1Status | undefined;
     let onStatus: ((s: V1Status) => void) | undefined;
@@ -142,8 +200,13 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
 
     const timeoutMs = options.timeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
-    const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
+    let isClosed = false;
+    const closed = new Promise<"closed">((resolve) => socket.once("close", () => { isClosed = true; resolve("closed"); }));
     const timedOut = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), timeoutMs); });
+    let pumpError: unknown;
+    if (options.stdinStream !== undefined) {
+      pumpStdin(socket, options.stdinStream, () => status !== undefined || isClosed, Promise.race([closed, statusArrived])).catch((err: unknown) => { pumpError = err; });
+    }
     try {
       const first = await Promise.race([statusArrived, closed, timedOut]);
       if (first === "timeout") {
@@ -160,6 +223,7 @@ export const createKubeExec = (kc: KubeConfig): KubeExec => {
         const message = final.message ?? final.reason ?? "unknown failure";
         throw new KubeExecError(`${where}: the command could not run: ${message}`, false);
       }
+      if (pumpError !== undefined) throw pumpError instanceof Error ? pumpError : new Error("reading the streamed stdin failed");
       return { exitCode, stdout: stdout.text(), stdoutBytes: stdout.bytes(), stderr: stderr.text(), ms: performance.now() - started };
     } finally {
       clearTimeout(timer);
@@ -183,7 +247,7 @@ export type KubeExecStreamOpener = (target: ExecTarget, command: readonly string
 
 /** Opens a long-lived exec whose stdin stays open until close(). */
 export const createKubeExecStream = (kc: KubeConfig): KubeExecStreamOpener => {
-  const client = new Exec(kc);
+  const client = new Exec(withZeroMask(kc));
   return async (target, command) => {
     const where = `exec in pod ${target.namespace}/${target.pod} (container ${target.container})`;
     const stdin = new PassThrough();

@@ -3,6 +3,8 @@
  * head -c N | tar -x -m -f -` with the tar (built in memory, modes kept) as length-framed stdin.
  * Deletes beyond one exec's argument budget go in extra rm-only execs first. Files of a batch of up to
  * maxStagedFiles travel under staged names and are renamed over their targets (sync/atomic-replace.ts).
+ * Payloads over sessionMaxBytes (a big file, a bind's fill) are streamed instead: read, hashed, packed (gzipped when
+ * that pays) and sent in frames as the exec takes them (sync/tar-pack-stream.ts), never held whole.
  */
 import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
@@ -11,14 +13,15 @@ import { encodeRenames, maxStagedFiles, planStaging, stagedName } from "../sync/
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
-import { keepRatio, worthGzipping } from "../sync/gzip-choice.js";
+import { keepRatio, sampleRatio, worthGzipping } from "../sync/gzip-choice.js";
 import type { PathFilter } from "../sync/path-filter.js";
 import { checkRelativePath } from "../sync/sync-path.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { LocalObservation } from "../sync/local-scan.js";
 import { scanPaths, walkRoot } from "../sync/local-scan.js";
-import { chunkByArgBytes, listCommand, syncCommand } from "../sync/remote-commands.js";
-import type { SyncPlan } from "../sync/sync-plan.js";
+import { chunkByArgBytes, listCommand, noReaderStatus, streamCommand, syncCommand } from "../sync/remote-commands.js";
+import type { PutEntry, SyncPlan } from "../sync/sync-plan.js";
+import { estimatedTarBytes, packStream, streamWorthGzipping, withContents } from "../sync/tar-pack-stream.js";
 import { planPutFiles, planSync, vanishedSince } from "../sync/sync-plan.js";
 import { SyncError } from "../ports/syncer.js";
 import type { DriftRepairResult, FullSyncParams, SyncParams, SyncPod, SyncResult, Syncer } from "../ports/syncer.js";
@@ -27,11 +30,30 @@ import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./k
 import { KubeExecError } from "./kube-exec.js";
 
 /**
- * Payloads over this go in an exec of their own, not through the session: the session's framed reader is built for
- * edits, and a bind's first fill (20,000 files, 64 MB gzipped) took 17.9 s through it against 7.2 s in one exec, on
- * the bed under load.
+ * Payloads over this go in an exec of their own, streamed, not through the session: the session's framed reader is
+ * built for edits, and a bind's first fill (20,000 files, 64 MB gzipped) took 17.9 s through it against 7.2 s in one
+ * exec, on the bed under load. Up to this, a batch is packed in memory (one buffer for the session's frame).
  */
 export const sessionMaxBytes = 16 * 1024 * 1024;
+
+/** A plan's files as they went into the archive (the hash of the bytes sent), for the manifest. */
+type Sent = ReadonlyMap<string, ManifestEntry>;
+
+/** The manifest after a plan was carried out: each put file as sent; one that could not be read any more is not there. */
+const manifestAfter = (plan: SyncPlan, sent: Sent): Map<string, ManifestEntry> => {
+  const next = new Map(plan.next);
+  for (const put of plan.puts) {
+    if (put.kind !== "file") continue;
+    const entry = sent.get(put.rel);
+    if (entry === undefined) next.delete(put.rel);
+    else next.set(put.rel, entry);
+  }
+  return next;
+};
+
+/** What in-memory puts send: their content as read. */
+const sentOf = (puts: readonly PutEntry[]): Sent =>
+  new Map(puts.flatMap((p) => (p.kind === "file" && p.content !== undefined ? [[p.rel, { kind: "file" as const, hash: p.hash, mode: p.mode, size: p.content.length }]] : [])));
 
 export interface TarSyncerParams {
   readonly exec: KubeExec;
@@ -58,6 +80,7 @@ export interface TarSyncer extends Syncer {
 
 /** A plan's archive: the staged renames, the tar, and its gzipped copy when that pays. */
 interface Packed {
+  readonly puts: readonly PutEntry[];
   readonly renames: RenameList;
   readonly tar?: Buffer;
   readonly zipped?: Buffer;
@@ -137,6 +160,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
   const noAgent = new Set<string>();
   /** Targets whose image cannot extract a gzipped tar. */
   const noGzip = new Set<string>();
+  /** Targets whose image has no exact frame reader: big payloads go in memory there, as one length-framed stdin. */
+  const noStream = new Set<string>();
   const sessionKey = (pod: SyncPod, targetDir: string): string => `${pod.namespace}/${pod.pod}/${pod.container}:${targetDir}`;
 
   /** true = applied through the session; false = no usable session (the caller falls back to one exec). */
@@ -221,23 +246,89 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
    * batches that compress well (a storm: 5,000 small files are mostly tar headers and padding; text) also get a gzipped
    * copy; a binary (~60 %) is not worth the gzip (sync/gzip-choice.ts).
    */
-  const pack = async (plan: SyncPlan, gzipAllowed: boolean): Promise<Packed> => {
+  const pack = async (plan: SyncPlan, root: string, gzipAllowed: boolean): Promise<Packed> => {
     const tarStarted = performance.now();
-    const staged = planStaging(plan.puts, stageLimit);
-    const tar = plan.puts.length > 0 ? await buildTar(plan.puts, undefined, staged) : undefined;
+    // Files the scan did not keep (big, or past its budget) are read now; one that is gone is left out.
+    const puts = plan.puts.some((p) => p.kind === "file" && p.content === undefined) ? await withContents(root, plan.puts) : plan.puts;
+    const staged = planStaging(puts, stageLimit);
+    const tar = puts.length > 0 ? await buildTar(puts, undefined, staged) : undefined;
     const zipped = tar !== undefined && gzipAllowed && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
-    return { renames: encodeRenames(staged), ...(tar === undefined ? {} : { tar }), ...(zipped !== undefined && zipped.length <= tar!.length * keepRatio ? { zipped } : {}), tarMs: performance.now() - tarStarted };
+    return { puts, renames: encodeRenames(staged), ...(tar === undefined ? {} : { tar }), ...(zipped !== undefined && zipped.length <= tar!.length * keepRatio ? { zipped } : {}), tarMs: performance.now() - tarStarted };
   };
 
-  const carryOut = async (params: { pod: SyncPod; targetDir: string }, plan: SyncPlan, started: number, scanMs: number, packed?: Packed): Promise<SyncResult> => {
+  /** Rm-only execs for the delete lists too long for one command's arguments; the last group is left for the caller. */
+  const deleteAhead = async (pod: SyncPod, targetDir: string, deletes: readonly string[]): Promise<{ inline: string[]; execs: number }> => {
+    const groups = chunkByArgBytes(deletes);
+    const inline = groups.length > 0 ? groups.pop() ?? [] : [];
+    for (const group of groups) await run(pod, targetDir, syncCommand(targetDir, 0, group));
+    return { inline, execs: groups.length };
+  };
+
+  /**
+   * A big payload streamed through one exec (sync/tar-pack-stream.ts): never held whole, files read once. Undefined
+   * when the image has no exact frame reader (then it goes in memory).
+   */
+  const streamOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult | undefined> => {
+    const key = sessionKey(params.pod, params.targetDir);
+    const where = `sync into ${params.pod.namespace}/${params.pod.pod}:${params.targetDir}`;
+    const staged = planStaging(plan.puts, stageLimit);
+    const { inline, execs: deleteExecs } = await deleteAhead(params.pod, params.targetDir, plan.deletes);
+    let gzipped = !noGzip.has(key) && (await streamWorthGzipping(root, plan.puts, sampleRatio));
+    for (;;) {
+      const execStarted = performance.now();
+      const { frames, sent } = packStream({ puts: plan.puts, root, staged, gzip: gzipped });
+      let bytes = 0;
+      const counted = async function* (): AsyncGenerator<Buffer> {
+        for await (const frame of frames) { bytes += frame.length; yield frame; }
+      };
+      let result: ExecResult;
+      try {
+        result = await exec(params.pod, streamCommand(params.targetDir, inline, gzipped), { stdinStream: counted(), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      } catch (err) {
+        if (err instanceof KubeExecError) throw new SyncError(`${where}: ${err.message}`, err.transient);
+        throw err;
+      }
+      if (result.exitCode === noReaderStatus) return undefined;
+      if (result.exitCode !== 0 && gzipped) {
+        // No gzip (or a tar without -z) in the image: plain tar from now on for this target.
+        noGzip.add(key);
+        gzipped = false;
+        continue;
+      }
+      if (result.exitCode !== 0) {
+        const stderr = tail(result.stderr);
+        throw new SyncError(`${where}: the container's command exited ${result.exitCode}${stderr ? `: ${stderr}` : ""}`, false);
+      }
+      return {
+        manifest: manifestAfter(plan, sent),
+        put: plan.puts.flatMap((p) => (p.kind !== "file" || sent.has(p.rel) ? [p.rel] : [])),
+        deleted: [...plan.deletes],
+        unchanged: plan.unchanged.length,
+        refused: plan.refused,
+        bytes,
+        execs: deleteExecs + 1,
+        ms: performance.now() - started,
+        // Packing overlaps the exec: its time is in execMs.
+        phases: { scanMs, tarMs: 0, execMs: performance.now() - execStarted },
+      };
+    }
+  };
+
+  const carryOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
     // Gzipped unless this target's image cannot gunzip.
     const key = sessionKey(params.pod, params.targetDir);
-    const { renames, tar, zipped, tarMs } = packed ?? (await pack(plan, !noGzip.has(key)));
+    if (!noStream.has(key) && estimatedTarBytes(plan.puts) > sessionMaxBytes) {
+      const streamed = await streamOut(params, root, plan, started, scanMs);
+      if (streamed !== undefined) return streamed;
+      noStream.add(key);
+    }
+    const { puts, renames, tar, zipped, tarMs } = await pack(plan, root, !noGzip.has(key));
     const payload = noGzip.has(key) ? undefined : zipped;
+    const sent = sentOf(puts);
     const execStarted = performance.now();
     const result = (execs: number): SyncResult => ({
-      manifest: plan.next,
-      put: plan.puts.map((p) => p.rel),
+      manifest: manifestAfter(plan, sent),
+      put: plan.puts.flatMap((p) => (p.kind !== "file" || sent.has(p.rel) ? [p.rel] : [])),
       deleted: [...plan.deletes],
       unchanged: plan.unchanged.length,
       refused: plan.refused,
@@ -277,30 +368,32 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
   const scanFull = async (params: { readonly localRoot: string; readonly filter?: PathFilter }, previous: HashManifest): Promise<SyncPlan> => {
     // Empty directories too: no file brings them along, and the manifest (files and symlinks) cannot say they exist.
     const present = await walkRoot(params.localRoot, params.filter, "", true);
-    const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
+    // Every file is put: the scan only lstat's, and the packer reads and hashes each file once, as it sends it.
+    const observations = await scanPaths({ root: params.localRoot, paths: present, read: false, ...(params.filter ? { filter: params.filter } : {}) });
     const gone = vanishedSince(previous, new Set(present));
     return planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
   };
 
-  /** Full syncs into empty targets, scanned and packed ahead (prepareFull), by local root; dropped after a while. */
-  const prepared = new Map<string, Promise<{ readonly plan: SyncPlan; readonly scanMs: number; readonly packed: Packed } | undefined>>();
+  /** Full syncs into empty targets, walked and lstat'ed ahead (prepareFull), by local root; dropped after a while. */
+  const prepared = new Map<string, Promise<{ readonly plan: SyncPlan; readonly scanMs: number } | undefined>>();
   const preparedTtlMs = 120_000;
 
   const full = async (params: FullSyncParams, previous: HashManifest, started: number): Promise<SyncResult> => {
     const ahead = previous.size === 0 ? prepared.get(params.localRoot) : undefined;
     prepared.delete(params.localRoot);
     const ready = await ahead;
-    // Files changed since it was packed are the caller's to send (a sync with rescan against the manifest).
-    if (ready !== undefined) return carryOut(params, ready.plan, started, ready.scanMs, ready.packed);
+    // Files created since the walk are the caller's to send (a sync with rescan against the manifest, which holds
+    // the hash of what was read when sending).
+    if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs);
     const plan = await scanFull(params, previous);
-    return carryOut(params, plan, started, performance.now() - started);
+    return carryOut(params, params.localRoot, plan, started, performance.now() - started);
   };
 
   return {
     prepareFull(params) {
       if (prepared.has(params.localRoot)) return;
       const started = performance.now();
-      const work = scanFull(params, new Map()).then(async (plan) => ({ plan, scanMs: performance.now() - started, packed: await pack(plan, true) }), () => undefined);
+      const work = scanFull(params, new Map()).then((plan) => ({ plan, scanMs: performance.now() - started }), () => undefined);
       prepared.set(params.localRoot, work);
       const timer = setTimeout(() => { if (prepared.get(params.localRoot) === work) prepared.delete(params.localRoot); }, preparedTtlMs);
       timer.unref();
@@ -330,7 +423,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
         if (extra.length > 0) observations = [...observations, ...(await scan(extra))];
       }
       const plan = planSync({ observations, previous: params.previous });
-      return carryOut(params, plan, started, performance.now() - started);
+      return carryOut(params, params.localRoot, plan, started, performance.now() - started);
     },
     fullSync(params) {
       return full(params, params.previous, performance.now());
@@ -352,7 +445,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     async putFiles(params) {
       const started = performance.now();
       const { puts, next } = planPutFiles(params);
-      return await carryOut(params, { puts, deletes: [], unchanged: [], refused: [], next }, started, 0);
+      return await carryOut(params, "", { puts, deletes: [], unchanged: [], refused: [], next }, started, 0);
     },
     async reconcile(params): Promise<DriftRepairResult> {
       const started = performance.now();
@@ -363,7 +456,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
       // directory (the only kind the walk lists) is put every time: the listing shows no directories, and it is cheap.
       const observations = await scanPaths({ root: params.localRoot, paths: present, ...(params.filter ? { filter: params.filter } : {}) });
       const asEntry = (o: LocalObservation): ManifestEntry | undefined =>
-        o.state.kind === "file" ? { kind: "file", hash: o.state.hash, mode: o.state.mode, size: o.state.content.length }
+        o.state.kind === "file" ? { kind: "file", hash: o.state.hash, mode: o.state.mode, size: o.state.size }
           : o.state.kind === "symlink" ? { kind: "symlink", target: o.state.target } : undefined;
       // What the container already holds, as a manifest: a local entry whose digest the listing shows is unchanged.
       const held = new Map<string, ManifestEntry>();
@@ -378,7 +471,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
       }
       const gone = vanishedSince(params.previous, new Set(present)).filter((rel) => remote.has(rel));
       const plan = planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous: held });
-      const result = await carryOut(params, plan, started, performance.now() - scanStarted);
+      const result = await carryOut(params, params.localRoot, plan, started, performance.now() - scanStarted);
       return { ...result, execs: result.execs + 1, drift: { missing: missing.sort(), changed: changed.sort() } };
     },
   };

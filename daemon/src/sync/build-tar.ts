@@ -35,6 +35,7 @@ export const buildTar = async (
     const base = { name: check.rel, uid: owner.uid, gid: owner.gid, mtime };
     switch (put.kind) {
       case "file":
+        if (put.content === undefined) throw new Error(`${check.rel}: its content was not read (packed by stream instead)`);
         p.entry({ ...base, name: staged.get(check.rel) ?? check.rel, type: "file", mode: put.mode, size: put.content.length }, put.content, onError);
         break;
       case "symlink":

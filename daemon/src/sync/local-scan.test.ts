@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashContent } from "./hash-manifest.js";
-import { scanPaths, walkRoot } from "./local-scan.js";
+import { keepContentBytes, scanPaths, walkRoot } from "./local-scan.js";
 import { createPathFilter } from "./path-filter.js";
 
 let root: string;
@@ -26,6 +26,16 @@ describe("scanPaths", () => {
     expect(a?.kind === "file" && a.hash).toBe(hashContent(Buffer.from("a")));
     const sh = obs[1]?.state;
     expect(sh?.kind === "file" && sh.mode).toBe(0o755);
+  });
+
+  it("keeps the content of small files only: a big one is hashed by stream; read: false only lstat's", async () => {
+    const big = Buffer.alloc(keepContentBytes + 10, 7);
+    await writeFile(path.join(root, "big.bin"), big);
+    const [small, large] = await scanPaths({ root, paths: ["src/a.js", "big.bin"] });
+    expect(small?.state).toMatchObject({ kind: "file", size: 1, content: Buffer.from("a") });
+    expect(large?.state).toEqual({ kind: "file", hash: hashContent(big), mode: 0o644, size: big.length });
+    const [unread] = await scanPaths({ root, paths: ["big.bin"], read: false });
+    expect(unread?.state).toEqual({ kind: "file", hash: "", mode: 0o644, size: big.length });
   });
 
   it("refuses a symlink to /etc, a symlinked parent leading outside, and paths outside the root", async () => {

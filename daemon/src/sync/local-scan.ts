@@ -1,16 +1,29 @@
 /**
  * Looks at the local disk for a batch of paths: what each one is now (file with content hash, symlink,
- * directory, gone) or why it is refused. This is the only place the sync parts read the watched tree;
- * the content read here is the content that is hashed and sent, so a hash always matches what was sent.
+ * directory, gone) or why it is refused. Files up to keepContentBytes are read whole and their content kept (an
+ * edit's batch is then packed from it); bigger ones are hashed by stream and not kept, and the packer reads them
+ * again, hashing what it sends (sync/tar-pack-stream.ts), so a manifest's hash is always that of what was sent.
+ * Files are opened with O_NOFOLLOW: a file swapped for a symlink after the lstat is not read through the link.
  */
-import { lstat, readFile, readdir, readlink, realpath } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import { lstat, open, readdir, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
-import { hashContent } from "./hash-manifest.js";
 import type { PathFilter } from "./path-filter.js";
 import { isInside, toRootRelative } from "./sync-path.js";
 
+/** Files up to this size keep their content in the observation; bigger ones are hashed by stream (1 MiB reads). */
+export const keepContentBytes = 1024 * 1024;
+/** A scan keeps at most this much content in all (a rescan of a big tree hashes the rest and keeps nothing). */
+export const keepTotalBytes = 32 * 1024 * 1024;
+/** The size of each read of a big file (hashing, packing). */
+export const readChunkBytes = 1024 * 1024;
+/** open(2) flags for reading a synced file: never through a final symlink, never blocking on a FIFO. */
+export const safeReadFlags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 export type LocalState =
-  | { readonly kind: "file"; readonly content: Buffer; readonly hash: string; readonly mode: number }
+  | { readonly kind: "file"; readonly hash: string; readonly mode: number; readonly size: number; readonly content?: Buffer }
   | { readonly kind: "symlink"; readonly target: string }
   | { readonly kind: "directory"; readonly mode: number }
   | { readonly kind: "missing" }
@@ -46,6 +59,11 @@ export interface ScanParams {
   /** Absolute paths or root-relative paths. */
   readonly paths: readonly string[];
   readonly filter?: PathFilter;
+  /**
+   * false: files are only lstat'ed (hash "", no content): a fill, where every file is put and the packer hashes what
+   * it reads. Default true.
+   */
+  readonly read?: boolean;
 }
 
 /** Observes each path once (duplicates collapsed). Paths the filter excludes are dropped silently. */
@@ -56,6 +74,8 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
     throw err;
   });
   const resolveDir = createDirResolver();
+  // Content kept so far: a file's content is dropped once the total would pass keepTotalBytes.
+  const budget = { left: keepTotalBytes };
   const seen = new Set<string>();
   const out: LocalObservation[] = [];
   const work: { slot: number; rel: string }[] = [];
@@ -77,7 +97,7 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let item = work[next++]; item !== undefined; item = work[next++]) {
-      const state = await observe(params.root, realRoot ?? params.root, item.rel, resolveDir, params.filter);
+      const state = await observe(params.root, realRoot ?? params.root, item.rel, resolveDir, params.filter, params.read ?? true, budget);
       out[item.slot] = { rel: item.rel, state: state ?? { kind: "refused", reason: "" } };
     }
   };
@@ -93,6 +113,8 @@ const observe = async (
   rel: string,
   resolveDir: (dir: string) => Promise<string | undefined>,
   filter: PathFilter | undefined,
+  read: boolean,
+  budget: { left: number },
 ): Promise<LocalState | undefined> => {
   const abs = path.join(root, ...rel.split("/"));
   const parent = await resolveDir(path.dirname(abs));
@@ -127,14 +149,45 @@ const observe = async (
     return { kind: "symlink", target: relTarget.split(path.sep).join("/") };
   }
   if (!st.isFile()) return { kind: "refused", reason: "it is not a regular file, directory or symlink (device, socket or FIFO)" };
+  if (!read) return { kind: "file", hash: "", mode: st.mode & 0o7777, size: st.size };
+  let handle: FileHandle;
   try {
-    const content = await readFile(abs);
-    return { kind: "file", content, hash: hashContent(content), mode: st.mode & 0o7777 };
+    handle = await open(abs, safeReadFlags);
   } catch (err) {
-    // Deleted between lstat and read: it is gone now, which is the truth the next event will confirm.
-    if (errCode(err) === "ENOENT") return { kind: "missing" };
+    // Deleted between lstat and open (gone now, which the next event confirms), or swapped for a symlink (ELOOP: its
+    // event comes too, and the symlink is judged then).
+    if (errCode(err) === "ENOENT" || errCode(err) === "ELOOP") return { kind: "missing" };
     throw err;
   }
+  try {
+    const now = await handle.stat();
+    if (!now.isFile()) return { kind: "missing" };
+    const hashed = await hashHandle(handle, now.size);
+    if (hashed.content !== undefined && hashed.content.length > budget.left) return { kind: "file", mode: now.mode & 0o7777, hash: hashed.hash, size: hashed.size };
+    budget.left -= hashed.content?.length ?? 0;
+    return { kind: "file", mode: now.mode & 0o7777, ...hashed };
+  } finally {
+    await handle.close();
+  }
+};
+
+/** sha256 of an open file, read to its end; the content too when it is at most keepContentBytes. */
+const hashHandle = async (handle: FileHandle, sizeHint: number): Promise<{ hash: string; size: number; content?: Buffer }> => {
+  const hash = createHash("sha256");
+  if (sizeHint <= keepContentBytes) {
+    const content = await handle.readFile();
+    if (content.length <= keepContentBytes) return { hash: hash.update(content).digest("hex"), size: content.length, content };
+    return { hash: hash.update(content).digest("hex"), size: content.length };
+  }
+  const buf = Buffer.allocUnsafe(readChunkBytes);
+  let size = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    hash.update(buf.subarray(0, bytesRead));
+    size += bytesRead;
+  }
+  return { hash: hash.digest("hex"), size };
 };
 
 /** A path is in when it and every ancestor directory pass the filter. */

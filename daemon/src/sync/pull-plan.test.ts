@@ -10,7 +10,7 @@ import { manifestAfterPull, maxPullFiles, parseChangedListing, planPull } from "
 import { changedSinceCommand, readFilesCommand } from "./remote-commands.js";
 
 const h = (s: string): string => hashContent(Buffer.from(s));
-const file = (s: string): LocalState => ({ kind: "file", content: Buffer.from(s), hash: h(s), mode: 0o644 });
+const file = (s: string): LocalState => ({ kind: "file", content: Buffer.from(s), hash: h(s), mode: 0o644, size: Buffer.byteLength(s) });
 const manifest = (entries: Record<string, string>): HashManifest => new Map(Object.entries(entries).map(([rel, s]) => [rel, { kind: "file", hash: h(s), mode: 0o644, size: s.length }]));
 
 describe("planPull: what comes back from the container", () => {

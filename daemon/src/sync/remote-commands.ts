@@ -4,7 +4,9 @@
  * and every path has passed checkRelativePath(), so nothing reaches outside the target.
  */
 import { readRenamesSnippet, renameSnippet, stagedSuffix } from "./atomic-replace.js";
+import { readerSnippet } from "./session-protocol.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
+import { frameHeaderBytes } from "./tar-pack-stream.js";
 
 /** Keeps a command's arguments well under the apiserver's URL limits (each argument is a query parameter). */
 export const maxArgBytesPerExec = 48 * 1024;
@@ -46,6 +48,33 @@ export const syncCommand = (targetDir: string, tarBytes: number, deletes: readon
   if (deletes.length > 0) steps.push('rm -rf -- "$@"');
   if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x${z} -m -f -`);
   return ["sh", "-c", `set -e; ${steps.join("; ")}`, target, ...checked(deletes)];
+};
+
+/** The exit status of streamCommand when the image has no exact frame reader (nothing was read from stdin). */
+export const noReaderStatus = 97;
+
+/**
+ * One exec for a streamed archive (sync/tar-pack-stream.ts): make the target, delete, extract the framed tar (gzipped
+ * when asked) as its frames arrive, then read the frame of staged files and rename them into place (or remove them when
+ * the extract failed). Frames need an exact reader (GNU head -c, or dd with iflag=count_bytes,fullblock: see
+ * session-protocol.ts); without one it exits noReaderStatus before reading anything.
+ */
+export const streamCommand = (targetDir: string, deletes: readonly string[], gzipped: boolean): string[] => {
+  const target = checkTargetDir(targetDir);
+  const z = gzipped ? " -z" : "";
+  const frame = `h=$(rd ${frameHeaderBytes}) && [ \${#h} -eq ${frameHeaderBytes - 1} ] && n=$((h))`;
+  const script = [
+    'mkdir -p -- "$0" && cd -- "$0" || exit 1',
+    readerSnippet(`exit ${noReaderStatus}`),
+    ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
+    "rc=0; x=0",
+    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+    `names=; if ${frame} && [ "$n" -gt 0 ]; then names=$(rd "$n"); fi`,
+    renameSnippet,
+    '[ "$x" -eq 0 ] || rc=$x',
+    'exit "$rc"',
+  ].join("\n");
+  return ["sh", "-c", script, target, ...checked(deletes)];
 };
 
 /** Splits a delete list into groups whose argument bytes stay under the limit. */

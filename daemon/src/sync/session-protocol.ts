@@ -28,13 +28,16 @@ export const headerBytes = 48;
 /** How the agent reads a frame: `head -c N`, or `dd … iflag=count_bytes,fullblock` where head reads ahead. */
 export type AgentReader = "head" | "dd";
 
-/** sh that sets `r` to the first exact reader and defines `rd N` with it, or answers "declined …" and exits. */
-const pickReader = [
+/** sh that sets `r` to the first exact reader and defines `rd N` with it, or runs `orElse` (which must exit). */
+export const readerSnippet = (orElse: string): string => [
   'if [ "$(printf abcdefghij | { head -c 6 >/dev/null 2>&1; cat; })" = ghij ]; then r=head; rd() { head -c "$1"; }',
   'elif [ "$(printf abcdefghij | { dd bs=4 count=6 iflag=count_bytes,fullblock >/dev/null 2>&1; cat; })" = ghij ]; then',
   '  r=dd; rd() { dd bs=65536 count="$1" iflag=count_bytes,fullblock 2>/dev/null; }',
-  'else echo "declined head -c reads ahead on a pipe and dd lacks iflag=count_bytes,fullblock"; exit 0; fi',
+  `else ${orElse}; fi`,
 ].join("\n");
+
+/** The agent's: answers "declined …" and exits when there is no exact reader. */
+const pickReader = readerSnippet('echo "declined head -c reads ahead on a pipe and dd lacks iflag=count_bytes,fullblock"; exit 0');
 
 const agentScript = [
   'mkdir -p -- "$0" && cd -- "$0" || exit 1',

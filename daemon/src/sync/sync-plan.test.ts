@@ -6,7 +6,7 @@ import { planSync, vanishedSince } from "./sync-plan.js";
 
 const fileObs = (rel: string, text: string, mode = 0o644): LocalObservation => {
   const content = Buffer.from(text);
-  return { rel, state: { kind: "file", content, hash: hashContent(content), mode } };
+  return { rel, state: { kind: "file", content, hash: hashContent(content), mode, size: content.length } };
 };
 const entry = (text: string, mode = 0o644): ManifestEntry => ({ kind: "file", hash: hashContent(Buffer.from(text)), mode, size: text.length });
 

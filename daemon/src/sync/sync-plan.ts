@@ -9,8 +9,12 @@ import { hashContent, sameEntry, withoutPath } from "./hash-manifest.js";
 import { checkRelativePath } from "./sync-path.js";
 import type { LocalObservation } from "./local-scan.js";
 
+/**
+ * A file to put: with its content when the scan kept it (small files), else read again when packed (the packer hashes
+ * what it reads and the manifest takes that hash). `hash` is the scan's ("" when the scan did not read: a fill).
+ */
 export type PutEntry =
-  | { readonly rel: string; readonly kind: "file"; readonly content: Buffer; readonly mode: number; readonly hash: string }
+  | { readonly rel: string; readonly kind: "file"; readonly mode: number; readonly hash: string; readonly content?: Buffer; readonly size?: number }
   | { readonly rel: string; readonly kind: "symlink"; readonly target: string }
   | { readonly rel: string; readonly kind: "directory"; readonly mode: number };
 
@@ -73,9 +77,9 @@ export const planSync = ({ observations, previous, force = false }: PlanParams):
         puts.push({ rel, kind: "directory", mode: state.mode });
         break;
       case "file": {
-        const entry: ManifestEntry = { kind: "file", hash: state.hash, mode: state.mode, size: state.content.length };
+        const entry: ManifestEntry = { kind: "file", hash: state.hash, mode: state.mode, size: state.size };
         if (!force && sameEntry(previous.get(rel), entry)) { unchanged.push(rel); break; }
-        puts.push({ rel, kind: "file", content: state.content, mode: state.mode, hash: state.hash });
+        puts.push({ rel, kind: "file", mode: state.mode, size: state.size, hash: state.hash, ...(state.content !== undefined ? { content: state.content } : {}) });
         remove(rel);
         next.set(rel, entry);
         break;
@@ -110,7 +114,7 @@ export const planPutFiles = (params: PutFilesParams): { puts: PutEntry[]; next: 
     const content = Buffer.from(f.content.buffer, f.content.byteOffset, f.content.length);
     const hash = hashContent(content);
     next.set(checked.rel, { kind: "file", hash, mode: f.mode, size: content.length });
-    return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, hash };
+    return { rel: checked.rel, kind: "file" as const, content, mode: f.mode, size: content.length, hash };
   });
   return { puts, next };
 };

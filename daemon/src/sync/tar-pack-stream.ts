@@ -1,0 +1,319 @@
+/**
+ * A plan's archive as a stream, for payloads too big to hold (a 200 MB file, a bind's first fill): files are read as
+ * the archive is pulled, 1 MiB at a time, hashed as they are read (one read per file), optionally gzipped, and cut
+ * into frames a shell in the container reads with an exact reader (`rd N`: head -c or dd, sync/session-protocol.ts):
+ *
+ *   frame  16 bytes "%15d\n" = payload bytes, then the payload; a 0 frame ends the archive
+ *   then   one frame with the staged files to rename into place, one per line (empty: none)
+ *
+ * The rename list comes last so that it names only files that went into the archive: a file that could not be opened
+ * any more (deleted, swapped for a symlink) is left out of both, and of `sent`. Each file's tar header carries the
+ * size fstat gave on the opened file, and exactly that many bytes follow (zeros if it shrank meanwhile); `sent` holds
+ * the hash of those bytes, so the manifest says what the container holds even when the file changed during the read
+ * (its watcher event sends it again).
+ */
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { Readable, pipeline } from "node:stream";
+import { createGzip, gzipSync } from "node:zlib";
+import { pack } from "tar-stream";
+import type { ManifestEntry } from "./hash-manifest.js";
+import { readChunkBytes, safeReadFlags } from "./local-scan.js";
+import type { PutEntry } from "./sync-plan.js";
+import { checkRelativePath } from "./sync-path.js";
+
+/** A frame's header: its payload length, space-padded, and a newline (read as `h=$(rd 16)`, `$((h))`). */
+export const frameHeaderBytes = 16;
+/** Frames are cut at about this size: each costs the container's shell a few processes. */
+export const frameTargetBytes = 4 * 1024 * 1024;
+
+const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
+
+export const frameHeader = (bytes: number): Buffer => Buffer.from(`${String(bytes).padStart(frameHeaderBytes - 1)}\n`);
+
+/** An opened file to pack: its size and mode as fstat gave them. */
+interface Opened {
+  readonly handle: FileHandle;
+  readonly size: number;
+  readonly mode: number;
+}
+
+/** Opens a put's file for reading, never through a symlink; undefined when it is gone or no longer a regular file. */
+export const openPut = async (root: string, rel: string): Promise<Opened | undefined> => {
+  let handle: FileHandle;
+  try {
+    handle = await open(path.join(root, ...rel.split("/")), safeReadFlags);
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) return undefined;
+    throw err;
+  }
+  const st = await handle.stat().catch(async (err: unknown) => { await handle.close(); throw err; });
+  if (!st.isFile()) { await handle.close(); return undefined; }
+  return { handle, size: st.size, mode: st.mode & 0o7777 };
+};
+
+/** Files up to this size are read with one synchronous read each: the promise API's per-call overhead was ~0.1 ms a
+ * file on the bed (2 s of the daemon's CPU for a 20,000-file fill), a synchronous open/fstat/read/close of a small
+ * cached file is a few µs. */
+const syncReadBytes = 256 * 1024;
+
+/**
+ * A small file read at once, synchronously (never through a symlink): its bytes, mode and hash; undefined when it is
+ * gone, a symlink or no longer a regular file, or bigger than syncReadBytes (then it is read by stream).
+ */
+const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
+  let fd: number;
+  try {
+    fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) return undefined;
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size > syncReadBytes) return "big";
+    const content = Buffer.alloc(st.size);
+    let filled = 0;
+    while (filled < content.length) {
+      const n = readSync(fd, content, filled, content.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return { content, mode: st.mode & 0o7777 };
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/**
+ * Reads exactly `size` bytes of an opened file in chunks of readChunkBytes (zeros past an early end), hashing them.
+ * Each chunk is a new buffer: the archive keeps it until it is sent.
+ */
+async function* readExactly(opened: Opened, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+  let left = opened.size;
+  let eof = false;
+  while (left > 0) {
+    const chunk = Buffer.alloc(Math.min(readChunkBytes, left));
+    let filled = 0;
+    while (!eof && filled < chunk.length) {
+      const { bytesRead } = await opened.handle.read(chunk, filled, chunk.length - filled, null);
+      if (bytesRead === 0) eof = true;
+      filled += bytesRead;
+    }
+    hash.update(chunk);
+    left -= chunk.length;
+    yield chunk;
+  }
+}
+
+export interface PackStreamParams {
+  readonly puts: readonly PutEntry[];
+  /** Where files without content are read from: the plan's local root. */
+  readonly root: string;
+  /** rel → staged name (sync/atomic-replace.ts): those files go in the archive under that name and are renamed. */
+  readonly staged?: ReadonlyMap<string, string>;
+  readonly gzip?: boolean;
+}
+
+export interface PackStream {
+  /** The frames, pulled as they are sent. */
+  readonly frames: AsyncIterable<Buffer>;
+  /** Filled while the frames are pulled: each file put, as it went into the archive. */
+  readonly sent: Map<string, ManifestEntry>;
+}
+
+/** The tar of the puts, chunk by chunk; each file's entry goes into `sent` once its bytes are in the archive. */
+async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, string>, renamed: string[], sent: Map<string, ManifestEntry>): AsyncGenerator<Buffer> {
+  const p = pack();
+  const mtime = new Date();
+  const ordered = [...params.puts].sort((a, b) => (a.kind === "directory" ? 0 : 1) - (b.kind === "directory" ? 0 : 1));
+  const entry = (header: Parameters<typeof p.entry>[0], content?: Buffer): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const done = (err?: Error | null): void => { if (err) reject(err); else resolve(); };
+      if (content !== undefined) p.entry(header, content, done);
+      else p.entry(header, done);
+    });
+  const produce = async (): Promise<void> => {
+    for (const put of ordered) {
+      const check = checkRelativePath(put.rel);
+      if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
+      const base = { name: check.rel, uid: 0, gid: 0, mtime };
+      if (put.kind === "symlink") { await entry({ ...base, type: "symlink", linkname: put.target, mode: 0o777 }); continue; }
+      if (put.kind === "directory") { await entry({ ...base, type: "directory", mode: put.mode }); continue; }
+      const name = staged.get(check.rel) ?? check.rel;
+      const small = put.content !== undefined ? { content: put.content, mode: put.mode } : (put.size ?? 0) <= syncReadBytes ? readSmall(params.root, check.rel) : "big";
+      if (small === undefined) continue;
+      if (small !== "big") {
+        await entry({ ...base, name, type: "file", mode: small.mode, size: small.content.length }, small.content);
+        sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(small.content).digest("hex"), mode: small.mode, size: small.content.length });
+      } else {
+        const opened = await openPut(params.root, check.rel);
+        if (opened === undefined) continue;
+        try {
+          const hash = createHash("sha256");
+          await new Promise<void>((resolve, reject) => {
+            const sink = p.entry({ ...base, name, type: "file", mode: opened.mode, size: opened.size }, (err) => { if (err) reject(err); else resolve(); });
+            void (async () => {
+              try {
+                for await (const chunk of readExactly(opened, hash)) {
+                  if (!sink.write(chunk)) await new Promise<void>((r) => sink.once("drain", () => { r(); }));
+                }
+                sink.end(undefined);
+              } catch (err) {
+                sink.destroy(err as Error);
+              }
+            })();
+          });
+          sent.set(check.rel, { kind: "file", hash: hash.digest("hex"), mode: opened.mode, size: opened.size });
+        } finally {
+          await opened.handle.close();
+        }
+      }
+      if (staged.has(check.rel)) renamed.push(check.rel);
+    }
+    p.finalize();
+  };
+  const producing = produce().catch((err: unknown) => { p.destroy(err as Error); });
+  try {
+    for await (const chunk of p as AsyncIterable<Buffer>) yield chunk;
+    await producing;
+  } finally {
+    p.destroy();
+  }
+}
+
+/** Chunks joined into pieces of at least `bytes` (tar-stream pushes each 512-byte header on its own). */
+async function* coalesced(source: AsyncIterable<Buffer>, bytes: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    if (size === 0 && chunk.length >= bytes) { yield chunk; continue; }
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= bytes) { yield Buffer.concat(parts, size); parts = []; size = 0; }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
+}
+
+/** Gzip level 1 of a chunk stream, as a chunk stream. */
+async function* gzipped(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gz = createGzip({ level: 1, chunkSize: 256 * 1024 });
+  const input = Readable.from(source);
+  pipeline(input, gz, () => undefined);
+  try {
+    for await (const chunk of gz as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    input.destroy();
+    gz.destroy();
+  }
+}
+
+/** Cuts a chunk stream into frames of about frameTargetBytes, then the end frame; the end frame also when it fails. */
+async function* framesOf(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const frame = (): Buffer => {
+    const out = Buffer.concat([frameHeader(size), ...parts], frameHeaderBytes + size);
+    parts = [];
+    size = 0;
+    return out;
+  };
+  try {
+    for await (const chunk of source) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= frameTargetBytes) yield frame();
+    }
+    if (size > 0) yield frame();
+  } catch (err) {
+    // The container's tar sees a cut archive and fails; the exec then reports this error.
+    yield frameHeader(0);
+    throw err;
+  }
+  yield frameHeader(0);
+}
+
+/** The archive of `puts` as frames: the tar (gzipped when asked), the end frame, then the frame of staged renames. */
+export const packStream = (params: PackStreamParams): PackStream => {
+  const sent = new Map<string, ManifestEntry>();
+  const staged = params.staged ?? new Map<string, string>();
+  async function* frames(): AsyncGenerator<Buffer> {
+    const renamed: string[] = [];
+    // Fed to gzip in 256 KiB pieces: one zlib write per tar header cost a thread-pool round trip each.
+    const tar = coalesced(tarChunks(params, staged, renamed, sent), 256 * 1024);
+    yield* framesOf(params.gzip === true ? gzipped(tar) : tar);
+    const list = Buffer.from(renamed.map((rel) => `${rel}\n`).join(""));
+    yield Buffer.concat([frameHeader(list.length), list]);
+  }
+  return { frames: frames(), sent };
+};
+
+/** Files of a plan whose content the scan did not keep, read now (small payloads, packed in memory); gone ones dropped. */
+export const withContents = async (root: string, puts: readonly PutEntry[]): Promise<PutEntry[]> => {
+  const out: PutEntry[] = [];
+  for (const put of puts) {
+    if (put.kind !== "file" || put.content !== undefined) { out.push(put); continue; }
+    const opened = await openPut(root, put.rel);
+    if (opened === undefined) continue;
+    try {
+      const chunks: Buffer[] = [];
+      const hash = createHash("sha256");
+      for await (const chunk of readExactly(opened, hash)) chunks.push(chunk);
+      const content = Buffer.concat(chunks, opened.size);
+      out.push({ rel: put.rel, kind: "file", mode: opened.mode, size: opened.size, hash: hash.digest("hex"), content });
+    } finally {
+      await opened.handle.close();
+    }
+  }
+  return out;
+};
+
+/** Bytes the archive of these puts takes, about (tar headers and padding, not gzip). */
+export const estimatedTarBytes = (puts: readonly PutEntry[]): number =>
+  puts.reduce((sum, p) => sum + 512 + (p.kind === "file" ? Math.ceil((p.content?.length ?? p.size ?? 0) / 512) * 512 : 0), 1024);
+
+const slices = 16;
+const sliceBytes = 16 * 1024;
+
+/**
+ * Whether a streamed archive is worth gzipping (sync/gzip-choice.ts's rule, from the files themselves since the tar
+ * is not built yet): sixteen 16 KiB slices at evenly spread offsets of the files' bytes compress to `ratio` or less.
+ */
+export const streamWorthGzipping = async (root: string, puts: readonly PutEntry[], ratio: number): Promise<boolean> => {
+  const files = puts.filter((p): p is Extract<PutEntry, { kind: "file" }> => p.kind === "file");
+  const total = files.reduce((sum, f) => sum + (f.content?.length ?? f.size ?? 0), 0);
+  if (total === 0) return false;
+  const step = total / slices;
+  const parts: Buffer[] = [];
+  let at = 0;
+  let next = 0;
+  for (const f of files) {
+    const size = f.content?.length ?? f.size ?? 0;
+    if (next >= at + size) { at += size; continue; }
+    const offsets: number[] = [];
+    while (next < at + size && offsets.length + parts.length < slices) { offsets.push(next - at); next += step; }
+    if (f.content !== undefined) {
+      for (const o of offsets) parts.push(f.content.subarray(o, o + sliceBytes));
+    } else {
+      const opened = await openPut(root, f.rel);
+      if (opened !== undefined) {
+        try {
+          for (const o of offsets) {
+            const buf = Buffer.alloc(Math.min(sliceBytes, Math.max(0, opened.size - o)));
+            const { bytesRead } = await opened.handle.read(buf, 0, buf.length, o);
+            parts.push(buf.subarray(0, bytesRead));
+          }
+        } finally {
+          await opened.handle.close();
+        }
+      }
+    }
+    at += size;
+  }
+  const sample = Buffer.concat(parts);
+  return sample.length > 0 && gzipSync(sample, { level: 1 }).length / sample.length <= ratio;
+};
