@@ -8,8 +8,8 @@
 import { PassThrough, Writable } from "node:stream";
 import type { KubeConfig, V1Status } from "@kubernetes/client-node";
 import { Exec } from "@kubernetes/client-node";
-import { DevloopError } from "../errors/devloop-error.js";
 import { RuntimeCodes } from "../errors/runtime-codes.js";
+import { TransientError } from "../errors/transient-error.js";
 
 export interface ExecTarget {
   readonly namespace: string;
@@ -46,17 +46,9 @@ export interface ExecResult {
 export type KubeExec = (target: ExecTarget, command: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
 /** An exec that could not run or whose result was lost, worded for a human. */
-export class KubeExecError extends DevloopError {
+export class KubeExecError extends TransientError {
   override readonly name = "KubeExecError";
   protected readonly defaultCode = RuntimeCodes.exec.code;
-  constructor(
-    message: string,
-    /** Retrying may help: connection lost, pod not ready yet, apiserver 5xx. */
-    readonly transient: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 /** What we use of the `ws` socket client-node returns (its isomorphic-ws types do not resolve here). */

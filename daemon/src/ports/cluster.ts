@@ -3,8 +3,8 @@
  * adapters/kube-cluster.ts (client-node); the fake in fakes/fake-cluster.ts keeps objects in memory.
  * Every method rejects with a ClusterError whose message is already worded for a human.
  */
-import { DevloopError } from "../errors/devloop-error.js";
 import { RuntimeCodes } from "../errors/runtime-codes.js";
+import { TransientError } from "../errors/transient-error.js";
 import type { KubeManifest } from "../translate/types.js";
 
 export interface ObjectRef {
@@ -118,14 +118,7 @@ export interface ClusterClient {
 }
 
 /** A cluster failure already worded for a human; `transient` ones (unreachable, 5xx, 429) are retried with backoff. */
-export class ClusterError extends DevloopError {
+export class ClusterError extends TransientError {
   override readonly name = "ClusterError";
   protected readonly defaultCode = RuntimeCodes.cluster.code;
-  constructor(
-    message: string,
-    readonly transient: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }

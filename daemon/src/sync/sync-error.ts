@@ -3,17 +3,10 @@
  * and Puller method rejects with one (ports/syncer.ts names it as part of the port); the pure planning here throws it
  * for a refused name.
  */
-import { DevloopError } from "../errors/devloop-error.js";
 import { RuntimeCodes } from "../errors/runtime-codes.js";
+import { TransientError } from "../errors/transient-error.js";
 
-export class SyncError extends DevloopError {
+export class SyncError extends TransientError {
   override readonly name = "SyncError";
   protected readonly defaultCode = RuntimeCodes.sync.code;
-  constructor(
-    message: string,
-    /** True when retrying may help (pod gone, connection lost); false for e.g. a missing tar in the image. */
-    readonly transient: boolean,
-  ) {
-    super(message);
-  }
 }
