@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicEvent } from "../../src/api/types.js";
 import { stateFiles } from "../../src/api/state-dir.js";
-import { createTestDaemon, kube, projectDir, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, deploymentEnvWith, kube, projectDir, sleep, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/bed-images.js";
 
 const redacted = "•••• (redacted)";
@@ -37,7 +37,7 @@ describe("bad input on a real daemon", () => {
   const good = `bi${suffix()}`;
   const goodNs = `${good}-ns`;
   const goodProject = projectDir(`name: ${good}\nservices:\n  app:\n    image: ${runtime}\n    command: ["sleep", "infinity"]\n`);
-  const { core, apps } = kube();
+  const { core } = kube();
   const cleanups: (() => unknown)[] = [];
 
   beforeAll(async () => {
@@ -115,14 +115,7 @@ describe("bad input on a real daemon", () => {
     expect(status.stdout).toContain(good);
     // It still acts for it: an edit to its compose file is loaded and applied.
     goodProject.write(`name: ${good}\nservices:\n  app:\n    image: ${runtime}\n    command: ["sleep", "infinity"]\n    environment:\n      AFTER: bad-input\n`);
-    const deadline = Date.now() + 120_000;
-    let env: { name: string; value?: string }[] = [];
-    while (Date.now() < deadline) {
-      const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: goodNs }).catch(() => undefined);
-      env = deployment?.spec?.template.spec?.containers[0]?.env ?? [];
-      if (env.some((e) => e.name === "AFTER")) break;
-      await sleep(500);
-    }
+    const env = await deploymentEnvWith(goodNs, "app", "AFTER", 120_000);
     expect(env).toContainEqual(expect.objectContaining({ name: "AFTER", value: "bad-input" }));
   }, 300_000);
 

@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, kube, projectDir, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, deploymentEnvWith, kube, projectDir, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/bed-images.js";
 
 describe("a project load past the daemon's limits", () => {
@@ -19,7 +19,7 @@ describe("a project load past the daemon's limits", () => {
   const service = (extra = ""): string => `name: ${good}\nservices:\n  app:\n    image: ${runtime}\n    command: ["sleep", "infinity"]\n${extra}`;
   const goodProject = projectDir(service());
   const big = projectDir("services: {}\n");
-  const { core, apps } = kube();
+  const { core } = kube();
 
   beforeAll(async () => {
     daemon.env["DEVLOOP_LOAD_MEMORY_MB"] = "96";
@@ -56,14 +56,7 @@ describe("a project load past the daemon's limits", () => {
     expect(other?.status).toBe("active");
     expect(other?.diagnostics ?? []).toEqual([]);
     goodProject.write(service("    environment:\n      AFTER: load-limit\n"));
-    const deadline = Date.now() + 120_000;
-    let env: { name: string; value?: string }[] = [];
-    while (Date.now() < deadline) {
-      const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: goodNs }).catch(() => undefined);
-      env = deployment?.spec?.template.spec?.containers[0]?.env ?? [];
-      if (env.some((e) => e.name === "AFTER")) break;
-      await sleep(500);
-    }
+    const env = await deploymentEnvWith(goodNs, "app", "AFTER", 120_000);
     expect(env).toContainEqual(expect.objectContaining({ name: "AFTER", value: "load-limit" }));
     // And a new up of it loads (through a new worker) and succeeds.
     const again = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "200"], goodProject.dir, 240_000);

@@ -26,6 +26,20 @@ export const kube = () => {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The env of a Deployment's first container once it has `name` (polled every 500 ms), or the last one seen at the timeout. */
+export const deploymentEnvWith = async (namespace: string, deployment: string, name: string, timeoutMs: number): Promise<{ name: string; value?: string }[]> => {
+  const { apps } = kube();
+  const deadline = Date.now() + timeoutMs;
+  let env: { name: string; value?: string }[] = [];
+  while (Date.now() < deadline) {
+    const found = await apps.readNamespacedDeployment({ name: deployment, namespace }).catch(() => undefined);
+    env = found?.spec?.template.spec?.containers[0]?.env ?? [];
+    if (env.some((e) => e.name === name)) break;
+    await sleep(500);
+  }
+  return env;
+};
+
 export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = createServer();
