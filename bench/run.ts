@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import { benchArtifactPut } from "./artifact-put.js";
+import { benchBigFile, formatBigFile } from "./big-file.js";
 import { benchBindTree, formatBindTree } from "./bind-tree.js";
 import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
@@ -35,6 +36,8 @@ const groups: Record<string, () => Promise<string>> = {
   compile: async () => formatCompileBench(await benchCompile()),
   // Issue 10: first up of a 20,000-file, 200 MB bind-mounted tree against tar | kubectl exec, and edits on it.
   bind: async () => formatBindTree(await benchBindTree()),
+  // Issue 15 item 7: the daemon's RSS before, at its peak while a 200 MiB file is synced, and 30 s after.
+  "big-file": async () => formatBigFile(await benchBigFile()),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).

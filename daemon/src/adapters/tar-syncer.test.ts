@@ -286,6 +286,40 @@ describe.runIf(bbPath !== undefined)("createTarSyncer with busybox's sh, head, d
   });
 });
 
+describe.runIf(bbPath !== undefined)("createTarSyncer: a big payload with busybox", () => {
+  const pod = { namespace: "n", pod: "bb", container: "c" };
+  const big = (): Buffer => {
+    const b = Buffer.alloc(18 * 1024 * 1024 + 5);
+    for (let i = 0; i < b.length; i += 4096) b.writeUInt32LE((i * 2654435761) >>> 0, i);
+    return b;
+  };
+
+  it("is streamed with busybox's dd reading the frames", async () => {
+    const content = big();
+    await writeFile(path.join(root, "big.bin"), content);
+    const syncer = createTarSyncer({ exec: localExec(calls, { ...process.env, PATH: bbPath }), timeoutMs: 20_000 });
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, paths: ["big.bin"] });
+    expect(r.put).toEqual(["big.bin"]);
+    expect(calls.at(-1)?.[2]).toContain("while h=$(rd 16)");
+    expect((await readFile(path.join(target, "big.bin"))).equals(content)).toBe(true);
+  }, 60_000);
+
+  it("without an exact reader it goes in memory, as one length-framed stdin, and later batches skip the stream", async () => {
+    const declining = { ...process.env, PATH: busyboxPath({ applets: ["head", "tar"], scripts: { dd: "exit 1" } }) };
+    const content = big();
+    await writeFile(path.join(root, "big.bin"), content);
+    const syncer = createTarSyncer({ exec: localExec(calls, declining), timeoutMs: 20_000 });
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, paths: ["big.bin"] });
+    expect(r.put).toEqual(["big.bin"]);
+    expect((await readFile(path.join(target, "big.bin"))).equals(content)).toBe(true);
+    expect(calls.map((c) => c[2]?.includes("while h=$(rd 16)") === true)).toEqual([true, false]);
+    await writeFile(path.join(root, "big.bin"), content.subarray(1));
+    await syncer.sync({ pod, localRoot: root, targetDir: target, previous: r.manifest, paths: ["big.bin"] });
+    expect(calls.map((c) => c[2]?.includes("while h=$(rd 16)") === true)).toEqual([true, false, false]);
+    expect((await readFile(path.join(target, "big.bin"))).equals(content.subarray(1))).toBe(true);
+  }, 60_000);
+});
+
 describe("createTarSyncer: a session that stops answering", () => {
   it("falls back after the timeout once, then goes straight to one exec for that pod", async () => {
     const opened: string[][] = [];
