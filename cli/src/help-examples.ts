@@ -6,7 +6,7 @@ export const commandExamples: Readonly<Record<string, readonly string[]>> = {
   validate: ["devloop validate", "devloop --profile debug validate"],
   config: ["devloop config", "devloop config --services", "devloop config --format json -o resolved.json", "devloop config --no-interpolate", "devloop config -q && echo valid"],
   doctor: ["devloop doctor", "devloop doctor --json web"],
-  up: ["devloop up", "devloop up -d web", "devloop up --wait --wait-timeout 120", "devloop -n shop-dev up --dry-run", "devloop --context team-cluster -p shop up -d"],
+  up: ["devloop up", "devloop up -d web", "devloop up --wait --wait-timeout 120", "devloop up -d --no-build -t 5", "devloop -n shop-dev up --dry-run", "devloop --context team-cluster -p shop up -d"],
   down: ["devloop down", "devloop down --volumes", "devloop -n shop-old down"],
   status: ["devloop status", "devloop status --json", "devloop status -w"],
   logs: ["devloop logs", "devloop logs -f web", "devloop logs --since 1m30s --tail 50 -t api", "devloop logs --no-log-prefix web > web.log"],
