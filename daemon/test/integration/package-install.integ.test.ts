@@ -4,7 +4,7 @@
  * --help, render, and up / ps / down on the local cluster with a build: service, through a daemon the installed CLI
  * starts. Nothing is compiled at run time: the package holds no TypeScript and the run-time build's cache stays empty.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +67,7 @@ describe("the npm package, installed from its tarball", () => {
       await run(pkg, ["daemon", "stop"], work);
     }
     await kube().core.deleteNamespace({ name: ns }).catch(() => undefined);
+    spawnSync("sh", ["-c", `docker images --format '{{.Repository}}:{{.Tag}}' | grep '^${name}-' | xargs -r docker rmi -f`]);
     rmSync(work, { recursive: true, force: true });
   }, 180_000);
 
