@@ -13,6 +13,7 @@ import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
 import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
+import { benchLoadLimits, formatLoadLimits } from "./load-limits.js";
 import { benchPackageStart, formatPackageStart } from "./package-start.js";
 import { benchRegistryUp, formatRegistryUp } from "./registry-up.js";
 import { benchScale, formatScale } from "./scale.js";
@@ -23,6 +24,8 @@ import { benchWatcherScale, formatWatcherScale } from "./watcher-scale.js";
 const groups: Record<string, () => Promise<string>> = {
   // Pure pipeline, no cluster (issue 2).
   compose: () => Promise.resolve(formatComposeLoad(benchComposeLoad())),
+  // Issue 14 item 11: the loader's limit errors (chained .env, 2,000 undefined dependencies) timed against clean loads.
+  limits: () => Promise.resolve(formatLoadLimits(benchLoadLimits())),
   // Issue 14 item 10: the installed npm package's start-up against the clone's run-time bundle (npm pack + install, no cluster).
   package: () => Promise.resolve(formatPackageStart(benchPackageStart())),
   // P4: the watcher on a 100k-file tree, no cluster.

@@ -52,22 +52,20 @@ describe("interpolation limits", () => {
     expect(errors(loaded)[0]?.message).toContain("A17");
   });
 
-  it("the chained 100,000-line .env: a located error at the line that crosses 16 MiB, fast and without the heap growing", () => {
+  // How long this and "2,000 undefined dependencies" take is measured by `npm run bench -- limits`, not asserted here.
+  it("the chained 100,000-line .env: a located error at the line that crosses 16 MiB, without the heap growing", () => {
     const lines = [`B0=${"x".repeat(64)}`];
     for (let i = 1; i < 100_000; i++) lines.push(`B${i}=\${B${i - 1}}x`);
     const heapBefore = process.memoryUsage().heapUsed;
-    const started = performance.now();
     const r = load({ "compose.yml": compose, ".env": lines.join("\n") });
-    const ms = performance.now() - started;
     const [d] = errors(r);
     expect(d).toEqual(expect.objectContaining({ code: "DL-COMPOSE-045", file: ".env", column: 1 }));
     // Σ (64 + i) over the lines first passes 16 MiB near line 5,731.
     expect(d?.line).toBeGreaterThan(5000);
     expect(d?.line).toBeLessThan(6500);
     expect(errors(r)).toHaveLength(1);
-    expect(ms).toBeLessThan(5000);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(512 * 1024 * 1024);
-  });
+  }, 60_000);
 
   it("an interpolated compose value over 1 MiB is located at the value, with its key path", () => {
     const r = load({ "compose.yml": "services:\n  web:\n    image: nginx\n    labels:\n      x: ${BIG}${BIG}\n", ".env": `BIG=${"z".repeat(600 * 1024)}\n` });
@@ -144,12 +142,11 @@ describe("chain limits: generated projects end in diagnostics, not stack overflo
     expect(load({ "compose.yml": chain(1000, line(1000, false)) }).ok).toBe(true);
   }, 60_000);
 
-  it("2,000 undefined dependencies: quick, with short messages", () => {
-    const started = performance.now();
+  it("2,000 undefined dependencies: one located error each, with short messages", () => {
     const found = errors(load({ "compose.yml": chain(2000, (i) => `  s${i}:\n    image: x\n    depends_on: [t${i}]\n`) }));
     expect(found).toHaveLength(2000);
+    expect(new Set(found.map((d) => d.path)).size).toBe(2000);
     expect(Math.max(...found.map((d) => (d.expected ?? "").length))).toBeLessThan(300);
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
+  }, 60_000);
 });
 
