@@ -37,7 +37,6 @@ import type { ManifestStore } from "../../ports/manifest-store.js";
 import type { Puller } from "../../ports/puller.js";
 import type { SyncPod, SyncResult, Syncer } from "../../ports/syncer.js";
 import type { ChangeBatch } from "../../sync/batcher.js";
-import type { HashManifest } from "../../sync/hash-manifest.js";
 import { emptyManifest } from "../../sync/hash-manifest.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import { refusalMessage } from "../../sync/sync-path.js";
@@ -47,6 +46,14 @@ import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { Dispatch } from "../actions.js";
 import { serviceSelector } from "../labels.js";
 import { runsService, sidecarHost } from "../service-pods.js";
+import type { ArtifactShelf } from "../live/artifact-shelf.js";
+import { createArtifactShelf } from "../live/artifact-shelf.js";
+import type { ManifestBook } from "../live/manifest-book.js";
+import { createManifestBook } from "../live/manifest-book.js";
+import type { PodTracker } from "../live/pod-tracker.js";
+import { createPodTracker } from "../live/pod-tracker.js";
+import type { PullCursors } from "../live/pull-cursors.js";
+import { createPullCursors } from "../live/pull-cursors.js";
 import type { LiveQueue } from "../live-queue.js";
 import { createLiveQueue } from "../live-queue.js";
 import type { EngineState, LiveRequest, ProjectState, SyncTrace, TraceStep } from "../state.js";
@@ -99,25 +106,14 @@ interface Loop {
   /** The rules' path filters are read (loop.filters): a fill or reconcile must not send what they leave out. */
   filtersReady?: Promise<void>;
   readonly filters: Map<string, PathFilter>;
-  /** `${pod}\0${ruleId}` → what that pod's target holds. */
-  readonly manifests: Map<string, HashManifest>;
-  /** ruleId → the last manifest any pod got (the previous of a reconcile: what may need deleting). */
-  readonly latest: Map<string, HashManifest>;
-  /** Pods reconciled, or queued for it. */
-  readonly known: Set<string>;
-  /**
-   * Pods whose reconcile or bind fill failed for a transient reason: they wait for the retry tick (retrySoon) before
-   * the next try. Without this the failed job's own trace changed the state, the next onChange queued the pod again,
-   * and an unreachable apiserver was retried as fast as each attempt failed (hundreds of connections a second).
-   */
-  readonly backoff: Set<string>;
-  /** Pods whose bind mounts were filled in their devloop-bind init container, or queued for it. */
-  readonly bound: Set<string>;
-  /** Pods filled at bind time and not reconciled since: their manifests say what they hold. */
-  readonly filled: Set<string>;
-  /** `${pod}\0${ruleId}` → the container's clock at the last look for changes to bring back. */
-  readonly pullSince: Map<string, number>;
-  readonly artifacts: Map<string, { readonly content: Uint8Array; readonly mode: number }>;
+  /** What each pod's targets hold, and per rule the last manifest any pod got (persisted). */
+  readonly manifests: ManifestBook;
+  /** Pods reconciled, backing off, bound and filled. */
+  readonly pods: PodTracker;
+  /** The pull-back's cursor per pod and writable bind. */
+  readonly pulls: PullCursors;
+  /** The last good compiled artifact per service. */
+  readonly artifacts: ArtifactShelf;
   /** Request ids queued. */
   readonly handled: Set<number>;
   readonly queue: LiveQueue<Job>;
@@ -125,9 +121,6 @@ interface Loop {
 }
 
 const isSyncAction = (rule: LiveRule): boolean => rule.targetDir !== undefined && (rule.action === "sync" || rule.action === "sync+restart" || rule.action === "sync+exec");
-const manifestKey = (pod: string, rule: string): string => `${pod}\0${rule}`;
-/** A rule's key in the ManifestStore: its id with its roots, so an edited compose file never lends one rule another's. */
-const storeKey = (rule: LiveRule): string => `${rule.id} ${rule.localRoot} -> ${rule.targetDir ?? ""}`;
 const compileRoot = (service: string): string => `${service}:compile`;
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -173,12 +166,6 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   /** Requests of projects without live rules already taken ("<project>/<id>"). */
   const plainHandled = new Set<string>();
 
-  /** The last manifest any pod got for this rule: the `previous` of the next reconcile, kept across restarts. */
-  const remember = (loop: Loop, rule: LiveRule, manifest: HashManifest): void => {
-    loop.latest.set(rule.id, manifest);
-    params.manifests?.save(loop.name, storeKey(rule), manifest);
-  };
-
   const log = (loop: Loop, service: string | undefined, level: "info" | "warn" | "error" | "debug", line: string): void =>
     dispatch({ type: "log", source: "sync", level, line, project: loop.name, ...(service === undefined ? {} : { service }), at: clock.now() });
 
@@ -196,7 +183,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const retrySoon = (): void => {
     retry ??= clock.setTimeout(() => {
       retry = undefined;
-      for (const loop of loops.values()) loop.backoff.clear();
+      for (const loop of loops.values()) loop.pods.clearBackoff();
       dispatch({ type: "tick", at: clock.now() });
     }, 2_000);
   };
@@ -275,7 +262,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       }
       errors.push(errorText(r.reason));
       // Whatever that pod holds now is unknown: reconcile it when it is (still) running.
-      loop.known.delete(pod);
+      loop.pods.forget(pod);
       if (isTransient(r.reason)) retrySoon();
     });
     return { files: [...files].sort(), refused: [...refused], error: errors.length === 0 ? undefined : errors.join("; ") };
@@ -305,7 +292,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
 
   const runChange = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "change" }>): Promise<void> => {
     const rule = job.rule;
-    const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
+    const pods = runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p));
     const started = clock.now();
     const steps: TraceStep[] = [{ step: "wait", ms: job.closedAt - job.firstEventAt }];
     const base = { service: live.service, trigger: "change" as const, rule: rule.id, action: rule.action, pods, at: job.firstEventAt };
@@ -325,25 +312,19 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     const targetDir = rule.targetDir;
     const filter = loop.filters.get(rule.id);
     // On disk before anything is sent: a daemon killed before the next manifest save still knows these may be there.
-    const journaled = params.manifests?.intend(loop.name, storeKey(rule), rels);
+    const journaled = loop.manifests.intend(rule, rels);
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map(async (pod) => {
-      const key = manifestKey(pod, rule.id);
       const result = await syncer.sync({
         pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir, paths: [...job.paths],
-        previous: loop.manifests.get(key) ?? emptyManifest, rescan: job.storm, ...(filter === undefined ? {} : { filter }),
+        previous: loop.manifests.of(pod, rule.id) ?? emptyManifest, rescan: job.storm, ...(filter === undefined ? {} : { filter }),
       });
-      loop.manifests.set(key, result.manifest);
-      remember(loop, rule, result.manifest);
+      loop.manifests.record(pod, rule, result.manifest);
       return result;
     })));
     journaled?.();
     // A pod whose sync failed midway may hold any of the batch's paths (a cut can lose the reply, not the extract): its
     // reconcile must count them as possibly there, so one deleted locally since is deleted in the pod too.
-    if (settled.some((r) => r.status === "rejected")) {
-      const maybe = new Map(loop.latest.get(rule.id) ?? emptyManifest);
-      for (const rel of rels) if (!maybe.has(rel)) maybe.set(rel, { kind: "file", hash: "", mode: 0o644, size: 0 });
-      loop.latest.set(rule.id, maybe);
-    }
+    if (settled.some((r) => r.status === "rejected")) loop.manifests.mayHold(rule.id, rels);
     const summary = summarise(loop, rule.localRoot, pods, settled);
     const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
     if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change
@@ -366,7 +347,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     const arm = params.armExec;
     const armed = new Map<string, ArmedCommand>();
     if (arm !== undefined && live.restart === "process") {
-      for (const pod of runningPods(loop.project, live).filter((p) => loop.known.has(p))) armed.set(pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs }));
+      for (const pod of runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p))) armed.set(pod, arm(podTarget(loop, live, pod), restartProcessCommand(), { timeoutMs: restartTimeoutMs }));
     }
     const cancelArmed = (keep: readonly string[] = []): void => { for (const [pod, command] of armed) if (!keep.includes(pod)) command.cancel(); };
     let result: Awaited<ReturnType<Compiler["compile"]>>;
@@ -377,7 +358,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       throw error;
     }
     steps.push({ step: "compile", ms: result.timings.totalMs, detail: `compiler ran ${Math.round(result.timings.runMs)} ms` });
-    const pods = runningPods(loop.project, live).filter((p) => loop.known.has(p));
+    const pods = runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p));
     const base = { service: live.service, trigger: "change" as const, rule: compileRoot(live.service), action: "compile", pods, at: job.firstEventAt };
     // The trace names the changed sources (relative to the compile source); the artifact is the sync step's detail.
     const sources = [...job.paths].map((p) => path.relative(spec.source, p) || path.basename(p)).sort();
@@ -387,7 +368,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       return;
     }
     const artifact = { content: result.artifact, mode: result.mode };
-    loop.artifacts.set(live.service, artifact);
+    loop.artifacts.keep(live.service, artifact);
     const settled = await timed(steps, "sync", () => Promise.allSettled(pods.map((pod) => putArtifact(loop, live, spec.target, pod, artifact))));
     const sync = steps[steps.length - 1];
     const direct = settled.some((r) => r.status === "fulfilled" && r.value.via === "docker") ? " (Docker engine)" : "";
@@ -402,7 +383,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
   const runReconcile = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pod" }>): Promise<void> => {
     const pod = job.pod;
-    if (!runningPods(loop.project, live).includes(pod)) { loop.known.delete(pod); return; }
+    if (!runningPods(loop.project, live).includes(pod)) { loop.pods.forget(pod); return; }
     const started = clock.now();
     const steps: TraceStep[] = [];
     const rules = live.rules.filter(isSyncAction);
@@ -416,22 +397,21 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         const filter = loop.filters.get(rule.id);
         const target = { pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, ...(filter === undefined ? {} : { filter }) };
         // Filled at bind time: what the pod holds is known; only edits made since need sending.
-        const filled = loop.filled.has(pod) ? loop.manifests.get(manifestKey(pod, rule.id)) : undefined;
+        const filled = loop.pods.wasFilled(pod) ? loop.manifests.of(pod, rule.id) : undefined;
         try {
           const result = filled !== undefined
             ? await syncer.sync({ ...target, paths: [], previous: filled, rescan: true })
-            : await syncer.reconcile({ ...target, previous: loop.latest.get(rule.id) ?? emptyManifest });
-          loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
-          remember(loop, rule, result.manifest);
+            : await syncer.reconcile({ ...target, previous: loop.manifests.latest(rule.id) });
+          loop.manifests.record(pod, rule, result.manifest);
           changedBy.set(rule.id, result.put.length + result.deleted.length);
           files.push(...result.put, ...result.deleted);
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
         } catch (error) {
           errors.push(errorText(error));
-          if (isTransient(error)) { loop.known.delete(pod); loop.backoff.add(pod); retrySoon(); }
+          if (isTransient(error)) { loop.pods.reconcileFailed(pod); retrySoon(); }
         }
       }
-      const artifact = loop.artifacts.get(live.service);
+      const artifact = loop.artifacts.last(live.service);
       if (artifact !== undefined && live.compile !== undefined) {
         const target = live.compile.target;
         try {
@@ -443,7 +423,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         }
       }
     });
-    loop.filled.delete(pod);
+    loop.pods.reconciled(pod);
     const restartNeeded = live.restart === "process" && (changedBy.has(compileRoot(live.service)) || rules.some((r) => r.action === "sync+restart" && (changedBy.get(r.id) ?? 0) > 0));
     if (restartNeeded) {
       const e = await timed(steps, "restart", () => restart(loop, live, live.service, [pod]));
@@ -478,15 +458,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         try {
           // A new emptyDir: everything goes, nothing needs listing first.
           const result = await syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, ...(filter === undefined ? {} : { filter }) });
-          loop.manifests.set(manifestKey(pod, rule.id), result.manifest);
-          remember(loop, rule, result.manifest);
+          loop.manifests.record(pod, rule, result.manifest);
           files.push(...result.put);
           refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
         } catch (error) {
           if (isTransient(error)) {
             errors.push(errorText(error));
-            loop.bound.delete(pod);
-            loop.backoff.add(pod);
+            loop.pods.bindFailed(pod);
             retrySoon();
             return;
           }
@@ -494,18 +472,18 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         }
       }
     });
-    if (loop.bound.has(pod)) {
-      loop.filled.add(pod);
+    if (loop.pods.isBound(pod)) {
+      loop.pods.markFilled(pod);
       const started = await timed(steps, "exec", async () => {
         try {
           // The container's clock as the app starts (what it writes into a bind after this comes back to the host),
           // then the ready file, last: the init container ends right after, which can kill this exec (137) once done.
           const r = await exec(target, ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`], { timeoutMs: 30_000 });
           const now = Number.parseInt(r.stdout.trim(), 10);
-          if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pullSince.set(manifestKey(pod, id), now - 1);
+          if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pulls.set(pod, id, now - 1);
           return r.exitCode === 0 || (r.exitCode === 137 && Number.isFinite(now)) ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
         } catch (error) {
-          if (isTransient(error)) { loop.bound.delete(pod); loop.backoff.add(pod); retrySoon(); }
+          if (isTransient(error)) { loop.pods.bindFailed(pod); retrySoon(); }
           return errorText(error);
         }
       });
@@ -518,12 +496,11 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const runPull = async (loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pull" }>): Promise<void> => {
     const { pod, rule } = job;
     const puller = params.puller;
-    const key = manifestKey(pod, rule.id);
-    const previous = loop.manifests.get(key);
-    if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined || previous === undefined || !loop.known.has(pod)) return;
+    const previous = loop.manifests.of(pod, rule.id);
+    if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined || previous === undefined || !loop.pods.isKnown(pod)) return;
     const filter = loop.filters.get(rule.id);
     const started = clock.now();
-    const since = loop.pullSince.get(key);
+    const since = loop.pulls.since(pod, rule.id);
     let result: Awaited<ReturnType<Puller["pull"]>>;
     try {
       result = await puller.pull({
@@ -533,14 +510,13 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     } catch (error) {
       // Not transient (no GNU find in the image, say): stop looking at this pod's bind, once said.
       if (!isTransient(error)) {
-        loop.pullSince.set(key, Number.NaN);
+        loop.pulls.stop(pod, rule.id);
         log(loop, live.service, "warn", `${errorText(error)}; what the container writes into ${rule.targetDir} stays in the pod`);
       }
       return;
     }
-    loop.pullSince.set(key, result.since);
-    if (loop.manifests.get(key) === previous) loop.manifests.set(key, result.manifest);
-    remember(loop, rule, result.manifest);
+    loop.pulls.set(pod, rule.id, result.since);
+    loop.manifests.recordAfter(pod, rule, previous, result.manifest);
     for (const rel of result.conflicts) {
       log(loop, live.service, "warn", `${rule.targetDir}/${rel} changed both in ${pod} and on the host: the host's copy was kept and is synced to the pod`);
     }
@@ -560,7 +536,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         for (const live of Object.values(loop.live)) {
           for (const rule of live.rules) {
             if (rule.pull === undefined) continue;
-            for (const pod of runningPods(loop.project, live).filter((p) => loop.known.has(p) && !Number.isNaN(loop.pullSince.get(manifestKey(p, rule.id))))) {
+            for (const pod of runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p) && !loop.pulls.stopped(p, rule.id))) {
               loop.queue.push(live.service, { key: `pull/${pod}/${rule.id}`, payload: { kind: "pull", pod, rule } });
             }
           }
@@ -617,13 +593,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const loadFilters = async (loop: Loop): Promise<void> => {
     for (const live of Object.values(loop.live)) for (const rule of live.rules) loop.filters.set(rule.id, await params.ruleFilter(rule));
     // What an earlier daemon synced: a reconcile deletes in the pod what was deleted here since.
-    const saved = await (params.manifests?.load(loop.name) ?? Promise.resolve(new Map<string, HashManifest>()));
-    for (const live of Object.values(loop.live)) {
-      for (const rule of live.rules) {
-        const manifest = saved.get(storeKey(rule));
-        if (manifest !== undefined && !loop.latest.has(rule.id)) loop.latest.set(rule.id, manifest);
-      }
-    }
+    await loop.manifests.load(Object.values(loop.live).flatMap((live) => live.rules));
   };
 
   const startWatching = async (loop: Loop): Promise<WatchSession | undefined> => {
@@ -656,12 +626,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
   const openLoop = (project: ProjectState, key: string, live: Readonly<Record<string, ServiceLive>>, namespace: string): Loop => {
     const loop: Loop = {
       key, name: project.name, namespace, live, project,
-      filters: new Map(), manifests: new Map(), latest: new Map(), known: new Set(), backoff: new Set(), bound: new Set(), filled: new Set(), pullSince: new Map(), artifacts: new Map(), handled: new Set(),
+      filters: new Map(), manifests: createManifestBook(project.name, params.manifests), pods: createPodTracker(), pulls: createPullCursors(), artifacts: createArtifactShelf(), handled: new Set(),
       queue: createLiveQueue<Job>((service, job) => run(loop, service, job), mergeJobs),
       closed: false,
     };
     // The filters first: a bind fill or a reconcile waits for them, not for the watcher's first walk. A service with
-    // binds and no pod yet (a first up) has its trees scanned and packed meanwhile, while its pod is scheduled and started.
+    // binds and no pod yet (a first up) has its trees walked meanwhile, while its pod is scheduled and started.
     loop.filtersReady = loadFilters(loop).then(
       () => {
         for (const live of Object.values(loop.live)) {
@@ -694,7 +664,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       const live = loop.live[service];
       if (live === undefined) continue;
       for (const pod of runningPods(loop.project, live)) {
-        loop.known.add(pod);
+        loop.pods.resync(pod);
         loop.queue.push(service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "resync" } });
       }
     }
@@ -713,7 +683,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           loops.delete(name);
           void closeLoop(loop);
           // Down: nothing of it runs any more, so nothing it synced needs remembering.
-          if (p === undefined || p.status === "stopping") params.manifests?.drop(name);
+          if (p === undefined || p.status === "stopping") loop.manifests.drop();
         }
       }
       for (const project of Object.values(state.projects)) {
@@ -738,28 +708,22 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         for (const svc of Object.values(live)) {
           for (const pod of bindingPods(project, svc)) {
             binding.add(pod);
-            if (loop.bound.has(pod) || loop.backoff.has(pod)) continue;
-            loop.bound.add(pod);
+            if (!loop.pods.takeBinding(pod)) continue;
             loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod } });
           }
           for (const pod of runningPods(project, svc)) {
             running.add(pod);
-            if (loop.known.has(pod) || loop.backoff.has(pod)) continue;
-            loop.known.add(pod);
+            if (!loop.pods.takeRunning(pod)) continue;
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
           }
         }
-        for (const pod of [...loop.bound]) if (!binding.has(pod) && !running.has(pod)) loop.bound.delete(pod);
-        // What a pod that is gone held (filled at bind time and never run, say) is forgotten.
+        // What a pod that is gone held (filled at bind time and never run, say) is forgotten, and what a pod that no
+        // longer runs held: it is reconciled if it runs again.
         const pods = new Set(Object.values(project.objects).filter((o) => o.kind === "Pod").map((o) => o.name));
-        for (const k of [...loop.manifests.keys()]) if (!pods.has(k.slice(0, k.indexOf("\0")))) loop.manifests.delete(k);
-        for (const pod of [...loop.filled]) if (!pods.has(pod)) loop.filled.delete(pod);
-        for (const k of [...loop.pullSince.keys()]) if (!pods.has(k.slice(0, k.indexOf("\0")))) loop.pullSince.delete(k);
-        for (const pod of [...loop.known]) {
-          if (running.has(pod)) continue;
-          loop.known.delete(pod);
-          for (const k of [...loop.manifests.keys()]) if (k.startsWith(`${pod}\0`)) loop.manifests.delete(k);
-        }
+        loop.manifests.forgetPods((pod) => !pods.has(pod));
+        loop.pulls.prune(pods);
+        const stopped = new Set(loop.pods.prune(running, binding, pods));
+        loop.manifests.forgetPods((pod) => stopped.has(pod));
         for (const request of project.liveRequests ?? []) handleRequest(loop, request);
       }
       // Requests for projects without live rules: a restart replaces the pods; there is nothing to resync.
