@@ -13,7 +13,7 @@ import { ExitCode } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
 import { cliErrorOf } from "../cluster-failure.js";
 import { kubeLiveObjects } from "../local-adapters.js";
-import type { UpFlags } from "./up.js";
+import type { UpFlags } from "./up-flags.js";
 
 export type PlannedChange = "create" | "update" | "unchanged" | "apply";
 

@@ -14,30 +14,11 @@ import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
 import type { PublicProject, PublicService } from "../../../daemon/src/api/types.js";
 import { createBuildProgressView } from "../build-progress.js";
 import { connectDaemon } from "../client.js";
-import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
+import { toLoadOptions } from "../compose-options.js";
 import { awaitingReport, buildFailed, failing, failureReport } from "../failure-report.js";
 import { ExitCode, paint, serviceColor, serviceLine, useColor } from "../output.js";
 import { UserError } from "../user-error.js";
-
-export interface UpFlags extends ComposeFlags {
-  readonly namespace?: string;
-  readonly context?: string;
-  /** --allow-context NAME (repeatable): deploy to this non-local context. */
-  readonly allowContext?: readonly string[];
-  readonly detach?: boolean;
-  /** commander's --no-isolation. */
-  readonly isolation?: boolean;
-  /** -t/--timeout: as Compose, the shutdown timeout (seconds) of the containers it replaces: every pod's grace period. */
-  readonly timeout?: string;
-  /** --wait: as Compose, wait for running and ready, then exit (implies --detach). */
-  readonly wait?: boolean;
-  /** --wait-timeout: the wait's bound in seconds, with --detach or --wait. */
-  readonly waitTimeout?: string;
-  /** --build / --no-build (commander: true / false; undefined when neither is given). */
-  readonly build?: boolean;
-  /** --dry-run: print what would change, apply nothing (up-dry-run.ts). */
-  readonly dryRun?: boolean;
-}
+import type { UpFlags } from "./up-flags.js";
 
 /** The wait's bound in ms: --wait-timeout, else 600 s; a user error when not a positive number. */
 export const waitTimeoutMs = (flags: Pick<UpFlags, "waitTimeout">): number => {
