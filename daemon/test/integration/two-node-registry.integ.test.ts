@@ -295,7 +295,7 @@ services:
     daemon.env["DEVLOOP_REGISTRY"] = registry;
     try {
       await daemon.start();
-      const up = await daemon.cli(["up", "-n", ns, "--detach", "--timeout", "300"], dir, 360_000);
+      const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], dir, 360_000);
       expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
       const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
       expect(log).toContain(`credentials for ${registry} from ${join(dir, "docker", "config.json")}; pods pulling from it get the imagePullSecret devloop-registry`);
@@ -316,4 +316,81 @@ services:
       rmSync(daemon.stateDir, { recursive: true, force: true });
     }
   }, 420_000);
+});
+
+describe("a compiled service on the second node", () => {
+  it("an edit recompiles on this machine and the artifact reaches the node-2 pod over exec", async () => {
+    if (registry === "" || node2 === "" || node2Taint === "") throw new Error(needsNode2);
+    const daemon = createTestDaemon();
+    const { core } = kube();
+    const dir = mkdtempSync(join(tmpdir(), "devloop-it-node2-compile-"));
+    const ns = `dlcomp${id}`;
+    const name = `comp${id}`;
+    const port = await freePort();
+    mkdirSync(join(dir, "app"));
+    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY server.js /app/server.js\nCMD [\"node\", \"/app/server.js\"]\n");
+    const server = (message: string): string => `require("http").createServer((q, s) => s.end("${message}")).listen(8080);\n`;
+    writeFileSync(join(dir, "app", "server.js"), server(`compiled 1 ${id}`));
+    writeFileSync(
+      join(dir, "compose.yml"),
+      `name: ${name}
+x-devloop:
+  templates:
+    Deployment:
+      spec:
+        template:
+          spec:
+            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
+services:
+  web:
+    build: { context: ./app, args: { NODE_IMAGE: ${nodeImage} } }
+    ports: ["${port}:8080"]
+    deploy: { placement: { constraints: ["node.hostname == ${node2}"] } }
+    x-devloop:
+      compile:
+        image: ${nodeImage}
+        workdir: /src
+        command: "cp /src/server.js $$DEVLOOP_OUTPUT"
+        output: /tmp/server.js
+        target: /app/server.js
+`,
+    );
+    daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
+    daemon.env["DEVLOOP_REGISTRY"] = registry;
+    const answer = async (): Promise<string | undefined> => {
+      try {
+        return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
+      } catch {
+        return undefined;
+      }
+    };
+    const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
+      const until = Date.now() + timeoutMs;
+      let last: string | undefined;
+      while (Date.now() < until) {
+        last = await answer();
+        if (last === expected) return;
+        await sleep(300);
+      }
+      const tail = readFileSync(stateFiles(daemon.stateDir).log, "utf8").split("\n").slice(-20).join("\n");
+      throw new Error(`no answer "${expected}" in ${timeoutMs} ms; last: ${String(last)}\ndaemon log:\n${tail}`);
+    };
+    try {
+      await daemon.start();
+      const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], dir, 360_000);
+      expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+      const pods = (await core.listNamespacedPod({ namespace: ns })).items.filter((p) => p.metadata?.deletionTimestamp === undefined && p.status?.phase === "Running");
+      expect(pods.map((p) => p.spec?.nodeName)).toEqual([node2]);
+      expect(readFileSync(stateFiles(daemon.stateDir).log, "utf8")).toContain("artifact delivery exec: images reach the cluster by registry");
+      await waitAnswer(`compiled 1 ${id}`, 90_000);
+      writeFileSync(join(dir, "app", "server.js"), server(`compiled 2 ${id}`));
+      await waitAnswer(`compiled 2 ${id}`, 120_000);
+    } finally {
+      await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
+      await daemon.stop();
+      await core.deleteNamespace({ name: ns }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(daemon.stateDir, { recursive: true, force: true });
+    }
+  }, 480_000);
 });
