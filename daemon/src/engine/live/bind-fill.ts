@@ -1,0 +1,70 @@
+/**
+ * Directory bind mounts (translate/bind-mounts.ts): a new pod waits in its devloop-bind init container until each
+ * bind's tree is put there (the syncer, into that container) and the ready file is created.
+ */
+import type { SyncPod } from "../../ports/syncer.js";
+import { emptyManifest } from "../../sync/hash-manifest.js";
+import { refusalMessage } from "../../sync/sync-path.js";
+import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
+import type { ServiceLive } from "../../translate/types.js";
+import type { TraceStep } from "../state.js";
+import type { LiveDeps, Loop, Job } from "./loop.js";
+import { firstLine, errorText, isTransient, joinErrors } from "./loop.js";
+import { bindingPods } from "./live-pods.js";
+import { finishTrace, timed } from "./live-trace.js";
+
+/**
+ * A new pod waiting in devloop-bind: put each bind's local tree into that init container, then create the ready file
+ * so the app container starts. A transient failure leaves the pod waiting and is retried; any other (the source is a
+ * socket or a device, a file cannot be read) lets the pod start with what could be put, and the trace says why.
+ */
+export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "bind" }>): Promise<void> => {
+  const pod = job.pod;
+  if (!bindingPods(loop.project, live).includes(pod)) return;
+  const started = deps.clock.now();
+  const steps: TraceStep[] = [];
+  const target: SyncPod = { namespace: loop.namespace, pod, container: live.bindContainer ?? bindContainerName };
+  const files: string[] = [];
+  const refused: string[] = [];
+  const errors: string[] = [];
+  await timed(deps, steps, "sync", async () => {
+    for (const id of live.binds ?? []) {
+      const rule = live.rules.find((r) => r.id === id);
+      if (rule?.targetDir === undefined) continue;
+      const filter = loop.filters.get(rule.id);
+      try {
+        // A new emptyDir: everything goes, nothing needs listing first.
+        const result = await deps.syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, ...(filter === undefined ? {} : { filter }) });
+        loop.manifests.record(pod, rule, result.manifest);
+        files.push(...result.put);
+        refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
+      } catch (error) {
+        if (isTransient(error)) {
+          errors.push(errorText(error));
+          loop.pods.bindFailed(pod);
+          deps.retrySoon();
+          return;
+        }
+        errors.push(`${rule.targetDir} starts without ${rule.localRoot}: ${errorText(error)}`);
+      }
+    }
+  });
+  if (loop.pods.isBound(pod)) {
+    loop.pods.markFilled(pod);
+    const started = await timed(deps, steps, "exec", async () => {
+      try {
+        // The container's clock as the app starts (what it writes into a bind after this comes back to the host),
+        // then the ready file, last: the init container ends right after, which can kill this exec (137) once done.
+        const r = await deps.exec(target, ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`], { timeoutMs: 30_000 });
+        const now = Number.parseInt(r.stdout.trim(), 10);
+        if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pulls.set(pod, id, now - 1);
+        return r.exitCode === 0 || (r.exitCode === 137 && Number.isFinite(now)) ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
+      } catch (error) {
+        if (isTransient(error)) { loop.pods.bindFailed(pod); deps.retrySoon(); }
+        return errorText(error);
+      }
+    });
+    if (started !== undefined) errors.push(started);
+  }
+  finishTrace(deps, loop, { service: live.service, trigger: "pod", action: "bind", pods: [pod], at: started }, started, steps, { files, refused, error: joinErrors(...errors) });
+};

@@ -1,0 +1,58 @@
+/**
+ * The way back for writable bind mounts (rules with `pull`): every pullIntervalMs each running pod's binds are asked
+ * what the container created or changed since the last look (ports/puller.ts); that is written on the host, and the
+ * manifests take it in, so the watcher's echo sends nothing. A change made on both sides keeps the host's copy.
+ */
+import type { Puller } from "../../ports/puller.js";
+import type { ServiceLive } from "../../translate/types.js";
+import { runningPods } from "./live-pods.js";
+import type { LiveDeps, Loop, Job } from "./loop.js";
+import { errorText, isTransient, podTarget } from "./loop.js";
+import { log, finishTrace } from "./live-trace.js";
+
+/** One look at a pod's writable bind for what the container created or changed; brings it back to the host. */
+export const runPull = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pull" }>): Promise<void> => {
+  const { pod, rule } = job;
+  const puller = deps.puller;
+  const previous = loop.manifests.of(pod, rule.id);
+  if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined || previous === undefined || !loop.pods.isKnown(pod)) return;
+  const filter = loop.filters.get(rule.id);
+  const started = deps.clock.now();
+  const since = loop.pulls.since(pod, rule.id);
+  let result: Awaited<ReturnType<Puller["pull"]>>;
+  try {
+    result = await puller.pull({
+      pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, previous, prune: rule.pull.hidden,
+      ...(since === undefined ? {} : { since }), ...(filter === undefined ? {} : { filter }),
+    });
+  } catch (error) {
+    // Not transient (no GNU find in the image, say): stop looking at this pod's bind, once said.
+    if (!isTransient(error)) {
+      loop.pulls.stop(pod, rule.id);
+      log(deps, loop, live.service, "warn", `${errorText(error)}; what the container writes into ${rule.targetDir} stays in the pod`);
+    }
+    return;
+  }
+  loop.pulls.set(pod, rule.id, result.since);
+  loop.manifests.recordAfter(pod, rule, previous, result.manifest);
+  for (const rel of result.conflicts) {
+    log(deps, loop, live.service, "warn", `${rule.targetDir}/${rel} changed both in ${pod} and on the host: the host's copy was kept and is synced to the pod`);
+  }
+  if (result.pulled.length === 0 && result.conflicts.length === 0) return;
+  finishTrace(deps, loop, { service: live.service, trigger: "change", rule: rule.id, action: "pull", pods: [pod], at: started }, started, [{ step: "sync", ms: result.ms, detail: `${pod}:${rule.targetDir} → ${rule.localRoot}` }], {
+    files: result.pulled, refused: [], ...(result.conflicts.length === 0 ? {} : { error: `conflict (host kept): ${result.conflicts.join(", ")}` }),
+  });
+};
+
+/** Queues a look at each known pod's writable binds (merged with one already queued); the controller's timer calls it. */
+export const queuePulls = (loop: Loop): void => {
+  if (loop.closed) return;
+  for (const live of Object.values(loop.live)) {
+    for (const rule of live.rules) {
+      if (rule.pull === undefined) continue;
+      for (const pod of runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p) && !loop.pulls.stopped(p, rule.id))) {
+        loop.queue.push(live.service, { key: `pull/${pod}/${rule.id}`, payload: { kind: "pull", pod, rule } });
+      }
+    }
+  }
+};
