@@ -193,7 +193,7 @@ services:
     writeFileSync(join(context2, "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY big.bin /big.bin\nCOPY small.txt /small.txt\n");
     writeFileSync(join(context2, "big.bin"), Buffer.alloc(4 * 1024 * 1024, id));
     const request = { service: "layers", image: `${repo}:devloop`, context: context2, dockerfile: "Dockerfile", args: { NODE_IMAGE: nodeImage } };
-    const refs: string[] = [];
+    const refs: string[] = [`${repo}:devloop`];
     try {
       const pushed = async (small: string): Promise<string[]> => {
         writeFileSync(join(context2, "small.txt"), small);
