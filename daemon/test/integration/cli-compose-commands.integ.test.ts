@@ -53,7 +53,7 @@ describe("Compose-shaped CLI commands on the local cluster", () => {
     port = await freePort();
     project = projectDir(compose(port));
     await daemon.start();
-    const up = await daemon.cli(["-n", ns, "up", "-d", "--wait-timeout", "200"], project.dir);
+    const up = await daemon.cli(["-n", ns, "up", "-d", "--wait-timeout", "200"], project.dir, 240_000);
     expect(up.code, up.stderr).toBe(0);
   }, 300_000);
 

@@ -42,7 +42,7 @@ describe("bad input on a real daemon", () => {
 
   beforeAll(async () => {
     await daemon.start();
-    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "200"], goodProject.dir);
+    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "180"], goodProject.dir, 220_000);
     expect(up.code, up.stderr).toBe(0);
   }, 240_000);
 

@@ -24,7 +24,7 @@ describe("a project load past the daemon's limits", () => {
   beforeAll(async () => {
     daemon.env["DEVLOOP_LOAD_MEMORY_MB"] = "96";
     await daemon.start();
-    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "200"], goodProject.dir);
+    const up = await daemon.cli(["up", "-d", "-n", goodNs, "--wait-timeout", "180"], goodProject.dir, 220_000);
     expect(up.code, up.stderr).toBe(0);
   }, 240_000);
 

@@ -60,7 +60,7 @@ services:
     writeFileSync(join(daemon.stateDir, "token"), randomBytes(32).toString("hex"), { mode: 0o644 });
     chmodSync(join(daemon.stateDir, "token"), 0o644);
     // The CLI starts the daemon detached, as a user's `devloop up` does.
-    const up = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "200"], project.dir);
+    const up = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "200"], project.dir, 240_000);
     expect(up.code, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/login\?t=[\w-]{43}\n/);
   }, 300_000);
@@ -216,7 +216,7 @@ services:
     const after = await daemon.cli(["status"], project.dir, 30_000);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain("no devloop daemon is running");
-    const up = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "60"], project.dir, 60_000);
+    const up = await daemon.cli(["up", "-d", "-n", namespace, "--wait-timeout", "60"], project.dir, 90_000);
     expect(up.code, up.stdout + up.stderr).toBe(0);
   });
 });

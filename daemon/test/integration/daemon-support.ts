@@ -12,8 +12,9 @@ import { AppsV1Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { DaemonClient } from "../../../cli/src/client.js";
 import { connectDaemon } from "../../../cli/src/client.js";
 import { daemonNodeFlags } from "../../src/api/daemon-process.js";
-import type { PublicProject } from "../../src/api/types.js";
+import type { PublicEvent, PublicProject } from "../../src/api/types.js";
 import { bedKubeconfigPath, loadBedKubeConfig } from "./helpers/kube-config.js";
+import { withinTest } from "./helpers/test-deadline.js";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const bin = join(repoRoot, "bin", "devloop.js");
@@ -29,7 +30,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** The env of a Deployment's first container once it has `name` (polled every 500 ms), or the last one seen at the timeout. */
 export const deploymentEnvWith = async (namespace: string, deployment: string, name: string, timeoutMs: number): Promise<{ name: string; value?: string }[]> => {
   const { apps } = kube();
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + withinTest(timeoutMs);
   let env: { name: string; value?: string }[] = [];
   while (Date.now() < deadline) {
     const found = await apps.readNamespacedDeployment({ name: deployment, namespace }).catch(() => undefined);
@@ -63,10 +64,23 @@ export interface TestDaemon {
   start(): Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
-  /** Runs the real CLI; resolves with exit code and output. */
+  /**
+   * Runs the real CLI; resolves with exit code and output. Killed after `timeoutMs` (default 170 s), or sooner when
+   * the running test's timeout comes first; then it rejects naming the command, so a hang reports the step that hung.
+   */
   cli(args: readonly string[], cwd: string, timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
   project(name: string): Promise<PublicProject | undefined>;
   waitFor(name: string, predicate: (p: PublicProject | undefined) => boolean, timeoutMs: number, what: string): Promise<PublicProject | undefined>;
+  /** The seq of the daemon's last event (GET /api/state): a mark for eventsSince. */
+  seq(): Promise<number>;
+  /** The daemon's own event log after `since`, up to the seq the state has now (GET /api/events replays it). */
+  eventsSince(since: number): Promise<PublicEvent[]>;
+  /**
+   * The services of project `name` the daemon applied after `since`: each one its event log shows in phase
+   * "applying" (the apply controller's applyStarted, until applyFinished). What the cluster shows cannot tell: an
+   * identical server-side apply changes neither uid nor generation.
+   */
+  appliedSince(name: string, since: number): Promise<string[]>;
 }
 
 export const createTestDaemon = (): TestDaemon => {
@@ -116,17 +130,23 @@ export const createTestDaemon = (): TestDaemon => {
       }
       daemon.process = undefined;
     },
-    cli: (args, cwd, timeoutMs = 240_000) =>
-      new Promise((resolve) => {
+    cli: (args, cwd, timeoutMs = 170_000) =>
+      new Promise((resolve, reject) => {
+        const bound = withinTest(timeoutMs);
         const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
+        let killed = false;
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        const timer = setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, bound);
         child.on("exit", (code) => {
           clearTimeout(timer);
-          resolve({ code: code ?? -1, stdout, stderr });
+          if (killed) reject(new Error(`devloop ${args.join(" ")} did not exit within ${bound / 1000} s and was killed; its last output: ${(stderr || stdout).trim().split("\n").slice(-5).join(" | ")}`));
+          else resolve({ code: code ?? -1, stdout, stderr });
         });
       }),
     async project(name) {
@@ -134,7 +154,7 @@ export const createTestDaemon = (): TestDaemon => {
       return (await c.state()).projects.find((p) => p.name === name);
     },
     async waitFor(name, predicate, timeoutMs, what) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = Date.now() + withinTest(timeoutMs);
       let last: PublicProject | undefined;
       for (;;) {
         try {
@@ -146,6 +166,37 @@ export const createTestDaemon = (): TestDaemon => {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last?.services.map((s) => [s.name, s.phase, s.message]))}`);
         await sleep(500);
       }
+    },
+    seq: async () => (await (await daemon.client()).state()).seq,
+    async eventsSince(since) {
+      const client = await daemon.client();
+      const until = (await client.state()).seq;
+      const events: PublicEvent[] = [];
+      if (until <= since) return events;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), withinTest(30_000));
+      try {
+        await client.events({
+          since,
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.seq <= until) events.push(e);
+            if (e.seq >= until) controller.abort();
+          },
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+      if ((events.at(-1)?.seq ?? since) < until) throw new Error(`the daemon's event log replayed up to ${events.at(-1)?.seq ?? since}, not ${until}`);
+      return events;
+    },
+    async appliedSince(name, since) {
+      const applied = new Set<string>();
+      for (const e of await daemon.eventsSince(since)) {
+        if (e.type !== "project" || e.project.name !== name) continue;
+        for (const s of e.project.services) if (s.phase === "applying") applied.add(s.name);
+      }
+      return [...applied].sort();
     },
   };
   return daemon;

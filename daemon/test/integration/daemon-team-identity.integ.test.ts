@@ -93,7 +93,7 @@ services:
 
   it("refuses the non-local context at once, naming it and the three ways to allow it", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "60"], dir, 60_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "40"], dir, 50_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`kube context "${context}"`);
@@ -147,7 +147,7 @@ services:
     daemon.env["DEVLOOP_ALLOWED_CONTEXTS"] = `other,${context}`;
     try {
       const started = Date.now();
-      const up = await daemon.cli(["up", "-n", forbidden, "--detach", "--wait-timeout", "120"], dir, 120_000);
+      const up = await daemon.cli(["up", "-n", forbidden, "--detach", "--wait-timeout", "100"], dir, 110_000);
       expect(up.code, up.stderr).toBe(1);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(up.stderr).toContain(`kube context "${context}"`);

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDaemon, kube, repoRoot, suffix, type TestDaemon } from "./daemon-support.js";
+import { withinTest } from "./helpers/test-deadline.js";
 
 export interface RealWorldProject {
   readonly name: string;
@@ -35,13 +36,14 @@ export const realWorldProject = (fixture: string): RealWorldProject => {
       await kube().core.deleteNamespace({ name: ns }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
-    up: () => daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "180"], dir, 240_000),
+    // Inside the default 180 s test timeout: the CLI's own wait ends first (exit 2 naming what is not ready).
+    up: () => daemon.cli(["up", "-d", "-p", name, "-n", ns, "--wait-timeout", "150"], dir, 170_000),
   };
 };
 
 /** GET with retries (a forward or a Service may need a moment), the body of the first 2xx. */
 export const fetchText = async (url: string, timeoutMs = 30_000): Promise<string> => {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + withinTest(timeoutMs);
   let last = "";
   for (;;) {
     try {

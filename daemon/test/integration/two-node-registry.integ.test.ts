@@ -132,7 +132,7 @@ services:
 
   it("refuses the non-local context at once, until it is allowed", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "60"], dir, 60_000);
+    const up = await daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "40"], dir, 50_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`kube context "${context}"`);
@@ -177,7 +177,7 @@ services:
 
   it("a namespace the identity may not use is refused at once, with the missing rights", async () => {
     const started = Date.now();
-    const up = await daemon.cli(["up", "-n", forbidden, "--allow-context", context, "--detach", "--wait-timeout", "120"], dir, 120_000);
+    const up = await daemon.cli(["up", "-n", forbidden, "--allow-context", context, "--detach", "--wait-timeout", "100"], dir, 110_000);
     expect(up.code, up.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(up.stderr).toContain(`may not patch deployments.apps`);

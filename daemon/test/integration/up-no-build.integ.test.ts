@@ -47,7 +47,7 @@ describe("up --no-build", () => {
   });
 
   it("runs the image devloop build made, and after a context change still builds nothing and keeps it", async () => {
-    const build = await daemon.cli(["build", "-q"], project.dir, 300_000);
+    const build = await daemon.cli(["build", "-q"], project.dir, 170_000);
     expect(build.code, build.stderr).toBe(0);
     const built = build.stdout.trim();
     const up = await daemon.cli(["-n", ns, "up", "-d", "--no-build", "--wait-timeout", "150"], project.dir, 170_000);

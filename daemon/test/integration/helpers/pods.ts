@@ -2,6 +2,7 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { sleep } from "./namespace.js";
+import { withinTest } from "./test-deadline.js";
 
 /** Container waiting reasons that will not fix themselves: fail at once instead of at the timeout. */
 const FATAL_REASONS = new Set([
@@ -45,7 +46,7 @@ export async function waitForPod(
   done: (pod: V1Pod) => boolean,
 ): Promise<V1Pod> {
   const core = kc.makeApiClient(CoreV1Api);
-  const deadline = Date.now() + (params.timeoutMs ?? 60_000);
+  const deadline = Date.now() + withinTest(params.timeoutMs ?? 60_000);
   let last: V1Pod | undefined;
   for (;;) {
     try {
