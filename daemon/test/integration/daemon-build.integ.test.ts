@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicProject } from "../../src/api/types.js";
-import { createTestDaemon, kube, nodeImage, projectDir, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, kube, nodeImage, projectDir, suffix } from "./daemon-support.js";
 
 const name = `dlbuild${suffix()}`;
 const ns = `${name}-dev`;
@@ -65,7 +65,7 @@ describe("daemon builds images before apply", () => {
 
   it("up builds the image first, then applies the workload with the content-hash tag", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-d", "-n", ns, "--wait-timeout", "200"], project.dir);
+    const result = await daemon.cli(["up", "-d", "-n", ns, "--wait-timeout", "150"], project.dir);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);
@@ -89,12 +89,15 @@ describe("daemon builds images before apply", () => {
   it("a reload with unchanged inputs skips the build and rolls nothing", async () => {
     const before = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
     const ref = appOf(await daemon.project(name))?.build?.ref;
+    const mark = await daemon.seq();
     project.write(compose("2"));
-    const p = await daemon.waitFor(name, (x) => appOf(x)?.build?.skipped === true, 30_000, "the skipped rebuild");
+    const p = await daemon.waitFor(name, (x) => appOf(x)?.build?.skipped === true && x?.settled === true, 30_000, "the skipped rebuild");
     expect(appOf(p)?.build?.ref).toBe(ref);
-    await sleep(2000);
     const after = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
     expect(after.metadata?.generation).toBe(before.metadata?.generation);
+    // The daemon's own steps since the edit: the reload ended without applying anything (generation alone cannot
+    // tell an identical apply).
+    expect(await daemon.appliedSince(name, mark)).toEqual([]);
   });
 
   it("changed content builds a new tag and rolls the Deployment out", async () => {
@@ -114,9 +117,10 @@ describe("daemon builds images before apply", () => {
     await daemon.start();
     const p = await daemon.waitFor(name, (x) => x?.settled === true && appOf(x)?.build?.skipped === true, 60_000, "the restarted daemon to settle");
     expect(appOf(p)?.build?.ref).toBe(ref);
-    await sleep(2000);
     const after = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
     expect(`${after.metadata?.uid}:${after.metadata?.generation}`).toBe(`${before.metadata?.uid}:${before.metadata?.generation}`);
+    // The restarted daemon's event log from its start: nothing applied (uid and generation survive an identical apply).
+    expect(await daemon.appliedSince(name, 0)).toEqual([]);
   });
 
   it("a failing build says which step failed and keeps the previous image running", async () => {

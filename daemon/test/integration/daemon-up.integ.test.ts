@@ -73,7 +73,7 @@ describe("daemon on the local cluster", () => {
 
   it("up --detach exits 0 once every service is ready, applying in depends_on order", async () => {
     const started = Date.now();
-    const result = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "200"], project.dir);
+    const result = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "150"], project.dir);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${name}: all services ready`);
@@ -150,7 +150,6 @@ describe("daemon on the local cluster", () => {
     await daemon.kill9();
     await daemon.start();
     await daemon.waitFor(name, settled, 60_000, "the restarted daemon to settle");
-    await sleep(3000);
     const after = {
       deployments: (await apps.listNamespacedDeployment({ namespace: ns1 })).items.map((d) => `${d.metadata?.name}:${d.metadata?.uid}:${d.metadata?.generation}`).sort(),
       job: (await batch.readNamespacedJob({ name: "migrate", namespace: ns1 })).metadata?.uid,
@@ -160,12 +159,17 @@ describe("daemon on the local cluster", () => {
     // The port-forward is back too.
     await daemon.waitFor(name, (x) => x?.services.find((s) => s.name === "web")?.ports[0]?.status === "active", 30_000, "the port-forward after restart");
     expect(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).toBe("bonjour from web");
+    // An identical apply would leave uid and generation as they were: the daemon's own event log, from its start
+    // until now (restored, settled, forwarding), is what shows that nothing was applied.
+    const events = await daemon.eventsSince(0);
+    expect(events.some((e) => e.type === "project" && e.project.name === name), "the restarted daemon's events name the project").toBe(true);
+    expect(await daemon.appliedSince(name, 0)).toEqual([]);
   });
 
   it("switches namespace, leaving the old one intact until down -n OLD", async () => {
     const use = await daemon.cli(["ns", "use", ns2, "-p", name], project.dir);
     expect(use.code).toBe(0);
-    await daemon.waitFor(name, (p) => p?.namespace === ns2 && p.settled, 180_000, `the project to settle in ${ns2}`);
+    await daemon.waitFor(name, (p) => p?.namespace === ns2 && p.settled, 150_000, `the project to settle in ${ns2}`);
     const current = await daemon.cli(["ns", "current", "-p", name], project.dir);
     expect(current.stdout.trim()).toBe(ns2);
     expect((await apps.readNamespacedDeployment({ name: "web", namespace: ns1 })).metadata?.name).toBe("web");

@@ -18,6 +18,7 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDaemon, exampleCopy, freePort, kube, projectDir, repoRoot, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/bed-images.js";
+import { inOrder } from "./helpers/steps.js";
 
 const name = `dash${suffix()}`;
 const ns1 = `${name}-one`;
@@ -82,6 +83,8 @@ const cspViolations = (page: Page): string[] => {
 const readyRow = (page: Page, service: string) => page.locator(`#services-table tr[data-service="${service}"] .status-ready`);
 
 describe("dashboard in headless Chromium", () => {
+  // The tests below build on each other (see helpers/steps.ts): a failure stops the ones after it.
+  const step = inOrder();
   const daemon = createTestDaemon();
   const { core } = kube();
   let port = 0;
@@ -101,7 +104,7 @@ describe("dashboard in headless Chromium", () => {
     project = projectDir(compose(redisPort, "hello"));
     await daemon.start();
     token = readFileSync(join(daemon.stateDir, "token"), "utf8").trim();
-    const up = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "200"], project.dir);
+    const up = await daemon.cli(["up", "-d", "-n", ns1, "--wait-timeout", "200"], project.dir, 240_000);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
     link = loginLink(up.stdout, port);
@@ -124,7 +127,7 @@ describe("dashboard in headless Chromium", () => {
     rmSync(daemon.stateDir, { recursive: true, force: true });
   });
 
-  it("signs in through the link devloop up printed, and not twice with the same link", async () => {
+  step("signs in through the link devloop up printed, and not twice with the same link", async () => {
     // Without a session the page loads (it is code, not data) but reads nothing and says how to sign in.
     await page.goto(`${base()}/`);
     await page.locator("body[data-connection=signed-out]").waitFor({ state: "attached", timeout: 10_000 });
@@ -144,7 +147,7 @@ describe("dashboard in headless Chromium", () => {
     await other.close();
   });
 
-  it("loads in under a second and shows the services table with status, pods and port links", async () => {
+  step("loads in under a second and shows the services table with status, pods and port links", async () => {
     // Warm the browser process first (its first navigation pays for starting the renderer), then time a load.
     await page.goto("about:blank");
     await page.goto(`${base()}/`, { waitUntil: "load" });
@@ -166,7 +169,7 @@ describe("dashboard in headless Chromium", () => {
     await page.screenshot({ path: join(shotDir, "services.png") });
   });
 
-  it("streams logs per service and combined, with search and level filter", async () => {
+  step("streams logs per service and combined, with search and level filter", async () => {
     await page.locator("#tab-logs").click();
     await page.locator(".log .line", { hasText: "hello" }).first().waitFor({ timeout: 30_000 });
     await page.locator("#log-service").selectOption("web");
@@ -181,7 +184,7 @@ describe("dashboard in headless Chromium", () => {
     await page.screenshot({ path: join(shotDir, "logs.png") });
   });
 
-  it("never sends a secret value to the page", async () => {
+  step("never sends a secret value to the page", async () => {
     const bodies = await page.evaluate(async (n) => {
       const paths = ["/api/state", `/api/projects/${n}/translation`, `/api/projects/${n}/diagnostics`, `/api/projects/${n}/timeline`, `/api/projects/${n}/profiles`, "/api/events?since=0"];
       const out: string[] = [];
@@ -201,7 +204,7 @@ describe("dashboard in headless Chromium", () => {
     expect(await page.content()).not.toContain(secretValue);
   });
 
-  it("shows a compose edit in the timeline with its reason and step trace", async () => {
+  step("shows a compose edit in the timeline with its reason and step trace", async () => {
     await page.locator("#tab-timeline").click();
     project.write(compose(redisPort, "edited"));
     const change = page.locator(".change", { hasText: "compose.yml changed" }).first();
@@ -218,7 +221,7 @@ describe("dashboard in headless Chromium", () => {
     for (const w of widths) expect(w).toMatch(/^\d+(\.\d+)?%$/);
   });
 
-  it("shows a bad compose edit's diagnostic with file:line, the source excerpt and a caret", async () => {
+  step("shows a bad compose edit's diagnostic with file:line, the source excerpt and a caret", async () => {
     project.write(compose(redisPort, "edited").replace(`"${redisPort}:6379"`, `"${redisPort}:6379:tcp"`));
     await page.locator("#tab-diagnostics").click();
     const diag = page.locator(".diag-error").first();
@@ -237,7 +240,7 @@ describe("dashboard in headless Chromium", () => {
     await page.locator(".empty.ok").waitFor({ timeout: 30_000 });
   });
 
-  it("shows what each compose key became in Kubernetes", async () => {
+  step("shows what each compose key became in Kubernetes", async () => {
     await page.locator("#tab-translation").click();
     const web = page.locator('.translation[data-service="web"]');
     await web.waitFor({ timeout: 10_000 });
@@ -248,7 +251,7 @@ describe("dashboard in headless Chromium", () => {
     await page.screenshot({ path: join(shotDir, "translation.png"), fullPage: false });
   });
 
-  it("toggles a profile on and off, and says what a resync does for a project without live rules", async () => {
+  step("toggles a profile on and off, and says what a resync does for a project without live rules", async () => {
     await page.locator("#tab-services").click();
     const debug = page.locator('#profiles input[value="debug"]');
     await debug.check();
@@ -266,7 +269,7 @@ describe("dashboard in headless Chromium", () => {
     await expect.poll(() => page.locator("#notice").textContent()).toContain("nothing to resync");
   });
 
-  it("restarts a service without live rules by replacing its pods; the timeline waits until it is ready on new ones", async () => {
+  step("restarts a service without live rules by replacing its pods; the timeline waits until it is ready on new ones", async () => {
     await page.locator("#tab-services").click();
     await readyRow(page, "cache").waitFor({ timeout: 60_000 });
     const before = (await page.locator('#services-table tr[data-service="cache"] td.mono').textContent())?.trim();
@@ -284,7 +287,7 @@ describe("dashboard in headless Chromium", () => {
     process.stdout.write(`[measure] dashboard timeline: restart of cache (pods replaced) until ready on ${after ?? "?"}: ${(await change.locator(".total").textContent()) ?? "?"}\n`);
   });
 
-  it("switches to a new namespace and the table follows", async () => {
+  step("switches to a new namespace and the table follows", async () => {
     await page.locator("#tab-services").click();
     const podsBefore = await page.locator('#services-table tr[data-service="web"] td.mono').textContent();
     await page.locator("#ns-new").fill(ns2);
@@ -299,7 +302,7 @@ describe("dashboard in headless Chromium", () => {
     await expect.poll(async () => (await page.locator("#ns-list option").allTextContents()).join(" ")).toContain(ns1);
   });
 
-  it("reconnects after a daemon restart", async () => {
+  step("reconnects after a daemon restart", async () => {
     await daemon.stop();
     await expect.poll(() => page.locator("#connection").textContent(), { timeout: 15_000 }).toBe("reconnecting…");
     // Without DEVLOOP_PORT the new daemon takes the previous daemon's port again (kept in the state directory).
@@ -349,7 +352,7 @@ describe("dashboard in headless Chromium", () => {
     expect((await daemon.project(name))?.namespace).toBe(ns2);
   });
 
-  it("refuses a signed-in browser's requests from another port of 127.0.0.1 (same site, so the cookie goes along)", async () => {
+  step("refuses a signed-in browser's requests from another port of 127.0.0.1 (same site, so the cookie goes along)", async () => {
     const changes = async (): Promise<number> =>
       (JSON.parse((await raw(port, `/api/projects/${name}/timeline`, { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}` })).body) as unknown[]).length;
     const before = await changes();
@@ -393,6 +396,8 @@ describe("dashboard in headless Chromium", () => {
 });
 
 describe("live sync in the dashboard, on a temp copy of the example", () => {
+  // The tests below build on each other (see helpers/steps.ts): a failure stops the ones after it.
+  const step = inOrder();
   const daemon = createTestDaemon();
   const example = exampleCopy();
   const { core } = kube();
@@ -430,7 +435,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     rmSync(daemon.stateDir, { recursive: true, force: true });
   });
 
-  it("shows a source edit in the timeline as a sync with its steps", async () => {
+  step("shows a source edit in the timeline as a sync with its steps", async () => {
     await page.locator("#tab-timeline").click();
     const file = example.file("example/web/src/message.js");
     writeFileSync(file, readFileSync(file, "utf8").replace("hello from web", "edited in the dashboard test"));
@@ -448,7 +453,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     await page.screenshot({ path: join(shotDir, "timeline.png") });
   });
 
-  it("restarts a service from its row and resyncs from the controls, each a change in the timeline", async () => {
+  step("restarts a service from its row and resyncs from the controls, each a change in the timeline", async () => {
     await page.locator("#tab-services").click();
     await page.locator('#services-table tr[data-service="web"] button[data-service-action="restart"]').click();
     await expect.poll(() => page.locator("#notice").textContent()).toContain("restart requested for web");
@@ -467,7 +472,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     expect(await resync.locator(".action").textContent()).toBe("reconcile");
   });
 
-  it("shows a compile error in red with its first line, and the fix compiled", async () => {
+  step("shows a compile error in red with its first line, and the fix compiled", async () => {
     await page.locator("#tab-timeline").click();
     const main = example.file("example/api/main.go");
     const good = readFileSync(main, "utf8");
@@ -487,7 +492,7 @@ describe("live sync in the dashboard, on a temp copy of the example", () => {
     process.stdout.write(`[measure] dashboard timeline: api recompiled, synced and restarted in ${(await fixed.locator(".total").textContent()) ?? "?"}\n`);
   });
 
-  it("devloop restart | resync | rebuild ask the same of the daemon, and name the services of an unknown one", async () => {
+  step("devloop restart | resync | rebuild ask the same of the daemon, and name the services of an unknown one", async () => {
     await page.locator("#tab-timeline").click();
     const before = await page.locator('.change[data-trigger="restart"]').count();
     const restart = await daemon.cli(["restart", "web"], example.dir);

@@ -21,6 +21,8 @@ import { createPathFilter } from "../../src/sync/path-filter.js";
 import { listCommand } from "../../src/sync/remote-commands.js";
 import { refusalMessage } from "../../src/sync/sync-path.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, sleep, waitForPodReady } from "./helpers/index.js";
+import { waitUntil } from "./helpers/test-deadline.js";
+import { inOrder } from "./helpers/steps.js";
 
 const TARGET = "/app";
 
@@ -36,6 +38,8 @@ const syncPodSpec = (name: string, image: string): V1Pod => ({
 });
 
 describe("sync: tar over exec into an emptyDir", () => {
+  // The tests below build on each other (see helpers/steps.ts): a failure stops the ones after it.
+  const step = inOrder();
   let kc: KubeConfig;
   let core: CoreV1Api;
   let ns: string;
@@ -80,7 +84,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("initial full sync: content, modes and in-root symlinks arrive; ignored paths do not", async () => {
+  step("initial full sync: content, modes and in-root symlinks arrive; ignored paths do not", async () => {
     const r = await syncer.fullSync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
     manifest = r.manifest;
     expect([...r.put].sort()).toEqual(["main.js", "run.sh", "src/index.js", "src/lib/util.js"]);
@@ -90,7 +94,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect(out.stdout).toBe("console.log('v1')\nmodule.exports = 1\n755\nsrc/index.js\nrun\nno-node-modules\n");
   });
 
-  it("an edit and a delete in one batch: one exec, new content served, deleted file gone", async () => {
+  step("an edit and a delete in one batch: one exec, new content served, deleted file gone", async () => {
     await writeFile(path.join(root, "src/index.js"), "console.log('v2')\n");
     await unlink(path.join(root, "src/lib/util.js"));
     const r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: [path.join(root, "src/index.js"), path.join(root, "src/lib/util.js")] });
@@ -103,12 +107,12 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect(out.stdout).toBe("console.log('v2')\ngone\n");
   });
 
-  it("an unchanged file is not sent again", async () => {
+  step("an unchanged file is not sent again", async () => {
     const r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/index.js"] });
     expect(r).toMatchObject({ put: [], unchanged: 1, execs: 0, bytes: 0 });
   });
 
-  it("a symlink to /etc is refused with a message naming it, and nothing is written for it", async () => {
+  step("a symlink to /etc is refused with a message naming it, and nothing is written for it", async () => {
     await symlink("/etc", path.join(root, "etc-link"));
     await writeFile(path.join(root, "src/ok.js"), "ok\n");
     const r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["etc-link", "etc-link/passwd", "src/ok.js", "../escape.js"] });
@@ -124,7 +128,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     await unlink(path.join(root, "etc-link"));
   });
 
-  it("a 5,000-file storm seen by the real watcher is one batch and lands with the right content", async () => {
+  step("a 5,000-file storm seen by the real watcher is one batch and lands with the right content", async () => {
     // The daemon's watcher on Linux (fs.watch per directory).
     const watcher = createDirWatcher({ clock: systemClock });
     const batches: ChangeBatch[] = [];
@@ -141,7 +145,7 @@ describe("sync: tar over exec into an emptyDir", () => {
       expect(await new Promise((resolve) => child.on("close", resolve))).toBe(0);
       const isStormPath = (p: string): boolean => p.startsWith(path.join(root, "storm"));
       // chokidar may report the in-root symlink again when the root is re-read: a separate, harmless batch.
-      while (!batches.some((b) => b.events.some((e) => isStormPath(e.path)))) await sleep(20);
+      await waitUntil(() => batches.some((b) => b.events.some((e) => isStormPath(e.path))), 60_000, "the watcher's batch with the storm", 20);
       const stormBatches = (): ChangeBatch[] => batches.filter((b) => b.events.some((e) => isStormPath(e.path)));
       const batch = stormBatches()[0];
       if (batch === undefined) throw new Error("no batch");
@@ -175,7 +179,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     }
   });
 
-  it("deleting the storm directory propagates", async () => {
+  step("deleting the storm directory propagates", async () => {
     await rm(path.join(root, "storm"), { recursive: true });
     const r = await syncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["storm"] });
     manifest = r.manifest;
@@ -184,7 +188,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect((await sh("test -e /app/storm && echo present || echo absent")).stdout).toBe("absent\n");
   });
 
-  it("drift (a file changed or removed in the container) is detected and repaired by a reconcile", async () => {
+  step("drift (a file changed or removed in the container) is detected and repaired by a reconcile", async () => {
     await sh("echo tampered > /app/src/index.js; rm /app/run.sh");
     const r = await syncer.reconcile({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
     expect(r.drift).toEqual({ missing: ["run.sh"], changed: ["src/index.js"] });
@@ -193,7 +197,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect((await sh("cat /app/src/index.js; stat -c %a /app/run.sh")).stdout).toBe("console.log('v2')\n755\n");
   });
 
-  it("through a sync session: edits land without a new exec each, checked one by one", async () => {
+  step("through a sync session: edits land without a new exec each, checked one by one", async () => {
     const times: number[] = [];
     for (let i = 0; i < 10; i += 1) {
       await writeFile(path.join(root, "src/index.js"), `console.log('session ${i}')\n`);
@@ -206,7 +210,7 @@ describe("sync: tar over exec into an emptyDir", () => {
     process.stderr.write(`session edits: ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
   });
 
-  it("a reader in the container polling a file during 30 session syncs never sees it missing or half-written", async () => {
+  step("a reader in the container polling a file during 30 session syncs never sees it missing or half-written", async () => {
     const version = (i: number): string => `v${i}-${"x".repeat(32 * 1024)}-END`;
     await writeFile(path.join(root, "src/poll.js"), version(0));
     manifest = (await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] })).manifest;
@@ -232,18 +236,16 @@ describe("sync: tar over exec into an emptyDir", () => {
     expect((await sh("ls -a /app/src | grep -c devloop-tmp || true")).stdout.trim()).toBe("0");
   });
 
-  it("a staged file left behind (a session that died mid-batch) is removed by the listing and is not drift", async () => {
+  step("a staged file left behind (a session that died mid-batch) is removed by the listing and is not drift", async () => {
     await sh("echo half > /app/src/.index.js.devloop-tmp");
     const r = await syncer.reconcile({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest });
     expect(r.drift).toEqual({ missing: [], changed: [] });
     expect((await sh("test -e /app/src/.index.js.devloop-tmp && echo there || echo gone")).stdout.trim()).toBe("gone");
   });
 
-  it("after the pod is replaced, a full re-sync restores everything", async () => {
+  step("after the pod is replaced, a full re-sync restores everything", async () => {
     await core.deleteNamespacedPod({ name: podName, namespace: ns, gracePeriodSeconds: 0 });
-    for (;;) {
-      try { await core.readNamespacedPod({ name: podName, namespace: ns }); await sleep(200); } catch { break; }
-    }
+    await waitUntil(() => core.readNamespacedPod({ name: podName, namespace: ns }).then(() => false, () => true), 60_000, `pod ${podName} to be gone`);
     podName = "app-replaced";
     await startPod();
     expect((await sh("ls -A /app | wc -l")).stdout.trim()).toBe("0");
