@@ -16,8 +16,6 @@ export interface ContextEntry {
   readonly kind: ContextEntryKind;
 }
 
-export const DOCKERIGNORE = ".dockerignore";
-
 /** The ignore files to try, in order, for a context-relative Dockerfile (undefined: inline Dockerfile). */
 export const ignoreFileCandidates = (dockerfile: string | undefined): string[] => dockerIgnoreCandidates(dockerfile === undefined ? undefined : normalise(dockerfile));
 

@@ -4,7 +4,6 @@
  * network_mode / ipc service:, volumes_from) runs as one container in each of that service's pods, which carry the
  * label sidecar.devloop.dev/<service>=<container> (translate/pod-join.ts).
  */
-import type { ObservedObject } from "../ports/cluster.js";
 import { Annotations, Labels as LabelKeys, sidecarLabel } from "../translate/labels.js";
 import type { KubeManifest } from "../translate/types.js";
 
@@ -18,10 +17,6 @@ export const runsService = (labels: Labels, service: string): boolean => labels[
 
 /** The service a container of a pod belongs to: the sidecar named by the pod's labels, else the pod's own service. */
 export const serviceOfContainer = (labels: Labels, container: string, sidecars: readonly string[]): string => sidecars.find((s) => sidecarContainer(labels, s) === container) ?? labels[LabelKeys.service] ?? "";
-
-/** The pods (not being deleted) that run the service. */
-export const servicePods = (objects: Readonly<Record<string, ObservedObject>> | undefined, service: string): (ObservedObject & { pod: NonNullable<ObservedObject["pod"]> })[] =>
-  Object.values(objects ?? {}).filter((o): o is ObservedObject & { pod: NonNullable<ObservedObject["pod"]> } => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting && runsService(o.labels, service));
 
 /** The services that joined `host`'s pod (its workload's devloop.dev/sidecars), in the order translate put them. */
 export const sidecarsOf = (manifests: readonly KubeManifest[], host: string): readonly string[] =>

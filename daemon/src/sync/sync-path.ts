@@ -36,13 +36,6 @@ export const isInside = (parent: string, child: string): boolean => {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 };
 
-/** The container path for a checked relative path; the target must be an absolute POSIX directory. */
-export const remotePath = (targetDir: string, rel: string): string => {
-  const check = checkRelativePath(rel);
-  if (!check.ok) throw new Error(`refusing ${JSON.stringify(rel)}: ${check.reason}`);
-  return path.posix.join(checkTargetDir(targetDir), check.rel);
-};
-
 /** Validates a container target directory: absolute, no `..`, not the filesystem root. */
 export const checkTargetDir = (targetDir: string): string => {
   if (!targetDir.startsWith("/")) throw new Error(`sync target ${JSON.stringify(targetDir)} must be an absolute container path`);

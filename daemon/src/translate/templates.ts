@@ -11,7 +11,6 @@ import { xDevloop } from "./devloop-extension.js";
 import type { KubeManifest, ManifestTemplates } from "./types.js";
 
 export const TEMPLATE_KINDS = ["Namespace", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service", "Deployment", "Job"] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 type Json = Readonly<Record<string, unknown>>;
 
