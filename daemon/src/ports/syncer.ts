@@ -69,9 +69,9 @@ export interface Syncer {
   /** A new pod: puts everything under the root (filtered) and deletes what vanished since `previous`. */
   fullSync(params: FullSyncParams): Promise<SyncResult>;
   /**
-   * Optional: starts scanning and packing `localRoot` for a full sync into an empty target that is coming (a bind's
+   * Optional: starts walking (and lstat'ing) `localRoot` for a full sync into an empty target that is coming (a bind's
    * fill while its pod is scheduled and started). fullSync with an empty `previous` then uses it, and returns the
-   * manifest of what it sent: files changed since are the caller's to send.
+   * manifest of what it sent (each file hashed as it was read and sent): files created since are the caller's to send.
    */
   prepareFull?(params: { readonly localRoot: string; readonly filter?: PathFilter }): void;
   /**
