@@ -1,5 +1,6 @@
 /**
- * The engine: one store, the controllers subscribed to it, and the public event log derived from it.
+ * The engine: one store, the controllers subscribed to it, and what is derived from its batches: the public event
+ * log and the dashboard's timeline.
  * Surfaces (server, CLI through the server) read getState()/events and dispatch requests.
  */
 import type { Clock } from "../clock/clock.js";
@@ -10,6 +11,8 @@ import { createEventLog } from "./event-log.js";
 import { createPublicEventDiffer } from "./public-events.js";
 import { reducer } from "./reducer.js";
 import type { EngineState } from "./state.js";
+import type { TimelineChange } from "./timeline.js";
+import { createTimeline } from "./timeline.js";
 import { initialState } from "./state.js";
 import type { Store } from "./store.js";
 import { createStore } from "./store.js";
@@ -17,6 +20,8 @@ import { createStore } from "./store.js";
 export interface Engine {
   readonly store: Store<EngineState, Action>;
   readonly events: EventLog;
+  /** The dashboard's timeline of a project's changes, newest first (timeline.ts). */
+  timeline(project: string): readonly TimelineChange[];
   dispatch(action: Action): void;
   getState(): EngineState;
   stop(): Promise<void>;
@@ -34,10 +39,12 @@ export const createEngine = ({ clock, controllers, onBatch, onControllerError }:
   const store = createStore(reducer, initialState(clock.now()));
   const events = createEventLog();
   const differ = createPublicEventDiffer();
+  const timeline = createTimeline(() => clock.now());
   let stopped = false;
   const dispatch = (action: Action): void => store.dispatch(action);
   store.subscribe((state, actions, previous) => {
     for (const body of differ(previous, state, actions)) events.append(body, clock.now());
+    timeline.reduce(state, actions, previous);
     onBatch?.(state, actions);
     if (stopped) return;
     for (const c of controllers) {
@@ -51,6 +58,7 @@ export const createEngine = ({ clock, controllers, onBatch, onControllerError }:
   return {
     store,
     events,
+    timeline: (project) => timeline.changes(project),
     dispatch,
     getState: () => store.getState(),
     async stop() {

@@ -2,7 +2,7 @@
  * Everything the dashboard needs beside the core API, registered by app.ts with one call:
  *   (all mutations)                       Origin / Sec-Fetch-Site must be the daemon's own page (dashboard-guard.ts)
  *   POST /api/dashboard/login-link        {url}: a one-time sign-in link for a browser (token holders only, auth.ts)
- *   GET  /api/projects/:name/timeline     TimelineChange[] (dashboard-timeline.ts), newest first
+ *   GET  /api/projects/:name/timeline     TimelineChange[] (engine/timeline.ts), newest first
  *   GET  /api/projects/:name/diagnostics  DiagnosticWithSource[] (source excerpt for the caret, redacted)
  *   GET  /api/projects/:name/translation  TranslationView (compose key → Kubernetes fields)
  *   GET  /api/projects/:name/profiles     ProfilesView;  POST the same path {profiles} to switch them
@@ -12,7 +12,6 @@ import type express from "express";
 import type { Engine } from "../engine/engine.js";
 import type { Auth } from "./auth.js";
 import { checkOrigin } from "./dashboard-guard.js";
-import { createTimeline } from "./dashboard-timeline.js";
 import { diagnosticsRoute } from "./routes/diagnostics.js";
 import { profilesRoute, setProfilesRoute } from "./routes/profiles.js";
 import { translationRoute } from "./routes/translation.js";
@@ -23,7 +22,6 @@ export interface DashboardParams {
 }
 
 export const registerDashboard = (app: express.Express, { engine, auth }: DashboardParams): void => {
-  const timeline = createTimeline(engine.store);
   app.use(checkOrigin);
   app.get("/login", auth.login);
   app.post("/api/dashboard/login-link", (req, res) => {
@@ -34,7 +32,7 @@ export const registerDashboard = (app: express.Express, { engine, auth }: Dashbo
     }
     res.set("Cache-Control", "no-store").json({ url: `http://127.0.0.1:${req.socket.localPort ?? 0}/login?t=${auth.issueLoginNonce()}` });
   });
-  app.get("/api/projects/:name/timeline", (req, res) => void res.json(timeline.changes(String(req.params["name"]))));
+  app.get("/api/projects/:name/timeline", (req, res) => void res.json(engine.timeline(String(req.params["name"]))));
   app.get("/api/projects/:name/diagnostics", diagnosticsRoute(engine));
   app.get("/api/projects/:name/translation", translationRoute(engine));
   app.get("/api/projects/:name/profiles", profilesRoute(engine));

@@ -7,7 +7,7 @@
 /** @typedef {import("../../api/types.js").NamespaceInfo} NamespaceInfo */
 /** @typedef {import("../../api/types.js").LiveActionKind} LiveActionKind */
 /** @typedef {import("../../api/types.js").LiveActionResponse} LiveActionResponse */
-/** @typedef {import("../dashboard-timeline.js").TimelineChange} TimelineChange */
+/** @typedef {import("../../engine/timeline.js").TimelineChange} TimelineChange */
 /** @typedef {import("../routes/diagnostics.js").DiagnosticWithSource} DiagnosticWithSource */
 /** @typedef {import("../routes/translation.js").TranslationView} TranslationView */
 /** @typedef {import("../routes/profiles.js").ProfilesView} ProfilesView */

@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { Action } from "../engine/actions.js";
-import { shopProject } from "../engine/controllers/test-project.js";
+import type { Action } from "./actions.js";
+import { shopProject } from "./controllers/test-project.js";
 import { Labels } from "../translate/labels.js";
-import { reducer } from "../engine/reducer.js";
-import { initialState, namespaceUnit } from "../engine/state.js";
-import { createStore } from "../engine/store.js";
+import { reducer } from "./reducer.js";
+import { initialState, namespaceUnit } from "./state.js";
+import { createStore } from "./store.js";
 import type { ObservedObject } from "../ports/cluster.js";
-import { createTimeline } from "./dashboard-timeline.js";
+import { createTimeline } from "./timeline.js";
 
 const options = { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" };
 
 const setup = () => {
   const store = createStore(reducer, initialState(0));
   let t = 1000;
-  const timeline = createTimeline(store, () => t);
+  const timeline = createTimeline(() => t);
+  store.subscribe((state, actions, previous) => timeline.reduce(state, actions, previous));
   const step = async (ms: number, ...actions: Action[]): Promise<void> => {
     t += ms;
     for (const a of actions) store.dispatch(a);

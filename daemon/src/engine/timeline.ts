@@ -1,7 +1,8 @@
 /**
  * The dashboard's timeline of changes: why each reload/apply happened and how long each step took to reach the
- * running code. A store subscriber (like the server itself): it reads batches of actions and keeps, per project,
- * the last changes with a trace of steps whose times are measured from the triggering fact.
+ * running code. The engine owns it (engine.ts feeds it each batch of actions, the same batch its public event log is
+ * derived from, and times it on the engine's clock); the server only serves `engine.timeline(project)`. It keeps,
+ * per project, the last changes with a trace of steps whose times are measured from the triggering fact.
  *
  * A change opens on composeChanged (file X changed → reload) or projectRequested (up / namespace / profiles),
  * gets a "load" step, one "apply <unit>" step per unit applied, a "ready <service>" step per service that
@@ -19,11 +20,10 @@
  * type check here.
  */
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import type { Action } from "../engine/actions.js";
-import { runsService } from "../engine/service-pods.js";
-import { isApplied, serviceViews } from "../engine/selectors.js";
-import type { EngineState, ProjectState, SyncTrace } from "../engine/state.js";
-import type { Store } from "../engine/store.js";
+import type { Action } from "./actions.js";
+import { runsService } from "./service-pods.js";
+import { isApplied, serviceViews } from "./selectors.js";
+import type { EngineState, ProjectState, SyncTrace } from "./state.js";
 
 export interface TimelineStep {
   readonly name: string;
@@ -59,8 +59,10 @@ export interface TimelineChange {
 }
 
 export interface Timeline {
+  /** Takes in one batch of the store (the actions reduced at once, the state before and after). */
+  reduce(state: EngineState, actions: readonly Action[], previous: EngineState): void;
+  /** The project's changes, newest first. */
   changes(project: string): readonly TimelineChange[];
-  stop(): void;
 }
 
 /** A restart of a project without live rules: its pods are deleted, then each Deployment rolls out new ones. */
@@ -79,7 +81,7 @@ interface Open {
 const maxChanges = 100;
 const openLimitMs = 5 * 60_000;
 
-export const createTimeline = (store: Store<EngineState, Action>, now: () => number = Date.now): Timeline => {
+export const createTimeline = (now: () => number): Timeline => {
   const history = new Map<string, TimelineChange[]>();
   const open = new Map<string, Open>();
   /** Restart requests of projects without live rules, by "<project>/<request id>" (undefined: already closed). */
@@ -125,7 +127,7 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
     open.delete(o.change.project);
   }
 
-  const unsubscribe = store.subscribe((state, actions, previous) => {
+  const reduce = (state: EngineState, actions: readonly Action[], previous: EngineState): void => {
     for (const a of actions) {
       const name = "project" in a && typeof a.project === "string" ? a.project : a.type === "projectRequested" || a.type === "upAccepted" ? a.request.name : undefined;
       if (name === undefined) continue;
@@ -292,13 +294,10 @@ export const createTimeline = (store: Store<EngineState, Action>, now: () => num
         finish(o, o.change.steps.some((s) => s.status === "error") ? "error" : "done");
       } else if (elapsed(o) > openLimitMs) finish(o, "error", "no result after 5 minutes");
     }
-  });
+  };
   return {
+    reduce,
     changes: (project) => [...(history.get(project) ?? [])].reverse(),
-    stop: () => {
-      unsubscribe();
-      requests.clear();
-    },
   };
 };
 
