@@ -210,30 +210,43 @@ describe("sync: tar over exec into an emptyDir", () => {
     process.stderr.write(`session edits: ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
   });
 
-  step("a reader in the container polling a file during 30 session syncs never sees it missing or half-written", async () => {
+  /** A reader in the container polls src/poll.js during 30 syncs of a 32 KiB file through `through`: reads, missing, partial. */
+  const readerDuring30Syncs = async (through: Syncer, execsEach: number): Promise<{ reads: number; missing: number; partial: number }> => {
     const version = (i: number): string => `v${i}-${"x".repeat(32 * 1024)}-END`;
     await writeFile(path.join(root, "src/poll.js"), version(0));
-    manifest = (await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] })).manifest;
+    manifest = (await through.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] })).manifest;
     const reader = sh([
-      "rm -f /tmp/stop-reader; n=0; miss=0; part=0",
+      "rm -f /tmp/stop-reader /tmp/reader-started; n=0; miss=0; part=0; touch /tmp/reader-started",
       "while [ ! -e /tmp/stop-reader ]; do",
       "  if c=$(cat /app/src/poll.js 2>/dev/null); then n=$((n+1)); case $c in v*-END) ;; *) part=$((part+1));; esac; else miss=$((miss+1)); fi",
       "done",
       'echo "$n $miss $part"',
     ].join("\n"));
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(async () => (await sh("test -e /tmp/reader-started")).exitCode === 0, 20_000, "the reader to start", 100);
     for (let i = 1; i <= 30; i += 1) {
       await writeFile(path.join(root, "src/poll.js"), version(i));
-      const r = await sessionSyncer.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] });
+      const r = await through.sync({ pod: pod(), localRoot: root, targetDir: TARGET, filter, previous: manifest, paths: ["src/poll.js"] });
       manifest = r.manifest;
-      expect(r.execs).toBe(0);
+      expect(r.execs).toBe(execsEach);
     }
     await sh("touch /tmp/stop-reader");
-    const [reads, missing, partial] = (await reader).stdout.trim().split(" ").map(Number);
+    const [reads = 0, missing = -1, partial = -1] = (await reader).stdout.trim().split(" ").map(Number);
+    expect((await sh("ls -a /app/src | grep -c devloop-tmp || true")).stdout.trim()).toBe("0");
+    return { reads, missing, partial };
+  };
+
+  step("a reader in the container polling a file during 30 session syncs never sees it missing or half-written", async () => {
+    const { reads, missing, partial } = await readerDuring30Syncs(sessionSyncer, 0);
     process.stderr.write(`reader during 30 session syncs: ${reads} reads, ${missing} missing, ${partial} partial\n`);
     expect(reads).toBeGreaterThan(30);
     expect({ missing, partial }).toEqual({ missing: 0, partial: 0 });
-    expect((await sh("ls -a /app/src | grep -c devloop-tmp || true")).stdout.trim()).toBe("0");
+  });
+
+  step("one exec per batch (no session): a reader polling the file during 30 syncs never sees it missing or half-written", async () => {
+    const { reads, missing, partial } = await readerDuring30Syncs(syncer, 1);
+    process.stderr.write(`reader during 30 one-exec syncs: ${reads} reads, ${missing} missing, ${partial} partial\n`);
+    expect(reads).toBeGreaterThan(30);
+    expect({ missing, partial }).toEqual({ missing: 0, partial: 0 });
   });
 
   step("a staged file left behind (a session that died mid-batch) is removed by the listing and is not drift", async () => {
