@@ -102,12 +102,15 @@ describe("daemon builds images before apply", () => {
 
   it("changed content builds a new tag and rolls the Deployment out", async () => {
     const ref = appOf(await daemon.project(name))?.build?.ref;
+    const mark = await daemon.seq();
     writeFileSync(join(appDir(), "server.js"), server("v2"));
     project.write(compose("3"));
     const p = await daemon.waitFor(name, (x) => x?.settled === true && appOf(x)?.build?.ref !== ref && appOf(x)?.build?.status === "built", 120_000, "the new image to roll out");
     const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
     expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(appOf(p)?.build?.ref);
     expect(deployment.status?.updatedReplicas).toBe(1);
+    // The event log check the other tests rely on sees an apply when there is one.
+    expect(await daemon.appliedSince(name, mark)).toContain("app");
   });
 
   it("a daemon killed with -9 resumes without rebuilding or re-applying", async () => {
