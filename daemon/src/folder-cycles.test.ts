@@ -124,6 +124,28 @@ describe("folders of daemon/src", () => {
     expect(folderCycles(files).map((cycle) => describeCycle(files, cycle))).toEqual([]);
   });
 
+  it("are held there by ESLint: no import of a folder on its own rung or above, no SDK outside adapters/", async () => {
+    const { ESLint } = await import("eslint");
+    const eslint = new ESLint({ cwd: repoRoot });
+    const config = (await import(path.join(repoRoot, "eslint.config.js"))) as { rungs: readonly (readonly string[])[] };
+    type Restricted = { rules: Record<string, [unknown, { patterns: { group: string[] }[] }] | undefined> };
+    const restricted = async (file: string): Promise<string[]> =>
+      ((await eslint.calculateConfigForFile(path.join(repoRoot, file))) as Restricted).rules["no-restricted-imports"]?.[1].patterns.flatMap((p) => p.group) ?? [];
+    for (const [level, rung] of config.rungs.entries()) {
+      for (const folder of rung) {
+        const sample = sourceFiles(path.join(srcRoot, folder))[0];
+        if (sample === undefined) continue;
+        const group = await restricted(path.relative(repoRoot, sample));
+        const notBelow = config.rungs.slice(level).flat().filter((f) => f !== folder);
+        expect(group, folder).toEqual(expect.arrayContaining(notBelow.map((f) => `**/${f}/**`)));
+        expect(group.filter((g) => config.rungs.slice(0, level).flat().some((f) => g === `**/${f}/**`)), folder).toEqual([]);
+        expect(group.includes("dockerode"), folder).toBe(folder !== "adapters");
+      }
+    }
+    expect(await restricted("cli/src/commands/doctor.ts")).toEqual(expect.arrayContaining(["**/adapters/**", "**/server/**", "dockerode", "@kubernetes/client-node"]));
+    expect(await restricted("cli/src/local-adapters.ts")).toEqual([]);
+  }, 60_000);
+
   it("a cycle through three folders is found, with the imports that make it", () => {
     const made: FolderGraph = new Map<string, Map<string, string[]>>([
       ["a", new Map([["b", ["a/x.ts → ../b/y.js"]]])],
