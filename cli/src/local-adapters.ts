@@ -6,7 +6,7 @@
  * SDK. Commands get ports (ImageInspector, ImageBuilder, LiveObjects, PodTerminal), never an adapter; ESLint
  * (eslint.config.js) holds the line.
  */
-import type { ImageDelivery } from "../../daemon/src/build/image-delivery.js";
+import type { ClusterNodeFacts, ImageDelivery } from "../../daemon/src/build/image-delivery.js";
 import type { ImageInspector } from "../../daemon/src/doctor/image-inspector.js";
 import type { ImageBuilder } from "../../daemon/src/ports/image-builder.js";
 import type { LiveObjects } from "../../daemon/src/ports/live-objects.js";
@@ -23,6 +23,21 @@ export const dockerImageBuilder = async (delivery: ImageDelivery): Promise<Image
 /** The kubeconfig's current context after --context (throws a ClusterError when that context is not there). */
 export const currentKubeContext = async (context: string | undefined): Promise<string | undefined> =>
   (await import("../../daemon/src/adapters/kube-cluster.js")).loadKubeConfig(context).getCurrentContext() || undefined;
+
+/**
+ * The nodes and this Docker engine's name, gathered as the daemon gathers them at start (adapters/delivery-facts.ts),
+ * so that `devloop build` delivers where `up` would: on the two-node bed with DEVLOOP_REGISTRY set, the admin still
+ * shares node 1's engine and pushes nothing. Unknown nodes when the kubeconfig cannot be read.
+ */
+export const clusterDeliveryFacts = async (context: string | undefined): Promise<{ nodes: readonly ClusterNodeFacts[]; dockerEngineName?: string }> => {
+  const { loadKubeConfig } = await import("../../daemon/src/adapters/kube-cluster.js");
+  const { gatherDeliveryFacts } = await import("../../daemon/src/adapters/delivery-facts.js");
+  try {
+    return await gatherDeliveryFacts(loadKubeConfig(context));
+  } catch {
+    return { nodes: [] };
+  }
+};
 
 /** What the cluster holds now, under the kubeconfig and --context. */
 export const kubeLiveObjects = async (context: string | undefined): Promise<LiveObjects> => {

@@ -7,7 +7,7 @@ import { imageBuildRequest } from "../../../daemon/src/build/build-request.js";
 import { chooseImageDelivery } from "../../../daemon/src/build/image-delivery.js";
 import type { ImageBuildRequest } from "../../../daemon/src/ports/image-builder.js";
 import { type ComposeFlags } from "../compose-options.js";
-import { currentKubeContext, dockerImageBuilder } from "../local-adapters.js";
+import { clusterDeliveryFacts, currentKubeContext, dockerImageBuilder } from "../local-adapters.js";
 import { ExitCode, paint, serviceColor, useColor } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
 import { UserError } from "../user-error.js";
@@ -52,13 +52,15 @@ export const buildCommand = async (services: string[], flags: BuildFlags): Promi
     return ExitCode.ok;
   }
   const context = await kubeContext(flags.context);
+  const facts = await clusterDeliveryFacts(flags.context);
   const decision = chooseImageDelivery({
-    nodes: [],
+    nodes: facts.nodes,
+    ...(facts.dockerEngineName === undefined ? {} : { dockerEngineName: facts.dockerEngineName }),
     ...(context === undefined ? {} : { kubeContext: context }),
     ...(process.env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: process.env["DEVLOOP_IMAGE_DELIVERY"] }),
     ...(process.env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: process.env["DEVLOOP_REGISTRY"] }),
   });
-  // As the daemon decides (daemon/src/main.ts): without a registry or kind, the kubelet is taken to share this engine.
+  // As the daemon decides (daemon/src/main.ts), from the same facts.
   const builder = await dockerImageBuilder(decision.ok ? decision.delivery : { strategy: "docker", reason: "default" });
   const color = useColor();
   const width = Math.max(...requests.map((r) => r.service.length));

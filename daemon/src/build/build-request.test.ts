@@ -4,7 +4,7 @@ import { loadProject } from "../compose/index.js";
 import { createMemoryFileSystem } from "../compose/memory-file-system.js";
 import { nodeFileSystem } from "../compose/node-file-system.js";
 import type { ComposeProject } from "../compose/types.js";
-import { deliverySettings, imageBuildRequest } from "./build-request.js";
+import { imageBuildRequest } from "./build-request.js";
 import { parseCompileSpec } from "../compile/compile-spec.js";
 import { loadCompilerPresets } from "../compile/load-compiler-presets.js";
 
@@ -106,16 +106,5 @@ describe("imageBuildRequest", () => {
   it("leaves out false flags, empty lists and a platforms list of several (translate warns)", () => {
     const p = project("      context: .\n      no_cache: false\n      pull: false\n      tags: []\n      platforms: [linux/amd64, linux/arm64]\n");
     expect(imageBuildRequest(p, p.services["web"]!)).toEqual({ service: "web", image: "shop-web:devloop", context: "/p", dockerfile: "Dockerfile", args: {} });
-  });
-});
-
-describe("deliverySettings", () => {
-  const withDevloop = (section: unknown): ComposeProject => ({ ...example(), extensions: { "x-devloop": section } });
-
-  it("reads x-devloop, the environment wins", () => {
-    const p = withDevloop({ registry: "localhost:5000", image_delivery: "registry" });
-    expect(deliverySettings(p, {})).toEqual({ explicit: "registry", registry: "localhost:5000" });
-    expect(deliverySettings(p, { DEVLOOP_REGISTRY: "r.example:443", DEVLOOP_IMAGE_DELIVERY: " " })).toEqual({ explicit: "registry", registry: "r.example:443" });
-    expect(deliverySettings(withDevloop("nonsense"), {})).toEqual({});
   });
 });

@@ -55,19 +55,3 @@ export const imageBuildRequest = (project: ComposeProject, service: ServiceSpec)
     ...buildKitOptions(project, build),
   };
 };
-
-export interface DeliverySettings {
-  readonly explicit?: string;
-  readonly registry?: string;
-}
-
-const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
-
-/** x-devloop: { image_delivery, registry } at the top level; DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY override. */
-export const deliverySettings = (project: ComposeProject, env: Readonly<Record<string, string | undefined>>): DeliverySettings => {
-  const own = project.extensions["x-devloop"];
-  const section = typeof own === "object" && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
-  const explicit = text(env["DEVLOOP_IMAGE_DELIVERY"]) ?? text(section["image_delivery"]);
-  const registry = text(env["DEVLOOP_REGISTRY"]) ?? text(section["registry"]);
-  return { ...(explicit === undefined ? {} : { explicit }), ...(registry === undefined ? {} : { registry }) };
-};

@@ -43,7 +43,7 @@ describe("chooseImageDelivery", () => {
     });
     const none = chooseImageDelivery({ nodes: remote, kubeContext: "gke_x" });
     expect(none.ok).toBe(false);
-    if (!none.ok) expect(none.message).toContain("set x-devloop.registry or DEVLOOP_REGISTRY");
+    if (!none.ok) expect(none.message).toContain("set DEVLOOP_REGISTRY");
   });
 
   it("honours an explicit choice, and rejects unknown ones or registry without a registry", () => {

@@ -1,13 +1,13 @@
 /**
  * How a locally built image reaches the cluster. Pure decision, made from facts the engine gathers once:
- *   1. an explicit choice (x-devloop.image_delivery or DEVLOOP_IMAGE_DELIVERY) wins;
+ *   1. an explicit choice (DEVLOOP_IMAGE_DELIVERY) wins;
  *   2. "docker": the kubelet runs its containers on the same Docker engine we build on (the local test bed, Docker
  *      Desktop, minikube with `docker-env`): nothing to do, imagePullPolicy IfNotPresent/Never finds it. Only the
  *      nodes an ordinary pod can land on count: a node with a NoSchedule/NoExecute taint or cordoned takes only
  *      pods that ask for it (the two-node bed's second node), and such a pod needs DEVLOOP_IMAGE_DELIVERY=registry;
  *   3. "kind": the kube context is kind's ("kind-<cluster>") or every node carries kind's node image: the image is
  *      loaded into the nodes (`kind load docker-image <ref> --name <cluster>`);
- *   4. "registry": a registry is configured (x-devloop.registry or DEVLOOP_REGISTRY): tag <registry>/<repo>:<tag>, push;
+ *   4. "registry": a registry is configured (DEVLOOP_REGISTRY): tag <registry>/<repo>:<tag>, push;
  *   5. otherwise there is no way: an error that says which setting to give.
  */
 export interface ClusterNodeFacts {
@@ -64,7 +64,7 @@ export const chooseImageDelivery = (facts: DeliveryFacts): DeliveryDecision => {
     }
     if (explicit === "registry") {
       if (facts.registry === undefined || facts.registry === "") {
-        return { ok: false, message: "image delivery \"registry\" needs a registry: set x-devloop.registry or DEVLOOP_REGISTRY (e.g. localhost:5000)" };
+        return { ok: false, message: "image delivery \"registry\" needs a registry: set DEVLOOP_REGISTRY (e.g. localhost:5000)" };
       }
       return { ok: true, delivery: { strategy: "registry", registry: facts.registry.replace(/\/+$/, ""), reason: "chosen explicitly" } };
     }
@@ -78,7 +78,7 @@ export const chooseImageDelivery = (facts: DeliveryFacts): DeliveryDecision => {
   }
   return {
     ok: false,
-    message: "cannot get locally built images to this cluster: it does not share this Docker engine and is not kind; set x-devloop.registry or DEVLOOP_REGISTRY to push to a registry",
+    message: "cannot get locally built images to this cluster: it does not share this Docker engine and is not kind; set DEVLOOP_REGISTRY to push to a registry",
   };
 };
 
