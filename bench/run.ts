@@ -10,6 +10,7 @@ import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
+import { benchDashboardLoad, formatDashboardLoad } from "./dashboard-load.js";
 import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
@@ -33,6 +34,8 @@ const groups: Record<string, () => Promise<string>> = {
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
   sync: async () => formatSyncBench(await benchSync()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
+  // Issue 14 item 11: the dashboard's load event and first render in headless Chromium, against a bare page's load.
+  dashboard: async () => formatDashboardLoad(await benchDashboardLoad()),
   // P1 and P2 end to end through the daemon running the example.
   live: async () => formatLiveLoop(await benchLiveLoop()),
   // Needs the Docker engine and the bed's Go image (P2).
