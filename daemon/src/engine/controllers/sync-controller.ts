@@ -43,14 +43,8 @@
  *   live-exec.ts        restarts (supervisor or new pods), exec commands, restart requests
  *   live-trace.ts       log lines and traces;  live-pods.ts  the pods a job works on
  */
-import type { Clock } from "../../clock/clock.js";
-import type { ClusterClient } from "../../ports/cluster.js";
-import type { Compiler } from "../../ports/compiler.js";
-import type { ArmContainerExec, ContainerExec } from "../../ports/container-exec.js";
 import type { WatchRoot, WatchSession, FileWatcher } from "../../ports/file-watcher.js";
 import type { ManifestStore } from "../../ports/manifest-store.js";
-import type { Puller } from "../../ports/puller.js";
-import type { Syncer } from "../../ports/syncer.js";
 import type { ChangeBatch } from "../../sync/batcher.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
@@ -63,7 +57,7 @@ import { runChange } from "../live/live-batch.js";
 import { replacePods, runRestart } from "../live/live-exec.js";
 import { bindingPods, podOwner, runningPods } from "../live/live-pods.js";
 import { log } from "../live/live-trace.js";
-import type { Job, LiveDeps, Loop } from "../live/loop.js";
+import type { Job, LiveDeps, LivePorts, Loop } from "../live/loop.js";
 import { compileRoot, errorText, mergeJobs } from "../live/loop.js";
 import { createManifestBook } from "../live/manifest-book.js";
 import { createPodTracker } from "../live/pod-tracker.js";
@@ -74,26 +68,13 @@ import { createLiveQueue } from "../live-queue.js";
 import type { EngineState, LiveRequest, ProjectState } from "../state.js";
 import type { Controller } from "./controller.js";
 
-export interface SyncControllerParams {
+/** The job runners' ports (live/loop.ts LivePorts: syncer, compiler, exec, armExec, cluster, clock, execTimeoutMs, puller) and: */
+export interface SyncControllerParams extends LivePorts {
   readonly watcher: FileWatcher;
-  readonly syncer: Syncer;
-  readonly compiler: Compiler;
-  readonly exec: ContainerExec;
-  /**
-   * Arms a compile's restarts while the compiler runs (the exec's set-up overlaps the compile; each fires once its pod
-   * has the artifact, and is cancelled where the compile or the put failed). Without it the restart is one exec after the put.
-   */
-  readonly armExec?: ArmContainerExec;
-  readonly cluster: Pick<ClusterClient, "deleteByLabel">;
-  readonly clock: Clock;
   /** A rule's path filter, relative to its localRoot (sync/rule-filter.ts reads the ignore files). */
   readonly ruleFilter: (rule: LiveRule) => Promise<PathFilter>;
   /** A compile source's filter (.gitignore, .dockerignore). */
   readonly sourceFilter: (dir: string) => Promise<PathFilter>;
-  /** Timeout of a sync+exec command, ms. Default 5 min. */
-  readonly execTimeoutMs?: number;
-  /** Brings back what containers write into bind mounts; without it bind mounts only go host → container. */
-  readonly puller?: Puller;
   /** How often each pod's writable binds are looked at, ms. Default 2 s. */
   readonly pullIntervalMs?: number;
   /**

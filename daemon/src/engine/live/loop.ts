@@ -20,18 +20,26 @@ import type { ManifestBook } from "./manifest-book.js";
 import type { PodTracker } from "./pod-tracker.js";
 import type { PullCursors } from "./pull-cursors.js";
 
-/** What a loop's job runners are handed by the controller. */
-export interface LiveDeps {
+/** The ports and settings a loop's job runners use, as the sync controller is given them (SyncControllerParams). */
+export interface LivePorts {
   readonly syncer: Syncer;
   readonly compiler: Compiler;
   readonly exec: ContainerExec;
-  /** Arms a compile's restarts while the compiler runs (see SyncControllerParams.armExec). */
+  /**
+   * Arms a compile's restarts while the compiler runs (the exec's set-up overlaps the compile; each fires once its pod
+   * has the artifact, and is cancelled where the compile or the put failed). Without it the restart is one exec after the put.
+   */
   readonly armExec?: ArmContainerExec;
   readonly cluster: Pick<ClusterClient, "deleteByLabel">;
   readonly clock: Clock;
   /** Timeout of a sync+exec command, ms. Default 5 min. */
   readonly execTimeoutMs?: number;
+  /** Brings back what containers write into bind mounts; without it bind mounts only go host → container. */
   readonly puller?: Puller;
+}
+
+/** What a loop's job runners are handed by the controller: its ports, its dispatch and its retry tick. */
+export interface LiveDeps extends LivePorts {
   readonly dispatch: Dispatch;
   /** Asks the next onChange to look again after 2 s (a pod backing off after a transient failure). */
   readonly retrySoon: () => void;
