@@ -15,6 +15,7 @@ import path from "node:path";
 import { createTestDaemon, freePort, sleep } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, execInPod, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
 import { CoreV1Api } from "@kubernetes/client-node";
+import { bindCompose } from "./bind-tree.js";
 import { fmt, median } from "./stats.js";
 
 export interface BigFileResult {
@@ -30,15 +31,6 @@ const status = (pid: number, key: "VmRSS" | "VmHWM"): number => {
   return Number(m?.[1] ?? Number.NaN);
 };
 
-const compose = (image: string): string => `services:
-  app:
-    image: ${image}
-    command: ["node", "/src/server.js"]
-    ports:
-      - "\${APP_PORT}:3000"
-    volumes:
-      - .:/src
-`;
 
 /** A file of `bytes` random bytes, written 4 MiB at a time; its sha256. */
 const writeRandomFile = (file: string, bytes: number): string => {
@@ -60,7 +52,7 @@ export const benchBigFile = async (rounds = 3, bytes = 200 * MIB): Promise<BigFi
   const load0 = os.loadavg()[0] ?? 0;
   const tree = mkdtempSync(path.join(tmpdir(), "devloop-bench-bigfile-"));
   writeFileSync(path.join(tree, "server.js"), `require("node:http").createServer((q, s) => s.end("ok")).listen(3000);\n`);
-  writeFileSync(path.join(tree, "compose.yml"), compose(bedImages().node));
+  writeFileSync(path.join(tree, "compose.yml"), bindCompose(bedImages().node));
   const kc = loadBedKubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const daemon = createTestDaemon();
@@ -70,7 +62,7 @@ export const benchBigFile = async (rounds = 3, bytes = 200 * MIB): Promise<BigFi
   try {
     const port = await freePort();
     Object.assign(daemon.env, { APP_PORT: String(port) });
-    const up = await daemon.cli(["up", "-n", ns, "--detach", "--timeout", "300"], tree, 360_000);
+    const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], tree, 360_000);
     if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
     const pid = daemon.process?.pid;
     if (pid === undefined) throw new Error("no daemon pid");

@@ -64,7 +64,8 @@ const writeTree = (dir: string): number => {
   return total + 200;
 };
 
-const compose = (image: string): string => `services:
+/** One Node service serving /src/server.js, with the project directory bind-mounted at /src. */
+export const bindCompose = (image: string): string => `services:
   app:
     image: ${image}
     command: ["node", "/src/server.js"]
@@ -135,7 +136,7 @@ export const benchBindTree = async (rounds = 3, edits = 15): Promise<BindTreeRes
   const tree = mkdtempSync(path.join(tmpdir(), "devloop-bench-bind-"));
   const bytes = writeTree(tree);
   const image = bedImages().node;
-  writeFileSync(path.join(tree, "compose.yml"), compose(image));
+  writeFileSync(path.join(tree, "compose.yml"), bindCompose(image));
   const daemon = createTestDaemon();
   const upMs: number[] = [];
   const kubectlMs: number[] = [];
