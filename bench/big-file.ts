@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, 
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDaemon, freePort, sleep } from "../daemon/test/integration/daemon-support.js";
-import { bedImages, execInPod, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
+import { bedImages, deleteTestNamespace, execInPod, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { bindCompose } from "./bind-tree.js";
 import { fmt, median } from "./stats.js";
@@ -105,6 +105,8 @@ export const benchBigFile = async (rounds = 3, bytes = 200 * MIB): Promise<BigFi
     await daemon.cli(["down", "-n", ns], tree, 120_000);
   } finally {
     await daemon.stop();
+    // `down` keeps the namespace: the bench's own goes (also after a failure).
+    await deleteTestNamespace(kc, ns);
     rmSync(tree, { recursive: true, force: true });
   }
   return { bytes, rounds: out, load: [load0, os.loadavg()[0] ?? 0] };

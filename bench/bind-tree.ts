@@ -165,6 +165,8 @@ export const benchBindTree = async (rounds = 3, edits = 15): Promise<BindTreeRes
         writeFileSync(path.join(tree, "marker.txt"), "v0\n");
       }
       await daemon.cli(["down", "-n", ns], tree, 120_000);
+      // `down` keeps the namespace: the bench's own go.
+      await deleteTestNamespace(loadBedKubeConfig(), ns);
       await sleep(2_000);
     }
   } finally {
