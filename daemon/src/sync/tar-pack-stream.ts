@@ -55,14 +55,16 @@ export const openPut = async (root: string, rel: string): Promise<Opened | undef
   return { handle, size: st.size, mode: st.mode & 0o7777 };
 };
 
-/** Files up to this size are read with one synchronous read each: the promise API's per-call overhead was ~0.1 ms a
+/**
+ * Files up to this size are read with one synchronous read each: the promise API's per-call overhead was ~0.1 ms a
  * file on the bed (2 s of the daemon's CPU for a 20,000-file fill), a synchronous open/fstat/read/close of a small
- * cached file is a few µs. */
+ * cached file is a few µs.
+ */
 const syncReadBytes = 256 * 1024;
 
 /**
- * A small file read at once, synchronously (never through a symlink): its bytes, mode and hash; undefined when it is
- * gone, a symlink or no longer a regular file, or bigger than syncReadBytes (then it is read by stream).
+ * A small file read at once, synchronously (never through a symlink): its bytes and mode; undefined when it is gone, a
+ * symlink or no longer a regular file; "big" when it is bigger than syncReadBytes (then it is read by stream).
  */
 const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
   let fd: number;
@@ -257,6 +259,12 @@ export const withContents = async (root: string, puts: readonly PutEntry[]): Pro
   const out: PutEntry[] = [];
   for (const put of puts) {
     if (put.kind !== "file" || put.content !== undefined) { out.push(put); continue; }
+    const small = (put.size ?? 0) <= syncReadBytes ? readSmall(root, put.rel) : "big";
+    if (small === undefined) continue;
+    if (small !== "big") {
+      out.push({ rel: put.rel, kind: "file", mode: small.mode, size: small.content.length, hash: createHash("sha256").update(small.content).digest("hex"), content: small.content });
+      continue;
+    }
     const opened = await openPut(root, put.rel);
     if (opened === undefined) continue;
     try {
