@@ -1,5 +1,6 @@
 /** Both FileWatchers for real (chokidar, and fs.watch per directory) on a tmp dir, the system clock: one contract. */
 import { spawn } from "node:child_process";
+import { renameSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -68,6 +69,19 @@ describe("watching", () => {
     expect(all.every((e) => e.rootId === "web")).toBe(true);
     expect(all.some((e) => e.path.includes("node_modules") || e.path.endsWith(".log"))).toBe(false);
     expect(errors).toEqual([]);
+  });
+
+  it("an editor that renames the file away, pauses 15 ms, then writes it anew never has the file delivered as removed", async () => {
+    await start();
+    const file = path.join(root, "src/a.js");
+    // vim's backup dance, with the editor preempted between its steps for longer than an edit's 10 ms quiet; sync calls,
+    // so the new file is on disk before this event loop polls again.
+    renameSync(file, `${file}~`);
+    await new Promise((r) => setTimeout(r, 15));
+    writeFileSync(file, "saved");
+    await waitFor(() => batches.some((b) => b.events.some((e) => e.path === file)), 5_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches.flatMap((b) => b.events).filter((e) => e.path === file && e.kind === "unlink")).toEqual([]);
   });
 
   it("a 5,000-file storm is one batch and loses nothing", async () => {

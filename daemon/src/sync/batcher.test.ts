@@ -13,33 +13,58 @@ const setup = (timing: BatchTiming = {}) => {
 };
 
 describe("createBatcher", () => {
-  it("closes a batch after the quiet period", () => {
+  it("closes an edit's batch after 10 ms of quiet", () => {
     const { clock, batches, batcher } = setup();
     batcher.push(ev("a"));
-    clock.advance(29);
+    clock.advance(9);
     expect(batches).toEqual([]);
     clock.advance(1);
-    expect(batches).toEqual([{ events: [ev("a")], firstEventAt: 0, lastEventAt: 0, closedAt: 30, closedBy: "quiet", storm: false }]);
+    expect(batches).toEqual([{ events: [ev("a")], firstEventAt: 0, lastEventAt: 0, closedAt: 10, closedBy: "quiet", storm: false }]);
     expect(clock.pending()).toBe(0);
   });
 
   it("each event restarts the quiet period; same paths collapse to the latest kind in first-seen order", () => {
     const { clock, batches, batcher } = setup();
     batcher.push(ev("a", "add"));
-    clock.advance(20);
+    clock.advance(8);
     batcher.push(ev("b"));
-    clock.advance(20);
+    clock.advance(8);
+    batcher.push(ev("a", "change"));
+    clock.advance(9);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches[0]?.events).toEqual([ev("a", "change"), ev("b")]);
+    expect(batches[0]?.closedAt).toBe(26);
+  });
+
+  it("waits 30 ms while a path is last seen removed: an editor's rename-away, then write (vim's backup dance) stays one batch", () => {
+    const { clock, batches, batcher } = setup();
+    batcher.push(ev("a", "unlink"));
+    clock.advance(25);
+    expect(batches).toHaveLength(0);
+    batcher.push(ev("a", "add"));
+    // Re-created: the path's latest kind is no removal, so the short quiet applies again.
+    clock.advance(9);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches[0]?.events).toEqual([ev("a", "add")]);
+    expect(batches[0]?.closedAt).toBe(35);
+  });
+
+  it("a removal that stays one closes after 30 ms of quiet", () => {
+    const { clock, batches, batcher } = setup();
+    batcher.push(ev("b"));
     batcher.push(ev("a", "unlink"));
     clock.advance(29);
     expect(batches).toHaveLength(0);
     clock.advance(1);
-    expect(batches[0]?.events).toEqual([ev("a", "unlink"), ev("b")]);
-    expect(batches[0]?.closedAt).toBe(70);
+    expect(batches[0]?.events).toEqual([ev("b"), ev("a", "unlink")]);
+    expect(batches[0]?.closedAt).toBe(30);
   });
 
   it("caps a batch of a few paths under continuous change (an editor autosaving)", () => {
     const { clock, batches, batcher } = setup();
-    for (let t = 0; t < 1_500; t += 10) { batcher.push(ev(`f${(t / 10) % 5}`)); clock.advance(10); }
+    for (let t = 0; t < 1_500; t += 5) { batcher.push(ev(`f${(t / 5) % 5}`)); clock.advance(5); }
     expect(batches[0]?.closedBy).toBe("cap");
     expect(batches[0]?.closedAt).toBe(1_000);
     expect(batches[0]?.events).toHaveLength(5);

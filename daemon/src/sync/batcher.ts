@@ -42,7 +42,9 @@ export interface BatcherParams {
 /**
  * Three tiers, by how many paths the open batch holds:
  * - an edit (< busyEvents paths): close after quietMs of silence, at most maxWaitMs after the first
- *   event; this is the tier the edit → serving latency depends on;
+ *   event; this is the tier the edit → serving latency depends on. While a path of the batch is last seen removed
+ *   (an editor that renames the old file away before it writes the new one: vim's backup dance), the quiet is
+ *   removalQuietMs, so that the pod is not sent the file's absence between the two steps;
  * - bulk (≥ busyEvents paths, or any directory added or removed: files usually follow), e.g. a
  *   formatter, a branch switch: busyQuietMs of silence, cap busyMaxWaitMs;
  * - a storm (≥ stormEvents, a checkout, npm install): stormQuietMs plus quietPerThousandMs per 1,000
@@ -50,6 +52,7 @@ export interface BatcherParams {
  */
 export interface BatchTiming {
   readonly quietMs?: number;
+  readonly removalQuietMs?: number;
   readonly maxWaitMs?: number;
   readonly busyEvents?: number;
   readonly busyQuietMs?: number;
@@ -61,7 +64,11 @@ export interface BatchTiming {
 }
 
 export const defaultBatchTiming: Required<BatchTiming> = {
-  quietMs: 30,
+  // An editor's save is a few system calls in a row, and the watcher counts a raw event before it looks at the path
+  // on disk (adapters/dir-watcher.ts), so 10 ms of silence covers a save; the io-draining clock keeps a starved event
+  // loop from closing a batch while events wait to be read. Every ms here is a ms of P1 (docs/benchmarks.md).
+  quietMs: 10,
+  removalQuietMs: 30,
   maxWaitMs: 1_000,
   busyEvents: 20,
   busyQuietMs: 250,
@@ -113,7 +120,8 @@ export const createBatcher = (params: BatcherParams): Batcher => {
     const now = clock.now();
     const n = events.size;
     const tier = n >= t.stormEvents ? "storm" : n >= t.busyEvents || sawDirectory ? "busy" : "edit";
-    const quiet = tier === "edit" ? t.quietMs : tier === "busy" ? t.busyQuietMs : t.stormQuietMs + Math.floor((n / 1000) * t.quietPerThousandMs);
+    const removal = tier === "edit" && [...events.values()].some((e) => e.kind === "unlink");
+    const quiet = tier === "edit" ? (removal ? t.removalQuietMs : t.quietMs) : tier === "busy" ? t.busyQuietMs : t.stormQuietMs + Math.floor((n / 1000) * t.quietPerThousandMs);
     const cap = tier === "edit" ? t.maxWaitMs : Math.max(t.maxWaitMs, tier === "storm" ? t.stormMaxWaitMs : t.busyMaxWaitMs);
     const untilCap = firstAt + cap - now;
     if (untilCap <= 0) { timer = undefined; close("cap"); return; }
