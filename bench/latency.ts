@@ -17,13 +17,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
-import type { PublicChange } from "../daemon/src/api/types.js";
 import { createTestDaemon, exampleCopy, freePort } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, bedKubeconfigPath, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
 import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy } from "../daemon/test/support/latency-proxy.js";
 import { sh } from "./live-loop.js";
 import { bedKubectl } from "./sync-exec.js";
-import { fmt, median, percentile } from "./stats.js";
+import { changeSteps } from "./change-steps.js";
+import { fmt, percentile } from "./stats.js";
 
 interface Stat {
   readonly p50: number;
@@ -49,8 +49,6 @@ export interface LatencyResult {
   readonly load: readonly [number, number];
 }
 
-
-const medians = (m: ReadonlyMap<string, readonly number[]>): Record<string, number> => Object.fromEntries([...m].map(([k, v]) => [k, median(v)]));
 
 const stat = (xs: readonly number[]): Stat => ({ p50: percentile(xs, 50), p95: percentile(xs, 95) });
 
@@ -101,21 +99,7 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
     return percentile(ts, 50);
   };
   // The change's trace, once the answer was seen: the newest one of web's first watch rule not seen before.
-  const seen = new Set<number>();
-  const breakdown = new Map<string, number[]>();
-  const traceOf = async (savedAt: number, answeredAt: number): Promise<void> => {
-    let last: PublicChange | undefined;
-    for (let t = 0; t < 20 && last === undefined; t++) {
-      last = ((await daemon.project("shop"))?.changes ?? []).filter((c) => c.rule === "web:watch[0]" && c.status === "ok" && !seen.has(c.id)).at(-1);
-      if (last === undefined) await new Promise((r) => setTimeout(r, 50));
-    }
-    if (last === undefined) return;
-    for (const c of (await daemon.project("shop"))?.changes ?? []) seen.add(c.id);
-    const add = (k: string, v: number): void => void breakdown.set(k, [...(breakdown.get(k) ?? []), v]);
-    add("save → first event", last.at - savedAt);
-    for (const step of last.steps) add(step.step, step.ms);
-    add("trace end → answer", answeredAt - (last.at + last.totalMs));
-  };
+  const breakdown = changeSteps(async () => daemon.project("shop"));
   const message = example.file("example/web/src/message.js");
   /** Saves the message; resolves with the time until it is answered (and the trace's steps when `traced`). */
   const edit = async (text: string, watch: (want: string, since: number) => Promise<number>, traced: boolean): Promise<number> => {
@@ -123,7 +107,7 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
     const savedAt = Date.now();
     writeFileSync(message, `module.exports = { message: "${text}" };\n`);
     const ms = await watch(text, since);
-    if (traced) await traceOf(savedAt, savedAt + ms);
+    if (traced) await breakdown.record(savedAt, savedAt + ms);
     return ms;
   };
   const core = loadBedKubeConfig().makeApiClient(CoreV1Api);
@@ -196,7 +180,7 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     rmSync(staging, { recursive: true, force: true });
     return {
       edits, delayMs, delayed: stat(delayed), staggered: stat(staggered), kubectl: stat(baseline), direct: stat(direct), httpRtt: rtt, connections: proxy.connections.total,
-      steps: { delayed: medians(b.breakdown), direct: medians(d.breakdown) }, load: [load0, os.loadavg()[0] ?? 0],
+      steps: { delayed: b.breakdown.medians(), direct: d.breakdown.medians() }, load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
     await plain?.down();

@@ -16,6 +16,8 @@ import os from "node:os";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { createTestDaemon, exampleCopy, freePort } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
+import type { ChangeSteps } from "./change-steps.js";
+import { changeSteps, stepMedians } from "./change-steps.js";
 import { fmt, percentile } from "./stats.js";
 
 interface Project {
@@ -23,6 +25,7 @@ interface Project {
   readonly namespace: string;
   readonly port: number;
   readonly example: ReturnType<typeof exampleCopy>;
+  readonly steps: ChangeSteps;
   upMs?: number;
   upOk?: boolean;
 }
@@ -32,6 +35,8 @@ export interface ScaleLevel {
   readonly up: { readonly ok: number; readonly failed: readonly string[]; readonly msEach: readonly number[] };
   readonly rssMb: { readonly daemon: number; readonly tree: number; readonly perProject: number };
   readonly p1: { readonly edits: number; readonly p50: number; readonly p95: number; readonly timeouts: number };
+  /** Medians per step of the timed edits' traces (bench/change-steps.ts): where the time goes at this level. */
+  readonly steps: Readonly<Record<string, number>>;
   readonly load: readonly [number, number];
   /** CPU % of one core during the edits, per process name (processes that ended meanwhile are not counted). */
   readonly cpu: Readonly<Record<string, number>>;
@@ -178,7 +183,8 @@ export const benchScale = async (): Promise<ScaleResult> => {
         const example = exampleCopy();
         // WEB_PORT through the copy's .env: the CLI's own environment has none, so .env gives each project its port.
         appendFileSync(example.file(".env"), `\nWEB_PORT=${port}\n`);
-        const p: Project = { name: `shop${i}`, namespace: `dlscale${run}${i}`, port, example };
+        const name = `shop${i}`;
+        const p: Project = { name, namespace: `dlscale${run}${i}`, port, example, steps: changeSteps(async () => daemon.project(name)) };
         projects.push(p);
         added.push(p);
       }
@@ -198,12 +204,14 @@ export const benchScale = async (): Promise<ScaleResult> => {
       const cpu0 = cpuTicks(daemonPid);
       const t0 = performance.now();
       const samples: number[] = [];
+      const levelSteps: Readonly<Record<string, number>>[] = [];
       let timeouts = 0;
       for (let e = 0; e < edits; e++) {
         const p = projects[e % projects.length];
         if (p === undefined) break;
         const mine = `scale ${level} edit ${e}`;
         const since = performance.now();
+        const savedAt = Date.now();
         writeFileSync(p.example.file("example/web/src/message.js"), `module.exports = { message: "${mine}" };\n`);
         let took: number | undefined;
         while (performance.now() - since < 30_000) {
@@ -213,7 +221,11 @@ export const benchScale = async (): Promise<ScaleResult> => {
           }
         }
         if (took === undefined) timeouts++;
-        else samples.push(took);
+        else {
+          samples.push(took);
+          const steps = await p.steps.record(savedAt, savedAt + took);
+          if (steps !== undefined) levelSteps.push(steps);
+        }
         process.stderr.write(`bench scale: ${level} projects, edit ${e} on ${p.name}: ${took === undefined ? "timeout" : Math.round(took)} ms\n`);
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -242,6 +254,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
         up: { ok: projects.filter((p) => p.upOk === true).length, failed, msEach: added.map((p) => p.upMs ?? Number.NaN) },
         rssMb: { daemon: daemonKb / 1024, tree: treeKb / 1024, perProject: treeKb / 1024 / projects.length },
         p1: { edits: samples.length + timeouts, p50: percentile(samples, 50), p95: percentile(samples, 95), timeouts },
+        steps: stepMedians(levelSteps),
         load: [load0, os.loadavg()[0] ?? 0],
         cpu,
         containersMb: Object.fromEntries(Object.entries(mem.bySvc).map(([k, v]) => [k, Math.round(v)])),
@@ -287,5 +300,7 @@ export const formatScale = (r: ScaleResult): string =>
           ];
         })
       : []),
+    "",
+    ...r.levels.map((l) => `Where an edit's time goes at ${l.projects} project(s) (medians of the daemon's traces): ${Object.entries(l.steps).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`),
     ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
   ].join("\n");
