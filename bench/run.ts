@@ -6,6 +6,7 @@ import os from "node:os";
 import { benchArtifactPut } from "./artifact-put.js";
 import { benchBigFile, formatBigFile } from "./big-file.js";
 import { benchBindTree, formatBindTree } from "./bind-tree.js";
+import { benchBindStages } from "./bind-stages.js";
 import { benchBuildKit } from "./build-buildkit.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
@@ -44,6 +45,8 @@ const groups: Record<string, () => Promise<string>> = {
   bind: async () => formatBindTree(await benchBindTree()),
   // Issue 15 item 7: the daemon's RSS before, at its peak while a 200 MiB file is synced, and 30 s after.
   "big-file": async () => formatBigFile(await benchBigFile()),
+  // Issue 10: one first up of the bind project, stage by stage (daemon events, pod timestamps, first answer).
+  "bind-stages": () => benchBindStages(),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
