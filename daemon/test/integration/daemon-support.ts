@@ -69,6 +69,8 @@ export interface TestDaemon {
    * the running test's timeout comes first; then it rejects naming the command, so a hang reports the step that hung.
    */
   cli(args: readonly string[], cwd: string, timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs a command that does not end by itself (an attached `up`) for `forMs`, then kills it; resolves with its output. */
+  cliFor(args: readonly string[], cwd: string, forMs: number): Promise<{ stdout: string; stderr: string }>;
   project(name: string): Promise<PublicProject | undefined>;
   waitFor(name: string, predicate: (p: PublicProject | undefined) => boolean, timeoutMs: number, what: string): Promise<PublicProject | undefined>;
   /** The seq of the daemon's last event (GET /api/state): a mark for eventsSince. */
@@ -86,6 +88,24 @@ export interface TestDaemon {
 export const createTestDaemon = (): TestDaemon => {
   const stateDir = mkdtempSync(join(tmpdir(), "devloop-it-"));
   const env: NodeJS.ProcessEnv = { ...process.env, DEVLOOP_STATE_DIR: stateDir, KUBECONFIG: bedKubeconfigPath(), DEVLOOP_USER: "it", NO_COLOR: "1" };
+  /** The real CLI under this daemon's environment, SIGKILLed after `ms`; says whether it was. */
+  const runCli = (args: readonly string[], cwd: string, ms: number): Promise<{ code: number; stdout: string; stderr: string; killed: boolean }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      let killed = false;
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill("SIGKILL");
+      }, ms);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr, killed });
+      });
+    });
   const daemon: TestDaemon = {
     stateDir,
     nodeFlags: daemonNodeFlags,
@@ -130,25 +150,17 @@ export const createTestDaemon = (): TestDaemon => {
       }
       daemon.process = undefined;
     },
-    cli: (args, cwd, timeoutMs = 170_000) =>
-      new Promise((resolve, reject) => {
-        const bound = withinTest(timeoutMs);
-        const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        let killed = false;
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => {
-          killed = true;
-          child.kill("SIGKILL");
-        }, bound);
-        child.on("exit", (code) => {
-          clearTimeout(timer);
-          if (killed) reject(new Error(`devloop ${args.join(" ")} did not exit within ${bound / 1000} s and was killed; its last output: ${(stderr || stdout).trim().split("\n").slice(-5).join(" | ")}`));
-          else resolve({ code: code ?? -1, stdout, stderr });
-        });
-      }),
+    cli: async (args, cwd, timeoutMs = 170_000) => {
+      const bound = withinTest(timeoutMs);
+      const run = await runCli(args, cwd, bound);
+      if (run.killed) throw new Error(`devloop ${args.join(" ")} did not exit within ${bound / 1000} s and was killed; its last output: ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join(" | ")}`);
+      return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+    },
+    cliFor: async (args, cwd, forMs) => {
+      const run = await runCli(args, cwd, withinTest(forMs));
+      if (!run.killed) throw new Error(`devloop ${args.join(" ")} exited (${run.code}) before ${forMs / 1000} s; its last output: ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join(" | ")}`);
+      return { stdout: run.stdout, stderr: run.stderr };
+    },
     async project(name) {
       const c = await daemon.client();
       return (await c.state()).projects.find((p) => p.name === name);
