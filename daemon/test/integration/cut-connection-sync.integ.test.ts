@@ -88,7 +88,8 @@ describe("every connection to the apiserver cut in the middle of an edit stream,
       if (i % 3 === 0) copy.write("message.txt", `stream ${i}\n`);
       if (i >= 6 && i % 6 === 0) rmSync(copy.file(`n${i - 5}.txt`));
       await sleep(40);
-      // 40 ms after a write its batch has closed (30 ms of quiet) and is on its way: cut while it is in flight.
+      // 40 ms after a write its batch has closed (10 ms of quiet, 30 with a removal) and its request and reply cross the
+      // proxy's 25 ms each way: cut while it is in flight.
       if (i === 10 || i === 20) cuts.push(proxy.cut());
       // The last cut is an outage: for 3 s every new connection is closed at once, so retries fail too.
       if (i === 25) cuts.push(proxy.outage(3_000));
