@@ -10,5 +10,6 @@ export declare const resolveBundle: (params: {
   cacheDir?: string;
 }) => Promise<{ entry: string; fingerprint: string; built: boolean } | { error: string; fingerprint: string; reported: boolean }>;
 export declare const sourceLocations: (options?: { outDir?: string }) => import("esbuild").Plugin;
+export declare const CLI_BUNDLE_OPTIONS: Pick<import("esbuild").BuildOptions, "entryPoints" | "outExtension" | "bundle" | "splitting" | "platform" | "format" | "target">;
 export declare const REQUIRE_BANNER: string;
 export declare const nativeAddons: import("esbuild").Plugin;

@@ -242,6 +242,20 @@ const useVendorBundles = async ({ esbuild, root, outDir, vendorDir }) => {
 };
 
 /**
+ * What every bundle of the CLI shares: this run-time build and the package's dist/ (scripts/build-dist.ts). The CLI
+ * imports its commands lazily, so with splitting `devloop --help` loads the entry chunk, not the Kubernetes client.
+ */
+export const CLI_BUNDLE_OPTIONS = {
+  entryPoints: { main: "cli/src/main.ts" },
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+};
+
+/**
  * Bundles cli/src/main.ts of `root` into `outDir` (which must not exist yet; built aside, then renamed in).
  * Vendor bundles go to `vendorDir` (default: "vendor" beside outDir).
  * @param {{ root: string, outDir: string, vendorDir?: string }} params
@@ -254,15 +268,8 @@ export const buildBundle = async ({ root, outDir, vendorDir = join(dirname(outDi
   try {
     const result = await esbuild.build({
       absWorkingDir: root,
-      entryPoints: { main: "cli/src/main.ts" },
+      ...CLI_BUNDLE_OPTIONS,
       outdir: tmp,
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      // The CLI imports its commands lazily; chunks keep `devloop --version` from loading the Kubernetes client.
-      splitting: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
       packages: "external",
       sourcemap: "linked",
       metafile: true,

@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { nativeAddons, REQUIRE_BANNER, sourceLocations } from "../bin/run-time-build.js";
+import { CLI_BUNDLE_OPTIONS, nativeAddons, REQUIRE_BANNER, sourceLocations } from "../bin/run-time-build.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -30,15 +30,8 @@ export const buildDist = async (outDir: string): Promise<{ files: string[]; byte
   rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: "cli/src/main.ts" },
+    ...CLI_BUNDLE_OPTIONS,
     outdir: outDir,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    // The CLI imports its commands lazily: `devloop --help` loads the entry chunk and commander, not the Kubernetes client.
-    splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
     external: EXTERNAL,
     banner: { js: REQUIRE_BANNER },
     legalComments: "linked",
