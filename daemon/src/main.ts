@@ -23,6 +23,7 @@ import type { GatheredDeliveryFacts } from "./adapters/delivery-facts.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
+import { createIdleCollector, exposedGc } from "./adapters/idle-collect.js";
 import { createIsolatedProjectLoader, loadLimitsFromEnv, startCliWorker } from "./adapters/isolated-project-loader.js";
 import { loadKubeConfig } from "./adapters/kube-cluster.js";
 import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters/kube-targets.js";
@@ -288,7 +289,8 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const builder = createDockerodeImageBuilder({ delivery, ...(credentials?.push === undefined ? {} : { registryAuth: credentials.push }) });
   const applyCluster = credentials?.pullConfigJson === undefined ? cluster : withRegistryPullSecret(cluster, credentials.host, credentials.pullConfigJson);
   const clock = systemClock;
-  const tarSyncer = createTarSyncer({ exec, openStream });
+  const idleCollector = createIdleCollector({ collect: exposedGc() });
+  const tarSyncer = createTarSyncer({ exec, openStream, afterBigPayload: idleCollector.afterBigPayload });
   const artifacts = artifactDelivery(delivery);
   const syncer = artifacts.strategy === "docker"
     ? createDockerArtifactSyncer({ base: tarSyncer, engine: dockerodeArchiveEngine(), podUid, onFallback: (line) => log.debug(line) })
@@ -356,6 +358,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
         }),
         engine.stop().then(async () => {
           syncer.close();
+          idleCollector.close();
           await compiler.close();
           await loader.close();
         }),

@@ -358,8 +358,13 @@ describe("createTarSyncer: big payloads are streamed", () => {
     const size = 64 * 1024 * 1024;
     const chunk = randomBytes(1024 * 1024);
     await writeFile(path.join(root, "huge.bin"), Buffer.concat(Array.from({ length: 64 }, (_, i) => Buffer.concat([chunk.subarray(i), chunk.subarray(0, i)]))));
-    const syncer = createTarSyncer({ exec: localExec(calls) });
+    let bigPayloads = 0;
+    const syncer = createTarSyncer({ exec: localExec(calls), afterBigPayload: () => bigPayloads++ });
     const pod = { namespace: "ns", pod: "p", container: "c" };
+    await writeFile(path.join(root, "small.txt"), "small");
+    await syncer.sync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, paths: ["small.txt"] });
+    // The idle collection is asked for after a streamed payload only (adapters/idle-collect.ts).
+    expect(bigPayloads).toBe(0);
     const before = process.memoryUsage().arrayBuffers;
     let peak = before;
     const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().arrayBuffers); }, 2);
@@ -372,6 +377,7 @@ describe("createTarSyncer: big payloads are streamed", () => {
     expect((await lstat(path.join(target, "huge.bin"))).size).toBe(size);
     // Held whole, the file alone (plus the tar built from it) would be ≥ 128 MiB; streamed: a few 1–4 MiB pieces.
     expect(peak - before).toBeLessThan(40 * 1024 * 1024);
+    expect(bigPayloads).toBe(1);
   }, 60_000);
 });
 

@@ -66,6 +66,8 @@ export interface TarSyncerParams {
   readonly timeoutMs?: number;
   /** Batches with more files than this are extracted directly, not atomic per file. Default maxStagedFiles (0: never stage). */
   readonly stageLimit?: number;
+  /** Called after each streamed (big) payload, sent or not: the daemon collects its dead frames once idle (idle-collect.ts). */
+  readonly afterBigPayload?: () => void;
 }
 
 /** A syncer holds sessions open: close() ends them (daemon shutdown). */
@@ -150,7 +152,7 @@ const tail = (text: string, max = 400): string => {
 
 const gzip = promisify(zlibGzip);
 
-export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles }: TarSyncerParams): TarSyncer => {
+export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles, afterBigPayload }: TarSyncerParams): TarSyncer => {
   const sessions = new Map<string, Promise<Session | "unusable" | undefined>>();
   /**
    * Pods and targets where the session is not usable: the agent declined (no exact frame reader), a tool it needs is
@@ -318,7 +320,12 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     // Gzipped unless this target's image cannot gunzip.
     const key = sessionKey(params.pod, params.targetDir);
     if (!noStream.has(key) && estimatedTarBytes(plan.puts) > sessionMaxBytes) {
-      const streamed = await streamOut(params, root, plan, started, scanMs);
+      let streamed: SyncResult | undefined;
+      try {
+        streamed = await streamOut(params, root, plan, started, scanMs);
+      } finally {
+        afterBigPayload?.();
+      }
       if (streamed !== undefined) return streamed;
       noStream.add(key);
     }

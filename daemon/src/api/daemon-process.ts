@@ -9,5 +9,9 @@
  * grew by 0.9 MiB while the young generation's pages went from 0.3 to 29 MiB, which was most of the RSS swing the
  * soak benchmark measured (+11.7 % and +13.5 % by the end of the edits, back down after 30 s idle). Capping each
  * semispace at 2 MiB bounds that part at ~4 MiB for a few more scavenges (docs/benchmarks.md, "Soak").
+ *
+ * --expose-gc: after a big streamed payload (a 200 MiB file, a bind's fill) the daemon runs one full collection once
+ * it has been quiet for 2 s (adapters/idle-collect.ts); an idle process allocates too little for V8 to do it on its
+ * own, so the dead frames stayed resident (docs/benchmarks.md, "A 200 MiB file synced").
  */
-export const daemonNodeFlags: readonly string[] = ["--max-semi-space-size=2"];
+export const daemonNodeFlags: readonly string[] = ["--max-semi-space-size=2", "--expose-gc"];
