@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { daemonNodeFlags } from "../../daemon/src/api/daemon-process.js";
+import { daemonEnv, daemonNodeFlags } from "../../daemon/src/api/daemon-process.js";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
@@ -107,7 +107,7 @@ export const spawnDaemon = (dir: string, context?: string): { readonly exited: P
   const child = spawn(process.execPath, daemonArgs(context), {
     detached: true,
     stdio: ["ignore", out, out],
-    env: { ...process.env, DEVLOOP_STATE_DIR: dir },
+    env: { ...process.env, ...daemonEnv, DEVLOOP_STATE_DIR: dir },
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.unref();

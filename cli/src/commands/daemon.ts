@@ -19,11 +19,12 @@ export const daemonCommand = async (action: string | undefined, flags: DaemonFla
     const { readFileSync } = await import("node:fs");
     const { stateDir, stateFiles } = await import("../../../daemon/src/api/state-dir.js");
     const { daemonArgs } = await import("../client.js");
+    const { daemonEnv } = await import("../../../daemon/src/api/daemon-process.js");
     const { superviseDaemon } = await import("../supervise-daemon.js");
     const files = stateFiles(stateDir());
     return superviseDaemon({
       // Its own process group: a Ctrl-C in the terminal reaches the supervisor only, which passes it on once.
-      start: () => spawn(process.execPath, daemonArgs(flags.context), { stdio: "inherit", detached: true }),
+      start: () => spawn(process.execPath, daemonArgs(flags.context), { stdio: "inherit", detached: true, env: { ...process.env, ...daemonEnv } }),
       listened: (pid) => {
         try {
           return (JSON.parse(readFileSync(files.daemon, "utf8")) as { pid?: unknown }).pid === pid;

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { AppsV1Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { DaemonClient } from "../../../cli/src/client.js";
 import { connectDaemon } from "../../../cli/src/client.js";
-import { daemonNodeFlags } from "../../src/api/daemon-process.js";
+import { daemonEnv, daemonNodeFlags } from "../../src/api/daemon-process.js";
 import type { PublicEvent, PublicProject } from "../../src/api/types.js";
 import { bedKubeconfigPath, loadBedKubeConfig } from "./helpers/kube-config.js";
 import { withinTest } from "./helpers/test-deadline.js";
@@ -87,7 +87,7 @@ export interface TestDaemon {
 
 export const createTestDaemon = (): TestDaemon => {
   const stateDir = mkdtempSync(join(tmpdir(), "devloop-it-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, DEVLOOP_STATE_DIR: stateDir, KUBECONFIG: bedKubeconfigPath(), DEVLOOP_USER: "it", NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...daemonEnv, DEVLOOP_STATE_DIR: stateDir, KUBECONFIG: bedKubeconfigPath(), DEVLOOP_USER: "it", NO_COLOR: "1" };
   /** The real CLI under this daemon's environment, SIGKILLed after `ms`; says whether it was. */
   const runCli = (args: readonly string[], cwd: string, ms: number): Promise<{ code: number; stdout: string; stderr: string; killed: boolean }> =>
     new Promise((resolve) => {
