@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateFiles } from "../../src/api/state-dir.js";
-import { createTestDaemon, freePort, kube, nodeImage, repoRoot, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from "./daemon-support.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
+import { fetchUntil } from "./helpers/real-world.js";
 
 const id = suffix();
 const namespace = `dlteam${id}`;
@@ -53,22 +54,8 @@ services:
     );
   };
 
-  const answer = async (): Promise<string | undefined> => {
-    try {
-      return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
-    } catch {
-      return undefined;
-    }
-  };
   const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
-    const until = Date.now() + timeoutMs;
-    let last: string | undefined;
-    while (Date.now() < until) {
-      last = await answer();
-      if (last === expected) return;
-      await sleep(200);
-    }
-    throw new Error(`no answer "${expected}" from 127.0.0.1:${port} in ${timeoutMs} ms; last: ${String(last)}`);
+    await fetchUntil(`http://127.0.0.1:${port}/`, (body) => body === expected, timeoutMs, `the answer "${expected}"`);
   };
 
   beforeAll(async () => {

@@ -19,9 +19,10 @@ import { createDockerodeImageBuilder } from "../../src/adapters/dockerode-image-
 import { createKubeExec, createKubeExecStream } from "../../src/adapters/kube-exec.js";
 import { createPodUidLookup } from "../../src/adapters/kube-pod-uid.js";
 import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
-import { createTestDaemon, freePort, kube, nodeImage, repoRoot, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from "./daemon-support.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
+import { fetchUntil } from "./helpers/real-world.js";
 
 const registry = process.env["DEVLOOP_REGISTRY"] ?? "";
 const node2 = process.env["DEVLOOP_BED_NODE2"] ?? "";
@@ -88,22 +89,8 @@ services:
     );
   };
 
-  const answer = async (): Promise<string | undefined> => {
-    try {
-      return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
-    } catch {
-      return undefined;
-    }
-  };
   const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
-    const until = Date.now() + timeoutMs;
-    let last: string | undefined;
-    while (Date.now() < until) {
-      last = await answer();
-      if (last === expected) return;
-      await sleep(200);
-    }
-    throw new Error(`no answer "${expected}" from 127.0.0.1:${port} in ${timeoutMs} ms; last: ${String(last)}`);
+    await fetchUntil(`http://127.0.0.1:${port}/`, (body) => body === expected, timeoutMs, `the answer "${expected}"`);
   };
 
   beforeAll(async () => {
@@ -357,23 +344,11 @@ services:
     );
     daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
     daemon.env["DEVLOOP_REGISTRY"] = registry;
-    const answer = async (): Promise<string | undefined> => {
-      try {
-        return await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) })).text();
-      } catch {
-        return undefined;
-      }
-    };
     const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
-      const until = Date.now() + timeoutMs;
-      let last: string | undefined;
-      while (Date.now() < until) {
-        last = await answer();
-        if (last === expected) return;
-        await sleep(300);
-      }
-      const tail = readFileSync(stateFiles(daemon.stateDir).log, "utf8").split("\n").slice(-20).join("\n");
-      throw new Error(`no answer "${expected}" in ${timeoutMs} ms; last: ${String(last)}\ndaemon log:\n${tail}`);
+      await fetchUntil(`http://127.0.0.1:${port}/`, (body) => body === expected, timeoutMs, `the answer "${expected}"`).catch((error: unknown) => {
+        const tail = readFileSync(stateFiles(daemon.stateDir).log, "utf8").split("\n").slice(-20).join("\n");
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\ndaemon log:\n${tail}`);
+      });
     };
     try {
       await daemon.start();
