@@ -14,18 +14,19 @@ export const rungs = [
   ["compose"],
   ["compile", "api"],
   ["translate"],
-  ["build"],
+  ["build", "policy"],
   ["doctor", "sync"],
   ["ports"],
-  ["engine"],
-  ["project"],
+  // The project use case and the engine share a rung, so neither imports the other: the engine reaches loading through
+  // ports/project-loader.ts, and what both need (the context guard, the isolation checks) stands below, in policy/.
+  ["engine", "project"],
   ["log"],
   ["adapters"],
   ["server"],
 ];
 const allFolders = rungs.flat();
 // Pure: no SDK, no process, socket or HTTP; the disk only where a module is handed it or reads devloop's own files.
-const pureFolders = ["errors", "clock", "image", "supervisor", "compose", "compile", "api", "translate", "build", "doctor", "sync"];
+const pureFolders = ["errors", "clock", "image", "supervisor", "compose", "compile", "api", "translate", "build", "policy", "doctor", "sync"];
 const sdks = ["@kubernetes/client-node", "dockerode", "chokidar", "express"];
 const sideEffectBuiltins = ["node:child_process", "node:net", "node:http"];
 

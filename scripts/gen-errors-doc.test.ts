@@ -5,7 +5,7 @@ import { DaemonError } from "../cli/src/client.js";
 import { UserError } from "../cli/src/user-error.js";
 import { KubeExecError } from "../daemon/src/adapters/kube-exec.js";
 import { allCodes } from "../daemon/src/compose/codes.js";
-import { IsolationCodes } from "../daemon/src/engine/isolation-check.js";
+import { IsolationCodes } from "../daemon/src/policy/isolation-check.js";
 import type { DevloopError } from "../daemon/src/errors/devloop-error.js";
 import { ProjectLoadError } from "../daemon/src/errors/load-error.js";
 import { RuntimeCodes, runtimeCodes } from "../daemon/src/errors/runtime-codes.js";

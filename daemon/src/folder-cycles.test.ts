@@ -108,6 +108,13 @@ describe("folders of daemon/src", () => {
     expect(graph.get(".")?.has("engine")).toBe(true);
   });
 
+  it("keep the project use case and the engine apart: each reaches the other only through ports/", () => {
+    expect(graph.get("project")?.has("engine")).toBe(false);
+    expect(graph.get("engine")?.has("project")).toBe(false);
+    expect(graph.get("project")?.has("policy")).toBe(true);
+    expect(graph.get("engine")?.has("policy")).toBe(true);
+  });
+
   it("import each other without a cycle", () => {
     expect(folderCycles(graph).map((cycle) => describeCycle(graph, cycle))).toEqual([]);
   });

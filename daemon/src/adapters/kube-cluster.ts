@@ -9,7 +9,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeManifest } from "../translate/types.js";
 import type { ApplyOptions, ClusterClient, ObjectEvent, ObjectRef, ObservedObject, PortForwardTarget, Stoppable, WatchHandlers } from "../ports/cluster.js";
 import { ClusterError } from "../ports/cluster.js";
-import { isolationManifests } from "../engine/isolation.js";
+import { isolationManifests } from "../policy/isolation.js";
 import { createKubeAccess } from "./kube-access.js";
 import { rewordKubeError, statusCode } from "./kube-errors.js";
 import { summarize } from "./kube-status.js";

@@ -5,7 +5,7 @@
  */
 import type { KubeManifest } from "../translate/types.js";
 import { inputHash } from "./input-hash.js";
-import { isolationManifests } from "./isolation.js";
+import { isolationManifests } from "../policy/isolation.js";
 import { Labels, MANAGED_BY } from "../translate/labels.js";
 import { inputHashAnnotation } from "./labels.js";
 import { namespaceUnit } from "./state.js";

@@ -19,7 +19,7 @@ import express from "express";
 import type { NextFunction, Request, Response } from "express";
 import type { DownRequest, NamespaceInfo, StateSnapshot, UpRequest, UpResponse } from "../api/types.js";
 import { kubeHeaders } from "../api/types.js";
-import { checkContext, parseAllowedContexts } from "../engine/context-guard.js";
+import { checkContext, parseAllowedContexts } from "../policy/context-guard.js";
 import { tearDown } from "../engine/controllers/down-controller.js";
 import type { Engine } from "../engine/engine.js";
 import { Labels, MANAGED_BY } from "../translate/labels.js";

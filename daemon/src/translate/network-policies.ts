@@ -3,7 +3,7 @@
  * service without `networks:` is on "default"). When the services of a project are not all on the same networks,
  * each pod is labelled with its networks and each network gets a NetworkPolicy admitting ingress to its members
  * from its members only; pods carry `devloop.dev/networks: isolated` so the namespace-wide same-namespace default
- * (engine/isolation.ts) leaves them to these policies. A project whose services all share the same networks gets no
+ * (policy/isolation.ts) leaves them to these policies. A project whose services all share the same networks gets no
  * policy: nothing to separate. Egress (and `internal: true`) is not restricted. Enforcement needs a network plugin
  * that implements NetworkPolicy; without one the objects are accepted and have no effect.
  */

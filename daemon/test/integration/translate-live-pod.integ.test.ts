@@ -4,7 +4,7 @@
 import { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolationManifests } from "../../src/engine/isolation.js";
+import { isolationManifests } from "../../src/policy/isolation.js";
 import { restartProcessCommand } from "../../src/supervisor/supervisor.js";
 import { toManifests } from "../../src/translate/index.js";
 import { project, service } from "../../src/compose/test-project.js";
