@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { HashManifest } from "../sync/hash-manifest.js";
+import type { HashManifest, ManifestEntry } from "../sync/hash-manifest.js";
 import { createFileManifestStore } from "./file-manifest-store.js";
 
 const manifest = (rel: string): HashManifest => new Map([[rel, { kind: "file", hash: "ab".repeat(32), mode: 0o644, size: 3 }]]);
@@ -37,6 +37,31 @@ describe("createFileManifestStore", () => {
     done();
     await store.flush();
     expect([...((await createFileManifestStore({ dir }).load("shop")).get("r")?.keys() ?? [])].sort()).toEqual(["b.js", "d.js", "dir/c.js"]);
+  });
+
+  it("keeps a batch journaled while a write is under way (the write's journal must not drop it: a kill -9 then lost the file)", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "devloop-manifests-"));
+    const store = createFileManifestStore({ dir, delayMs: 10_000 });
+    store.save("shop", "r", manifest("a.js"));
+    let done = false;
+    const flushed = store.flush().then(() => { done = true; });
+    const sent: string[] = [];
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    // A batch at every turn of the event loop while the snapshot and the journal are being written: journaled, sent,
+    // then its manifest recorded (after the snapshot was taken, so only the journal has it).
+    while (!done) {
+      const rel = `n${sent.length}.txt`;
+      sent.push(rel);
+      const recorded = store.intend("shop", "r", [rel]);
+      await turn();
+      store.save("shop", "r", new Map([...manifest("a.js"), ...sent.map((r): [string, ManifestEntry] => [r, { kind: "file", hash: "cd".repeat(32), mode: 0o644, size: 1 }])]));
+      recorded();
+    }
+    await flushed;
+    // Killed here: every batch sent is still known to a new daemon.
+    const keys = [...((await createFileManifestStore({ dir }).load("shop")).get("r")?.keys() ?? [])];
+    expect(sent.filter((rel) => !keys.includes(rel))).toEqual([]);
+    expect(sent.length).toBeGreaterThan(1);
   });
 
   it("forgets a project that went down, and treats an unreadable file as none", async () => {

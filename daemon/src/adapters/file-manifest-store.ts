@@ -6,9 +6,9 @@
  * Writes are coalesced, so a daemon killed within `delayMs` of a sync would forget what it just put. Before each batch
  * is sent, its paths are appended to `<project>.journal` (synchronously: a line of JSON); a load adds them to the rule's
  * manifest (hash unknown), so a file put just before a kill -9 and deleted locally afterwards is deleted in the pod too.
- * Each full write rewrites the journal with the batches still in flight.
+ * Each full write rewrites the journal without the batches its snapshot holds; those journaled meanwhile stay.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ManifestStore } from "../ports/manifest-store.js";
@@ -29,6 +29,8 @@ export const createFileManifestStore = (params: { readonly dir: string; readonly
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per project: batches whose paths are in the journal and whose manifest is not saved yet. */
   const inflight = new Map<string, Set<Intent>>();
+  /** Per project: what the journal file holds, in order. */
+  const journaled = new Map<string, Intent[]>();
   let writing: Promise<void> = Promise.resolve();
 
   const write = async (project: string): Promise<void> => {
@@ -36,7 +38,8 @@ export const createFileManifestStore = (params: { readonly dir: string; readonly
     const rules = known.get(project);
     if (rules === undefined) return;
     const body = JSON.stringify(Object.fromEntries([...rules].map(([id, m]) => [id, manifestToJson(m)])));
-    const pendingIntents = [...(inflight.get(project) ?? [])];
+    // The batches this snapshot holds: those whose manifests were recorded before it.
+    const held = new Set((journaled.get(project) ?? []).filter((i) => inflight.get(project)?.has(i) !== true));
     const file = path.join(params.dir, fileName(project));
     const temp = `${file}.${process.pid}.tmp`;
     const journal = path.join(params.dir, journalName(project));
@@ -44,9 +47,13 @@ export const createFileManifestStore = (params: { readonly dir: string; readonly
       await mkdir(params.dir, { recursive: true, mode: 0o700 });
       await writeFile(temp, body, { mode: 0o600 });
       await rename(temp, file);
-      // What the snapshot holds leaves the journal; batches still in flight stay.
-      await writeFile(`${journal}.tmp`, pendingIntents.map((i) => `${JSON.stringify(i)}\n`).join(""), { mode: 0o600 });
-      await rename(`${journal}.tmp`, journal);
+      // What the snapshot holds leaves the journal; every other batch stays, those journaled while this write ran
+      // included. Synchronous, so no intend() appends to the old journal between the list and the rename (it was lost
+      // with it, and a daemon killed before the next write left a file in the pod that had been deleted locally).
+      const rest = (journaled.get(project) ?? []).filter((i) => !held.has(i));
+      journaled.set(project, rest);
+      writeFileSync(`${journal}.tmp`, rest.map((i) => `${JSON.stringify(i)}\n`).join(""), { mode: 0o600 });
+      renameSync(`${journal}.tmp`, journal);
     } catch (error) {
       await rm(temp, { force: true });
       params.onError?.(`cannot keep the sync manifests of ${project}: ${error instanceof Error ? error.message : String(error)}`);
@@ -97,6 +104,7 @@ export const createFileManifestStore = (params: { readonly dir: string; readonly
       const set = inflight.get(project) ?? new Set<Intent>();
       set.add(intent);
       inflight.set(project, set);
+      journaled.set(project, [...(journaled.get(project) ?? []), intent]);
       try {
         mkdirSync(params.dir, { recursive: true, mode: 0o700 });
         appendFileSync(path.join(params.dir, journalName(project)), `${JSON.stringify(intent)}\n`, { mode: 0o600 });
@@ -107,6 +115,7 @@ export const createFileManifestStore = (params: { readonly dir: string; readonly
     },
     drop(project) {
       inflight.delete(project);
+      journaled.delete(project);
       clearTimeout(timers.get(project));
       timers.delete(project);
       known.delete(project);
