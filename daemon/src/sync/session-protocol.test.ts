@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encodeRenames, planStaging } from "./atomic-replace.js";
+import { encodeRenames, planStaging, type RenameList } from "./atomic-replace.js";
 import { buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
-import { busyboxPath, headIsExact } from "../../test/support/busybox-path.js";
-import { agentCommand, encodeRequest, parseReply } from "./session-protocol.js";
+import { busyboxPath, headIsExact, tarIsExact } from "../../test/support/busybox-path.js";
+import { agentCommand, encodeRequest, parseReply, tarExtent } from "./session-protocol.js";
 import type { PutEntry } from "./sync-plan.js";
 
 let dir: string;
@@ -16,6 +16,10 @@ beforeEach(async () => { dir = await mkdtemp(path.join(tmpdir(), "devloop-agent-
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
 const file = (rel: string, text: string) => ({ rel, kind: "file" as const, content: Buffer.from(text), mode: 0o644, hash: hashContent(Buffer.from(text)) });
+
+/** A frame as encodeRequest makes it, without its archive check: how a spoilt archive would reach the agent. */
+const rawRequest = (tar: Buffer, renames: RenameList = { bytes: Buffer.alloc(0), count: 0 }): Buffer =>
+  Buffer.concat([Buffer.from(`${String(tar.length).padStart(15)} ${"0".padStart(15)} ${String(renames.count).padStart(15)}\n`), renames.bytes, tar]);
 
 /** The agent as a child with a line reader. */
 const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
@@ -32,28 +36,51 @@ const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
     if (lines.length === 0) await new Promise<void>((r) => waiters.push(r));
     return lines.shift() ?? "";
   };
-  /** Sends the batch with its files staged (as the tar syncer does) and returns the agent's status. */
-  const send = async (puts: PutEntry[], deletes: string[] = [], tamper: (tar: Buffer) => Buffer = (t) => t): Promise<number> => {
+  /**
+   * Sends the batch with its files staged (as the tar syncer does) and returns the agent's status. `tamper` spoils the
+   * archive, framed without encodeRequest's check (which would refuse it).
+   */
+  const send = async (puts: PutEntry[], deletes: string[] = [], tamper?: (tar: Buffer) => Buffer): Promise<number> => {
     const staged = planStaging(puts);
-    child.stdin.write(encodeRequest(tamper(await buildTar(puts, undefined, staged)), deletes, false, encodeRenames(staged)));
+    const tar = await buildTar(puts, undefined, staged);
+    child.stdin.write(tamper ? rawRequest(tamper(tar), encodeRenames(staged)) : encodeRequest(tar, deletes, false, encodeRenames(staged)));
     const reply = parseReply(await next());
     if (reply.kind !== "done") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
     return reply.status;
   };
   const write = (data: Buffer): void => { child.stdin.write(data); };
+  const closed = new Promise<number | null>((r) => child.on("close", r));
+  // An agent that ended on its own (after a failed exact tar) closes its stdin: ending it then is not an error.
+  child.stdin.on("error", () => undefined);
   const stop = async (): Promise<number | null> => {
     child.stdin.end();
-    return new Promise((r) => child.on("close", r));
+    return closed;
   };
-  return { next, send, write, stop };
+  /** The exit status once the agent ended on its own (stdin left open), or "running" after `ms`. */
+  const exited = async (ms = 5_000): Promise<number | null | "running"> =>
+    Promise.race([closed, new Promise<"running">((r) => setTimeout(() => r("running"), ms))]);
+  return { next, send, write, stop, exited };
+};
+
+/**
+ * After a failed batch: an agent that reads with tar alone (exactTar) cannot know where tar stopped in its archive, so
+ * it answers and exits (the syncer opens a new session); one with a reader in front drained the rest and goes on.
+ */
+const afterFailure = async (agent: ReturnType<typeof startAgent>, exactTar: boolean, target: string, env: NodeJS.ProcessEnv): Promise<ReturnType<typeof startAgent>> => {
+  if (!exactTar) return agent;
+  expect(await agent.exited()).toBe(0);
+  const fresh = startAgent(target, env);
+  expect(parseReply(await fresh.next()).kind).toBe("ready");
+  return fresh;
 };
 
 /** The shells the agent must work with: the system's (GNU head: exact) and busybox's (head -c reads ahead: dd). */
 const bbPath = busyboxPath();
 const shells = [
   // "head" unless this suite itself runs with busybox first in PATH.
-  { name: "the system's sh", env: process.env, reader: headIsExact() ? "head" : "dd" },
-  ...(bbPath !== undefined ? [{ name: "busybox first in PATH", env: { ...process.env, PATH: bbPath }, reader: "dd" }] : []),
+  { name: "the system's sh", env: process.env, reader: headIsExact() ? "head" : "dd", exactTar: tarIsExact() },
+  // Busybox tar reads on after the archive's end (and knows no -b): the exact reader stays in front of it.
+  ...(bbPath !== undefined ? [{ name: "busybox first in PATH", env: { ...process.env, PATH: bbPath }, reader: "dd", exactTar: false }] : []),
 ];
 
 describe("the session agent with busybox", () => {
@@ -63,12 +90,12 @@ describe("the session agent with busybox", () => {
   });
 });
 
-describe.each(shells)("the session agent, run by $name", ({ env, reader }) => {
+describe.each(shells)("the session agent, run by $name", ({ env, reader, exactTar }) => {
   it("applies batch after batch on one open stdin, answering ready and done <status>", async () => {
     const target = path.join(dir, "app");
-    const agent = startAgent(target, env);
-    const nextLine = agent.next;
-    expect(parseReply(await nextLine())).toEqual({ kind: "ready", reader });
+    let agent = startAgent(target, env);
+    const nextLine = async (): Promise<string> => agent.next();
+    expect(parseReply(await nextLine())).toEqual({ kind: "ready", reader, exactTar });
     agent.write(encodeRequest(await buildTar([file("a.txt", "one"), file("dir/b.txt", "two")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "dir/b.txt"), "utf8")).toBe("two");
@@ -81,11 +108,24 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader }) => {
     await expect(lstat(path.join(target, "dir"))).rejects.toThrow(/ENOENT/);
     await expect(lstat(path.join(target, "-rf"))).rejects.toThrow(/ENOENT/);
 
-    // A corrupt archive fails that batch only: the rest of its bytes are drained and the next batch works.
+    // A corrupt archive is never sent (tar alone would skip through it into the next batch). Sent anyway to an agent
+    // with a reader in front, it fails that batch only: the rest of its bytes are drained and the next batch works.
     const bad = Buffer.alloc(2048, 7);
-    agent.write(encodeRequest(bad, []));
+    expect(() => encodeRequest(bad, [])).toThrow(/bad header or no end: not sent/);
+    if (!exactTar) {
+      agent.write(rawRequest(bad));
+      const failed = parseReply(await nextLine());
+      expect(failed.kind === "done" && failed.status).not.toBe(0);
+    }
+    // A sound archive whose extract fails (a file where its directory should be): tar reads it to its end and fails;
+    // the agent answers, then (tar alone: it cannot know where tar stopped) ends, and a new session goes on.
+    await writeFile(path.join(target, "f"), "a file");
+    agent.write(encodeRequest(await buildTar([file("f/x.txt", "x"), file("y.txt", "y")]), []));
     const failed = parseReply(await nextLine());
     expect(failed.kind === "done" && failed.status).not.toBe(0);
+    // GNU tar goes on to the archive's end (busybox tar stops at the first error; its reader drains the rest).
+    if (exactTar) expect(await readFile(path.join(target, "y.txt"), "utf8")).toBe("y");
+    agent = await afterFailure(agent, exactTar, target, env);
     agent.write(encodeRequest(await buildTar([file("after.txt", "ok")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("ok");
@@ -103,7 +143,7 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader }) => {
   it("keeps the framing across a multi-MiB frame, a frame split over slow writes and frames sent back to back", async () => {
     const target = path.join(dir, "app");
     const agent = startAgent(target, env);
-    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader, exactTar });
     // 3 MiB + 1,000 bytes of incompressible content: many 64 KiB reads, the last one short.
     const big = Buffer.from(Array.from({ length: (3 << 20) + 1000 }, (_, i) => (i * 7919) % 251));
     const bigTar = await buildTar([{ rel: "big.bin", kind: "file", content: big, mode: 0o644, hash: hashContent(big) }]);
@@ -125,9 +165,20 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader }) => {
     expect(await agent.stop()).toBe(0);
   });
 
+  it("finds where tar stops reading an archive: after its end blocks, following each header's size", async () => {
+    const tar = await buildTar([file("a.txt", "one"), { rel: "d", kind: "directory", mode: 0o755 }, file("d/b.bin", "x".repeat(1500))]);
+    expect(tarExtent(tar)).toBe(tar.length);
+    expect(tarExtent(Buffer.concat([tar, Buffer.alloc(512)]))).toBe(tar.length);
+    expect(tarExtent(tar.subarray(0, tar.length - 512))).toBeUndefined();
+    const badSum = Buffer.from(tar);
+    badSum[0] = 0x62; // the name changes, the checksum does not
+    expect(tarExtent(badSum)).toBeUndefined();
+    expect(tarExtent(Buffer.alloc(1024))).toBe(1024);
+  });
+
   it("frames with a fixed header and refuses escaping deletes", () => {
-    expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)} `);
-    expect(encodeRequest(Buffer.alloc(512), [], false, { bytes: Buffer.from("a\nb\n"), count: 2 }).subarray(0, 48).toString()).toBe(`${"512".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)} `);
+    expect(encodeRequest(undefined, ["a"]).subarray(0, 48).toString()).toBe(`${"0".padStart(15)} ${"2".padStart(15)} ${"0".padStart(15)}\n`);
+    expect(encodeRequest(Buffer.alloc(1024), [], false, { bytes: Buffer.from("a\nb\n"), count: 2 }).subarray(0, 48).toString()).toBe(`${"1024".padStart(15)} ${"0".padStart(15)} ${"2".padStart(15)}\n`);
     expect(() => encodeRequest(undefined, ["../x"])).toThrow(/refusing to delete/);
     expect(parseReply("oops")).toEqual({ kind: "other", line: "oops" });
   });
@@ -147,11 +198,11 @@ describe.runIf(bbPath !== undefined)("the session agent without an exact reader"
   });
 });
 
-describe.each(shells)("the session agent: atomic replacement, run by $name", ({ env, reader }) => {
+describe.each(shells)("the session agent: atomic replacement, run by $name", ({ env, reader, exactTar }) => {
   it("renames staged files over their targets: a new inode, modes, links and dirs as before, nothing staged left", async () => {
     const target = path.join(dir, "app");
     const agent = startAgent(target, env);
-    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader, exactTar });
     expect(await agent.send([file("a.js", "one"), file("src/b.js", "two")])).toBe(0);
     const before = await stat(path.join(target, "a.js"));
 
@@ -179,24 +230,37 @@ describe.each(shells)("the session agent: atomic replacement, run by $name", ({ 
 
   it("a failed extract renames nothing and leaves no staged file; the next batch works", async () => {
     const target = path.join(dir, "app");
-    const agent = startAgent(target, env);
-    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader });
+    let agent = startAgent(target, env);
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader, exactTar });
     expect(await agent.send([file("a.js", "old a"), file("b.js", "old b")])).toBe(0);
-    // The archive cut in the middle of the second file: tar extracts the first staged file, then fails.
-    const big = "B".repeat(4000);
-    const status = await agent.send([file("a.js", "new a"), file("b.js", big)], [], (tar) => {
-      const cut = tar.subarray(0, 512 * 4);
+    // The archive cut in the middle of the second file: tar extracts the first staged file, then fails. Only an agent
+    // with a reader in front can be sent one (encodeRequest refuses it: tar alone would wait for the rest).
+    const cutTar = (tar: Buffer): Buffer => {
       const padded = Buffer.alloc(512 * 6);
-      cut.copy(padded);
+      tar.subarray(0, 512 * 4).copy(padded);
       return padded;
-    });
-    expect(status).not.toBe(0);
+    };
+    const big = "B".repeat(4000);
+    const spoilt = await buildTar([file("a.js", "x"), file("b.js", big)]);
+    expect(() => encodeRequest(cutTar(spoilt), [])).toThrow(/not sent/);
+    expect(() => encodeRequest(Buffer.alloc(spoilt.length, 7), [])).toThrow(/not sent/);
+    if (!exactTar) {
+      expect(await agent.send([file("a.js", "new a"), file("b.js", big)], [], cutTar)).not.toBe(0);
+      expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
+      expect(await readFile(path.join(target, "b.js"), "utf8")).toBe("old b");
+      expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+      // Garbage where the tar should be: same.
+      expect(await agent.send([file("a.js", "x")], [], (tar) => Buffer.alloc(tar.length, 7))).not.toBe(0);
+      expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+    }
+    // A sound archive whose extract fails after its first staged file (a file where the second one's directory should
+    // be): nothing is renamed, no staged file is left, and (after a new session, with tar alone) the next batch works.
+    await writeFile(path.join(target, "c"), "a file");
+    expect(await agent.send([file("a.js", "new a"), file("c/b.js", "b")])).not.toBe(0);
+    agent = await afterFailure(agent, exactTar, target, env);
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
-    expect(await readFile(path.join(target, "b.js"), "utf8")).toBe("old b");
-    expect(await allNames(target)).toEqual(["a.js", "b.js"]);
-    // Garbage where the tar should be: same.
-    expect(await agent.send([file("a.js", "x")], [], (tar) => Buffer.alloc(tar.length, 7))).not.toBe(0);
-    expect(await allNames(target)).toEqual(["a.js", "b.js"]);
+    expect(await allNames(target)).toEqual(["a.js", "b.js", "c"]);
+    await rm(path.join(target, "c"));
     expect(await agent.send([file("a.js", "new a")])).toBe(0);
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new a");
     expect(await allNames(target)).toEqual(["a.js", "b.js"]);

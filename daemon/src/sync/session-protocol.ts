@@ -3,15 +3,25 @@
  * batch, so an edit costs one WebSocket round trip instead of a new exec (measured on the bed under
  * load: 6 ms against 290 ms). Framing on stdin, per batch:
  *
- *   header  48 bytes  "%15d %15d %15d " = tar bytes (negative: the tar is gzipped), delete-list bytes,
- *                     rename-list lines
+ *   header  48 bytes  "%15d %15d %15d\n" = tar bytes (negative: the tar is gzipped), delete-list bytes,
+ *                     rename-list lines; a line, so the agent reads it with sh's `read` (no process)
  *   deletes           NUL-separated relative paths (checked: no `..`, not absolute), removed with rm -rf
  *   renames           newline-terminated targets whose files the tar holds under a staged name
  *                     (sync/atomic-replace.ts): renamed over their targets once the extract succeeded,
  *                     removed when it failed
  *   tar               extracted with tar -x -m; whatever tar leaves unread is drained, so the framing holds
  *
- * The agent answers "ready <reader>" once it is in the target, then "done <status>" per batch.
+ * The agent answers "ready <reader>" (or "ready <reader> tar", below) once it is in the target, then "done <status>"
+ * per batch.
+ *
+ * Per batch the agent starts as few processes as it can: on a loaded node each one waits for a core (issue 12 item 6).
+ * The header and the rename list are read with the `read` builtin. GNU tar with a blocking factor of 1 (`-b 1`) reads
+ * the archive 512 bytes at a time and stops after its two end blocks, so it takes exactly the archive off stdin: the
+ * agent probes that at start (an empty archive followed by `ghij`: tar must succeed and leave `ghij`) and then runs
+ * tar alone on its stdin — one process, plus one `mv` per staged file. Busybox tar reads on to the end of its input
+ * after the end blocks (and knows no -b), gzip reads ahead: those keep the exact reader in front (`rd N | tar`). A
+ * failed tar may have stopped anywhere in its archive, so after a failure on that path the agent answers and exits:
+ * the next batch goes through one exec, the one after opens a new session.
  *
  * Every frame is read with an exact reader: one that takes N bytes of the pipe and not one more, or the next frame is
  * lost. GNU head -c is exact; busybox head -c (alpine, busybox images) reads ahead through stdio and swallows the next
@@ -39,45 +49,105 @@ export const readerSnippet = (orElse: string): string => [
 /** The agent's: answers "declined …" and exits when there is no exact reader. */
 const pickReader = readerSnippet('echo "declined head -c reads ahead on a pipe and dd lacks iflag=count_bytes,fullblock"; exit 0');
 
+/**
+ * sh that sets `xt` to 1 when `tar -x -b 1` on a pipe takes exactly the archive and leaves what follows (GNU tar),
+ * else empty. The archive is tar's own empty one (two zero blocks); `&& cat` makes a tar that fails (busybox: no -b)
+ * leave nothing, so only an exact tar passes.
+ */
+export const exactTarSnippet = [
+  "xt=",
+  'if [ "$( { tar -c -b 1 -f - -T /dev/null 2>/dev/null; printf ghij; } | { tar -x -b 1 -m -f - >/dev/null 2>&1 && cat; } )" = ghij ]; then xt=1; fi',
+].join("\n");
+
 const agentScript = [
   'mkdir -p -- "$0" && cd -- "$0" || exit 1',
   pickReader,
-  'echo "ready $r"',
-  `while hdr=$(rd ${headerBytes}) && [ \${#hdr} -eq ${headerBytes} ]; do`,
-  "  set -- $hdr",
-  "  rc=0; x=0",
-  '  if [ "$2" -gt 0 ]; then rd "$2" | xargs -0 -r rm -rf -- || rc=$?; fi',
-  `  ${readRenamesSnippet('"$3"')}`,
-  '  if [ "$1" -gt 0 ]; then rd "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
-  '  if [ "$1" -lt 0 ]; then rd "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
+  exactTarSnippet,
+  'echo "ready $r${xt:+ tar}"',
+  // t: tar bytes (< 0: gzipped), d: delete-list bytes, n: rename lines.
+  'while read -r t d n && [ -n "$n" ]; do',
+  "  rc=0; x=0; q=",
+  '  if [ "$d" -gt 0 ]; then rd "$d" | xargs -0 -r rm -rf -- || rc=$?; fi',
+  `  ${readRenamesSnippet('"$n"')}`,
+  '  if [ "$t" -gt 0 ] && [ -n "$xt" ]; then tar -x -b 1 -m -f - || { x=$?; q=1; }',
+  '  elif [ "$t" -gt 0 ]; then rd "$t" | { tar -x -m -f - || e=$?; cat >/dev/null; exit "${e:-0}"; } || x=$?',
+  '  elif [ "$t" -lt 0 ]; then rd "$((-t))" | { tar -x -z -m -f - || e=$?; cat >/dev/null; exit "${e:-0}"; } || x=$?; fi',
   '  if [ -n "$names" ]; then',
   renameSnippet,
   "  fi",
   '  [ "$x" -eq 0 ] || rc=$x',
   '  echo "done $rc"',
+  // The exact tar failed somewhere in its archive: the rest of it is still on stdin, so the framing is lost.
+  '  [ -z "$q" ] || exit 0',
   "done",
 ].join("\n");
 
 export const agentCommand = (targetDir: string): string[] => ["sh", "-c", agentScript, checkTargetDir(targetDir)];
 
-/** One batch as bytes for the agent's stdin; `renames` is encodeRenames() of the tar's staged files. */
+const block = 512;
+const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
+
+/** A header's size field (octal, or base-256 when its first byte has the high bit), undefined when unreadable. */
+const headerSize = (header: Uint8Array): number | undefined => {
+  const field = header.subarray(124, 136);
+  if (((field[0] ?? 0) & 0x80) !== 0) return field.subarray(1).reduce((n, b) => n * 256 + b, (field[0] ?? 0) & 0x7f);
+  const text = Buffer.from(field).toString("latin1").replace(/[\0 ]+$/, "").trim();
+  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : text === "" ? 0 : undefined;
+};
+
+/** A header's checksum is right: the sum of its bytes with the checksum field read as spaces (unsigned, as tar-stream writes it). */
+const checksumOk = (header: Uint8Array): boolean => {
+  const text = Buffer.from(header.subarray(148, 156)).toString("latin1").replace(/[\0 ]+$/, "").trim();
+  if (!/^[0-7]+$/.test(text)) return false;
+  let sum = 8 * 0x20;
+  for (let i = 0; i < block; i++) if (i < 148 || i >= 156) sum += header[i] ?? 0;
+  return sum === parseInt(text, 8);
+};
+
+/**
+ * Where tar stops reading this archive: after the first two zero blocks found at a header's place, following each
+ * header's size; undefined for a bad header or no end. GNU tar with `-b 1` reads exactly this far, so an archive sent to
+ * an agent that runs tar alone must end exactly there: a bad header would make tar skip on to the next one it finds,
+ * into the next batch or until stdin ends.
+ */
+export const tarExtent = (tar: Uint8Array): number | undefined => {
+  let at = 0;
+  while (at + 2 * block <= tar.length) {
+    const header = tar.subarray(at, at + block);
+    if (isZero(header)) return isZero(tar.subarray(at + block, at + 2 * block)) ? at + 2 * block : undefined;
+    const size = headerSize(header);
+    if (size === undefined || !checksumOk(header)) return undefined;
+    at += block + Math.ceil(size / block) * block;
+  }
+  return undefined;
+};
+
+/**
+ * One batch as bytes for the agent's stdin; `renames` is encodeRenames() of the tar's staged files. A plain archive must
+ * end exactly at its length (tarExtent): anything else would cost the framing of an agent that runs tar alone.
+ */
 export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: RenameList = { bytes: Buffer.alloc(0), count: 0 }): Buffer => {
+  if (tar !== undefined && tar.length > 0 && !gzipped) {
+    const extent = tarExtent(tar);
+    if (extent !== tar.length) throw new Error(`sync archive of ${tar.length} bytes ${extent === undefined ? "has a bad header or no end" : `ends at byte ${extent}`}: not sent`);
+  }
   const list = Buffer.from(deletes.map((rel) => {
     const c = checkRelativePath(rel);
     if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
     return `${c.rel}\0`;
   }).join(""));
   const tarBytes = (tar?.length ?? 0) * (gzipped ? -1 : 1);
-  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.count).padStart(15)} `;
+  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.count).padStart(15)}\n`;
   if (header.length !== headerBytes) throw new Error("sync request too large for the session header");
   return Buffer.concat([Buffer.from(header), list, renames.bytes, ...(tar ? [tar] : [])]);
 };
 
-export type AgentReply = { readonly kind: "ready"; readonly reader: AgentReader } | { readonly kind: "declined"; readonly reason: string } | { readonly kind: "done"; readonly status: number } | { readonly kind: "other"; readonly line: string };
+/** `exactTar`: the agent extracts plain archives with `tar -x -b 1` straight off its stdin (no reader in front). */
+export type AgentReply = { readonly kind: "ready"; readonly reader: AgentReader; readonly exactTar: boolean } | { readonly kind: "declined"; readonly reason: string } | { readonly kind: "done"; readonly status: number } | { readonly kind: "other"; readonly line: string };
 
 export const parseReply = (line: string): AgentReply => {
-  const ready = /^ready(?: (head|dd))?$/.exec(line);
-  if (ready) return { kind: "ready", reader: ready[1] === "dd" ? "dd" : "head" };
+  const ready = /^ready(?: (head|dd))?( tar)?$/.exec(line);
+  if (ready) return { kind: "ready", reader: ready[1] === "dd" ? "dd" : "head", exactTar: ready[2] !== undefined };
   if (line.startsWith("declined ")) return { kind: "declined", reason: line.slice("declined ".length) };
   const m = /^done (\d+)$/.exec(line);
   if (m?.[1] !== undefined) return { kind: "done", status: Number(m[1]) };

@@ -51,3 +51,7 @@ export const busyboxPath = ({ applets, scripts = {} }: BusyboxPathOptions = {}):
 /** Whether `head -c` on this PATH is exact on a pipe (GNU head) — which reader the agent will pick. */
 export const headIsExact = (env: NodeJS.ProcessEnv = process.env): boolean =>
   execFileSync("sh", ["-c", "printf abcdefghij | { head -c 6 >/dev/null; cat; }"], { encoding: "utf8", env }) === "ghij";
+
+/** Whether `tar -x -b 1` on this PATH takes exactly an archive off a pipe (GNU tar): the agent then runs tar alone. */
+export const tarIsExact = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  execFileSync("sh", ["-c", "{ tar -c -b 1 -f - -T /dev/null 2>/dev/null; printf ghij; } | { tar -x -b 1 -m -f - -C \"${TMPDIR:-/tmp}\" >/dev/null 2>&1 && cat; }"], { encoding: "utf8", env }) === "ghij";
