@@ -4,15 +4,21 @@
  * which CLI, the argv, progress and failures); tag the image with the manifest's name and build.tags too, then deliver it (docker: nothing; kind: `kind load docker-image`; registry: push).
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import Docker from "dockerode";
-import { readFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { createBuildLineSplitter } from "../build/build-output.js";
 import type { BuildEvent } from "../build/build-output.js";
 import { contentTagOptions } from "../build/build-options.js";
 import { contentTag, repositoryOf } from "../build/content-tag.js";
+import type { HashedEntry } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
 import { CONTEXT_IMAGE_DOCKERFILE, namedContext, rewriteNamedContexts } from "../build/named-contexts.js";
+import { externalBaseImages, hasHeredocs, scanDockerfile, translateHeredocs } from "../build/dockerfile-heredocs.js";
+import type { HeredocTranslation } from "../build/dockerfile-heredocs.js";
+import { dockerfileSyntax } from "../build/heredoc-check.js";
 import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ImageBuildRequest, ImageBuildResult, ImageBuilder, ImageCommand } from "../ports/image-builder.js";
@@ -193,6 +199,99 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     return { tag: request.image, ref, skipped: true, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };
   };
 
+  // Heredoc support of the engine's own Dockerfile frontend (Docker 23+ has dockerfile 1.4+ built in), asked once.
+  let engineMajor: Promise<number> | undefined;
+  const engineHeredocs = async (): Promise<boolean> => {
+    engineMajor ??= docker.version().then(
+      (v) => Number.parseInt(String(v.Version), 10) || 0,
+      () => 0,
+    );
+    return (await engineMajor) >= 23;
+  };
+  // `# syntax=` frontend images: in the engine, or pulled once (offline, the pull fails fast and is not retried for 10 min).
+  const syntaxPulls = new Map<string, { readonly ok: boolean; readonly at: number; readonly why: string }>();
+  const syntaxAvailable = async (ref: string, onLine: (line: string) => void): Promise<boolean> => {
+    if (await hasImage(ref)) return true;
+    const known = syntaxPulls.get(ref);
+    if (known !== undefined && (known.ok || performance.now() - known.at < 600_000)) return known.ok;
+    let why = "";
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        why = "no answer in 30 s";
+        resolve(false);
+      }, 30_000);
+      docker.pull(ref, {}, (error: Error | null, stream?: NodeJS.ReadableStream) => {
+        if (error !== null || stream === undefined) {
+          clearTimeout(timer);
+          why = error?.message.replace(/^\(HTTP code \d+\) [^-]*- /, "").trim() ?? "no stream";
+          resolve(false);
+          return;
+        }
+        docker.modem.followProgress(stream, (failure: Error | null) => {
+          clearTimeout(timer);
+          why = failure?.message ?? "";
+          resolve(failure === null);
+        });
+      });
+    });
+    syntaxPulls.set(ref, { ok, at: performance.now(), why });
+    if (!ok) onLine(`# syntax=${ref}: the frontend image is not in the engine and cannot be pulled (${why.split("\n")[0] ?? ""})`);
+    return ok;
+  };
+
+  /**
+   * Dockerfile heredocs for a frontend without them (build/dockerfile-heredocs.ts): undefined when the Dockerfile has
+   * none or the frontend that builds it has them (Docker 23+, or a `# syntax=` image the engine has or can pull).
+   * Otherwise the rewritten Dockerfile, the files of its heredoc image and that image's content-hash reference.
+   */
+  const heredocPlan = async (request: ImageBuildRequest, text: string, file: string, onLine: (line: string) => void): Promise<{ translation: HeredocTranslation; ref: string; ensure: () => Promise<void> } | undefined> => {
+    if (!text.includes("<<")) return undefined;
+    const scanned = scanDockerfile(text);
+    if (!hasHeredocs(scanned)) return undefined;
+    const syntax = dockerfileSyntax(text);
+    if (syntax === undefined ? await engineHeredocs() : await syntaxAvailable(syntax, onLine)) return undefined;
+    const buildPlatform = `linux/${process.arch === "x64" ? "amd64" : process.arch}`;
+    const platform = { args: request.args, buildPlatform, ...(request.platform === undefined ? {} : { platform: request.platform }) };
+    const baseEnv: Record<string, Record<string, string>> = {};
+    for (const image of externalBaseImages(scanned, platform)) {
+      try {
+        const env = ((await docker.getImage(image).inspect()).Config as { Env?: string[] | null } | undefined)?.Env ?? [];
+        baseEnv[image] = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf("=") < 0 ? kv.length : kv.indexOf("=")), kv.indexOf("=") < 0 ? "" : kv.slice(kv.indexOf("=") + 1)]));
+      } catch {
+        // Not in the engine yet: its ENV stays unknown (the build log says so when a COPY heredoc expands).
+      }
+    }
+    const translation = translateHeredocs(scanned, { ...platform, baseEnv, dropSyntax: syntax !== undefined });
+    if ("problems" in translation) {
+      const [first] = translation.problems;
+      throw new Error(`build of ${request.service}: ${file}:${first?.line ?? 0}:${first?.column ?? 0}: ${first?.message ?? "heredoc"}${first?.hint === undefined ? "" : ` (${first.hint})`}`);
+    }
+    for (const image of translation.unknownBaseEnv) onLine(`heredocs: the ENV of ${image} is not known before it is pulled; a $VARIABLE it alone sets stays as written in a COPY heredoc`);
+    // The image's tag hashes the files as a context scan would (path, mode, content), without writing them first.
+    const entries: HashedEntry[] = translation.files.flatMap((f) => [
+      { path: path.posix.dirname(f.path), kind: "dir" as const, mode: 0o755, digest: "" },
+      { path: f.path, kind: "file" as const, mode: f.mode, digest: createHash("sha256").update(f.content).digest("hex") },
+    ]);
+    const ref = contentTag({ repository: `${repositoryOf(request.image)}-heredocs`, entries, dockerfile: "", dockerfileInline: CONTEXT_IMAGE_DOCKERFILE, args: {} });
+    const ensure = async (): Promise<void> => {
+      if (await hasImage(ref)) return;
+      onLine(`heredocs: ${translation.rewritten} instruction(s) rewritten for the engine's Dockerfile frontend, which has none; their files are image ${ref}`);
+      const dir = await mkdtemp(path.join(tmpdir(), "devloop-heredocs-"));
+      try {
+        for (const heredoc of translation.files) {
+          const target = path.join(dir, heredoc.path);
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(target, heredoc.content);
+          await chmod(target, heredoc.mode);
+        }
+        await runner.run({ request: { service: request.service, image: ref, context: dir, dockerfile: "Dockerfile", args: {} }, tag: ref, dockerfile: "Dockerfile", dockerfileText: CONTEXT_IMAGE_DOCKERFILE, onLine });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+    return { translation, ref, ensure };
+  };
+
   return {
     exists: hasImage,
     build: async (request: ImageBuildRequest, onLine, onProgress, environment, options): Promise<ImageBuildResult> => {
@@ -209,6 +308,11 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         throw new Error(`build of ${request.service}: cannot read the context ${request.context}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const contexts = await namedContexts(request, onLine);
+      const dockerfileFile = inline === undefined ? path.join(request.context, dockerfile) : `services.${request.service}.build.dockerfile_inline`;
+      const original = inline ?? (await readFile(path.join(request.context, dockerfile), "utf8").catch(() => undefined));
+      const heredocs = original === undefined ? undefined : await heredocPlan(request, original, dockerfileFile, onLine);
+      // The heredoc image (its content) is part of the tag: the rewritten Dockerfile uses it.
+      if (heredocs !== undefined) contexts.hashed["devloop:heredocs"] = heredocs.ref;
       const tag = contentTag({
         repository: repositoryOf(request.image),
         entries: scanned.entries,
@@ -228,8 +332,12 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         onLine(`building ${tag} with BuildKit (${cli.kind === "buildx" ? `${cli.docker} buildx build` : `${cli.docker} build, DOCKER_BUILDKIT=1`}, docker ${cli.version}; ${scanned.entries.filter((e) => e.kind === "file").length} files in context${scanned.ignoreFile === undefined ? "" : `, ${scanned.ignoreFile}`})`);
         const rewrite = cli.kind === "legacy" && Object.keys(contexts.images).length > 0;
         let dockerfileText = inline;
+        if (heredocs !== undefined) {
+          await heredocs.ensure();
+          dockerfileText = heredocs.translation.render(heredocs.ref);
+        }
         if (rewrite) {
-          const text = inline ?? (await readFile(path.join(request.context, dockerfile), "utf8").catch(() => undefined));
+          const text = dockerfileText ?? original;
           if (text === undefined) throw new Error(`build of ${request.service}: cannot read the Dockerfile ${path.join(request.context, dockerfile)}`);
           dockerfileText = rewriteNamedContexts(text, contexts.images);
         }

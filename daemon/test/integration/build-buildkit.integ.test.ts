@@ -1,7 +1,7 @@
 // BuildKit builds on the real Docker engine through the CLI devloop finds (Debian's docker.io 20.10 with
 // DOCKER_BUILDKIT=1 on the bed): a cache mount reused by the second build, a build secret that never reaches the
 // image, its history, `docker save` or the build log, an ssh mount fed by a test agent, additional_contexts, a
-// multi-stage target, and a heredoc COPY (not in 20.10's built-in Dockerfile frontend: a located failure).
+// multi-stage target, and heredocs (COPY and RUN; 20.10's built-in frontend has none: devloop translates them).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -123,12 +123,70 @@ describe("BuildKit builds on the real Docker engine", () => {
     expect(dev.lines.some((l) => l.includes("echo prod"))).toBe(false);
   });
 
-  it("a heredoc COPY needs Dockerfile frontend 1.4: 20.10's built-in one fails it with the line", async () => {
-    const error = await build(request("heredoc", `FROM ${bedImages().runtime}\nCOPY <<EOF /hello.txt\nhello\nEOF\n`)).then(
+  it("heredocs: COPY <<EOF files and RUN <<EOF scripts are in the running image (translated for 20.10's frontend)", async () => {
+    const dockerfile = (greeting: string) =>
+      [
+        "# syntax=docker/dockerfile:1.4",
+        `FROM ${bedImages().runtime} AS base`,
+        `ARG GREETING=${greeting}`,
+        "ENV WHO=world",
+        "COPY --chmod=0640 <<EOF /etc/greeting.txt",
+        "$GREETING ${WHO}!",
+        "EOF",
+        'COPY <<"RAW" <<-TABS app.txt /files/',
+        "literal $WHO",
+        "RAW",
+        "\ttabbed $WHO",
+        "\tTABS",
+        "RUN <<EOF",
+        'echo "run: $GREETING" > /run.txt',
+        "test -f /files/RAW",
+        "EOF",
+        "RUN <<EOF",
+        "#!/usr/bin/bash",
+        'echo "bash ${BASH_VERSINFO[0]} $0" > /shebang.txt',
+        "EOF",
+        "RUN cat <<'EOF' > /cat.txt && echo after >> /cat.txt",
+        "cat: $WHO",
+        "EOF",
+        "",
+      ].join("\n");
+    const first = await build(request("heredoc", dockerfile("hello"), { args: { GREETING: "hi" } }));
+    const show = ["/etc/greeting.txt", "/files/RAW", "/files/TABS", "/files/app.txt", "/run.txt", "/shebang.txt", "/cat.txt"].map((f) => `echo "== ${f} $(stat -c %a ${f})"; cat ${f}`).join("; ");
+    expect((await runInImage(first.tag, ["sh", "-c", show])).replace(/\r\n/g, "\n")).toBe(
+      [
+        "== /etc/greeting.txt 640",
+        "hi world!",
+        "== /files/RAW 664",
+        "literal $WHO",
+        "== /files/TABS 664",
+        "tabbed world",
+        "== /files/app.txt 644",
+        "app",
+        "== /run.txt 644",
+        "run: hi",
+        "== /shebang.txt 644",
+        "bash 5 /dev/pipes/EOF",
+        "== /cat.txt 644",
+        "cat: $WHO",
+        "after",
+        "",
+      ].join("\n"),
+    );
+    // Offline (the bed), docker/dockerfile:1.4 cannot be pulled: the engine's frontend builds the rewritten Dockerfile.
+    if (first.lines.some((l) => l.includes("cannot be pulled"))) expect(first.lines.some((l) => /^heredocs: 5 instruction\(s\) rewritten/.test(l))).toBe(true);
+    expect((await build(request("heredoc", dockerfile("hello"), { args: { GREETING: "hi" } }))).skipped).toBe(true);
+    // The heredoc's content is in the tag: a changed default is a new image (the build arg still wins).
+    const changed = await build(request("heredoc", dockerfile("hey"), { args: {} }));
+    expect(changed.tag).not.toBe(first.tag);
+    expect((await runInImage(changed.tag, ["cat", "/etc/greeting.txt"])).trim()).toBe("hey world!");
+  });
+
+  it("an unterminated heredoc fails before the build, at its line", async () => {
+    const error = await build(request("heredoc-bad", `FROM ${bedImages().runtime}\nCOPY <<EOF /hello.txt\nhello\n`)).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
-    // With buildx (or a reachable docker/dockerfile:1 frontend) the build works; on the bed's 20.10 it is refused.
-    if (error !== undefined) expect(error.message).toMatch(/^build of heredoc failed: .*dockerfile parse error line 3: unknown instruction: HELLO/);
+    expect(error?.message).toMatch(/^build of heredoc-bad: services\.heredoc-bad\.build\.dockerfile_inline:2:1: COPY <<EOF: unterminated heredoc/);
   });
 });
