@@ -42,8 +42,16 @@ const dynamicImportSelector = (folders, modules) => {
   return `ImportExpression[source.value=/${alternatives.join("|")}/]`;
 };
 
-const boundary = ({ folders = [], modules = [], message }) => ({
-  "no-restricted-imports": ["error", { patterns: [{ group: [...folderPatterns(folders), ...modules], message }] }],
+// One home for loading: outside compose/ itself, a project is loaded through daemon/src/project/ (load-project.ts, or
+// load-compose.ts for the compose model alone), never by calling the compose loader directly.
+const composeLoaderOnlyThroughProject = {
+  group: ["**/compose/index.js"],
+  importNames: ["loadProject"],
+  message: "load a project through daemon/src/project/ (load-project.ts; load-compose.ts for the compose model alone), not the compose loader directly: one home for loading",
+};
+
+const boundary = ({ folders = [], modules = [], message, extra = [] }) => ({
+  "no-restricted-imports": ["error", { patterns: [{ group: [...folderPatterns(folders), ...modules], message }, ...extra] }],
   "no-restricted-syntax": ["error", { selector: dynamicImportSelector(folders, modules), message }],
 });
 
@@ -57,6 +65,7 @@ const folderBoundaries = rungs.flatMap((rung, level) =>
       ignores: ["**/*.test.ts"],
       rules: boundary({
         folders: allFolders.filter((f) => f !== folder && !lower.includes(f)),
+        extra: ["engine", "server"].includes(folder) ? [composeLoaderOnlyThroughProject] : [],
         modules: [...modules, ...(pure ? sideEffectBuiltins : []), "**/main.js"],
         message: `${folder}/ may import ${lower.length > 0 ? `${lower.map((f) => `${f}/`).join(", ")}` : "no other folder of daemon/src"}${pure ? ", and no SDK, process, socket or HTTP module (a pure layer)" : modules.length > 0 ? `, and no SDK (${modules.join(", ")}: adapters/ only)` : ""} — the layers in eslint.config.js and docs/architecture.md`,
       }),
@@ -93,6 +102,7 @@ export default tseslint.config(
     rules: boundary({
       folders: ["adapters", "server"],
       modules: [...sdks, "**/daemon/src/main.js"],
+      extra: [composeLoaderOnlyThroughProject],
       message: "cli/ commands get the daemon's adapters as ports from cli/src/local-adapters.ts, and talk to the daemon over HTTP (client.ts); no SDK, server or adapter import",
     }),
   },

@@ -151,6 +151,8 @@ describe("folders of daemon/src", () => {
     }
     expect(await restricted("cli/src/commands/doctor.ts")).toEqual(expect.arrayContaining(["**/adapters/**", "**/server/**", "dockerode", "@kubernetes/client-node"]));
     expect(await restricted("cli/src/local-adapters.ts")).toEqual([]);
+    // One home for loading: the CLI, the server and the engine load a project through daemon/src/project/ only.
+    for (const file of ["cli/src/commands/config.ts", "daemon/src/server/app.ts", "daemon/src/engine/engine.ts"]) expect(await restricted(file), file).toContain("**/compose/index.js");
   }, 60_000);
 
   it("a cycle through three folders is found, with the imports that make it", () => {

@@ -5,8 +5,8 @@
  * list (nothing when none runs).
  */
 import type { Command, Option } from "commander";
-import { loadProject } from "../../../daemon/src/compose/index.js";
-import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
+import { loadComposeModel } from "../../../daemon/src/project/load-compose.js";
+import { nodeProjectFiles } from "../../../daemon/src/project/node-project-files.js";
 import { connectDaemon } from "../client.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
 import { ExitCode } from "../output.js";
@@ -137,7 +137,7 @@ export const completionCommand = (shell: string, _flags: unknown, command: HasPa
 /** Names for the completion scripts: quiet, exit 0 with nothing when there is nothing to offer. */
 export const completeCommand = async (what: string, flags: Partial<ComposeFlags>): Promise<number> => {
   if (what === "services") {
-    const loaded = loadProject(toLoadOptions({ file: flags.file ?? [], profile: ["*"], envFile: flags.envFile ?? [], ...(flags.projectDirectory === undefined ? {} : { projectDirectory: flags.projectDirectory }) }, []), nodeFileSystem);
+    const loaded = loadComposeModel(nodeProjectFiles, toLoadOptions({ file: flags.file ?? [], profile: ["*"], envFile: flags.envFile ?? [], ...(flags.projectDirectory === undefined ? {} : { projectDirectory: flags.projectDirectory }) }, []));
     if (loaded.ok) process.stdout.write(Object.keys(loaded.project.services).map((s) => `${s}\n`).join(""));
     return ExitCode.ok;
   }

@@ -7,11 +7,11 @@
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { imageBuildRequest } from "../../../daemon/src/build/build-request.js";
-import { loadProject } from "../../../daemon/src/compose/index.js";
-import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
 import { toComposeModel } from "../../../daemon/src/compose/to-compose-model.js";
 import type { ComposeFileSystem, ComposeProject } from "../../../daemon/src/compose/types.js";
 import { renderDiagnostics } from "../../../daemon/src/errors/render.js";
+import { composeLoads } from "../../../daemon/src/project/load-compose.js";
+import { nodeProjectFiles } from "../../../daemon/src/project/node-project-files.js";
 import { type ComposeFlags, sourceText, toLoadOptions } from "../compose-options.js";
 import { UserError } from "../user-error.js";
 
@@ -31,9 +31,9 @@ export interface ConfigFlags extends ComposeFlags {
  * The compose files as written: every `$` doubled, so interpolation gives each back unchanged (`$$` is a literal
  * `$`). Only YAML files; .env and env_file contents are data, read as they are.
  */
-export const verbatimFileSystem = (fs: ComposeFileSystem): ComposeFileSystem => ({
-  exists: (path) => fs.exists(path),
-  readFile: (path) => {
+export const verbatimFileSystem = <F extends ComposeFileSystem>(fs: F): F => ({
+  ...fs,
+  readFile: (path: string) => {
     const text = fs.readFile(path);
     return text !== undefined && /\.ya?ml$/i.test(path) ? text.replaceAll("$", "$$$$") : text;
   },
@@ -66,14 +66,15 @@ export const configText = (project: ComposeProject, flags: ConfigFlags, profileP
 
 export const configCommand = (services: string[], flags: ConfigFlags): Promise<number> => {
   if (flags.format !== "yaml" && flags.format !== "json") throw new UserError(`--format must be yaml or json; got "${flags.format}"`);
-  const fs = flags.interpolate === false ? verbatimFileSystem(nodeFileSystem) : nodeFileSystem;
-  const loaded = loadProject(toLoadOptions(flags, services), fs);
+  // The project use case's compose stage (daemon/src/project/load-compose.ts): a second load reads no file again.
+  const loads = composeLoads(flags.interpolate === false ? verbatimFileSystem(nodeProjectFiles) : nodeProjectFiles);
+  const loaded = loads.load(toLoadOptions(flags, services));
   printDiagnosticsOf(loaded.ok ? loaded.warnings : loaded.diagnostics);
   if (!loaded.ok) return Promise.resolve(1);
   if (flags.quiet) return Promise.resolve(0);
   const text = configText(loaded.project, flags, () => {
     // Every profile, also those of services the active ones leave out: load again with all of them enabled.
-    const all = loadProject(toLoadOptions({ ...flags, profile: ["*"] }, []), fs);
+    const all = loads.load(toLoadOptions({ ...flags, profile: ["*"] }, []));
     return all.ok ? all.project : undefined;
   });
   if (flags.output === undefined || flags.output === "-") process.stdout.write(text);

@@ -1,6 +1,6 @@
 /** devloop down [-n ns] [--volumes]: stop the project's loop and delete what it applied (volumes only with --volumes). */
-import { loadProject } from "../../../daemon/src/compose/index.js";
-import { nodeFileSystem } from "../../../daemon/src/compose/node-file-system.js";
+import { loadComposeModel } from "../../../daemon/src/project/load-compose.js";
+import { nodeProjectFiles } from "../../../daemon/src/project/node-project-files.js";
 import { connectDaemon, resolveProjectName } from "../client.js";
 import { type ComposeFlags, toLoadOptions } from "../compose-options.js";
 import { ExitCode } from "../output.js";
@@ -11,7 +11,7 @@ export interface DownFlags extends ComposeFlags {
 }
 
 export const localProjectName = (flags: ComposeFlags): string | undefined => {
-  const loaded = loadProject(toLoadOptions(flags, []), nodeFileSystem);
+  const loaded = loadComposeModel(nodeProjectFiles, toLoadOptions(flags, []));
   return loaded.ok ? loaded.project.name : undefined;
 };
 

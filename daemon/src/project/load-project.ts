@@ -7,7 +7,6 @@
  */
 import path from "node:path";
 import { imageBuildRequest } from "../build/build-request.js";
-import { loadProject as loadCompose } from "../compose/index.js";
 import { redactDiagnostics } from "../compose/redact.js";
 import type { ComposeProject } from "../compose/types.js";
 import { composeAllowedContexts } from "../policy/context-guard.js";
@@ -22,8 +21,9 @@ import { chooseImage } from "../translate/image.js";
 import { awaitedServices, defaultNamespace, toManifests } from "../translate/index.js";
 import { gatherTranslateInputs } from "../translate/translate-inputs.js";
 import type { TranslateResult } from "../translate/types.js";
+import { composeLoads } from "./load-compose.js";
 import type { ProjectAssets } from "./project-assets.js";
-import { onceEach, type ProjectFiles } from "./project-files.js";
+import type { ProjectFiles } from "./project-files.js";
 
 export interface ProjectContext {
   readonly assets: ProjectAssets;
@@ -62,13 +62,14 @@ const publishedPorts = (project: ComposeProject): PublishedPort[] =>
 
 export const loadProject = async (files: ProjectFiles, request: ProjectLoadRequest, context: ProjectContext): Promise<ProjectResult> => {
   const { options } = request;
-  const fs = onceEach(files);
-  const loaded = loadCompose(options, fs);
+  const loads = composeLoads(files);
+  const fs = loads.files;
+  const loaded = loads.load(options);
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const { project } = loaded;
   const { templates, compilerPresets } = context.assets;
   // With services named, their waiters may not be selected: find one-shot services in the whole file (same bytes: fs reads each file once).
-  const whole = options.services.length > 0 ? loadCompose({ ...options, services: [], profiles: ["*"] }, fs) : loaded;
+  const whole = options.services.length > 0 ? loads.load({ ...options, services: [], profiles: ["*"] }) : loaded;
   const namespace = request.namespace ?? request.namespaces?.[project.name] ?? defaultNamespace(project.name, namespaceUser(options.environment, context.user));
   const translated = toManifests(project, {
     awaitedServices: whole.ok ? awaitedServices(whole.project) : [],
