@@ -7,7 +7,9 @@
  * - P1 as bench/live-loop.ts measures it: edits of example/web/src/message.js, save → the first HTTP answer through
  *   devloop's port-forward that carries the new message, round-robin over the N projects; p50 / p95;
  * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd and the daemon
- *   during the edits, the containers' memory (docker stats), pod restarts and OOMKills.
+ *   during the edits, the containers' memory (docker stats), pod restarts and OOMKills;
+ * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
+ *   watches and idle streams send nothing, so traffic that grows with N would be polling.
  * A level whose ups fail or time out is reported as such and ends the run. Every namespace is removed at the end.
  */
 import { execFileSync } from "node:child_process";
@@ -46,6 +48,8 @@ export interface ScaleLevel {
   readonly restarts: number;
   readonly oomKilled: number;
   readonly notReady: readonly string[];
+  /** The daemon's TCP traffic to the apiserver while no edit runs (idleSeconds): whether it polls per project. */
+  readonly idle: { readonly seconds: number; readonly dataSegsPerS: number; readonly bytesPerS: number; readonly newConnections: number; readonly connections: number };
 }
 
 export interface ScaleResult {
@@ -113,6 +117,29 @@ const cpuTicks = (daemonPid: number): Map<number, { name: string; ticks: number 
   return out;
 };
 
+/**
+ * The daemon's established TCP connections to the apiserver (`ss -tin`, by pid): local port → data segments and bytes
+ * it sent. Watches and idle exec / port-forward streams send nothing; a poll sends a request each time.
+ */
+const apiserverSends = (daemonPid: number, apiPort: string): Map<string, { segs: number; bytes: number }> => {
+  const out = new Map<string, { segs: number; bytes: number }>();
+  let text = "";
+  try {
+    text = execFileSync("ss", ["-tinpH", "state", "established", `( dport = :${apiPort} )`], { encoding: "utf8", timeout: 10_000 });
+  } catch {
+    return out;
+  }
+  const lines = text.split("\n");
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const head = lines[i] ?? "";
+    if (!head.includes(`pid=${daemonPid},`)) continue;
+    const local = head.trim().split(/\s+/)[2] ?? "";
+    const info = lines[i + 1] ?? "";
+    out.set(local, { segs: Number(/data_segs_out:(\d+)/.exec(info)?.[1] ?? 0), bytes: Number(/bytes_sent:(\d+)/.exec(info)?.[1] ?? 0) });
+  }
+  return out;
+};
+
 const mib = (text: string): number => {
   const m = /([\d.]+)\s*([KMG]i?B)/.exec(text);
   if (!m) return 0;
@@ -146,11 +173,14 @@ export const benchScale = async (): Promise<ScaleResult> => {
   const edits = Number(process.env["DEVLOOP_BENCH_EDITS"] ?? 12);
   const parallelUps = Number(process.env["DEVLOOP_BENCH_PARALLEL_UPS"] ?? 3);
   const settleMs = Number(process.env["DEVLOOP_BENCH_SETTLE_MS"] ?? 20_000);
+  const idleMs = Number(process.env["DEVLOOP_BENCH_IDLE_MS"] ?? 15_000);
   const daemon = createTestDaemon();
   const images = bedImages();
   Object.assign(daemon.env, { NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis });
   delete daemon.env["WEB_PORT"];
-  const core = loadBedKubeConfig().makeApiClient(CoreV1Api);
+  const kubeConfig = loadBedKubeConfig();
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apiPort = new URL(kubeConfig.getCurrentCluster()?.server ?? "https://127.0.0.1:6443").port || "443";
   const run = Math.random().toString(36).slice(2, 6);
   const projects: Project[] = [];
   const out: ScaleLevel[] = [];
@@ -247,6 +277,24 @@ export const benchScale = async (): Promise<ScaleResult> => {
           }
         }
       }
+      // No edit for idleMs: what the daemon sends the apiserver on its own with this many projects.
+      const sends0 = apiserverSends(daemonPid, apiPort);
+      await sleep(idleMs);
+      const sends1 = apiserverSends(daemonPid, apiPort);
+      let idleSegs = 0;
+      let idleBytes = 0;
+      for (const [local, now] of sends1) {
+        const before = sends0.get(local) ?? { segs: 0, bytes: 0 };
+        idleSegs += now.segs - before.segs;
+        idleBytes += now.bytes - before.bytes;
+      }
+      const idle = {
+        seconds: idleMs / 1000,
+        dataSegsPerS: idleSegs / (idleMs / 1000),
+        bytesPerS: idleBytes / (idleMs / 1000),
+        newConnections: [...sends1.keys()].filter((k) => !sends0.has(k)).length,
+        connections: sends1.size,
+      };
       const daemonKb = rssKb(daemonPid);
       const treeKb = treeRssKb(daemonPid);
       out.push({
@@ -262,6 +310,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
         restarts,
         oomKilled,
         notReady,
+        idle,
       });
       process.stderr.write(`bench scale: level ${level}: ${JSON.stringify(out.at(-1))}\n`);
       if (failed.length > 0) {
@@ -302,5 +351,7 @@ export const formatScale = (r: ScaleResult): string =>
       : []),
     "",
     ...r.levels.map((l) => `Where an edit's time goes at ${l.projects} project(s) (medians of the daemon's traces): ${Object.entries(l.steps).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`),
+    "",
+    ...r.levels.map((l) => `Daemon → apiserver with no edit, ${l.projects} project(s), ${l.idle.seconds} s: ${l.idle.dataSegsPerS.toFixed(2)} data segments/s, ${l.idle.bytesPerS.toFixed(0)} B/s, ${l.idle.newConnections} new of ${l.idle.connections} connections.`),
     ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
   ].join("\n");
