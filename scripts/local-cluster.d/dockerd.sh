@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# local-cluster.d/dockerd.sh — node 1's Docker engine with the oom_score_adj-clamping runtime (docs/local-cluster.md,
+# step 2).
+
+# The sandbox forbids lowering oom_score_adj even as root; runc fails every container that asks for a negative
+# score, and the kubelet asks for -998 on every pod sandbox. The wrapper rewrites negative scores to 0.
+
+RUNTIME_NAME=devloop-runc
+RUNTIME_WRAPPER=/usr/local/bin/devloop-runc
+
+ensure_docker_config() {
+  local runc_path jq_path
+  runc_path=$(command -v runc || echo /usr/sbin/runc)
+  jq_path=$(command -v jq || echo /usr/bin/jq)
+  mkdir -p /etc/docker "$(dirname "$RUNTIME_WRAPPER")"
+  local wrapper
+  wrapper=$(
+    cat <<EOF
+#!/bin/sh
+# Written by devloop's scripts/local-cluster. Clamps a negative oomScoreAdj to 0 in the OCI bundle (and in an
+# exec's process.json), because this sandbox forbids lowering oom_score_adj; then runs runc unchanged.
+clamp() {
+  [ -f "\$1" ] || return 0
+  adj=\$($jq_path -r '(.process.oomScoreAdj // .oomScoreAdj // 0)' "\$1" 2>/dev/null || echo 0)
+  case "\$adj" in -*) ;; *) return 0 ;; esac
+  tmp="\$1.devloop.\$\$"
+  if $jq_path 'if has("process") then .process.oomScoreAdj = 0 else .oomScoreAdj = 0 end' "\$1" >"\$tmp"; then
+    mv "\$tmp" "\$1"
+  else
+    rm -f "\$tmp"
+  fi
+}
+bundle=""
+process=""
+prev=""
+for a in "\$@"; do
+  case "\$prev" in
+    --bundle|-b) bundle="\$a" ;;
+    --process|-p) process="\$a" ;;
+  esac
+  case "\$a" in
+    --bundle=*) bundle="\${a#--bundle=}" ;;
+    --process=*) process="\${a#--process=}" ;;
+  esac
+  prev="\$a"
+done
+[ -n "\$bundle" ] && clamp "\$bundle/config.json"
+[ -n "\$process" ] && clamp "\$process"
+exec $runc_path "\$@"
+EOF
+  )
+  if [[ ! -f $RUNTIME_WRAPPER ]] || [[ $(<"$RUNTIME_WRAPPER") != "$wrapper" ]]; then
+    printf '%s\n' "$wrapper" >"$RUNTIME_WRAPPER.tmp"
+    chmod 755 "$RUNTIME_WRAPPER.tmp"
+    mv "$RUNTIME_WRAPPER.tmp" "$RUNTIME_WRAPPER"
+  fi
+  # userland-proxy=false makes Docker set hairpin_mode on the bridge ports: a pod reaching its own Service.
+  local want='{"runtimes":{"'$RUNTIME_NAME'":{"path":"'$RUNTIME_WRAPPER'"}},"default-runtime":"'$RUNTIME_NAME'","userland-proxy":false}'
+  local current="{}" merged
+  if [[ -s /etc/docker/daemon.json ]]; then current=$(cat /etc/docker/daemon.json); fi
+  if command -v jq >/dev/null 2>&1; then
+    merged=$(jq -S --argjson want "$want" '. * $want' <<<"$current")
+    if [[ $(jq -S . <<<"$current") != "$merged" ]]; then printf '%s\n' "$merged" >/etc/docker/daemon.json; fi
+  elif [[ $current == "{}" ]]; then
+    printf '%s\n' "$want" >/etc/docker/daemon.json
+  fi
+}
+
+docker_ok() { docker info >/dev/null 2>&1; }
+
+ensure_docker() {
+  step "docker: starting dockerd with the $RUNTIME_NAME runtime" "$LOGS/dockerd.log"
+  ensure_docker_config
+  if ! running dockerd && docker_ok; then
+    # A dockerd this script did not start (e.g. the package's init script). Use it only if it clamps oom scores.
+    local rt
+    rt=$(docker info --format '{{.DefaultRuntime}}' 2>/dev/null || true)
+    if [[ $rt != "$RUNTIME_NAME" ]]; then
+      fail "a dockerd not started by this script is running with default runtime '$rt'; stop it and re-run (hint: it must use $RUNTIME_WRAPPER, see /etc/docker/daemon.json)"
+    fi
+    verbose "using the already running dockerd"
+    return 0
+  fi
+  start dockerd dockerd
+  wait_until 60 "dockerd to answer" docker_ok
+  expect_alive dockerd
+  local rt
+  rt=$(docker info --format '{{.DefaultRuntime}}')
+  [[ $rt == "$RUNTIME_NAME" ]] || fail "dockerd default runtime is '$rt', expected $RUNTIME_NAME"
+}
+
+bridge_ip() {
+  ip -4 -o addr show dev docker0 2>/dev/null | awk '{split($4, a, "/"); print a[1]; exit}'
+}
