@@ -94,16 +94,16 @@ describe("devloop config", () => {
     }
   }, 30_000);
 
-  it("warns at the Dockerfile line where a heredoc is, which Docker 20.10's frontend rejects (DL-BUILD-006), and still exits 0", () => {
+  it("a heredoc that cannot be built is an error at its Dockerfile line (DL-BUILD-006); heredocs that build say nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "devloop-validate-"));
     try {
       writeFileSync(join(dir, "compose.yml"), ["services:", "  web:", "    build: .", ""].join("\n"));
-      writeFileSync(join(dir, "Dockerfile"), ["FROM alpine", "COPY <<EOF /etc/motd", "hello", "EOF", ""].join("\n"));
+      writeFileSync(join(dir, "Dockerfile"), ["FROM alpine", "COPY <<EOF /etc/motd", "hello", "EOF", "RUN <<EOF", "echo hi", ""].join("\n"));
       const run = devloop("validate", "-f", join(dir, "compose.yml"));
-      expect(run.status).toBe(0);
-      expect(run.stderr).toContain(`${join(dir, "Dockerfile")}:2:1: warning DL-BUILD-006 at services.web.build.dockerfile`);
-      expect(run.stderr).toContain("service web: COPY <<EOF is a Dockerfile heredoc; Docker 20.10's built-in Dockerfile frontend");
-      expect(run.stderr).toContain("COPY <<EOF /etc/motd");
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`${join(dir, "Dockerfile")}:5:1: error DL-BUILD-006 at services.web.build.dockerfile`);
+      expect(run.stderr).toContain('service web: RUN <<EOF: unterminated heredoc, no line "EOF" after it');
+      expect(run.stderr).not.toContain(":2:1:");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

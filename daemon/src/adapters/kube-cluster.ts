@@ -1,16 +1,19 @@
 /**
  * The ClusterClient on @kubernetes/client-node: server-side apply (field manager "devloop"), delete by label,
- * a relisting watch with backoff, logs, port-forward streams. Every error leaves as a ClusterError worded for
- * a human (kube-errors.ts); an unreachable apiserver is transient and retried by the engine.
+ * a relisting watch with backoff, logs, port-forward streams (one opened ahead per used target: forward-spares.ts).
+ * Every error leaves as a ClusterError worded for a human (kube-errors.ts); an unreachable apiserver is transient and
+ * retried by the engine.
  */
-import { PassThrough, Writable, type Duplex } from "node:stream";
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, PortForward, VersionApi, Watch } from "@kubernetes/client-node";
+import { PassThrough, type Duplex } from "node:stream";
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, VersionApi, Watch } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeManifest } from "../translate/types.js";
 import type { ApplyOptions, ClusterClient, ObjectEvent, ObjectRef, ObservedObject, PortForwardTarget, Stoppable, WatchHandlers } from "../ports/cluster.js";
 import { ClusterError } from "../ports/cluster.js";
 import { isolationManifests } from "../policy/isolation.js";
 import { createKubeAccess } from "./kube-access.js";
+import { createForwardSpares } from "./forward-spares.js";
+import { createKubePodStreams } from "./kube-pod-stream.js";
 import { rewordKubeError, statusCode } from "./kube-errors.js";
 import { summarize } from "./kube-status.js";
 
@@ -73,6 +76,8 @@ const where = (m: KubeManifest): string => `${m.kind} ${m.metadata.name}${m.meta
 
 export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => undefined }: KubeClusterParams): ClusterClient => {
   const access = createKubeAccess(kubeConfig);
+  // Each forwarded connection's stream to the pod, with one opened ahead per used target (forward-spares.ts).
+  const forwards = createForwardSpares({ open: createKubePodStreams(kubeConfig) });
   const noted = new Set<string>();
   const note = (line: string): void => {
     if (noted.has(line)) return;
@@ -360,24 +365,14 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => un
       }
     },
     async portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream) {
-      const duplex = socket as unknown as Duplex;
-      // The kubelet reports a failed dial (nothing listening: the process is restarting) on the error channel and
-      // then closes the WebSocket: either ends the local connection, so a client sees a reset instead of a hang.
-      const errors = new Writable({
-        write(chunk: Buffer, _enc, cb) {
-          // The first frame of each channel carries only the port number (stripped to nothing by client-node).
-          if (chunk.length > 0) duplex.destroy();
-          cb();
-        },
-      });
-      let ws: unknown;
       try {
-        ws = await new PortForward(kubeConfig, true).portForward(target.namespace, target.pod, [target.remotePort], duplex, errors, duplex);
+        await forwards.connect(target, socket as unknown as Duplex);
       } catch (error) {
         throw reword(`port-forward to pod ${target.pod}:${target.remotePort} in namespace ${target.namespace}`, error);
       }
-      const closable = ws as { once?: (event: "close", listener: () => void) => unknown } | undefined;
-      closable?.once?.("close", () => duplex.end());
+    },
+    dropSpareForwards(namespace, remotePort) {
+      forwards.drop(namespace, remotePort);
     },
     async ping() {
       try {

@@ -144,6 +144,7 @@ export const createRoutingKube = (targets: KubeTargets, targetOf: (namespace: st
     readLog: (p) => on(p.namespace).cluster.readLog(p),
     podEvents: (namespace, pod) => on(namespace).cluster.podEvents(namespace, pod),
     portForward: (target, socket) => on(target.namespace).cluster.portForward(target, socket),
+    dropSpareForwards: (namespace, remotePort) => on(namespace).cluster.dropSpareForwards(namespace, remotePort),
     async ping() {
       const refs = inUse();
       const seen = new Set<string>();

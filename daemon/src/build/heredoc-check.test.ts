@@ -20,13 +20,16 @@ const files: Record<string, string> = {
     "      context: .",
     "      dockerfile_inline: |",
     "        FROM alpine",
-    "        RUN <<EOF",
-    "        echo hi",
+    "        ARG NAME=",
+    "        COPY <<EOF /x",
+    "        $${NAME:?needs a name}",
     "        EOF",
     "",
   ].join("\n"),
-  "/p/web/Dockerfile": ["FROM node:20", "WORKDIR /app", "COPY <<EOF /app/config.json", '{"a": 1}', "EOF", "RUN <<-SH", "\tnpm ci", "SH", ""].join("\n"),
-  "/p/api/Dockerfile.dev": ["# syntax=docker/dockerfile:1", "FROM golang:1.22", "  RUN <<EOF", "go build ./...", "EOF", ""].join("\n"),
+  // Heredocs that build (devloop rewrites them for 20.10's frontend), then a heredoc used as COPY's destination.
+  "/p/web/Dockerfile": ["FROM node:20", "WORKDIR /app", "COPY <<EOF /app/config.json", '{"a": 1}', "EOF", "RUN <<-SH", "\tnpm ci", "SH", "COPY config.json <<EOF", "x", "EOF", ""].join("\n"),
+  // Unterminated: the terminator has a trailing space.
+  "/p/api/Dockerfile.dev": ["# syntax=docker/dockerfile:1", "ARG V=", "FROM golang:1.22", "  RUN <<EOF", "go build ./...", "EOF ", ""].join("\n"),
   // A here-string and a shell redirect are not heredocs.
   "/p/plain/Dockerfile": ["FROM debian", 'RUN cat <<< "$X" > /tmp/x && echo "a << b"', ""].join("\n"),
 };
@@ -38,20 +41,18 @@ const project = (): ComposeProject => {
 };
 
 describe("heredoc check (DL-BUILD-006)", () => {
-  it("warns at each Dockerfile line with a heredoc, naming the service, the instruction and why 20.10 fails", () => {
+  it("an error at each heredoc that cannot be built, naming the service and what is wrong; heredocs that build say nothing", () => {
     const found = heredocDiagnostics(project(), (file) => files[file], "/p");
     expect(found.map((d) => [d.severity, d.file, d.line, d.column, d.path])).toEqual([
-      ["warning", "web/Dockerfile", 3, 1, "services.web.build.dockerfile"],
-      ["warning", "web/Dockerfile", 6, 1, "services.web.build.dockerfile"],
-      ["warning", "api/Dockerfile.dev", 3, 3, "services.api.build.dockerfile"],
-      ["warning", "compose.yml", 13, 7, "services.inline.build.dockerfile_inline"],
+      ["error", "web/Dockerfile", 9, 1, "services.web.build.dockerfile"],
+      ["error", "api/Dockerfile.dev", 4, 3, "services.api.build.dockerfile"],
+      ["error", "compose.yml", 13, 7, "services.inline.build.dockerfile_inline"],
     ]);
     expect(found.every((d) => d.code === "DL-BUILD-006")).toBe(true);
-    expect(found[0]?.message).toBe("service web: COPY <<EOF is a Dockerfile heredoc; Docker 20.10's built-in Dockerfile frontend (Debian's docker.io, devloop's builder on the local cluster) has no heredocs and fails the build (unknown instruction)");
-    expect(found[1]?.message).toContain("RUN <<SH");
-    expect(found[2]?.message).toContain('its "# syntax=docker/dockerfile:1" makes BuildKit pull that frontend image from Docker Hub at build time, which fails offline');
-    expect(found[3]?.message).toContain("(line 2 of dockerfile_inline)");
-    expect(found[0]?.hint).toContain("COPY it");
+    expect(found[0]?.message).toBe("service web: COPY <<EOF: a heredoc is a source, never the destination (COPY <<EOF /path/file)");
+    expect(found[1]?.message).toMatch(/^service api: RUN <<EOF: unterminated heredoc, no line "EOF" after it/);
+    expect(found[1]?.hint).toContain("exactly EOF");
+    expect(found[2]?.message).toBe("service inline: COPY <<EOF: NAME: needs a name (line 3 of dockerfile_inline)");
   });
 
   it("names a Dockerfile outside the working directory by its absolute path", () => {

@@ -1,19 +1,18 @@
 /**
- * DL-BUILD-006: a Dockerfile heredoc (`RUN <<EOF`, `COPY <<EOF /dest`) needs Dockerfile frontend 1.4. Docker 20.10's
- * built-in frontend (Debian's docker.io CLI, which devloop builds with on the bed; docs/build.md) has none and fails
- * the build with "unknown instruction", and `# syntax=docker/dockerfile:1` makes BuildKit pull the newer frontend
- * image from Docker Hub at build time, which an offline machine cannot. `devloop validate` warns at the Dockerfile
- * line, before a build fails. Pure: files are read through `read`.
+ * DL-BUILD-006: a Dockerfile heredoc (`RUN <<EOF`, `COPY <<EOF /dest`) that cannot be built: unterminated, a heredoc
+ * as COPY's destination, a bad `${…}` in a COPY heredoc's expansion, a RUN script over the 64 KiB line Docker 20.10's
+ * parser reads. Heredocs themselves build: where the engine's frontend has none (20.10, the bed), devloop rewrites
+ * them before the build (dockerfile-heredocs.ts; docs/build.md). `devloop validate` reports the problem at the
+ * Dockerfile line, before a build fails. Pure: files are read through `read`.
  */
 import path from "node:path";
 import type { ComposeProject } from "../compose/types.js";
-import { parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { translateDiagnostic } from "../translate/diagnostics.js";
 import { BuildCodes } from "./codes.js";
+import { hasHeredocs, scanDockerfile, translateHeredocs } from "./dockerfile-heredocs.js";
 
 const syntaxDirective = /^#\s*syntax\s*=\s*(\S+)/i;
-const heredocWord = /(?:^|\s)<<-?(["']?)([A-Za-z_][A-Za-z0-9_]*)\1(?=\s|$)/;
 
 /** The `# syntax=` image a Dockerfile asks for, if any (parser directives come first). */
 export const dockerfileSyntax = (text: string): string | undefined => {
@@ -25,18 +24,9 @@ export const dockerfileSyntax = (text: string): string | undefined => {
   return undefined;
 };
 
-/** The heredoc's name when the instruction (RUN/COPY/ADD) starts one as BuildKit reads it: `<<EOF`, `<<-EOF`, `<<"EOF"`. */
-export const heredocName = (instruction: { readonly args: string; readonly heredocs: readonly string[] }): string | undefined =>
-  instruction.heredocs.length === 0 ? undefined : heredocWord.exec(instruction.args.split("\n", 1)[0] ?? "")?.[2];
-
-const why = (syntax: string | undefined): string =>
-  syntax === undefined
-    ? "Docker 20.10's built-in Dockerfile frontend (Debian's docker.io, devloop's builder on the local cluster) has no heredocs and fails the build (unknown instruction)"
-    : `its "# syntax=${syntax}" makes BuildKit pull that frontend image from Docker Hub at build time, which fails offline (20.10's built-in frontend has no heredocs)`;
-
 /**
- * One warning per RUN/COPY/ADD with a heredoc in the Dockerfiles of the project's build: services.
- * `cwd`: files are named relative to it when inside it, as compose files are.
+ * One error per heredoc that cannot be built, in the Dockerfiles of the project's build: services. `cwd`: files are
+ * named relative to it when inside it, as compose files are.
  */
 export const heredocDiagnostics = (project: ComposeProject, read: (absolute: string) => string | undefined, cwd: string): Diagnostic[] => {
   const out: Diagnostic[] = [];
@@ -46,29 +36,29 @@ export const heredocDiagnostics = (project: ComposeProject, read: (absolute: str
     const inline = build.dockerfileInline;
     const absolute = path.resolve(build.context, build.dockerfile);
     const text = inline ?? read(absolute);
-    if (text === undefined) continue;
-    const syntax = dockerfileSyntax(text);
-    for (const instruction of parseDockerfile(text).instructions) {
-      // As BuildKit reads them: a shell word that starts with <<NAME (or <<-NAME, <<"NAME"); not `a << b` in quotes.
-      const word = heredocName(instruction);
-      if (word === undefined) continue;
-      const message = `service ${name}: ${instruction.keyword} <<${word} is a Dockerfile heredoc; ${why(syntax)}`;
-      const hint = `write the file into the build context and COPY it, or RUN the commands with && (or printf for a file); buildx or Docker 23+ builds heredocs`;
+    if (text === undefined || !text.includes("<<")) continue;
+    const scanned = scanDockerfile(text);
+    if (!hasHeredocs(scanned)) continue;
+    const platform = build.platforms?.length === 1 ? build.platforms[0] : undefined;
+    const result = translateHeredocs(scanned, { args: build.args, buildPlatform: "linux/amd64", ...(platform === undefined ? {} : { platform }) });
+    if (!("problems" in result)) continue;
+    for (const problem of result.problems) {
+      const message = `service ${name}: ${problem.message}`;
+      const hint = problem.hint === undefined ? {} : { hint: problem.hint };
       if (inline !== undefined) {
-        out.push(translateDiagnostic(project, { code: BuildCodes.heredoc, path: `services.${name}.build.dockerfile_inline`, message: `${message} (line ${instruction.line} of dockerfile_inline)`, hint }));
+        out.push(translateDiagnostic(project, { code: BuildCodes.heredoc, severity: "error", path: `services.${name}.build.dockerfile_inline`, message: `${message} (line ${problem.line} of dockerfile_inline)`, ...hint }));
         continue;
       }
       const relative = path.relative(cwd, absolute);
       out.push({
         code: BuildCodes.heredoc,
-        severity: "warning",
+        severity: "error",
         file: relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative,
-        line: instruction.line,
-        column: instruction.column,
-        length: instruction.keyword.length,
+        line: problem.line,
+        column: problem.column,
         path: `services.${name}.build.dockerfile`,
         message,
-        hint,
+        ...hint,
       });
     }
   }

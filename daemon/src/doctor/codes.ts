@@ -119,10 +119,10 @@ export const DOCTOR_CODES = {
     fix: "use a multi-stage build and a slim base; look at the largest layers with `docker history`",
   },
   "DL-DOCTOR-018": {
-    title: "Dockerfile heredoc",
+    title: "Dockerfile heredoc that cannot be built",
     severity: "warning",
-    why: "heredocs (RUN <<EOF, COPY <<EOF) need Dockerfile frontend 1.4: Docker 20.10's built-in frontend (Debian's docker.io) fails the build, and `# syntax=docker/dockerfile:1` pulls the frontend image from Docker Hub, which fails offline",
-    fix: "write the file into the build context and COPY it, or RUN the commands with && (printf for a file); or build with buildx / Docker 23+",
+    why: "the build fails at this heredoc (RUN <<EOF, COPY <<EOF), with BuildKit's own heredoc support as with devloop's rewrite of heredocs for Docker 20.10's frontend (docs/build.md)",
+    fix: "end each heredoc with a line that is exactly its name (leading tabs only with <<-); a heredoc is a COPY source, never its destination; set what ${VAR:?} asks for, or quote the delimiter (<<\"EOF\") to copy $ as written",
   },
 } as const satisfies Record<string, DoctorCodeInfo>;
 

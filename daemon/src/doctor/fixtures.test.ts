@@ -38,7 +38,7 @@ const expected: Record<string, Record<string, string[]>> = {
   "build-tooling": { app: ["DL-DOCTOR-014"], tool: ["DL-DOCTOR-014"] },
   "large-data-file": { model: ["DL-DOCTOR-015"] },
   "upx-binary": { server: ["DL-DOCTOR-016"] },
-  heredoc: { web: ["DL-DOCTOR-018", "DL-DOCTOR-018"] },
+  heredoc: { web: ["DL-DOCTOR-018"] },
   silenced: { legacy: [], other: ["DL-DOCTOR-001", "DL-DOCTOR-013"] },
   "build-target": { dev: ["DL-DOCTOR-001", "DL-DOCTOR-011", "DL-DOCTOR-013"], prod: [] },
 };

@@ -111,8 +111,13 @@ export interface ClusterClient {
   readLog(params: { namespace: string; pod: string; container: string; previous: boolean; tailLines: number }): Promise<readonly string[]>;
   /** The pod's events, oldest first, as "Reason: message" (e.g. "BackOff: Back-off restarting failed container"). */
   podEvents(namespace: string, pod: string): Promise<readonly string[]>;
-  /** Opens a port-forward stream to one pod port, for one local connection. */
+  /**
+   * Carries one local connection to one pod port. The adapter may keep a stream opened ahead for a target that was
+   * used (bounded; adapters/forward-spares.ts), so a new connection does not wait for the stream's set-up.
+   */
   portForward(target: PortForwardTarget, socket: NodeJS.ReadWriteStream): Promise<void>;
+  /** Closes the streams opened ahead for a namespace's pods (for one remote port when given): the forward is gone. */
+  dropSpareForwards(namespace: string, remotePort?: number): void;
   /** A cheap call that proves the apiserver answers. */
   ping(): Promise<void>;
 }

@@ -1,9 +1,10 @@
 /**
- * DL-DOCTOR-018: a heredoc (RUN <<EOF, COPY <<EOF) in the Dockerfile. Docker 20.10's built-in Dockerfile frontend
- * (Debian's docker.io, devloop's builder on the local cluster) fails the build on it, and `# syntax=` pulls a newer
- * frontend from Docker Hub, which fails offline (docs/build.md). `devloop validate` says the same (DL-BUILD-006).
+ * DL-DOCTOR-018: a Dockerfile heredoc (RUN <<EOF, COPY <<EOF) that cannot be built: unterminated, a heredoc as COPY's
+ * destination, a bad `${…}` in a COPY heredoc's expansion, a RUN script over the 64 KiB line 20.10's parser reads.
+ * Heredocs themselves build (devloop rewrites them for Docker 20.10's frontend, docs/build.md). `devloop validate`
+ * reports the same (DL-BUILD-006).
  */
-import { dockerfileSyntax, heredocName } from "../../build/heredoc-check.js";
+import { hasHeredocs, scanDockerfile, translateHeredocs } from "../../build/dockerfile-heredocs.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { stageLabel } from "./check.js";
@@ -14,21 +15,19 @@ export const heredocCheck: DoctorCheck = {
   run: async (analysis) => {
     const dockerfile = analysis.dockerfile;
     if (!dockerfile) return [];
-    const heredocs = dockerfile.parsed.instructions.some((i) => heredocName(i) !== undefined);
-    if (!heredocs) return [];
-    const text = analysis.service.build?.dockerfileInline ?? (dockerfile.path === undefined ? undefined : await analysis.fs.readText(dockerfile.path));
-    const syntax = text === undefined ? undefined : dockerfileSyntax(text);
+    const build = analysis.service.build;
+    const text = build?.dockerfileInline ?? (dockerfile.path === undefined ? undefined : await analysis.fs.readText(dockerfile.path));
+    if (text === undefined || !text.includes("<<")) return [];
+    const scanned = scanDockerfile(text);
+    if (!hasHeredocs(scanned)) return [];
+    const result = translateHeredocs(scanned, { args: build?.args ?? {}, buildPlatform: "linux/amd64" });
+    if (!("problems" in result)) return [];
     const drafts: FindingDraft[] = [];
-    for (const stage of dockerfile.graph.stages) {
-      for (const instruction of stage.instructions) {
-        const name = heredocName(instruction);
-        if (name === undefined) continue;
-        drafts.push({
-          code: "DL-DOCTOR-018",
-          at: dockerfile.locate.instruction(instruction, `${stageLabel(stage)} ${instruction.keyword}`),
-          message: `${instruction.keyword} <<${name} is a heredoc, which Docker 20.10's built-in frontend rejects${syntax === undefined ? "" : ` (its # syntax=${syntax} needs that image from Docker Hub)`}`,
-        });
-      }
+    for (const problem of result.problems) {
+      const stage = dockerfile.graph.stages.find((s) => s.instructions.some((i) => i.line === problem.line));
+      const instruction = stage?.instructions.find((i) => i.line === problem.line);
+      const at = stage === undefined || instruction === undefined ? dockerfile.locate.whole : dockerfile.locate.instruction(instruction, `${stageLabel(stage)} ${instruction.keyword}`);
+      drafts.push({ code: "DL-DOCTOR-018", at, message: problem.message });
     }
     return drafts;
   },

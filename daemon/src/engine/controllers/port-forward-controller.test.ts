@@ -1,3 +1,4 @@
+import { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../ports/fakes/fake-clock.js";
 import { createFakeCluster } from "../../ports/fakes/fake-cluster.js";
@@ -23,7 +24,8 @@ const setup = (ports: PublishedPort[]) => {
   const loader = createFakeProjectLoader(withPorts(ports));
   const listener = createFakePortListener();
   const clock = createFakeClock();
-  const engine = createEngine({ clock, controllers: [createConfigController({ loader }), createPortForwardController({ cluster: createFakeCluster(), listener, clock })] });
+  const cluster = createFakeCluster();
+  const engine = createEngine({ clock, controllers: [createConfigController({ loader }), createPortForwardController({ cluster, listener, clock })] });
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 10; i++) {
       await engine.store.settle();
@@ -31,7 +33,7 @@ const setup = (ports: PublishedPort[]) => {
     }
   };
   const ports_ = (service: string) => toPublicProject(engine.getState().projects["shop"]!).services.find((s) => s.name === service)!.ports;
-  return { loader, listener, engine, settle, ports: ports_ };
+  return { loader, listener, cluster, engine, settle, ports: ports_ };
 };
 
 describe("port-forwards", () => {
@@ -85,5 +87,22 @@ describe("port-forwards", () => {
     expect(api.find((p) => p.remote === 80)).toMatchObject({ status: "active", ephemeral: true });
     expect(api.find((p) => p.remote === 80)?.local).not.toBe(web[0]?.local);
     expect(api.find((p) => p.remote === 9000)).toMatchObject({ local: 9000, status: "failed", message: "127.0.0.1:9000 is already in use" });
+  });
+
+  it("tells the cluster to close the streams it opened ahead when a forward that carried connections closes", async () => {
+    const t = setup([{ service: "web", published: 8080, target: 3000, protocol: "tcp" }]);
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const pod = { kind: "Pod" as const, name: "web-1", namespace: "shop-dev", labels: { "devloop.dev/service": "web" }, pod: { phase: "Running", ready: true, restarts: 0, containers: [], deleting: false } };
+    t.engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "upsert", object: pod } });
+    await t.settle();
+    t.listener.listening.get("127.0.0.1:8080")?.(new Duplex({ read() {}, write(_c, _e, cb) { cb(); } }));
+    await t.settle();
+    expect(t.cluster.droppedSpares).toEqual([]);
+
+    t.loader.set(withPorts([]));
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    expect(t.cluster.droppedSpares).toEqual(["shop-dev:3000"]);
   });
 });

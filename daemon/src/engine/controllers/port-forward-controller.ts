@@ -35,13 +35,16 @@ interface Forward {
   readonly ephemeral: boolean;
   listening?: Listening;
   failed?: boolean;
+  /** Where its connections went (the cluster may keep a stream opened ahead there until the forward closes). */
+  namespace?: string;
 }
 
 export const createPortForwardController = ({ cluster, listener, clock }: PortForwardControllerParams): Controller => {
   let latest: EngineState | undefined;
   const open = new Map<string, Forward>();
 
-  const connect = (project: string, service: string, target: number, socket: Duplex, dispatch: Dispatch): void => {
+  const connect = (entry: Forward, socket: Duplex, dispatch: Dispatch): void => {
+    const { project, service, target } = entry;
     const state = latest;
     const namespace = state?.projects[project]?.loaded?.namespace;
     const pod = state && namespace ? pickPod(state, project, service) : undefined;
@@ -49,11 +52,16 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
       socket.destroy();
       return;
     }
+    entry.namespace = namespace;
     socket.on("error", () => socket.destroy());
     cluster.portForward({ namespace, pod, remotePort: target }, socket).catch((error: unknown) => {
       socket.destroy();
       dispatch({ type: "log", source: "port-forward", level: "warn", line: error instanceof Error ? error.message : String(error), project, service, at: clock.now() });
     });
+  };
+
+  const release = (f: Forward): void => {
+    if (f.namespace !== undefined) cluster.dropSpareForwards(f.namespace, f.target);
   };
 
   return {
@@ -76,6 +84,7 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
         if (!w || w.service !== f.service || w.target !== f.target) {
           void f.listening?.stop();
           open.delete(key);
+          release(f);
           // Off the public view (a new forward on the same port reports itself below, after this).
           if (state.projects[f.project] !== undefined) {
             dispatch({ type: "portForwardClosed", project: f.project, service: f.service, local: f.listening?.port ?? f.local, remote: f.target, ...(f.ephemeral ? { ephemeral: true } : {}) });
@@ -89,7 +98,7 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
         const forward = { type: "portForwardChanged" as const, project: w.project, service: w.service, remote: w.target, ...(w.ephemeral ? { ephemeral: true } : {}) };
         dispatch({ ...forward, local: w.local, status: "pending" });
         listener
-          .listen({ host: w.host, port: w.local, onConnection: (socket) => connect(w.project, w.service, w.target, socket, dispatch) })
+          .listen({ host: w.host, port: w.local, onConnection: (socket) => connect(entry, socket, dispatch) })
           .then((listening) => {
             if (open.get(key) !== entry) {
               void listening.stop();
@@ -107,6 +116,7 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
       }
     },
     async stop() {
+      for (const f of open.values()) release(f);
       await Promise.allSettled([...open.values()].map(async (f) => f.listening?.stop()));
       open.clear();
     },

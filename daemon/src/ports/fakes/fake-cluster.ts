@@ -22,6 +22,8 @@ export interface FakeCluster extends ClusterClient {
   /** What readLog / podEvents answer, per pod name ("pod/container" for logs; `previous` runs under "pod/container/previous"). */
   readonly logs: Map<string, readonly string[]>;
   readonly events: Map<string, readonly string[]>;
+  /** dropSpareForwards calls, as "namespace" or "namespace:port". */
+  readonly droppedSpares: string[];
 }
 
 const key = (m: { kind: string; metadata: { name: string; namespace?: string } }): string => `${m.metadata.namespace ?? ""}/${m.kind}/${m.metadata.name}`;
@@ -40,6 +42,7 @@ export const createFakeCluster = (): FakeCluster => {
   let unreachable = false;
   const logs = new Map<string, readonly string[]>();
   const events = new Map<string, readonly string[]>();
+  const droppedSpares: string[] = [];
 
   const check = (): void => {
     if (unreachable) throw new ClusterError("cannot reach the cluster at https://127.0.0.1:6443: connect ECONNREFUSED", true);
@@ -65,6 +68,7 @@ export const createFakeCluster = (): FakeCluster => {
   return {
     logs,
     events,
+    droppedSpares,
     applied,
     deletes,
     objects,
@@ -127,6 +131,9 @@ export const createFakeCluster = (): FakeCluster => {
     async portForward() {
       await Promise.resolve();
       check();
+    },
+    dropSpareForwards(namespace, remotePort) {
+      droppedSpares.push(remotePort === undefined ? namespace : `${namespace}:${remotePort}`);
     },
     async ping() {
       await Promise.resolve();

@@ -1,0 +1,260 @@
+/**
+ * Port-forward connections without the stream set-up on the request path. Each local TCP connection needs its own
+ * stream to the pod (over WebSocket the kubelet carries one connection per port per stream), and opening one costs
+ * TCP, TLS and the upgrade to the apiserver: two to three round trips before the first byte, paid by every client
+ * that opens a new connection (curl, a test script, a browser after idle). So each forward target (namespace, pod,
+ * port) that was used keeps ONE spare stream opened ahead: a new connection takes it, and another is opened at once.
+ *
+ * Bounds: at most one spare (and one being opened) per target. None before the target's first connection. A spare
+ * lives at most `maxAgeMs` (10 s, as long as a browser keeps an unused preconnected socket: well under the idle
+ * limits of common servers, Node's 60 s headersTimeout, puma's 30 s first_data_timeout, nginx's 60 s), then it is
+ * closed and replaced only while the target was used within `idleMs` (2 min); after that nothing stays open. A spare
+ * that fails or ends is not replaced until the next connection. `drop` closes a namespace's spares (a forward or
+ * project that goes away).
+ *
+ * The kubelet dials the pod's port when the stream opens, so the server sees an idle connection. Two ways that goes
+ * wrong are handled: a server that speaks first (a greeting: MySQL, SMTP) has its spare closed and gets no more
+ * spares for that target, so nobody receives a stale greeting; and a spare the server closed just as it was taken
+ * (its end still on the way) is replaced transparently: when the stream ends or reports an error before any byte came
+ * back and within `retryWindowMs` of being taken, the client's bytes so far (at most `replayLimitBytes`) go again on a
+ * newly opened stream, once.
+ */
+import type { Duplex } from "node:stream";
+import type { PortForwardTarget } from "../ports/cluster.js";
+
+export interface PodStreamHandlers {
+  /** Bytes from the pod. */
+  data(chunk: Buffer): void;
+  /** The kubelet reported a failure (e.g. nothing listens on the port); the stream ends after it. */
+  error(message: string): void;
+  /** The stream has ended (either side). */
+  closed(): void;
+}
+
+/** One port-forward stream to a pod port. Events that come before `listen` are kept and delivered to it. */
+export interface PodStream {
+  write(chunk: Buffer): void;
+  close(): void;
+  listen(handlers: PodStreamHandlers): void;
+}
+
+export type OpenPodStream = (target: PortForwardTarget) => Promise<PodStream>;
+
+export interface Timer {
+  cancel(): void;
+}
+
+export interface ForwardSparesParams {
+  readonly open: OpenPodStream;
+  readonly maxAgeMs?: number;
+  readonly idleMs?: number;
+  readonly retryWindowMs?: number;
+  readonly replayLimitBytes?: number;
+  readonly now?: () => number;
+  readonly setTimer?: (run: () => void, ms: number) => Timer;
+}
+
+export interface ForwardSpares {
+  /** Carries one local connection to the target; rejects when no stream could be opened (the caller words it). */
+  connect(target: PortForwardTarget, socket: Duplex): Promise<void>;
+  /** Closes the spares of a namespace (of one remote port when given) and forgets their targets. */
+  drop(namespace: string, remotePort?: number): void;
+  /** Spares open now (tests, status). */
+  readonly spares: number;
+}
+
+interface Spare {
+  readonly stream: PodStream;
+  readonly timer: Timer;
+}
+
+interface Entry {
+  readonly target: PortForwardTarget;
+  lastUsed: number;
+  spare?: Spare;
+  opening: boolean;
+  /** The server spoke before any client byte: no spares for this target. */
+  serverFirst: boolean;
+  dropped: boolean;
+}
+
+const defaultTimer = (run: () => void, ms: number): Timer => {
+  const t = setTimeout(run, ms);
+  t.unref();
+  return { cancel: () => clearTimeout(t) };
+};
+
+const keyOf = (t: PortForwardTarget): string => `${t.namespace}/${t.pod}/${t.remotePort}`;
+
+export const createForwardSpares = ({
+  open,
+  maxAgeMs = 10_000,
+  idleMs = 120_000,
+  retryWindowMs = 1_000,
+  replayLimitBytes = 64 * 1024,
+  now = () => performance.now(),
+  setTimer = defaultTimer,
+}: ForwardSparesParams): ForwardSpares => {
+  const entries = new Map<string, Entry>();
+  let spares = 0;
+
+  const discard = (entry: Entry): void => {
+    const spare = entry.spare;
+    if (spare === undefined) return;
+    entry.spare = undefined;
+    spares -= 1;
+    spare.timer.cancel();
+    spare.stream.close();
+  };
+
+  const arm = (entry: Entry): void => {
+    if (entry.serverFirst || entry.dropped || entry.spare !== undefined || entry.opening) return;
+    entry.opening = true;
+    open(entry.target).then(
+      (stream) => {
+        entry.opening = false;
+        if (entry.dropped || entries.get(keyOf(entry.target)) !== entry) {
+          stream.close();
+          return;
+        }
+        const timer = setTimer(() => {
+          if (entry.spare?.stream !== stream) return;
+          discard(entry);
+          if (now() - entry.lastUsed < idleMs) arm(entry);
+          else entries.delete(keyOf(entry.target));
+        }, maxAgeMs);
+        const spare: Spare = { stream, timer };
+        entry.spare = spare;
+        spares += 1;
+        const dead = (): void => {
+          if (entry.spare === spare) discard(entry);
+        };
+        stream.listen({
+          data: () => {
+            if (entry.spare !== spare) return;
+            entry.serverFirst = true;
+            discard(entry);
+          },
+          error: dead,
+          closed: dead,
+        });
+      },
+      () => {
+        // The pod is gone or the cluster unreachable: the next connection opens its own stream (and says why).
+        entry.opening = false;
+      },
+    );
+  };
+
+  /** Pipes the socket through `first`; with `reopen` (a spare was taken), a dead spare is replaced once (above). */
+  const carry = (socket: Duplex, first: PodStream, reopen?: () => Promise<PodStream>): void => {
+    const takenAt = now();
+    let current: PodStream | undefined = first;
+    let answered = false;
+    let clientEnded = false;
+    let replay: Buffer[] | undefined = reopen === undefined ? undefined : [];
+    let replayBytes = 0;
+    const waiting: Buffer[] = [];
+
+    const canRetry = (): boolean => replay !== undefined && !answered && !clientEnded && !socket.destroyed && now() - takenAt <= retryWindowMs;
+    const retry = (): void => {
+      const sent = replay ?? [];
+      replay = undefined;
+      current = undefined;
+      (reopen as () => Promise<PodStream>)().then(
+        (stream) => {
+          if (socket.destroyed) {
+            stream.close();
+            return;
+          }
+          current = stream;
+          attach(stream);
+          for (const chunk of [...sent, ...waiting.splice(0)]) stream.write(chunk);
+          if (clientEnded) stream.close();
+        },
+        () => socket.destroy(),
+      );
+    };
+    const attach = (stream: PodStream): void => {
+      stream.listen({
+        data: (chunk) => {
+          if (stream !== current) return;
+          answered = true;
+          replay = undefined;
+          if (!socket.destroyed) socket.write(chunk);
+        },
+        // A failed dial on the pod's side: the client sees a reset instead of a hang.
+        error: () => {
+          if (stream !== current) return;
+          if (canRetry()) retry();
+          else socket.destroy();
+        },
+        closed: () => {
+          if (stream !== current) return;
+          if (canRetry()) retry();
+          else socket.end();
+        },
+      });
+    };
+    socket.on("data", (chunk: Buffer) => {
+      if (replay !== undefined) {
+        replayBytes += chunk.length;
+        if (replayBytes > replayLimitBytes) replay = undefined;
+        else replay.push(chunk);
+      }
+      if (current === undefined) waiting.push(chunk);
+      else current.write(chunk);
+    });
+    // Over WebSocket (v4.channel.k8s.io) a stream cannot be half-closed: the client's end closes it.
+    socket.on("end", () => {
+      clientEnded = true;
+      current?.close();
+    });
+    socket.on("close", () => {
+      clientEnded = true;
+      current?.close();
+    });
+    attach(first);
+  };
+
+  return {
+    async connect(target, socket) {
+      const key = keyOf(target);
+      // Targets unused for idleMs with nothing open are forgotten (a replaced pod's, a server-first one's).
+      for (const [k, e] of entries) if (e.spare === undefined && !e.opening && now() - e.lastUsed >= idleMs) entries.delete(k);
+      let entry = entries.get(key);
+      if (entry === undefined) {
+        entry = { target, lastUsed: now(), opening: false, serverFirst: false, dropped: false };
+        entries.set(key, entry);
+      }
+      entry.lastUsed = now();
+      const spare = entry.spare;
+      if (spare !== undefined) {
+        entry.spare = undefined;
+        spares -= 1;
+        spare.timer.cancel();
+        carry(socket, spare.stream, () => open(target));
+        arm(entry);
+        return;
+      }
+      const stream = await open(target);
+      if (socket.destroyed) {
+        stream.close();
+        return;
+      }
+      carry(socket, stream);
+      arm(entry);
+    },
+    drop(namespace, remotePort) {
+      for (const [key, entry] of entries) {
+        if (entry.target.namespace !== namespace || (remotePort !== undefined && entry.target.remotePort !== remotePort)) continue;
+        entry.dropped = true;
+        discard(entry);
+        entries.delete(key);
+      }
+    },
+    get spares() {
+      return spares;
+    },
+  };
+};
