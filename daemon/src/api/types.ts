@@ -211,9 +211,19 @@ export interface LiveActionResponse {
   readonly note?: string;
 }
 
-/** Errors from the API: a message for humans, a stable code for machines. */
+/**
+ * Errors from the API: a message for humans, a stable code for machines. What the API answers a refused request with
+ * (server/api-error.ts): the error in the diagnostic shape.
+ */
 export interface ApiError {
-  readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
+  readonly error: {
+    /** DL-API-* (docs/errors.md). */
+    readonly code: string;
+    /** The code's short name ("unknown-project"). */
+    readonly reason: string;
+    readonly message: string;
+    readonly hint?: string;
+  };
 }
 
 export interface NamespaceInfo {

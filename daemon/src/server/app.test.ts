@@ -62,8 +62,19 @@ describe("daemon API", () => {
     const { port } = await start();
     const res = await call(port, "GET", "/api/state", { host: "evil.example:80" });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "forbidden-host" } });
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "DL-API-007", reason: "forbidden-host" } });
     expect((await call(port, "GET", "/api/state", { host: `localhost:${port}`, authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
+  it("answers a body that is not JSON 400 DL-API-001 and one over 2 MB 413 DL-API-016: the caller's, not a 500", async () => {
+    const { port } = await start();
+    const post = (body: string): Promise<Response> => fetch(`http://127.0.0.1:${port}/api/projects`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+    const broken = await post("{");
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { name: "ApiRequestError", code: "DL-API-001", reason: "bad-request", severity: "error" } });
+    const big = await post(JSON.stringify({ options: "a".repeat(3 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "DL-API-016", reason: "too-large" } });
   });
 
   it("needs the token for every route, reads included", async () => {

@@ -25,9 +25,11 @@ import type { Engine } from "../engine/engine.js";
 import { Labels, MANAGED_BY } from "../translate/labels.js";
 import { toPublicProject } from "../engine/public-view.js";
 import type { EngineState } from "../engine/state.js";
+import { ApiCodes } from "../errors/api-codes.js";
 import type { Logger } from "../log/logger.js";
 import type { ClusterClient } from "../ports/cluster.js";
 import type { CallerTargets, KubeTargetRef } from "../ports/kube-targets.js";
+import { ApiRequestError, refuse, sendApiError } from "./api-error.js";
 import { registerDashboard } from "./dashboard.js";
 import { createAuth } from "./auth.js";
 import { checkHost, securityHeaders } from "./guard.js";
@@ -73,10 +75,6 @@ const waitFor = (engine: Engine, predicate: (s: EngineState) => boolean, timeout
 
 /** How long an up waits for its load (the down route waits as long for its teardown). */
 const loadTimeoutMs = 180_000;
-
-const fail = (res: Response, status: number, code: string, message: string, hint?: string): void => {
-  res.status(status).json({ error: { code, message, ...(hint === undefined ? {} : { hint }) } });
-};
 
 export const snapshot = (engine: Engine, daemon: AppParams["daemon"]): StateSnapshot => {
   const state = engine.getState();
@@ -139,12 +137,12 @@ export const createApp = (params: AppParams): express.Express => {
   app.post("/api/projects", async (req: Request, res: Response) => {
     const sent = req.body as Partial<UpRequest> | undefined;
     if (!sent?.options || typeof sent.options !== "object") {
-      fail(res, 400, "bad-request", "expected {options: LoadOptions, namespace?, context?, isolation?}");
+      refuse(res, ApiCodes.badRequest, "expected {options: LoadOptions, namespace?, context?, isolation?}");
       return;
     }
     const body = { ...sent, options: sent.options };
     if (params.targets === undefined && body.context !== undefined && params.context !== undefined && body.context !== params.context) {
-      fail(res, 409, "context-mismatch", `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
+      refuse(res, ApiCodes.contextMismatch, `the daemon talks to kube context "${params.context}", not "${body.context}"`, "stop the daemon (devloop daemon stop) and run up again with --context");
       return;
     }
     // The config controller loads it (once: that load becomes the project's when the up is accepted below).
@@ -163,7 +161,7 @@ export const createApp = (params: AppParams): express.Express => {
     const loaded = await waitFor(engine, (s) => s.ups?.[id]?.result !== undefined, loadTimeoutMs);
     const result = engine.getState().ups?.[id]?.result;
     if (!loaded || result === undefined) {
-      fail(res, 504, "load-timeout", `loading the project did not finish in ${loadTimeoutMs / 1000} s`);
+      refuse(res, ApiCodes.loadTimeout, `loading the project did not finish in ${loadTimeoutMs / 1000} s`);
       return false;
     }
     if (!result.ok) {
@@ -181,12 +179,12 @@ export const createApp = (params: AppParams): express.Express => {
       try {
         target = params.targets.pin({ ...ref, ...(body.context === undefined ? {} : { context: body.context }) });
       } catch (error) {
-        fail(res, 400, "kube-context", error instanceof Error ? error.message : String(error));
+        refuse(res, ApiCodes.kubeContext, error instanceof Error ? error.message : String(error));
         return false;
       }
       const decision = checkContext(target.context, { env: parseAllowedContexts(header(req, kubeHeaders.allowedContexts)), compose: result.project.allowedContexts ?? [], flags: body.allowContexts ?? [] });
       if (!decision.ok) {
-        fail(res, 403, "context-not-allowed", decision.message, decision.hint);
+        refuse(res, ApiCodes.contextNotAllowed, decision.message, decision.hint);
         return false;
       }
       const ns = namespace ?? result.project.namespace;
@@ -196,10 +194,9 @@ export const createApp = (params: AppParams): express.Express => {
         return [];
       });
       if (missing.length > 0) {
-        fail(
+        refuse(
           res,
-          403,
-          "forbidden",
+          ApiCodes.namespaceForbidden,
           `devloop up ${name} -n ${ns}: the identity of kube context "${target.context}"${target.user === undefined ? "" : ` (user ${target.user})`} may not ${missing.join(", ")} in namespace ${ns}, which up, sync, logs and port-forwards need`,
           `bind it to the edit ClusterRole there (kubectl create rolebinding devloop-edit --clusterrole=edit --serviceaccount=… -n ${ns}), or use a namespace it may use (devloop ns list; up -n NAME)`,
         );
@@ -226,14 +223,14 @@ export const createApp = (params: AppParams): express.Express => {
       engine.dispatch({ type: "downRequested", project: name, volumes: body.volumes ?? false });
       const done = await waitFor(engine, (s) => s.projects[name] === undefined, 180_000);
       if (!done) {
-        fail(res, 504, "down-timeout", `down of ${name} did not finish in 3 minutes`, engine.getState().cluster.reachable ? undefined : `the cluster is unreachable: ${engine.getState().cluster.message ?? ""}`);
+        refuse(res, ApiCodes.downTimeout, `down of ${name} did not finish in 3 minutes`, engine.getState().cluster.reachable ? undefined : `the cluster is unreachable: ${engine.getState().cluster.message ?? ""}`);
         return;
       }
       res.json({ ok: true, project: name, namespace: current });
       return;
     }
     if (body.namespace === undefined) {
-      fail(res, 404, "unknown-project", `no project "${name}" in the daemon`, "name the namespace with -n to clean it anyway");
+      refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "name the namespace with -n to clean it anyway");
       return;
     }
     try {
@@ -242,7 +239,7 @@ export const createApp = (params: AppParams): express.Express => {
       if (project) engine.dispatch({ type: "namespaceReleased", project: name, namespace: body.namespace });
       res.json({ ok: true, project: name, namespace: body.namespace });
     } catch (error) {
-      fail(res, 502, "cluster-error", error instanceof Error ? error.message : String(error));
+      refuse(res, ApiCodes.clusterError, error instanceof Error ? error.message : String(error));
     }
   });
 
@@ -251,18 +248,18 @@ export const createApp = (params: AppParams): express.Express => {
     const namespace = (req.body as { namespace?: unknown } | undefined)?.namespace;
     const project = engine.getState().projects[name];
     if (!project) {
-      fail(res, 404, "unknown-project", `no project "${name}" in the daemon`, "run devloop up first");
+      refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "run devloop up first");
       return;
     }
     if (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-      fail(res, 400, "bad-namespace", `expected a namespace name (lowercase letters, digits, '-', at most 63); got ${JSON.stringify(namespace)}`);
+      refuse(res, ApiCodes.badNamespace, `expected a namespace name (lowercase letters, digits, '-', at most 63); got ${JSON.stringify(namespace)}`);
       return;
     }
     // Under the project's pinned target: a namespace its identity may not use is refused now, not at apply.
     const { kubeconfig, context } = project.request;
     const missing = params.targets === undefined || context === undefined ? [] : await params.targets.missingRights({ ...(kubeconfig === undefined ? {} : { kubeconfig }), context }, namespace).catch(() => []);
     if (missing.length > 0) {
-      fail(res, 403, "forbidden", `ns use ${namespace}: the identity of kube context "${context ?? ""}" may not ${missing.join(", ")} in namespace ${namespace}; ${name} stays in ${project.loaded?.namespace ?? project.request.namespace ?? "its namespace"}`, "bind it to the edit ClusterRole there, or pick a namespace from devloop ns list");
+      refuse(res, ApiCodes.namespaceForbidden, `ns use ${namespace}: the identity of kube context "${context ?? ""}" may not ${missing.join(", ")} in namespace ${namespace}; ${name} stays in ${project.loaded?.namespace ?? project.request.namespace ?? "its namespace"}`, "bind it to the edit ClusterRole there, or pick a namespace from devloop ns list");
       return;
     }
     engine.dispatch({ type: "projectRequested", request: { ...project.request, namespace } });
@@ -298,7 +295,7 @@ export const createApp = (params: AppParams): express.Express => {
       );
       res.json(infos);
     } catch (error) {
-      fail(res, 502, "cluster-error", error instanceof Error ? error.message : String(error));
+      refuse(res, ApiCodes.clusterError, error instanceof Error ? error.message : String(error));
     }
   });
 
@@ -310,8 +307,14 @@ export const createApp = (params: AppParams): express.Express => {
   if (params.publicDir !== undefined) app.use(express.static(params.publicDir));
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    log.error(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-    fail(res, 500, "internal", error instanceof Error ? error.message : String(error));
+    if (error instanceof ApiRequestError) return void sendApiError(res, error);
+    const message = error instanceof Error ? error.message : String(error);
+    // express.json's own refusals (a body that is not JSON, or too large) are the caller's, not the daemon's.
+    const parser = (error as { type?: unknown } | null)?.type;
+    if (parser === "entity.too.large") return void refuse(res, ApiCodes.tooLarge, `the request body is larger than the daemon takes (2 MB)`);
+    if (typeof parser === "string" && parser.startsWith("entity.")) return void refuse(res, ApiCodes.badRequest, `the request body is not JSON: ${message}`);
+    log.error(`request failed: ${message}`);
+    refuse(res, ApiCodes.internal, message);
   });
   return app;
 };

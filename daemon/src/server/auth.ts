@@ -18,7 +18,9 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { foreignReason } from "./dashboard-guard.js";
+import { ApiCodes } from "../errors/api-codes.js";
+import { refuse } from "./api-error.js";
+import { foreignReason, refuseForeign } from "./dashboard-guard.js";
 
 export const sessionMaxAgeMs = 7 * 24 * 3_600_000;
 export const loginLinkTtlMs = 3_600_000;
@@ -57,11 +59,8 @@ export const parseCookies = (header: string | undefined): ReadonlyMap<string, st
   return out;
 };
 
-const unauthorized = (res: Response, message: string): void => {
-  res.status(401).json({
-    error: { code: "unauthorized", message, hint: "the CLI sends the token from the state directory's token file; a browser signs in through the link devloop up (or devloop daemon status) prints" },
-  });
-};
+const unauthorized = (res: Response, message: string): void =>
+  refuse(res, ApiCodes.unauthorized, message, "the CLI sends the token from the state directory's token file; a browser signs in through the link devloop up (or devloop daemon status) prints");
 
 /** Only a same-daemon path: "/…", never "//host" or "/\host" (an open redirect). */
 const safeNext = (value: unknown): string => (typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/");
@@ -115,7 +114,7 @@ export const createAuth = (token: string, options: AuthOptions = {}): Auth => {
     if (how === "cookie") {
       const reason = foreignReason(req);
       if (reason !== undefined) {
-        res.status(403).json({ error: { code: "forbidden-origin", message: `refused a cross-site request: ${reason}`, hint: "open the dashboard from the URL devloop up prints" } });
+        refuseForeign(res, reason);
         return;
       }
     }

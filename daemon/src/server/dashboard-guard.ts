@@ -6,6 +6,8 @@
  * the same test to every request that a session cookie authenticates, reads included.
  */
 import type { NextFunction, Request, Response } from "express";
+import { ApiCodes } from "../errors/api-codes.js";
+import { refuse } from "./api-error.js";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -24,9 +26,8 @@ export const foreignReason = (req: Request): string | undefined => {
   return undefined;
 };
 
-const refuse = (res: Response, reason: string): void => {
-  res.status(403).json({ error: { code: "forbidden-origin", message: `refused a cross-site request: ${reason}`, hint: "open the dashboard from the URL devloop up prints" } });
-};
+/** 403 DL-API-008 (forbidden-origin). */
+export const refuseForeign = (res: Response, reason: string): void => refuse(res, ApiCodes.forbiddenOrigin, `refused a cross-site request: ${reason}`, "open the dashboard from the URL devloop up prints");
 
 /** Refuses mutating requests from another origin (CSRF); reads stay open to any local client. */
 export const checkOrigin = (req: Request, res: Response, next: NextFunction): void => {
@@ -36,7 +37,7 @@ export const checkOrigin = (req: Request, res: Response, next: NextFunction): vo
   }
   const reason = foreignReason(req);
   if (reason !== undefined) {
-    refuse(res, reason);
+    refuseForeign(res, reason);
     return;
   }
   next();

@@ -10,6 +10,8 @@
  */
 import type express from "express";
 import type { Engine } from "../engine/engine.js";
+import { ApiCodes } from "../errors/api-codes.js";
+import { refuse } from "./api-error.js";
 import type { Auth } from "./auth.js";
 import { checkOrigin } from "./dashboard-guard.js";
 import { diagnosticsRoute } from "./routes/diagnostics.js";
@@ -27,7 +29,7 @@ export const registerDashboard = (app: express.Express, { engine, auth }: Dashbo
   app.post("/api/dashboard/login-link", (req, res) => {
     // Only a token holder mints links: a signed-in page cannot mint more (nor hand them to another origin).
     if (auth.check(req) !== "token") {
-      res.status(403).json({ error: { code: "token-required", message: "a sign-in link is minted for a holder of the token only", hint: "run devloop daemon status" } });
+      refuse(res, ApiCodes.tokenRequired, "a sign-in link is minted for a holder of the token only", "run devloop daemon status");
       return;
     }
     res.set("Cache-Control", "no-store").json({ url: `http://127.0.0.1:${req.socket.localPort ?? 0}/login?t=${auth.issueLoginNonce()}` });

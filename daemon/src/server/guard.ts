@@ -4,6 +4,8 @@
  * what is auth.ts.
  */
 import type { NextFunction, Request, Response } from "express";
+import { ApiCodes } from "../errors/api-codes.js";
+import { refuse } from "./api-error.js";
 
 const allowedHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -16,7 +18,7 @@ export const hostOf = (header: string | undefined): string | undefined => {
 export const checkHost = (req: Request, res: Response, next: NextFunction): void => {
   const host = hostOf(req.headers.host);
   if (host === undefined || !allowedHosts.has(host.toLowerCase())) {
-    res.status(403).json({ error: { code: "forbidden-host", message: `the devloop daemon only answers to localhost, not ${req.headers.host ?? "(no Host header)"}` } });
+    refuse(res, ApiCodes.forbiddenHost, `the devloop daemon only answers to localhost, not ${req.headers.host ?? "(no Host header)"}`);
     return;
   }
   next();

@@ -7,10 +7,12 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Request, Response } from "express";
+import { ApiCodes } from "../../errors/api-codes.js";
 import type { Diagnostic } from "../../errors/diagnostic.js";
 import { escapeControl, escapeDiagnostic } from "../../errors/escape.js";
 import type { Engine } from "../../engine/engine.js";
 import { isSecretName } from "../../image/secret-patterns.js";
+import { refuse } from "../api-error.js";
 import { redactLine, redactText, redactedMark } from "../dashboard-redact.js";
 
 export interface SourceExcerpt {
@@ -44,7 +46,7 @@ export const diagnosticsRoute =
     const name = String(req.params["name"]);
     const project = engine.getState().projects[name];
     if (!project) {
-      res.status(404).json({ error: { code: "unknown-project", message: `no project "${name}" in the daemon`, hint: "run devloop up first" } });
+      refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "run devloop up first");
       return;
     }
     const cache = new Map<string, string[] | undefined>();

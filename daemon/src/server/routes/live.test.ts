@@ -78,10 +78,12 @@ describe("restart / resync / rebuild endpoints", () => {
   it("answers 404 for an unknown project and 400 with the services for an unknown service", async () => {
     const { port, seen } = await start();
     const missing = await call(port, "/api/projects/nope/restart", auth, {});
-    expect(missing).toMatchObject({ status: 404, json: { error: { code: "unknown-project" } } });
+    expect(missing).toMatchObject({ status: 404, json: { error: { code: "DL-API-012", reason: "unknown-project" } } });
     const bad = await call(port, "/api/projects/shop/rebuild", auth, { service: "wbe" });
     expect(bad.status).toBe(400);
-    expect(bad.json).toEqual({ error: { code: "unknown-service", message: 'no service "wbe" in project "shop"; its services: web, api, cache, migrate' } });
+    expect(bad.json).toEqual({
+      error: { name: "ApiRequestError", code: "DL-API-004", reason: "unknown-service", severity: "error", file: "", line: 0, column: 0, path: "", message: 'no service "wbe" in project "shop"; its services: web, api, cache, migrate' },
+    });
     expect((await call(port, "/api/projects/shop/restart", auth, { service: 3 })).status).toBe(400);
     expect(seen).toEqual([]);
   });
@@ -90,7 +92,7 @@ describe("restart / resync / rebuild endpoints", () => {
     const { port, seen } = await start();
     expect((await call(port, "/api/projects/shop/restart", {}, {})).status).toBe(401);
     const foreign = await call(port, "/api/projects/shop/restart", { ...auth, origin: "http://evil.example" }, {});
-    expect(foreign).toMatchObject({ status: 403, json: { error: { code: "forbidden-origin" } } });
+    expect(foreign).toMatchObject({ status: 403, json: { error: { code: "DL-API-008", reason: "forbidden-origin" } } });
     const crossSite = await call(port, "/api/projects/shop/resync", { ...auth, "sec-fetch-site": "cross-site" }, {});
     expect(crossSite.status).toBe(403);
     expect((await call(port, "/api/projects/shop/restart", { ...auth, origin: `http://127.0.0.1:${port}`, "sec-fetch-site": "same-origin" }, {})).status).toBe(202);

@@ -10,28 +10,27 @@
 import type { Request, Response } from "express";
 import type { LiveActionKind, LiveActionResponse } from "../../api/types.js";
 import type { Engine } from "../../engine/engine.js";
+import { ApiCodes } from "../../errors/api-codes.js";
+import { refuse } from "../api-error.js";
 
 export const liveActionKinds: readonly LiveActionKind[] = ["restart", "resync", "rebuild"];
-
-const fail = (res: Response, status: number, code: string, message: string, hint?: string): void =>
-  void res.status(status).json({ error: { code, message, ...(hint === undefined ? {} : { hint }) } });
 
 export const liveActionRoute =
   (engine: Engine, kind: LiveActionKind, now: () => number = Date.now) =>
   (req: Request, res: Response): void => {
     const name = String(req.params["name"]);
     const project = engine.getState().projects[name];
-    if (!project) return fail(res, 404, "unknown-project", `no project "${name}" in the daemon`, "run devloop up first");
-    if (project.status === "stopping") return fail(res, 409, "project-stopping", `project "${name}" is going down`);
+    if (!project) return refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "run devloop up first");
+    if (project.status === "stopping") return refuse(res, ApiCodes.projectStopping, `project "${name}" is going down`);
     const service = (req.body as { service?: unknown } | undefined)?.service;
-    if (service !== undefined && typeof service !== "string") return fail(res, 400, "bad-request", `expected {service?: string}; got service ${JSON.stringify(service)}`);
+    if (service !== undefined && typeof service !== "string") return refuse(res, ApiCodes.badRequest, `expected {service?: string}; got service ${JSON.stringify(service)}`);
     const services = project.loaded?.services ?? [];
     const live = Object.keys(project.loaded?.live ?? {});
     if (kind !== "rebuild" && project.loaded === undefined) {
-      return fail(res, 409, "project-not-loaded", `project "${name}" has not loaded yet (${project.status}): nothing runs to ${kind}`, project.status === "invalid" ? "fix the compose diagnostics first (devloop validate)" : undefined);
+      return refuse(res, ApiCodes.projectNotLoaded, `project "${name}" has not loaded yet (${project.status}): nothing runs to ${kind}`, project.status === "invalid" ? "fix the compose diagnostics first (devloop validate)" : undefined);
     }
     if (service !== undefined && !services.includes(service)) {
-      return fail(res, 400, "unknown-service", `no service "${service}" in project "${name}"; its services: ${services.join(", ") || "(none)"}`);
+      return refuse(res, ApiCodes.unknownService, `no service "${service}" in project "${name}"; its services: ${services.join(", ") || "(none)"}`);
     }
     const at = now();
     const targets = service !== undefined ? [service] : kind === "resync" ? live : services;

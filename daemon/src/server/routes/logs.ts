@@ -8,6 +8,8 @@ import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
 import type { Engine } from "../../engine/engine.js";
 import { serviceOfContainer } from "../../engine/service-pods.js";
 import type { EngineState } from "../../engine/state.js";
+import { ApiCodes } from "../../errors/api-codes.js";
+import { refuse } from "../api-error.js";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v !== "" ? [v] : []);
 
@@ -17,7 +19,7 @@ export const logsRoute =
     const name = String(req.params["name"]);
     const project = engine.getState().projects[name];
     if (!project?.loaded) {
-      res.status(404).json({ error: { code: "unknown-project", message: `no project "${name}" in the daemon`, hint: "run devloop up first" } });
+      refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "run devloop up first");
       return;
     }
     const services = list(req.query["service"]);

@@ -6,6 +6,8 @@
  */
 import type { Request, Response } from "express";
 import type { Engine } from "../../engine/engine.js";
+import { ApiCodes } from "../../errors/api-codes.js";
+import { refuse } from "../api-error.js";
 
 export interface ProfilesView {
   readonly available: readonly string[];
@@ -13,7 +15,7 @@ export interface ProfilesView {
 }
 
 const unknown = (res: Response, name: string): void =>
-  void res.status(404).json({ error: { code: "unknown-project", message: `no project "${name}" in the daemon`, hint: "run devloop up first" } });
+  refuse(res, ApiCodes.unknownProject, `no project "${name}" in the daemon`, "run devloop up first");
 
 export const profilesRoute =
   (engine: Engine) =>
@@ -32,7 +34,7 @@ export const setProfilesRoute =
     if (!project) return unknown(res, name);
     const profiles = (req.body as { profiles?: unknown } | undefined)?.profiles;
     if (!Array.isArray(profiles) || !profiles.every((p) => typeof p === "string" && /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(p))) {
-      res.status(400).json({ error: { code: "bad-profiles", message: `expected {profiles: string[]} of profile names; got ${JSON.stringify(profiles)}` } });
+      refuse(res, ApiCodes.badProfiles, `expected {profiles: string[]} of profile names; got ${JSON.stringify(profiles)}`);
       return;
     }
     engine.dispatch({ type: "projectRequested", request: { ...project.request, options: { ...project.request.options, profiles: profiles as string[] } } });

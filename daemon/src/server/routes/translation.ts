@@ -5,7 +5,9 @@
  */
 import type { Request, Response } from "express";
 import type { Engine } from "../../engine/engine.js";
+import { ApiCodes } from "../../errors/api-codes.js";
 import type { TranslationEntry } from "../../translate/types.js";
+import { refuse } from "../api-error.js";
 
 export interface TranslationView {
   readonly namespace: string;
@@ -16,7 +18,7 @@ export const translationRoute = (engine: Engine) => (req: Request, res: Response
   const name = String(req.params["name"]);
   const loaded = engine.getState().projects[name]?.loaded;
   if (!loaded?.translation) {
-    res.status(404).json({ error: { code: "unknown-project", message: `no loaded project "${name}" in the daemon`, hint: "run devloop up first" } });
+    refuse(res, ApiCodes.unknownProject, `no loaded project "${name}" in the daemon`, "run devloop up first");
     return;
   }
   res.json({ namespace: loaded.namespace, entries: loaded.translation } satisfies TranslationView);
