@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { extract } from "tar-stream";
@@ -96,6 +97,48 @@ describe("packStream", () => {
     expect(got?.subarray(0, 1024).equals(content.subarray(0, 1024))).toBe(true);
     expect(sent.get("shrinks.bin")).toMatchObject({ hash: hashContent(got ?? Buffer.alloc(0)), size: content.length });
   });
+
+  it("a tree of many files across chunk boundaries extracts with the system's tar as it is here", async () => {
+    const want = new Map<string, Buffer>();
+    const puts: PutEntry[] = [];
+    let seed = 7;
+    const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let d = 0; d < 12; d++) {
+      await mkdir(path.join(root, `d${d}`));
+      puts.push({ rel: `d${d}`, kind: "directory", mode: 0o755 });
+      for (let f = 0; f < 40; f++) {
+        // Sizes from empty to past the synchronous read's 256 KiB, a few past a 1 MiB chunk.
+        const size = f === 0 ? 0 : f % 29 === 0 ? 1024 * 1024 + next(5000) : f % 7 === 0 ? 200 * 1024 + next(100 * 1024) : next(20_000);
+        const rel = `d${d}/f${f}.js`;
+        const content = randomBytes(size);
+        await writeFile(path.join(root, rel), content, { mode: f % 5 === 0 ? 0o755 : 0o644 });
+        want.set(rel, content);
+        puts.push(unread(rel, size));
+      }
+    }
+    const longRel = `${"n".repeat(90)}/${"é".repeat(60)}.txt`;
+    await mkdir(path.join(root, "n".repeat(90)));
+    await writeFile(path.join(root, longRel), "long");
+    want.set(longRel, Buffer.from("long"));
+    puts.push(unread(longRel, 4));
+    await symlink("d0/f1.js", path.join(root, "link"));
+    puts.push({ rel: "link", kind: "symlink", target: "d0/f1.js" });
+    const { frames, sent } = packStream({ puts, root });
+    const { tar } = unframe(await collect(frames));
+    const out = await mkdtemp(path.join(tmpdir(), "devloop-packstream-out-"));
+    try {
+      execFileSync("tar", ["-x", "-m", "-f", "-", "-C", out], { input: tar });
+      for (const [rel, content] of want) {
+        expect((await readFile(path.join(out, rel))).equals(content), rel).toBe(true);
+        expect(sent.get(rel)?.hash, rel).toBe(hashContent(content));
+      }
+      expect((await stat(path.join(out, "d0/f5.js"))).mode & 0o777).toBe(0o755);
+      expect(await readlink(path.join(out, "link"))).toBe("d0/f1.js");
+      expect(sent.size).toBe(want.size);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("gzipped: the frames carry a gzip stream of the tar", async () => {
     await writeFile(path.join(root, "t.js"), "const a = 1;\n".repeat(100_000));

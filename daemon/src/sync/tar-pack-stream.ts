@@ -19,11 +19,12 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { Readable, pipeline } from "node:stream";
 import { createGzip, gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
 import type { ManifestEntry } from "./hash-manifest.js";
 import { readChunkBytes, safeReadFlags } from "./local-scan.js";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
+import type { TarEntryHeader } from "./tar-header.js";
+import { tarBlock, tarHeaderBytes, tarPadding, writeTarHeader } from "./tar-header.js";
 
 /** A frame's header: its payload length, space-padded, and a newline (read as `h=$(rd 16)`, `$((h))`). */
 export const frameHeaderBytes = 16;
@@ -92,6 +93,31 @@ const readSmall = (root: string, rel: string): { content: Buffer; mode: number }
 };
 
 /**
+ * A small file opened for reading (never through a symlink), with its size and mode from fstat: the caller reads it and
+ * closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is bigger than
+ * syncReadBytes (then it is read by stream).
+ */
+const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number } | "big" | undefined => {
+  let fd: number;
+  try {
+    fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) return undefined;
+    throw err;
+  }
+  let keep = false;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size > syncReadBytes) return "big";
+    keep = true;
+    return { fd, size: st.size, mode: st.mode & 0o7777 };
+  } finally {
+    if (!keep) closeSync(fd);
+  }
+};
+
+/**
  * Reads exactly `size` bytes of an opened file in chunks of readChunkBytes (zeros past an early end), hashing them.
  * Each chunk is a new buffer: the archive keeps it until it is sent.
  */
@@ -128,77 +154,104 @@ export interface PackStream {
   readonly sent: Map<string, ManifestEntry>;
 }
 
-/** The tar of the puts, chunk by chunk; each file's entry goes into `sent` once its bytes are in the archive. */
+/** The archive is written into buffers of this size (then gzipped, or cut into frames). */
+const chunkBytes = 1024 * 1024;
+/** Room kept past chunkBytes for one header (a pax header for a long name) without a new buffer. */
+const headerSlack = 16 * 1024;
+
+/**
+ * The tar of the puts, in chunks of about chunkBytes: headers (sync/tar-header.ts) and small files' bytes are written
+ * straight into the chunk (each small file read with one synchronous read into it, and hashed there), big files go
+ * by stream, chunk by chunk. Each file's entry goes into `sent` once its bytes are in the archive.
+ */
 async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, string>, renamed: string[], sent: Map<string, ManifestEntry>): AsyncGenerator<Buffer> {
-  const p = pack();
   const mtime = new Date();
   const ordered = [...params.puts].sort((a, b) => (a.kind === "directory" ? 0 : 1) - (b.kind === "directory" ? 0 : 1));
-  const entry = (header: Parameters<typeof p.entry>[0], content?: Buffer): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const done = (err?: Error | null): void => { if (err) reject(err); else resolve(); };
-      if (content !== undefined) p.entry(header, content, done);
-      else p.entry(header, done);
-    });
-  const produce = async (): Promise<void> => {
-    for (const put of ordered) {
-      const check = checkRelativePath(put.rel);
-      if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
-      const base = { name: check.rel, uid: 0, gid: 0, mtime };
-      if (put.kind === "symlink") { await entry({ ...base, type: "symlink", linkname: put.target, mode: 0o777 }); continue; }
-      if (put.kind === "directory") { await entry({ ...base, type: "directory", mode: put.mode }); continue; }
-      const name = staged.get(check.rel) ?? check.rel;
-      const small = put.content !== undefined ? { content: put.content, mode: put.mode } : (put.size ?? 0) <= syncReadBytes ? readSmall(params.root, check.rel) : "big";
+  let buf = Buffer.allocUnsafe(chunkBytes + headerSlack);
+  let at = 0;
+  /** The chunk written so far; writing goes on in a new one. */
+  const take = (): Buffer => {
+    const out = buf.subarray(0, at);
+    buf = Buffer.allocUnsafe(chunkBytes + headerSlack);
+    at = 0;
+    return out;
+  };
+  /** Bytes `h`'s header takes (one block unless a pax header is needed). */
+  const headerBytes = (h: TarEntryHeader): number => (h.name.length <= 100 && h.linkname === undefined ? tarBlock : tarHeaderBytes(h));
+  /** Writes a header; a header too big for the slack goes as a chunk of its own. */
+  function* header(h: TarEntryHeader): Generator<Buffer> {
+    const need = headerBytes(h);
+    if (need > headerSlack) {
+      if (at > 0) yield take();
+      const own = Buffer.allocUnsafe(need);
+      writeTarHeader(own, 0, h);
+      yield own;
+      return;
+    }
+    at += writeTarHeader(buf, at, h);
+    if (at >= chunkBytes) yield take();
+  }
+  /** `n` zero bytes of padding. */
+  const pad = (n: number): void => {
+    buf.fill(0, at, at + n);
+    at += n;
+  };
+  for (const put of ordered) {
+    const check = checkRelativePath(put.rel);
+    if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
+    if (put.kind === "symlink") { yield* header({ name: check.rel, type: "symlink", linkname: put.target, mode: 0o777, size: 0, mtime }); continue; }
+    if (put.kind === "directory") { yield* header({ name: check.rel, type: "directory", mode: put.mode, size: 0, mtime }); continue; }
+    const name = staged.get(check.rel) ?? check.rel;
+    if (put.content !== undefined) {
+      const content = put.content;
+      yield* header({ name, type: "file", mode: put.mode, size: content.length, mtime });
+      if (at + content.length + tarBlock > buf.length) { if (at > 0) yield take(); yield content; } else { content.copy(buf, at); at += content.length; }
+      pad(tarPadding(content.length));
+      sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(content).digest("hex"), mode: put.mode, size: content.length });
+    } else {
+      const small = (put.size ?? 0) <= syncReadBytes ? openSmall(params.root, check.rel) : "big";
       if (small === undefined) continue;
       if (small !== "big") {
-        await entry({ ...base, name, type: "file", mode: small.mode, size: small.content.length }, small.content);
-        sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(small.content).digest("hex"), mode: small.mode, size: small.content.length });
+        try {
+          const need = headerBytes({ name, type: "file", mode: small.mode, size: small.size, mtime }) + small.size + tarBlock;
+          if (at + need > buf.length) yield take();
+          yield* header({ name, type: "file", mode: small.mode, size: small.size, mtime });
+          // The header may have been a chunk of its own (a very long name): the content still fits this one.
+          const start = at;
+          let filled = 0;
+          while (filled < small.size) {
+            const n = readSync(small.fd, buf, start + filled, small.size - filled, null);
+            if (n === 0) break;
+            filled += n;
+          }
+          // Zeros past an early end (the file shrank since fstat): the header said `size` bytes.
+          buf.fill(0, start + filled, start + small.size);
+          at = start + small.size;
+          sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(buf.subarray(start, at)).digest("hex"), mode: small.mode, size: small.size });
+          pad(tarPadding(small.size));
+        } finally {
+          closeSync(small.fd);
+        }
       } else {
         const opened = await openPut(params.root, check.rel);
         if (opened === undefined) continue;
         try {
           const hash = createHash("sha256");
-          await new Promise<void>((resolve, reject) => {
-            const sink = p.entry({ ...base, name, type: "file", mode: opened.mode, size: opened.size }, (err) => { if (err) reject(err); else resolve(); });
-            void (async () => {
-              try {
-                for await (const chunk of readExactly(opened, hash)) {
-                  if (!sink.write(chunk)) await new Promise<void>((r) => sink.once("drain", () => { r(); }));
-                }
-                sink.end(undefined);
-              } catch (err) {
-                sink.destroy(err as Error);
-              }
-            })();
-          });
+          yield* header({ name, type: "file", mode: opened.mode, size: opened.size, mtime });
+          if (at > 0) yield take();
+          for await (const chunk of readExactly(opened, hash)) yield chunk;
+          pad(tarPadding(opened.size));
           sent.set(check.rel, { kind: "file", hash: hash.digest("hex"), mode: opened.mode, size: opened.size });
         } finally {
           await opened.handle.close();
         }
       }
-      if (staged.has(check.rel)) renamed.push(check.rel);
     }
-    p.finalize();
-  };
-  const producing = produce().catch((err: unknown) => { p.destroy(err as Error); });
-  try {
-    for await (const chunk of p as AsyncIterable<Buffer>) yield chunk;
-    await producing;
-  } finally {
-    p.destroy();
+    if (staged.has(check.rel)) renamed.push(check.rel);
+    if (at >= chunkBytes) yield take();
   }
-}
-
-/** Chunks joined into pieces of at least `bytes` (tar-stream pushes each 512-byte header on its own). */
-async function* coalesced(source: AsyncIterable<Buffer>, bytes: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    if (size === 0 && chunk.length >= bytes) { yield chunk; continue; }
-    parts.push(chunk);
-    size += chunk.length;
-    if (size >= bytes) { yield Buffer.concat(parts, size); parts = []; size = 0; }
-  }
-  if (size > 0) yield Buffer.concat(parts, size);
+  pad(2 * tarBlock);
+  yield take();
 }
 
 /** Gzip level 1 of a chunk stream, as a chunk stream. */
@@ -245,8 +298,7 @@ export const packStream = (params: PackStreamParams): PackStream => {
   const staged = params.staged ?? new Map<string, string>();
   async function* frames(): AsyncGenerator<Buffer> {
     const renamed: string[] = [];
-    // Fed to gzip in 256 KiB pieces: one zlib write per tar header cost a thread-pool round trip each.
-    const tar = coalesced(tarChunks(params, staged, renamed, sent), 256 * 1024);
+    const tar = tarChunks(params, staged, renamed, sent);
     yield* framesOf(params.gzip === true ? gzipped(tar) : tar);
     const list = Buffer.from(renamed.map((rel) => `${rel}\n`).join(""));
     yield Buffer.concat([frameHeader(list.length), list]);
