@@ -50,7 +50,8 @@ cmd_up() {
   local nodes=1
   while (($# > 0)); do
     case $1 in
-      --nodes) nodes=${2:-}; shift 2 || true ;;
+      # A missing value is '' (refused below); shifting only what is there ends the loop.
+      --nodes) nodes=${2:-}; shift $(($# >= 2 ? 2 : 1)) ;;
       --nodes=*) nodes=${1#--nodes=}; shift ;;
       *) say "unknown argument to up: $1 (expected --nodes 1|2)"; exit 2 ;;
     esac
