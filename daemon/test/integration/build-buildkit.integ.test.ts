@@ -52,6 +52,9 @@ describe("BuildKit builds on the real Docker engine", () => {
 
   afterAll(async () => {
     for (const ref of created) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    // And the images devloop built on the side: additional contexts' and heredoc files' (<repo>-context-*, <repo>-heredocs).
+    const side = await docker.listImages({ filters: JSON.stringify({ reference: [`dlbk${suffix}-*`] }) });
+    for (const image of side) for (const ref of image.RepoTags ?? []) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   });
 
