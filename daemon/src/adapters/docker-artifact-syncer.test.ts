@@ -5,6 +5,7 @@ import { createFakeSyncer } from "../ports/fakes/fake-syncer.js";
 import { SyncError } from "../ports/syncer.js";
 import type { EngineContainer } from "../sync/artifact-delivery.js";
 import { podLabels } from "../sync/artifact-delivery.js";
+import { isStagedName } from "../sync/atomic-replace.js";
 import type { ArchiveEngine } from "./docker-artifact-syncer.js";
 import { createDockerArtifactSyncer } from "./docker-artifact-syncer.js";
 
@@ -29,16 +30,18 @@ const labels = { [podLabels.namespace]: "shop-dev", [podLabels.name]: "api-1", [
 /** The tar syncer's part: records the renames it was asked to commit; fails them when told to. */
 const fakeBase = (failCommit = false) => {
   const commits: { targetDir: string; rels: readonly string[] }[] = [];
+  const names: string[] = [];
   const base = {
     ...createFakeSyncer(),
     close: () => undefined,
-    commitStaged: (p: { targetDir: string; rels: readonly string[] }) => {
+    commitStaged: (p: { targetDir: string; staged: ReadonlyMap<string, string> }) => {
       if (failCommit) return Promise.reject(new SyncError("mv: cannot stat", false));
-      commits.push({ targetDir: p.targetDir, rels: p.rels });
+      commits.push({ targetDir: p.targetDir, rels: [...p.staged.keys()] });
+      names.push(...p.staged.values());
       return Promise.resolve(0);
     },
   };
-  return { base, commits };
+  return { base, commits, names };
 };
 
 const setup = (over: { containers?: EngineContainer[]; user?: string; running?: boolean; uid?: string; failPut?: boolean; failCommit?: boolean } = {}) => {
@@ -53,10 +56,10 @@ const setup = (over: { containers?: EngineContainer[]; user?: string; running?: 
       for (const e of await unpack(tar)) written.push({ dir, ...e });
     },
   };
-  const { base, commits } = fakeBase(over.failCommit);
+  const { base, commits, names } = fakeBase(over.failCommit);
   const syncer = createDockerArtifactSyncer({ base, engine, podUid: () => Promise.resolve(over.uid ?? "uid-1"), onFallback: (l) => fallbacks.push(l) });
   const put = (name = "api", targetDir = "/app") => syncer.putFiles({ pod, targetDir, files: [{ name, content: Buffer.from("binary v2"), mode: 0o755 }] });
-  return { written, lookups, fallbacks, base, commits, put };
+  return { written, lookups, fallbacks, base, commits, names, put };
 };
 
 describe("createDockerArtifactSyncer", () => {
@@ -66,8 +69,10 @@ describe("createDockerArtifactSyncer", () => {
     expect(r.via).toBe("docker");
     expect(r.execs).toBe(0);
     expect(r.put).toEqual(["api"]);
-    const entry = { dir: "/app", name: ".api.devloop-tmp", uid: 1000, gid: 0, mode: 0o755, content: "binary v2" };
-    expect(t.written).toEqual([entry, entry]);
+    // Each put under a staged name of its own, flat in the target; the same names are renamed into place.
+    const entry = { dir: "/app", uid: 1000, gid: 0, mode: 0o755, content: "binary v2" };
+    expect(t.written).toEqual([{ ...entry, name: t.names[0] }, { ...entry, name: t.names[1] }]);
+    expect(t.names.every(isStagedName) && t.names[0] !== t.names[1]).toBe(true);
     expect(t.commits).toEqual([{ targetDir: "/app", rels: ["api"] }, { targetDir: "/app", rels: ["api"] }]);
     expect(t.lookups).toEqual(["api-1"]);
     expect(t.base.calls).toEqual([]);
@@ -78,8 +83,8 @@ describe("createDockerArtifactSyncer", () => {
       const t = setup(over);
       const r = await t.put();
       expect(r.via).toBeUndefined();
-      // A failed rename: the staged file is there; the put over exec writes the same staged name and renames it.
-      expect(t.written.map((e) => e.name)).toEqual(over.failCommit === true ? [".api.devloop-tmp"] : []);
+      // A failed rename: the staged file is there (the next listing removes it); the put over exec stages it again.
+      expect(t.written.map((e) => isStagedName(e.name))).toEqual(over.failCommit === true ? [true] : []);
       expect(t.commits).toEqual([]);
       expect(t.base.calls.map((c) => c.method)).toEqual(["putFiles"]);
       expect(t.fallbacks[0]).toMatch(/^put into shop-dev\/api-1:\/app over exec: /);

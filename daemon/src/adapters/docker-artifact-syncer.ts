@@ -66,13 +66,15 @@ export interface DockerArtifactSyncerParams {
   readonly podUid: (pod: SyncPod) => Promise<string | undefined>;
   /** A short line when a put goes over exec instead, and why (logged at debug). */
   readonly onFallback?: (line: string) => void;
+  /** Whether to try the engine for this pod at all (main.ts: its project's artifact delivery is docker); default yes. */
+  readonly useFor?: (pod: SyncPod) => boolean;
   /** How long "this pod's container is not on this engine" is believed, ms. Default 60 s. */
   readonly notHereMs?: number;
 }
 
 const podKey = (pod: SyncPod): string => `${pod.namespace}/${pod.pod}/${pod.container}`;
 
-export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, notHereMs = 60_000 }: DockerArtifactSyncerParams): TarSyncer => {
+export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, useFor, notHereMs = 60_000 }: DockerArtifactSyncerParams): TarSyncer => {
   /** pod key → the engine's container id, or when it was found not to run here. */
   const found = new Map<string, { readonly id: string } | { readonly notHereSince: number }>();
 
@@ -120,7 +122,7 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     const owner = archiveOwner(state.user);
     if (owner === undefined) return `the container's user "${state.user}" is a name, not a uid`;
     const tarStarted = performance.now();
-    // Staged names beside the targets (the engine unpacks like tar -x: remove, then create), renamed over them through
+    // Staged names flat in the target (the engine unpacks like tar -x: remove, then create), renamed over them through
     // the tar syncer's session: a running binary is replaced atomically, never missing or half-written.
     const staged = planStaging(puts);
     const tar = await buildTar(puts, owner, staged);
@@ -133,9 +135,9 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
     }
     let execs: number;
     try {
-      execs = await base.commitStaged({ pod: params.pod, targetDir, rels: [...staged.keys()] });
+      execs = await base.commitStaged({ pod: params.pod, targetDir, staged });
     } catch (error) {
-      // The put over exec writes the same staged names again and renames them: nothing is left behind.
+      // The put over exec stages and renames the files again; what the engine staged is removed by the next listing.
       return `renaming the put files into place failed: ${error instanceof Error ? error.message : String(error)}`;
     }
     const now = performance.now();
@@ -148,6 +150,7 @@ export const createDockerArtifactSyncer = ({ base, engine, podUid, onFallback, n
   return {
     ...base,
     async putFiles(params) {
+      if (useFor !== undefined && !useFor(params.pod)) return base.putFiles(params);
       const started = performance.now();
       const checked = checkedPuts(params);
       let outcome: SyncResult | string;

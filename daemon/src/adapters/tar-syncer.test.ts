@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SyncError } from "../ports/syncer.js";
 import { emptyManifest, hashContent } from "../sync/hash-manifest.js";
+import { stagedName } from "../sync/atomic-replace.js";
 import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { createTarSyncer } from "./tar-syncer.js";
 import { busyboxPath } from "../../test/support/busybox-path.js";
@@ -199,13 +200,16 @@ describe("createTarSyncer.commitStaged (what the Docker engine put under staged 
       const pod = { namespace: "n", pod: "p", container: "c" };
       await mkdir(path.join(target, "bin"), { recursive: true });
       await writeFile(path.join(target, "bin/api"), "old");
-      await writeFile(path.join(target, "bin/.api.devloop-tmp"), "new", { mode: 0o755 });
-      expect(await syncer.commitStaged({ pod, targetDir: target, rels: ["bin/api"] })).toBe(mode === "session" ? 0 : 1);
+      const staged = new Map([["bin/api", stagedName("0123abcd", 0)]]);
+      await writeFile(path.join(target, stagedName("0123abcd", 0)), "new", { mode: 0o755 });
+      expect(await syncer.commitStaged({ pod, targetDir: target, staged })).toBe(mode === "session" ? 0 : 1);
       expect(await readFile(path.join(target, "bin/api"), "utf8")).toBe("new");
       expect((await lstat(path.join(target, "bin/api"))).mode & 0o777).toBe(0o755);
       expect(await readdir(path.join(target, "bin"))).toEqual(["api"]);
-      await expect(syncer.commitStaged({ pod, targetDir: target, rels: ["bin/api"] })).rejects.toBeInstanceOf(SyncError);
-      await expect(syncer.commitStaged({ pod, targetDir: target, rels: ["../x"] })).rejects.toThrow(/refused/);
+      expect(await readdir(target)).toEqual(["bin"]);
+      await expect(syncer.commitStaged({ pod, targetDir: target, staged })).rejects.toBeInstanceOf(SyncError);
+      await expect(syncer.commitStaged({ pod, targetDir: target, staged: new Map([["../x", stagedName("0123abcd", 0)]]) })).rejects.toThrow(/refused/);
+      await expect(syncer.commitStaged({ pod, targetDir: target, staged: new Map([["bin/api", "../../etc/passwd"]]) })).rejects.toThrow(/refused/);
       syncer.close();
     });
   }

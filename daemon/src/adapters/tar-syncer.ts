@@ -9,7 +9,7 @@
 import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
 import type { RenameList } from "../sync/atomic-replace.js";
-import { encodeRenames, maxStagedFiles, planStaging, stagedName } from "../sync/atomic-replace.js";
+import { encodeRenames, isStagedName, maxStagedFiles, planStaging } from "../sync/atomic-replace.js";
 import { buildTar } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
@@ -77,7 +77,7 @@ export interface TarSyncer extends Syncer {
    * Renames files someone else put under their staged names (sync/atomic-replace.ts; the Docker engine's archive
    * API) over their targets, through the session when there is one. Resolves with the execs it took (0 or 1).
    */
-  commitStaged(params: { readonly pod: SyncPod; readonly targetDir: string; readonly rels: readonly string[] }): Promise<number>;
+  commitStaged(params: { readonly pod: SyncPod; readonly targetDir: string; readonly staged: ReadonlyMap<string, string> }): Promise<number>;
 }
 
 /** A plan's archive: the staged renames, the tar, and its gzipped copy when that pays. */
@@ -435,12 +435,11 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     fullSync(params) {
       return full(params, params.previous, performance.now());
     },
-    async commitStaged({ pod, targetDir, rels }) {
+    async commitStaged({ pod, targetDir, staged: given }) {
       const staged = new Map<string, string>();
-      for (const rel of rels) {
+      for (const [rel, name] of given) {
         const c = checkRelativePath(rel);
-        const name = c.ok ? stagedName(c.rel) : undefined;
-        if (!c.ok || name === undefined) throw new SyncError(`refused to rename ${JSON.stringify(rel)} into place in ${targetDir}`, false);
+        if (!c.ok || !isStagedName(name)) throw new SyncError(`refused to rename ${JSON.stringify(rel)} into place in ${targetDir}`, false);
         staged.set(c.rel, name);
       }
       if (staged.size === 0) return 0;

@@ -1,16 +1,27 @@
 /**
  * Atomic replacement of synced regular files. `tar -x` unlinks an existing file and creates it again, so for a
  * moment an app reading it sees ENOENT or a half-written file (the example web server crashed on it). Instead each
- * file travels in the tar under a staged name beside its target — `dir/.<name>.devloop-tmp`, same directory and so
- * the same filesystem — and the container renames it over the target with `mv -f` (rename(2), atomic): a reader
- * sees the old content or the new, never neither. The suffix is one no watcher's extension list matches and the
- * leading dot hides it from watchers that skip dotfiles (nodemon, chokidar's usual ignores).
+ * file travels in the tar under a staged name — `.devloop-<batch>-<n>.devloop-tmp`, flat in the target's root — and the
+ * container renames it over the target with `mv -f -T` (rename(2), atomic): a reader sees the old content or the new,
+ * never neither. The suffix is one no watcher's extension list matches and the leading dot hides it from watchers that
+ * skip dotfiles (nodemon, chokidar's usual ignores).
+ *
+ * **Nothing is written through a link** (issue 15): a process in the container may replace a directory of the target
+ * by a link to /etc, before a batch lands or while it does. The staged files are flat in the root, so the extract
+ * walks no directory of the target for them; the rename walks down to the file's directory one component at a time in
+ * a subshell (`cd -P`), checking after each step from the working directory itself that it is still inside the target
+ * (`inroot`), and renames there with bare names: no path through the tree is resolved after its check. A component
+ * that is a link leading outside is removed and made a real directory, as the local tree has it (the pod then equals
+ * the local tree). A staged file whose directory is on another filesystem (a volume mounted inside the target) is
+ * copied by `mv`, not renamed: correct, not atomic.
  *
  * A rename is one `mv` process in sh (~1 ms), so a batch with more than `maxStagedFiles` files is extracted directly
  * as before, not atomic per file (a storm: 5,000 renames would cost seconds). Directories and symlinks are extracted
- * as before. A failed batch removes its staged files; the listing used by reconcile and drift repair skips and
- * removes stale ones (remote-commands.ts).
+ * as before: those, and the files of a batch extracted directly, still go where tar's path leads. A failed batch
+ * removes its staged files; the listing used by reconcile and drift repair skips and removes stale ones
+ * (remote-commands.ts).
  */
+import { randomBytes } from "node:crypto";
 import type { PutEntry } from "./sync-plan.js";
 
 export const stagedSuffix = ".devloop-tmp";
@@ -18,38 +29,30 @@ export const stagedSuffix = ".devloop-tmp";
 /** Above this many files a batch is extracted directly (not atomic per file). Measured: docs/benchmarks.md P1/P5. */
 export const maxStagedFiles = 100;
 
-/** A file name longer than this cannot take the staged prefix and suffix within NAME_MAX (255 bytes). */
-const maxNameBytes = 255 - stagedSuffix.length - 1;
+/** The staged name of a batch's `n`th file: flat, in the target's root, unique to the batch (`batch`: 8 hex digits). */
+export const stagedName = (batch: string, n: number): string => `.devloop-${batch}-${n}${stagedSuffix}`;
 
-/** `dir/name` → `dir/.name.devloop-tmp`; undefined when the staged name would be too long (extracted directly). */
-export const stagedName = (rel: string): string | undefined => {
-  const slash = rel.lastIndexOf("/");
-  const dir = slash === -1 ? "" : rel.slice(0, slash + 1);
-  const base = rel.slice(slash + 1);
-  if (base === "" || Buffer.byteLength(base) > maxNameBytes) return undefined;
-  return `${dir}.${base}${stagedSuffix}`;
-};
+/** A name stagedName made (what commitStaged accepts from another writer): flat, nothing else. */
+export const isStagedName = (name: string): boolean => /^\.devloop-[0-9a-f]{8}-\d+\.devloop-tmp$/.test(name);
 
 /** Which files of a batch are staged (rel → staged name): all regular files, unless the batch is too big. */
 export const planStaging = (puts: readonly PutEntry[], limit = maxStagedFiles): ReadonlyMap<string, string> => {
   const files = puts.filter((p) => p.kind === "file");
   const staged = new Map<string, string>();
   if (files.length > limit) return staged;
-  for (const f of files) {
-    const name = stagedName(f.rel);
-    if (name !== undefined) staged.set(f.rel, name);
-  }
+  const batch = randomBytes(4).toString("hex");
+  for (const f of files) staged.set(f.rel, stagedName(batch, staged.size));
   return staged;
 };
 
-/** The targets to rename into place, one per line (checked paths never hold a newline), and how many. */
+/** The files to rename into place, one per line (`<staged name>/<target>`: checked paths never hold a newline), and how many. */
 export interface RenameList {
   readonly bytes: Buffer;
   readonly count: number;
 }
 
 export const encodeRenames = (staged: ReadonlyMap<string, string>): RenameList => ({
-  bytes: Buffer.from([...staged.keys()].map((rel) => `${rel}\n`).join("")),
+  bytes: Buffer.from([...staged].map(([rel, name]) => `${name}/${rel}\n`).join("")),
   count: staged.size,
 });
 
@@ -62,19 +65,43 @@ export const readRenamesSnippet = (count: string): string =>
   `names=; i=0; while [ "$i" -lt ${count} ] && IFS= read -r f; do names="$names$f\n"; i=$((i+1)); done`;
 
 /**
- * sh that renames each staged file in `$names` (newline-separated targets) over its target when `$x` (the extract's
- * status) is 0, and otherwise removes the staged files; a failed rename sets `rc` and the rest are removed. Runs in
- * the calling shell (no subshell): the only processes are the `mv`s. A target that is a directory (or a link to one)
- * would make `mv` move the file into it, so a link is removed and an empty directory rmdir'ed first, as tar did.
+ * sh defining `inroot`: true when the shell's working directory is the target or lies under it, found by walking `..`
+ * from the working directory itself (no path through the tree, which a process in the container can change) until it
+ * is the target (`$R`: the snippet runs in the target) or `/`.
+ */
+const inRootSnippet = 'R=$PWD; inroot() { p=.; while [ -d "$p" ]; do [ "$p" -ef "$R" ] && return 0; [ "$p" -ef / ] && return 1; p=$p/..; done; return 1; }';
+
+/** Exit status of a rename refused because its directory led outside the target. */
+export const outsideStatus = 96;
+
+/**
+ * sh, run in the target, that renames each staged file of `$names` (lines `<staged>/<target>`) over its target when
+ * `$x` (the extract's status) is 0, and otherwise removes the staged files; a failed rename sets `rc` and the rest are
+ * removed.
+ *
+ * Each rename runs in a subshell that walks to the file's directory a component at a time: a link leading outside is
+ * removed, a missing directory made (`mkdir`, what tar did for a file's parents), then `cd -P` into it and `inroot`
+ * from there, else exit `outsideStatus`. In the directory it reached, the target is renamed over with bare names
+ * (`mv -T`: a link there is replaced, not entered). The subshell ends in `exec mv`, so it is still one process per
+ * file. A target that is a directory would make `mv` fail, so a link is removed and an empty directory rmdir'ed first,
+ * as tar did.
  */
 export const renameSnippet = [
+  inRootSnippet,
   "IFS='",
   "'; set -f",
-  "for f in $names; do",
-  `  case $f in */*) s="\${f%/*}/.\${f##*/}${stagedSuffix}";; *) s=".$f${stagedSuffix}";; esac`,
+  "for l in $names; do",
+  "  s=${l%%/*}; f=${l#*/}",
+  "  case $f in */*) fd=${f%/*}/; fb=${f##*/};; *) fd=; fb=$f;; esac",
   '  if [ "$x" -eq 0 ] && [ "$rc" -eq 0 ]; then',
-  '    if [ -d "$f" ]; then if [ -L "$f" ]; then rm -f -- "$f"; else rmdir -- "$f"; fi || rc=$?; fi',
-  '    if [ "$rc" -eq 0 ]; then mv -f -- "$s" "$f" || rc=$?; fi',
+  '    (while [ -n "$fd" ]; do',
+  '       c=${fd%%/*}; fd=${fd#*/}',
+  '       if [ -L "$c" ] && ! (cd -P -- "./$c" 2>/dev/null && inroot); then rm -f -- "$c" || exit; fi',
+  '       [ -d "$c" ] || mkdir -- "$c" || exit',
+  `       cd -P -- "./$c" && inroot || exit ${outsideStatus}`,
+  "     done",
+  '     if [ -d "$fb" ]; then if [ -L "$fb" ]; then rm -f -- "$fb"; else rmdir -- "$fb"; fi || exit; fi',
+  '     exec mv -f -T -- "$R/$s" "$fb") || rc=$?',
   "  fi",
   '  if [ "$x" -ne 0 ] || [ "$rc" -ne 0 ]; then rm -f -- "$s"; fi',
   "done",

@@ -52,7 +52,8 @@ describe("buildTar", () => {
 
   it("names staged files by their staged name, leaving links and directories alone", async () => {
     const puts: PutEntry[] = [file("a/b.txt", "hello"), { rel: "l", kind: "symlink", target: "a/b.txt" }, { rel: "d", kind: "directory", mode: 0o755 }];
-    const tar = await buildTar(puts, undefined, planStaging(puts));
+    const staged = planStaging(puts);
+    const tar = await buildTar(puts, undefined, staged);
     const names: string[] = [];
     const ex = extract();
     await new Promise<void>((resolve, reject) => {
@@ -61,7 +62,8 @@ describe("buildTar", () => {
       ex.on("error", reject);
       ex.end(tar);
     });
-    expect(names).toEqual(["d", "a/.b.txt.devloop-tmp", "l"]);
+    expect(names).toEqual(["d", staged.get("a/b.txt"), "l"]);
+    expect(staged.get("a/b.txt")).toMatch(/^\.devloop-[0-9a-f]{8}-0\.devloop-tmp$/);
   });
 
   it("refuses to archive an escaping path", async () => {
@@ -110,8 +112,9 @@ describe("syncCommand with the system's sh, head and tar", () => {
     expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["a.js", "l", "sub", "sub/dir", "sub/dir/b.js"]);
 
     // Gzipped, same.
-    const z = gzipSync(await buildTar([file("a.js", "zipped")], undefined, planStaging([file("a.js", "zipped")])));
-    const r = encodeRenames(planStaging([file("a.js", "zipped")]));
+    const zs = planStaging([file("a.js", "zipped")]);
+    const z = gzipSync(await buildTar([file("a.js", "zipped")], undefined, zs));
+    const r = encodeRenames(zs);
     await runLocally(syncCommand(target, z.length, [], true, r.count), Buffer.concat([r.bytes, z]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("zipped");
   });

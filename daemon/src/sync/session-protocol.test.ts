@@ -253,10 +253,11 @@ describe.each(shells)("the session agent: atomic replacement, run by $name", ({ 
       expect(await agent.send([file("a.js", "x")], [], (tar) => Buffer.alloc(tar.length, 7))).not.toBe(0);
       expect(await allNames(target)).toEqual(["a.js", "b.js"]);
     }
-    // A sound archive whose extract fails after its first staged file (a file where the second one's directory should
-    // be): nothing is renamed, no staged file is left, and (after a new session, with tar alone) the next batch works.
+    // A sound archive whose extract fails after its first staged file (a file where a link's directory should be; staged
+    // files are flat in the target, so only a link or a directory can meet it): nothing is renamed, no staged file is
+    // left, and (after a new session, with tar alone) the next batch works.
     await writeFile(path.join(target, "c"), "a file");
-    expect(await agent.send([file("a.js", "new a"), file("c/b.js", "b")])).not.toBe(0);
+    expect(await agent.send([file("a.js", "new a"), { rel: "c/l", kind: "symlink", target: "x" }])).not.toBe(0);
     agent = await afterFailure(agent, exactTar, target, env);
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
     expect(await allNames(target)).toEqual(["a.js", "b.js", "c"]);

@@ -66,7 +66,7 @@ describe("packStream", () => {
     expect(files.get(".big.bin.devloop-tmp")?.equals(big)).toBe(true);
     expect(files.get(".a.txt.devloop-tmp")?.toString()).toBe("a");
     expect(files.get("kept.txt")?.toString()).toBe("k");
-    expect(renames).toBe("big.bin\na.txt\n");
+    expect(renames).toBe(".big.bin.devloop-tmp/big.bin\n.a.txt.devloop-tmp/a.txt\n");
     expect(sent.get("big.bin")).toEqual({ kind: "file", hash: hashContent(big), mode: 0o644, size: big.length });
     expect(sent.get("kept.txt")).toEqual({ kind: "file", hash: hashContent(Buffer.from("k")), mode: 0o600, size: 1 });
   });
@@ -78,7 +78,7 @@ describe("packStream", () => {
     const { frames, sent } = packStream({ puts: [unread("gone.txt"), unread("now-a-link"), unread("b.txt")], root, staged });
     const { tar, renames } = unframe(await collect(frames));
     expect([...(await entries(tar)).keys()]).toEqual([".b.txt.devloop-tmp"]);
-    expect(renames).toBe("b.txt\n");
+    expect(renames).toBe(".b.txt.devloop-tmp/b.txt\n");
     expect([...sent.keys()]).toEqual(["b.txt"]);
   });
 

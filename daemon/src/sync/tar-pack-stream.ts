@@ -19,6 +19,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { Readable, pipeline } from "node:stream";
 import { createGzip, gzipSync } from "node:zlib";
+import { encodeRenames } from "./atomic-replace.js";
 import type { ManifestEntry } from "./hash-manifest.js";
 import { readChunkBytes, safeReadFlags } from "./local-scan.js";
 import type { PutEntry } from "./sync-plan.js";
@@ -300,7 +301,7 @@ export const packStream = (params: PackStreamParams): PackStream => {
     const renamed: string[] = [];
     const tar = tarChunks(params, staged, renamed, sent);
     yield* framesOf(params.gzip === true ? gzipped(tar) : tar);
-    const list = Buffer.from(renamed.map((rel) => `${rel}\n`).join(""));
+    const list = encodeRenames(new Map(renamed.map((rel): [string, string] => [rel, staged.get(rel) ?? rel]))).bytes;
     yield Buffer.concat([frameHeader(list.length), list]);
   }
   return { frames: frames(), sent };
