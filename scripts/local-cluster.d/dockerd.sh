@@ -68,6 +68,15 @@ EOF
 
 docker_ok() { docker info >/dev/null 2>&1; }
 
+# remove_pod_containers DOCKER-COMMAND: removes every container a kubelet made on that engine (pod sandboxes and their
+# containers carry the label io.kubernetes.docker.type); `docker` for node 1, `docker2` for node 2. Never fails.
+remove_pod_containers() {
+  local ids
+  ids=$("$@" ps -aq --filter label=io.kubernetes.docker.type 2>/dev/null || true)
+  # shellcheck disable=SC2086 # one argument per container id
+  if [[ -n $ids ]]; then "$@" rm -f $ids >/dev/null 2>&1 || true; fi
+}
+
 ensure_docker() {
   step "docker: starting dockerd with the $RUNTIME_NAME runtime" "$LOGS/dockerd.log"
   ensure_docker_config

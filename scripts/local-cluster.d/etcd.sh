@@ -6,12 +6,7 @@
 # by an earlier session. Each session gets a clean, predictable cluster; caches, PKI and images are kept.
 wipe_stale_cluster_state() {
   step "state: clearing the previous session's cluster state (etcd, pod containers, kubelet pods)"
-  local ids
-  ids=$(docker ps -aq --filter label=io.kubernetes.docker.type 2>/dev/null || true)
-  if [[ -n $ids ]]; then
-    # shellcheck disable=SC2086
-    docker rm -f $ids >/dev/null 2>&1 || true
-  fi
+  remove_pod_containers docker
   if [[ -d $STATE/kubelet ]]; then
     awk -v root="$STATE/kubelet/" 'index($2, root) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
       umount -l "$m" 2>/dev/null || true

@@ -119,10 +119,7 @@ ensure_node2_kubelet() {
   } >"$NODE2_STATE/kubelet-config.yaml"
   if ! running kubelet-node2 && ! node2_registered; then
     # A new node 2 (first start, or after down or a new session): no pods of an earlier one.
-    local ids2
-    ids2=$(docker2 ps -aq --filter label=io.kubernetes.docker.type 2>/dev/null || true)
-    # shellcheck disable=SC2086
-    if [[ -n $ids2 ]]; then docker2 rm -f $ids2 >/dev/null 2>&1 || true; fi
+    remove_pod_containers docker2
     rm -rf "$NODE2_STATE/kubelet/pods" "${NODE2_STATE:?}"/log-pods/* "${NODE2_STATE:?}"/log-containers/*
   fi
   local docker_pid
@@ -157,13 +154,9 @@ node2_all_up() {
 # Node 2 and the registry, stopped and removed (its pods' containers first, while its engine still answers; its Node
 # object while the apiserver does). Node 1 is not touched.
 stop_node2() {
-  local ids2 i
+  local i
   stop kubelet-node2
-  if running dockerd-node2; then
-    ids2=$(docker2 ps -aq --filter label=io.kubernetes.docker.type 2>/dev/null || true)
-    # shellcheck disable=SC2086
-    if [[ -n $ids2 ]]; then docker2 rm -f $ids2 >/dev/null 2>&1 || true; fi
-  fi
+  if running dockerd-node2; then remove_pod_containers docker2; fi
   for ((i = ${#NODE2_COMPONENTS[@]} - 1; i >= 0; i--)); do stop "${NODE2_COMPONENTS[$i]}"; done
   remove_node2_network
   if [[ -x $BIN/kubectl && -f $STATE/admin.kubeconfig ]] && running kube-apiserver; then

@@ -119,10 +119,7 @@ cmd_down() {
     local c=${COMPONENTS[$i]}
     if [[ $c == dockerd ]] && running dockerd; then
       # Pod containers outlive the kubelet; remove them while dockerd still answers.
-      local ids
-      ids=$(docker ps -aq --filter label=io.kubernetes.docker.type 2>/dev/null || true)
-      # shellcheck disable=SC2086
-      if [[ -n $ids ]]; then docker rm -f $ids >/dev/null 2>&1 || true; fi
+      remove_pod_containers docker
     fi
     stop "$c"
   done
