@@ -9,7 +9,8 @@
  * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd and the daemon
  *   during the edits, the containers' memory (docker stats), pod restarts and OOMKills;
  * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
- *   watches and idle streams send nothing, so traffic that grows with N would be polling.
+ *   watches and idle streams send nothing, so traffic that grows with N would be polling; and the CPU the node's
+ *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects.
  * A level whose ups fail or time out is reported as such and ends the run. Every namespace is removed at the end.
  */
 import { execFileSync } from "node:child_process";
@@ -49,7 +50,15 @@ export interface ScaleLevel {
   readonly oomKilled: number;
   readonly notReady: readonly string[];
   /** The daemon's TCP traffic to the apiserver while no edit runs (idleSeconds): whether it polls per project. */
-  readonly idle: { readonly seconds: number; readonly dataSegsPerS: number; readonly bytesPerS: number; readonly newConnections: number; readonly connections: number };
+  readonly idle: {
+    readonly seconds: number;
+    readonly dataSegsPerS: number;
+    readonly bytesPerS: number;
+    readonly newConnections: number;
+    readonly connections: number;
+    /** CPU % of one core in the same window, per process name: the node's steady work for this many projects. */
+    readonly cpu: Readonly<Record<string, number>>;
+  };
 }
 
 export interface ScaleResult {
@@ -138,6 +147,13 @@ const apiserverSends = (daemonPid: number, apiPort: string): Map<string, { segs:
     out.set(local, { segs: Number(/data_segs_out:(\d+)/.exec(info)?.[1] ?? 0), bytes: Number(/bytes_sent:(\d+)/.exec(info)?.[1] ?? 0) });
   }
   return out;
+};
+
+/** CPU % of one core per process name between two cpuTicks samples `seconds` apart. */
+const cpuPercent = (before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>, seconds: number): Record<string, number> => {
+  const used = new Map<string, number>();
+  for (const [pid, { name, ticks }] of after) used.set(name, (used.get(name) ?? 0) + ticks - (before.get(pid)?.ticks ?? 0));
+  return Object.fromEntries([...used].map(([k, v]) => [k, Math.round((100 * v) / TICK / seconds)]));
 };
 
 const mib = (text: string): number => {
@@ -259,10 +275,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
         process.stderr.write(`bench scale: ${level} projects, edit ${e} on ${p.name}: ${took === undefined ? "timeout" : Math.round(took)} ms\n`);
       }
       const seconds = (performance.now() - t0) / 1000;
-      const cpu1 = cpuTicks(daemonPid);
-      const used = new Map<string, number>();
-      for (const [pid, { name, ticks }] of cpu1) used.set(name, (used.get(name) ?? 0) + ticks - (cpu0.get(pid)?.ticks ?? 0));
-      const cpu = Object.fromEntries([...used].map(([k, v]) => [k, Math.round((100 * v) / TICK / seconds)]));
+      const cpu = cpuPercent(cpu0, cpuTicks(daemonPid), seconds);
       const mem = containerMemory(projects.map((p) => p.namespace));
       let restarts = 0;
       let oomKilled = 0;
@@ -279,7 +292,9 @@ export const benchScale = async (): Promise<ScaleResult> => {
       }
       // No edit for idleMs: what the daemon sends the apiserver on its own with this many projects.
       const sends0 = apiserverSends(daemonPid, apiPort);
+      const idleCpu0 = cpuTicks(daemonPid);
       await sleep(idleMs);
+      const idleCpu = cpuPercent(idleCpu0, cpuTicks(daemonPid), idleMs / 1000);
       const sends1 = apiserverSends(daemonPid, apiPort);
       let idleSegs = 0;
       let idleBytes = 0;
@@ -294,6 +309,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
         bytesPerS: idleBytes / (idleMs / 1000),
         newConnections: [...sends1.keys()].filter((k) => !sends0.has(k)).length,
         connections: sends1.size,
+        cpu: idleCpu,
       };
       const daemonKb = rssKb(daemonPid);
       const treeKb = treeRssKb(daemonPid);
@@ -352,6 +368,6 @@ export const formatScale = (r: ScaleResult): string =>
     "",
     ...r.levels.map((l) => `Where an edit's time goes at ${l.projects} project(s) (medians of the daemon's traces): ${Object.entries(l.steps).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`),
     "",
-    ...r.levels.map((l) => `Daemon → apiserver with no edit, ${l.projects} project(s), ${l.idle.seconds} s: ${l.idle.dataSegsPerS.toFixed(2)} data segments/s, ${l.idle.bytesPerS.toFixed(0)} B/s, ${l.idle.newConnections} new of ${l.idle.connections} connections.`),
+    ...r.levels.map((l) => `Daemon → apiserver with no edit, ${l.projects} project(s), ${l.idle.seconds} s: ${l.idle.dataSegsPerS.toFixed(2)} data segments/s, ${l.idle.bytesPerS.toFixed(0)} B/s, ${l.idle.newConnections} new of ${l.idle.connections} connections; CPU % of a core meanwhile: ${Object.entries(l.idle.cpu).map(([k, v]) => `${k} ${v}`).join(", ")}.`),
     ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
   ].join("\n");
