@@ -16,8 +16,7 @@ import { contentTag, repositoryOf } from "../build/content-tag.js";
 import type { HashedEntry } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
 import { CONTEXT_IMAGE_DOCKERFILE, namedContext, rewriteNamedContexts } from "../build/named-contexts.js";
-import { externalBaseImages, hasHeredocs, scanDockerfile, translateHeredocs } from "../build/dockerfile-heredocs.js";
-import type { HeredocTranslation } from "../build/dockerfile-heredocs.js";
+import { buildxBuildKitVersion, externalBaseImages, hasHeredocs, heredocMode, scanDockerfile, translateHeredocs, withoutSyntax } from "../build/dockerfile-heredocs.js";
 import { dockerfileSyntax } from "../build/heredoc-check.js";
 import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
@@ -37,9 +36,18 @@ export interface DockerodeImageBuilderOptions {
   /** Runs `kind load …` (injectable for tests). */
   readonly runCommand?: RunCommand;
   /** Registry credentials for push (dockerode authconfig), from the Docker credential config (adapters/docker-credentials.ts). */
-  readonly registryAuth?: { readonly username?: string; readonly password?: string; readonly identitytoken?: string; readonly serveraddress: string };
+  readonly registryAuth?: RegistryPushAuth;
+  /** Per registry, for a build whose project chose its own (ImageBuildOptions.delivery); before registryAuth. */
+  readonly registryAuthFor?: (registry: string) => RegistryPushAuth | undefined;
   /** Runs the BuildKit builds (default: the Docker CLI, pointed at the same engine as `docker`). */
   readonly runner?: BuildRunner;
+}
+
+export interface RegistryPushAuth {
+  readonly username?: string;
+  readonly password?: string;
+  readonly identitytoken?: string;
+  readonly serveraddress: string;
 }
 
 /** X-Registry-Auth for no credentials: base64 of "{}". */
@@ -85,7 +93,7 @@ const follow = (docker: Docker, stream: NodeJS.ReadableStream, onEvent: (event: 
 
 export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOptions = {}): ImageBuilder => {
   const docker = options.docker ?? new Docker();
-  const delivery: ImageDelivery = options.delivery ?? { strategy: "docker", reason: "default" };
+  const ownDelivery: ImageDelivery = options.delivery ?? { strategy: "docker", reason: "default" };
   const runCommand = options.runCommand ?? defaultRunCommand;
   const dockerHost = process.env["DOCKER_HOST"] ?? dockerHostOf(docker);
   const runner = options.runner ?? createDockerCliBuildRunner(dockerHost === undefined ? {} : { dockerHost });
@@ -119,7 +127,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     }
   };
 
-  const deliver = async (service: string, tag: string, onLine: (line: string) => void): Promise<string> => {
+  const deliver = async (service: string, tag: string, onLine: (line: string) => void, delivery: ImageDelivery): Promise<string> => {
     const ref = deliveredReference(delivery, tag);
     if (delivery.strategy === "kind") {
       const argv = kindLoadCommand(delivery.cluster, ref);
@@ -133,7 +141,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       try {
         // The engine's push refuses a request without X-Registry-Auth ("Bad parameters and missing X-Registry-Auth"),
         // even for a registry without auth: anonymous is "{}", as the Docker CLI sends it.
-        const stream = await docker.getImage(ref).push({ authconfig: options.registryAuth ?? { base64: ANONYMOUS_REGISTRY_AUTH } });
+        const auth = options.registryAuthFor?.(delivery.registry) ?? options.registryAuth;
+        const stream = await docker.getImage(ref).push({ authconfig: auth ?? { base64: ANONYMOUS_REGISTRY_AUTH } });
         await follow(docker, stream, (event) => {
           if (event.error !== undefined) failure = event.error;
           splitter.push(event);
@@ -189,28 +198,38 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
   };
 
   /** up --no-build without an image of the current inputs: the image the service's name points at (every build tags it), or a rejection naming the service. */
-  const useExisting = async (request: ImageBuildRequest, tag: string, onLine: (line: string) => void, started: number): Promise<ImageBuildResult> => {
+  const useExisting = async (request: ImageBuildRequest, tag: string, onLine: (line: string) => void, started: number, delivery: ImageDelivery): Promise<ImageBuildResult> => {
     if (!(await hasImage(request.image))) {
       throw new Error(`${request.service}: up --no-build, and no image of it exists: neither ${tag} (its current build inputs) nor ${request.image}; build it (devloop build ${request.service}) or run up without --no-build`);
     }
     onLine(`--no-build: ${tag} (the current build inputs) is not built; running ${request.image}, the image that exists`);
-    const ref = await deliver(request.service, request.image, onLine);
+    const ref = await deliver(request.service, request.image, onLine, delivery);
     const command = await imageCommand(request.image);
     return { tag: request.image, ref, skipped: true, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };
   };
 
-  // Heredoc support of the engine's own Dockerfile frontend (Docker 23+ has dockerfile 1.4+ built in), asked once.
-  let engineMajor: Promise<number> | undefined;
-  const engineHeredocs = async (): Promise<boolean> => {
-    engineMajor ??= docker.version().then(
-      (v) => Number.parseInt(String(v.Version), 10) || 0,
-      () => 0,
-    );
-    return (await engineMajor) >= 23;
-  };
+  // What the builder's own Dockerfile frontend is, asked once: the engine's version; a buildx builder's BuildKit.
+  let engineVersion: Promise<string> | undefined;
+  const engine = (): Promise<string> =>
+    (engineVersion ??= docker.version().then(
+      (v) => String(v.Version),
+      () => "",
+    ));
+  let builderBuildKit: Promise<string | undefined> | undefined;
+  const builder = (): Promise<string | undefined> =>
+    (builderBuildKit ??= runner.cli().then(
+      (cli) =>
+        cli.kind !== "buildx"
+          ? undefined
+          : Promise.race([
+              runCommand([cli.docker, "buildx", "inspect"]).then(({ code, output }) => (code === 0 ? buildxBuildKitVersion(output) : undefined)),
+              new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000).unref()),
+            ]),
+      () => undefined,
+    ));
   // `# syntax=` frontend images: in the engine, or pulled once (offline, the pull fails fast and is not retried for 10 min).
   const syntaxPulls = new Map<string, { readonly ok: boolean; readonly at: number; readonly why: string }>();
-  const syntaxAvailable = async (ref: string, onLine: (line: string) => void): Promise<boolean> => {
+  const syntaxImage = async (ref: string, onLine: (line: string) => void): Promise<boolean> => {
     if (await hasImage(ref)) return true;
     const known = syntaxPulls.get(ref);
     if (known !== undefined && (known.ok || performance.now() - known.at < 600_000)) return known.ok;
@@ -241,15 +260,29 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
 
   /**
    * Dockerfile heredocs for a frontend without them (build/dockerfile-heredocs.ts): undefined when the Dockerfile has
-   * none or the frontend that builds it has them (Docker 23+, or a `# syntax=` image the engine has or can pull).
-   * Otherwise the rewritten Dockerfile, the files of its heredoc image and that image's content-hash reference.
+   * none or goes as written (heredocMode: a `# syntax=` image the engine has or can pull, a builder with heredocs).
+   * Otherwise the Dockerfile to send (without an unobtainable `# syntax=` line, or rewritten) and, when rewritten, the
+   * heredoc image's content-hash reference and how to build it.
    */
-  const heredocPlan = async (request: ImageBuildRequest, text: string, file: string, onLine: (line: string) => void): Promise<{ translation: HeredocTranslation; ref: string; ensure: () => Promise<void> } | undefined> => {
+  const heredocPlan = async (request: ImageBuildRequest, text: string, file: string, onLine: (line: string) => void): Promise<{ dockerfileText: string; ref?: string; ensure: () => Promise<void> } | undefined> => {
     if (!text.includes("<<")) return undefined;
     const scanned = scanDockerfile(text);
     if (!hasHeredocs(scanned)) return undefined;
     const syntax = dockerfileSyntax(text);
-    if (syntax === undefined ? await engineHeredocs() : await syntaxAvailable(syntax, onLine)) return undefined;
+    const syntaxAvailable = syntax === undefined ? undefined : await syntaxImage(syntax, onLine);
+    const builderVersion = await builder();
+    const mode = heredocMode({
+      ...(syntax === undefined ? {} : { syntax }),
+      ...(syntaxAvailable === undefined ? {} : { syntaxAvailable }),
+      ...(builderVersion === undefined ? {} : { builderBuildKit: builderVersion }),
+      engineVersion: await engine(),
+    });
+    if (mode === "as-written") return undefined;
+    if (mode === "drop-syntax") {
+      onLine(`heredocs: built by the builder's own Dockerfile frontend, without the # syntax=${syntax ?? ""} line`);
+      const dockerfileText = withoutSyntax(scanned);
+      return { dockerfileText, ensure: () => Promise.resolve() };
+    }
     const buildPlatform = `linux/${process.arch === "x64" ? "amd64" : process.arch}`;
     const platform = { args: request.args, buildPlatform, ...(request.platform === undefined ? {} : { platform: request.platform }) };
     const baseEnv: Record<string, Record<string, string>> = {};
@@ -274,8 +307,8 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     ]);
     const ref = contentTag({ repository: `${repositoryOf(request.image)}-heredocs`, entries, dockerfile: "", dockerfileInline: CONTEXT_IMAGE_DOCKERFILE, args: {} });
     const ensure = async (): Promise<void> => {
+      onLine(`heredocs: ${translation.rewritten} instruction(s) rewritten for the builder's Dockerfile frontend, which has none (docs/build.md#heredocs); their files are image ${ref}`);
       if (await hasImage(ref)) return;
-      onLine(`heredocs: ${translation.rewritten} instruction(s) rewritten for the engine's Dockerfile frontend, which has none; their files are image ${ref}`);
       const dir = await mkdtemp(path.join(tmpdir(), "devloop-heredocs-"));
       try {
         for (const heredoc of translation.files) {
@@ -289,13 +322,14 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         await rm(dir, { recursive: true, force: true });
       }
     };
-    return { translation, ref, ensure };
+    return { dockerfileText: translation.render(ref), ref, ensure };
   };
 
   return {
     exists: hasImage,
     build: async (request: ImageBuildRequest, onLine, onProgress, environment, options): Promise<ImageBuildResult> => {
       const started = performance.now();
+      const delivery = options?.delivery ?? ownDelivery;
       const inline = request.dockerfileInline;
       const dockerfile = request.dockerfile.replace(/\\/g, "/");
       if (inline === undefined && (path.isAbsolute(dockerfile) || path.posix.normalize(dockerfile).startsWith("../"))) {
@@ -312,7 +346,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       const original = inline ?? (await readFile(path.join(request.context, dockerfile), "utf8").catch(() => undefined));
       const heredocs = original === undefined ? undefined : await heredocPlan(request, original, dockerfileFile, onLine);
       // The heredoc image (its content) is part of the tag: the rewritten Dockerfile uses it.
-      if (heredocs !== undefined) contexts.hashed["devloop:heredocs"] = heredocs.ref;
+      if (heredocs?.ref !== undefined) contexts.hashed["devloop:heredocs"] = heredocs.ref;
       const tag = contentTag({
         repository: repositoryOf(request.image),
         entries: scanned.entries,
@@ -326,7 +360,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       // no_cache / pull are part of the tag: turning one on builds once for real; unchanged inputs then skip again.
       const skipped = await hasImage(tag);
       if (skipped) onLine(`image ${tag} is up to date (context, Dockerfile, args, target and build options unchanged)`);
-      else if (options?.noBuild === true) return useExisting(request, tag, onLine, started);
+      else if (options?.noBuild === true) return useExisting(request, tag, onLine, started, delivery);
       else {
         const cli = await runner.cli();
         onLine(`building ${tag} with BuildKit (${cli.kind === "buildx" ? `${cli.docker} buildx build` : `${cli.docker} build, DOCKER_BUILDKIT=1`}, docker ${cli.version}; ${scanned.entries.filter((e) => e.kind === "file").length} files in context${scanned.ignoreFile === undefined ? "" : `, ${scanned.ignoreFile}`})`);
@@ -334,7 +368,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         let dockerfileText = inline;
         if (heredocs !== undefined) {
           await heredocs.ensure();
-          dockerfileText = heredocs.translation.render(heredocs.ref);
+          dockerfileText = heredocs.dockerfileText;
         }
         if (rewrite) {
           const text = dockerfileText ?? original;
@@ -364,7 +398,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       await tagAs(tag, request.image);
       // build.tags: local names only (delivery pushes the content-hash tag), applied on a skip too.
       for (const extra of request.tags ?? []) await tagAs(tag, extra);
-      const ref = await deliver(request.service, tag, onLine);
+      const ref = await deliver(request.service, tag, onLine, delivery);
       const command = await imageCommand(tag);
       return { tag, ref, skipped, ms: Math.round(performance.now() - started), ...(command === undefined ? {} : { command }) };
     },

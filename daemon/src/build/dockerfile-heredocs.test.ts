@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { externalBaseImages, hasHeredocs, parseHeredocWord, scanDockerfile, translateHeredocs } from "./dockerfile-heredocs.js";
+import { buildxBuildKitVersion, externalBaseImages, hasHeredocs, heredocMode, parseHeredocWord, scanDockerfile, translateHeredocs, withoutSyntax } from "./dockerfile-heredocs.js";
 import type { HeredocOptions, HeredocTranslation } from "./dockerfile-heredocs.js";
 
 const options: HeredocOptions = { args: {}, buildPlatform: "linux/amd64" };
@@ -160,5 +160,31 @@ describe("the rest of the Dockerfile", () => {
     const text = "# syntax=docker/dockerfile:1.4\n# escape=`\nFROM a\nRUN <<EOF\nx\nEOF\n";
     expect(translate(text).render("IMG").split("\n").slice(0, 3)).toEqual(["# syntax=docker/dockerfile:1.4", "# escape=`", "FROM a"]);
     expect(translate(text, { dropSyntax: true }).render("IMG").split("\n").slice(0, 3)).toEqual(["# escape=`", "", "FROM a"]);
+  });
+});
+
+describe("which frontend builds the heredocs", () => {
+  it.each([
+    ["the bed: Docker 20.10, no # syntax=", { engineVersion: "20.10.24+dfsg1" }, "rewrite"],
+    ["Docker 23+", { engineVersion: "24.0.7" }, "as-written"],
+    ["a # syntax= image the engine has or can pull", { syntax: "docker/dockerfile:1.4", syntaxAvailable: true, engineVersion: "20.10.24" }, "as-written"],
+    ["a # syntax= image it cannot get, on 20.10", { syntax: "docker/dockerfile:1.4", syntaxAvailable: false, engineVersion: "20.10.24" }, "rewrite"],
+    ["a # syntax= image it cannot get, on Docker 23+", { syntax: "docker/dockerfile:1", syntaxAvailable: false, engineVersion: "25.0.0" }, "drop-syntax"],
+    ["a buildx builder with BuildKit 0.12 on an old engine", { builderBuildKit: "v0.12.5", engineVersion: "20.10.24" }, "as-written"],
+    ["a buildx builder with BuildKit 0.8", { builderBuildKit: "v0.8.2", engineVersion: "24.0.0" }, "rewrite"],
+    ["a builder version that is no BuildKit version: the engine decides", { builderBuildKit: "20.10.24", engineVersion: "20.10.24" }, "rewrite"],
+    ["engine unknown", {}, "rewrite"],
+  ] as const)("%s: %s", (_name, frontend, mode) => {
+    expect(heredocMode(frontend)).toBe(mode);
+  });
+
+  it("reads a buildx builder's BuildKit version from docker buildx inspect", () => {
+    expect(buildxBuildKitVersion("Name:   default\nDriver: docker-container\n\nNodes:\nName:      x0\nStatus:    running\nBuildKit version: v0.13.2\nPlatforms: linux/amd64\n")).toBe("v0.13.2");
+    expect(buildxBuildKitVersion("Nodes:\nName: default\nBuildkit: v0.11.7\n")).toBe("v0.11.7");
+    expect(buildxBuildKitVersion("Name: default\n")).toBeUndefined();
+  });
+
+  it("withoutSyntax leaves out only the # syntax= line", () => {
+    expect(withoutSyntax(scanDockerfile("# syntax=docker/dockerfile:1\nFROM a\nRUN <<EOF\nx\nEOF\n"))).toBe("\nFROM a\nRUN <<EOF\nx\nEOF\n");
   });
 });

@@ -190,6 +190,44 @@ export const scanDockerfile = (text: string): ScannedDockerfile => {
 /** Whether the Dockerfile has a RUN/COPY/ADD heredoc (as BuildKit 1.4+ reads it). */
 export const hasHeredocs = (scanned: ScannedDockerfile): boolean => scanned.instructions.some((i) => i.heredocs.length > 0) || scanned.problems.length > 0;
 
+/** What is known about the frontend that will build the Dockerfile. */
+export interface HeredocFrontend {
+  /** The `# syntax=` image, if the Dockerfile names one. */
+  readonly syntax?: string;
+  /** That image is in the engine or could be pulled. */
+  readonly syntaxAvailable?: boolean;
+  /** The BuildKit version of a buildx builder ("v0.12.5"), when the CLI is buildx and said it. */
+  readonly builderBuildKit?: string;
+  /** The Docker engine's version ("20.10.24+dfsg1"). */
+  readonly engineVersion?: string;
+}
+
+/**
+ * How to send a Dockerfile that has heredocs: as written (its `# syntax=` frontend is there, or the builder's own
+ * frontend has heredocs: BuildKit 0.10+, Docker 23+), as written without a `# syntax=` line whose image cannot be had
+ * (the builder has heredocs itself), or rewritten (translateHeredocs; the `# syntax=` line left out too).
+ */
+export const heredocMode = (frontend: HeredocFrontend): "as-written" | "drop-syntax" | "rewrite" => {
+  if (frontend.syntax !== undefined && frontend.syntaxAvailable === true) return "as-written";
+  const buildkit = /^v?0\.(\d+)\./.exec(frontend.builderBuildKit ?? "");
+  const native = buildkit !== null ? Number(buildkit[1]) >= 10 : Number.parseInt(frontend.engineVersion ?? "", 10) >= 23;
+  if (native) return frontend.syntax === undefined ? "as-written" : "drop-syntax";
+  return "rewrite";
+};
+
+/** The BuildKit version `docker buildx inspect` reports for the builder's node ("Buildkit: v0.12.5"). */
+export const buildxBuildKitVersion = (inspect: string): string | undefined => /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1];
+
+/** The Dockerfile without its `# syntax=` directive (the line kept, empty; other directives first). */
+export const withoutSyntax = (scanned: ScannedDockerfile): string => {
+  const out = [...scanned.lines];
+  const kept = scanned.directives.filter((d) => d.name !== "syntax").map((d) => scanned.lines[d.index] ?? "");
+  scanned.directives.forEach((d, i) => {
+    out[d.index] = kept[i] ?? "";
+  });
+  return `${out.join("\n")}\n`;
+};
+
 export interface HeredocOptions {
   /** Build args (compose build.args): they override ARG defaults, as --build-arg does. */
   readonly args: Readonly<Record<string, string>>;
@@ -308,6 +346,8 @@ const walkStages = (scanned: ScannedDockerfile, options: HeredocOptions, onStage
   }
 };
 
+const withoutSyntaxIf = (drop: boolean, scanned: ScannedDockerfile): string => (drop ? withoutSyntax(scanned) : `${scanned.lines.join("\n")}\n`);
+
 const chompTabs = (text: string): string => text.replace(/^\t+/gm, "");
 
 const problemAt = (instruction: LogicalInstruction, message: string, hint?: string): HeredocProblem => ({ line: instruction.line, column: instruction.column, message, ...(hint === undefined ? {} : { hint }) });
@@ -352,13 +392,7 @@ export const translateHeredocs = (scanned: ScannedDockerfile, options: HeredocOp
     },
   );
   if (problems.length > 0) return { problems };
-  if (options.dropSyntax) {
-    const kept = scanned.directives.filter((d) => d.name !== "syntax").map((d) => scanned.lines[d.index] ?? "");
-    scanned.directives.forEach((d, i) => {
-      out[d.index] = kept[i] ?? "";
-    });
-  }
-  const text = `${out.join("\n")}\n`;
+  const text = withoutSyntaxIf(options.dropSyntax === true, { ...scanned, lines: out });
   return { render: (image) => text.split(IMAGE).join(image), files, rewritten, unknownBaseEnv };
 };
 
