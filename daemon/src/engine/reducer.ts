@@ -235,6 +235,10 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
           ...p.portForwards,
           [portForwardKey(action)]: { service: action.service, local: action.local, remote: action.remote, status: action.status, ...(action.message === undefined ? {} : { message: action.message }), ...(action.ephemeral === true ? { ephemeral: true as const } : {}) },
         },
+        // The free port an ephemeral forward got, remembered (and persisted) for the next daemon.
+        ...(action.ephemeral === true && action.status === "active" && action.local > 0 && p.ephemeralPorts?.[portForwardKey(action)] !== action.local
+          ? { ephemeralPorts: { ...p.ephemeralPorts, [portForwardKey(action)]: action.local } }
+          : {}),
       }));
     case "portForwardClosed":
       return updateProject(state, action.project, (p) => {
@@ -242,7 +246,10 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
         // Only the forward this was (a new one on the same port may have been opened since).
         if (p.portForwards[key]?.service !== action.service || p.portForwards[key]?.remote !== action.remote) return p;
         const { [key]: _closed, ...portForwards } = p.portForwards;
-        return { ...p, portForwards };
+        // An ephemeral forward no longer wanted: its port is not kept for it any more.
+        if (action.ephemeral !== true || p.ephemeralPorts?.[key] === undefined) return { ...p, portForwards };
+        const { [key]: _port, ...ephemeralPorts } = p.ephemeralPorts;
+        return { ...p, portForwards, ephemeralPorts };
       });
     case "downRequested":
       return updateProject(state, action.project, (p) => ({ ...p, status: "stopping", down: { volumes: action.volumes }, generation: p.generation + 1 }));

@@ -140,6 +140,11 @@ export interface ProjectState {
   /** Namespaces the project used before a switch; left intact until `devloop down -n`. */
   readonly previousNamespaces: readonly string[];
   readonly portForwards: Readonly<Record<string, PortForwardState>>;
+  /**
+   * The local port each ephemeral forward (`ports: ["80"]`) last listened on, by portForwardKey: kept in state.json,
+   * so a restarted daemon listens on the same port again when it is free (controllers/port-forward-controller.ts).
+   */
+  readonly ephemeralPorts?: Readonly<Record<string, number>>;
   /** Image builds by service (absent in state files from before builds). */
   readonly builds?: Readonly<Record<string, BuildState>>;
   /** The last changes' traces, newest last (absent in state files from before live sync). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../ports/fakes/fake-clock.js";
@@ -6,6 +9,7 @@ import { createFakePortListener } from "../../ports/fakes/fake-port-listener.js"
 import { createFakeProjectLoader } from "../../ports/fakes/fake-project-loader.js";
 import type { PublishedPort } from "../../ports/project-loader.js";
 import { createEngine } from "../engine.js";
+import { readStateFile, writeStateFile } from "../../server/state-file.js";
 import { toPublicProject } from "../public-view.js";
 import type { ProjectRequest } from "../state.js";
 import { createConfigController } from "./config-controller.js";
@@ -20,9 +24,9 @@ const request: ProjectRequest = {
 
 const withPorts = (ports: PublishedPort[]) => ok({ ...shopProject({ services: ["web", "api"] }), ports });
 
-const setup = (ports: PublishedPort[]) => {
+const setup = (ports: PublishedPort[], firstFree = 40000) => {
   const loader = createFakeProjectLoader(withPorts(ports));
-  const listener = createFakePortListener();
+  const listener = createFakePortListener(firstFree);
   const clock = createFakeClock();
   const cluster = createFakeCluster();
   const engine = createEngine({ clock, controllers: [createConfigController({ loader }), createPortForwardController({ cluster, listener, clock })] });
@@ -70,6 +74,39 @@ describe("port-forwards", () => {
     await t.settle();
     expect(t.ports("web")).toEqual([{ service: "web", local: 8080, remote: 80, status: "active" }]);
     expect([...t.listener.listening.keys()]).toEqual(["127.0.0.1:8080"]);
+  });
+
+  it("a restarted daemon listens on the free port an ephemeral forward had (kept in state.json), or on a new one when it is taken", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "devloop-ephemeral-"));
+    try {
+      const file = path.join(dir, "state.json");
+      const first = setup([{ service: "web", published: 0, target: 80, protocol: "tcp" }]);
+      first.engine.dispatch({ type: "projectRequested", request });
+      await first.settle();
+      expect(first.ports("web")).toEqual([{ service: "web", local: 40000, remote: 80, status: "active", ephemeral: true }]);
+      writeStateFile(file, Object.values(first.engine.getState().projects));
+
+      // The next daemon's listener would pick 41000 for port 0: it asks for 40000 first.
+      const second = setup([{ service: "web", published: 0, target: 80, protocol: "tcp" }], 41000);
+      second.engine.dispatch({ type: "stateRestored", projects: readStateFile(file) });
+      await second.settle();
+      expect(second.ports("web")).toEqual([{ service: "web", local: 40000, remote: 80, status: "active", ephemeral: true }]);
+
+      const third = setup([{ service: "web", published: 0, target: 80, protocol: "tcp" }], 41000);
+      third.listener.taken.add(40000);
+      third.engine.dispatch({ type: "stateRestored", projects: readStateFile(file) });
+      await third.settle();
+      expect(third.ports("web")).toEqual([{ service: "web", local: 41000, remote: 80, status: "active", ephemeral: true }]);
+      expect(third.engine.getState().projects["shop"]?.ephemeralPorts).toEqual({ "web/0:80": 41000 });
+
+      // A port that leaves the compose file is forgotten with its forward.
+      third.loader.set(withPorts([]));
+      third.engine.dispatch({ type: "projectRequested", request });
+      await third.settle();
+      expect(third.engine.getState().projects["shop"]?.ephemeralPorts).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("two services with the same container port get two free ports; a taken fixed port fails on its service only", async () => {

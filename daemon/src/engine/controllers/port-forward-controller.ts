@@ -3,7 +3,9 @@
  * chosen per connection from the latest state, so a new pod after a restart or rollout is used at once.
  * A port without a host port ("80", published 0) listens on a free local port, as Docker publishes one: the
  * listener reports the port it got, and the forward (state, `devloop status`, dashboard) shows it. It keeps that
- * port across reloads while the forward is wanted. A taken port is reported on the service, not fatal.
+ * port across reloads while the forward is wanted, and across a daemon restart when that port is still free (the port
+ * is kept in the project's persisted state: ProjectState.ephemeralPorts). A taken port is reported on the service, not
+ * fatal.
  */
 import type { Duplex } from "node:stream";
 import type { ClusterClient } from "../../ports/cluster.js";
@@ -12,6 +14,7 @@ import type { Listening, PortListener } from "../../ports/port-listener.js";
 import type { Dispatch } from "../actions.js";
 import { runsService } from "../service-pods.js";
 import type { EngineState } from "../state.js";
+import { portForwardKey } from "../state.js";
 import type { Controller } from "./controller.js";
 
 export interface PortForwardControllerParams {
@@ -68,7 +71,7 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
     name: "port-forward",
     onChange(state: EngineState, dispatch: Dispatch) {
       latest = state;
-      const wanted = new Map<string, { project: string; service: string; local: number; target: number; host: string; ephemeral: boolean }>();
+      const wanted = new Map<string, { project: string; service: string; local: number; target: number; host: string; ephemeral: boolean; remembered?: number }>();
       for (const p of Object.values(state.projects)) {
         if (!p.loaded || p.status === "stopping") continue;
         for (const port of p.loaded.ports) {
@@ -76,7 +79,8 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
           const ephemeral = port.published === 0;
           // An ephemeral forward is known by what it forwards to (its local port is picked when it listens).
           const key = ephemeral ? `${p.name}/${host}/${port.service}/0:${port.target}` : `${p.name}/${port.published}`;
-          wanted.set(key, { project: p.name, service: port.service, local: port.published, target: port.target, host, ephemeral });
+          const remembered = ephemeral ? p.ephemeralPorts?.[portForwardKey({ service: port.service, local: 0, remote: port.target, ephemeral })] : undefined;
+          wanted.set(key, { project: p.name, service: port.service, local: port.published, target: port.target, host, ephemeral, ...(remembered === undefined ? {} : { remembered }) });
         }
       }
       for (const [key, f] of open) {
@@ -97,8 +101,9 @@ export const createPortForwardController = ({ cluster, listener, clock }: PortFo
         open.set(key, entry);
         const forward = { type: "portForwardChanged" as const, project: w.project, service: w.service, remote: w.target, ...(w.ephemeral ? { ephemeral: true } : {}) };
         dispatch({ ...forward, local: w.local, status: "pending" });
-        listener
-          .listen({ host: w.host, port: w.local, onConnection: (socket) => connect(entry, socket, dispatch) })
+        const listen = (port: number): Promise<Listening> => listener.listen({ host: w.host, port, onConnection: (socket) => connect(entry, socket, dispatch) });
+        // An ephemeral forward first asks for the port it had (a restarted daemon), then for any free one.
+        (w.remembered !== undefined ? listen(w.remembered).catch(() => listen(0)) : listen(w.local))
           .then((listening) => {
             if (open.get(key) !== entry) {
               void listening.stop();
