@@ -86,6 +86,10 @@ describe("COPY/ADD heredocs become files of the heredoc image", () => {
     });
   });
 
+  it("COPY << EOF (a blank after <<) is the same heredoc", () => {
+    expect(rewrite("FROM a\nCOPY << EOF /x\nhi\nEOF\n").lines[1]).toBe("COPY --from=IMG /h2-1/EOF /x");
+  });
+
   it("ADD: a COPY of the heredoc keeping --chown/--chmod", () => {
     expect(rewrite("FROM a\nADD --chmod=755 --checksum=sha256:x <<EOF /run.sh\necho\nEOF\n").lines[1]).toBe("COPY --chmod=755 --from=IMG /h2-1/EOF /run.sh");
   });

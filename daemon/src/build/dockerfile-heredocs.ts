@@ -414,7 +414,8 @@ const runHeredoc = (instruction: LogicalInstruction, stage: Stage, files: Heredo
 };
 
 const copyHeredoc = (instruction: LogicalInstruction, stage: Stage, files: HeredocFile[], unknownBaseEnv: string[]): { lines: string[] } | { problem: HeredocProblem } => {
-  const fields = instruction.rest.trim().split(/\s+/);
+  // `<< EOF` is one heredoc word, as the line's heredocs were found.
+  const fields = instruction.rest.trim().replace(/(^|\s)(\d*<<-?)[ \t]+(?=[^\s<])/g, "$1$2").split(/\s+/);
   const dest = fields.pop() ?? "";
   const what = `${instruction.keyword} <<${instruction.heredocs[0]?.name ?? ""}`;
   if (fields.length === 0 || parseHeredocWord(dest) !== undefined) {
