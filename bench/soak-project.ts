@@ -76,10 +76,29 @@ export interface SoakProject {
   answer(): Promise<string | undefined>;
   /** The daemon process's VmRSS in KiB (/proc/<pid>/status). */
   rss(): number;
+  /**
+   * VmRSS split (KiB): anonymous memory (heaps, JIT code) and file pages (the node binary and libraries paged in); of
+   * the anonymous, `brk` is glibc's main heap (small mallocs; the rest is mmap'd: V8's spaces, big buffers).
+   */
+  rssParts(): { readonly anon: number; readonly file: number; readonly brk: number };
   /** The daemon process's CPU time so far (user + system, /proc/<pid>/stat), in seconds. */
   cpuSeconds(): number;
   cleanup(): Promise<void>;
 }
+
+/** A line of the daemon's /proc/<pid>/status in KiB. */
+const statusKiB = (daemon: TestDaemon, field: string): number => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${daemon.process?.pid}/status`, "utf8"));
+  return Number(m?.[1] ?? Number.NaN);
+};
+
+/** The Rss of the daemon's `[heap]` mapping (glibc's brk heap) in KiB, from /proc/<pid>/smaps. */
+const brkKiB = (daemon: TestDaemon): number => {
+  const smaps = readFileSync(`/proc/${daemon.process?.pid}/smaps`, "utf8");
+  const at = smaps.indexOf("[heap]");
+  const m = at === -1 ? null : /\nRss:\s+(\d+) kB/.exec(smaps.slice(at));
+  return Number(m?.[1] ?? 0);
+};
 
 export const createSoakProject = async (serviceCount: number, prefix: string): Promise<SoakProject> => {
   const dir = mkdtempSync(path.join(tmpdir(), `devloop-bench-${prefix}-`));
@@ -159,11 +178,8 @@ export const createSoakProject = async (serviceCount: number, prefix: string): P
         return undefined;
       }
     },
-    rss() {
-      const pid = daemon.process?.pid;
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      return Number(m?.[1] ?? Number.NaN);
-    },
+    rss: () => statusKiB(daemon, "VmRSS"),
+    rssParts: () => ({ anon: statusKiB(daemon, "RssAnon"), file: statusKiB(daemon, "RssFile"), brk: brkKiB(daemon) }),
     cpuSeconds() {
       const stat = readFileSync(`/proc/${daemon.process?.pid}/stat`, "utf8");
       // Fields after the command's closing parenthesis: state is the 3rd field, utime and stime the 14th and 15th.

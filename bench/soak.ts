@@ -7,11 +7,14 @@
  * 100 edits at the same pace, the end after the 1,000 — and before any edit, its CPU time, the edit rate, and how long
  * after the last edit every tree matched. DEVLOOP_BENCH_SOAK_EDITS, DEVLOOP_BENCH_SOAK_SECONDS and
  * DEVLOOP_BENCH_SOAK_WARMUP shorten it; DEVLOOP_BENCH_DAEMON_FLAGS replaces the daemon's Node flags.
+ * DEVLOOP_BENCH_SOAK_HEAP_DIR=<dir> also writes a V8 heap snapshot of the daemon there at each of the three readings
+ * (`--heapsnapshot-signal`; the snapshots themselves grow the RSS read after them, so take RSS figures from a run without).
  */
+import { existsSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sleep } from "../daemon/test/integration/daemon-support.js";
-import { createEditor, createSoakProject, diffCount, localTree, summariseDiffs, type EditKind, type TreeDiff } from "./soak-project.js";
+import { createEditor, createSoakProject, diffCount, localTree, summariseDiffs, type EditKind, type SoakProject, type TreeDiff } from "./soak-project.js";
 
 export interface SoakResult {
   readonly services: number;
@@ -29,6 +32,10 @@ export interface SoakResult {
   readonly detail: string;
   /** cold: after up, before any edit; start: just after the warm-up stream converged; end: just after the edits converged. */
   readonly rssKiB: { readonly cold: number; readonly start: number; readonly end: number; readonly peak: number; readonly afterIdle: number };
+  /** The same three readings split into anonymous memory and file pages (KiB). */
+  readonly parts: { readonly cold: RssParts; readonly start: RssParts; readonly end: RssParts };
+  /** Heap snapshot files written (DEVLOOP_BENCH_SOAK_HEAP_DIR), in reading order. */
+  readonly snapshots: readonly string[];
   readonly warmup: number;
   /** VmRSS (KiB) every 30 s of the edit stream: a plateau is a warm-up (bounded logs filling), a slope a leak. */
   readonly rssTimeline: readonly number[];
@@ -39,6 +46,25 @@ export interface SoakResult {
   readonly load: readonly [number, number];
 }
 
+type RssParts = ReturnType<SoakProject["rssParts"]>;
+
+/** Signals the daemon to write a heap snapshot into `dir` and waits until the new file stops growing. */
+const heapSnapshot = async (pid: number | undefined, dir: string): Promise<string> => {
+  const before = new Set(readdirSync(dir));
+  if (pid !== undefined) process.kill(pid, "SIGUSR2");
+  const until = Date.now() + 120_000;
+  let size = -1;
+  while (Date.now() < until) {
+    await sleep(1_000);
+    const file = readdirSync(dir).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+    if (file === undefined) continue;
+    const now = statSync(path.join(dir, file)).size;
+    if (now > 0 && now === size) return path.join(dir, file);
+    size = now;
+  }
+  throw new Error(`bench: no heap snapshot in ${dir}`);
+};
+
 export const benchSoak = async (
   edits = Number(process.env["DEVLOOP_BENCH_SOAK_EDITS"] ?? 1_000),
   seconds = Number(process.env["DEVLOOP_BENCH_SOAK_SECONDS"] ?? 300),
@@ -47,6 +73,13 @@ export const benchSoak = async (
 ): Promise<SoakResult> => {
   const load0 = os.loadavg()[0] ?? 0;
   const p = await createSoakProject(serviceCount, "soak");
+  const heapDir = process.env["DEVLOOP_BENCH_SOAK_HEAP_DIR"];
+  if (heapDir !== undefined) {
+    if (!existsSync(heapDir)) throw new Error(`bench: DEVLOOP_BENCH_SOAK_HEAP_DIR ${heapDir} does not exist`);
+    p.daemon.nodeFlags = [...p.daemon.nodeFlags, "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`];
+  }
+  const snapshots: string[] = [];
+  const snap = async (): Promise<void> => { if (heapDir !== undefined) snapshots.push(await heapSnapshot(p.daemon.process?.pid, heapDir)); };
   try {
     await p.up();
     // Every pod serving and equal to its tree before the edits start; then a settle, then the RSS baseline.
@@ -61,6 +94,8 @@ export const benchSoak = async (
     // then is the daemon's before any edit.
     await sleep(35_000);
     const rssCold = p.rss();
+    const partsCold = p.rssParts();
+    await snap();
     // A warm-up stream at the same pace (its own editors, so names never collide), until every pod is equal again: the
     // code paths of an edit are compiled and the stores filled, so start and end are both read just after a stream
     // converged — the same point of the garbage collector's cycle — and the difference is what the 1,000 edits kept.
@@ -79,6 +114,8 @@ export const benchSoak = async (
       await sleep(1_000);
     }
     const rssStart = p.rss();
+    const partsStart = p.rssParts();
+    await snap();
     const cpuStart = p.cpuSeconds();
     let peak = rssStart;
     const rssTimeline = [rssStart];
@@ -107,7 +144,9 @@ export const benchSoak = async (
       await sleep(1_000);
     }
     const rssEnd = p.rss();
+    const partsEnd = p.rssParts();
     const cpuSeconds = p.cpuSeconds() - cpuStart;
+    await snap();
     peak = Math.max(peak, rssEnd);
     await sleep(30_000);
     const afterIdle = p.rss();
@@ -130,6 +169,8 @@ export const benchSoak = async (
       unreadable: last.unreadable,
       detail: summariseDiffs(last.diffs),
       rssKiB: { cold: rssCold, start: rssStart, end: rssEnd, peak, afterIdle },
+      parts: { cold: partsCold, start: partsStart, end: partsEnd },
+      snapshots,
       warmup,
       rssTimeline,
       cpuSeconds,
@@ -142,6 +183,7 @@ export const benchSoak = async (
 };
 
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
+const parts = (p: RssParts): string => `${mib(p.anon)} (${mib(p.brk)}) / ${mib(p.file)}`;
 
 export const formatSoak = (r: SoakResult): string => {
   const growth = ((r.rssKiB.end - r.rssKiB.start) / r.rssKiB.start) * 100;
@@ -161,10 +203,12 @@ export const formatSoak = (r: SoakResult): string => {
     `| pods that could not be read | ${r.unreadable.length === 0 ? "none" : r.unreadable.join(", ")} | |`,
     `| daemon RSS after up, before any edit; after a warm-up of ${r.warmup} edits | ${mib(r.rssKiB.cold)}; ${mib(r.rssKiB.start)} | |`,
     `| daemon RSS, start of the edits (after the warm-up) → end (both read as soon as every pod was equal) | ${mib(r.rssKiB.start)} → ${mib(r.rssKiB.end)} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %; ${coldGrowth >= 0 ? "+" : ""}${coldGrowth.toFixed(1)} % from before any edit) | < 10 % growth |`,
+    `| of which anonymous (of it glibc's brk heap) / file pages (node binary, libraries): before any edit → after the warm-up → end | ${parts(r.parts.cold)} → ${parts(r.parts.start)} → ${parts(r.parts.end)} | |`,
     `| daemon RSS peak during the edits; 30 s after the end | ${mib(r.rssKiB.peak)}; ${mib(r.rssKiB.afterIdle)} | |`,
     `| daemon CPU (user + system), start of the edits → every pod equal | ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1_000) / r.edits).toFixed(1)} ms per edit | |`,
     "",
     `Daemon RSS every 30 s of the edits (MiB): ${r.rssTimeline.map((k) => (k / 1024).toFixed(1)).join(", ")}`,
     ...(r.detail === "" ? [] : ["", `Differences: ${r.detail}`]),
+    ...(r.snapshots.length === 0 ? [] : ["", `Heap snapshots (before any edit, after the warm-up, end): ${r.snapshots.join(", ")}`]),
   ].join("\n");
 };
