@@ -11,6 +11,7 @@
  * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
  *   watches and idle streams send nothing, so traffic that grows with N would be polling; and the CPU the node's
  *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects.
+ * DEVLOOP_BENCH_HEALTH_INTERVAL=10s (an experiment) sets the copies' healthcheck intervals (2 s in the example) to it.
  * A level whose ups fail or time out is reported as such and ends the run. Every namespace is removed at the end.
  */
 import { execFileSync } from "node:child_process";
@@ -190,6 +191,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
   const parallelUps = Number(process.env["DEVLOOP_BENCH_PARALLEL_UPS"] ?? 3);
   const settleMs = Number(process.env["DEVLOOP_BENCH_SETTLE_MS"] ?? 20_000);
   const idleMs = Number(process.env["DEVLOOP_BENCH_IDLE_MS"] ?? 15_000);
+  const healthInterval = process.env["DEVLOOP_BENCH_HEALTH_INTERVAL"];
   const daemon = createTestDaemon();
   const images = bedImages();
   Object.assign(daemon.env, { NODE_IMAGE: images.node, GO_IMAGE: images.go, RUNTIME_IMAGE: images.runtime, REDIS_IMAGE: images.redis });
@@ -229,6 +231,9 @@ export const benchScale = async (): Promise<ScaleResult> => {
         const example = exampleCopy();
         // WEB_PORT through the copy's .env: the CLI's own environment has none, so .env gives each project its port.
         appendFileSync(example.file(".env"), `\nWEB_PORT=${port}\n`);
+        // An experiment, not the example: what its 2 s healthcheck intervals (web's httpGet, cache's redis-cli exec)
+        // cost, with every interval set to this instead.
+        if (healthInterval !== undefined) writeFileSync(example.file("compose.yml"), readFileSync(example.file("compose.yml"), "utf8").replaceAll(/^(\s+interval:) 2s$/gm, `$1 ${healthInterval}`));
         const name = `shop${i}`;
         const p: Project = { name, namespace: `dlscale${run}${i}`, port, example, steps: changeSteps(async () => daemon.project(name)) };
         projects.push(p);
