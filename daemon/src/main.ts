@@ -16,10 +16,8 @@ import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
-import { gatherDeliveryFacts } from "./adapters/delivery-facts.js";
-import { readRegistryCredentials } from "./adapters/docker-credentials.js";
+import { createDeliveryPlanner } from "./adapters/delivery-planner.js";
 import { withRegistryPullSecret } from "./adapters/registry-pull-secret.js";
-import type { GatheredDeliveryFacts } from "./adapters/delivery-facts.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
 import { createTarSyncer } from "./adapters/tar-syncer.js";
@@ -30,8 +28,6 @@ import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
-import { chooseImageDelivery } from "./build/image-delivery.js";
-import type { ImageDelivery } from "./build/image-delivery.js";
 import { createApplyController } from "./engine/controllers/apply-controller.js";
 import { createBuildController } from "./engine/controllers/build-controller.js";
 import { createClusterHealthController } from "./engine/controllers/cluster-health-controller.js";
@@ -46,7 +42,7 @@ import { createStabilityController } from "./engine/controllers/stability-contro
 import { createFailureController } from "./engine/controllers/failure-controller.js";
 import type { Engine } from "./engine/engine.js";
 import { createEngine } from "./engine/engine.js";
-import type { EngineState } from "./engine/state.js";
+import type { DeliveryState, EngineState } from "./engine/state.js";
 import { createLogger } from "./log/logger.js";
 import type { Clock } from "./clock/clock.js";
 import { systemClock } from "./clock/clock.js";
@@ -56,8 +52,6 @@ import { DevloopError } from "./errors/devloop-error.js";
 import { RuntimeCodes } from "./errors/runtime-codes.js";
 import { boundPort, listenWithFallback } from "./server/listen.js";
 import { readStateFile, writeStateFile } from "./server/state-file.js";
-import { chooseArtifactDelivery } from "./sync/artifact-delivery.js";
-import type { ArtifactDelivery } from "./sync/artifact-delivery.js";
 import { ruleFilter, sourceFilter } from "./sync/rule-filter.js";
 
 export interface DaemonOptions {
@@ -217,28 +211,6 @@ const readOrCreateToken = (path: string): string => {
   return token;
 };
 
-/**
- * How built images reach the cluster: DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY, the nodes (when this identity may
- * list them: does every node an ordinary pod can land on run on this Docker engine?) or a kind context; otherwise
- * "docker" (the kubelet shares this Docker engine, as on the local bed: IfNotPresent finds the built tag).
- */
-const imageDelivery = (kubeContext: string | undefined, facts: GatheredDeliveryFacts, env: NodeJS.ProcessEnv = process.env): ImageDelivery => {
-  const decision = chooseImageDelivery({
-    nodes: facts.nodes,
-    ...(facts.dockerEngineName === undefined ? {} : { dockerEngineName: facts.dockerEngineName }),
-    ...(kubeContext === undefined ? {} : { kubeContext }),
-    ...(env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: env["DEVLOOP_IMAGE_DELIVERY"] }),
-    ...(env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: env["DEVLOOP_REGISTRY"] }),
-  });
-  return decision.ok ? decision.delivery : { strategy: "docker", reason: "default" };
-};
-
-/** How compiled artifacts reach pods: DEVLOOP_ARTIFACT_DELIVERY, else "docker" when images go through this engine. */
-const artifactDelivery = (images: ImageDelivery, env: NodeJS.ProcessEnv = process.env): ArtifactDelivery => {
-  const decision = chooseArtifactDelivery({ imageDelivery: images.strategy, ...(env["DEVLOOP_ARTIFACT_DELIVERY"] === undefined ? {} : { explicit: env["DEVLOOP_ARTIFACT_DELIVERY"] }) });
-  return decision.ok ? decision.delivery : { strategy: "exec", reason: `${decision.message} (exec used)` };
-};
-
 /** fs.watch per directory on Linux (one inotify watch per directory, not per file: P4); chokidar elsewhere. */
 const fileWatcher = (clock: Clock): FileWatcher => (process.platform === "linux" ? createDirWatcher({ clock }) : createChokidarWatcher({ clock }));
 
@@ -280,21 +252,24 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   // Each load runs in a worker thread with a heap and a time limit (the project loader and the doctor, load-worker.ts):
   // a project whose load blows up gets a diagnostic, and the daemon and its other projects go on.
   const loader = createIsolatedProjectLoader({ startWorker: (limits) => startCliWorker(limits), limits: loadLimitsFromEnv(process.env), onNote: (line) => log.debug(line) });
-  const facts = await gatherDeliveryFacts(kubeConfig);
-  const delivery = imageDelivery(kubeConfig.getCurrentContext() || undefined, facts);
-  log.info(`images reach the cluster by ${delivery.strategy} (${delivery.reason}${facts.note === undefined ? "" : `; nodes unknown: ${facts.note}`})`);
-  // Registry delivery: credentials from the Docker credential config for the push, and a pull Secret when it needs one.
-  const credentials = delivery.strategy === "registry" ? await readRegistryCredentials(delivery.registry) : undefined;
-  if (credentials !== undefined) log.info(credentials.note);
-  const builder = createDockerodeImageBuilder({ delivery, ...(credentials?.push === undefined ? {} : { registryAuth: credentials.push }) });
-  const applyCluster = credentials?.pullConfigJson === undefined ? cluster : withRegistryPullSecret(cluster, credentials.host, credentials.pullConfigJson);
+  // How built images reach the cluster is decided per project, for each load, under its own target (the build
+  // controller asks the planner); the registry's credentials go to the push and to the project's pull Secret.
+  const planner = createDeliveryPlanner({ kubeConfigOf: (target) => targets.bundle(target).kubeConfig });
+  const builder = createDockerodeImageBuilder({ registryAuthFor: (registry) => planner.pushAuth(registry) });
+  const deliveryIn = (namespace: string): DeliveryState | undefined => owners.projectIn(namespace)?.delivery;
+  const applyCluster = withRegistryPullSecret(cluster, (namespace) => {
+    const delivery = deliveryIn(namespace)?.delivery;
+    return delivery?.strategy === "registry" ? planner.pullSecret(delivery.registry) : undefined;
+  });
   const clock = systemClock;
   const idleCollector = createIdleCollector({ collect: exposedGc() });
   const tarSyncer = createTarSyncer({ exec, openStream, afterBigPayload: idleCollector.afterBigPayload });
-  const artifacts = artifactDelivery(delivery);
-  const syncer = artifacts.strategy === "docker"
-    ? createDockerArtifactSyncer({ base: tarSyncer, engine: dockerodeArchiveEngine(), podUid, onFallback: (line) => log.debug(line) })
-    : tarSyncer;
+  // A compiled artifact goes by the Docker archive route (checked per pod) for a project whose images go through this
+  // engine, over exec otherwise (DEVLOOP_ARTIFACT_DELIVERY overrides; engine/project-delivery.ts).
+  const syncer = createDockerArtifactSyncer({
+    base: tarSyncer, engine: dockerodeArchiveEngine(), podUid, onFallback: (line) => log.debug(line),
+    useFor: (pod) => deliveryIn(pod.namespace)?.artifacts?.strategy === "docker",
+  });
   const armExec = createArmedExec(openStream, exec);
   const compiler = createDockerodeCompiler();
 
@@ -317,7 +292,10 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
     clock,
     controllers: [
       createConfigController({ loader, watchFiles: pollFiles }),
-      createBuildController({ builder, clock, parallel: Math.max(1, availableParallelism()) }),
+      createBuildController({
+        builder, clock, parallel: Math.max(1, availableParallelism()), planner, daemonEnv: process.env,
+        onDecided: (project, line, failed) => (failed ? log.error(line, { project }) : log.info(line, { project })),
+      }),
       createApplyController({ cluster: applyCluster, clock }),
       createWatchController({ cluster, clock }),
       createStabilityController({ clock }),
@@ -402,7 +380,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const info: DaemonInfo = { pid: process.pid, port, version: daemonVersion, startedAt };
   writeFileSync(`${files.daemon}.tmp`, JSON.stringify(info), { mode: 0o600 });
   renameSync(`${files.daemon}.tmp`, files.daemon);
-  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"}, image delivery ${delivery.strategy}: ${delivery.reason}; artifact delivery ${artifacts.strategy}: ${artifacts.reason})`);
+  log.info(`listening on 127.0.0.1:${port} (state ${dir}, cluster ${kubeConfig.getCurrentCluster()?.server ?? "?"}; image delivery is decided per project, under its context)`);
   return { port, engine, close };
 };
 

@@ -4,7 +4,7 @@
  * A later `up` finds the same tags and skips those builds. Exit 1 when a build fails (its step and output shown).
  */
 import { imageBuildRequest } from "../../../daemon/src/build/build-request.js";
-import { chooseImageDelivery } from "../../../daemon/src/build/image-delivery.js";
+import { chooseImageDelivery, COMPOSE_FROM, deliverySettings, ENV_FROM, envDeliverySource } from "../../../daemon/src/build/image-delivery.js";
 import type { ImageBuildRequest } from "../../../daemon/src/ports/image-builder.js";
 import { type ComposeFlags } from "../compose-options.js";
 import { clusterDeliveryFacts, currentKubeContext, dockerImageBuilder } from "../local-adapters.js";
@@ -57,8 +57,10 @@ export const buildCommand = async (services: string[], flags: BuildFlags): Promi
     nodes: facts.nodes,
     ...(facts.dockerEngineName === undefined ? {} : { dockerEngineName: facts.dockerEngineName }),
     ...(context === undefined ? {} : { kubeContext: context }),
-    ...(process.env["DEVLOOP_IMAGE_DELIVERY"] === undefined ? {} : { explicit: process.env["DEVLOOP_IMAGE_DELIVERY"] }),
-    ...(process.env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: process.env["DEVLOOP_REGISTRY"] }),
+    ...deliverySettings([
+      { from: ENV_FROM, source: envDeliverySource(process.env) },
+      { from: COMPOSE_FROM, source: rendered.project.delivery },
+    ]),
   });
   // As the daemon decides (daemon/src/main.ts), from the same facts.
   const builder = await dockerImageBuilder(decision.ok ? decision.delivery : { strategy: "docker", reason: "default" });

@@ -2,7 +2,7 @@
  * devloop status [--json] [-w]: every project the daemon runs, per service, then each failed service's exit code,
  * reason, last log lines and pod events; -w redraws on every event.
  */
-import type { PublicProject } from "../../../daemon/src/api/types.js";
+import type { PublicDelivery, PublicProject } from "../../../daemon/src/api/types.js";
 import { connectDaemon } from "../client.js";
 import { buildFailed, failureReport } from "../failure-report.js";
 import { ExitCode, changesTable, projectTable, useColor } from "../output.js";
@@ -12,6 +12,13 @@ export interface StatusFlags {
   readonly watch?: boolean;
   readonly projectName?: string;
 }
+
+/** "images by registry 127.0.0.1:5000 (a registry is configured (DEVLOOP_REGISTRY)), artifacts over exec". */
+export const deliveryText = (d: PublicDelivery): string => {
+  if (d.strategy === undefined) return `images: no delivery: ${d.error ?? "?"}`;
+  const images = `images by ${d.strategy}${d.registry === undefined ? "" : ` ${d.registry}`}${d.reason === undefined ? "" : ` (${d.reason})`}`;
+  return `${images}${d.artifacts === undefined ? "" : `, artifacts ${d.artifacts === "docker" ? "by the Docker engine" : "over exec"}`}`;
+};
 
 export const statusCommand = async (flags: StatusFlags): Promise<number> => {
   // A daemon that died (kill -9) is started again: it resumes its projects, so status shows them, not an error.
@@ -26,8 +33,11 @@ export const statusCommand = async (flags: StatusFlags): Promise<number> => {
     }
     if (flags.watch && process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
     if (!cluster.reachable) process.stdout.write(`cluster unreachable: ${cluster.message ?? ""} (retrying)\n`);
-    // Each project runs under the kube context its up was made with: say which.
-    for (const p of projects) if (p.context !== undefined) process.stdout.write(`${p.name}: kube context ${p.context}, namespace ${p.namespace ?? "?"}\n`);
+    // Each project runs under the kube context its up was made with, and its images reach that cluster its own way: say which.
+    for (const p of projects) {
+      const parts = [p.context === undefined ? undefined : `kube context ${p.context}, namespace ${p.namespace ?? "?"}`, p.delivery === undefined ? undefined : deliveryText(p.delivery)].filter((x) => x !== undefined);
+      if (parts.length > 0) process.stdout.write(`${p.name}: ${parts.join("; ")}\n`);
+    }
     process.stdout.write(projects.length === 0 ? "no projects (devloop up starts one)\n" : `${projectTable(projects, color)}\n`);
     // A failed service's exit, last log lines and pod events (a failed build's output): what to fix first.
     const failures = projects.flatMap((p) => p.services.filter((sv) => sv.phase === "failed" || buildFailed(sv)).map((sv) => failureReport(sv, color, 10)));

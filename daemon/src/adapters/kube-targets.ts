@@ -184,9 +184,13 @@ export const projectTargets = (projects: () => Readonly<Record<string, ProjectSt
     const context = p.request.context ?? (p.request.kubeconfig === undefined ? fallback.context : undefined);
     return { ...(kubeconfig === undefined ? {} : { kubeconfig }), ...(context === undefined ? {} : { context }) };
   };
+  const projectIn = (namespace: string): ProjectState | undefined =>
+    Object.values(projects()).find((p) => p.loaded?.namespace === namespace || p.request.namespace === namespace || p.previousNamespaces.includes(namespace));
   return {
+    /** The project that uses the namespace (now, requested, or before `ns use`). */
+    projectIn,
     targetOf: (namespace: string): KubeTargetRef => {
-      const owner = Object.values(projects()).find((p) => p.loaded?.namespace === namespace || p.request.namespace === namespace || p.previousNamespaces.includes(namespace));
+      const owner = projectIn(namespace);
       return owner === undefined ? fallback : refOf(owner);
     },
     inUse: (): readonly KubeTargetRef[] => Object.values(projects()).map(refOf),

@@ -116,6 +116,21 @@ export interface PublicProject {
   readonly reloading?: boolean;
   /** The live loop's last changes, newest last: file event → compile → sync → restart, ms per step. */
   readonly changes: readonly PublicChange[];
+  /** How the project's built images reach its cluster, as last decided (per up and compose reload, under its own context). */
+  readonly delivery?: PublicDelivery;
+}
+
+/** build/image-delivery.ts's decision for a project, as `status` and the dashboard show it. */
+export interface PublicDelivery {
+  /** docker: the cluster runs on this Docker engine; kind: loaded into the kind nodes; registry: pushed, pulled by the nodes. */
+  readonly strategy?: "docker" | "kind" | "registry";
+  readonly registry?: string;
+  readonly reason?: string;
+  /** No way to deliver: why, and what to set. */
+  readonly error?: string;
+  /** How compiled artifacts reach the pods (docker: the engine's archive API when the pod runs here; exec). */
+  readonly artifacts?: "docker" | "exec";
+  readonly note?: string;
 }
 
 /** One step of a change's trace, in the order it ran. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseImageDelivery, deliveredReference, kindLoadCommand } from "./image-delivery.js";
+import { chooseImageDelivery, COMPOSE_FROM, deliveredReference, deliverySettings, ENV_FROM, envDeliverySource, kindLoadCommand } from "./image-delivery.js";
 
 const dockerNode = { name: "devloop-node", containerRuntime: "docker://20.10.24" };
 const kindNode = (name: string) => ({ name, containerRuntime: "containerd://1.7.18" });
@@ -50,7 +50,32 @@ describe("chooseImageDelivery", () => {
     expect(chooseImageDelivery({ explicit: "registry", nodes: [dockerNode], registry: "localhost:5000" })).toMatchObject({ ok: true, delivery: { strategy: "registry" } });
     expect(chooseImageDelivery({ explicit: "kind", nodes: [] })).toMatchObject({ ok: true, delivery: { strategy: "kind", cluster: "kind" } });
     expect(chooseImageDelivery({ explicit: "registry", nodes: [] })).toMatchObject({ ok: false });
-    expect(chooseImageDelivery({ explicit: "ftp", nodes: [] })).toEqual({ ok: false, message: 'unknown image delivery "ftp"; expected one of docker, kind, registry' });
+    expect(chooseImageDelivery({ explicit: "ftp", nodes: [] })).toEqual({ ok: false, message: 'unknown image delivery "ftp"; expected one of auto, registry, engine, docker, kind' });
+  });
+
+  it("takes engine for docker and auto for no choice, and says where a choice came from", () => {
+    expect(chooseImageDelivery({ explicit: "engine", explicitFrom: "x-devloop.image_delivery", nodes: [], registry: "r:5000" })).toEqual({ ok: true, delivery: { strategy: "docker", reason: "chosen by x-devloop.image_delivery" } });
+    expect(chooseImageDelivery({ explicit: "auto", nodes: [dockerNode], registry: "r:5000" })).toMatchObject({ ok: true, delivery: { strategy: "docker" } });
+    expect(chooseImageDelivery({ nodes: [], registry: "r:5000", registryFrom: "x-devloop.registry" })).toMatchObject({ ok: true, delivery: { reason: "a registry is configured (x-devloop.registry)" } });
+  });
+});
+
+describe("deliverySettings: a flag, then the environment, then the compose file, then auto", () => {
+  const levels = (env: Record<string, string>, compose?: { imageDelivery?: string; registry?: string }) => [
+    { from: { imageDelivery: "--image-delivery", registry: "--registry" }, source: undefined },
+    { from: ENV_FROM, source: envDeliverySource(env) },
+    { from: COMPOSE_FROM, source: compose },
+  ];
+
+  it("takes each setting from the first level that sets it", () => {
+    expect(deliverySettings(levels({}, { imageDelivery: "registry", registry: "c.example" }))).toEqual({ explicit: "registry", explicitFrom: "x-devloop.image_delivery", registry: "c.example", registryFrom: "x-devloop.registry" });
+    expect(deliverySettings(levels({ DEVLOOP_REGISTRY: "e.example:5000" }, { imageDelivery: "registry", registry: "c.example" }))).toEqual({ explicit: "registry", explicitFrom: "x-devloop.image_delivery", registry: "e.example:5000", registryFrom: "DEVLOOP_REGISTRY" });
+    expect(deliverySettings([{ from: { imageDelivery: "--image-delivery", registry: "--registry" }, source: { imageDelivery: "engine" } }, ...levels({ DEVLOOP_IMAGE_DELIVERY: "registry" }).slice(1)])).toEqual({ explicit: "engine", explicitFrom: "--image-delivery" });
+    expect(deliverySettings(levels({ DEVLOOP_IMAGE_DELIVERY: " ", DEVLOOP_REGISTRY: "" }))).toEqual({});
+  });
+
+  it("auto at a higher level stops a lower level's choice (decide from the cluster)", () => {
+    expect(deliverySettings(levels({ DEVLOOP_IMAGE_DELIVERY: "auto" }, { imageDelivery: "registry", registry: "c.example" }))).toEqual({ registry: "c.example", registryFrom: "x-devloop.registry" });
   });
 });
 

@@ -56,6 +56,12 @@ describe("withPullSecret", () => {
     expect(podSpec(out[3] as KubeManifest)["imagePullSecrets"]).toBeUndefined();
   });
 
+  it("labels the Secret as devloop's and the project's, so down removes it with the project", () => {
+    const labelled = { ...deployment("r.example:5000/shop-web:dl-1"), metadata: { name: "web", namespace: "dev", labels: { "devloop.dev/project": "shop" } } } as KubeManifest;
+    const secret = withPullSecret([namespace, labelled], "r.example:5000", json)[1] as unknown as { metadata: { labels: Record<string, string> } };
+    expect(secret.metadata.labels).toEqual({ "app.kubernetes.io/managed-by": "devloop", "devloop.dev/project": "shop" });
+  });
+
   it("changes nothing when no pod runs an image from the registry", () => {
     const manifests = [namespace, deployment("shop-web:dl-1")];
     expect(withPullSecret(manifests, "r.example:5000", json)).toBe(manifests);

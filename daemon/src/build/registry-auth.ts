@@ -4,6 +4,7 @@
  * kubernetes.io/dockerconfigjson Secret in the namespace and imagePullSecrets on the pods that run the registry's
  * images. Pure: adapters/docker-credentials.ts reads the file and runs a credential helper.
  */
+import { Labels, MANAGED_BY } from "../translate/labels.js";
 import type { KubeManifest } from "../translate/types.js";
 
 /** The Secret devloop puts in a namespace whose pods pull from an authenticated registry. */
@@ -112,24 +113,26 @@ const withPodSpec = (m: KubeManifest, podSpec: Json): KubeManifest => {
 /**
  * The manifests with the pull Secret: every pod (template) that runs an image from `host` gets
  * imagePullSecrets [devloop-registry] (kept with any it had), and each namespace where one does gets the Secret,
- * after the Namespace objects and before the workloads. Nothing changes when no pod uses the registry.
+ * after the Namespace objects and before the workloads. Nothing changes when no pod uses the registry. The Secret
+ * carries devloop's managed-by label and the project's label (that of the workload that needs it), so `down`
+ * removes it with the project's other objects, and never a Secret of that name devloop did not create.
  */
 export const withPullSecret = (manifests: readonly KubeManifest[], host: string, configJson: string): readonly KubeManifest[] => {
-  const namespaces = new Set<string>();
+  const namespaces = new Map<string, string | undefined>();
   const out = manifests.map((m) => {
     const podSpec = podSpecOf(m);
     if (podSpec === undefined || !usesRegistry(podSpec, host)) return m;
-    if (m.metadata.namespace !== undefined) namespaces.add(m.metadata.namespace);
+    if (m.metadata.namespace !== undefined && namespaces.get(m.metadata.namespace) === undefined) namespaces.set(m.metadata.namespace, m.metadata.labels?.[Labels.project]);
     const existing = (Array.isArray(podSpec["imagePullSecrets"]) ? (podSpec["imagePullSecrets"] as unknown[]) : []).map(record);
     if (existing.some((s) => s["name"] === PULL_SECRET_NAME)) return m;
     return withPodSpec(m, { ...podSpec, imagePullSecrets: [...existing, { name: PULL_SECRET_NAME }] });
   });
   if (namespaces.size === 0) return manifests;
-  const secrets = [...namespaces].sort().map((namespace) => ({
+  const secrets = [...namespaces].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, project]) => ({
     apiVersion: "v1",
     kind: "Secret",
     type: "kubernetes.io/dockerconfigjson",
-    metadata: { name: PULL_SECRET_NAME, namespace, labels: { "app.kubernetes.io/managed-by": "devloop" } },
+    metadata: { name: PULL_SECRET_NAME, namespace, labels: { [Labels.managedBy]: MANAGED_BY, ...(project === undefined ? {} : { [Labels.project]: project }) } },
     data: { ".dockerconfigjson": Buffer.from(configJson).toString("base64") },
   })) as unknown as KubeManifest[];
   // After the Namespace objects (a Secret needs its namespace), before every workload that names it.

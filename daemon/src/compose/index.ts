@@ -210,6 +210,7 @@ function loadUnredacted(options: LoadOptions, fs: ComposeFileSystem, seen: LoadS
     secrets: model.secrets,
     configs: model.configs,
     extensions: model.extensions,
+    ...(model.delivery === undefined ? {} : { delivery: model.delivery }),
     sourceMap: model.sourceMap,
   };
   return { ok: true, project, warnings: sorted };

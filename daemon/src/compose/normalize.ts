@@ -9,6 +9,7 @@ import type { LMap, LNode } from "./located.js";
 import { get, isMap, joinPath, toPlain } from "./located.js";
 import { createNormalizeContext, type NormalizeContext } from "./normalize-context.js";
 import { normalizeExpose, normalizePorts } from "./ports.js";
+import { normalizeProjectDelivery } from "./project-delivery.js";
 import { normalizeBuild } from "./build.js";
 import { normalizeCommand } from "./command.js";
 import { normalizeDependsOn } from "./depends-on.js";
@@ -24,6 +25,7 @@ import type {
   DeploySpec,
   FileObjectSpec,
   NetworkSpec,
+  ProjectDelivery,
   PullPolicy,
   ResourcesSpec,
   RestartPolicy,
@@ -55,6 +57,8 @@ export interface NormalizedModel {
   readonly secrets: Record<string, FileObjectSpec>;
   readonly configs: Record<string, FileObjectSpec>;
   readonly extensions: Record<string, unknown>;
+  /** The top-level x-devloop.image_delivery / registry (project-delivery.ts); absent when neither is set. */
+  readonly delivery?: ProjectDelivery;
   readonly sourceMap: Record<string, SourceLocation>;
   readonly diagnostics: Diagnostic[];
 }
@@ -438,6 +442,7 @@ export const normalize = (params: NormalizeParams): NormalizedModel => {
   // Top-level keys nothing above located (models, name, x-*): translate warns about the ignored ones at the key.
   const located = new Set(Object.keys(sourceMap).map((p) => p.split(/[.[]/, 1)[0]));
   for (const [k, e] of root.entries) if (!located.has(k)) remember(k, { loc: e.keyLoc });
+  const delivery = normalizeProjectDelivery(ctx, root);
   return {
     services,
     refs,
@@ -446,6 +451,7 @@ export const normalize = (params: NormalizeParams): NormalizedModel => {
     secrets: normalizeFileObjects(ctx, get(root, "secrets"), "secrets", projectName),
     configs: normalizeFileObjects(ctx, get(root, "configs"), "configs", projectName),
     extensions: extensionsOf(root),
+    ...(delivery === undefined ? {} : { delivery }),
     sourceMap,
     diagnostics,
   };

@@ -33,7 +33,17 @@ export interface ComposeProject {
   readonly configs: Readonly<Record<string, FileObjectSpec>>;
   /** Top-level x-* keys. */
   readonly extensions: Readonly<Record<string, unknown>>;
+  /** How built images reach the cluster, as the top-level x-devloop.image_delivery / registry say; absent = neither set. */
+  readonly delivery?: ProjectDelivery;
   readonly sourceMap: SourceMap;
+}
+
+/** The top-level `x-devloop: { image_delivery, registry }` (compose/project-delivery.ts reads it). */
+export interface ProjectDelivery {
+  /** x-devloop.image_delivery: auto (decide from the cluster), registry, engine (the shared Docker engine) or kind; absent = not set. */
+  readonly imageDelivery?: "auto" | "registry" | "engine" | "kind";
+  /** x-devloop.registry: host[:port][/path], trailing slashes removed. */
+  readonly registry?: string;
 }
 
 export type RestartPolicy = "no" | "always" | "on-failure" | "unless-stopped";

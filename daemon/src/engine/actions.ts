@@ -6,7 +6,7 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ObjectEvent } from "../ports/cluster.js";
 import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject, ProjectLoadRequest, ProjectLoadResult } from "../ports/project-loader.js";
-import type { FailureReport, ProjectRequest, ProjectState, SyncTrace } from "./state.js";
+import type { DeliveryState, FailureReport, ProjectRequest, ProjectState, SyncTrace } from "./state.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -32,6 +32,8 @@ export type Action =
   | { readonly type: "buildFinished"; readonly project: string; readonly service: string; readonly generation: number; readonly image?: string; readonly command?: ImageCommand; readonly skipped?: boolean; readonly ms: number; readonly error?: string; readonly tail?: readonly string[]; readonly at: number }
   /** The running build's step changed (or its last output line, at most every buildProgressMs): for up's live line. */
   | { readonly type: "buildProgressed"; readonly project: string; readonly service: string; readonly generation: number; readonly progress: BuildStepProgress; readonly at: number }
+  /** How the project's images reach its cluster was decided for a load (its builds wait for this). */
+  | { readonly type: "deliveryDecided"; readonly project: string; readonly delivery: DeliveryState }
   | { readonly type: "servicePruned"; readonly project: string; readonly service: string; readonly error?: string }
   | { readonly type: "objectsObserved"; readonly project: string; readonly namespace: string; readonly event: ObjectEvent }
   | { readonly type: "clusterUnreachable"; readonly message: string; readonly at: number }

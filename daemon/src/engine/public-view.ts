@@ -1,8 +1,8 @@
 /** The engine state as the API shows it (api/types.ts): derived, never stored. */
-import type { PublicBuild, PublicFailure, PublicProject, PublicService } from "../api/types.js";
+import type { PublicBuild, PublicDelivery, PublicFailure, PublicProject, PublicService } from "../api/types.js";
 import { allSettled, serviceViews } from "./selectors.js";
 import type { Crash } from "./selectors.js";
-import type { BuildState, FailureReport, ProjectState } from "./state.js";
+import type { BuildState, DeliveryState, FailureReport, ProjectState } from "./state.js";
 
 /** Changes shown per project (the state keeps maxTraces). */
 export const publicChanges = 20;
@@ -35,6 +35,14 @@ const toPublicFailure = (crash: Crash, report: FailureReport | undefined): Publi
     events: same ? report.events : [],
   };
 };
+
+const toPublicDelivery = ({ delivery, error, artifacts, note }: DeliveryState): PublicDelivery => ({
+  ...(delivery === undefined ? {} : { strategy: delivery.strategy, reason: delivery.reason }),
+  ...(delivery?.strategy === "registry" ? { registry: delivery.registry } : {}),
+  ...(error === undefined ? {} : { error }),
+  ...(artifacts === undefined ? {} : { artifacts: artifacts.strategy }),
+  ...(note === undefined ? {} : { note }),
+});
 
 export const toPublicProject = (project: ProjectState): PublicProject => {
   const views = serviceViews(project);
@@ -72,5 +80,6 @@ export const toPublicProject = (project: ProjectState): PublicProject => {
     settled: allSettled(project),
     ...(project.status !== "stopping" && project.loadedGeneration !== project.generation ? { reloading: true } : {}),
     changes: (project.traces ?? []).slice(-publicChanges),
+    ...(project.delivery === undefined ? {} : { delivery: toPublicDelivery(project.delivery) }),
   };
 };

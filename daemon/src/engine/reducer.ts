@@ -199,6 +199,9 @@ export const reducer = (state: EngineState, action: Action): EngineState => {
       return updateProject(state, action.project, (p) => updateBuild(p, action.service, (b) => (b.building === action.generation && b.wanted === action.generation ? { ...b, progress: action.progress } : b)));
     case "buildFinished":
       return updateProject(state, action.project, (p) => buildFinished(p, action));
+    case "deliveryDecided":
+      // A decision for an older load than the one kept is stale.
+      return updateProject(state, action.project, (p) => (action.delivery.generation < (p.delivery?.generation ?? 0) ? p : { ...p, delivery: action.delivery }));
     case "servicePruned":
       return updateProject(state, action.project, (p) => {
         if (action.error !== undefined) return p;

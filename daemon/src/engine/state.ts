@@ -5,6 +5,7 @@
 import type { PublicChange, PublicChangeStep } from "../api/types.js";
 import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
+import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject, ProjectLoadRequest, ProjectLoadResult } from "../ports/project-loader.js";
@@ -85,6 +86,22 @@ export interface BuildState {
   readonly progress?: BuildStepProgress;
 }
 
+/**
+ * How this project's built images reach its cluster, decided for a load (controllers/build-controller.ts asks the
+ * DeliveryPlanner under the project's own kube target; builds of that load wait for it).
+ */
+export interface DeliveryState {
+  /** The generation it was decided for: builds wanted by this generation or an older one may use it. */
+  readonly generation: number;
+  /** The decision; absent when there is none (`error` says why: e.g. registry without a registry). */
+  readonly delivery?: ImageDelivery;
+  readonly error?: string;
+  /** How compiled artifacts reach this project's pods: the Docker archive route (checked per pod) or exec. */
+  readonly artifacts?: { readonly strategy: "docker" | "exec"; readonly reason: string };
+  /** What the decision could not see (the nodes, when the identity may not list them), and where credentials came from. */
+  readonly note?: string;
+}
+
 /** The logs and events read from a failed service's pod, for one crash (`key`: pod, restarts and reason). */
 export interface FailureReport {
   readonly key: string;
@@ -161,6 +178,8 @@ export interface ProjectState {
   readonly failures?: Readonly<Record<string, FailureReport>>;
   /** Set by `down`: what to delete. */
   readonly down?: { readonly volumes: boolean };
+  /** How built images reach the cluster, decided per load (absent until the first decision, and in tests without a planner). */
+  readonly delivery?: DeliveryState;
 }
 
 export interface ClusterStatus {

@@ -5,6 +5,7 @@
  * The result's `ref` is what the manifests should run (translate's chooseImage overrides: service → ref).
  */
 import type { ImageBuildRequest } from "../build/build-options.js";
+import type { ImageDelivery } from "../build/image-delivery.js";
 
 // The request is build/'s one build-options type (pure code builds it); the port names it as part of its contract.
 export type { BuildSecretSource, ImageBuildRequest } from "../build/build-options.js";
@@ -59,4 +60,6 @@ export interface ImageBuildOptions {
    * reject naming the service when neither does. Nothing is built.
    */
   readonly noBuild?: boolean;
+  /** How this build reaches the cluster (the project's decision, ports/delivery-planner.ts); default: the builder's own. */
+  readonly delivery?: ImageDelivery;
 }

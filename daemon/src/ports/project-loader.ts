@@ -2,7 +2,7 @@
  * Loading and translating a compose project for the engine: the compose + translate pipeline behind one call,
  * so controllers can be tested without files. main.ts wires the real one (project/project-loader.ts).
  */
-import type { LoadOptions } from "../compose/types.js";
+import type { LoadOptions, ProjectDelivery } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { DependencyEdge, KubeManifest, ServiceLive, TranslationEntry } from "../translate/types.js";
 import type { ServiceFinding } from "./doctor.js";
@@ -39,6 +39,8 @@ export interface LoadedProject {
   readonly live?: Readonly<Record<string, ServiceLive>>;
   /** Kube contexts the compose file allows beyond local clusters (top-level `x-devloop.allowed_contexts`). */
   readonly allowedContexts?: readonly string[];
+  /** How built images reach the cluster, as the compose file's top-level x-devloop.image_delivery / registry say. */
+  readonly delivery?: ProjectDelivery;
   /** Doctor findings per service (only services that have some); absent when no doctor ran. */
   readonly findings?: Readonly<Record<string, readonly ServiceFinding[]>>;
   /** Per service, each compose key and the Kubernetes fields it became (the dashboard's translation view). */

@@ -115,6 +115,7 @@ export const loadProject = async (files: ProjectFiles, request: ProjectLoadReque
       warnings: [...diagnostics, ...isolationCollisions(project, request.isolation ?? true)],
       variables: loaded.variables ?? [],
       allowedContexts: composeAllowedContexts(project.extensions),
+      ...(project.delivery === undefined ? {} : { delivery: project.delivery }),
       translation: translated.translation,
       profiles: project.allProfiles ?? [],
       ...(findings === undefined ? {} : { findings }),

@@ -35,6 +35,8 @@ export const topLevelSupport: readonly SupportEntry[] = [
   t("include", "(loader)", "Resolved by the loader before translation."),
   i("version", "Obsolete in the Compose specification."),
   t("x-devloop", "templates", "x-devloop.templates.<Kind> is merged over the built-in object skeletons (see Templates)."),
+  t("x-devloop.image_delivery", "containers[].image (the built reference); imagePullSecrets under registry", "auto | registry | engine | kind: how built images reach the cluster (auto: decided from the project's cluster). DEVLOOP_IMAGE_DELIVERY in the shell that runs up comes first. See docs/team-clusters.md."),
+  t("x-devloop.registry", "containers[].image (<registry>/<project>-<service>:dl-<hash>), Secret devloop-registry", "host[:port][/path] to push built images to (registry delivery); DEVLOOP_REGISTRY comes first. Old content-hash tags are pruned (docs/team-clusters.md)."),
   i("models", "AI model definitions are not supported."),
 ];
 

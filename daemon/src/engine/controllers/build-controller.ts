@@ -4,12 +4,17 @@
  * service and at most `parallel` per project (main.ts: the machine's cores), streams the output as service-scoped log lines and reports
  * buildFinished with the built reference (the content-hash tag: unchanged inputs → same tag, skipped, nothing
  * re-applied) or the failure with the output's last lines. selectors.serviceViews holds the apply gate ("building").
+ * With a DeliveryPlanner, each load first gets its delivery decided under the project's own kube target
+ * (deliveryDecided: shown by status and the dashboard), and that load's builds wait for it and deliver that way.
  */
 import type { Clock } from "../../clock/clock.js";
+import type { DeliveryPlanner } from "../../ports/delivery-planner.js";
 import type { BuildStepProgress, ImageBuilder } from "../../ports/image-builder.js";
 import type { Dispatch } from "../actions.js";
+import type { Environment } from "../project-delivery.js";
+import { deliveryLine, projectArtifacts, projectDeliverySettings, projectTarget } from "../project-delivery.js";
 import { buildsToStart } from "../selectors.js";
-import type { EngineState } from "../state.js";
+import type { EngineState, ProjectState } from "../state.js";
 import type { Controller } from "./controller.js";
 
 export const buildTailLines = 20;
@@ -22,12 +27,49 @@ export interface BuildControllerParams {
   readonly clock: Clock;
   /** Builds of one project running at once (independent services build in parallel; main.ts passes the cores). */
   readonly parallel?: number;
+  /** Decides each load's image delivery under the project's kube target; without one the builder's own delivery is used. */
+  readonly planner?: DeliveryPlanner;
+  /** The daemon's environment: DEVLOOP_IMAGE_DELIVERY / DEVLOOP_REGISTRY below the caller's, DEVLOOP_ARTIFACT_DELIVERY. */
+  readonly daemonEnv?: Environment;
+  /** Where the decision's line goes (main.ts: the daemon log, which also dispatches it); default: a log action. */
+  readonly onDecided?: (project: string, line: string, failed: boolean) => void;
 }
 
-export const createBuildController = ({ builder, clock, parallel = 2 }: BuildControllerParams): Controller => {
+export const createBuildController = ({ builder, clock, parallel = 2, planner, daemonEnv = {}, onDecided }: BuildControllerParams): Controller => {
   /** project → services whose build runs. */
   const running = new Map<string, Set<string>>();
+  /** "<project>@<generation>" whose delivery is being decided. */
+  const deciding = new Set<string>();
   let stopped = false;
+
+  /** Asks the planner for the project's last load, once per generation. */
+  const decide = (project: ProjectState, dispatch: Dispatch): void => {
+    const generation = project.loadedGeneration;
+    if (planner === undefined || generation === undefined || project.status === "stopping" || (project.delivery?.generation ?? 0) >= generation) return;
+    const key = `${project.name}@${generation}`;
+    if (deciding.has(key)) return;
+    deciding.add(key);
+    const settings = projectDeliverySettings(project, daemonEnv);
+    void planner
+      .plan(projectTarget(project), settings)
+      .then(
+        ({ decision, note }) => (decision.ok ? { generation, delivery: decision.delivery, ...(note === undefined ? {} : { note }) } : { generation, error: decision.message, ...(note === undefined ? {} : { note }) }),
+        (error: unknown) => ({ generation, error: `cannot decide how images reach the cluster: ${error instanceof Error ? error.message : String(error)}` }),
+      )
+      .then((decided) => {
+        deciding.delete(key);
+        if (stopped) return;
+        const delivery = { ...decided, artifacts: projectArtifacts("delivery" in decided ? decided.delivery : undefined, daemonEnv) };
+        const line = deliveryLine(delivery);
+        // Said once per change of decision, not on every reload.
+        const before = project.delivery === undefined ? undefined : deliveryLine({ ...project.delivery, generation });
+        if (before !== line) {
+          if (onDecided !== undefined) onDecided(project.name, line, "error" in decided);
+          else dispatch({ type: "log", source: "build", level: "error" in decided ? "error" : "info", line, project: project.name, at: clock.now() });
+        }
+        dispatch({ type: "deliveryDecided", project: project.name, delivery });
+      });
+  };
 
   return {
     name: "build",
@@ -38,11 +80,20 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
         if (!loaded) continue;
         const mine = running.get(project.name) ?? new Set<string>();
         running.set(project.name, mine);
+        decide(project, dispatch);
+        const decided = project.delivery;
         for (const service of buildsToStart(project)) {
           if (mine.size >= parallel) break;
           const request = loaded.buildRequests?.[service];
           const build = project.builds?.[service];
           if (mine.has(service) || request === undefined || build === undefined) continue;
+          // The load's delivery first (an older load's decision does not do for a newer load).
+          if (planner !== undefined && (decided === undefined || decided.generation < build.wanted)) continue;
+          if (decided?.error !== undefined) {
+            dispatch({ type: "buildStarted", project: project.name, service, generation: build.wanted, at: clock.now() });
+            dispatch({ type: "buildFinished", project: project.name, service, generation: build.wanted, ms: 0, error: decided.error, tail: [], at: clock.now() });
+            continue;
+          }
           mine.add(service);
           const generation = build.wanted;
           const started = clock.now();
@@ -75,7 +126,10 @@ export const createBuildController = ({ builder, clock, parallel = 2 }: BuildCon
           };
           builder
             // Environment-sourced build secrets come from the caller's environment (never copied into a request or the state).
-            .build(request, onLine, onProgress, project.request.options.environment, project.request.options.noBuild === true ? { noBuild: true } : undefined)
+            .build(request, onLine, onProgress, project.request.options.environment, {
+              ...(project.request.options.noBuild === true ? { noBuild: true } : {}),
+              ...(decided?.delivery === undefined ? {} : { delivery: decided.delivery }),
+            })
             .then((result) => {
               mine.delete(service);
               const what = result.skipped ? `image ${result.ref} is up to date` : `built ${result.ref} in ${(result.ms / 1000).toFixed(1)} s`;

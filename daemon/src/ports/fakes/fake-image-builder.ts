@@ -3,7 +3,9 @@
  * the tag is "<repo>:dl-<content>", a build of a tag already built is skipped (like the real builder's exists()),
  * and each build waits until the test finishes it (finish / fail), so tests see the "building" phase. With
  * options.noBuild (up --no-build) nothing builds: a missing tag runs request.image when that exists, else rejects.
+ * The ref is the tag, or "<registry>/<tag>" when options.delivery says registry (as the real builder pushes).
  */
+import { deliveredReference } from "../../build/image-delivery.js";
 import type { BuildStepProgress, ImageBuildOptions, ImageBuildRequest, ImageBuildResult, ImageBuilder } from "../image-builder.js";
 
 interface Pending {
@@ -62,9 +64,10 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
       environments.push(environment);
       options.push(given);
       const tag = tagOf(request);
+      const ref = given?.delivery === undefined ? tag : deliveredReference(given.delivery, tag);
       if (images.has(tag)) {
         onLine(`image ${tag} is up to date`);
-        return Promise.resolve({ tag, ref: tag, skipped: true, ms: 3 });
+        return Promise.resolve({ tag, ref, skipped: true, ms: 3 });
       }
       if (given?.noBuild === true) {
         if (images.has(request.image)) return Promise.resolve({ tag: request.image, ref: request.image, skipped: true, ms: 2 });
@@ -81,7 +84,7 @@ export const createFakeImageBuilder = (): FakeImageBuilder => {
           },
           reject,
         });
-      }).then((r) => ({ ...r, tag, ref: tag }));
+      }).then((r) => ({ ...r, tag, ref }));
     },
     finish(service, lines = []) {
       const p = take(service);

@@ -1,0 +1,109 @@
+// Issue 15 on the bed: a process in the container has replaced a directory of the sync target by a link to a directory
+// outside it (an /etc-like one) before the batch lands. Nothing is written outside the target — through the session,
+// through one exec, and through the streamed exec of a big file — and the directory is a real one again, as locally.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CoreV1Api } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKubeExec, createKubeExecStream } from "../../src/adapters/kube-exec.js";
+import type { KubeExec } from "../../src/adapters/kube-exec.js";
+import type { TarSyncer } from "../../src/adapters/tar-syncer.js";
+import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
+import type { SyncPod } from "../../src/ports/syncer.js";
+import type { HashManifest } from "../../src/sync/hash-manifest.js";
+import { emptyManifest } from "../../src/sync/hash-manifest.js";
+import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
+
+const TARGET = "/app";
+const OUTSIDE = "/srv/etc-like";
+
+describe("sync: never through a link out of the target (a directory replaced by a link to an outside one)", () => {
+  let kc: KubeConfig;
+  let ns = "";
+  let exec: KubeExec;
+  const syncers: TarSyncer[] = [];
+  let root = "";
+  let manifest: HashManifest = emptyManifest;
+  const pod: SyncPod = { namespace: "", pod: "confine", container: "app" };
+  const sh = async (script: string): Promise<string> => {
+    const r = await exec(pod, ["sh", "-c", script]);
+    if (r.exitCode !== 0) throw new Error(`${script}: exit ${r.exitCode} ${r.stderr}`);
+    return r.stdout;
+  };
+  /** What the container process does: the directory goes away, a link to the outside directory takes its name. */
+  const replaceByLink = (): Promise<string> => sh(`rm -rf ${TARGET}/sub.away && mv ${TARGET}/sub ${TARGET}/sub.away && ln -s ${OUTSIDE} ${TARGET}/sub && test -L ${TARGET}/sub`);
+  const outside = (): Promise<string> => sh(`cd ${OUTSIDE} && find . -mindepth 1 | sort && cat passwd`);
+  const untouched = "./passwd\nroot:x:0:0:root:/root:/bin/sh\n";
+
+  beforeAll(async () => {
+    kc = loadBedKubeConfig();
+    ns = await createTestNamespace(kc, "it-sync-confine");
+    Object.assign(pod, { namespace: ns });
+    exec = createKubeExec(kc);
+    root = await mkdtemp(path.join(tmpdir(), "devloop-confine-"));
+    await mkdir(path.join(root, "sub"));
+    await writeFile(path.join(root, "sub/config.txt"), "v0\n");
+    await kc.makeApiClient(CoreV1Api).createNamespacedPod({
+      namespace: ns,
+      body: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: pod.pod },
+        spec: {
+          terminationGracePeriodSeconds: 0,
+          volumes: [{ name: "src", emptyDir: {} }],
+          containers: [{
+            name: "app", image: bedImages().node, imagePullPolicy: "Never",
+            command: ["sh", "-c", `mkdir -p ${OUTSIDE} && echo root:x:0:0:root:/root:/bin/sh > ${OUTSIDE}/passwd && exec sleep infinity`],
+            volumeMounts: [{ name: "src", mountPath: TARGET }],
+          }],
+        },
+      },
+    });
+    await waitForPodReady(kc, { namespace: ns, name: pod.pod, timeoutMs: 120_000 });
+    const first = await createTarSyncer({ exec }).fullSync({ pod, localRoot: root, targetDir: TARGET, previous: manifest });
+    manifest = first.manifest;
+    expect(await sh(`cat ${TARGET}/sub/config.txt`)).toBe("v0\n");
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const s of syncers) s.close();
+    await deleteTestNamespace(kc, ns);
+    await rm(root, { recursive: true, force: true });
+  }, 120_000);
+
+  const ways = [
+    { name: "the session", syncer: (): TarSyncer => createTarSyncer({ exec, openStream: createKubeExecStream(kc), timeoutMs: 30_000 }) },
+    { name: "one exec", syncer: (): TarSyncer => createTarSyncer({ exec, timeoutMs: 30_000 }) },
+  ];
+  for (const [i, way] of ways.entries()) {
+    it(`an edit under the replaced directory, through ${way.name}: outside untouched, the directory real again`, async () => {
+      const syncer = way.syncer();
+      syncers.push(syncer);
+      await replaceByLink();
+      await writeFile(path.join(root, "sub/config.txt"), `v${i + 1}\n`);
+      await writeFile(path.join(root, `sub/new-${i}.txt`), "new\n");
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: ["sub/config.txt", `sub/new-${i}.txt`] });
+      manifest = r.manifest;
+      expect(r.execs).toBe(way.name === "one exec" ? 1 : 0);
+      expect(await outside()).toBe(untouched);
+      expect(await sh(`test -d ${TARGET}/sub && test ! -L ${TARGET}/sub && cat ${TARGET}/sub/config.txt ${TARGET}/sub/new-${i}.txt`)).toBe(`v${i + 1}\nnew\n`);
+      expect(await sh(`find ${TARGET} -name '*.devloop-tmp' | wc -l`)).toBe("0\n");
+    }, 120_000);
+  }
+
+  it("a 20 MiB file under the replaced directory, streamed through one exec: outside untouched", async () => {
+    const syncer = createTarSyncer({ exec, timeoutMs: 60_000 });
+    syncers.push(syncer);
+    await replaceByLink();
+    const big = randomBytes(20 << 20);
+    await writeFile(path.join(root, "sub/big.bin"), big);
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: ["sub/big.bin"] });
+    manifest = r.manifest;
+    expect(await outside()).toBe(untouched);
+    expect(await sh(`test ! -L ${TARGET}/sub && sha256sum < ${TARGET}/sub/big.bin`)).toBe(`${createHash("sha256").update(big).digest("hex")}  -\n`);
+  }, 180_000);
+});
