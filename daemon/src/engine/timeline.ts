@@ -224,6 +224,7 @@ export const createTimeline = (now: () => number): Timeline => {
         case "portForwardChanged":
         case "portForwardClosed":
         case "servicePruned":
+        case "deliveryDecided":
         case "namespaceReleased":
         case "clusterReachable":
         case "clusterUnreachable":
