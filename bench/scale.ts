@@ -11,6 +11,8 @@
  * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
  *   watches and idle streams send nothing, so traffic that grows with N would be polling; and the CPU the node's
  *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects.
+ * DEVLOOP_BENCH_SCALE=1,10,1 reads the first level again after the big one (the newest projects taken down), and
+ * the ratio is taken against both readings: the 2-core machine's load drifts over a run.
  * DEVLOOP_BENCH_HEALTH_INTERVAL=10s (an experiment) sets the copies' healthcheck intervals (2 s in the example) to it.
  * A level whose ups fail or time out is reported as such and ends the run. Every namespace is removed at the end.
  */
@@ -223,10 +225,20 @@ export const benchScale = async (): Promise<ScaleResult> => {
   try {
     await daemon.start();
     const daemonPid = daemon.process?.pid ?? 0;
+    let nextIndex = 0;
     for (const level of levels) {
       const added: Project[] = [];
+      // A level below the last one (DEVLOOP_BENCH_SCALE=1,10,1) takes the newest projects down first: a second
+      // reading at the base level after the big one, so a load that drifted meanwhile shows.
+      const removed = projects.splice(level);
+      await Promise.all(removed.map((p) => daemon.cli(["-p", p.name, "down", "-n", p.namespace, "--volumes"], p.example.dir, 180_000).catch(() => undefined)));
+      for (const p of removed) {
+        await core.deleteNamespace({ name: p.namespace }).catch(() => undefined);
+        p.example.remove();
+      }
+      if (removed.length > 0) await sleep(settleMs);
       while (projects.length < level) {
-        const i = projects.length;
+        const i = nextIndex++;
         const port = await freePort();
         const example = exampleCopy();
         // WEB_PORT through the copy's .env: the CLI's own environment has none, so .env gives each project its port.
@@ -364,9 +376,13 @@ export const formatScale = (r: ScaleResult): string =>
     ...(r.levels.length > 1 && r.levels[0] !== undefined
       ? r.levels.slice(1).flatMap((l) => {
           const one = r.levels[0];
-          const marginal = one === undefined ? Number.NaN : (l.rssMb.tree - one.rssMb.tree) / (l.projects - one.projects);
+          if (one === undefined || l.projects === one.projects) return [];
+          // Against the mean of every reading at the first level (before and, with 1,10,1, after the big one).
+          const base = r.levels.filter((b) => b.projects === one.projects);
+          const baseP50 = base.reduce((sum, b) => sum + b.p1.p50, 0) / base.length;
+          const marginal = (l.rssMb.tree - one.rssMb.tree) / (l.projects - one.projects);
           return [
-            `At ${l.projects} projects: P1 p50 against 1: ${(l.p1.p50 / (one?.p1.p50 ?? Number.NaN)).toFixed(2)}× (target ≤ 1.20×); daemon RSS each project adds over the first: ${marginal.toFixed(1)} MB.`,
+            `At ${l.projects} projects: P1 p50 against ${one.projects}: ${(l.p1.p50 / baseP50).toFixed(2)}× (target ≤ 1.20×; ${one.projects}-project p50 ${base.map((b) => fmt(b.p1.p50)).join(" and ")}${base.length > 1 ? `, mean ${fmt(baseP50)}` : ""}); daemon RSS each project adds over the first: ${marginal.toFixed(1)} MB.`,
           ];
         })
       : []),
