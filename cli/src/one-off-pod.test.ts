@@ -38,7 +38,8 @@ describe("the one-off pod of devloop run", () => {
     expect(p.metadata).toEqual({ name: "shop-web-run-x1", namespace: "shop-me", labels: { "net.devloop.dev/front": "true", "app.kubernetes.io/managed-by": "devloop", "devloop.dev/run": "web", "devloop.dev/run-project": "shop" } });
     expect(p.spec.restartPolicy).toBe("Never");
     expect(p.spec.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data" } }]);
-    expect(p.spec.initContainers?.map((c) => c.name)).toEqual(["devloop-seed"]);
+    // devloop-bind stays: `run` puts the bind-mounted source there (one-off-binds.ts) before the command starts.
+    expect(p.spec.initContainers?.map((c) => c.name)).toEqual(["devloop-seed", "devloop-bind"]);
     expect(p.spec.containers).toHaveLength(1);
     const c = p.spec.containers[0];
     expect(c).toMatchObject({ name: "web", image: "shop-web:dl-1", args: ["npm", "run", "migrate"], env: [{ name: "A", value: "1" }] });

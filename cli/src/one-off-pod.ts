@@ -98,8 +98,8 @@ export const oneOffPod = (p: OneOffParams): { readonly pod: KubeManifest; readon
     container.securityContext = { ...(container.securityContext ?? {}), runAsUser: uid };
   }
   if (p.tty) Object.assign(container, { stdin: true, stdinOnce: true, tty: true });
-  // devloop-bind waits for devloop to put bind-mounted source, which it does only for the service's own pods.
-  const initContainers = (template.spec.initContainers ?? []).filter((c) => c.name !== "devloop-bind");
+  // devloop-bind stays: the pod waits there until `run` has put the bind-mounted source (one-off-binds.ts).
+  const initContainers = template.spec.initContainers ?? [];
   const labels = Object.fromEntries(Object.entries(template.metadata?.labels ?? {}).filter(([k]) => !dropped.has(k) && !k.startsWith("sidecar.devloop.dev/")));
   const name = toDnsLabel(`${p.project}-${p.service}-run-${p.suffix}`);
   const spec: Record<string, unknown> = { ...template.spec, containers: [container], restartPolicy: "Never" };

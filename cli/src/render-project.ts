@@ -8,7 +8,7 @@ import { renderDiagnostics } from "../../daemon/src/errors/render.js";
 import { loadProject } from "../../daemon/src/project/load-project.js";
 import { nodeProjectFiles, osUser } from "../../daemon/src/project/node-project-files.js";
 import { loadProjectAssets } from "../../daemon/src/project/project-assets.js";
-import type { KubeManifest } from "../../daemon/src/translate/types.js";
+import type { KubeManifest, ServiceLive } from "../../daemon/src/translate/types.js";
 import { type ComposeFlags, sourceText, toLoadOptions } from "./compose-options.js";
 
 /** Diagnostics to stderr, with source excerpts. */
@@ -19,12 +19,12 @@ export const printDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
 };
 
 export type RenderedProject =
-  | { readonly ok: true; readonly project: ComposeProject; readonly namespace: string; readonly manifests: readonly KubeManifest[]; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: true; readonly project: ComposeProject; readonly namespace: string; readonly manifests: readonly KubeManifest[]; readonly live: Readonly<Record<string, ServiceLive>>; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export const renderProject = async (services: string[], flags: ComposeFlags & { readonly namespace?: string }): Promise<RenderedProject> => {
   const user = osUser();
   const request = { options: toLoadOptions(flags, services), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) };
   const result = await loadProject(nodeProjectFiles, request, { assets: await loadProjectAssets(), ...(user === undefined ? {} : { user }) });
-  return result.ok ? { ok: true, project: result.compose, namespace: result.project.namespace, manifests: result.translated.manifests, diagnostics: result.diagnostics } : result;
+  return result.ok ? { ok: true, project: result.compose, namespace: result.project.namespace, manifests: result.translated.manifests, live: result.translated.live, diagnostics: result.diagnostics } : result;
 };

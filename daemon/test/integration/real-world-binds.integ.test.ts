@@ -95,6 +95,15 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
     expect(await fetchUntil(url, (b) => b.includes("third message"), 60_000, "the new pod's answer")).toBe("greetings, devloop, from node_modules | third message\n");
   }, 150_000);
 
+  it("devloop run of the bind-mounted service starts its command with the current tree at /app and the image's modules", async () => {
+    node.copy.write("message.txt", "run message\n");
+    const run = await daemon.cli(["run", "-T", "app", "node", "-e", "const fs = require('fs'); console.log(fs.readFileSync('/app/message.txt', 'utf8').trim(), require('greet')('devloop'), fs.existsSync('/app/server.js'))"], node.copy.dir, 180_000);
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    // The tree devloop put in the one-off pod's devloop-bind before the command ran; node_modules seeded from the image.
+    expect(run.stdout).toBe("run message greetings, devloop, from node_modules true\n");
+    expect(run.stderr).toMatch(/put at \/app \(\d+ entries/);
+  }, 200_000);
+
   it("what the container writes into the bind comes back to the host", async () => {
     const pod = await podOf(node.namespace, "app");
     const wrote = await execInPod(kc, { namespace: node.namespace, pod, container: "app", command: ["sh", "-c", "mkdir -p /app/db/migrations && echo 'create table t (id int);' > /app/db/migrations/001_init.sql"], timeoutMs: 30_000 });
