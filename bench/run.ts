@@ -8,6 +8,7 @@ import { benchBigFile, formatBigFile } from "./big-file.js";
 import { benchBindTree, formatBindTree } from "./bind-tree.js";
 import { benchBindStages } from "./bind-stages.js";
 import { benchBuildKit } from "./build-buildkit.js";
+import { benchBuildHeredoc } from "./build-heredoc.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
 import { benchComposeLoad, formatComposeLoad } from "./compose-load.js";
 import { benchDaemonUp, formatDaemonUp } from "./daemon-up.js";
@@ -51,6 +52,8 @@ const groups: Record<string, () => Promise<string>> = {
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
   build: () => benchBuildKit(),
+  // Issue 11: a rebuild of a Dockerfile with heredocs (rewritten for 20.10's frontend) vs the same without heredocs.
+  "build-heredoc": () => benchBuildHeredoc(),
   // Issue 12 item 6: one daemon running the example in N namespaces (DEVLOOP_BENCH_SCALE, default 1,3,6,10): RSS per project, P1.
   scale: async () => formatScale(await benchScale()),
   // Issue 12: first up of a built service with registry delivery (pod on the two-node bed's node 2) vs the shared engine.

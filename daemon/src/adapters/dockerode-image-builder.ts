@@ -6,9 +6,10 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import Docker from "dockerode";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { pack as packTar } from "tar-stream";
+import { readFile } from "node:fs/promises";
 import { createBuildLineSplitter } from "../build/build-output.js";
 import type { BuildEvent } from "../build/build-output.js";
 import { contentTagOptions } from "../build/build-options.js";
@@ -305,22 +306,26 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
       { path: path.posix.dirname(f.path), kind: "dir" as const, mode: 0o755, digest: "" },
       { path: f.path, kind: "file" as const, mode: f.mode, digest: createHash("sha256").update(f.content).digest("hex") },
     ]);
-    const ref = contentTag({ repository: `${repositoryOf(request.image)}-heredocs`, entries, dockerfile: "", dockerfileInline: CONTEXT_IMAGE_DOCKERFILE, args: {} });
+    const ref = contentTag({ repository: `${repositoryOf(request.image)}-heredocs`, entries, dockerfile: "", dockerfileInline: "heredoc files, imported from a tar (v1)", args: {} });
+    // The heredoc image is imported from a tar of the files (one engine call, no build): the modes are the tar's.
     const ensure = async (): Promise<void> => {
       onLine(`heredocs: ${translation.rewritten} instruction(s) rewritten for the builder's Dockerfile frontend, which has none (docs/build.md#heredocs); their files are image ${ref}`);
       if (await hasImage(ref)) return;
-      const dir = await mkdtemp(path.join(tmpdir(), "devloop-heredocs-"));
+      const archive = packTar();
+      const mtime = new Date(0);
+      for (const dir of new Set(translation.files.map((f) => path.posix.dirname(f.path)))) archive.entry({ name: dir, type: "directory", mode: 0o755, mtime });
+      for (const heredoc of translation.files) archive.entry({ name: heredoc.path, mode: heredoc.mode, mtime }, heredoc.content);
+      archive.finalize();
+      let failure: string | undefined;
       try {
-        for (const heredoc of translation.files) {
-          const target = path.join(dir, heredoc.path);
-          await mkdir(path.dirname(target), { recursive: true });
-          await writeFile(target, heredoc.content);
-          await chmod(target, heredoc.mode);
-        }
-        await runner.run({ request: { service: request.service, image: ref, context: dir, dockerfile: "Dockerfile", args: {} }, tag: ref, dockerfile: "Dockerfile", dockerfileText: CONTEXT_IMAGE_DOCKERFILE, onLine });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+        const stream = await docker.importImage(archive.pipe(new PassThrough()), { repo: repositoryOf(ref), tag: ref.slice(repositoryOf(ref).length + 1) });
+        await follow(docker, stream, (event) => {
+          if (event.error !== undefined) failure = event.error;
+        });
+      } catch (error) {
+        throw engineMessage(`build of ${request.service}: import the heredoc files as ${ref}`, error);
       }
+      if (failure !== undefined) throw new Error(`build of ${request.service}: import the heredoc files as ${ref}: ${failure.trim()}`);
     };
     return { dockerfileText: translation.render(ref), ref, ensure };
   };

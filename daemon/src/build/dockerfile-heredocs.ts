@@ -7,12 +7,12 @@
  *   `<<NAME`, `<<-NAME` (leading tabs stripped from the body and terminator), `<<"NAME"` / `<<'NAME'` (quoted: no
  *   expansion), `<< NAME`; the bodies follow the instruction's last line, in order, each up to its terminator line.
  * - `COPY <<A <<B /dir/` (and ADD): each heredoc becomes a file `h<line>-<n>/<NAME>` (mode 0664, as BuildKit writes
- *   it) of a generated context image, and the instruction becomes `COPY --from=<that image> /h…/A /h…/B /dir/` with
+ *   it) of a generated image (the heredoc image), and the instruction becomes `COPY --from=<that image> /h…/A /h…/B /dir/` with
  *   the other flags (--chown, --chmod) kept; other sources of the same instruction stay in a COPY/ADD of their own,
  *   first, as BuildKit copies them first. Unquoted: the content is expanded as BuildKit does it (the stage's ARG and
  *   ENV, the base image's ENV when the caller knows it; quotes literal, `\` escapes, an unset variable kept as written).
  * - `RUN <<EOF` (the whole command one heredoc): `RUN ["<shell>", …, "<body>"]`, the argv BuildKit runs (the stage's
- *   SHELL, default /bin/sh -c); with a `#!` first line the body is a file (mode 0755) of the context image mounted at
+ *   SHELL, default /bin/sh -c); with a `#!` first line the body is a file (mode 0755) of the heredoc image mounted at
  *   /dev/pipes and run as `/dev/pipes/<NAME>`, as BuildKit does. `RUN cmd <<EOF …`: the shell gets the command with
  *   the heredoc bodies and terminators after it, as BuildKit passes it, and expands (or not) itself.
  * - Line numbers are kept: a rewritten instruction sits on its first line and the body lines become empty lines.
@@ -242,7 +242,7 @@ export interface HeredocOptions {
 }
 
 export interface HeredocTranslation {
-  /** The rewritten Dockerfile, given the reference of the image built from `files` (FROM scratch, COPY . /). */
+  /** The rewritten Dockerfile, given the reference of the image that holds `files` at its root. */
   readonly render: (image: string) => string;
   readonly files: readonly HeredocFile[];
   /** How many instructions were rewritten. */
