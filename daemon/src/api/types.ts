@@ -186,7 +186,52 @@ export type PublicEventBody =
   | { readonly type: "project"; readonly project: PublicProject }
   | { readonly type: "projectRemoved"; readonly project: string }
   | { readonly type: "cluster"; readonly cluster: PublicCluster }
-  | { readonly type: "log"; readonly source: string; readonly level: "debug" | "info" | "warn" | "error"; readonly line: string; readonly project?: string; readonly service?: string };
+  | { readonly type: "log"; readonly source: string; readonly level: "debug" | "info" | "warn" | "error"; readonly line: string; readonly project?: string; readonly service?: string }
+  | { readonly type: "fact"; readonly project: string; readonly fact: ProjectFact }
+  | { readonly type: "progress"; readonly project: string; readonly progress: ProjectProgress };
+
+/**
+ * What happened to a project, step by step, in the order it happened (engine/project-facts.ts): the dashboard's
+ * timeline (engine/timeline.ts) is reduced from these and the progress events alone. `generation` is the project's
+ * load generation the fact belongs to.
+ */
+export type ProjectFact =
+  /** A reload was asked for (up, a namespace or profile switch, a compose edit, a rebuild); `loaded`: it came loaded (an up). */
+  | { readonly kind: "reloadRequested"; readonly reason: string; readonly generation: number; readonly loaded?: { readonly services: number } }
+  | { readonly kind: "downRequested"; readonly generation: number }
+  | { readonly kind: "loaded"; readonly generation: number; readonly services: number }
+  | { readonly kind: "invalid"; readonly generation: number; readonly diagnostics: number }
+  | { readonly kind: "applyStarted"; readonly unit: string }
+  | { readonly kind: "applyFinished"; readonly unit: string; readonly error?: string }
+  | { readonly kind: "buildStarted"; readonly generation: number; readonly service: string }
+  | { readonly kind: "buildFinished"; readonly generation: number; readonly service: string; readonly ok: boolean; readonly detail?: string }
+  /** One change through the live loop, its files named from the project's directory. */
+  | { readonly kind: "synced"; readonly change: Omit<PublicChange, "id"> }
+  /**
+   * A restart or resync of a project without live rules (with live rules the live loop answers with `synced`):
+   * `ready` are the targeted services that were ready, with the pods they ran, when it was asked for.
+   */
+  | { readonly kind: "plainLiveRequested"; readonly id: number; readonly action: "restart" | "resync"; readonly service?: string; readonly targets: readonly string[]; readonly ready: Readonly<Record<string, readonly string[]>> }
+  | { readonly kind: "liveRequestHandled"; readonly id: number };
+
+/** Where a project's rollout stands, published after each batch that changed it or told a fact of it. */
+export interface ProjectProgress {
+  readonly generation: number;
+  readonly status: PublicProjectStatus;
+  /** A unit is being applied, or waits to be (not applied and not failed). */
+  readonly applying: boolean;
+  /** An image build is queued or running. */
+  readonly building: boolean;
+  readonly services: Readonly<Record<string, ServiceProgress>>;
+}
+
+export interface ServiceProgress {
+  readonly phase: ServicePhase;
+  readonly message?: string;
+  readonly pods: readonly string[];
+  /** The service's pods that are not being deleted, and whether each is ready. */
+  readonly livePods: Readonly<Record<string, boolean>>;
+}
 
 export type PublicEvent = PublicEventBody & { readonly seq: number; readonly time: number };
 

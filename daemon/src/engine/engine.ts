@@ -1,6 +1,6 @@
 /**
  * The engine: one store, the controllers subscribed to it, and what is derived from its batches: the public event
- * log and the dashboard's timeline.
+ * log, and from that log the dashboard's timeline, held in the store (state.timeline, timeline.ts's one reducer).
  * Surfaces (server, CLI through the server) read getState()/events and dispatch requests.
  */
 import type { Clock } from "../clock/clock.js";
@@ -10,9 +10,10 @@ import type { EventLog } from "./event-log.js";
 import { createEventLog } from "./event-log.js";
 import { createPublicEventDiffer } from "./public-events.js";
 import { reducer } from "./reducer.js";
+import { timelineChanges } from "./selectors.js";
 import type { EngineState } from "./state.js";
 import type { TimelineChange } from "./timeline.js";
-import { createTimeline } from "./timeline.js";
+import { emptyTimeline, reduceTimeline } from "./timeline.js";
 import { initialState } from "./state.js";
 import type { Store } from "./store.js";
 import { createStore } from "./store.js";
@@ -20,7 +21,7 @@ import { createStore } from "./store.js";
 export interface Engine {
   readonly store: Store<EngineState, Action>;
   readonly events: EventLog;
-  /** The dashboard's timeline of a project's changes, newest first (timeline.ts). */
+  /** The dashboard's timeline of a project's changes, newest first (selectors.timelineChanges). */
   timeline(project: string): readonly TimelineChange[];
   dispatch(action: Action): void;
   getState(): EngineState;
@@ -36,15 +37,17 @@ export interface EngineParams {
 }
 
 export const createEngine = ({ clock, controllers, onBatch, onControllerError }: EngineParams): Engine => {
-  const store = createStore(reducer, initialState(clock.now()));
   const events = createEventLog();
   const differ = createPublicEventDiffer();
-  const timeline = createTimeline(() => clock.now());
+  // Each batch's public events go to the log, and the timeline is reduced from those same events.
+  const logBatch = (state: EngineState, actions: readonly Action[], previous: EngineState): EngineState => {
+    const logged = differ(previous, state, actions).map((body) => events.append(body, clock.now()));
+    return logged.length === 0 ? state : { ...state, timeline: logged.reduce(reduceTimeline, state.timeline ?? emptyTimeline) };
+  };
+  const store = createStore(reducer, initialState(clock.now()), logBatch);
   let stopped = false;
   const dispatch = (action: Action): void => store.dispatch(action);
-  store.subscribe((state, actions, previous) => {
-    for (const body of differ(previous, state, actions)) events.append(body, clock.now());
-    timeline.reduce(state, actions, previous);
+  store.subscribe((state, actions) => {
     onBatch?.(state, actions);
     if (stopped) return;
     for (const c of controllers) {
@@ -58,7 +61,7 @@ export const createEngine = ({ clock, controllers, onBatch, onControllerError }:
   return {
     store,
     events,
-    timeline: (project) => timeline.changes(project),
+    timeline: (project) => timelineChanges(store.getState(), project),
     dispatch,
     getState: () => store.getState(),
     async stop() {

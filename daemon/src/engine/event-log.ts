@@ -17,9 +17,9 @@ export interface EventLog {
   subscribe(listener: (event: PublicEvent) => void): () => void;
 }
 
-/** What a later event of the same key makes obsolete: a project's view, the cluster's status. */
+/** What a later event of the same key makes obsolete: a project's view or its rollout's progress, the cluster's status. */
 const supersedes = (body: PublicEventBody): string | undefined =>
-  body.type === "project" ? `project\0${body.project.name}` : body.type === "cluster" ? "cluster" : undefined;
+  body.type === "project" ? `project\0${body.project.name}` : body.type === "progress" ? `progress\0${body.project}` : body.type === "cluster" ? "cluster" : undefined;
 
 export const createEventLog = (capacity = 5000, firstSeq = 0): EventLog => {
   const buffer: PublicEvent[] = [];

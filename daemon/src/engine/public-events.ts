@@ -1,11 +1,17 @@
-/** Turns each reduced batch into public events: a project event when its public view changed, log lines, cluster status. */
+/**
+ * Turns each reduced batch into public events: a project event when its public view changed, the facts and progress
+ * of its changes (project-facts.ts: what the dashboard's timeline is reduced from), log lines, cluster status.
+ */
 import type { PublicEventBody, PublicProject } from "../api/types.js";
 import type { Action } from "./actions.js";
+import { createProjectFacts } from "./project-facts.js";
 import { toPublicProject } from "./public-view.js";
+import { serviceViews } from "./selectors.js";
 import type { EngineState } from "./state.js";
 
 export const createPublicEventDiffer = () => {
   const last = new Map<string, string>();
+  const facts = createProjectFacts();
   return (previous: EngineState, next: EngineState, actions: readonly Action[]): PublicEventBody[] => {
     const out: PublicEventBody[] = [];
     if (previous.cluster !== next.cluster) out.push({ type: "cluster", cluster: next.cluster });
@@ -17,6 +23,7 @@ export const createPublicEventDiffer = () => {
       last.set(name, json);
       out.push({ type: "project", project: view });
     }
+    out.push(...facts(previous, next, actions, serviceViews));
     for (const name of [...last.keys()]) {
       if (!next.projects[name]) {
         last.delete(name);

@@ -5,8 +5,9 @@ import type { DependsOnCondition } from "../compose/types.js";
 import type { ObservedObject } from "../ports/cluster.js";
 import { Labels } from "../translate/labels.js";
 import { sidecarHost, sidecarsOf } from "./service-pods.js";
-import type { BuildState, ProjectState, UnitState } from "./state.js";
+import type { BuildState, EngineState, ProjectState, UnitState } from "./state.js";
 import { namespaceUnit } from "./state.js";
+import { projectTimeline, type TimelineChange } from "./timeline.js";
 
 export type ServicePhase = "pending" | "building" | "waiting" | "blocked" | "applying" | "starting" | "ready" | "completed" | "failed";
 
@@ -297,3 +298,5 @@ export const allSettled = (project: ProjectState): boolean => {
   return project.status === "active" && views.length > 0 && views.every((v) => v.phase === "ready" || v.phase === "completed");
 };
 
+/** The dashboard's timeline of a project's changes, newest first (state.timeline, reduced from the event log). */
+export const timelineChanges = (state: EngineState, project: string): readonly TimelineChange[] => (state.timeline === undefined ? [] : projectTimeline(state.timeline, project));

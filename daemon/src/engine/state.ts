@@ -7,6 +7,7 @@ import type { LoadOptions } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ObservedObject } from "../ports/cluster.js";
+import type { TimelineState } from "./timeline.js";
 import type { BuildStepProgress, ImageCommand } from "../ports/image-builder.js";
 import type { LoadedProject, ProjectLoadRequest, ProjectLoadResult } from "../ports/project-loader.js";
 
@@ -207,6 +208,8 @@ export interface EngineState {
   readonly cluster: ClusterStatus;
   /** Ups waiting for their load or for the server's answer, by id. */
   readonly ups?: Readonly<Record<string, PendingUp>>;
+  /** The dashboard's timeline, reduced from the public event log (timeline.ts; absent until the first event). */
+  readonly timeline?: TimelineState;
 }
 
 export const initialState = (now: number): EngineState => ({ projects: {}, cluster: { reachable: true, since: now } });

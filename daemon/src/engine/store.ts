@@ -12,7 +12,12 @@ export interface Store<S, A> {
   settle(): Promise<void>;
 }
 
-export const createStore = <S, A>(reducer: (state: S, action: A) => S, initial: S): Store<S, A> => {
+/**
+ * `derive`, when given, runs once per batch after the reducer, before the listeners: state that follows the whole
+ * batch rather than one action (the engine's: the batch's public events, appended to its log and folded into the
+ * timeline).
+ */
+export const createStore = <S, A>(reducer: (state: S, action: A) => S, initial: S, derive?: (state: S, batch: readonly A[], previous: S) => S): Store<S, A> => {
   let state = initial;
   let queue: A[] = [];
   let scheduled: Promise<void> | undefined;
@@ -24,6 +29,7 @@ export const createStore = <S, A>(reducer: (state: S, action: A) => S, initial: 
     queue = [];
     const previous = state;
     for (const action of batch) state = reducer(state, action);
+    if (derive !== undefined) state = derive(state, batch, previous);
     for (const listener of [...listeners]) listener(state, batch, previous);
   };
 

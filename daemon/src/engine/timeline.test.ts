@@ -1,26 +1,28 @@
 import { describe, expect, it } from "vitest";
+import type { PublicEvent } from "../api/types.js";
 import type { Action } from "./actions.js";
 import { shopProject } from "./controllers/test-project.js";
 import { Labels } from "../translate/labels.js";
-import { reducer } from "./reducer.js";
-import { initialState, namespaceUnit } from "./state.js";
-import { createStore } from "./store.js";
+import { createFakeClock } from "../ports/fakes/fake-clock.js";
+import { createEngine } from "./engine.js";
+import { namespaceUnit } from "./state.js";
 import type { ObservedObject } from "../ports/cluster.js";
-import { createTimeline } from "./timeline.js";
+import { emptyTimeline, projectTimeline, reduceTimeline } from "./timeline.js";
 
 const options = { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" };
 
+/** The engine with no controllers: each batch's public events go to its log, and the timeline is reduced from them. */
 const setup = () => {
-  const store = createStore(reducer, initialState(0));
-  let t = 1000;
-  const timeline = createTimeline(() => t);
-  store.subscribe((state, actions, previous) => timeline.reduce(state, actions, previous));
+  const clock = createFakeClock(1000);
+  const engine = createEngine({ clock, controllers: [] });
+  const { store } = engine;
+  const timeline = { changes: (project: string) => engine.timeline(project) };
   const step = async (ms: number, ...actions: Action[]): Promise<void> => {
-    t += ms;
+    clock.advance(ms);
     for (const a of actions) store.dispatch(a);
     await store.settle();
   };
-  return { store, timeline, step };
+  return { store, timeline, step, engine };
 };
 
 describe("dashboard timeline", () => {
@@ -156,5 +158,23 @@ describe("dashboard timeline", () => {
     const [latest] = timeline.changes("shop");
     expect(latest).toMatchObject({ status: "done", totalMs: 540 });
     expect(latest?.steps.at(-1)).toEqual({ name: "ready api", startMs: 40, endMs: 540, status: "ok", detail: "api-new" });
+  });
+
+  it("is the event log's alone: the log's events reduced into an empty timeline give the store's", async () => {
+    const { engine, step } = setup();
+    const logged: PublicEvent[] = [];
+    engine.events.subscribe((e) => logged.push(e));
+    await step(0, { type: "projectRequested", request: { name: "shop", options, isolation: true } });
+    await step(10, { type: "projectLoaded", project: "shop", generation: 1, loaded: shopProject({ services: ["api"] }), hashes: { [namespaceUnit]: "n", api: "h1" } });
+    await step(5, { type: "applyStarted", project: "shop", unit: namespaceUnit, inputHash: "n" });
+    await step(5, { type: "applyFinished", project: "shop", unit: namespaceUnit, inputHash: "n", at: 0 });
+    await step(5, { type: "syncTraced", project: "shop", trace: { service: "api", trigger: "change", action: "sync", files: ["a.js"], fileCount: 1, pods: ["api-1"], at: 1, steps: [{ step: "sync", ms: 10 }], totalMs: 10, status: "ok" } });
+    const replayed = logged.reduce(reduceTimeline, emptyTimeline);
+    expect(projectTimeline(replayed, "shop")).toEqual(engine.timeline("shop"));
+    expect(engine.timeline("shop").map((c) => c.reason)).toEqual(["a.js changed", "up"]);
+    expect(logged.filter((e) => e.type === "fact").map((e) => (e.type === "fact" ? e.fact.kind : ""))).toEqual(["reloadRequested", "loaded", "applyStarted", "applyFinished", "synced"]);
+    // The ring keeps a project's latest progress only, as it keeps its latest view.
+    expect(logged.filter((e) => e.type === "progress").length).toBeGreaterThan(1);
+    expect(engine.events.since(0).filter((e) => e.type === "progress")).toHaveLength(1);
   });
 });

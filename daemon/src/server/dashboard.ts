@@ -2,7 +2,7 @@
  * Everything the dashboard needs beside the core API, registered by app.ts with one call:
  *   (all mutations)                       Origin / Sec-Fetch-Site must be the daemon's own page (dashboard-guard.ts)
  *   POST /api/dashboard/login-link        {url}: a one-time sign-in link for a browser (token holders only, auth.ts)
- *   GET  /api/projects/:name/timeline     TimelineChange[] (engine/timeline.ts), newest first
+ *   GET  /api/projects/:name/timeline     TimelineChange[] (engine/timeline.ts, from the store), newest first
  *   GET  /api/projects/:name/diagnostics  DiagnosticWithSource[] (source excerpt for the caret, redacted)
  *   GET  /api/projects/:name/translation  TranslationView (compose key → Kubernetes fields)
  *   GET  /api/projects/:name/profiles     ProfilesView;  POST the same path {profiles} to switch them
