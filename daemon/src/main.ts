@@ -17,6 +17,7 @@ import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
 import { createDeliveryPlanner } from "./adapters/delivery-planner.js";
+import { createRegistryHttpStore } from "./adapters/registry-http.js";
 import { withRegistryPullSecret } from "./adapters/registry-pull-secret.js";
 import { createFileManifestStore } from "./adapters/file-manifest-store.js";
 import { createKubePuller } from "./adapters/kube-puller.js";
@@ -34,6 +35,7 @@ import { createClusterHealthController } from "./engine/controllers/cluster-heal
 import type { WatchFiles } from "./engine/controllers/config-controller.js";
 import { createConfigController } from "./engine/controllers/config-controller.js";
 import { createDependentRestartController } from "./engine/controllers/dependent-restart-controller.js";
+import { createRegistryRetentionController } from "./engine/controllers/registry-retention-controller.js";
 import { createDownController } from "./engine/controllers/down-controller.js";
 import { createPortForwardController } from "./engine/controllers/port-forward-controller.js";
 import { createSyncController } from "./engine/controllers/sync-controller.js";
@@ -44,6 +46,7 @@ import type { Engine } from "./engine/engine.js";
 import { createEngine } from "./engine/engine.js";
 import type { DeliveryState, EngineState } from "./engine/state.js";
 import { createLogger } from "./log/logger.js";
+import { DEFAULT_REGISTRY_KEEP } from "./build/registry-retention.js";
 import type { Clock } from "./clock/clock.js";
 import { systemClock } from "./clock/clock.js";
 import type { FileWatcher } from "./ports/file-watcher.js";
@@ -211,6 +214,12 @@ const readOrCreateToken = (path: string): string => {
   return token;
 };
 
+/** DEVLOOP_REGISTRY_KEEP: content-hash tags kept per registry repository (0: never delete); default 10. */
+const registryKeep = (env: NodeJS.ProcessEnv): number => {
+  const n = Number(env["DEVLOOP_REGISTRY_KEEP"] ?? "");
+  return env["DEVLOOP_REGISTRY_KEEP"] === undefined || env["DEVLOOP_REGISTRY_KEEP"] === "" || !Number.isInteger(n) || n < 0 ? DEFAULT_REGISTRY_KEEP : n;
+};
+
 /** fs.watch per directory on Linux (one inotify watch per directory, not per file: P4); chokidar elsewhere. */
 const fileWatcher = (clock: Clock): FileWatcher => (process.platform === "linux" ? createDirWatcher({ clock }) : createChokidarWatcher({ clock }));
 
@@ -297,6 +306,11 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
         onDecided: (project, line, failed) => (failed ? log.error(line, { project }) : log.info(line, { project })),
       }),
       createApplyController({ cluster: applyCluster, clock }),
+      // Old content-hash tags of a registry delivery are deleted from the registry (build/registry-retention.ts).
+      createRegistryRetentionController({
+        store: createRegistryHttpStore({ credentials: (host) => planner.hostAuth(host) }), clock, keep: registryKeep(process.env),
+        onNote: (project, line, failed) => (failed ? log.warn(line, { project }) : log.info(line, { project })),
+      }),
       createWatchController({ cluster, clock }),
       createStabilityController({ clock }),
       createFailureController({ cluster, clock }),

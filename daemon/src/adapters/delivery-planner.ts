@@ -20,6 +20,8 @@ import { readRegistryCredentials } from "./docker-credentials.js";
 export interface RegistryDeliveryPlanner extends DeliveryPlanner {
   /** The push credentials for a registry a plan chose (undefined: anonymous). */
   pushAuth(registry: string): PushAuth | undefined;
+  /** The push credentials of a registry host a plan chose (for its HTTP API: adapters/registry-http.ts). */
+  hostAuth(host: string): PushAuth | undefined;
   /** The pull Secret's .dockerconfigjson for a registry a plan chose, when its credentials are a username and password. */
   pullSecret(registry: string): { readonly host: string; readonly configJson: string } | undefined;
 }
@@ -59,6 +61,7 @@ export const createDeliveryPlanner = (params: DeliveryPlannerParams): RegistryDe
       return { decision, ...(notes.length === 0 ? {} : { note: notes.join("; ") }) };
     },
     pushAuth: (registry) => credentials.get(registry)?.push,
+    hostAuth: (host) => [...credentials.values()].find((c) => c.host === host)?.push,
     pullSecret(registry) {
       const found = credentials.get(registry);
       return found?.pullConfigJson === undefined ? undefined : { host: found.host, configJson: found.pullConfigJson };
