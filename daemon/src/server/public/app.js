@@ -74,6 +74,17 @@ const renderHeader = () => {
     ui.nsCurrent.before(contextEl, " ");
   }
   contextEl.textContent = p?.context ? `context ${p.context}` : "";
+  // How its built images reach that cluster (decided per project, for each up and reload), after the namespace.
+  let deliveryEl = document.getElementById("image-delivery");
+  if (!deliveryEl) {
+    deliveryEl = document.createElement("span");
+    deliveryEl.id = "image-delivery";
+    deliveryEl.className = ui.nsCurrent.className;
+    ui.nsCurrent.after(" ", deliveryEl);
+  }
+  const d = p?.delivery;
+  deliveryEl.textContent = d === undefined ? "" : d.strategy === undefined ? "images: no delivery" : `images by ${d.strategy}${d.registry === undefined ? "" : ` ${d.registry}`}`;
+  deliveryEl.title = d === undefined ? "" : [d.reason, d.error, d.note].filter((x) => x !== undefined).join("; ");
   const errors = p?.diagnostics.filter((d) => d.severity === "error").length ?? 0;
   const warnings = (p?.warnings.length ?? 0) + (p?.diagnostics.length ?? 0) - errors;
   ui.diagCount.textContent = errors > 0 ? String(errors) : warnings > 0 ? String(warnings) : "";
