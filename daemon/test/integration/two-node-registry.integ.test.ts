@@ -131,7 +131,7 @@ services:
     const up = await daemon.cli(["up", "-n", namespace, "--allow-context", context, "--detach", "--wait-timeout", "400"], dir, 460_000);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
-    expect(log).toContain("images reach the cluster by registry (a registry is configured; nodes unknown: this identity may not list nodes)");
+    expect(log).toContain("images reach the cluster by registry (a registry is configured (DEVLOOP_REGISTRY); nodes unknown: this identity may not list nodes; ");
 
     // The pod runs on node 2 from the registry's reference, and node 2's engine pulled it (it has no build of it).
     const pods = (await core.listNamespacedPod({ namespace, labelSelector: `devloop.dev/project=${project}` })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
@@ -156,6 +156,29 @@ services:
     const logs = await daemon.cli(["logs", "web"], dir, 60_000);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain("node2 server listening on 8080");
+
+    // The same daemon serves a second project under the bed's admin, a local context that may list the nodes: its
+    // delivery is decided under that context (the only open node runs on this engine), so its image stays here.
+    const local = join(dir, "local");
+    mkdirSync(local, { recursive: true });
+    writeFileSync(join(local, "Dockerfile"), `ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\nRUN echo ${id} > /id\nCMD ["sleep", "infinity"]\n`);
+    writeFileSync(join(local, "compose.yml"), `name: local${id}\nservices:\n  app:\n    build: { context: ., args: { NODE_IMAGE: ${nodeImage} } }\n`);
+    const localNs = `dllocal${id}`;
+    daemon.env["KUBECONFIG"] = bedKubeconfigPath();
+    try {
+      const upLocal = await daemon.cli(["up", "-n", localNs, "--detach", "--wait-timeout", "200"], local, 240_000);
+      expect(upLocal.code, `${upLocal.stdout}\n${upLocal.stderr}`).toBe(0);
+      const localImage = (await apps.readNamespacedDeployment({ name: "app", namespace: localNs })).spec?.template.spec?.containers[0]?.image ?? "";
+      expect(localImage).toMatch(new RegExp(`^local${id}-app:dl-[0-9a-f]{12}$`));
+      const status = await daemon.cli(["status"], dir, 60_000);
+      expect(status.stdout).toContain(`${project}: kube context ${context}, namespace ${namespace}; images by registry ${registry} (a registry is configured (DEVLOOP_REGISTRY)), artifacts over exec`);
+      expect(status.stdout).toContain(`local${id}: kube context devloop-local, namespace ${localNs}; images by docker (the kubelet runs on this Docker engine), artifacts by the Docker engine`);
+      expect((await daemon.cli(["down"], local, 200_000)).code).toBe(0);
+    } finally {
+      daemon.env["KUBECONFIG"] = kubeconfig;
+      await core.deleteNamespace({ name: localNs }).catch(() => undefined);
+      await new Docker().getImage(`local${id}-app:devloop`).remove({ force: true }).catch(() => undefined);
+    }
 
     const down = await daemon.cli(["down"], dir, 200_000);
     expect(down.code, `${down.stdout}\n${down.stderr}`).toBe(0);
@@ -295,6 +318,15 @@ services:
       expect(deployment.spec?.template.spec?.imagePullSecrets).toEqual([{ name: "devloop-registry" }]);
       const pods = (await core.listNamespacedPod({ namespace: ns })).items.filter((p) => p.metadata?.deletionTimestamp === undefined && p.status?.phase === "Running");
       expect(pods.map((p) => p.spec?.nodeName)).toEqual([node2]);
+      expect(secret.metadata?.labels).toMatchObject({ "app.kubernetes.io/managed-by": "devloop", "devloop.dev/project": name });
+
+      // down removes the pull Secret it created, and only that: a Secret of the developer's own stays.
+      await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "mine" }, stringData: { a: "b" } } });
+      const down = await daemon.cli(["down"], dir, 200_000);
+      expect(down.code, `${down.stdout}\n${down.stderr}`).toBe(0);
+      const left = (await core.listNamespacedSecret({ namespace: ns })).items.map((s) => s.metadata?.name);
+      expect(left).not.toContain("devloop-registry");
+      expect(left).toContain("mine");
     } finally {
       await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
       await daemon.stop();
