@@ -67,6 +67,26 @@ describe("summarize container exits", () => {
   });
 });
 
+describe("summarize a pod's init containers", () => {
+  const pod = (spec: Record<string, unknown>, status: Record<string, unknown>) =>
+    summarize("Pod", { metadata: { name: "web-1" }, spec: { initContainers: [{ name: "devloop-seed" }, { name: "devloop-bind" }], containers: [{ name: "web" }], ...spec }, status: { phase: "Pending", ...status } }).pod;
+
+  it("names the init container started next on a scheduled pod, before its status says it runs", () => {
+    // Scheduled, no status from the kubelet yet: the first one.
+    expect(pod({ nodeName: "vm" }, {})?.initNext).toBe("devloop-seed");
+    // The seed done: devloop-bind is next, whatever its status still says.
+    expect(pod({ nodeName: "vm" }, { initContainerStatuses: [{ name: "devloop-seed", state: { terminated: { exitCode: 0 } } }, { name: "devloop-bind", state: { waiting: { reason: "PodInitializing" } } }] })?.initNext).toBe("devloop-bind");
+  });
+
+  it("none before scheduling, while one runs (initRunning says which), or once the pod runs", () => {
+    expect(pod({}, {})?.initNext).toBeUndefined();
+    const running = pod({ nodeName: "vm" }, { initContainerStatuses: [{ name: "devloop-seed", state: { terminated: { exitCode: 0 } } }, { name: "devloop-bind", state: { running: {} } }] });
+    expect(running).toMatchObject({ initRunning: ["devloop-bind"] });
+    expect(running?.initNext).toBeUndefined();
+    expect(pod({ nodeName: "vm" }, { phase: "Running" })?.initNext).toBeUndefined();
+  });
+});
+
 describe("summarize a DaemonSet", () => {
   it("reads its pods per node as replicas: desired = nodes that should run one, ready = numberReady", () => {
     const o = summarize("DaemonSet", {

@@ -126,7 +126,14 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
   const running = app.length > 0 && app.length >= specContainers.length && app.every((c) => c.state?.running !== undefined);
   const owner = md.ownerReferences?.[0]?.name;
   // Init containers running now (e.g. devloop-bind, waiting for the bind-mounted source).
-  const initRunning = ((status["initContainerStatuses"] as RawContainerStatus[] | undefined) ?? []).filter((c) => c.state?.running !== undefined).map((c) => c.name ?? "");
+  const initStatuses = (status["initContainerStatuses"] as RawContainerStatus[] | undefined) ?? [];
+  const initRunning = initStatuses.filter((c) => c.state?.running !== undefined).map((c) => c.name ?? "");
+  // The init container the kubelet starts next on a scheduled pod (every one before it done): it may run already while
+  // the status still says waiting, since the kubelet reports what it started on its next relist (up to a second later).
+  const podSpec = (raw as { spec?: { nodeName?: string; initContainers?: { name?: string }[] } }).spec;
+  const initNext = podSpec?.nodeName && status["phase"] === "Pending" && initRunning.length === 0
+    ? (podSpec.initContainers ?? []).map((c) => c.name ?? "").find((name) => initStatuses.find((c) => c.name === name)?.state?.terminated?.exitCode !== 0)
+    : undefined;
   return {
     ...base,
     pod: {
@@ -142,6 +149,7 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
       probed: (spec?.containers ?? []).some((c) => c.readinessProbe !== undefined),
       ...(lastExit === undefined ? {} : { lastExit }),
       ...(initRunning.length > 0 ? { initRunning } : {}),
+      ...(initNext === undefined ? {} : { initNext }),
       deleting: md.deletionTimestamp !== undefined && md.deletionTimestamp !== null,
     },
   };

@@ -54,6 +54,11 @@ export interface ObservedObject {
     readonly lastExit?: { readonly container: string; readonly exitCode: number; readonly reason: string; readonly message?: string; readonly now: boolean };
     /** Init containers running at this moment (the devloop-bind container waits for devloop to put bind-mounted source). */
     readonly initRunning?: readonly string[];
+    /**
+     * On a scheduled pod still initializing with none running by its status: the init container the kubelet starts next
+     * (every one before it has ended with 0). It may run already: the status follows on the kubelet's next relist.
+     */
+    readonly initNext?: string;
   };
 }
 

@@ -55,7 +55,7 @@ import { runBind } from "../live/bind-fill.js";
 import { runCompile } from "../live/compile-delivery.js";
 import { runChange } from "../live/live-batch.js";
 import { replacePods, runRestart } from "../live/live-exec.js";
-import { bindingPods, podOwner, runningPods } from "../live/live-pods.js";
+import { bindingPods, podOwner, runningPods, startingBindPods } from "../live/live-pods.js";
 import { log } from "../live/live-trace.js";
 import type { Job, LiveDeps, LivePorts, Loop } from "../live/loop.js";
 import { compileRoot, errorText, mergeJobs } from "../live/loop.js";
@@ -269,6 +269,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             binding.add(pod);
             if (!loop.pods.takeBinding(pod)) continue;
             loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod } });
+          }
+          // Scheduled, devloop-bind next: the fill starts as soon as an exec gets in, not when the status says it runs.
+          for (const pod of startingBindPods(project, svc)) {
+            binding.add(pod);
+            if (!loop.pods.takeEarly(pod)) continue;
+            loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod, early: true } });
           }
           for (const pod of runningPods(project, svc)) {
             running.add(pod);

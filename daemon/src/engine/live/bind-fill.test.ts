@@ -7,6 +7,18 @@ import { createTestLoop, testPod } from "./test-loop.js";
 const rule: LiveRule = { id: "web:bind[0]", action: "sync", path: "/p/data", localRoot: "/p/data", targetDir: "/data", ignore: [], include: [], initialSync: false };
 const web: ServiceLive = { service: "web", container: "web", restart: "process", seededDirs: [], rules: [rule], binds: [rule.id] };
 const binding = () => testPod("web-1", "web", { phase: "Pending", initRunning: [bindContainerName] });
+const starting = () => testPod("web-1", "web", { phase: "Pending", initNext: bindContainerName });
+const notFound = (): never => { throw Object.assign(new Error("container not found (\"devloop-bind\")"), { transient: true }); };
+/** Lets the job's pauses (the fake clock's timers) pass until it is done. */
+const drive = async (t: ReturnType<typeof createTestLoop>, job: Promise<void>): Promise<void> => {
+  let done = false;
+  void job.then(() => { done = true; });
+  for (let i = 0; i < 200 && !done; i++) {
+    await new Promise((r) => setImmediate(r));
+    t.clock.advance(250);
+  }
+  await job;
+};
 
 describe("bind fill", () => {
   it("fills each bind in the init container, records what the pod holds, creates the ready file and sets the pull cursor", async () => {
@@ -20,6 +32,32 @@ describe("bind fill", () => {
     expect(t.loop.pods.wasFilled("web-1")).toBe(true);
     expect(t.exec.calls[0]?.command.join(" ")).toContain(bindReadyFile);
     expect(t.loop.pulls.since("web-1", rule.id)).toBe(1699999999);
+  });
+
+  it("early: a pod whose status does not say devloop-bind runs yet is filled as soon as an exec gets in", async () => {
+    const t = createTestLoop({ web }, [starting()]);
+    expect(t.loop.pods.takeEarly("web-1")).toBe(true);
+    let tries = 0;
+    t.exec.respond((call) => (call.command[0] === "true" && ++tries < 3 ? notFound() : { exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await drive(t, runBind(t.deps, t.loop, web, { kind: "bind", pod: "web-1", early: true }));
+    expect(t.exec.calls.map((c) => c.command[0])).toEqual(["true", "true", "true", "/bin/sh"]);
+    expect(t.syncer.calls.map((c) => c.method)).toEqual(["fullSync"]);
+    expect(t.loop.pods.wasFilled("web-1")).toBe(true);
+    // Taken once: neither a second early job nor the running path fills it again.
+    expect(t.loop.pods.takeEarly("web-1")).toBe(false);
+    expect(t.loop.pods.takeBinding("web-1")).toBe(false);
+  });
+
+  it("early: when no exec gets in for a while, the pod is left to the fill that starts once it is reported running", async () => {
+    const t = createTestLoop({ web }, [starting()]);
+    t.loop.pods.takeEarly("web-1");
+    t.exec.respond(notFound);
+    await drive(t, runBind(t.deps, t.loop, web, { kind: "bind", pod: "web-1", early: true }));
+    expect(t.syncer.calls).toEqual([]);
+    expect(t.exec.calls.length).toBeGreaterThan(5);
+    expect(t.retries()).toBe(1);
+    expect(t.loop.pods.takeEarly("web-1")).toBe(false);
+    expect(t.loop.pods.takeBinding("web-1")).toBe(true);
   });
 
   it("a transient failure leaves the pod waiting, backing off until the retry tick", async () => {

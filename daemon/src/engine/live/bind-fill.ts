@@ -10,8 +10,36 @@ import type { ServiceLive } from "../../translate/types.js";
 import type { TraceStep } from "../state.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { firstLine, errorText, isTransient, joinErrors } from "./loop.js";
-import { bindingPods } from "./live-pods.js";
+import { bindingPods, startingBindPods } from "./live-pods.js";
 import { finishTrace, timed } from "./live-trace.js";
+
+/** Tries of an exec into a devloop-bind container the pod's status does not say runs yet, and the pause between them. */
+const earlyTries = 24;
+const earlyPauseMs = 250;
+
+const pause = (deps: LiveDeps, ms: number): Promise<void> => new Promise((resolve) => { deps.clock.setTimeout(resolve, ms); });
+
+/**
+ * A pod scheduled with devloop-bind next (live-pods.ts startingBindPods): the kubelet starts that container a relist
+ * (up to a second) and a status update before the watch says so. A cheap exec is tried every 250 ms until one gets
+ * in, for about 6 s, while the pod still waits there. Resolves with the tries it took as soon as one gets in or the
+ * status says the container runs; undefined when none did.
+ */
+const execGetsIn = async (deps: LiveDeps, loop: Loop, live: ServiceLive, target: SyncPod): Promise<number | undefined> => {
+  for (let i = 0; i < earlyTries; i++) {
+    if (loop.closed) return undefined;
+    if (bindingPods(loop.project, live).includes(target.pod)) return i;
+    if (!startingBindPods(loop.project, live).includes(target.pod)) return undefined;
+    try {
+      if ((await deps.exec(target, ["true"], { timeoutMs: 10_000 })).exitCode === 0) return i + 1;
+    } catch (error) {
+      // "container not found" until the container runs: a transient refusal; anything else is left to the usual path.
+      if (!isTransient(error)) return undefined;
+    }
+    await pause(deps, earlyPauseMs);
+  }
+  return undefined;
+};
 
 /**
  * A new pod waiting in devloop-bind: put each bind's local tree into that init container, then create the ready file
@@ -20,10 +48,15 @@ import { finishTrace, timed } from "./live-trace.js";
  */
 export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "bind" }>): Promise<void> => {
   const pod = job.pod;
-  if (!bindingPods(loop.project, live).includes(pod)) return;
+  const target: SyncPod = { namespace: loop.namespace, pod, container: live.bindContainer ?? bindContainerName };
   const started = deps.clock.now();
   const steps: TraceStep[] = [];
-  const target: SyncPod = { namespace: loop.namespace, pod, container: live.bindContainer ?? bindContainerName };
+  if (job.early === true) {
+    // The trace's "wait" step: from the pod seen scheduled until an exec got into devloop-bind.
+    const tries = await execGetsIn(deps, loop, live, target);
+    if (tries === undefined) { loop.pods.earlyMissed(pod); deps.retrySoon(); return; }
+    steps.push({ step: "wait", ms: deps.clock.now() - started });
+  } else if (!bindingPods(loop.project, live).includes(pod)) return;
   const files: string[] = [];
   const refused: string[] = [];
   const errors: string[] = [];

@@ -13,6 +13,18 @@ export const bindingPods = (project: ProjectState, live: ServiceLive): string[] 
         .map((o) => o.name)
         .sort();
 
+/**
+ * Pods of a service about to start their devloop-bind container (scheduled, every init container before it done) but
+ * not reported running it yet: the bind fill may start there as soon as an exec gets in (engine/live/bind-fill.ts).
+ */
+export const startingBindPods = (project: ProjectState, live: ServiceLive): string[] =>
+  live.binds === undefined
+    ? []
+    : Object.values(project.objects)
+        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && o.pod.initNext === (live.bindContainer ?? bindContainerName))
+        .map((o) => o.name)
+        .sort();
+
 /** The service whose pods run `service`: its host for a sidecar, else itself. */
 export const podOwner = (project: ProjectState, service: string): string => sidecarHost(project.loaded?.manifests ?? [], service) ?? service;
 

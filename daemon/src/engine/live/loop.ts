@@ -49,7 +49,8 @@ export type Job =
   | { readonly kind: "change"; readonly rule: LiveRule; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number; readonly storm: boolean }
   | { readonly kind: "compile"; readonly paths: ReadonlySet<string>; readonly firstEventAt: number; readonly closedAt: number }
   | { readonly kind: "pod"; readonly pod: string; readonly trigger: "pod" | "resync" }
-  | { readonly kind: "bind"; readonly pod: string }
+  /** early: the pod's status does not say devloop-bind runs yet (live-pods.ts startingBindPods). */
+  | { readonly kind: "bind"; readonly pod: string; readonly early?: boolean }
   | { readonly kind: "pull"; readonly pod: string; readonly rule: LiveRule }
   | { readonly kind: "restart"; readonly request?: number };
 

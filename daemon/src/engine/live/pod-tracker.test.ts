@@ -54,4 +54,17 @@ describe("pod tracker", () => {
     expect(["a", "b", "c"].map((p) => pods.wasFilled(p))).toEqual([true, true, false]);
     expect(["a", "d"].map((p) => pods.isKnown(p))).toEqual([true, false]);
   });
+
+  it("an early fill is taken once per pod; when it misses, the pod is bound again through the running path", () => {
+    const pods = createPodTracker();
+    expect(pods.takeEarly("web-1")).toBe(true);
+    expect(pods.isBound("web-1")).toBe(true);
+    expect(pods.takeBinding("web-1")).toBe(false);
+    pods.earlyMissed("web-1");
+    expect(pods.takeEarly("web-1")).toBe(false);
+    expect(pods.takeBinding("web-1")).toBe(true);
+    // A new pod of the same name after the old one is gone may start early again.
+    pods.prune(new Set(), new Set(), new Set());
+    expect(pods.takeEarly("web-1")).toBe(true);
+  });
 });

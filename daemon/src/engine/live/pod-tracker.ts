@@ -7,7 +7,8 @@
  * - backoff: pods whose reconcile or bind fill failed for a transient reason; they wait for the retry tick (the
  *            controller's 2 s timer calls clearBackoff) before the next try, so an unreachable apiserver is not retried
  *            as fast as each attempt fails.
- * - bound:   pods whose bind mounts were filled in their devloop-bind init container, or queued for it.
+ * - bound:   pods whose bind mounts were filled in their devloop-bind init container, or queued for it (also early:
+ *            before the pod's status says devloop-bind runs, once per pod).
  * - filled:  pods filled at bind time and not reconciled since: their manifests say what they hold, so their first
  *            reconcile only sends the edits made since.
  */
@@ -16,6 +17,13 @@ export interface PodTracker {
   takeRunning(pod: string): boolean;
   /** A pod waiting in devloop-bind to fill: true (and bound from now on) unless it is bound already or backing off. */
   takeBinding(pod: string): boolean;
+  /**
+   * A pod about to start devloop-bind (not reported running yet): true (and bound) the first time only, unless bound
+   * already or backing off. When the early fill cannot get in (earlyMissed), the pod is filled once reported running.
+   */
+  takeEarly(pod: string): boolean;
+  /** The early fill did not get into the pod: unbound, so the running pod is taken again (never early again). */
+  earlyMissed(pod: string): void;
   /** A resync request: the pod is reconciled again, backing off or not. */
   resync(pod: string): void;
   isKnown(pod: string): boolean;
@@ -44,6 +52,7 @@ export const createPodTracker = (): PodTracker => {
   const backoff = new Set<string>();
   const bound = new Set<string>();
   const filled = new Set<string>();
+  const early = new Set<string>();
   const take = (set: Set<string>, pod: string): boolean => {
     if (set.has(pod) || backoff.has(pod)) return false;
     set.add(pod);
@@ -52,6 +61,13 @@ export const createPodTracker = (): PodTracker => {
   return {
     takeRunning: (pod) => take(known, pod),
     takeBinding: (pod) => take(bound, pod),
+    takeEarly: (pod) => {
+      if (early.has(pod) || bound.has(pod) || backoff.has(pod)) return false;
+      early.add(pod);
+      bound.add(pod);
+      return true;
+    },
+    earlyMissed: (pod) => { bound.delete(pod); },
     resync: (pod) => { known.add(pod); },
     isKnown: (pod) => known.has(pod),
     isBound: (pod) => bound.has(pod),
@@ -65,6 +81,7 @@ export const createPodTracker = (): PodTracker => {
     prune(running, binding, existing) {
       for (const pod of [...bound]) if (!binding.has(pod) && !running.has(pod)) bound.delete(pod);
       for (const pod of [...filled]) if (!existing.has(pod)) filled.delete(pod);
+      for (const pod of [...early]) if (!existing.has(pod)) early.delete(pod);
       const gone = [...known].filter((pod) => !running.has(pod));
       for (const pod of gone) known.delete(pod);
       return gone;
