@@ -7,6 +7,7 @@ import { benchArtifactPut } from "./artifact-put.js";
 import { benchBigFile, formatBigFile } from "./big-file.js";
 import { benchBindTree, formatBindTree } from "./bind-tree.js";
 import { benchBindStages } from "./bind-stages.js";
+import { benchBindFill } from "./bind-fill.js";
 import { benchBuildKit } from "./build-buildkit.js";
 import { benchBuildHeredoc } from "./build-heredoc.js";
 import { benchCompile, formatCompileBench } from "./compile-go.js";
@@ -48,6 +49,8 @@ const groups: Record<string, () => Promise<string>> = {
   "big-file": async () => formatBigFile(await benchBigFile()),
   // Issue 10: one first up of the bind project, stage by stage (daemon events, pod timestamps, first answer).
   "bind-stages": () => benchBindStages(),
+  // Issue 10: the bind fill alone by variant, against tar | kubectl exec into the same running pod.
+  "bind-fill": () => benchBindFill(),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).

@@ -68,6 +68,12 @@ export interface TarSyncerParams {
   readonly stageLimit?: number;
   /** Called after each streamed (big) payload, sent or not: the daemon collects its dead frames once idle (idle-collect.ts). */
   readonly afterBigPayload?: () => void;
+  /**
+   * Whether streamed payloads into this pod may be gzipped (when a sample of the files pays, sync/gzip-choice.ts).
+   * Default true. Off only to measure (bench bind-fill): on the bed, a cluster on this machine, plain streams were
+   * slower, not faster (docs/benchmarks.md).
+   */
+  readonly gzipStreams?: (pod: SyncPod) => boolean;
 }
 
 /** A syncer holds sessions open: close() ends them (daemon shutdown). */
@@ -152,7 +158,7 @@ const tail = (text: string, max = 400): string => {
 
 const gzip = promisify(zlibGzip);
 
-export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles, afterBigPayload }: TarSyncerParams): TarSyncer => {
+export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxStagedFiles, afterBigPayload, gzipStreams }: TarSyncerParams): TarSyncer => {
   const sessions = new Map<string, Promise<Session | "unusable" | undefined>>();
   /**
    * Pods and targets where the session is not usable: the agent declined (no exact frame reader), a tool it needs is
@@ -275,7 +281,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     const where = `sync into ${params.pod.namespace}/${params.pod.pod}:${params.targetDir}`;
     const staged = planStaging(plan.puts, stageLimit);
     const { inline, execs: deleteExecs } = await deleteAhead(params.pod, params.targetDir, plan.deletes);
-    let gzipped = !noGzip.has(key) && (await streamWorthGzipping(root, plan.puts, sampleRatio));
+    let gzipped = !noGzip.has(key) && gzipStreams?.(params.pod) !== false && (await streamWorthGzipping(root, plan.puts, sampleRatio));
     for (;;) {
       const execStarted = performance.now();
       const { frames, sent } = packStream({ puts: plan.puts, root, staged, gzip: gzipped });

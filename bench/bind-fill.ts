@@ -1,0 +1,102 @@
+/**
+ * Issue 10: the bind fill alone, by variant. bench/bind-tree.ts's 20,000-file, 200 MiB tree put into an empty
+ * directory of one running pod through devloop's syncer (fullSync, as engine/live/bind-fill.ts does), against
+ * `tar -c | kubectl exec -i … tar -x` of the same tree into the same pod; rounds alternate. Wall time and this
+ * process's CPU (process.cpuUsage: the syncer's reading, hashing, packing, gzip and the WebSocket) per round.
+ *
+ *   eval "$(bash scripts/local-cluster env)"; npm run bench -- bind-fill
+ *   DEVLOOP_BENCH_ROUNDS=3 (default)
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
+import type { TarSyncerParams } from "../daemon/src/adapters/tar-syncer.js";
+import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
+import type { SyncPod } from "../daemon/src/ports/syncer.js";
+import { emptyManifest } from "../daemon/src/sync/hash-manifest.js";
+import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
+import { writeTree } from "./bind-tree.js";
+import { bedKubectl } from "./sync-exec.js";
+import { fmt, median } from "./stats.js";
+
+interface Variant {
+  readonly name: string;
+  readonly params: Omit<TarSyncerParams, "exec">;
+}
+
+const variants: readonly Variant[] = [
+  { name: "devloop fill, gzip when it pays (as before)", params: {} },
+  { name: "devloop fill, no gzip", params: { gzipStreams: () => false } },
+];
+
+const sh = (script: string, ...args: string[]): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", script, "sh", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`exited ${code}: ${stderr}`))));
+  });
+
+export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_ROUNDS"] ?? 3)): Promise<string> => {
+  const load0 = os.loadavg()[0] ?? 0;
+  const tree = mkdtempSync(path.join(tmpdir(), "devloop-bench-bind-"));
+  writeTree(tree);
+  const kc = loadBedKubeConfig();
+  const ns = await createTestNamespace(kc, "dlbindfill");
+  const image = bedImages().node;
+  const pod: SyncPod = { namespace: ns, pod: "sink", container: "sink" };
+  const exec = createKubeExec(kc);
+  const times = new Map<string, number[]>();
+  const cpus = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, v: number): void => { m.set(k, [...(m.get(k) ?? []), v]); };
+  try {
+    await kc.makeApiClient(CoreV1Api).createNamespacedPod({
+      namespace: ns,
+      body: {
+        metadata: { name: "sink" },
+        spec: {
+          containers: [{ name: "sink", image, imagePullPolicy: "Never", command: ["sleep", "3600"], volumeMounts: [{ name: "src", mountPath: "/src" }] }],
+          volumes: [{ name: "src", emptyDir: {} }],
+          terminationGracePeriodSeconds: 0,
+        },
+      },
+    });
+    await waitForPodReady(kc, { namespace: ns, name: "sink", timeoutMs: 120_000 });
+    const clear = async (): Promise<void> => { await exec(pod, ["sh", "-c", "rm -rf /src/* /src/.[!.]*; mkdir -p /src/k; sync"], { timeoutMs: 120_000 }); };
+    for (let r = 0; r < rounds; r++) {
+      await clear();
+      const t0 = performance.now();
+      await sh(`tar -c -C "$1" . | "$2" --kubeconfig "$3" -n "$4" exec -i sink -- tar -x -m -C /src/k -f -`, tree, bedKubectl(), bedKubeconfigPath(), ns);
+      add(times, "kubectl", performance.now() - t0);
+      for (const v of variants) {
+        await clear();
+        const syncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc), ...v.params });
+        const cpu0 = process.cpuUsage();
+        const t1 = performance.now();
+        const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest });
+        add(times, v.name, performance.now() - t1);
+        const cpu = process.cpuUsage(cpu0);
+        add(cpus, v.name, (cpu.user + cpu.system) / 1000);
+        syncer.close();
+        if (result.put.length < 20_000) throw new Error(`${v.name}: put ${result.put.length} files`);
+      }
+    }
+  } finally {
+    await deleteTestNamespace(kc, ns);
+    rmSync(tree, { recursive: true, force: true });
+  }
+  const base = median(times.get("kubectl") ?? []);
+  const rows = [...times.entries()].map(([name, ms]) =>
+    `| ${name} | ${fmt(median(ms))} | ${ms.map((x) => Math.round(x)).join(", ")} | ${cpus.has(name) ? fmt(median(cpus.get(name) ?? [])) : "—"} | ${(median(ms) / base).toFixed(2)}× |`);
+  return [
+    `The bind fill alone: 20,000 files, 200 MiB into an empty directory of a running pod; ${rounds} rounds, 1-min load ${load0.toFixed(1)} → ${(os.loadavg()[0] ?? 0).toFixed(1)}.`,
+    "",
+    "| way | median | rounds (ms) | CPU of this process | ratio to kubectl |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+};
