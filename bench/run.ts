@@ -3,6 +3,7 @@
  * `npm run bench -- compose` runs one group. Results are pasted into docs/benchmarks.md with the command.
  */
 import os from "node:os";
+import { benchAgentCpu, formatAgentCpu } from "./agent-cpu.js";
 import { benchArtifactPut } from "./artifact-put.js";
 import { benchBigFile, formatBigFile } from "./big-file.js";
 import { benchBindTree, formatBindTree } from "./bind-tree.js";
@@ -36,6 +37,8 @@ const groups: Record<string, () => Promise<string>> = {
   watch: async () => formatWatcherScale(await benchWatcherScale()),
   // The rest need the local cluster: eval "$(bash scripts/local-cluster env)" first.
   sync: async () => formatSyncBench(await benchSync()),
+  // Issue 12 item 6: the sync session agent's CPU per single-file batch in the pod, against the agent before ab3508d.
+  agent: async () => formatAgentCpu(await benchAgentCpu()),
   up: () => Promise.resolve(formatDaemonUp(benchDaemonUp())),
   // Issue 14 item 11: the dashboard's load event and first render in headless Chromium, against a bare page's load.
   dashboard: async () => formatDashboardLoad(await benchDashboardLoad()),
