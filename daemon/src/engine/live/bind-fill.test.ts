@@ -60,6 +60,23 @@ describe("bind fill", () => {
     expect(t.loop.pods.takeBinding("web-1")).toBe(true);
   });
 
+  it("the ready file's exec is armed as the fill starts and fired after it; cancelled when the fill must be retried", async () => {
+    const t = createTestLoop({ web }, [binding()]);
+    t.loop.pods.takeBinding("web-1");
+    t.exec.respond(() => ({ exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await runBind({ ...t.deps, armExec: t.exec.arm }, t.loop, web, { kind: "bind", pod: "web-1" });
+    expect(t.exec.armed.map((c) => c.command.join(" "))).toEqual([`/bin/sh -c date +%s && : > ${bindReadyFile}`]);
+    expect(t.exec.calls.map((c) => c.target.container)).toEqual([bindContainerName]);
+    expect(t.loop.pulls.since("web-1", rule.id)).toBe(1699999999);
+
+    const u = createTestLoop({ web }, [binding()]);
+    u.loop.pods.takeBinding("web-1");
+    u.syncer.failNext("connection refused", true);
+    await runBind({ ...u.deps, armExec: u.exec.arm }, u.loop, web, { kind: "bind", pod: "web-1" });
+    expect(u.exec.cancelled).toHaveLength(1);
+    expect(u.exec.calls).toEqual([]);
+  });
+
   it("a transient failure leaves the pod waiting, backing off until the retry tick", async () => {
     const t = createTestLoop({ web }, [binding()]);
     t.loop.pods.takeBinding("web-1");

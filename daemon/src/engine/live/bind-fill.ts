@@ -60,6 +60,11 @@ export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
   const files: string[] = [];
   const refused: string[] = [];
   const errors: string[] = [];
+  // The container's clock as the app starts (what it writes into a bind after this comes back to the host), then the
+  // ready file, last: the init container ends right after, which can kill this exec (137) once done. Armed now, so its
+  // connection is set up while the tree goes in, and it runs at once after.
+  const ready = ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`];
+  const armed = deps.armExec?.(target, ready, { timeoutMs: 30_000 });
   await timed(deps, steps, "sync", async () => {
     for (const id of live.binds ?? []) {
       const rule = live.rules.find((r) => r.id === id);
@@ -82,13 +87,12 @@ export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
       }
     }
   });
+  if (!loop.pods.isBound(pod)) armed?.cancel();
   if (loop.pods.isBound(pod)) {
     loop.pods.markFilled(pod);
     const started = await timed(deps, steps, "exec", async () => {
       try {
-        // The container's clock as the app starts (what it writes into a bind after this comes back to the host),
-        // then the ready file, last: the init container ends right after, which can kill this exec (137) once done.
-        const r = await deps.exec(target, ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`], { timeoutMs: 30_000 });
+        const r = await (armed !== undefined ? armed.fire() : deps.exec(target, ready, { timeoutMs: 30_000 }));
         const now = Number.parseInt(r.stdout.trim(), 10);
         if (Number.isFinite(now)) for (const id of live.binds ?? []) loop.pulls.set(pod, id, now - 1);
         return r.exitCode === 0 || (r.exitCode === 137 && Number.isFinite(now)) ? undefined : `could not start ${pod}: creating ${bindReadyFile} exited ${r.exitCode}${r.stderr.trim() ? `: ${firstLine(r.stderr)}` : ""}`;
