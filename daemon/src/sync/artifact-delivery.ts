@@ -1,6 +1,6 @@
 /**
- * How a compiled artifact reaches a running container. Pure decision, made once like image delivery
- * (build/image-delivery.ts), then verified per pod:
+ * How a compiled artifact reaches a running container. Pure decision, made per project with its image delivery
+ * (build/image-delivery.ts, engine/project-delivery.ts), then verified per pod:
  *   1. an explicit choice (DEVLOOP_ARTIFACT_DELIVERY = docker / exec) wins;
  *   2. "docker": built images reach the cluster through this Docker engine (image delivery "docker": the kubelet runs
  *      its containers here, as on the local bed, Docker Desktop or minikube with `docker-env`). The artifact is put with
