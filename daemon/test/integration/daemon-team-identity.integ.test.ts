@@ -4,15 +4,14 @@
  * kubeconfig context has a non-local name. The daemon is started with the bed's admin kubeconfig; the CLI calls
  * carry the minted one, so every step also proves that a call is served under its caller's kubeconfig and context.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateFiles } from "../../src/api/state-dir.js";
 import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from "./daemon-support.js";
-import { bedKubeconfigPath } from "./helpers/kube-config.js";
 import { fetchUntil } from "./helpers/real-world.js";
+import { messageServer, mintTeammate, writeWebProject } from "./helpers/team-project.js";
 
 const id = suffix();
 const namespace = `dlteam${id}`;
@@ -27,43 +26,15 @@ describe("a namespace-scoped identity under a non-local context", () => {
   const kubeconfig = join(dir, "teammate.kubeconfig");
   let port = 0;
 
-  const writeProject = (): void => {
-    mkdirSync(join(dir, "app"), { recursive: true });
-    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n");
-    writeFileSync(
-      join(dir, "app", "server.js"),
-      `const fs = require("fs");\nrequire("http").createServer((q, s) => s.end(fs.readFileSync("/app/message.txt", "utf8"))).listen(8080, () => console.log("team server listening on 8080"));\n`,
-    );
-    writeFileSync(join(dir, "app", "message.txt"), "hello 1");
-    writeFileSync(
-      join(dir, "compose.yml"),
-      `name: ${project}
-services:
-  web:
-    build:
-      context: ./app
-      args:
-        NODE_IMAGE: ${nodeImage}
-    ports: ["${port}:8080"]
-    develop:
-      watch:
-        - action: sync
-          path: ./app
-          target: /app
-`,
-    );
-  };
-
   const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
     await fetchUntil(`http://127.0.0.1:${port}/`, (body) => body === expected, timeoutMs, `the answer "${expected}"`);
   };
 
   beforeAll(async () => {
     port = await freePort();
-    writeProject();
+    writeWebProject(dir, { name: project, nodeImage, port, watch: true }, { "server.js": messageServer("team"), "message.txt": "hello 1" });
     // As the bed's admin: the teammate's namespace, identity and kubeconfig; and a namespace it has no rights in.
-    const mint = spawnSync("bash", [join(repoRoot, "scripts", "mint-dev-identity"), namespace, "--context", context, "--out", kubeconfig], { env: { ...process.env, KUBECONFIG: bedKubeconfigPath() }, encoding: "utf8" });
-    if (mint.status !== 0) throw new Error(`mint-dev-identity failed: ${mint.stderr}`);
+    mintTeammate(repoRoot, namespace, context, kubeconfig);
     await core.createNamespace({ body: { metadata: { name: forbidden } } });
     await daemon.start();
     // From here on the CLI runs as the teammate; the daemon keeps the admin kubeconfig it was started with.

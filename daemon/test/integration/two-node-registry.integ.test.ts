@@ -6,7 +6,6 @@
  * the cluster shares its engine, and pushes because a registry is configured (DEVLOOP_REGISTRY, from
  * `local-cluster env`). Also here: only changed layers are pushed (the image builder against the registry).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,11 +22,13 @@ import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from ".
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
 import { fetchUntil } from "./helpers/real-world.js";
+import { messageServer, mintTeammate, type Node2, writeWebProject } from "./helpers/team-project.js";
 
 const registry = process.env["DEVLOOP_REGISTRY"] ?? "";
 const node2 = process.env["DEVLOOP_BED_NODE2"] ?? "";
 const node2Taint = process.env["DEVLOOP_BED_NODE2_TAINT"] ?? "";
 const node2Docker = process.env["DEVLOOP_BED_NODE2_DOCKER_HOST"] ?? "";
+const onNode2: Node2 = { node: node2, taint: node2Taint };
 const needsNode2 = "this file needs the two-node bed: `scripts/local-cluster up --nodes 2`, then eval \"$(scripts/local-cluster env)\"";
 
 const id = suffix();
@@ -51,44 +52,6 @@ describe("the two-node bed: a built service on the second node, through the regi
   const kubeconfig = join(dir, "teammate.kubeconfig");
   let port = 0;
 
-  const writeProject = (): void => {
-    mkdirSync(join(dir, "app"), { recursive: true });
-    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n");
-    writeFileSync(
-      join(dir, "app", "server.js"),
-      `const fs = require("fs");\nrequire("http").createServer((q, s) => s.end(fs.readFileSync("/app/message.txt", "utf8"))).listen(8080, () => console.log("node2 server listening on 8080"));\n`,
-    );
-    // The run id makes the content (so the tag) new: the image cannot already be on the second engine.
-    writeFileSync(join(dir, "app", "message.txt"), `hello 1 ${id}`);
-    writeFileSync(
-      join(dir, "compose.yml"),
-      `name: ${project}
-x-devloop:
-  templates:
-    Deployment:
-      spec:
-        template:
-          spec:
-            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
-services:
-  web:
-    build:
-      context: ./app
-      args:
-        NODE_IMAGE: ${nodeImage}
-    ports: ["${port}:8080"]
-    deploy:
-      placement:
-        constraints: ["node.hostname == ${node2}"]
-    develop:
-      watch:
-        - action: sync
-          path: ./app
-          target: /app
-`,
-    );
-  };
-
   const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
     await fetchUntil(`http://127.0.0.1:${port}/`, (body) => body === expected, timeoutMs, `the answer "${expected}"`);
   };
@@ -98,9 +61,9 @@ services:
     const node = await core.readNode({ name: node2 }).catch(() => undefined);
     if (node === undefined) throw new Error(`node ${node2} is not in the cluster; ${needsNode2}`);
     port = await freePort();
-    writeProject();
-    const mint = spawnSync("bash", [join(repoRoot, "scripts", "mint-dev-identity"), namespace, "--context", context, "--out", kubeconfig], { env: { ...process.env, KUBECONFIG: bedKubeconfigPath() }, encoding: "utf8" });
-    if (mint.status !== 0) throw new Error(`mint-dev-identity failed: ${mint.stderr}`);
+    // The run id makes the content (so the tag) new: the image cannot already be on the second engine.
+    writeWebProject(dir, { name: project, nodeImage, port, node2: onNode2, watch: true }, { "server.js": messageServer("node2"), "message.txt": `hello 1 ${id}` });
+    mintTeammate(repoRoot, namespace, context, kubeconfig);
     await core.createNamespace({ body: { metadata: { name: forbidden } } });
     // The daemon and the CLI both run as the teammate; delivery is decided from what this identity can see.
     daemon.env["KUBECONFIG"] = kubeconfig;
@@ -280,26 +243,8 @@ describe("registry credentials from the Docker config (the bed's registry takes 
     const ns = `dlpull${id}`;
     const name = `pull${id}`;
     mkdirSync(join(dir, "docker"));
-    mkdirSync(join(dir, "app"));
     writeFileSync(join(dir, "docker", "config.json"), JSON.stringify({ auths: { [registry]: { auth: Buffer.from("dev:not-a-real-password").toString("base64") } } }));
-    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY server.js /server.js\nCMD [\"node\", \"/server.js\"]\n");
-    writeFileSync(join(dir, "app", "server.js"), `require("http").createServer((q, s) => s.end("${id}")).listen(8080);\n`);
-    writeFileSync(
-      join(dir, "compose.yml"),
-      `name: ${name}
-x-devloop:
-  templates:
-    Deployment:
-      spec:
-        template:
-          spec:
-            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
-services:
-  web:
-    build: { context: ./app, args: { NODE_IMAGE: ${nodeImage} } }
-    deploy: { placement: { constraints: ["node.hostname == ${node2}"] } }
-`,
-    );
+    writeWebProject(dir, { name, nodeImage, node2: onNode2 }, { "server.js": `require("http").createServer((q, s) => s.end("${id}")).listen(8080);\n` });
     daemon.env["DOCKER_CONFIG"] = join(dir, "docker");
     daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
     daemon.env["DEVLOOP_REGISTRY"] = registry;
@@ -346,34 +291,9 @@ describe("a compiled service on the second node", () => {
     const ns = `dlcomp${id}`;
     const name = `comp${id}`;
     const port = await freePort();
-    mkdirSync(join(dir, "app"));
-    writeFileSync(join(dir, "app", "Dockerfile"), "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY server.js /app/server.js\nCMD [\"node\", \"/app/server.js\"]\n");
     const server = (message: string): string => `require("http").createServer((q, s) => s.end("${message}")).listen(8080);\n`;
-    writeFileSync(join(dir, "app", "server.js"), server(`compiled 1 ${id}`));
-    writeFileSync(
-      join(dir, "compose.yml"),
-      `name: ${name}
-x-devloop:
-  templates:
-    Deployment:
-      spec:
-        template:
-          spec:
-            tolerations: [{ key: ${node2Taint}, operator: Exists, effect: NoSchedule }]
-services:
-  web:
-    build: { context: ./app, args: { NODE_IMAGE: ${nodeImage} } }
-    ports: ["${port}:8080"]
-    deploy: { placement: { constraints: ["node.hostname == ${node2}"] } }
-    x-devloop:
-      compile:
-        image: ${nodeImage}
-        workdir: /src
-        command: "cp /src/server.js $$DEVLOOP_OUTPUT"
-        output: /tmp/server.js
-        target: /app/server.js
-`,
-    );
+    const compile = ["x-devloop:", "  compile:", `    image: ${nodeImage}`, "    workdir: /src", '    command: "cp /src/server.js $$DEVLOOP_OUTPUT"', "    output: /tmp/server.js", "    target: /app/server.js"];
+    writeWebProject(dir, { name, nodeImage, port, node2: onNode2, more: compile }, { "server.js": server(`compiled 1 ${id}`) });
     daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
     daemon.env["DEVLOOP_REGISTRY"] = registry;
     const waitAnswer = async (expected: string, timeoutMs: number): Promise<void> => {
