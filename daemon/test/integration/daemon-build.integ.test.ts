@@ -2,7 +2,7 @@
  * Image builds through the real daemon on the local cluster (the kubelet shares the bed's Docker engine): a service
  * with build: shows "building", is applied only once its image is built, and runs the content-hash tag; a reload
  * with unchanged inputs skips the build and rolls nothing; changed content rolls out the new tag; a failing build
- * says so and keeps the previous image running.
+ * says so and keeps the previous image running; a Dockerfile with heredocs builds (rewritten for 20.10's frontend).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicProject } from "../../src/api/types.js";
 import { createTestDaemon, kube, nodeImage, projectDir, suffix } from "./daemon-support.js";
+import { runInImage } from "./helpers/index.js";
 
 const name = `dlbuild${suffix()}`;
 const ns = `${name}-dev`;
@@ -111,6 +112,19 @@ describe("daemon builds images before apply", () => {
     expect(deployment.status?.updatedReplicas).toBe(1);
     // The event log check the other tests rely on sees an apply when there is one.
     expect(await daemon.appliedSince(name, mark)).toContain("app");
+  });
+
+  it("a Dockerfile with heredocs (rewritten for 20.10's frontend) builds through the daemon and its pod runs what they wrote", async () => {
+    const ref = appOf(await daemon.project(name))?.build?.ref;
+    const js = server("from a heredoc").trimEnd();
+    writeFileSync(join(appDir(), "Dockerfile"), `ARG BASE\nFROM \${BASE}\nARG WHO=${name}\nCOPY <<EOF /srv/server.js\n${js}\nEOF\nRUN <<EOF\necho "built for $WHO" > /srv/built.txt\nEOF\n`);
+    project.write(compose("5"));
+    const p = await daemon.waitFor(name, (x) => x?.settled === true && appOf(x)?.build?.ref !== ref && appOf(x)?.build?.status === "built", 120_000, "the heredoc image to roll out");
+    const built = appOf(p)?.build?.ref ?? "";
+    const deployment = await apps.readNamespacedDeployment({ name: "app", namespace: ns });
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(built);
+    expect(deployment.status?.readyReplicas).toBe(1);
+    expect((await runInImage(built, ["sh", "-c", "cat /srv/built.txt /srv/server.js"])).replace(/\r\n/g, "\n")).toBe(`built for ${name}\n${js}\n`);
   });
 
   it("a daemon killed with -9 resumes without rebuilding or re-applying", async () => {
