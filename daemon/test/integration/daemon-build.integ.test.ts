@@ -59,7 +59,7 @@ describe("daemon builds images before apply", () => {
     await daemon.cli(["down", "-p", name, "--volumes"], project.dir, 120_000).catch(() => undefined);
     await daemon.stop();
     project.remove();
-    const images = await docker.listImages({ filters: JSON.stringify({ reference: [`${name}-app`] }) }).catch(() => []);
+    const images = await docker.listImages({ filters: JSON.stringify({ reference: [`${name}-app`, `${name}-app-heredocs`] }) }).catch(() => []);
     // Untag (the bed's kubelet may still hold a container of it; the layers go with the next prune).
     for (const tag of images.flatMap((i) => i.RepoTags ?? [])) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
   });
