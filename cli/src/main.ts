@@ -59,6 +59,8 @@ addComposeOptions(program.command("up").description("run the compose project on 
   .option("--build", "build images before starting (devloop always builds when a build: input changed)")
   .option("--no-build", "build nothing: run the images that exist (the current inputs' tag, else the service's last build); a service with none is an error")
   .option("--dry-run", "print what would be created or changed in the cluster, apply nothing")
+  .option("--image-delivery <how>", "how built images reach the cluster: auto, registry, engine or kind (before DEVLOOP_IMAGE_DELIVERY and x-devloop.image_delivery)")
+  .option("--registry <host[:port][/path]>", "registry to push built images to (before DEVLOOP_REGISTRY and x-devloop.registry)")
   .argument("[services...]", "services to run (with their dependencies)")
   .action(runCommand(async () => (await import("./commands/up.js")).upCommand));
 
@@ -168,6 +170,8 @@ addComposeOptions(program.command("run").description("run a one-off command in a
 
 addComposeOptions(program.command("build").description("build the images of services with build:, like `docker compose build` (BuildKit through the Docker CLI)"))
   .option("-q, --quiet", "print only the built references")
+  .option("--image-delivery <how>", "where the built images go, as up decides it: auto, registry, engine or kind")
+  .option("--registry <host[:port][/path]>", "registry to push to (before DEVLOOP_REGISTRY and x-devloop.registry)")
   .argument("[services...]", "services to build (default: every service with build:)")
   .action(runCommand(async () => (await import("./commands/build.js")).buildCommand));
 

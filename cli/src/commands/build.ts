@@ -4,9 +4,10 @@
  * A later `up` finds the same tags and skips those builds. Exit 1 when a build fails (its step and output shown).
  */
 import { imageBuildRequest } from "../../../daemon/src/build/build-request.js";
-import { chooseImageDelivery, COMPOSE_FROM, deliverySettings, ENV_FROM, envDeliverySource } from "../../../daemon/src/build/image-delivery.js";
+import { chooseImageDelivery, COMPOSE_FROM, deliverySettings, ENV_FROM, envDeliverySource, FLAG_FROM } from "../../../daemon/src/build/image-delivery.js";
 import type { ImageBuildRequest } from "../../../daemon/src/ports/image-builder.js";
 import { type ComposeFlags } from "../compose-options.js";
+import { deliveryFlags } from "../delivery-flags.js";
 import { clusterDeliveryFacts, currentKubeContext, dockerImageBuilder } from "../local-adapters.js";
 import { ExitCode, paint, serviceColor, useColor } from "../output.js";
 import { printDiagnostics, renderProject } from "../render-project.js";
@@ -15,6 +16,8 @@ import { UserError } from "../user-error.js";
 export interface BuildFlags extends ComposeFlags {
   readonly quiet?: boolean;
   readonly context?: string;
+  readonly imageDelivery?: string;
+  readonly registry?: string;
 }
 
 /** The build requests for the named services (all with build: when none named); a named one without build: is an error. */
@@ -58,6 +61,7 @@ export const buildCommand = async (services: string[], flags: BuildFlags): Promi
     ...(facts.dockerEngineName === undefined ? {} : { dockerEngineName: facts.dockerEngineName }),
     ...(context === undefined ? {} : { kubeContext: context }),
     ...deliverySettings([
+      { from: FLAG_FROM, source: deliveryFlags(flags) },
       { from: ENV_FROM, source: envDeliverySource(process.env) },
       { from: COMPOSE_FROM, source: rendered.project.delivery },
     ]),

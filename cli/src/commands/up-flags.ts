@@ -19,4 +19,8 @@ export interface UpFlags extends ComposeFlags {
   readonly build?: boolean;
   /** --dry-run: print what would change, apply nothing (up-dry-run.ts). */
   readonly dryRun?: boolean;
+  /** --image-delivery auto|registry|engine|kind: before DEVLOOP_IMAGE_DELIVERY and x-devloop.image_delivery. */
+  readonly imageDelivery?: string;
+  /** --registry host[:port][/path]: before DEVLOOP_REGISTRY and x-devloop.registry. */
+  readonly registry?: string;
 }

@@ -19,6 +19,7 @@ import { awaitingReport, buildFailed, failing, failureReport } from "../failure-
 import { ExitCode, paint, serviceColor, serviceLine, useColor } from "../output.js";
 import { UserError } from "../user-error.js";
 import type { UpFlags } from "./up-flags.js";
+import { deliveryFlags } from "../delivery-flags.js";
 
 /** The wait's bound in ms: --wait-timeout, else 600 s; a user error when not a positive number. */
 export const waitTimeoutMs = (flags: Pick<UpFlags, "waitTimeout">): number => {
@@ -60,6 +61,7 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.allowContext === undefined || flags.allowContext.length === 0 ? {} : { allowContexts: flags.allowContext }),
+    ...deliveryFlags(flags),
     isolation: flags.isolation !== false,
   });
   const source = (file: string): string | undefined => nodeFileSystem.readFile(file);

@@ -244,6 +244,10 @@ export interface UpRequest {
   readonly allowContexts?: readonly string[];
   /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); default true. */
   readonly isolation?: boolean;
+  /** `up --image-delivery`: auto, registry, engine or kind, before the environment and x-devloop.image_delivery. */
+  readonly imageDelivery?: string;
+  /** `up --registry`: before DEVLOOP_REGISTRY and x-devloop.registry. */
+  readonly registry?: string;
 }
 
 export type UpResponse =

@@ -91,6 +91,7 @@ export const envDeliverySource = (env: Readonly<Record<string, string | undefine
   ...(env["DEVLOOP_REGISTRY"] === undefined ? {} : { registry: env["DEVLOOP_REGISTRY"] }),
 });
 
+export const FLAG_FROM = { imageDelivery: "--image-delivery", registry: "--registry" } as const;
 export const ENV_FROM = { imageDelivery: "DEVLOOP_IMAGE_DELIVERY", registry: "DEVLOOP_REGISTRY" } as const;
 export const COMPOSE_FROM = { imageDelivery: "x-devloop.image_delivery", registry: "x-devloop.registry" } as const;
 

@@ -1,10 +1,11 @@
 /**
  * What a project's delivery is decided from (ports/delivery-planner.ts): its kube target (the context and kubeconfig
- * its up pinned) and its settings, each from the first level that sets it — the caller's environment (the shell that
- * ran up), the daemon's own, then the compose file's top-level x-devloop.image_delivery / registry.
+ * its up pinned) and its settings, each from the first level that sets it — `up --image-delivery` / `--registry`, the
+ * caller's environment (the shell that ran up), the daemon's own, then the compose file's top-level
+ * x-devloop.image_delivery / registry.
  */
 import type { DeliverySettings } from "../build/image-delivery.js";
-import { COMPOSE_FROM, deliverySettings, ENV_FROM, envDeliverySource } from "../build/image-delivery.js";
+import { COMPOSE_FROM, deliverySettings, ENV_FROM, envDeliverySource, FLAG_FROM } from "../build/image-delivery.js";
 import { chooseArtifactDelivery } from "../sync/artifact-delivery.js";
 import type { KubeTargetRef } from "../ports/kube-targets.js";
 import type { DeliveryState, ProjectState } from "./state.js";
@@ -14,6 +15,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export const projectDeliverySettings = (project: ProjectState, daemonEnv: Environment): DeliverySettings => {
   const compose = project.loaded?.delivery;
   return deliverySettings([
+    { from: FLAG_FROM, source: project.request.delivery },
     { from: ENV_FROM, source: envDeliverySource(project.request.options.environment) },
     { from: ENV_FROM, source: envDeliverySource(daemonEnv) },
     { from: COMPOSE_FROM, source: compose === undefined ? undefined : { ...(compose.imageDelivery === undefined ? {} : { imageDelivery: compose.imageDelivery }), ...(compose.registry === undefined ? {} : { registry: compose.registry }) } },

@@ -25,6 +25,8 @@ export interface ProjectRequest {
   readonly kubeconfig?: string;
   /** Isolation defaults (NetworkPolicy, LimitRange, ResourceQuota); opt-out. */
   readonly isolation: boolean;
+  /** `up --image-delivery` / `--registry`: the first level of the project's delivery settings (engine/project-delivery.ts). */
+  readonly delivery?: { readonly imageDelivery?: string; readonly registry?: string };
 }
 
 export interface UnitState {

@@ -207,7 +207,10 @@ export const createApp = (params: AppParams): express.Express => {
     engine.dispatch({
       type: "upAccepted",
       id,
-      request: { name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...kube, isolation: body.isolation ?? true },
+      request: {
+        name, options: body.options, ...(namespace === undefined ? {} : { namespace }), ...kube, isolation: body.isolation ?? true,
+        ...(body.imageDelivery === undefined && body.registry === undefined ? {} : { delivery: { ...(body.imageDelivery === undefined ? {} : { imageDelivery: body.imageDelivery }), ...(body.registry === undefined ? {} : { registry: body.registry }) } }),
+      },
     });
     log.info(`up ${name} in namespace ${namespace ?? result.project.namespace}`, { project: name });
     res.json({ ok: true, project: name, namespace: namespace ?? result.project.namespace, warnings: result.project.warnings } satisfies UpResponse);

@@ -126,6 +126,18 @@ describe("image delivery per project", () => {
     expect(t.view("team").delivery?.reason).toBe("chosen by DEVLOOP_IMAGE_DELIVERY");
   });
 
+  it("up --image-delivery / --registry come before every environment", async () => {
+    const t = setup({ DEVLOOP_REGISTRY: "daemon.example.com" });
+    t.planner.setCluster("team-a", "docker");
+    t.projects.set("team", withApiBuild("team", "team-dev", { imageDelivery: "engine" }));
+    t.engine.dispatch({ type: "projectRequested", request: { ...requestOf("team", "team-a", { DEVLOOP_IMAGE_DELIVERY: "engine" }), delivery: { imageDelivery: "registry", registry: "flag.example.com:5000" } } });
+    await t.settle();
+    expect(t.planner.calls[0]?.settings).toEqual({ explicit: "registry", explicitFrom: "--image-delivery", registry: "flag.example.com:5000", registryFrom: "--registry" });
+    t.builder.finish("api");
+    await t.settle();
+    expect(t.applied("team-dev")).toEqual(["flag.example.com:5000/api:dl-0"]);
+  });
+
   it("no way to deliver fails the builds at once with what to set, and status shows it", async () => {
     const t = setup();
     t.planner.setCluster("team-a", "remote");
