@@ -137,12 +137,42 @@ describe("port-forward spares", () => {
     expect(t.streams).toHaveLength(3);
     expect(t.spares.spares).toBe(1);
 
-    // One spare per target, however many connections come at once.
-    await Promise.all([t.spares.connect(target, t.socket().s), t.spares.connect(target, t.socket().s)]);
+    // Two in a row while the next spare is still opening: the first takes the ready one, the second waits for the
+    // one opening behind it (sooner than opening its own), and the target now keeps two.
+    const held = t.hold();
+    const c = t.socket();
+    const d = t.socket();
+    await t.spares.connect(target, c.s);
+    const dConnected = t.spares.connect(target, d.s);
     await t.settle();
+    held();
+    await dConnected;
+    d.send("d");
+    await t.settle();
+    expect(t.streams[3]?.written).toEqual(["d"]);
+    expect(t.spares.spares).toBe(2);
+    // Four connections on their streams, and the two spares.
+    expect(t.streams.filter((s) => !s.closed)).toHaveLength(6);
+  });
+
+  it("keeps more spares only while connections come faster than a stream opens: at most 4, back to one when unused", async () => {
+    const t = setup();
+    await t.spares.connect(target, t.socket().s);
+    await t.settle();
+    for (let round = 0; round < 6; round++) {
+      const release = t.hold();
+      const pending = Array.from({ length: 6 }, () => t.spares.connect(target, t.socket().s));
+      release();
+      await Promise.all(pending);
+      await t.settle();
+      expect(t.spares.spares).toBeLessThanOrEqual(4);
+    }
+    expect(t.spares.spares).toBe(4);
+    // Unused, each spare that reaches its age lowers the count by one: one is left after a round of ages.
+    await t.advance(10_000);
     expect(t.spares.spares).toBe(1);
-    // Four connections on their streams, and the one spare.
-    expect(t.streams.filter((s) => !s.closed)).toHaveLength(5);
+    await t.advance(10_000);
+    expect(t.spares.spares).toBe(1);
   });
 
   it("renews a spare every maxAge while the target was used within idleMs, then closes it and opens no more", async () => {

@@ -3,21 +3,25 @@
  * stream to the pod (over WebSocket the kubelet carries one connection per port per stream), and opening one costs
  * TCP, TLS and the upgrade to the apiserver: two to three round trips before the first byte, paid by every client
  * that opens a new connection (curl, a test script, a browser after idle). So each forward target (namespace, pod,
- * port) that was used keeps ONE spare stream opened ahead: a new connection takes it, and another is opened at once.
+ * port) that was used keeps spare streams opened ahead: a new connection takes one (or, when one is still opening,
+ * waits for it: that is sooner than opening its own), and another is opened at once.
  *
- * Bounds: at most one spare (and one being opened) per target. None before the target's first connection. A spare
- * lives at most `maxAgeMs` (10 s, as long as a browser keeps an unused preconnected socket: well under the idle
- * limits of common servers, Node's 60 s headersTimeout, puma's 30 s first_data_timeout, nginx's 60 s), then it is
- * closed and replaced only while the target was used within `idleMs` (2 min); after that nothing stays open. A spare
- * that fails or ends is not replaced until the next connection. `drop` closes a namespace's spares (a forward or
- * project that goes away).
+ * Bounds: none before the target's first connection. One spare per target, more only while connections come faster
+ * than a stream opens: each connection that finds no spare ready but one still opening raises the target's count by
+ * one, up to `maxSpares` (4), and each spare that reaches its age unused lowers it by one, down to one. A spare lives at most
+ * `maxAgeMs` (10 s, as long as a browser keeps an unused preconnected socket: well under the idle limits of common
+ * servers, Node's 60 s headersTimeout, puma's 30 s first_data_timeout, nginx's 60 s), then it is closed and replaced
+ * only while the target was used within `idleMs` (2 min); after that nothing stays open. A spare that fails or ends
+ * is not replaced until the next connection. `drop` closes a namespace's spares (a forward or project that goes away).
  *
  * The kubelet dials the pod's port when the stream opens, so the server sees an idle connection. Two ways that goes
- * wrong are handled: a server that speaks first (a greeting: MySQL, SMTP) has its spare closed and gets no more
- * spares for that target, so nobody receives a stale greeting; and a spare the server closed just as it was taken
- * (its end still on the way) is replaced transparently: when the stream ends or reports an error before any byte came
- * back and within `retryWindowMs` of being taken, the client's bytes so far (at most `replayLimitBytes`) go again on a
- * newly opened stream, once.
+ * wrong are handled: a server that speaks first (a greeting: MySQL, SMTP) has its spares closed and gets no more
+ * for that target, so nobody receives a stale greeting; and a spare the server closed just as it was taken (its end
+ * still on the way) is replaced transparently: when the stream ends or reports an error before any byte came back and
+ * within `retryWindowMs` (10 s) of being taken, the client's bytes so far (at most `replayLimitBytes`, 64 KiB) go
+ * again on a newly opened stream, once. That is what a browser does with a kept-alive connection that closes before
+ * any answer; the kubelet's end of a stream whose server closed it comes up to half a second later (socat's linger),
+ * more under load.
  */
 import type { Duplex } from "node:stream";
 import type { PortForwardTarget } from "../ports/cluster.js";
@@ -47,6 +51,7 @@ export interface Timer {
 export interface ForwardSparesParams {
   readonly open: OpenPodStream;
   readonly maxAgeMs?: number;
+  readonly maxSpares?: number;
   readonly idleMs?: number;
   readonly retryWindowMs?: number;
   readonly replayLimitBytes?: number;
@@ -71,8 +76,13 @@ interface Spare {
 interface Entry {
   readonly target: PortForwardTarget;
   lastUsed: number;
-  spare?: Spare;
-  opening: boolean;
+  /** Ready, oldest first. */
+  readonly ready: Spare[];
+  opening: number;
+  /** Connections waiting for a spare that is opening (given the next one that opens, or undefined if it fails). */
+  readonly waiters: ((stream: PodStream | undefined) => void)[];
+  /** How many spares (ready and opening) the target should have. */
+  want: number;
   /** The server spoke before any client byte: no spares for this target. */
   serverFirst: boolean;
   dropped: boolean;
@@ -89,8 +99,9 @@ const keyOf = (t: PortForwardTarget): string => `${t.namespace}/${t.pod}/${t.rem
 export const createForwardSpares = ({
   open,
   maxAgeMs = 10_000,
+  maxSpares = 4,
   idleMs = 120_000,
-  retryWindowMs = 1_000,
+  retryWindowMs = 10_000,
   replayLimitBytes = 64 * 1024,
   now = () => performance.now(),
   setTimer = defaultTimer,
@@ -98,42 +109,46 @@ export const createForwardSpares = ({
   const entries = new Map<string, Entry>();
   let spares = 0;
 
-  const discard = (entry: Entry): void => {
-    const spare = entry.spare;
-    if (spare === undefined) return;
-    entry.spare = undefined;
+  const discard = (entry: Entry, spare: Spare): void => {
+    const at = entry.ready.indexOf(spare);
+    if (at < 0) return;
+    entry.ready.splice(at, 1);
     spares -= 1;
     spare.timer.cancel();
     spare.stream.close();
   };
+  const live = (entry: Entry): boolean => !entry.dropped && entries.get(keyOf(entry.target)) === entry;
 
-  const arm = (entry: Entry): void => {
-    if (entry.serverFirst || entry.dropped || entry.spare !== undefined || entry.opening) return;
-    entry.opening = true;
+  const openOne = (entry: Entry): void => {
+    entry.opening += 1;
     open(entry.target).then(
       (stream) => {
-        entry.opening = false;
-        if (entry.dropped || entries.get(keyOf(entry.target)) !== entry) {
+        entry.opening -= 1;
+        const waiter = entry.waiters.shift();
+        if (waiter !== undefined) {
+          waiter(stream);
+          return;
+        }
+        if (!live(entry) || entry.serverFirst) {
           stream.close();
           return;
         }
         const timer = setTimer(() => {
-          if (entry.spare?.stream !== stream) return;
-          discard(entry);
+          if (!entry.ready.includes(spare)) return;
+          discard(entry, spare);
+          entry.want = Math.max(1, entry.want - 1);
           if (now() - entry.lastUsed < idleMs) arm(entry);
-          else entries.delete(keyOf(entry.target));
+          else if (entry.ready.length === 0 && entry.opening === 0) entries.delete(keyOf(entry.target));
         }, maxAgeMs);
         const spare: Spare = { stream, timer };
-        entry.spare = spare;
+        entry.ready.push(spare);
         spares += 1;
-        const dead = (): void => {
-          if (entry.spare === spare) discard(entry);
-        };
+        const dead = (): void => discard(entry, spare);
         stream.listen({
           data: () => {
-            if (entry.spare !== spare) return;
+            if (!entry.ready.includes(spare)) return;
             entry.serverFirst = true;
-            discard(entry);
+            for (const s of [...entry.ready]) discard(entry, s);
           },
           error: dead,
           closed: dead,
@@ -141,9 +156,36 @@ export const createForwardSpares = ({
       },
       () => {
         // The pod is gone or the cluster unreachable: the next connection opens its own stream (and says why).
-        entry.opening = false;
+        entry.opening -= 1;
+        entry.waiters.shift()?.(undefined);
       },
     );
+  };
+
+  const arm = (entry: Entry): void => {
+    if (entry.serverFirst || !live(entry)) return;
+    while (entry.ready.length + entry.opening - entry.waiters.length < entry.want) openOne(entry);
+  };
+
+  /**
+   * A spare for a new connection: a ready one (the newest), else one that is opening (waited for), else none. None
+   * ready but one opening means connections come faster than a stream opens: the target keeps one more from now on.
+   * (None opening either: the spare ended or aged out, and this connection opens its own.)
+   */
+  const takeSpare = (entry: Entry): PodStream | Promise<PodStream | undefined> | undefined => {
+    const spare = entry.ready.pop();
+    if (spare !== undefined) {
+      spares -= 1;
+      spare.timer.cancel();
+      arm(entry);
+      return spare.stream;
+    }
+    if (entry.opening === 0) return undefined;
+    entry.want = Math.min(maxSpares, entry.want + 1);
+    if (entry.opening <= entry.waiters.length) return undefined;
+    const next = new Promise<PodStream | undefined>((resolve) => entry.waiters.push(resolve));
+    arm(entry);
+    return next;
   };
 
   /** Pipes the socket through `first`; with `reopen` (a spare was taken), a dead spare is replaced once (above). */
@@ -221,19 +263,16 @@ export const createForwardSpares = ({
     async connect(target, socket) {
       const key = keyOf(target);
       // Targets unused for idleMs with nothing open are forgotten (a replaced pod's, a server-first one's).
-      for (const [k, e] of entries) if (e.spare === undefined && !e.opening && now() - e.lastUsed >= idleMs) entries.delete(k);
-      let entry = entries.get(key);
-      if (entry === undefined) {
-        entry = { target, lastUsed: now(), opening: false, serverFirst: false, dropped: false };
-        entries.set(key, entry);
-      }
+      for (const [k, e] of entries) if (e.ready.length === 0 && e.opening === 0 && now() - e.lastUsed >= idleMs) entries.delete(k);
+      const known = entries.get(key);
+      const entry: Entry = known ?? { target, lastUsed: now(), ready: [], opening: 0, waiters: [], want: 1, serverFirst: false, dropped: false };
+      if (known === undefined) entries.set(key, entry);
       entry.lastUsed = now();
-      const spare = entry.spare;
+      // The first connection to a target opens its own stream (nothing is opened ahead before one).
+      const spare = known === undefined || entry.serverFirst ? undefined : await takeSpare(entry);
       if (spare !== undefined) {
-        entry.spare = undefined;
-        spares -= 1;
-        spare.timer.cancel();
-        carry(socket, spare.stream, () => open(target));
+        if (socket.destroyed) spare.close();
+        else carry(socket, spare, () => open(target));
         arm(entry);
         return;
       }
@@ -249,7 +288,8 @@ export const createForwardSpares = ({
       for (const [key, entry] of entries) {
         if (entry.target.namespace !== namespace || (remotePort !== undefined && entry.target.remotePort !== remotePort)) continue;
         entry.dropped = true;
-        discard(entry);
+        for (const s of [...entry.ready]) discard(entry, s);
+        for (const w of entry.waiters.splice(0)) w(undefined);
         entries.delete(key);
       }
     },

@@ -2,7 +2,7 @@
  * The port-forward's spare streams (adapters/forward-spares.ts) against the bed's real kubelet, through the latency
  * proxy at 50 ms round trip: each used forward keeps one stream opened ahead, and the kubelet dials the pod's port as
  * soon as a stream opens, so the server in the pod sees idle connections. Two servers that react to that:
- * - an HTTP server that closes a connection after 300 ms without a byte: clients that open a new connection per
+ * - an HTTP server that closes a connection after 1 s without a byte: clients that open a new connection per
  *   request, at gaps around that limit, always get their answer (a spare the server closed is never handed out dead:
  *   it is dropped, or replaced transparently when its end was still on the way);
  * - a TCP server that speaks first (a numbered greeting, then echo): every client gets its own fresh greeting.
@@ -22,10 +22,11 @@ const SERVER = `
 const http = require("node:http");
 const net = require("node:net");
 const web = http.createServer((req, res) => res.end("answer " + req.url));
-web.on("connection", (s) => s.setTimeout(300, () => s.destroy()));
+web.on("connection", (s) => s.setTimeout(1000, () => s.destroy()));
 web.listen(8080);
 let n = 0;
-net.createServer((s) => { s.write("hello " + ++n + "\\n"); s.pipe(s); }).listen(8081);
+// The readiness probe's connections close at once: a write to one fails, which must not end the server.
+net.createServer((s) => { s.on("error", () => s.destroy()); s.write("hello " + ++n + "\\n"); s.pipe(s); }).listen(8081);
 `;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -93,8 +94,8 @@ describe("port-forward: streams opened ahead, against servers that close idle co
         req.on("timeout", () => req.destroy(new Error(`request ${i} timed out`)));
         req.on("error", reject);
       });
-    // Gaps below, around and above the server's 300 ms idle limit (plus the proxy's 25 ms each way).
-    const gaps = [0, 0, 50, 150, 250, 280, 300, 320, 340, 360, 400, 600, 1_000, 0, 270, 310, 330, 290, 350, 0];
+    // Gaps below, around and above the server's 1 s idle limit (plus the proxy's 25 ms each way).
+    const gaps = [0, 0, 100, 500, 900, 950, 1_000, 1_050, 1_100, 1_200, 0, 0, 1_500, 2_500, 980, 1_020, 1_080, 940, 1_150, 0];
     const answers: string[] = [];
     for (const [i, gap] of gaps.entries()) {
       await sleep(gap);
@@ -120,6 +121,7 @@ describe("port-forward: streams opened ahead, against servers that close idle co
           }
         });
         s.on("error", reject);
+        s.on("close", () => reject(new Error(`client ${i}'s connection closed with ${JSON.stringify(got)}`)));
         s.setTimeout(10_000, () => s.destroy(new Error(`client ${i} timed out with ${JSON.stringify(got)}`)));
       });
       greetings.push(text.split("\n")[0] ?? "");
