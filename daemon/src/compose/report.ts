@@ -52,28 +52,84 @@ export const editDistance = (a: string, b: string): number => {
   return prev[b.length] ?? 0;
 };
 
-/** "a, b, c" — or the first `max` and how many more: a generated project's 20,000 names must not go in each message. */
-export const listNames = (names: readonly string[], max = 20): string =>
-  names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${names.length - max} more)`;
+/**
+ * "a, b, c" — or the first `max` and how many more: a generated project's 20,000 names must not go in each message.
+ * `total`: how many there are when `names` holds only the first ones (at least max + 1 of them, or all).
+ */
+export const listNames = (names: readonly string[], max = 20, total = names.length): string =>
+  total <= max ? names.join(", ") : `${names.slice(0, max).join(", ")}, … (${total - max} more)`;
+
+/** a and b differ by one edit at most: one character replaced, or one inserted or deleted. */
+const withinOneEdit = (a: string, b: string): boolean => {
+  if (a.length === b.length) {
+    let differ = 0;
+    for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i) && ++differ > 1) return false;
+    return true;
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 1) return false;
+  let skipped = false;
+  for (let i = 0, j = 0; i < short.length; j++) {
+    if (short.charCodeAt(i) === long.charCodeAt(j)) i++;
+    else if (skipped) return false;
+    else skipped = true;
+  }
+  return true;
+};
+
+/** Two rows of the distance table, reused from call to call (a suggestion search asks up to 1,000 times). */
+let rows: [Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64)];
+
+/**
+ * The edit distance of a and b when it is at most `max`, else max + 1. Limits of 0 and 1 (words under six
+ * characters) are a comparison; above, only the band |i - j| <= max of the table is filled, and it stops at a row
+ * with no cell within max. Either way a candidate costs a few steps and no allocation, not a whole table.
+ */
+export const editDistanceWithin = (a: string, b: string, max: number): number => {
+  const over = max + 1;
+  if (a === b) return 0;
+  if (max <= 0 || Math.abs(a.length - b.length) > max) return over;
+  if (max === 1) return withinOneEdit(a, b) ? 1 : over;
+  if (rows[0].length <= b.length) rows = [new Int32Array(b.length + 1), new Int32Array(b.length + 1)];
+  let [prev, cur] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = Math.min(j, over);
+  for (let i = 1; i <= a.length; i++) {
+    cur.fill(over, 0, b.length + 1);
+    cur[0] = Math.min(i, over);
+    let rowMin = cur[0];
+    const ai = a.charCodeAt(i - 1);
+    for (let j = Math.max(1, i - max); j <= Math.min(b.length, i + max); j++) {
+      const d = Math.min((prev[j] ?? over) + 1, (cur[j - 1] ?? over) + 1, (prev[j - 1] ?? over) + (ai === b.charCodeAt(j - 1) ? 0 : 1), over);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return over;
+    [prev, cur] = [cur, prev];
+  }
+  return Math.min(prev[b.length] ?? over, over);
+};
 
 /** Suggestions are looked for among this many candidates at most (each is an edit distance: quadratic overall). */
 const maxCandidates = 1000;
 
-/** The closest candidate within a sensible distance, or undefined. */
-export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
+/** The closest candidate within a sensible distance (the first of the closest), or undefined; `except` is no candidate. */
+export const nearest = (word: string, candidates: Iterable<string>, except?: string): string | undefined => {
   let best: string | undefined;
-  let bestDistance = Infinity;
   const limit = Math.max(1, Math.floor(word.length / 3));
+  // Only a candidate closer than the best so far, and within the limit, can change the answer.
+  let bound = limit;
+  const lower = word.toLowerCase();
   let seen = 0;
   for (const candidate of candidates) {
-    if (++seen > maxCandidates) break;
+    if (candidate === except) continue;
+    if (++seen > maxCandidates || bound < 0) break;
     // The distance is at least the difference in length.
-    if (Math.abs(candidate.length - word.length) > limit) continue;
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
+    if (Math.abs(candidate.length - word.length) > bound) continue;
+    const d = editDistanceWithin(lower, candidate.toLowerCase(), bound);
+    if (d <= bound) {
       best = candidate;
-      bestDistance = d;
+      bound = d - 1;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return best;
 };
