@@ -78,8 +78,8 @@ export interface TestDaemon {
   /** The daemon's own event log after `since`, up to the seq the state has now (GET /api/events replays it). */
   eventsSince(since: number): Promise<PublicEvent[]>;
   /**
-   * The services of project `name` the daemon applied after `since`: each one its event log shows in phase
-   * "applying" (the apply controller's applyStarted, until applyFinished). What the cluster shows cannot tell: an
+   * The services of project `name` the daemon applied after `since`: each one with an applyStarted fact in its event
+   * log (the apply controller starting that unit's apply). What the cluster shows cannot tell: an
    * identical server-side apply changes neither uid nor generation.
    */
   appliedSince(name: string, since: number): Promise<string[]>;
@@ -204,9 +204,11 @@ export const createTestDaemon = (): TestDaemon => {
     },
     async appliedSince(name, since) {
       const applied = new Set<string>();
+      // The apply controller's applyStarted facts (a project's views replace each other in the log, so an
+      // "applying" view is gone once a later one lands); the namespace unit is not a service.
       for (const e of await daemon.eventsSince(since)) {
-        if (e.type !== "project" || e.project.name !== name) continue;
-        for (const s of e.project.services) if (s.phase === "applying") applied.add(s.name);
+        if (e.type !== "fact" || e.project !== name || e.fact.kind !== "applyStarted") continue;
+        if (e.fact.unit !== "(namespace)") applied.add(e.fact.unit);
       }
       return [...applied].sort();
     },
