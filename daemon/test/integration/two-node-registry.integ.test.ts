@@ -235,7 +235,7 @@ describe("the Docker artifact route, for a pod on the second node", () => {
 });
 
 describe("registry credentials from the Docker config (the bed's registry takes any)", () => {
-  it("the push sends them, and the pod on node 2 pulls with the devloop-registry Secret", async () => {
+  it("the push sends them, and the pod on node 2 pulls with the devloop-registry Secret (delivery from the compose file's x-devloop)", async () => {
     if (registry === "" || node2 === "" || node2Taint === "") throw new Error(needsNode2);
     const daemon = createTestDaemon();
     const { core, apps } = kube();
@@ -245,14 +245,18 @@ describe("registry credentials from the Docker config (the bed's registry takes 
     mkdirSync(join(dir, "docker"));
     writeFileSync(join(dir, "docker", "config.json"), JSON.stringify({ auths: { [registry]: { auth: Buffer.from("dev:not-a-real-password").toString("base64") } } }));
     writeWebProject(dir, { name, nodeImage, node2: onNode2 }, { "server.js": `require("http").createServer((q, s) => s.end("${id}")).listen(8080);\n` });
+    // The delivery settings come from the compose file here, not from an environment.
+    const compose = readFileSync(join(dir, "compose.yml"), "utf8");
+    writeFileSync(join(dir, "compose.yml"), compose.replace(/^x-devloop:\n/m, `x-devloop:\n  image_delivery: registry\n  registry: ${registry}\n`));
     daemon.env["DOCKER_CONFIG"] = join(dir, "docker");
-    daemon.env["DEVLOOP_IMAGE_DELIVERY"] = "registry";
-    daemon.env["DEVLOOP_REGISTRY"] = registry;
+    delete daemon.env["DEVLOOP_IMAGE_DELIVERY"];
+    delete daemon.env["DEVLOOP_REGISTRY"];
     try {
       await daemon.start();
       const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], dir, 360_000);
       expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
       const log = readFileSync(stateFiles(daemon.stateDir).log, "utf8");
+      expect(log).toContain(`${name}: images reach the cluster by registry (chosen by x-devloop.image_delivery; credentials for ${registry}`);
       expect(log).toContain(`credentials for ${registry} from ${join(dir, "docker", "config.json")}; pods pulling from it get the imagePullSecret devloop-registry`);
       expect(log).not.toContain("not-a-real-password");
       const secret = await core.readNamespacedSecret({ name: "devloop-registry", namespace: ns });
