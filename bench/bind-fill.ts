@@ -11,14 +11,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
-import { CoreV1Api } from "@kubernetes/client-node";
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import type { TarSyncerParams } from "../daemon/src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
 import type { SyncPod } from "../daemon/src/ports/syncer.js";
 import { emptyManifest } from "../daemon/src/sync/hash-manifest.js";
-import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
-import { writeTree } from "./bind-tree.js";
+import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
+import { startSinkPod, writeTree } from "./bind-tree.js";
 import { bedKubectl } from "./sync-exec.js";
 import { fmt, median } from "./stats.js";
 
@@ -54,18 +53,7 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
   const cpus = new Map<string, number[]>();
   const add = (m: Map<string, number[]>, k: string, v: number): void => { m.set(k, [...(m.get(k) ?? []), v]); };
   try {
-    await kc.makeApiClient(CoreV1Api).createNamespacedPod({
-      namespace: ns,
-      body: {
-        metadata: { name: "sink" },
-        spec: {
-          containers: [{ name: "sink", image, imagePullPolicy: "Never", command: ["sleep", "3600"], volumeMounts: [{ name: "src", mountPath: "/src" }] }],
-          volumes: [{ name: "src", emptyDir: {} }],
-          terminationGracePeriodSeconds: 0,
-        },
-      },
-    });
-    await waitForPodReady(kc, { namespace: ns, name: "sink", timeoutMs: 120_000 });
+    await startSinkPod(kc, ns, image);
     const clear = async (): Promise<void> => { await exec(pod, ["sh", "-c", "rm -rf /src/* /src/.[!.]*; mkdir -p /src/k; sync"], { timeoutMs: 120_000 }); };
     for (let r = 0; r < rounds; r++) {
       await clear();

@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { createTestDaemon, freePort, sleep } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
 import { bedKubectl } from "./sync-exec.js";
@@ -110,24 +111,28 @@ const run = (cmd: string, args: readonly string[], stdinFrom?: { cmd: string; ar
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${stderr}`))));
   });
 
+/** A running pod "sink" in `ns` with an emptyDir at /src, the baseline's target (and bench bind-fill's). */
+export const startSinkPod = async (kc: KubeConfig, ns: string, image: string): Promise<void> => {
+  await kc.makeApiClient(CoreV1Api).createNamespacedPod({
+    namespace: ns,
+    body: {
+      metadata: { name: "sink" },
+      spec: {
+        containers: [{ name: "sink", image, imagePullPolicy: "Never", command: ["sleep", "3600"], volumeMounts: [{ name: "src", mountPath: "/src" }] }],
+        volumes: [{ name: "src", emptyDir: {} }],
+        terminationGracePeriodSeconds: 0,
+      },
+    },
+  });
+  await waitForPodReady(kc, { namespace: ns, name: "sink", timeoutMs: 120_000 });
+};
+
 /** The baseline: a running pod with an emptyDir at /src, then the tree piped through kubectl exec's tar. */
 const kubectlRound = async (tree: string, image: string): Promise<number> => {
   const kc = loadBedKubeConfig();
-  const core = kc.makeApiClient(CoreV1Api);
   const ns = await createTestNamespace(kc, "dlbindk");
   try {
-    await core.createNamespacedPod({
-      namespace: ns,
-      body: {
-        metadata: { name: "sink" },
-        spec: {
-          containers: [{ name: "sink", image, imagePullPolicy: "Never", command: ["sleep", "3600"], volumeMounts: [{ name: "src", mountPath: "/src" }] }],
-          volumes: [{ name: "src", emptyDir: {} }],
-          terminationGracePeriodSeconds: 0,
-        },
-      },
-    });
-    await waitForPodReady(kc, { namespace: ns, name: "sink", timeoutMs: 120_000 });
+    await startSinkPod(kc, ns, image);
     const started = performance.now();
     await run(bedKubectl(), ["--kubeconfig", process.env["KUBECONFIG"] ?? "", "-n", ns, "exec", "-i", "sink", "--", "tar", "-x", "-m", "-C", "/src", "-f", "-"], { cmd: "tar", args: ["-c", "-C", tree, "."] });
     return performance.now() - started;

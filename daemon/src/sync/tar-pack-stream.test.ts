@@ -130,7 +130,7 @@ describe("packStream", () => {
       execFileSync("tar", ["-x", "-m", "-f", "-", "-C", out], { input: tar });
       for (const [rel, content] of want) {
         expect((await readFile(path.join(out, rel))).equals(content), rel).toBe(true);
-        expect(sent.get(rel)?.hash, rel).toBe(hashContent(content));
+        expect(sent.get(rel), rel).toMatchObject({ kind: "file", hash: hashContent(content) });
       }
       expect((await stat(path.join(out, "d0/f5.js"))).mode & 0o777).toBe(0o755);
       expect(await readlink(path.join(out, "link"))).toBe("d0/f1.js");

@@ -65,35 +65,6 @@ export const openPut = async (root: string, rel: string): Promise<Opened | undef
 const syncReadBytes = 256 * 1024;
 
 /**
- * A small file read at once, synchronously (never through a symlink): its bytes and mode; undefined when it is gone, a
- * symlink or no longer a regular file; "big" when it is bigger than syncReadBytes (then it is read by stream).
- */
-const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
-  let fd: number;
-  try {
-    fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
-  } catch (err) {
-    if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) return undefined;
-    throw err;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    if (st.size > syncReadBytes) return "big";
-    const content = Buffer.alloc(st.size);
-    let filled = 0;
-    while (filled < content.length) {
-      const n = readSync(fd, content, filled, content.length - filled, null);
-      if (n === 0) break;
-      filled += n;
-    }
-    return { content, mode: st.mode & 0o7777 };
-  } finally {
-    closeSync(fd);
-  }
-};
-
-/**
  * A small file opened for reading (never through a symlink), with its size and mode from fstat: the caller reads it and
  * closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is bigger than
  * syncReadBytes (then it is read by stream).
@@ -116,6 +87,33 @@ const openSmall = (root: string, rel: string): { fd: number; size: number; mode:
   } finally {
     if (!keep) closeSync(fd);
   }
+};
+
+/**
+ * A small file read at once, synchronously (never through a symlink): its bytes and mode; undefined when it is gone, a
+ * symlink or no longer a regular file; "big" when it is bigger than syncReadBytes (then it is read by stream).
+ */
+const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
+  const small = openSmall(root, rel);
+  if (small === undefined || small === "big") return small;
+  try {
+    const content = Buffer.alloc(small.size);
+    readInto(small.fd, content, 0, small.size);
+    return { content, mode: small.mode };
+  } finally {
+    closeSync(small.fd);
+  }
+};
+
+/** Reads up to `size` bytes of `fd` into `buf` at `at` (fewer at an early end); the bytes read. */
+const readInto = (fd: number, buf: Buffer, at: number, size: number): number => {
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, buf, at + filled, size - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
 };
 
 /**
@@ -219,12 +217,7 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
           yield* header({ name, type: "file", mode: small.mode, size: small.size, mtime });
           // The header may have been a chunk of its own (a very long name): the content still fits this one.
           const start = at;
-          let filled = 0;
-          while (filled < small.size) {
-            const n = readSync(small.fd, buf, start + filled, small.size - filled, null);
-            if (n === 0) break;
-            filled += n;
-          }
+          const filled = readInto(small.fd, buf, start, small.size);
           // Zeros past an early end (the file shrank since fstat): the header said `size` bytes.
           buf.fill(0, start + filled, start + small.size);
           at = start + small.size;
