@@ -18,7 +18,7 @@ describe("remote commands", () => {
     expect(cmd[2]).toContain('rm -rf -- "$@" || exit 1');
     expect(cmd[2]).toContain('names=; i=0; while [ "$i" -lt 7 ] && IFS= read -r f; do');
     expect(cmd[2]).toContain("done\nhead -c 1024 | { tar -x -m -f - ");
-    expect(cmd[2]).toContain('mv -f -- "$s" "$f"');
+    expect(cmd[2]).toContain('exec mv -f -T -- "$R/$s" "$fb"');
     expect(syncCommand("/app", 1024, [], true, 7)[2]).toContain("tar -x -z -m -f -");
   });
   it("refuses escaping deletes and targets", () => {
