@@ -166,6 +166,8 @@ describe("dashboard in headless Chromium", () => {
     await page.locator(`#services-table a[href="http://localhost:${redisPort}"]`).waitFor({ timeout: 30_000 });
     expect(await page.locator("#services-table tr[data-service=debug]").count()).toBe(0);
     await expect.poll(() => page.locator("#connection").textContent()).toBe("live");
+    // How the project's images reach its cluster, decided under its context: the bed's shared engine.
+    await expect.poll(() => page.locator("#image-delivery").textContent(), { timeout: 30_000 }).toBe("images by docker");
     await page.screenshot({ path: join(shotDir, "services.png") });
   });
 
