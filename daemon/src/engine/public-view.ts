@@ -44,8 +44,8 @@ const toPublicDelivery = ({ delivery, error, artifacts, note }: DeliveryState): 
   ...(note === undefined ? {} : { note }),
 });
 
-export const toPublicProject = (project: ProjectState): PublicProject => {
-  const views = serviceViews(project);
+/** `views`: the project's service views when the caller has them already (the event differ shares them with its progress). */
+export const toPublicProject = (project: ProjectState, views = serviceViews(project)): PublicProject => {
   const forwards = Object.values(project.portForwards);
   const services: PublicService[] = (project.loaded?.services ?? []).flatMap((name) => {
     const v = views[name];

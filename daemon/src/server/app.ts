@@ -78,7 +78,7 @@ const loadTimeoutMs = 180_000;
 
 export const snapshot = (engine: Engine, daemon: AppParams["daemon"]): StateSnapshot => {
   const state = engine.getState();
-  return { seq: engine.events.lastSeq(), daemon, cluster: state.cluster, projects: Object.values(state.projects).map(toPublicProject) };
+  return { seq: engine.events.lastSeq(), daemon, cluster: state.cluster, projects: Object.values(state.projects).map((p) => toPublicProject(p)) };
 };
 
 /**
