@@ -4,14 +4,14 @@
  * kubeconfig context has a non-local name. The daemon is started with the bed's admin kubeconfig; the CLI calls
  * carry the minted one, so every step also proves that a call is served under its caller's kubeconfig and context.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateFiles } from "../../src/api/state-dir.js";
 import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from "./daemon-support.js";
 import { fetchUntil } from "./helpers/real-world.js";
-import { messageServer, mintTeammate, writeWebProject } from "./helpers/team-project.js";
+import { endTeamTest, messageServer, mintTeammate, writeWebProject } from "./helpers/team-project.js";
 
 const id = suffix();
 const namespace = `dlteam${id}`;
@@ -42,12 +42,7 @@ describe("a namespace-scoped identity under a non-local context", () => {
     delete daemon.env["DEVLOOP_ALLOWED_CONTEXTS"];
   }, 120_000);
 
-  afterAll(async () => {
-    await daemon.stop();
-    for (const name of [namespace, forbidden]) await core.deleteNamespace({ name }).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(daemon.stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => endTeamTest({ daemon, deleteNamespace: (name) => core.deleteNamespace({ name }), namespaces: [namespace, forbidden], dir }));
 
   it("refuses the non-local context at once, naming it and the three ways to allow it", async () => {
     const started = Date.now();

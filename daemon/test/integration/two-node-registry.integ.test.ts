@@ -22,7 +22,7 @@ import { createTestDaemon, freePort, kube, nodeImage, repoRoot, suffix } from ".
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 import { bedKubeconfigPath } from "./helpers/kube-config.js";
 import { fetchUntil } from "./helpers/real-world.js";
-import { messageServer, mintTeammate, type Node2, writeWebProject } from "./helpers/team-project.js";
+import { endTeamTest, messageServer, mintTeammate, type Node2, writeWebProject } from "./helpers/team-project.js";
 
 const registry = process.env["DEVLOOP_REGISTRY"] ?? "";
 const node2 = process.env["DEVLOOP_BED_NODE2"] ?? "";
@@ -73,12 +73,7 @@ describe("the two-node bed: a built service on the second node, through the regi
     await daemon.start();
   }, 120_000);
 
-  afterAll(async () => {
-    await daemon.stop();
-    for (const name of [namespace, forbidden]) await core.deleteNamespace({ name }).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(daemon.stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => endTeamTest({ daemon, deleteNamespace: (name) => core.deleteNamespace({ name }), namespaces: [namespace, forbidden], dir }));
 
   it("refuses the non-local context at once, until it is allowed", async () => {
     const started = Date.now();
@@ -277,11 +272,7 @@ describe("registry credentials from the Docker config (the bed's registry takes 
       expect(left).not.toContain("devloop-registry");
       expect(left).toContain("mine");
     } finally {
-      await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
-      await daemon.stop();
-      await core.deleteNamespace({ name: ns }).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(daemon.stateDir, { recursive: true, force: true });
+      await endTeamTest({ daemon, deleteNamespace: (name) => core.deleteNamespace({ name }), namespaces: [ns], dir, down: true });
     }
   }, 420_000);
 });
@@ -317,11 +308,7 @@ describe("a compiled service on the second node", () => {
       writeFileSync(join(dir, "app", "server.js"), server(`compiled 2 ${id}`));
       await waitAnswer(`compiled 2 ${id}`, 120_000);
     } finally {
-      await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
-      await daemon.stop();
-      await core.deleteNamespace({ name: ns }).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(daemon.stateDir, { recursive: true, force: true });
+      await endTeamTest({ daemon, deleteNamespace: (name) => core.deleteNamespace({ name }), namespaces: [ns], dir, down: true });
     }
   }, 480_000);
 });

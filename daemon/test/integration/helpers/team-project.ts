@@ -5,7 +5,7 @@
  * scripts/mint-dev-identity under a non-local context name.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bedKubeconfigPath } from "./kube-config.js";
 
@@ -60,4 +60,23 @@ export const writeWebProject = (dir: string, project: WebProject, app: Readonly<
 export const mintTeammate = (repoRoot: string, namespace: string, context: string, out: string): void => {
   const mint = spawnSync("bash", [join(repoRoot, "scripts", "mint-dev-identity"), namespace, "--context", context, "--out", out], { env: { ...process.env, KUBECONFIG: bedKubeconfigPath() }, encoding: "utf8" });
   if (mint.status !== 0) throw new Error(`mint-dev-identity failed: ${mint.stderr}`);
+};
+
+/** What a team test ends with: its daemon (daemon-support's test daemon), the namespaces it made, its folder. */
+export interface TeamTestEnd {
+  readonly daemon: { stop(): Promise<void>; readonly stateDir: string; cli(args: readonly string[], cwd: string, timeoutMs?: number): Promise<unknown> };
+  readonly deleteNamespace: (name: string) => Promise<unknown>;
+  readonly namespaces: readonly string[];
+  readonly dir: string;
+  /** Run `devloop down` in dir first (its failure ignored). */
+  readonly down?: boolean;
+}
+
+/** Down when asked, the daemon stopped, the namespaces deleted, the project's folder and the daemon's state removed. */
+export const endTeamTest = async ({ daemon, deleteNamespace, namespaces, dir, down = false }: TeamTestEnd): Promise<void> => {
+  if (down) await daemon.cli(["down"], dir, 200_000).catch(() => undefined);
+  await daemon.stop();
+  for (const name of namespaces) await deleteNamespace(name).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(daemon.stateDir, { recursive: true, force: true });
 };
