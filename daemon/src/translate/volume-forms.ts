@@ -34,7 +34,7 @@ export const volumeForms: readonly VolumeForm[] = [
     form: "`.:/app`, `./src:/app/src` (a directory of the project)",
     example: bind("/src/shop", "/app"),
     becomes:
-      "an emptyDir. The pod waits in the devloop-bind init container until devloop has put the tree there (the same sync as every edit, with .dockerignore, .gitignore and the mounts nested inside left out), so the process starts with the source in place, in every new pod too. Edits are synced in (atomic replace). What the container creates or changes there comes back to the host every 2 s (a change on both sides keeps the host's copy and is reported); deletes made in the container, symlinks and files over 16 MiB stay in the pod. A missing directory is an empty one (created on the host when the container writes there).",
+      "an emptyDir. The pod waits in the devloop-bind init container until devloop has put the tree there (the same sync as every edit, with .dockerignore, .gitignore and the mounts nested inside left out), so the process starts with the source in place, in every new pod too, and in a `devloop run` pod (put by the CLI; nothing is synced in or back while it runs). Edits are synced in (atomic replace). What the container creates or changes there comes back to the host every 2 s (a change on both sides keeps the host's copy and is reported); deletes made in the container, symlinks and files over 16 MiB stay in the pod. A missing directory is an empty one (created on the host when the container writes there).",
     expect: { source: "emptyDir", init: ["devloop-bind"], live: { pull: true } },
   },
   {
