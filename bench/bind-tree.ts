@@ -166,7 +166,12 @@ export const benchBindTree = async (rounds = 3, edits = 15): Promise<BindTreeRes
       const serving = waitFor(url, "v0\n", 360_000).then(() => performance.now() - started);
       serving.catch(() => undefined);
       const up = await daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], tree, 360_000);
-      if (up.code !== 0) throw new Error(`up failed: ${up.stdout}${up.stderr}`);
+      if (up.code !== 0) {
+        // Its namespace goes too (a full node leaves the pod unschedulable; the next run must not find it there).
+        await daemon.cli(["down", "-n", ns], tree, 120_000).catch(() => undefined);
+        await deleteTestNamespace(loadBedKubeConfig(), ns).catch(() => undefined);
+        throw new Error(`up failed: ${up.stdout}${up.stderr}`);
+      }
       upExitMs.push(performance.now() - started);
       upMs.push(await serving);
       // The fill alone: the bind change's sync step in the daemon's trace (engine/live/bind-fill.ts).
