@@ -41,7 +41,8 @@ const which = (tool: string): string => execFileSync("sh", ["-c", `command -v ${
  * `$SWAP_ONCE` exists and names that tool, then run the real one (`real tar` / `real mv`: a command line).
  */
 const swappingPath = (real: { tar: string; mv: string }, base: string): string => {
-  const bin = mkdtempSync(path.join(tmpdir(), "devloop-swap-bin-"));
+  // In the test's own directory, removed with it.
+  const bin = mkdtempSync(path.join(dir, "swap-bin-"));
   for (const tool of ["tar", "mv"] as const) {
     writeFileSync(path.join(bin, tool), [
       "#!/bin/sh",
