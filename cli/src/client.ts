@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { daemonEnv, daemonNodeFlags } from "../../daemon/src/api/daemon-process.js";
+import { processState } from "../../daemon/src/api/process-state.js";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
 import { stateDir, stateFiles } from "../../daemon/src/api/state-dir.js";
@@ -93,6 +94,20 @@ const logTail = (dir: string, lines = 5): string => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * healthy, with patience for a daemon whose process lives: on a loaded machine a busy daemon can miss a 2 s probe, and
+ * starting a second one then would make it take the lock from a working daemon. A dead or zombie pid is not waited for.
+ */
+const answering = async (info: DaemonInfo, token: string | undefined): Promise<boolean> => {
+  if (await healthy(info, token)) return true;
+  const until = Date.now() + 10_000;
+  while (processState(info.pid) === "alive" && Date.now() < until) {
+    if (await healthy(info, token, 3000)) return true;
+    await sleep(250);
+  }
+  return false;
+};
+
 /** The arguments after `node` that start `devloop daemon` (the daemon's Node flags first): the CLI's start and the supervisor's. */
 export const daemonArgs = (context?: string): string[] => [
   ...daemonNodeFlags,
@@ -128,7 +143,7 @@ export interface ConnectOptions {
 export const connectDaemon = async (options: ConnectOptions = {}): Promise<DaemonClient> => {
   const dir = options.stateDir ?? stateDir();
   let info = readInfo(dir);
-  if (!info || !(await healthy(info, readToken(dir)))) {
+  if (!info || !(await answering(info, readToken(dir)))) {
     if (options.start === false || (options.start === "after-crash" && info === undefined)) throw new UserError("no devloop daemon is running (devloop up starts one)");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -27,6 +27,7 @@ import { createIsolatedProjectLoader, loadLimitsFromEnv, startCliWorker } from "
 import { loadKubeConfig } from "./adapters/kube-cluster.js";
 import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters/kube-targets.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
+import { processState } from "./api/process-state.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
 import { createApplyController } from "./engine/controllers/apply-controller.js";
@@ -76,24 +77,6 @@ export class DaemonStartError extends DevloopError {
   protected readonly defaultCode = RuntimeCodes.daemonStart.code;
 }
 
-type ProcessState = "dead" | "zombie" | "alive";
-
-/** A pid that signals is not enough: a daemon killed with -9 whose parent is gone can stay a zombie for a while. */
-const processState = (pid: number): ProcessState => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return "dead";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state === "Z" || state === "X") return "zombie";
-  } catch {
-    // no /proc (not Linux) or the process is gone meanwhile: the signal said it was there
-  }
-  return "alive";
-};
 
 /** Does a daemon answer on the port daemon.json names, and is it `pid`? (An unauthenticated answer counts.) */
 const answers = async (files: ReturnType<typeof stateFiles>, pid: number): Promise<boolean> => {
@@ -120,6 +103,8 @@ const answers = async (files: ReturnType<typeof stateFiles>, pid: number): Promi
 
 /** A holder that is alive but not answering yet may still be starting; after this long it is taken as hung. */
 const startingGraceMs = 15_000;
+/** How long a live holder must stay silent on its health check (probes of up to 1.5 s, back to back) to be taken as hung. */
+const hungAfterMs = 20_000;
 
 /**
  * Takes the per-user lock. A lock whose holder is dead or a zombie (kill -9) is taken over at once; so is one
@@ -141,12 +126,19 @@ const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | 
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid) {
         const state = processState(holder);
         if (state === "alive") {
-          // A busy daemon may be slow to answer: three tries before calling it hung.
-          for (let probe = 0; probe < 3; probe++) if (await answers(files, holder)) throw new DaemonStartError(`a devloop daemon is already running (pid ${holder})`);
-          const age = Date.now() - (statIfAny(path)?.mtimeMs ?? 0);
-          if (age < startingGraceMs) throw new DaemonStartError(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
+          // A busy daemon on a loaded machine may be slow to answer (at load ~28 with 10 projects, three 1.5 s tries
+          // once killed a working daemon): a live holder is taken as hung only after hungAfterMs of silence.
+          const silentSince = Date.now();
+          for (;;) {
+            if (await answers(files, holder)) throw new DaemonStartError(`a devloop daemon is already running (pid ${holder})`);
+            if (processState(holder) !== "alive" || Date.now() - silentSince >= hungAfterMs) break;
+            const age = Date.now() - (statIfAny(path)?.mtimeMs ?? 0);
+            if (age < startingGraceMs) throw new DaemonStartError(`a devloop daemon is starting (pid ${holder}); try again in a few seconds`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
           // Two daemons must never drive the same projects: a hung devloop is ended; a reused pid is left alone.
-          const ours = readFileIfAny(`/proc/${holder}/cmdline`)?.includes("devloop") ?? false;
+          const alive = processState(holder) === "alive";
+          const ours = alive && (readFileIfAny(`/proc/${holder}/cmdline`)?.includes("devloop") ?? false);
           if (ours) {
             try {
               process.kill(holder, "SIGKILL");
@@ -154,7 +146,9 @@ const takeLock = async (files: ReturnType<typeof stateFiles>): Promise<string | 
               // gone meanwhile
             }
           }
-          note = `took over the lock of daemon pid ${holder}: alive but silent on its health check for 3 tries${ours ? " (killed it)" : " (not a devloop process: a reused pid)"}`;
+          note = !alive
+            ? `took over the lock of daemon pid ${holder} (it ended while silent on its health check)`
+            : `took over the lock of daemon pid ${holder}: alive but silent on its health check for ${hungAfterMs / 1000} s${ours ? " (killed it)" : " (not a devloop process: a reused pid)"}`;
         } else note = `took over the lock of daemon pid ${holder} (${state === "zombie" ? "a zombie: killed, not yet reaped" : "no longer running"})`;
       }
       rmSync(path, { force: true });
