@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { daemonEnv, daemonNodeFlags } from "../../daemon/src/api/daemon-process.js";
+import { probeHealth } from "../../daemon/src/api/health-probe.js";
 import { processState } from "../../daemon/src/api/process-state.js";
 import type { DaemonInfo } from "../../daemon/src/api/state-dir.js";
 import { kubeRequestHeaders } from "../../daemon/src/api/kube-target.js";
@@ -69,17 +70,9 @@ const readToken = (dir: string): string | undefined => {
  * daemon that knows our token will do (the stream of a long `up` survives a daemon restart on the same port).
  */
 const healthy = async (info: DaemonInfo, token: string | undefined, timeoutMs = 2000, anyPid = false): Promise<boolean> => {
-  try {
-    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, {
-      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { pid?: unknown };
-    return anyPid ? typeof body.pid === "number" : body.pid === info.pid;
-  } catch {
-    return false;
-  }
+  const answer = await probeHealth(info.port, token, timeoutMs);
+  if (answer === undefined) return false;
+  return anyPid ? typeof answer.pid === "number" : answer.pid === info.pid;
 };
 
 /** The last lines of the daemon log, for a daemon that exited before it answered. */

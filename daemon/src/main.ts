@@ -27,6 +27,7 @@ import { createIsolatedProjectLoader, loadLimitsFromEnv, startCliWorker } from "
 import { loadKubeConfig } from "./adapters/kube-cluster.js";
 import { createKubeTargets, createRoutingKube, projectTargets } from "./adapters/kube-targets.js";
 import { tcpPortListener } from "./adapters/tcp-port-listener.js";
+import { probeHealth } from "./api/health-probe.js";
 import { processState } from "./api/process-state.js";
 import type { DaemonInfo } from "./api/state-dir.js";
 import { daemonVersion, stateDir as defaultStateDir, stateFiles } from "./api/state-dir.js";
@@ -77,7 +78,6 @@ export class DaemonStartError extends DevloopError {
   protected readonly defaultCode = RuntimeCodes.daemonStart.code;
 }
 
-
 /** Does a daemon answer on the port daemon.json names, and is it `pid`? (An unauthenticated answer counts.) */
 const answers = async (files: ReturnType<typeof stateFiles>, pid: number): Promise<boolean> => {
   let info: Partial<DaemonInfo>;
@@ -87,18 +87,8 @@ const answers = async (files: ReturnType<typeof stateFiles>, pid: number): Promi
     return false;
   }
   if (typeof info.port !== "number" || info.port <= 0) return false;
-  const token = readFileIfAny(files.token)?.trim();
-  try {
-    const res = await fetch(`http://127.0.0.1:${info.port}/api/health`, {
-      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(1500),
-    });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { pid?: unknown };
-    return body.pid === undefined || body.pid === pid;
-  } catch {
-    return false;
-  }
+  const answer = await probeHealth(info.port, readFileIfAny(files.token)?.trim(), 1500);
+  return answer !== undefined && (answer.pid === undefined || answer.pid === pid);
 };
 
 /** A holder that is alive but not answering yet may still be starting; after this long it is taken as hung. */
