@@ -32,6 +32,7 @@
 import type { RenameList } from "./atomic-replace.js";
 import { readRenamesSnippet, renameSnippet } from "./atomic-replace.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
+import { headerChecksum, tarBlock } from "./tar-header.js";
 
 export const headerBytes = 48;
 
@@ -84,7 +85,6 @@ const agentScript = [
 
 export const agentCommand = (targetDir: string): string[] => ["sh", "-c", agentScript, checkTargetDir(targetDir)];
 
-const block = 512;
 const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
 /** A header's size field (octal, or base-256 when its first byte has the high bit), undefined when unreadable. */
@@ -98,10 +98,7 @@ const headerSize = (header: Uint8Array): number | undefined => {
 /** A header's checksum is right: the sum of its bytes with the checksum field read as spaces (unsigned, as tar-stream writes it). */
 const checksumOk = (header: Uint8Array): boolean => {
   const text = Buffer.from(header.subarray(148, 156)).toString("latin1").replace(/[\0 ]+$/, "").trim();
-  if (!/^[0-7]+$/.test(text)) return false;
-  let sum = 8 * 0x20;
-  for (let i = 0; i < block; i++) if (i < 148 || i >= 156) sum += header[i] ?? 0;
-  return sum === parseInt(text, 8);
+  return /^[0-7]+$/.test(text) && headerChecksum(header) === parseInt(text, 8);
 };
 
 /**
@@ -112,12 +109,12 @@ const checksumOk = (header: Uint8Array): boolean => {
  */
 export const tarExtent = (tar: Uint8Array): number | undefined => {
   let at = 0;
-  while (at + 2 * block <= tar.length) {
-    const header = tar.subarray(at, at + block);
-    if (isZero(header)) return isZero(tar.subarray(at + block, at + 2 * block)) ? at + 2 * block : undefined;
+  while (at + 2 * tarBlock <= tar.length) {
+    const header = tar.subarray(at, at + tarBlock);
+    if (isZero(header)) return isZero(tar.subarray(at + tarBlock, at + 2 * tarBlock)) ? at + 2 * tarBlock : undefined;
     const size = headerSize(header);
     if (size === undefined || !checksumOk(header)) return undefined;
-    at += block + Math.ceil(size / block) * block;
+    at += tarBlock + Math.ceil(size / tarBlock) * tarBlock;
   }
   return undefined;
 };

@@ -76,11 +76,15 @@ const writeUstar = (buf: Buffer, at: number, h: { name: string; type: TarEntryTy
   writeOct(buf, at + 329, 0, 6);
   writeOct(buf, at + 337, 0, 6);
   if (prefix) buf.write(prefix, at + 345, "latin1");
-  let sum = 8 * 32;
-  for (let i = 0; i < 148; i++) sum += buf[at + i] ?? 0;
-  for (let i = 156; i < tarBlock; i++) sum += buf[at + i] ?? 0;
-  writeOct(buf, at + 148, sum, 6);
+  writeOct(buf, at + 148, headerChecksum(buf.subarray(at, at + tarBlock)), 6);
   return true;
+};
+
+/** A header block's checksum: the unsigned sum of its bytes with the checksum field (148–155) read as spaces. */
+export const headerChecksum = (header: Uint8Array): number => {
+  let sum = 8 * 0x20;
+  for (let i = 0; i < tarBlock; i++) if (i < 148 || i >= 156) sum += header[i] ?? 0;
+  return sum;
 };
 
 /** The pax records of a name or link target ustar cannot hold. */
