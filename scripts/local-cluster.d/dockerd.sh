@@ -68,6 +68,28 @@ EOF
 
 docker_ok() { docker info >/dev/null 2>&1; }
 
+# clear_stale_pidfiles EXEC-ROOT DOCKERD-PIDFILE: before a dockerd starts. /var/run here survives a machine restart,
+# and its pid files with it: a dockerd whose containerd.pid names a live pid (any process, after pid reuse) waits for
+# that containerd's socket and fails after 60 s; one whose own pid file names a live pid refuses to start. Removes
+# each file unless its pid is still the process it names (this exec root's containerd, a dockerd).
+clear_stale_pidfiles() {
+  local exec_root=$1 docker_pidfile=$2 pid
+  if [[ -f $exec_root/containerd/containerd.pid ]]; then
+    pid=$(<"$exec_root/containerd/containerd.pid")
+    if ! { [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$exec_root/containerd/"; }; then
+      verbose "removing the stale $exec_root/containerd/containerd.pid (pid $pid is not its containerd)"
+      rm -f "$exec_root/containerd/containerd.pid"
+    fi
+  fi
+  if [[ -f $docker_pidfile ]]; then
+    pid=$(<"$docker_pidfile")
+    if ! { [[ $pid =~ ^[0-9]+$ ]] && [[ $(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n 1) == *dockerd ]]; }; then
+      verbose "removing the stale $docker_pidfile (pid $pid is not a dockerd)"
+      rm -f "$docker_pidfile"
+    fi
+  fi
+}
+
 # remove_pod_containers DOCKER-COMMAND: removes every container a kubelet made on that engine (pod sandboxes and their
 # containers carry the label io.kubernetes.docker.type); `docker` for node 1, `docker2` for node 2. Never fails.
 remove_pod_containers() {
@@ -90,6 +112,7 @@ ensure_docker() {
     verbose "using the already running dockerd"
     return 0
   fi
+  running dockerd || clear_stale_pidfiles /var/run/docker /var/run/docker.pid
   start dockerd dockerd
   wait_until 60 "dockerd to answer" docker_ok
   expect_alive dockerd

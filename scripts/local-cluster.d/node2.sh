@@ -72,6 +72,7 @@ ensure_node2_docker() {
   local LAUNCH_PREFIX=(unshare --mount --propagation slave -- sh -c \
     'mount --bind "$1" /var/log/pods && mount --bind "$2" /var/log/containers && shift 2 && exec "$@"' \
     sh "$NODE2_STATE/log-pods" "$NODE2_STATE/log-containers")
+  running dockerd-node2 || clear_stale_pidfiles "$NODE2_RUN/docker" "$NODE2_RUN/docker.pid"
   start dockerd-node2 dockerd --config-file="$NODE2_STATE/daemon.json" \
     --data-root="$NODE2_STATE/docker" --exec-root="$NODE2_RUN/docker" \
     -H "unix://$NODE2_RUN/docker.sock" --pidfile="$NODE2_RUN/docker.pid" \
