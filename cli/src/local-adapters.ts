@@ -1,7 +1,6 @@
 /**
  * The CLI's composition root for what it runs itself, without asking the daemon: image sizes for `doctor`, image
- * builds for `build`, live objects for `up --dry-run`, a terminal into a pod for `exec` and `run` (and the syncer that
- * puts a bind-mounted tree into `run`'s pod), and the daemon
+ * builds for `build`, live objects for `up --dry-run`, a terminal into a pod for `exec` and `run`, and the daemon
  * process itself for `daemon run`. The only CLI module that imports daemon/src/adapters (and so dockerode or
  * client-node) or the daemon's main: each is loaded when a command asks for it, so `render` or `status` loads no
  * SDK. Commands get ports (ImageInspector, ImageBuilder, LiveObjects, PodTerminal), never an adapter; ESLint
@@ -12,7 +11,6 @@ import type { ImageInspector } from "../../daemon/src/doctor/image-inspector.js"
 import type { ImageBuilder } from "../../daemon/src/ports/image-builder.js";
 import type { LiveObjects } from "../../daemon/src/ports/live-objects.js";
 import type { PodTerminal } from "../../daemon/src/ports/pod-terminal.js";
-import type { Syncer } from "../../daemon/src/ports/syncer.js";
 import { UserError } from "./user-error.js";
 
 /** Local images through the Docker engine (DOCKER_HOST or the default socket). */
@@ -53,17 +51,6 @@ export const kubePodTerminal = async (context: string | undefined): Promise<PodT
   const { loadKubeConfig } = await import("../../daemon/src/adapters/kube-cluster.js");
   const { createKubeTerminal } = await import("../../daemon/src/adapters/kube-terminal.js");
   return createKubeTerminal(loadKubeConfig(context));
-};
-
-/**
- * The live syncer (tar over exec) under the kubeconfig and --context, for `devloop run`'s bind fill (one-off-binds.ts):
- * the daemon's own adapter, so the tree goes in as it goes into the service's pods.
- */
-export const kubeSyncer = async (context: string | undefined): Promise<Syncer> => {
-  const { loadKubeConfig } = await import("../../daemon/src/adapters/kube-cluster.js");
-  const { createKubeExec } = await import("../../daemon/src/adapters/kube-exec.js");
-  const { createTarSyncer } = await import("../../daemon/src/adapters/tar-syncer.js");
-  return createTarSyncer({ exec: createKubeExec(loadKubeConfig(context)) });
 };
 
 /**

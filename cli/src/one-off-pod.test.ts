@@ -35,10 +35,10 @@ describe("the one-off pod of devloop run", () => {
     const { pod, container } = oneOffPod({ ...base, command: ["npm", "run", "migrate"] });
     const p = shape(pod);
     expect(container).toBe("web");
-    expect(p.metadata).toEqual({ name: "shop-web-run-x1", namespace: "shop-me", labels: { "net.devloop.dev/front": "true", "app.kubernetes.io/managed-by": "devloop", "devloop.dev/run": "web", "devloop.dev/run-project": "shop" } });
+    expect(p.metadata).toEqual({ name: "shop-web-run-x1", namespace: "shop-me", labels: { "net.devloop.dev/front": "true", "app.kubernetes.io/managed-by": "devloop", "devloop.dev/project": "shop", "devloop.dev/run": "web" } });
     expect(p.spec.restartPolicy).toBe("Never");
     expect(p.spec.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data" } }]);
-    // devloop-bind stays: `run` puts the bind-mounted source there (one-off-binds.ts) before the command starts.
+    // devloop-bind stays: the daemon's live loop puts the bind-mounted source there before the command starts.
     expect(p.spec.initContainers?.map((c) => c.name)).toEqual(["devloop-seed", "devloop-bind"]);
     expect(p.spec.containers).toHaveLength(1);
     const c = p.spec.containers[0];

@@ -2,17 +2,20 @@
  * The pod `devloop run SERVICE [CMD…]` starts: the service's pod template as `up` applies it (image — the built
  * content-hash tag for build: services —, environment, volumes, network labels, resources), with only the
  * service's own container, no probes, restartPolicy Never, and the command Compose would run. It does not carry
- * the service's label, so the service's Kubernetes Service never routes to it and devloop's watch ignores it.
+ * the service's label, so the service's Kubernetes Service never routes to it and status does not count it; it
+ * carries the project's label and devloop.dev/run=<service>, so the daemon's watch sees it and its live loop treats it
+ * as a sync target of the service's directory binds (engine/live/live-pods.ts): the tree is put into its devloop-bind
+ * container, edits reach it and what it writes there comes back, as for the service's own pods.
  */
-import { toLabelValue } from "../../daemon/src/translate/labels.js";
+import { Labels, toLabelValue } from "../../daemon/src/translate/labels.js";
 import { toDnsLabel } from "../../daemon/src/translate/names.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
 import { UserError } from "./user-error.js";
 
 const workloadKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
 
-/** Labels of the service's pods that must not be on a one-off pod (Services and devloop's watch select on them). */
-const dropped = new Set(["devloop.dev/service", "devloop.dev/project", "app.kubernetes.io/name", "app.kubernetes.io/instance"]);
+/** Labels of the service's pods that must not be on a one-off pod (its Service and devloop's status select on them). */
+const dropped = new Set([Labels.service, Labels.name, "app.kubernetes.io/instance"]);
 
 export interface OneOffParams {
   readonly manifests: readonly KubeManifest[];
@@ -98,7 +101,7 @@ export const oneOffPod = (p: OneOffParams): { readonly pod: KubeManifest; readon
     container.securityContext = { ...(container.securityContext ?? {}), runAsUser: uid };
   }
   if (p.tty) Object.assign(container, { stdin: true, stdinOnce: true, tty: true });
-  // devloop-bind stays: the pod waits there until `run` has put the bind-mounted source (one-off-binds.ts).
+  // devloop-bind stays: the pod waits there until the daemon's live loop has put the bind-mounted source.
   const initContainers = template.spec.initContainers ?? [];
   const labels = Object.fromEntries(Object.entries(template.metadata?.labels ?? {}).filter(([k]) => !dropped.has(k) && !k.startsWith("sidecar.devloop.dev/")));
   const name = toDnsLabel(`${p.project}-${p.service}-run-${p.suffix}`);
@@ -112,7 +115,7 @@ export const oneOffPod = (p: OneOffParams): { readonly pod: KubeManifest; readon
     pod: {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name, namespace: p.namespace, labels: { ...labels, "app.kubernetes.io/managed-by": "devloop", "devloop.dev/run": label, "devloop.dev/run-project": toLabelValue(p.project) } },
+      metadata: { name, namespace: p.namespace, labels: { ...labels, [Labels.managedBy]: "devloop", [Labels.project]: toLabelValue(p.project), [Labels.run]: label } },
       spec,
     },
   };

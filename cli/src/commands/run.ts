@@ -12,8 +12,6 @@ import type { ComposeFlags } from "../compose-options.js";
 import { ExitCode } from "../output.js";
 import { cliErrorOf } from "../cluster-failure.js";
 import { UserError } from "../user-error.js";
-import { kubeSyncer } from "../local-adapters.js";
-import { oneOffBinds } from "../one-off-binds.js";
 import { loadTerminal, parseEnvFlags } from "./exec.js";
 
 export interface RunFlags extends ComposeFlags {
@@ -60,14 +58,15 @@ export const runOneOffCommand = async (service: string, command: string[], flags
   });
   const terminal = await loadTerminal(flags.context ?? running.context);
   const onStatus = (line: string): void => { process.stderr.write(`devloop: ${line}\n`); };
-  // A service with directory binds: its tree is put into the pod's devloop-bind container before the command starts.
-  const beforeStart = oneOffBinds({ live: rendered.live[service], namespace, syncer: () => kubeSyncer(flags.context ?? running.context), terminal, onStatus });
+  // A service with directory binds: the pod waits in devloop-bind until the daemon's live loop has put the tree there
+  // (it sees the pod by its labels, one-off-pod.ts), which then syncs edits into it and brings back what it writes.
+  if ((rendered.live[service]?.binds ?? []).length > 0) onStatus(`${pod.metadata.name}: the daemon puts ${service}'s bind-mounted source in place, then keeps it in sync while the command runs`);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    return await terminal.runPod({ pod, container, tty, startTimeoutMs, signal: controller.signal, onStatus, ...(beforeStart === undefined ? {} : { beforeStart }), stdin: tty ? process.stdin : null, stdout: process.stdout, stderr: process.stderr });
+    return await terminal.runPod({ pod, container, tty, startTimeoutMs, signal: controller.signal, onStatus, stdin: tty ? process.stdin : null, stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
     throw cliErrorOf(error);
   } finally {

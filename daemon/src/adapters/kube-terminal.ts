@@ -96,7 +96,7 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
       }
     },
 
-    async runPod({ pod, container, tty, startTimeoutMs, signal, onStatus, beforeStart, stdin, stdout, stderr }) {
+    async runPod({ pod, container, tty, startTimeoutMs, signal, onStatus, stdin, stdout, stderr }) {
       const namespace = pod.metadata.namespace ?? "default";
       const name = pod.metadata.name;
       try {
@@ -113,16 +113,9 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
         // Wait for the container to run (or to have run already: a quick command may be done before we look).
         const deadline = Date.now() + startTimeoutMs;
         let said = "";
-        let prepared = beforeStart === undefined;
         for (;;) {
           if (signal?.aborted) throw new ClusterError(`run interrupted; pod ${name} deleted`, false);
-          const seen = await readPod(namespace, name);
-          if (!prepared && seen.status?.initContainerStatuses?.some((c) => c.name === beforeStart?.initContainer && c.state?.running !== undefined) === true) {
-            prepared = true;
-            await beforeStart?.run(name);
-            continue;
-          }
-          const state = containerState(seen, container);
+          const state = containerState(await readPod(namespace, name), container);
           if (state.state !== "waiting") break;
           const line = `${state.reason ?? ""}${state.message ? `: ${state.message}` : ""}`;
           if (line !== said && state.reason !== "Pending" && state.reason !== "ContainerCreating") onStatus?.(`pod ${name}: ${line}`);

@@ -2,7 +2,9 @@
  * Which pods and which container a compose service runs in. A service normally has pods of its own (labelled
  * devloop.dev/service=<service>, its container named after it); a service that joined another's pod (a sidecar:
  * network_mode / ipc service:, volumes_from) runs as one container in each of that service's pods, which carry the
- * label sidecar.devloop.dev/<service>=<container> (translate/pod-join.ts).
+ * label sidecar.devloop.dev/<service>=<container> (translate/pod-join.ts). A `devloop run` pod carries the project's
+ * label and devloop.dev/run=<service>, not the service's: no status, log or forward counts it; the live loop syncs
+ * the service's binds with it (live/live-pods.ts).
  */
 import { Annotations, Labels as LabelKeys, sidecarLabel } from "../translate/labels.js";
 import type { KubeManifest } from "../translate/types.js";
@@ -11,6 +13,9 @@ type Labels = Readonly<Record<string, string>>;
 
 /** The container the service runs as in a pod with these labels, or undefined when the pod is not the service's. */
 export const sidecarContainer = (labels: Labels, service: string): string | undefined => labels[sidecarLabel(service)];
+
+/** A `devloop run` pod (of any service), by its labels. */
+export const isRunPod = (labels: Labels): boolean => labels[LabelKeys.run] !== undefined;
 
 /** True when the pod (by its labels) runs the service: its own pod, or the pod it joined. */
 export const runsService = (labels: Labels, service: string): boolean => labels[LabelKeys.service] === service || sidecarContainer(labels, service) !== undefined;

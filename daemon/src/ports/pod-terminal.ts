@@ -33,15 +33,5 @@ export interface PodTerminal {
    * Creates the pod, waits for it to start (at most startTimeoutMs), attaches (tty: stdin and a terminal) or follows
    * its log, waits for it to end, deletes it (also when interrupted) and resolves with the container's exit code.
    */
-  runPod(params: { readonly pod: KubeManifest; readonly container: string; readonly tty: boolean; readonly startTimeoutMs: number; readonly signal?: AbortSignal; readonly onStatus?: (line: string) => void; readonly beforeStart?: BeforeStart } & TerminalStreams): Promise<number>;
-}
-
-/**
- * An init container the one-off pod waits in until something is put there: `run` is called once, as soon as that
- * container runs (devloop-bind: the bind-mounted source, then its ready file). A rejection deletes the pod and fails
- * the run with its message.
- */
-export interface BeforeStart {
-  readonly initContainer: string;
-  run(pod: string): Promise<void>;
+  runPod(params: { readonly pod: KubeManifest; readonly container: string; readonly tty: boolean; readonly startTimeoutMs: number; readonly signal?: AbortSignal; readonly onStatus?: (line: string) => void } & TerminalStreams): Promise<number>;
 }

@@ -20,6 +20,11 @@ export const Labels = {
   config: `${LABEL_PREFIX}/config`,
   /** "isolated" on pods whose ingress the compose networks' NetworkPolicies govern (network-policies.ts). */
   networks: `${LABEL_PREFIX}/networks`,
+  /**
+   * On a `devloop run` pod (cli/src/one-off-pod.ts): the service it runs a one-off command of. The pod has the project
+   * label (the project's watch sees it, so the live loop syncs its binds) but not the service's.
+   */
+  run: `${LABEL_PREFIX}/run`,
 } as const;
 
 export const Annotations = {

@@ -3,9 +3,10 @@
  * (issue 10): a Node app with `.:/app` and an anonymous node_modules volume, a Python app with `./:/code` beside a
  * stateful service whose named volume its image seeds, and a server whose config file is bind-mounted. Each checks what the project serves, then makes one edit on the host and sees it served.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, freePort, kube, suffix } from "./daemon-support.js";
+import { bin, createTestDaemon, freePort, kube, sleep, suffix } from "./daemon-support.js";
 import { bedImages, execInPod, loadBedKubeConfig } from "./helpers/index.js";
 import { fetchUntil, realWorldCopy } from "./helpers/real-world.js";
 
@@ -101,8 +102,76 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
     expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
     // The tree devloop put in the one-off pod's devloop-bind before the command ran; node_modules seeded from the image.
     expect(run.stdout).toBe("run message greetings, devloop, from node_modules true\n");
-    expect(run.stderr).toMatch(/put at \/app \(\d+ entries/);
+    expect(run.stderr).toMatch(/the daemon puts app's bind-mounted source in place/);
   }, 200_000);
+
+  it("devloop run keeps the bind live while its command runs: a host edit reaches it, what it writes comes back, and it is left alone once ended", async () => {
+    node.copy.write("message.txt", "live run message\n");
+    // A long-running command: says what it started with, writes a file into the bind, reports each new content of
+    // run-edit.txt, and ends when stop-run.txt appears (both from the host).
+    const script = [
+      "const fs = require('fs');",
+      "console.log('started with', fs.readFileSync('/app/message.txt', 'utf8').trim());",
+      "fs.mkdirSync('/app/generated', { recursive: true }); fs.writeFileSync('/app/generated/by-run.txt', 'written inside the run pod\\n');",
+      "let seen = '';",
+      "setInterval(() => {",
+      "  try { const t = fs.readFileSync('/app/run-edit.txt', 'utf8').trim(); if (t !== seen) { seen = t; console.log('saw', t); } } catch {}",
+      "  if (fs.existsSync('/app/stop-run.txt')) { console.log('stopping'); process.exit(0); }",
+      "}, 100);",
+    ].join(" ");
+    const child = spawn(process.execPath, [bin, "run", "-T", "app", "node", "-e", script], { cwd: node.copy.dir, env: daemon.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((r) => child.once("exit", (code) => r(code ?? -1)));
+    const until = async (what: string, pred: () => boolean | Promise<boolean>, ms: number): Promise<void> => {
+      const deadline = Date.now() + ms;
+      while (!(await pred())) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`waited ${ms / 1000} s for ${what}; run's stdout: ${stdout} stderr: ${stderr}`);
+        await sleep(200);
+      }
+    };
+    const hostFile = (rel: string): string | undefined => { try { return readFileSync(node.copy.file(rel), "utf8"); } catch { return undefined; } };
+    try {
+      await until("the command to start", () => stdout.includes("started with"), 180_000);
+      const started = Date.now();
+      expect(stdout).toContain("started with live run message\n");
+      const runPods = await core.listNamespacedPod({ namespace: node.namespace, labelSelector: "devloop.dev/run=app" });
+      const runPod = runPods.items[0]?.metadata?.name ?? "";
+      expect(runPods.items).toHaveLength(1);
+      // A host edit reaches the running command, through the daemon's sync (atomic replace), as in the service's pod.
+      const sent = Date.now();
+      node.copy.write("run-edit.txt", "edited on the host\n");
+      await until("the host edit inside the run pod", () => stdout.includes("saw edited on the host"), 30_000);
+      const editMs = Date.now() - sent;
+      node.copy.write("run-edit.txt", "edited again\n");
+      await until("the second host edit inside the run pod", () => stdout.includes("saw edited again"), 30_000);
+      // What the command wrote into /app as it started comes back to the host (the pull-back, every 2 s) ...
+      await until("the run pod's file on the host", () => hostFile("generated/by-run.txt") !== undefined, 30_000);
+      const backMs = Date.now() - started;
+      expect(hostFile("generated/by-run.txt")).toBe("written inside the run pod\n");
+      // ... and from the host into the service's own pod, as a Docker bind shares it with both containers.
+      const appPod = await podOf(node.namespace, "app");
+      await until("the run pod's file in the service's pod", async () => (await execInPod(kc, { namespace: node.namespace, pod: appPod, container: "app", command: ["cat", "/app/generated/by-run.txt"], timeoutMs: 30_000 })).stdout === "written inside the run pod\n", 30_000);
+      // The service's status does not count the run pod.
+      const state = await (await daemon.client()).state();
+      const app = state.projects.find((p) => p.namespace === node.namespace)?.services.find((x) => x.name === "app");
+      expect(app?.pods).toEqual([appPod]);
+      console.log(`run pod ${runPod}: host edit seen by its command after ${editMs} ms, its file on the host ${backMs} ms after its start was seen (or sooner)`);
+      // Ending it: the command sees the stop file, exits 0, the pod is deleted, and the daemon leaves it alone.
+      node.copy.write("stop-run.txt", "\n");
+      expect(await Promise.race([exited, sleep(60_000).then(() => -2)]), `${stdout}${stderr}`).toBe(0);
+      expect(stdout).toContain("stopping");
+      await until("the run pod deleted", async () => (await core.listNamespacedPod({ namespace: node.namespace, labelSelector: "devloop.dev/run=app" })).items.length === 0, 60_000).catch(() => undefined);
+      expect((await core.listNamespacedPod({ namespace: node.namespace, labelSelector: "devloop.dev/run=app" })).items).toEqual([]);
+      node.copy.write("message.txt", "after the run\n");
+      expect(await fetchUntil(`http://127.0.0.1:${node.port}/`, (b) => b.includes("after the run"), 30_000, "the service after the run")).toContain("after the run");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    }
+  }, 300_000);
 
   it("what the container writes into the bind comes back to the host", async () => {
     const pod = await podOf(node.namespace, "app");

@@ -8,6 +8,7 @@ import type { ObservedObject } from "../../ports/cluster.js";
 import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
 import { podAwaitingStable, stableWindowMs } from "../selectors.js";
+import { isRunPod } from "../service-pods.js";
 import type { EngineState } from "../state.js";
 import type { Controller } from "./controller.js";
 
@@ -21,7 +22,8 @@ export const createStabilityController = ({ clock, windowMs = stableWindowMs }: 
       for (const project of Object.values(state.projects)) {
         if (project.status === "stopping") continue;
         for (const o of Object.values(project.objects)) {
-          if (o.kind !== "Pod" || o.pod === undefined) continue;
+          // A `devloop run` pod is no service's: nothing waits for it to settle.
+          if (o.kind !== "Pod" || o.pod === undefined || isRunPod(o.labels)) continue;
           const pod = o as ObservedObject & { pod: NonNullable<ObservedObject["pod"]> };
           if (!podAwaitingStable(project, pod)) continue;
           const key = `${project.name}/${o.name}/${pod.pod.restarts}`;

@@ -17,8 +17,10 @@
  *
  * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits in its "devloop-bind" init
  * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
- * ready file, and the app container starts with the tree in place. Once the pod runs, its reconcile only walks the
- * local tree against what was put (edits made meanwhile are sent), instead of listing the container again.
+ * ready file, and the app container starts with the tree in place. A `devloop run` pod of the service is one more
+ * target of its binds (live-pods.ts): filled, synced and pulled from the same way while it runs, nothing else. Once
+ * the pod runs, its reconcile only walks the local tree against what was put (edits made meanwhile are sent), instead
+ * of listing the container again.
  * The way back: every pullIntervalMs each running pod's writable binds (rules with `pull`) are asked what the
  * container created or changed since the last look (ports/puller.ts); that is written on the host, and the manifests
  * take it in, so the watcher's echo sends nothing. A change made on both sides keeps the host's copy (reported).
@@ -55,7 +57,7 @@ import { runBind } from "../live/bind-fill.js";
 import { runCompile } from "../live/compile-delivery.js";
 import { runChange } from "../live/live-batch.js";
 import { replacePods, runRestart } from "../live/live-exec.js";
-import { bindingPods, podOwner, runningPods, startingBindPods } from "../live/live-pods.js";
+import { bindingPods, podOwner, runningPods, runningRunPods, startingBindPods } from "../live/live-pods.js";
 import { log } from "../live/live-trace.js";
 import type { Job, LiveDeps, LivePorts, Loop } from "../live/loop.js";
 import { compileRoot, errorText, mergeJobs } from "../live/loop.js";
@@ -222,7 +224,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
     for (const service of services) {
       const live = loop.live[service];
       if (live === undefined) continue;
-      for (const pod of runningPods(loop.project, live)) {
+      for (const pod of [...runningPods(loop.project, live), ...runningRunPods(loop.project, live)]) {
         loop.pods.resync(pod);
         loop.queue.push(service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "resync" } });
       }
@@ -276,7 +278,8 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             if (!loop.pods.takeEarly(pod)) continue;
             loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod, early: true } });
           }
-          for (const pod of runningPods(project, svc)) {
+          // A service's own pods, and its `devloop run` pods for its binds (live-pods.ts).
+          for (const pod of [...runningPods(project, svc), ...runningRunPods(project, svc)]) {
             running.add(pod);
             if (!loop.pods.takeRunning(pod)) continue;
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });

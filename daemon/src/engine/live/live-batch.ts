@@ -1,7 +1,8 @@
 /**
  * One batch of a develop.watch rule's changes: sync / sync+restart / sync+exec into every running pod devloop has
- * synced, then restart the process or run the command when something changed; rebuild queues a reload; restart
- * restarts. The paths are journaled (ManifestStore.intend) before anything is sent.
+ * synced (a bind's rule: the service's `devloop run` pods too), then restart the process or run the command when
+ * something changed (in the service's own pods); rebuild queues a reload; restart restarts. The paths are journaled
+ * (ManifestStore.intend) before anything is sent.
  */
 import path from "node:path";
 import { emptyManifest } from "../../sync/hash-manifest.js";
@@ -9,13 +10,13 @@ import type { ServiceLive } from "../../translate/types.js";
 import type { TraceStep } from "../state.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { isSyncAction, joinErrors, podTarget } from "./loop.js";
-import { runningPods } from "./live-pods.js";
+import { rulePods, runningPods } from "./live-pods.js";
 import { finishTrace, summarise, timed } from "./live-trace.js";
 import { restart, runExec } from "./live-exec.js";
 
 export const runChange = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "change" }>): Promise<void> => {
   const rule = job.rule;
-  const pods = runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p));
+  const pods = rulePods(loop.project, live, rule).filter((p) => loop.pods.isKnown(p));
   const started = deps.clock.now();
   const steps: TraceStep[] = [{ step: "wait", ms: job.closedAt - job.firstEventAt }];
   const base = { service: live.service, trigger: "change" as const, rule: rule.id, action: rule.action, pods, at: job.firstEventAt };
@@ -49,7 +50,9 @@ export const runChange = async (deps: LiveDeps, loop: Loop, live: ServiceLive, j
   // reconcile must count them as possibly there, so one deleted locally since is deleted in the pod too.
   if (settled.some((r) => r.status === "rejected")) loop.manifests.mayHold(rule.id, rels);
   const summary = summarise(deps, loop, rule.localRoot, pods, settled);
-  const synced = pods.filter((_, i) => settled[i]?.status === "fulfilled");
+  // Restarts and commands run in the service's own pods, never in a `devloop run` pod (live-pods.ts).
+  const own = new Set(runningPods(loop.project, live));
+  const synced = pods.filter((p, i) => settled[i]?.status === "fulfilled" && own.has(p));
   if (summary.files.length === 0 && summary.refused.length === 0 && summary.error === undefined) return; // e.g. saved without a change
   let error = summary.error;
   if (summary.files.length > 0 && synced.length > 0) {

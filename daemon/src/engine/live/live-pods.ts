@@ -1,36 +1,64 @@
-/** The pods of a service the live loop works on, read from what the watch sees (ProjectState.objects). */
+/**
+ * The pods of a service the live loop works on, read from what the watch sees (ProjectState.objects): the service's
+ * own pods (or, for a sidecar, its host's), and for its directory binds also its `devloop run` pods (label
+ * devloop.dev/run=<service>, cli/src/one-off-pod.ts), which share the binds as containers of `docker compose run` do:
+ * their tree is put the same way, edits reach them, what they write comes back. A run pod gets nothing else (no
+ * develop.watch rule, compiled artifact, restart or exec: `docker compose run` runs none).
+ */
 import { bindContainerName } from "../../translate/bind-mounts.js";
-import type { ServiceLive } from "../../translate/types.js";
-import { runsService, sidecarHost } from "../service-pods.js";
+import { Labels, toLabelValue } from "../../translate/labels.js";
+import type { LiveRule, ServiceLive } from "../../translate/types.js";
+import type { ObservedObject } from "../../ports/cluster.js";
+import { isRunPod, runsService, sidecarHost } from "../service-pods.js";
 import type { ProjectState } from "../state.js";
 
-/** Pods of a service waiting in their devloop-bind init container for the bind-mounted source. */
+type Pod = ObservedObject & { readonly pod: NonNullable<ObservedObject["pod"]> };
+
+/** The pod of that name, as the watch sees it, is a `devloop run` pod. */
+export const isRunPodNamed = (project: ProjectState, pod: string): boolean => isRunPod(project.objects[`Pod/${pod}`]?.labels ?? {});
+
+/** A `devloop run` pod of this service that shares its binds (a service without binds has none to share). */
+const runOf = (labels: Readonly<Record<string, string>>, live: ServiceLive): boolean =>
+  live.binds !== undefined && live.binds.length > 0 && labels[Labels.run] === toLabelValue(live.service);
+
+/** Pods not being deleted whose labels pass. */
+const podsWhere = (project: ProjectState, labelled: (labels: Readonly<Record<string, string>>) => boolean): Pod[] =>
+  Object.values(project.objects).filter((o): o is Pod => o.kind === "Pod" && o.pod !== undefined && !o.pod.deleting && labelled(o.labels));
+
+/** Pods of the service (own or joined) and, with `runs`, its run pods. */
+const podsOf = (project: ProjectState, live: ServiceLive, runs: boolean): Pod[] =>
+  podsWhere(project, (labels) => runsService(labels, live.service) || (runs && runOf(labels, live)));
+
+const names = (pods: readonly Pod[]): string[] => pods.map((o) => o.name).sort();
+
+/** Pods of a service (its run pods too) waiting in their devloop-bind init container for the bind-mounted source. */
 export const bindingPods = (project: ProjectState, live: ServiceLive): string[] =>
-  live.binds === undefined
-    ? []
-    : Object.values(project.objects)
-        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && (o.pod.initRunning ?? []).includes(live.bindContainer ?? bindContainerName))
-        .map((o) => o.name)
-        .sort();
+  live.binds === undefined ? [] : names(podsOf(project, live, true).filter((o) => (o.pod.initRunning ?? []).includes(live.bindContainer ?? bindContainerName)));
 
 /**
- * Pods of a service about to start their devloop-bind container (scheduled, every init container before it done) but
- * not reported running it yet: the bind fill may start there as soon as an exec gets in (engine/live/bind-fill.ts).
+ * Pods of a service (its run pods too) about to start their devloop-bind container (scheduled, every init container
+ * before it done) but not reported running it yet: the bind fill may start there as soon as an exec gets in
+ * (engine/live/bind-fill.ts).
  */
 export const startingBindPods = (project: ProjectState, live: ServiceLive): string[] =>
-  live.binds === undefined
-    ? []
-    : Object.values(project.objects)
-        .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && !o.pod.deleting && o.pod.initNext === (live.bindContainer ?? bindContainerName))
-        .map((o) => o.name)
-        .sort();
+  live.binds === undefined ? [] : names(podsOf(project, live, true).filter((o) => o.pod.initNext === (live.bindContainer ?? bindContainerName)));
 
 /** The service whose pods run `service`: its host for a sidecar, else itself. */
 export const podOwner = (project: ProjectState, service: string): string => sidecarHost(project.loaded?.manifests ?? [], service) ?? service;
 
-/** Running pods of a service that have its app container. */
-export const runningPods = (project: ProjectState, live: ServiceLive): string[] =>
-  Object.values(project.objects)
-    .filter((o) => o.kind === "Pod" && runsService(o.labels, live.service) && o.pod !== undefined && o.pod.phase === "Running" && !o.pod.deleting && o.pod.containers.includes(live.container))
-    .map((o) => o.name)
-    .sort();
+const running = (o: Pod, live: ServiceLive): boolean => o.pod.phase === "Running" && o.pod.containers.includes(live.container);
+
+/** Running pods of a service that have its app container (not its run pods: restarts, execs and watch rules go here). */
+export const runningPods = (project: ProjectState, live: ServiceLive): string[] => names(podsOf(project, live, false).filter((o) => running(o, live)));
+
+/** Running `devloop run` pods of a service with binds. */
+export const runningRunPods = (project: ProjectState, live: ServiceLive): string[] =>
+  names(podsWhere(project, (labels) => runOf(labels, live)).filter((o) => running(o, live)));
+
+/** The pods a rule syncs into: the service's running pods, and its running run pods for a directory bind's rule. */
+export const rulePods = (project: ProjectState, live: ServiceLive, rule: LiveRule): string[] =>
+  live.binds?.includes(rule.id) === true ? [...runningPods(project, live), ...runningRunPods(project, live)] : runningPods(project, live);
+
+/** The rules a pod gets: every rule for the service's own pods, the bind rules for a run pod. */
+export const podRules = (project: ProjectState, live: ServiceLive, pod: string): readonly LiveRule[] =>
+  isRunPodNamed(project, pod) ? live.rules.filter((r) => live.binds?.includes(r.id) === true) : live.rules;

@@ -5,7 +5,7 @@
  */
 import type { Puller } from "../../ports/puller.js";
 import type { ServiceLive } from "../../translate/types.js";
-import { runningPods } from "./live-pods.js";
+import { rulePods } from "./live-pods.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { errorText, isTransient, podTarget } from "./loop.js";
 import { log, finishTrace } from "./live-trace.js";
@@ -50,7 +50,7 @@ export const queuePulls = (loop: Loop): void => {
   for (const live of Object.values(loop.live)) {
     for (const rule of live.rules) {
       if (rule.pull === undefined) continue;
-      for (const pod of runningPods(loop.project, live).filter((p) => loop.pods.isKnown(p) && !loop.pulls.stopped(p, rule.id))) {
+      for (const pod of rulePods(loop.project, live, rule).filter((p) => loop.pods.isKnown(p) && !loop.pulls.stopped(p, rule.id))) {
         loop.queue.push(live.service, { key: `pull/${pod}/${rule.id}`, payload: { kind: "pull", pod, rule } });
       }
     }

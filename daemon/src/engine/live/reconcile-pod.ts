@@ -2,14 +2,15 @@
  * Self-healing: a pod devloop has not synced yet (new after a restart, reschedule or rollout, every pod after a daemon
  * restart, a pod whose sync failed) or a resync request: its targets are brought in line with the local tree (what
  * devloop synced before and is gone locally is deleted), the last good artifact is put back, and the process is
- * restarted or the command run when something changed. A pod filled at bind time only gets the edits made since.
+ * restarted or the command run when something changed. A pod filled at bind time only gets the edits made since. A
+ * `devloop run` pod has only its binds' targets brought in line (live-pods.ts podRules): no artifact, restart or command.
  */
 import { refusalMessage } from "../../sync/sync-path.js";
 import type { ServiceLive } from "../../translate/types.js";
 import type { TraceStep } from "../state.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { isSyncAction, compileRoot, errorText, isTransient, joinErrors, podTarget } from "./loop.js";
-import { runningPods } from "./live-pods.js";
+import { isRunPodNamed, podRules, runningPods, runningRunPods } from "./live-pods.js";
 import { finishTrace, timed } from "./live-trace.js";
 import { restart, runExec } from "./live-exec.js";
 import { putArtifact } from "./compile-delivery.js";
@@ -17,10 +18,11 @@ import { putArtifact } from "./compile-delivery.js";
 /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
 export const runReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pod" }>): Promise<void> => {
   const pod = job.pod;
-  if (!runningPods(loop.project, live).includes(pod)) { loop.pods.forget(pod); return; }
+  const oneOff = isRunPodNamed(loop.project, pod);
+  if (!(oneOff ? runningRunPods : runningPods)(loop.project, live).includes(pod)) { loop.pods.forget(pod); return; }
   const started = deps.clock.now();
   const steps: TraceStep[] = [];
-  const rules = live.rules.filter(isSyncAction);
+  const rules = podRules(loop.project, live, pod).filter(isSyncAction);
   const changedBy = new Map<string, number>();
   const files: string[] = [];
   const refused: string[] = [];
@@ -46,7 +48,7 @@ export const runReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive
       }
     }
     const artifact = loop.artifacts.last(live.service);
-    if (artifact !== undefined && live.compile !== undefined) {
+    if (artifact !== undefined && live.compile !== undefined && !oneOff) {
       const target = live.compile.target;
       try {
         await putArtifact(deps, loop, live, target, pod, artifact);
@@ -58,12 +60,12 @@ export const runReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive
     }
   });
   loop.pods.reconciled(pod);
-  const restartNeeded = live.restart === "process" && (changedBy.has(compileRoot(live.service)) || rules.some((r) => r.action === "sync+restart" && (changedBy.get(r.id) ?? 0) > 0));
+  const restartNeeded = !oneOff && live.restart === "process" && (changedBy.has(compileRoot(live.service)) || rules.some((r) => r.action === "sync+restart" && (changedBy.get(r.id) ?? 0) > 0));
   if (restartNeeded) {
     const e = await timed(deps, steps, "restart", () => restart(deps, loop, live, live.service, [pod]));
     if (e !== undefined) errors.push(e);
   }
-  for (const rule of rules.filter((r) => r.action === "sync+exec" && (changedBy.get(r.id) ?? 0) > 0)) {
+  for (const rule of rules.filter((r) => !oneOff && r.action === "sync+exec" && (changedBy.get(r.id) ?? 0) > 0)) {
     const e = await timed(deps, steps, "exec", () => runExec(deps, loop, live, rule, [pod]));
     if (e !== undefined) errors.push(e);
   }

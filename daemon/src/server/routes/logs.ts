@@ -6,7 +6,7 @@
 import type { Request, Response } from "express";
 import type { ClusterClient, Stoppable } from "../../ports/cluster.js";
 import type { Engine } from "../../engine/engine.js";
-import { serviceOfContainer } from "../../engine/service-pods.js";
+import { isRunPod, serviceOfContainer } from "../../engine/service-pods.js";
 import type { EngineState } from "../../engine/state.js";
 import { ApiCodes } from "../../errors/api-codes.js";
 import { refuse } from "../api-error.js";
@@ -44,7 +44,8 @@ export const logsRoute =
       const p = state.projects[name];
       if (!p?.loaded || closed) return;
       for (const o of Object.values(p.objects)) {
-        if (o.kind !== "Pod" || !o.pod) continue;
+        // A `devloop run` pod's output is its caller's (docker compose logs leaves one-off containers out too).
+        if (o.kind !== "Pod" || !o.pod || isRunPod(o.labels)) continue;
         if (o.pod.phase === "Pending") continue;
         for (const container of o.pod.containers) {
           // A sidecar's container is its own service's, not the pod's (engine/service-pods.ts).
