@@ -17,8 +17,8 @@ import { contentTag, repositoryOf } from "../build/content-tag.js";
 import type { HashedEntry } from "../build/content-tag.js";
 import { scanContext } from "../build/context-scan.js";
 import { CONTEXT_IMAGE_DOCKERFILE, namedContext, rewriteNamedContexts } from "../build/named-contexts.js";
-import { buildxBuildKitVersion, externalBaseImages, hasHeredocs, heredocMode, scanDockerfile, translateHeredocs, withoutSyntax } from "../build/dockerfile-heredocs.js";
-import { dockerfileSyntax } from "../build/heredoc-check.js";
+import { buildxBuildKitVersion, externalBaseImages, heredocMode, translateHeredocs, withoutSyntax } from "../build/dockerfile-heredocs.js";
+import { directiveValue, hasHeredocs, parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
 import { deliveredReference, kindLoadCommand } from "../build/image-delivery.js";
 import type { ImageDelivery } from "../build/image-delivery.js";
 import type { ImageBuildRequest, ImageBuildResult, ImageBuilder, ImageCommand } from "../ports/image-builder.js";
@@ -267,9 +267,9 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
    */
   const heredocPlan = async (request: ImageBuildRequest, text: string, file: string, onLine: (line: string) => void): Promise<{ dockerfileText: string; ref?: string; ensure: () => Promise<void> } | undefined> => {
     if (!text.includes("<<")) return undefined;
-    const scanned = scanDockerfile(text);
-    if (!hasHeredocs(scanned)) return undefined;
-    const syntax = dockerfileSyntax(text);
+    const parsed = parseDockerfile(text);
+    if (!hasHeredocs(parsed)) return undefined;
+    const syntax = directiveValue(parsed, "syntax");
     const syntaxAvailable = syntax === undefined ? undefined : await syntaxImage(syntax, onLine);
     const builderVersion = await builder();
     const mode = heredocMode({
@@ -281,13 +281,13 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
     if (mode === "as-written") return undefined;
     if (mode === "drop-syntax") {
       onLine(`heredocs: built by the builder's own Dockerfile frontend, without the # syntax=${syntax ?? ""} line`);
-      const dockerfileText = withoutSyntax(scanned);
+      const dockerfileText = withoutSyntax(parsed);
       return { dockerfileText, ensure: () => Promise.resolve() };
     }
     const buildPlatform = `linux/${process.arch === "x64" ? "amd64" : process.arch}`;
     const platform = { args: request.args, buildPlatform, ...(request.platform === undefined ? {} : { platform: request.platform }) };
     const baseEnv: Record<string, Record<string, string>> = {};
-    for (const image of externalBaseImages(scanned, platform)) {
+    for (const image of externalBaseImages(parsed, platform)) {
       try {
         const env = ((await docker.getImage(image).inspect()).Config as { Env?: string[] | null } | undefined)?.Env ?? [];
         baseEnv[image] = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf("=") < 0 ? kv.length : kv.indexOf("=")), kv.indexOf("=") < 0 ? "" : kv.slice(kv.indexOf("=") + 1)]));
@@ -295,7 +295,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
         // Not in the engine yet: its ENV stays unknown (the build log says so when a COPY heredoc expands).
       }
     }
-    const translation = translateHeredocs(scanned, { ...platform, baseEnv, dropSyntax: syntax !== undefined });
+    const translation = translateHeredocs(parsed, { ...platform, baseEnv, dropSyntax: syntax !== undefined });
     if ("problems" in translation) {
       const [first] = translation.problems;
       throw new Error(`build of ${request.service}: ${file}:${first?.line ?? 0}:${first?.column ?? 0}: ${first?.message ?? "heredoc"}${first?.hint === undefined ? "" : ` (${first.hint})`}`);

@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { buildxBuildKitVersion, externalBaseImages, hasHeredocs, heredocMode, parseHeredocWord, scanDockerfile, translateHeredocs, withoutSyntax } from "./dockerfile-heredocs.js";
+import { parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
+import { buildxBuildKitVersion, externalBaseImages, heredocMode, translateHeredocs, withoutSyntax } from "./dockerfile-heredocs.js";
 import type { HeredocOptions, HeredocTranslation } from "./dockerfile-heredocs.js";
 
 const options: HeredocOptions = { args: {}, buildPlatform: "linux/amd64" };
 
 const translate = (text: string, extra: Partial<HeredocOptions> = {}): HeredocTranslation => {
-  const result = translateHeredocs(scanDockerfile(text), { ...options, ...extra });
+  const result = translateHeredocs(parseDockerfile(text), { ...options, ...extra });
   if ("problems" in result) throw new Error(JSON.stringify(result.problems));
   return result;
 };
 
 const problems = (text: string, extra: Partial<HeredocOptions> = {}) => {
-  const result = translateHeredocs(scanDockerfile(text), { ...options, ...extra });
+  const result = translateHeredocs(parseDockerfile(text), { ...options, ...extra });
   return "problems" in result ? result.problems : [];
 };
 
@@ -21,53 +22,15 @@ const rewrite = (text: string, extra: Partial<HeredocOptions> = {}): { lines: st
   return { lines: t.render("IMG").split("\n").filter((l) => l !== ""), files: Object.fromEntries(t.files.map((f) => [`${f.path} ${f.mode.toString(8)}`, f.content])) };
 };
 
-describe("heredoc words, as BuildKit's parser reads them", () => {
-  it.each([
-    ["<<EOF", { name: "EOF", expand: true, chomp: false }],
-    ["<<-EOF", { name: "EOF", expand: true, chomp: true }],
-    ['<<"EOF"', { name: "EOF", expand: false, chomp: false }],
-    ["<<'EOF'", { name: "EOF", expand: false, chomp: false }],
-    ['<<-"END"', { name: "END", expand: false, chomp: true }],
-    ["<< EOF", { name: "EOF", expand: true, chomp: false }],
-    ["2<<EOF", { name: "EOF", expand: true, chomp: false }],
-    ["<<", undefined],
-    ["<<<EOF", undefined],
-    ["a<<EOF", undefined],
-    ['"<<EOF"', undefined],
-  ])("%s", (word, expected) => {
-    expect(parseHeredocWord(word)).toEqual(expected);
-  });
-});
-
-describe("scanning: bodies, continuations, what is no heredoc", () => {
-  it("reads each body after the instruction's last line, up to its terminator; line numbers are the file's", () => {
-    const scanned = scanDockerfile("FROM a\nRUN cat <<A <<B \\\n  > /x\nfirst\nA\nsecond\nB\nCMD x\n");
-    const run = scanned.instructions[1];
-    expect(run).toMatchObject({ keyword: "RUN", line: 2, lastLine: 7, rest: "cat <<A <<B   > /x" });
-    expect(run?.heredocs.map((h) => [h.name, h.content])).toEqual([
-      ["A", "first\n"],
-      ["B", "second\n"],
-    ]);
-    expect(scanned.instructions[2]).toMatchObject({ keyword: "CMD", line: 8 });
-  });
-
-  it.each([
-    ["JSON form", 'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\n'],
-    ["quoted <<", "FROM a\nRUN echo '<<EOF' \"<<X\"\n"],
-    ["here-string", "FROM a\nRUN cat <<<word\n"],
-    ["not RUN/COPY/ADD", "FROM a\nLABEL x=<<EOF\n"],
-  ])("%s: none", (_name, text) => {
-    expect(hasHeredocs(scanDockerfile(text))).toBe(false);
-  });
-
-  it("an unterminated heredoc is a located problem", () => {
+describe("what cannot be rewritten", () => {
+  it("an unterminated heredoc (the parser's problem) is a located problem", () => {
     expect(problems("FROM a\n  COPY <<EOF /x\nhello\nEOF \n")).toEqual([
       expect.objectContaining({ line: 2, column: 3, message: expect.stringMatching(/^COPY <<EOF: unterminated heredoc, no line "EOF" after it/) as unknown }),
     ]);
   });
 
-  it("<<- strips leading tabs from the terminator too", () => {
-    expect(scanDockerfile("FROM a\nRUN <<-EOF\n\techo hi\n\t\tEOF\n").instructions[1]?.heredocs[0]?.content).toBe("\techo hi\n");
+  it("ONBUILD with a heredoc is a located problem, not left for 20.10's parser to misread", () => {
+    expect(problems("FROM a\nONBUILD RUN <<EOF\necho\nEOF\n")).toEqual([expect.objectContaining({ line: 2, column: 1, message: expect.stringContaining("not under ONBUILD") as unknown })]);
   });
 });
 
@@ -116,7 +79,7 @@ describe("COPY/ADD heredocs become files of the heredoc image", () => {
     const unknown = translate(text);
     expect(unknown.files[0]?.content).toBe("$NODE_VERSION\n");
     expect(unknown.unknownBaseEnv).toEqual(["node:20"]);
-    expect(externalBaseImages(scanDockerfile("ARG T=20\nFROM node:${T} AS a\nFROM a\nFROM scratch\n"), options)).toEqual(["node:20"]);
+    expect(externalBaseImages(parseDockerfile("ARG T=20\nFROM node:${T} AS a\nFROM a\nFROM scratch\n"), options)).toEqual(["node:20"]);
   });
 
   it.each([
@@ -189,6 +152,6 @@ describe("which frontend builds the heredocs", () => {
   });
 
   it("withoutSyntax leaves out only the # syntax= line", () => {
-    expect(withoutSyntax(scanDockerfile("# syntax=docker/dockerfile:1\nFROM a\nRUN <<EOF\nx\nEOF\n"))).toBe("\nFROM a\nRUN <<EOF\nx\nEOF\n");
+    expect(withoutSyntax(parseDockerfile("# syntax=docker/dockerfile:1\nFROM a\nRUN <<EOF\nx\nEOF\n"))).toBe("\nFROM a\nRUN <<EOF\nx\nEOF\n");
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadProject } from "../compose/index.js";
 import { createMemoryFileSystem } from "../compose/memory-file-system.js";
 import type { ComposeProject } from "../compose/types.js";
-import { dockerfileSyntax, heredocDiagnostics } from "./heredoc-check.js";
+import { heredocDiagnostics } from "./heredoc-check.js";
 
 const files: Record<string, string> = {
   "/p/compose.yml": [
@@ -57,10 +57,5 @@ describe("heredoc check (DL-BUILD-006)", () => {
 
   it("names a Dockerfile outside the working directory by its absolute path", () => {
     expect(heredocDiagnostics(project(), (file) => files[file], "/elsewhere")[0]?.file).toBe("/p/web/Dockerfile");
-  });
-
-  it("reads the # syntax= directive only among the parser directives at the top", () => {
-    expect(dockerfileSyntax("# syntax = docker/dockerfile:1.4\nFROM x\n")).toBe("docker/dockerfile:1.4");
-    expect(dockerfileSyntax("FROM x\n# syntax=docker/dockerfile:1\n")).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * DL-BUILD-006: a Dockerfile heredoc (`RUN <<EOF`, `COPY <<EOF /dest`) that cannot be built: unterminated, a heredoc
  * as COPY's destination, a bad `${…}` in a COPY heredoc's expansion, a RUN script over the 64 KiB line Docker 20.10's
- * parser reads. Heredocs themselves build: where the engine's frontend has none (20.10, the bed), devloop rewrites
+ * parser reads, a heredoc under ONBUILD. Heredocs themselves build: where the engine's frontend has none (20.10, the bed), devloop rewrites
  * them before the build (dockerfile-heredocs.ts; docs/build.md). `devloop validate` reports the problem at the
  * Dockerfile line, before a build fails. Pure: files are read through `read`.
  */
@@ -10,19 +10,8 @@ import type { ComposeProject } from "../compose/types.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import { translateDiagnostic } from "../translate/diagnostics.js";
 import { BuildCodes } from "./codes.js";
-import { hasHeredocs, scanDockerfile, translateHeredocs } from "./dockerfile-heredocs.js";
-
-const syntaxDirective = /^#\s*syntax\s*=\s*(\S+)/i;
-
-/** The `# syntax=` image a Dockerfile asks for, if any (parser directives come first). */
-export const dockerfileSyntax = (text: string): string | undefined => {
-  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
-    if (!/^\s*#/.test(line)) return undefined;
-    const match = syntaxDirective.exec(line.trim());
-    if (match) return match[1];
-  }
-  return undefined;
-};
+import { hasHeredocs, parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
+import { translateHeredocs } from "./dockerfile-heredocs.js";
 
 /**
  * One error per heredoc that cannot be built, in the Dockerfiles of the project's build: services. `cwd`: files are
@@ -37,10 +26,10 @@ export const heredocDiagnostics = (project: ComposeProject, read: (absolute: str
     const absolute = path.resolve(build.context, build.dockerfile);
     const text = inline ?? read(absolute);
     if (text === undefined || !text.includes("<<")) continue;
-    const scanned = scanDockerfile(text);
-    if (!hasHeredocs(scanned)) continue;
+    const parsed = parseDockerfile(text);
+    if (!hasHeredocs(parsed)) continue;
     const platform = build.platforms?.length === 1 ? build.platforms[0] : undefined;
-    const result = translateHeredocs(scanned, { args: build.args, buildPlatform: "linux/amd64", ...(platform === undefined ? {} : { platform }) });
+    const result = translateHeredocs(parsed, { args: build.args, buildPlatform: "linux/amd64", ...(platform === undefined ? {} : { platform }) });
     if (!("problems" in result)) continue;
     for (const problem of result.problems) {
       const message = `service ${name}: ${problem.message}`;

@@ -12,7 +12,7 @@ import type { DoctorFileSystem } from "./doctor-file-system.js";
 import { parseDockerfile } from "../image/dockerfile/parse-dockerfile.js";
 import type { ParsedDockerfile } from "../image/dockerfile/parse-dockerfile.js";
 import { resolveStages } from "../image/dockerfile/stages.js";
-import type { StageGraph } from "../image/dockerfile/stages.js";
+import type { StageGraph, StageOptions } from "../image/dockerfile/stages.js";
 import type { ImageInfo } from "./image-inspector.js";
 import { createDockerfileLocator } from "./locate.js";
 import type { DisplayPath, DockerfileLocator, Locator } from "./locate.js";
@@ -56,13 +56,18 @@ export interface AnalyzeParams {
   readonly composeLine: (file: string, line: number) => string | undefined;
 }
 
+const stageOptions = (build: { readonly args: Readonly<Record<string, string>>; readonly target?: string }): StageOptions => ({
+  buildArgs: build.args,
+  ...(build.target === undefined ? {} : { target: build.target }),
+});
+
 const readDockerfile = async (params: AnalyzeParams): Promise<DockerfileView | undefined> => {
   const build = params.service.build;
   if (!build) return undefined;
   if (build.dockerfileInline !== undefined) {
     const parsed = parseDockerfile(build.dockerfileInline);
     const at = params.locate.compose(`services.${params.service.name}.build.dockerfile_inline`);
-    return { parsed, graph: resolveStages(parsed, build.args, build.target), locate: createDockerfileLocator({ kind: "inline", at }, params.display) };
+    return { parsed, graph: resolveStages(parsed, stageOptions(build)), locate: createDockerfileLocator({ kind: "inline", at }, params.display) };
   }
   const file = path.resolve(build.context, build.dockerfile);
   const text = await params.fs.readText(file);
@@ -71,7 +76,7 @@ const readDockerfile = async (params: AnalyzeParams): Promise<DockerfileView | u
   return {
     path: file,
     parsed,
-    graph: resolveStages(parsed, build.args, build.target),
+    graph: resolveStages(parsed, stageOptions(build)),
     locate: createDockerfileLocator({ kind: "file", path: file }, params.display),
   };
 };

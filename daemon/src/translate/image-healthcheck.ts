@@ -35,7 +35,7 @@ export const parseHealthcheckInstruction = (flags: Readonly<Record<string, strin
 
 /** The HEALTHCHECK the built image ends with, or undefined when its stages set none. */
 export const dockerfileHealthcheck = (text: string, buildArgs: Readonly<Record<string, string>>, target?: string): HealthcheckSpec | undefined => {
-  const graph = resolveStages(parseDockerfile(text), buildArgs, target);
+  const graph = resolveStages(parseDockerfile(text), { buildArgs, ...(target === undefined ? {} : { target }) });
   if (graph.final === undefined) return undefined;
   const instruction = lastInChain(stageChain(graph, graph.final), "HEALTHCHECK");
   if (instruction === undefined) return undefined;

@@ -2,6 +2,7 @@
  * DL-DOCTOR-010: `apt-get update` in a RUN that installs nothing (any stage: stale cache).
  * DL-DOCTOR-011: apt installs whose package lists are not removed in the same RUN (stages of the final image).
  */
+import type { DockerfileInstruction } from "../../image/dockerfile/parse-dockerfile.js";
 import { commandWords, runScript, splitShellCommands } from "../../image/dockerfile/shell-commands.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
@@ -20,7 +21,7 @@ export interface AptUsage {
   readonly cleans: boolean;
 }
 
-export const aptUsage = (instruction: { readonly body: string; readonly json?: readonly string[]; readonly heredocs: readonly string[]; readonly flags: Readonly<Record<string, string>> }): AptUsage => {
+export const aptUsage = (instruction: Pick<DockerfileInstruction, "body" | "json" | "heredocs" | "flags">): AptUsage => {
   const commands = splitShellCommands(runScript(instruction));
   const subcommands = commands.map(aptSubcommand);
   const cachedLists = /target=\/var\/lib\/apt(?:\/lists)?\b/.test(instruction.flags["mount"] ?? "");

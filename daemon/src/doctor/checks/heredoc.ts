@@ -1,10 +1,11 @@
 /**
  * DL-DOCTOR-018: a Dockerfile heredoc (RUN <<EOF, COPY <<EOF) that cannot be built: unterminated, a heredoc as COPY's
- * destination, a bad `${…}` in a COPY heredoc's expansion, a RUN script over the 64 KiB line 20.10's parser reads.
- * Heredocs themselves build (devloop rewrites them for Docker 20.10's frontend, docs/build.md). `devloop validate`
- * reports the same (DL-BUILD-006).
+ * destination, a bad `${…}` in a COPY heredoc's expansion, a RUN script over the 64 KiB line 20.10's parser reads, a
+ * heredoc under ONBUILD. Heredocs themselves build (devloop rewrites them for Docker 20.10's frontend, docs/build.md).
+ * `devloop validate` reports the same (DL-BUILD-006); the Dockerfile is the one the analysis parsed.
  */
-import { hasHeredocs, scanDockerfile, translateHeredocs } from "../../build/dockerfile-heredocs.js";
+import { translateHeredocs } from "../../build/dockerfile-heredocs.js";
+import { hasHeredocs } from "../../image/dockerfile/parse-dockerfile.js";
 import type { FindingDraft } from "../finding.js";
 import type { DoctorCheck } from "./check.js";
 import { stageLabel } from "./check.js";
@@ -12,15 +13,10 @@ import { stageLabel } from "./check.js";
 export const heredocCheck: DoctorCheck = {
   name: "heredoc",
   codes: ["DL-DOCTOR-018"],
-  run: async (analysis) => {
+  run: (analysis) => {
     const dockerfile = analysis.dockerfile;
-    if (!dockerfile) return [];
-    const build = analysis.service.build;
-    const text = build?.dockerfileInline ?? (dockerfile.path === undefined ? undefined : await analysis.fs.readText(dockerfile.path));
-    if (text === undefined || !text.includes("<<")) return [];
-    const scanned = scanDockerfile(text);
-    if (!hasHeredocs(scanned)) return [];
-    const result = translateHeredocs(scanned, { args: build?.args ?? {}, buildPlatform: "linux/amd64" });
+    if (!dockerfile || !hasHeredocs(dockerfile.parsed)) return [];
+    const result = translateHeredocs(dockerfile.parsed, { args: analysis.service.build?.args ?? {}, buildPlatform: "linux/amd64" });
     if (!("problems" in result)) return [];
     const drafts: FindingDraft[] = [];
     for (const problem of result.problems) {

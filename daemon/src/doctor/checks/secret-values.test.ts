@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { codesOf, runHarness } from "../testing/doctor-harness.js";
-import { parseEnvInstruction } from "./secret-values.js";
 
 const dockerfile = 'FROM node:20.18.1-bookworm-slim\n{X}\nUSER 1000\nCMD ["node", "a.js"]\n';
 const hidden = "s3cr3t-Value-42";
@@ -66,16 +65,5 @@ describe("DL-DOCTOR-004/005 secrets in the Dockerfile", () => {
   it("does not report secrets in a build stage the image does not inherit, nor harmless names", async () => {
     const multi = `FROM node:20.18.1 AS build\nARG NPM_TOKEN\nENV NPM_TOKEN=$NPM_TOKEN\nFROM node:20.18.1-slim\nENV PASSWORD_FILE=/run/secrets/db TOKEN_TTL=60\nUSER 1000\nCMD ["node"]\n`;
     expect(await runHarness({ dockerfile: multi })).toEqual([]);
-  });
-});
-
-describe("parseEnvInstruction", () => {
-  it("reads key=value pairs and the legacy form", () => {
-    expect(parseEnvInstruction('A=1 B="two words" C=\'x\'')).toEqual([
-      { name: "A", value: "1" },
-      { name: "B", value: "two words" },
-      { name: "C", value: "x" },
-    ]);
-    expect(parseEnvInstruction("PATH /usr/bin:/bin")).toEqual([{ name: "PATH", value: "/usr/bin:/bin" }]);
   });
 });

@@ -3,25 +3,13 @@
  * interpolated from the shell or .env are fine). DL-DOCTOR-004: ENV, or an ARG default, in the final
  * image holding a secret. DL-DOCTOR-005: a secret-named ARG fed at build time. Values are never printed.
  */
-import { parseArgInstruction } from "../../image/dockerfile/stages.js";
 import type { FindingDraft, FindingLocation } from "../finding.js";
+import { nameValuePairs } from "../../image/dockerfile/parse-dockerfile.js";
+import { unquote } from "../../image/dockerfile/shell-lex.js";
 import { isSecretName, isTrivialValue, secretValueKind } from "../../image/secret-patterns.js";
 import type { ServiceAnalysis } from "../service-analysis.js";
 import type { DoctorCheck } from "./check.js";
 import { finalChain, stageLabel } from "./check.js";
-
-/** ENV A=1 B="two words" | legacy ENV A value with spaces. */
-export const parseEnvInstruction = (body: string): { name: string; value: string }[] => {
-  const trimmed = body.trim();
-  const legacy = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+([^=\s][\s\S]*)$/.exec(trimmed);
-  if (legacy && !/^[A-Za-z_][A-Za-z0-9_.-]*=/.test(trimmed)) return [{ name: legacy[1] ?? "", value: legacy[2] ?? "" }];
-  const pairs: { name: string; value: string }[] = [];
-  for (const match of trimmed.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)) {
-    const raw = match[2] ?? "";
-    pairs.push({ name: match[1] ?? "", value: /^(["']).*\1$/s.test(raw) ? raw.slice(1, -1) : raw });
-  }
-  return pairs;
-};
 
 const why = (name: string, value: string): string | undefined => {
   const kind = secretValueKind(value);
@@ -68,14 +56,15 @@ const dockerfileSecrets = (analysis: ServiceAnalysis): FindingDraft[] => {
     for (const instruction of stage.instructions) {
       const at = dockerfile.locate.instruction(instruction, `${stageLabel(stage)} ${instruction.keyword}`);
       if (instruction.keyword === "ENV") {
-        for (const { name, value } of parseEnvInstruction(instruction.body)) {
+        for (const { name, value: raw = "" } of nameValuePairs(instruction, dockerfile.parsed.escape)) {
+          const value = unquote(raw, dockerfile.parsed.escape);
           const fromArg = /\$\{?[A-Za-z_]/.test(value);
           const reason = fromArg && isSecretName(name) ? "copies a build-time value into the image config" : why(name, value);
           if (reason !== undefined) drafts.push({ code: "DL-DOCTOR-004", at, message: `ENV ${name} ${reason} (value not shown)` });
         }
       } else if (instruction.keyword === "ARG") {
-        for (const { name, value } of parseArgInstruction(instruction.body)) {
-          const reason = value === undefined ? undefined : why(name, value);
+        for (const { name, value } of nameValuePairs(instruction, dockerfile.parsed.escape)) {
+          const reason = value === undefined ? undefined : why(name, unquote(value, dockerfile.parsed.escape));
           if (reason !== undefined) drafts.push({ code: "DL-DOCTOR-004", at, message: `ARG ${name} default ${reason} (value not shown)` });
           else if (isSecretName(name)) {
             const passed = Object.hasOwn(buildArgs, name) ? " and the compose file passes it in build.args" : "";

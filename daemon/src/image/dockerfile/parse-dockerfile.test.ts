@@ -1,45 +1,141 @@
 import { describe, expect, it } from "vitest";
-import { parseDockerfile } from "./parse-dockerfile.js";
+import { directiveValue, hasHeredocs, nameValuePairs, parseDockerfile, parseHeredocWord } from "./parse-dockerfile.js";
 
 describe("parseDockerfile", () => {
   it("keeps 1-based lines and columns, upper-cases keywords and skips comments", () => {
     const { instructions } = parseDockerfile("# comment\nfrom node:20\n\n  run echo hi\n");
-    expect(instructions.map((i) => [i.keyword, i.args, i.line, i.column])).toEqual([
+    expect(instructions.map((i) => [i.keyword, i.body, i.line, i.column])).toEqual([
       ["FROM", "node:20", 2, 1],
       ["RUN", "echo hi", 4, 3],
     ]);
   });
 
-  it("joins continuation lines, skipping comment lines inside them", () => {
-    const { instructions } = parseDockerfile("RUN apt-get update \\\n# why\n    && apt-get install -y curl\nUSER app");
-    expect(instructions[0]).toMatchObject({ keyword: "RUN", line: 1, body: "apt-get update && apt-get install -y curl" });
-    expect(instructions[1]).toMatchObject({ keyword: "USER", line: 4 });
+  it("joins continuation lines as BuildKit does (as written), skipping comment and empty lines inside them", () => {
+    const { instructions } = parseDockerfile("RUN apt-get update \\\n# why\n\n    && apt-get install -y curl\nUSER app");
+    expect(instructions[0]).toMatchObject({ keyword: "RUN", line: 1, lastLine: 4, body: "apt-get update     && apt-get install -y curl" });
+    expect(instructions[1]).toMatchObject({ keyword: "USER", line: 5 });
+  });
+
+  it("an escaped escape character at the end of a line is no continuation", () => {
+    const { instructions } = parseDockerfile("RUN echo a\\\\\nUSER app\n");
+    expect(instructions.map((i) => [i.keyword, i.body])).toEqual([
+      ["RUN", "echo a\\\\"],
+      ["USER", "app"],
+    ]);
   });
 
   it("honours the escape directive", () => {
     const { instructions, escape } = parseDockerfile("# escape=`\nRUN dir `\n  c:\\\nCMD x");
     expect(escape).toBe("`");
-    expect(instructions[0]?.body).toBe("dir c:\\");
+    expect(instructions[0]?.body).toBe("dir   c:\\");
     expect(instructions[1]?.line).toBe(4);
+  });
+
+  it("reads parser directives only at the top, before any other line (BuildKit's rule)", () => {
+    expect(directiveValue(parseDockerfile("# syntax = docker/dockerfile:1.4\nFROM x\n"), "syntax")).toBe("docker/dockerfile:1.4");
+    expect(directiveValue(parseDockerfile("FROM x\n# syntax=docker/dockerfile:1\n"), "syntax")).toBeUndefined();
+    expect(directiveValue(parseDockerfile("# a comment\n# syntax=docker/dockerfile:1\nFROM x\n"), "syntax")).toBeUndefined();
+    expect(parseDockerfile("# unknown=1\n# escape=`\nFROM x\n").escape).toBe("\\");
+  });
+
+  it("drops a UTF-8 byte-order mark, so a directive on the first line still counts", () => {
+    expect(parseDockerfile("\uFEFF# escape=`\nFROM x\n").escape).toBe("`");
   });
 
   it("splits leading flags and recognises exec form", () => {
     const [copy, cmd, shell] = parseDockerfile('COPY --from=build --chown=1000 /out /app\nCMD ["node", "server.js"]\nCMD node server.js').instructions;
     expect(copy?.flags).toEqual({ from: "build", chown: "1000" });
+    expect(copy?.rawFlags).toEqual(["--from=build", "--chown=1000"]);
     expect(copy?.body).toBe("/out /app");
     expect(cmd?.json).toEqual(["node", "server.js"]);
     expect(shell?.json).toBeUndefined();
   });
 
-  it("keeps repeated --mount flags", () => {
-    const [run] = parseDockerfile("RUN --mount=type=cache,target=/a --mount=type=secret,id=t make").instructions;
+  it("keeps repeated --mount flags; quoted flag values are unquoted, kept raw in rawFlags", () => {
+    const [run] = parseDockerfile('RUN --mount=type=cache,target=/a --mount=type=secret,id="t" make').instructions;
     expect(run?.flags["mount"]).toBe("type=cache,target=/a type=secret,id=t");
+    expect(run?.rawFlags).toEqual(["--mount=type=cache,target=/a", '--mount=type=secret,id="t"']);
   });
 
   it("reads heredoc bodies into the instruction and resumes after the terminator", () => {
     const { instructions } = parseDockerfile("RUN <<EOF\napt-get update\napt-get install -y gcc\nEOF\nUSER 1000\n");
     expect(instructions).toHaveLength(2);
-    expect(instructions[0]?.heredocs).toEqual(["apt-get update\napt-get install -y gcc"]);
+    expect(instructions[0]?.heredocs).toEqual([{ name: "EOF", expand: true, chomp: false, content: "apt-get update\napt-get install -y gcc\n" }]);
     expect(instructions[1]).toMatchObject({ keyword: "USER", line: 5 });
+  });
+});
+
+describe("heredoc words, as BuildKit's parser reads them", () => {
+  it.each([
+    ["<<EOF", { name: "EOF", expand: true, chomp: false }],
+    ["<<-EOF", { name: "EOF", expand: true, chomp: true }],
+    ['<<"EOF"', { name: "EOF", expand: false, chomp: false }],
+    ["<<'EOF'", { name: "EOF", expand: false, chomp: false }],
+    ['<<-"END"', { name: "END", expand: false, chomp: true }],
+    ["<< EOF", { name: "EOF", expand: true, chomp: false }],
+    ["2<<EOF", { name: "EOF", expand: true, chomp: false }],
+    ["<<", undefined],
+    ["<<<EOF", undefined],
+    ["a<<EOF", undefined],
+    ['"<<EOF"', undefined],
+  ])("%s", (word, expected) => {
+    expect(parseHeredocWord(word)).toEqual(expected);
+  });
+});
+
+describe("heredocs: bodies, continuations, what is no heredoc", () => {
+  it("reads each body after the instruction's last line, up to its terminator; line numbers are the file's", () => {
+    const parsed = parseDockerfile("FROM a\nRUN cat <<A <<B \\\n  > /x\nfirst\nA\nsecond\nB\nCMD x\n");
+    const run = parsed.instructions[1];
+    expect(run).toMatchObject({ keyword: "RUN", line: 2, lastLine: 7, body: "cat <<A <<B   > /x" });
+    expect(run?.heredocs.map((h) => [h.name, h.content])).toEqual([
+      ["A", "first\n"],
+      ["B", "second\n"],
+    ]);
+    expect(parsed.instructions[2]).toMatchObject({ keyword: "CMD", line: 8 });
+  });
+
+  it.each([
+    ["JSON form", 'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\n'],
+    ["quoted <<", "FROM a\nRUN echo '<<EOF' \"<<X\"\n"],
+    ["here-string", "FROM a\nRUN cat <<<word\n"],
+    ["not RUN/COPY/ADD", "FROM a\nLABEL x=<<EOF\n"],
+  ])("%s: none", (_name, text) => {
+    expect(hasHeredocs(parseDockerfile(text))).toBe(false);
+  });
+
+  it("ONBUILD RUN <<EOF has its body read too (BuildKit's compound rule), so the body is no instruction", () => {
+    const { instructions } = parseDockerfile("FROM a\nONBUILD RUN <<EOF\nUSER root\nEOF\nUSER app\n");
+    expect(instructions.map((i) => [i.keyword, i.line])).toEqual([
+      ["FROM", 1],
+      ["ONBUILD", 2],
+      ["USER", 5],
+    ]);
+    expect(instructions[1]?.heredocs[0]?.content).toBe("USER root\n");
+  });
+
+  it("an unterminated heredoc is a located problem, with a hint", () => {
+    expect(parseDockerfile("FROM a\n  COPY <<EOF /x\nhello\nEOF \n").problems).toEqual([
+      expect.objectContaining({ line: 2, column: 3, message: expect.stringMatching(/^COPY <<EOF: unterminated heredoc, no line "EOF" after it/) as unknown, hint: expect.stringContaining("exactly EOF") as unknown }),
+    ]);
+  });
+
+  it("<<- strips leading tabs from the terminator too", () => {
+    expect(parseDockerfile("FROM a\nRUN <<-EOF\n\techo hi\n\t\tEOF\n").instructions[1]?.heredocs[0]?.content).toBe("\techo hi\n");
+  });
+});
+
+describe("nameValuePairs", () => {
+  it("reads several ARG names with and without defaults, values as written", () => {
+    expect(nameValuePairs({ keyword: "ARG", body: `A B=1 C="two words"` })).toEqual([{ name: "A" }, { name: "B", value: "1" }, { name: "C", value: '"two words"' }]);
+  });
+
+  it("reads ENV key=value pairs and the legacy form", () => {
+    expect(nameValuePairs({ keyword: "ENV", body: 'A=1 B="two words" C=\'x\'' })).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: '"two words"' },
+      { name: "C", value: "'x'" },
+    ]);
+    expect(nameValuePairs({ keyword: "ENV", body: "PATH /usr/bin:/bin" })).toEqual([{ name: "PATH", value: "/usr/bin:/bin" }]);
   });
 });

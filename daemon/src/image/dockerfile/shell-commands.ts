@@ -1,3 +1,6 @@
+import type { DockerfileInstruction } from "./parse-dockerfile.js";
+import { heredocBody } from "./parse-dockerfile.js";
+
 /**
  * A RUN line split into simple commands (on &&, ||, ;, |, newlines), each as words with quotes removed.
  * Deliberately naive: enough to see `apt-get update`, `npm ci` or `rm -rf /var/lib/apt/lists/*`.
@@ -25,6 +28,6 @@ export const commandWords = (words: readonly string[]): readonly string[] => {
   return words.slice(start);
 };
 
-/** The script a RUN executes: the JSON form's words joined, or the shell text. */
-export const runScript = (instruction: { readonly body: string; readonly json?: readonly string[]; readonly heredocs: readonly string[] }): string =>
-  [instruction.json ? instruction.json.join(" ") : instruction.body, ...instruction.heredocs].join("\n");
+/** The script a RUN executes: the JSON form's words joined, or the shell text with its heredoc bodies. */
+export const runScript = (instruction: Pick<DockerfileInstruction, "body" | "json" | "heredocs">): string =>
+  [instruction.json ? instruction.json.join(" ") : instruction.body, ...instruction.heredocs.map(heredocBody)].join("\n");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LexError, expandHeredoc, expandWord, plainWords, rawWords } from "./dockerfile-lex.js";
+import { LexError, expandHeredoc, expandWord, plainWords, processWord, rawWords, unquote } from "./shell-lex.js";
 
-describe("BuildKit's Dockerfile shell lexer, the parts heredocs need", () => {
+describe("BuildKit's Dockerfile shell lexer", () => {
   it.each([
     ["RUN cat <<EOF > /x", ["RUN", "cat", "<<EOF", ">", "/x"]],
     ["RUN echo '<<EOF' \"a b\"", ["RUN", "echo", "'<<EOF'", '"a b"']],
@@ -36,5 +36,32 @@ describe("BuildKit's Dockerfile shell lexer, the parts heredocs need", () => {
 
   it.each([["${"], ["${}"], ["${A"], ["${A:x}"]])("%s is a lexing error", (text) => {
     expect(() => expandHeredoc(text, { A: "1" })).toThrow(LexError);
+  });
+
+  it.each([
+    ["$A", "a"],
+    ["${A}-x", "a-x"],
+    ["${E:-d}", "d"],
+    ["${E-d}", ""],
+    ["${M:-d}", "d"],
+    ["${A:+alt}", "alt"],
+    ["${M:+alt}", ""],
+    ["\\$A", "$A"],
+  ])("processWord (FROM, ARG defaults) %s → %s", (text, value) => {
+    expect(processWord(text, { A: "a", E: "" }).value).toBe(value);
+  });
+
+  it("processWord lists the variables read and those that had no value", () => {
+    expect(processWord("${X}/${A}", { A: "a" })).toMatchObject({ value: "/a", unresolved: ["X"], used: ["X", "A"] });
+    expect(processWord("${X:-d}", {}).unresolved).toEqual([]);
+  });
+
+  it("the Dockerfile's escape character: ` with # escape=`", () => {
+    expect(processWord("`$A-\\$A", { A: "a" }, "`").value).toBe("$A-\\a");
+    expect(unquote('"two words" `$A', "`")).toBe("two words $A");
+  });
+
+  it("unquote removes quotes and applies escapes, $ stays", () => {
+    expect(unquote(`"a b" 'c' $D \\e`)).toBe("a b c $D e");
   });
 });

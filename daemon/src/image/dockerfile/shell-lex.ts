@@ -1,8 +1,9 @@
 /**
- * The part of BuildKit's Dockerfile shell lexer (frontend/dockerfile/shell/lex.go) that heredoc translation needs:
- * splitting a line into words (quotes and escapes kept raw, as the parser finds heredocs), and variable expansion
- * (`$NAME`, `${NAME}`, `${NAME:-word}`, `:+`, `?`, `#`, `%`, `/`) with or without quote processing. The escape
- * character is always `\` (BuildKit's heredoc code fixes it, whatever `# escape=` says). Pure.
+ * BuildKit's Dockerfile shell lexer (frontend/dockerfile/shell/lex.go), devloop's one variable expander: splitting a
+ * line into words (quotes and escapes kept raw, as the parser finds heredocs), and variable expansion (`$NAME`,
+ * `${NAME}`, `${NAME:-word}`, `-`, `:+`, `+`, `?`, `#`, `%`, `/`) with or without quote processing, for FROM and
+ * ARG/ENV values (the Dockerfile's `# escape=` character) and heredoc content (always `\`, as BuildKit's heredoc code
+ * fixes it). Pure.
  */
 
 export interface LexOptions {
@@ -14,8 +15,10 @@ export interface LexOptions {
   readonly rawEscapes?: boolean;
   /** An unset variable stays as written ($NAME) instead of expanding to "" (SkipUnsetEnv). */
   readonly skipUnset?: boolean;
-  /** undefined: no variable is expanded at all ($ is a plain character). */
-  readonly env?: Readonly<Record<string, string>>;
+  /** undefined: no variable is expanded at all ($ is a plain character). A name mapped to undefined is unset. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The escape character: `\` (default) or the Dockerfile's `# escape=` one. */
+  readonly escape?: string;
 }
 
 export class LexError extends Error {}
@@ -61,12 +64,17 @@ const EOF = "";
 
 class Lexer {
   private readonly chars: string[];
+  private readonly escape: string;
   private pos = 0;
+  /** Variables read, in order (set or not), and those read with no value and no default (BuildKit's unmatched). */
+  readonly used: string[] = [];
+  readonly unset: string[] = [];
   constructor(
     text: string,
     private readonly options: LexOptions,
   ) {
     this.chars = [...text];
+    this.escape = options.escape ?? "\\";
   }
   private peek(): string {
     return this.chars[this.pos] ?? EOF;
@@ -97,7 +105,7 @@ class Lexer {
         words.addRaw(value);
       } else {
         let c = this.next();
-        if (c === "\\") {
+        if (c === this.escape) {
           if (rawEscapes) {
             words.addRaw(c);
             text += c;
@@ -141,11 +149,11 @@ class Lexer {
         continue;
       }
       let ch = this.next();
-      if (ch === "\\") {
+      if (ch === this.escape) {
         if (rawEscapes) out += ch;
         const after = this.peek();
         if (after === EOF) continue;
-        if (after === '"' || after === "$" || after === "\\") ch = this.next();
+        if (after === '"' || after === "$" || after === this.escape) ch = this.next();
       }
       out += ch;
     }
@@ -168,7 +176,15 @@ class Lexer {
 
   private lookup(name: string): string | undefined {
     const env = this.options.env ?? {};
+    this.used.push(name);
     return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+  }
+
+  /** A plain `$NAME` / `${NAME}` read: its value, an unset one noted. */
+  private plain(name: string): string | undefined {
+    const value = this.lookup(name);
+    if (value === undefined) this.unset.push(name);
+    return value;
   }
 
   private dollar(): string {
@@ -176,7 +192,7 @@ class Lexer {
     if (this.peek() !== "{") {
       const name = this.name();
       if (name === "") return "$";
-      const value = this.lookup(name);
+      const value = this.plain(name);
       if (value === undefined && this.options.skipUnset) return `$${name}`;
       return value ?? "";
     }
@@ -189,7 +205,7 @@ class Lexer {
     let modifier = ch;
     const value = (): string | undefined => this.lookup(name);
     if (ch === "}") {
-      const v = value();
+      const v = this.plain(name);
       if (v === undefined && this.options.skipUnset) return `\${${name}}`;
       return v ?? "";
     }
@@ -280,10 +296,13 @@ const reverse = (text: string): string => [...text].reverse().join("");
 
 const trimSuffix = (pattern: string, value: string, greedy: boolean): string => reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
 
-/** The words of an instruction line as BuildKit's parser looks for heredocs in it: quotes and escapes kept, `<< EOF` one word. */
-export const rawWords = (line: string): string[] => {
+/**
+ * The words of an instruction line as BuildKit's parser reads them (parseWords; its heredoc search, always with `\`):
+ * quotes and escapes kept, `<< EOF` one word. [] when a quote is not closed.
+ */
+export const rawWords = (line: string, escape = "\\"): string[] => {
   try {
-    return new Lexer(line, { processQuotes: true, rawQuotes: true, rawEscapes: true }).run(EOF, true, true).words;
+    return new Lexer(line, { processQuotes: true, rawQuotes: true, rawEscapes: true, escape }).run(EOF, true, true).words;
   } catch {
     return [];
   }
@@ -292,8 +311,35 @@ export const rawWords = (line: string): string[] => {
 /** Words with quotes removed and escapes applied, no variables (a heredoc word's name). */
 export const plainWords = (text: string, rawQuotes = false): string[] => new Lexer(text, { processQuotes: true, rawQuotes }).run(EOF, false).words;
 
-/** ProcessWord: variables expanded, quotes processed (ENV, ARG, FROM values). Unset variables expand to "". */
-export const expandWord = (text: string, env: Readonly<Record<string, string>>): string => new Lexer(text, { processQuotes: true, env }).run(EOF, false).text;
+/** A word with quotes removed and escapes applied, `$` left as written (a value as the Dockerfile writes it). */
+export const unquote = (text: string, escape = "\\"): string => {
+  try {
+    return new Lexer(text, { processQuotes: true, escape }).run(EOF, false).text;
+  } catch {
+    return text;
+  }
+};
+
+export interface ProcessedWord {
+  readonly value: string;
+  /** Variables read, in order, set or not. */
+  readonly used: readonly string[];
+  /** Variables read as `$NAME` / `${NAME}` that had no value (they expand to ""). */
+  readonly unresolved: readonly string[];
+}
+
+/**
+ * ProcessWordWithMatches: variables expanded, quotes processed (FROM, ARG and ENV values), unset variables expand to
+ * "". Throws LexError on a bad `${…}`, as BuildKit fails the build.
+ */
+export const processWord = (text: string, env: Readonly<Record<string, string | undefined>>, escape = "\\"): ProcessedWord => {
+  const lexer = new Lexer(text, { processQuotes: true, env, escape });
+  const { text: value } = lexer.run(EOF, false);
+  return { value, used: lexer.used, unresolved: lexer.unset };
+};
+
+/** processWord's value. */
+export const expandWord = (text: string, env: Readonly<Record<string, string | undefined>>, escape = "\\"): string => processWord(text, env, escape).value;
 
 /**
  * A heredoc's content expanded as BuildKit does for `COPY <<EOF` (SkipProcessQuotes, SkipUnsetEnv): `$NAME` and
