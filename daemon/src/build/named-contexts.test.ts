@@ -27,4 +27,9 @@ describe("named contexts for a CLI without --build-context", () => {
       "COPY --from=img-shared:dl-2 . /s",
     ]);
   });
+
+  it("leaves heredoc bodies and comments alone and finds a FROM split over lines (the shared parser's instructions)", () => {
+    const dockerfile = ["FROM \\", "  shared AS tools", "# COPY --from=shared x y", "RUN <<EOF", "FROM shared", "cp --from=shared", "EOF", "COPY --from=shared \\", "  a b", ""].join("\n");
+    expect(rewriteNamedContexts(dockerfile, { shared: "img:dl-3" }).split("\n")).toEqual(["FROM \\", "  img:dl-3 AS tools", "# COPY --from=shared x y", "RUN <<EOF", "FROM shared", "cp --from=shared", "EOF", "COPY --from=img:dl-3 \\", "  a b", ""]);
+  });
 });
