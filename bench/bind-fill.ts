@@ -2,7 +2,9 @@
  * Issue 10: the bind fill alone, by variant. bench/bind-tree.ts's 20,000-file, 200 MiB tree put into an empty
  * directory of one running pod through devloop's syncer (fullSync, as engine/live/bind-fill.ts does), against
  * `tar -c | kubectl exec -i … tar -x` of the same tree into the same pod; rounds alternate. Wall time and this
- * process's CPU (process.cpuUsage: the syncer's reading, hashing, packing, gzip and the WebSocket) per round.
+ * process's CPU (process.cpuUsage: the syncer's reading, hashing, packing, gzip and the WebSocket) per round, and the
+ * CPU each part of the path spent (bench/cpu-split.ts: kubectl and tar, the apiserver, the kubelet, dockerd, containerd
+ * and shims, the pod's cgroup), which says where the work goes when the wall time follows the machine's load.
  *
  *   eval "$(bash scripts/local-cluster env)"; npm run bench -- bind-fill
  *   DEVLOOP_BENCH_ROUNDS=3 (default)
@@ -11,6 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import type { TarSyncerParams } from "../daemon/src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
@@ -18,6 +21,8 @@ import type { SyncPod } from "../daemon/src/ports/syncer.js";
 import { emptyManifest } from "../daemon/src/sync/hash-manifest.js";
 import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
 import { startSinkPod, writeTree } from "./bind-tree.js";
+import type { CpuSample } from "./cpu-split.js";
+import { cpuComponents, cpuSample, cpuSpent } from "./cpu-split.js";
 import { bedKubectl } from "./sync-exec.js";
 import { fmt, median } from "./stats.js";
 
@@ -51,22 +56,29 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
   const exec = createKubeExec(kc);
   const times = new Map<string, number[]>();
   const cpus = new Map<string, number[]>();
+  const splits = new Map<string, CpuSample[]>();
   const add = (m: Map<string, number[]>, k: string, v: number): void => { m.set(k, [...(m.get(k) ?? []), v]); };
   try {
     await startSinkPod(kc, ns, image);
+    const uid = (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: "sink" })).metadata?.uid;
+    const split = (name: string, before: CpuSample): void => { splits.set(name, [...(splits.get(name) ?? []), cpuSpent(before, cpuSample(uid))]); };
     const clear = async (): Promise<void> => { await exec(pod, ["sh", "-c", "rm -rf /src/* /src/.[!.]*; mkdir -p /src/k; sync"], { timeoutMs: 120_000 }); };
     for (let r = 0; r < rounds; r++) {
       await clear();
+      const s0 = cpuSample(uid);
       const t0 = performance.now();
       await sh(`tar -c -C "$1" . | "$2" --kubeconfig "$3" -n "$4" exec -i sink -- tar -x -m -C /src/k -f -`, tree, bedKubectl(), bedKubeconfigPath(), ns);
       add(times, "kubectl", performance.now() - t0);
+      split("kubectl", s0);
       for (const v of variants) {
         await clear();
         const syncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc), ...v.params });
         const cpu0 = process.cpuUsage();
+        const s1 = cpuSample(uid);
         const t1 = performance.now();
         const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest });
         add(times, v.name, performance.now() - t1);
+        split(v.name, s1);
         const cpu = process.cpuUsage(cpu0);
         add(cpus, v.name, (cpu.user + cpu.system) / 1000);
         syncer.close();
@@ -86,5 +98,14 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
     "| way | median | rounds (ms) | CPU of this process | ratio to kubectl |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
+    "",
+    "CPU by part of the path, median ms per round (self: this process; children: kubectl and tar; pod: the sink pod's cgroup):",
+    "",
+    `| way | ${cpuComponents.join(" | ")} | sum |`,
+    `| --- | ${cpuComponents.map(() => "---").join(" | ")} | --- |`,
+    ...[...splits.entries()].map(([name, samples]) => {
+      const per = cpuComponents.map((c) => median(samples.map((x) => x[c] ?? 0)));
+      return `| ${name} | ${per.map((x) => Math.round(x)).join(" | ")} | ${Math.round(median(samples.map((x) => cpuComponents.reduce((sum, c) => sum + (x[c] ?? 0), 0))))} |`;
+    }),
   ].join("\n");
 };

@@ -5,6 +5,7 @@
  *
  *   eval "$(bash scripts/local-cluster env)"; npm run bench -- bind-stages
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,6 +67,11 @@ export const benchBindStages = async (rounds = Number(process.env["DEVLOOP_BENCH
     Object.assign(daemon.env, { APP_PORT: String(port) });
     const wall0 = Date.now();
     t0.v = performance.now();
+    // The Docker engine's events for this namespace's containers, ns-stamped by the engine itself.
+    const events = spawn("docker", ["events", "--filter", `label=io.kubernetes.pod.namespace=${ns}`, "--format", '{{.TimeNano}} {{.Type}} {{.Action}} {{index .Actor.Attributes "io.kubernetes.container.name"}}'], { stdio: ["ignore", "pipe", "ignore"] });
+    events.on("error", () => undefined);
+    let eventText = "";
+    events.stdout.on("data", (d: Buffer) => (eventText += d.toString()));
     const upP = daemon.cli(["up", "-n", ns, "--detach", "--wait-timeout", "300"], tree, 360_000).then((r) => {
       stamps.push({ at: performance.now() - t0.v, what: `cli up exited ${r.code}` });
       return r;
@@ -97,6 +103,12 @@ export const benchBindStages = async (rounds = Number(process.env["DEVLOOP_BENCH
     for (const e of evs.items) {
       const when = e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
       stamps.push({ at: when === undefined ? NaN : new Date(when).getTime() - wall0, what: `k8s ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${(e.message ?? "").slice(0, 120)} (1 s)` });
+    }
+    events.kill();
+    for (const line of eventText.split("\n")) {
+      const [nanos, type, ...action] = line.split(" ");
+      if (nanos === undefined || type === undefined || !/^\d+$/.test(nanos)) continue;
+      stamps.push({ at: Number(BigInt(nanos) / 1_000_000n) - wall0, what: `docker ${type} ${action.join(" ")}` });
     }
     const downStarted = performance.now();
     await daemon.cli(["down", "-n", ns], tree, 120_000);

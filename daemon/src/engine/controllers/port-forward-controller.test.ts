@@ -13,7 +13,7 @@ import { readStateFile, writeStateFile } from "../../server/state-file.js";
 import { toPublicProject } from "../public-view.js";
 import type { ProjectRequest } from "../state.js";
 import { createConfigController } from "./config-controller.js";
-import { createPortForwardController } from "./port-forward-controller.js";
+import { createPortForwardController, pickPod } from "./port-forward-controller.js";
 import { ok, shopProject } from "./test-project.js";
 
 const request: ProjectRequest = {
@@ -141,5 +141,34 @@ describe("port-forwards", () => {
     t.engine.dispatch({ type: "projectRequested", request });
     await t.settle();
     expect(t.cluster.droppedSpares).toEqual(["shop-dev:3000"]);
+  });
+
+  it("goes to a ready pod, else a running one, else a pending one whose bind tree devloop has put in (its app starts next)", async () => {
+    const t = setup([{ service: "web", published: 8080, target: 3000, protocol: "tcp" }]);
+    t.engine.dispatch({ type: "projectRequested", request });
+    await t.settle();
+    const observe = (name: string, phase: string, ready: boolean): void =>
+      t.engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "upsert", object: { kind: "Pod", name, namespace: "shop-dev", labels: { "devloop.dev/service": "web" }, pod: { phase, ready, restarts: 0, containers: [], deleting: false } } } });
+    const bindTrace = (pod: string, steps: readonly ("sync" | "exec")[]): void =>
+      t.engine.dispatch({ type: "syncTraced", project: "shop", trace: { service: "web", trigger: "pod", action: "bind", files: [], fileCount: 20_000, pods: [pod], at: 0, steps: steps.map((step) => ({ step, ms: 1 })), totalMs: 2, status: "ok" } });
+    const picked = (): string | undefined => pickPod(t.engine.getState(), "shop", "web");
+
+    observe("web-a", "Pending", false);
+    await t.settle();
+    expect(picked()).toBeUndefined();
+    // The tree is in but the ready file not made yet: still nothing to reach.
+    bindTrace("web-a", ["sync"]);
+    await t.settle();
+    expect(picked()).toBeUndefined();
+    bindTrace("web-a", ["sync", "exec"]);
+    await t.settle();
+    expect(picked()).toBe("web-a");
+    // A running pod comes first, a ready one before it.
+    observe("web-b", "Running", false);
+    await t.settle();
+    expect(picked()).toBe("web-b");
+    observe("web-c", "Running", true);
+    await t.settle();
+    expect(picked()).toBe("web-c");
   });
 });

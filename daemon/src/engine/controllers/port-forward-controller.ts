@@ -23,10 +23,20 @@ export interface PortForwardControllerParams {
   readonly clock: Clock;
 }
 
+/**
+ * The pod a new connection goes to: a ready one, else a running one, else one whose app container is about to start
+ * because devloop has just put its bind-mounted tree in and made its ready file (engine/live/bind-fill.ts: the bind
+ * trace's exec step). That last one is still Pending to the watch for a second or two (the kubelet notices the init
+ * container's end on its next relist, starts the app, and reports it on the relist after); the kubelet forwards to a
+ * pod's network as soon as the pod exists, so its connections reach the app the moment it listens (before that they
+ * are refused, as Docker's published port refuses them while the process starts).
+ */
 export const pickPod = (state: EngineState, project: string, service: string): string | undefined => {
   const p = state.projects[project];
-  const pods = Object.values(p?.objects ?? {}).filter((o) => o.kind === "Pod" && o.pod && !o.pod.deleting && o.pod.phase === "Running" && runsService(o.labels, service));
-  return (pods.find((o) => o.pod?.ready) ?? pods[0])?.name;
+  const pods = Object.values(p?.objects ?? {}).filter((o) => o.kind === "Pod" && o.pod && !o.pod.deleting && runsService(o.labels, service));
+  const running = pods.filter((o) => o.pod?.phase === "Running");
+  const bound = (name: string): boolean => (p?.traces ?? []).some((t) => t.action === "bind" && t.pods.includes(name) && t.steps.some((s) => s.step === "exec"));
+  return (running.find((o) => o.pod?.ready) ?? running[0] ?? pods.find((o) => o.pod?.phase === "Pending" && bound(o.name)))?.name;
 };
 
 interface Forward {
