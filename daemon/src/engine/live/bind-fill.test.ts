@@ -15,7 +15,7 @@ const drive = async (t: ReturnType<typeof createTestLoop>, job: Promise<void>): 
   void job.then(() => { done = true; });
   for (let i = 0; i < 200 && !done; i++) {
     await new Promise((r) => setImmediate(r));
-    t.clock.advance(250);
+    t.clock.advance(100);
   }
   await job;
 };

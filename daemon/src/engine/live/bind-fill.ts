@@ -13,15 +13,19 @@ import { firstLine, errorText, isTransient, joinErrors } from "./loop.js";
 import { bindingPods, startingBindPods } from "./live-pods.js";
 import { finishTrace, timed } from "./live-trace.js";
 
-/** Tries of an exec into a devloop-bind container the pod's status does not say runs yet, and the pause between them. */
-const earlyTries = 24;
-const earlyPauseMs = 250;
+/**
+ * Tries of an exec into a devloop-bind container the pod's status does not say runs yet, and the pause between them
+ * (about 6 s in all). The container runs ~1 s after the pod is seen scheduled (the sandbox, then its start): a shorter
+ * pause starts the fill sooner after that, at the cost of a few more refused execs.
+ */
+const earlyTries = 60;
+const earlyPauseMs = 100;
 
 const pause = (deps: LiveDeps, ms: number): Promise<void> => new Promise((resolve) => { deps.clock.setTimeout(resolve, ms); });
 
 /**
  * A pod scheduled with devloop-bind next (live-pods.ts startingBindPods): the kubelet starts that container a relist
- * (up to a second) and a status update before the watch says so. A cheap exec is tried every 250 ms until one gets
+ * (up to a second) and a status update before the watch says so. A cheap exec is tried every 100 ms until one gets
  * in, for about 6 s, while the pod still waits there. Resolves with the tries it took as soon as one gets in or the
  * status says the container runs; undefined when none did.
  */
