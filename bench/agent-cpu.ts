@@ -14,7 +14,8 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { encodeRenames, planStaging, readRenamesSnippet, renameSnippet } from "../daemon/src/sync/atomic-replace.js";
-import { buildTar } from "../daemon/src/sync/build-tar.js";
+import { buildRecords, buildTar } from "../daemon/src/sync/build-tar.js";
+import { intoSnippet } from "../daemon/src/sync/pod-confine.js";
 import { hashContent } from "../daemon/src/sync/hash-manifest.js";
 import { agentCommand, encodeRequest, headerBytes, readerSnippet } from "../daemon/src/sync/session-protocol.js";
 import { checkTargetDir } from "../daemon/src/sync/sync-path.js";
@@ -35,6 +36,7 @@ const baselineScript = [
   '  if [ "$1" -gt 0 ]; then rd "$1" | { tar -x -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
   '  if [ "$1" -lt 0 ]; then rd "$((-$1))" | { tar -x -z -m -f - || t=$?; cat >/dev/null; exit "${t:-0}"; } || x=$?; fi',
   '  if [ -n "$names" ]; then',
+  intoSnippet,
   renameSnippet,
   "  fi",
   '  [ "$x" -eq 0 ] || rc=$x',
@@ -105,7 +107,9 @@ const runAgent = async (where: AgentRun["where"], agent: Agent, spawnArgv: (argv
     const content = Buffer.from(`module.exports = { message: "edit ${i}" };\n`);
     const puts = [{ rel: "src/message.js", kind: "file" as const, content, mode: 0o644, hash: hashContent(content) }];
     const staged = planStaging(puts);
-    const req = agent.frame(encodeRequest(await buildTar(puts, undefined, staged), [], false, encodeRenames(staged)));
+    // The baseline takes a bare tar; the current agent the batch's records (one group of the root here).
+    const payload = agent.name === "baseline" ? await buildTar(puts, undefined, staged) : await buildRecords(puts, staged);
+    const req = agent.frame(encodeRequest(payload, [], false, encodeRenames(staged)));
     const t0 = performance.now();
     child.stdin.write(req);
     const reply = await next();

@@ -22,7 +22,7 @@ import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kub
 import { createPodUidLookup } from "../daemon/src/adapters/kube-pod-uid.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
 import { loadCompilerPresets } from "../daemon/src/compile/load-compiler-presets.js";
-import { buildTar } from "../daemon/src/sync/build-tar.js";
+import { buildRecords } from "../daemon/src/sync/build-tar.js";
 import { hashContent } from "../daemon/src/sync/hash-manifest.js";
 import { agentCommand, encodeRequest } from "../daemon/src/sync/session-protocol.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
@@ -81,7 +81,8 @@ export const benchArtifactPut = async (n = 7): Promise<string> => {
       await fn();
       samples.set(name, [...(samples.get(name) ?? []), performance.now() - t]);
     };
-    const tar = await buildTar([{ rel: "api", kind: "file", content, mode: 0o755, hash: hashContent(content) }]);
+    // The session takes a batch's records (one group of the root here).
+    const tar = (await buildRecords([{ rel: "api", kind: "file", content, mode: 0o755, hash: hashContent(content) }])) ?? Buffer.alloc(0);
     // Raw sessions, one per write chunk size: the agent opened once, then N puts.
     const client = new Exec(kc);
     const rawSession = async (chunk: number) => {

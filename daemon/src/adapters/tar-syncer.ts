@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { gzip as zlibGzip } from "node:zlib";
 import type { RenameList } from "../sync/atomic-replace.js";
 import { encodeRenames, isStagedName, maxStagedFiles, planStaging } from "../sync/atomic-replace.js";
-import { buildTar } from "../sync/build-tar.js";
+import { buildRecords } from "../sync/build-tar.js";
 import type { HashManifest } from "../sync/hash-manifest.js";
 import { entryDigest, parseRemoteListing } from "../sync/hash-manifest.js";
 import { keepRatio, sampleRatio, worthGzipping } from "../sync/gzip-choice.js";
@@ -86,7 +86,7 @@ export interface TarSyncer extends Syncer {
   commitStaged(params: { readonly pod: SyncPod; readonly targetDir: string; readonly staged: ReadonlyMap<string, string> }): Promise<number>;
 }
 
-/** A plan's archive: the staged renames, the tar, and its gzipped copy when that pays. */
+/** A plan's payload: the staged renames, the records (build-tar.ts buildRecords: directories, one tar per directory), and their gzipped copy when that pays. */
 interface Packed {
   readonly puts: readonly PutEntry[];
   readonly renames: RenameList;
@@ -259,7 +259,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     // Files the scan did not keep (big, or past its budget) are read now; one that is gone is left out.
     const puts = plan.puts.some((p) => p.kind === "file" && p.content === undefined) ? await withContents(root, plan.puts) : plan.puts;
     const staged = planStaging(puts, stageLimit);
-    const tar = puts.length > 0 ? await buildTar(puts, undefined, staged) : undefined;
+    const tar = await buildRecords(puts, staged);
     const zipped = tar !== undefined && gzipAllowed && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
     return { puts, renames: encodeRenames(staged), ...(tar === undefined ? {} : { tar }), ...(zipped !== undefined && zipped.length <= tar!.length * keepRatio ? { zipped } : {}), tarMs: performance.now() - tarStarted };
   };

@@ -8,18 +8,18 @@
  *
  * **Nothing is written through a link** (issue 15): a process in the container may replace a directory of the target
  * by a link to /etc, before a batch lands or while it does. The staged files are flat in the root, so the extract
- * walks no directory of the target for them; the rename walks down to the file's directory one component at a time in
- * a subshell (`cd -P`), checking after each step from the working directory itself that it is still inside the target
- * (`inroot`), and renames there with bare names: no path through the tree is resolved after its check. A component
- * that is a link leading outside is removed and made a real directory, as the local tree has it (the pod then equals
- * the local tree). A staged file whose directory is on another filesystem (a volume mounted inside the target) is
- * copied by `mv`, not renamed: correct, not atomic.
+ * walks no directory of the target for them; the rename reaches the file's directory with pod-confine.ts's `into`
+ * (one component at a time, `cd -P`, each step checked from the working directory itself to be inside the target),
+ * and renames there with bare names: no path through the tree is resolved after its check. A component that is a link
+ * leading outside is removed and made a real directory, as the local tree has it (the pod then equals the local
+ * tree). A staged file whose directory is on another filesystem (a volume mounted inside the target) is copied by
+ * `mv`, not renamed: correct, not atomic.
  *
- * A rename is one `mv` process in sh (~1 ms), so a batch with more than `maxStagedFiles` files is extracted directly
- * as before, not atomic per file (a storm: 5,000 renames would cost seconds). Directories and symlinks are extracted
- * as before: those, and the files of a batch extracted directly, still go where tar's path leads. A failed batch
- * removes its staged files; the listing used by reconcile and drift repair skips and removes stale ones
- * (remote-commands.ts).
+ * A rename is one `mv` process in sh (~1 ms), so a batch with more than `maxStagedFiles` files is not staged: its files
+ * are extracted under their own names by one tar per directory, in the directory `into` reached (build-tar.ts
+ * buildRecords), not atomic per file (a storm: 5,000 renames would cost seconds). Directories and symlinks go the same
+ * way (pod-confine.ts). A failed batch removes its staged files; the listing used by reconcile and drift repair
+ * removes stale ones in the root and lists none (remote-commands.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { PutEntry } from "./sync-plan.js";
@@ -65,41 +65,24 @@ export const readRenamesSnippet = (count: string): string =>
   `names=; i=0; while [ "$i" -lt ${count} ] && IFS= read -r f; do names="$names$f\n"; i=$((i+1)); done`;
 
 /**
- * sh defining `inroot`: true when the shell's working directory is the target or lies under it, found by walking `..`
- * from the working directory itself (no path through the tree, which a process in the container can change) until it
- * is the target (`$R`: the snippet runs in the target) or `/`.
- */
-const inRootSnippet = 'R=$PWD; inroot() { p=.; while [ -d "$p" ]; do [ "$p" -ef "$R" ] && return 0; [ "$p" -ef / ] && return 1; p=$p/..; done; return 1; }';
-
-/** Exit status of a rename refused because its directory led outside the target. */
-export const outsideStatus = 96;
-
-/**
- * sh, run in the target, that renames each staged file of `$names` (lines `<staged>/<target>`) over its target when
- * `$x` (the extract's status) is 0, and otherwise removes the staged files; a failed rename sets `rc` and the rest are
- * removed.
+ * sh, run in the target after pod-confine.ts's intoSnippet, that renames each staged file of `$names` (lines
+ * `<staged>/<target>`) over its target when `$x` (the extract's status) is 0, and otherwise removes the staged files; a
+ * failed rename sets `rc` and the rest are removed.
  *
- * Each rename runs in a subshell that walks to the file's directory a component at a time: a link leading outside is
- * removed, a missing directory made (`mkdir`, what tar did for a file's parents), then `cd -P` into it and `inroot`
- * from there, else exit `outsideStatus`. In the directory it reached, the target is renamed over with bare names
- * (`mv -T`: a link there is replaced, not entered). The subshell ends in `exec mv`, so it is still one process per
- * file. A target that is a directory would make `mv` fail, so a link is removed and an empty directory rmdir'ed first,
- * as tar did.
+ * Each rename runs in a subshell that reaches the file's directory with `into … m` (a link leading outside removed, a
+ * missing directory made, each step checked to be inside the target, else exit `outsideStatus`), and renames there
+ * with bare names (`mv -T`: a link there is replaced, not entered); the staged file is named from the target's root,
+ * which is flat. The subshell ends in `exec mv`, so it is still one process per file. A target that is a directory
+ * would make `mv` fail, so a link is removed and an empty directory rmdir'ed first, as tar did.
  */
 export const renameSnippet = [
-  inRootSnippet,
   "IFS='",
   "'; set -f",
   "for l in $names; do",
   "  s=${l%%/*}; f=${l#*/}",
-  "  case $f in */*) fd=${f%/*}/; fb=${f##*/};; *) fd=; fb=$f;; esac",
+  "  case $f in */*) fd=${f%/*}; fb=${f##*/};; *) fd=; fb=$f;; esac",
   '  if [ "$x" -eq 0 ] && [ "$rc" -eq 0 ]; then',
-  '    (while [ -n "$fd" ]; do',
-  '       c=${fd%%/*}; fd=${fd#*/}',
-  '       if [ -L "$c" ] && ! (cd -P -- "./$c" 2>/dev/null && inroot); then rm -f -- "$c" || exit; fi',
-  '       [ -d "$c" ] || mkdir -- "$c" || exit',
-  `       cd -P -- "./$c" && inroot || exit ${outsideStatus}`,
-  "     done",
+  '    (into "$fd" m || exit',
   '     if [ -d "$fb" ]; then if [ -L "$fb" ]; then rm -f -- "$fb"; else rmdir -- "$fb"; fi || exit; fi',
   '     exec mv -f -T -- "$R/$s" "$fb") || rc=$?',
   "  fi",

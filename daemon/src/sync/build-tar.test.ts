@@ -7,13 +7,16 @@ import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { extract } from "tar-stream";
 import { encodeRenames, planStaging } from "./atomic-replace.js";
-import { buildTar } from "./build-tar.js";
+import { buildRecords, buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
 import { listCommand, syncCommand } from "./remote-commands.js";
 import type { PutEntry } from "./sync-plan.js";
 
 const run = promisify(execFile);
 const file = (rel: string, text: string, mode = 0o644): PutEntry => ({ rel, kind: "file", content: Buffer.from(text), mode, hash: hashContent(Buffer.from(text)) });
+
+/** The records of a batch (buildRecords), never undefined here. */
+const records = async (puts: PutEntry[], staged?: ReadonlyMap<string, string>): Promise<Buffer> => (await buildRecords(puts, staged)) ?? Buffer.alloc(0);
 
 /** Runs the remote command locally, exactly as the container would: stdin framed by length. */
 const runLocally = async (cmd: string[], stdin?: Buffer): Promise<void> => {
@@ -77,7 +80,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     await writeFile(path.join(target, "old/x"), "x");
     await writeFile(path.join(target, "-rf"), "tricky name");
     await writeFile(path.join(target, "keep"), "k");
-    const tar = await buildTar([file("src/a.js", "A"), file("run.sh", "#!/bin/sh", 0o755), { rel: "l", kind: "symlink", target: "src/a.js" }]);
+    const tar = await records([file("src/a.js", "A"), file("run.sh", "#!/bin/sh", 0o755), { rel: "l", kind: "symlink", target: "src/a.js" }]);
     const started = Date.now();
     // Trailing bytes after the archive prove head stops at N and does not wait for EOF.
     await runLocally(syncCommand(target, tar.length, ["old", "-rf", "never-existed"]), Buffer.concat([tar, Buffer.from("garbage")]));
@@ -91,7 +94,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
   });
 
   it("extracts a gzipped archive when told so", async () => {
-    const tar = gzipSync(await buildTar([file("z/a.txt", "zipped")]));
+    const tar = gzipSync(await records([file("z/a.txt", "zipped")]));
     await runLocally(syncCommand(target, tar.length, [], true), Buffer.concat([tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "z/a.txt"), "utf8")).toBe("zipped");
   });
@@ -103,7 +106,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const puts: PutEntry[] = [file("a.js", "new"), file("sub/dir/b.js", "B", 0o755), { rel: "l", kind: "symlink", target: "a.js" }];
     const staged = planStaging(puts);
     const renames = encodeRenames(staged);
-    const tar = await buildTar(puts, undefined, staged);
+    const tar = await records(puts, staged);
     await runLocally(syncCommand(target, tar.length, ["gone"], false, renames.count), Buffer.concat([renames.bytes, tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new");
     expect((await stat(path.join(target, "a.js"))).ino).not.toBe(before.ino);
@@ -113,7 +116,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
 
     // Gzipped, same.
     const zs = planStaging([file("a.js", "zipped")]);
-    const z = gzipSync(await buildTar([file("a.js", "zipped")], undefined, zs));
+    const z = gzipSync(await records([file("a.js", "zipped")], zs));
     const r = encodeRenames(zs);
     await runLocally(syncCommand(target, z.length, [], true, r.count), Buffer.concat([r.bytes, z]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("zipped");
@@ -125,13 +128,14 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const staged = planStaging(puts);
     const renames = encodeRenames(staged);
     const whole = await buildTar(puts, undefined, staged);
-    const cut = Buffer.concat([whole.subarray(0, 512 * 4), Buffer.alloc(512 * 2)]);
+    const cutTar = Buffer.concat([whole.subarray(0, 512 * 4), Buffer.alloc(512 * 2)]);
+    const cut = Buffer.concat([Buffer.from(`T ${cutTar.length} \n`), cutTar, Buffer.from("e\n")]);
     await expect(runLocally(syncCommand(target, cut.length, [], false, renames.count), Buffer.concat([renames.bytes, cut]))).rejects.toThrow();
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("old a");
     expect((await readdir(target)).sort()).toEqual(["a.js"]);
   });
 
-  it("the listing removes and skips staged files left behind", async () => {
+  it("the listing removes staged files left behind in the root (only there: never through a directory) and lists none", async () => {
     await mkdir(path.join(target, "d"));
     await writeFile(path.join(target, "d/a.js"), "a");
     await writeFile(path.join(target, "d/.a.js.devloop-tmp"), "half");
@@ -139,7 +143,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const [bin, ...args] = listCommand(target);
     const { stdout } = await run(bin ?? "sh", args);
     expect(stdout).toBe(`${hashContent(Buffer.from("a"))}  ./d/a.js\n`);
-    expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["d", "d/a.js"]);
+    expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["d", "d/.a.js.devloop-tmp", "d/a.js"]);
   });
 
   it("creates a missing target, and deletes only with no stdin", async () => {

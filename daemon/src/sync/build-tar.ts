@@ -3,7 +3,9 @@
  * stdin of the remote `head -c N | tar -x`. File modes are kept; owner is root (uid/gid 0) unless given and the
  * remote side extracts with -m, so mtimes are the container's clock.
  */
+import path from "node:path";
 import { pack } from "tar-stream";
+import { tarExtent } from "./session-protocol.js";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
 
@@ -49,4 +51,71 @@ export const buildTar = async (
   p.finalize();
   await done;
   return Buffer.concat(chunks);
+};
+
+/** A file or symlink of a batch under the bare name it has in its group's directory. */
+export interface GroupEntry {
+  readonly put: Exclude<PutEntry, { kind: "directory" }>;
+  /** No `/`: the staged name (root group) or the entry's last component. */
+  readonly name: string;
+}
+
+/** The entries of one directory of the target (`dir` "" = the root), extracted there by one tar. */
+export interface EntryGroup {
+  readonly dir: string;
+  readonly entries: readonly GroupEntry[];
+}
+
+/**
+ * A batch as pod-confine.ts's `apply` takes it: its directories (parents first), then its files and symlinks grouped
+ * by directory under bare names — staged files in the root's group (first) under their staged names, the others
+ * (a batch over the staging limit) and symlinks in their own directory's group. Each path is checked (relative, no
+ * `..`); `maxGroup` splits a big directory into several groups (the stream opens a group's files before it writes it).
+ */
+export const groupPuts = (puts: readonly PutEntry[], staged: ReadonlyMap<string, string> = new Map(), maxGroup = Infinity): { dirs: Extract<PutEntry, { kind: "directory" }>[]; groups: EntryGroup[] } => {
+  const dirs: Extract<PutEntry, { kind: "directory" }>[] = [];
+  const byDir = new Map<string, GroupEntry[]>([["", []]]);
+  for (const put of puts) {
+    const check = checkRelativePath(put.rel);
+    if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
+    if (put.kind === "directory") { dirs.push({ ...put, rel: check.rel }); continue; }
+    const stagedName = put.kind === "file" ? staged.get(check.rel) : undefined;
+    const dir = stagedName !== undefined ? "" : path.posix.dirname(check.rel) === "." ? "" : path.posix.dirname(check.rel);
+    const list = byDir.get(dir) ?? [];
+    list.push({ put: { ...put, rel: check.rel }, name: stagedName ?? path.posix.basename(check.rel) });
+    byDir.set(dir, list);
+  }
+  dirs.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const groups: EntryGroup[] = [];
+  for (const [dir, entries] of byDir) {
+    for (let i = 0; i < entries.length; i += Math.min(maxGroup, entries.length)) groups.push({ dir, entries: entries.slice(i, i + Math.min(maxGroup, entries.length)) });
+  }
+  return { dirs, groups };
+};
+
+/** The record line of a directory; of a group whose tar of `bytes` follows; the end. */
+export const dirRecord = (rel: string, mode: number): string => `d ${(mode & 0o7777).toString(8)} ${rel}\n`;
+export const groupRecord = (bytes: number, dir: string, last = false): string => `${last ? "T" : "t"} ${bytes} ${dir}\n`;
+export const endRecord = "e\n";
+
+/**
+ * A batch's records in memory (pod-confine.ts `apply`): directory records, then each group's line and its tar of bare
+ * names (checked to end exactly at its length: the container may read it with a tar that stops at the end blocks),
+ * then the end. Undefined when the batch puts nothing.
+ */
+export const buildRecords = async (
+  puts: readonly PutEntry[],
+  staged: ReadonlyMap<string, string> = new Map(),
+  owner?: { readonly uid: number; readonly gid: number },
+): Promise<Buffer | undefined> => {
+  if (puts.length === 0) return undefined;
+  const { dirs, groups } = groupPuts(puts, staged);
+  const parts: Buffer[] = dirs.map((d) => Buffer.from(dirRecord(d.rel, d.mode)));
+  for (const [i, group] of groups.entries()) {
+    const tar = await buildTar(group.entries.map((e) => ({ ...e.put, rel: e.name })), owner);
+    if (tarExtent(tar) !== tar.length) throw new Error(`sync archive of ${group.dir || "the target's root"} does not end at its length: not sent`);
+    parts.push(Buffer.from(groupRecord(tar.length, group.dir, i === groups.length - 1)), tar);
+  }
+  parts.push(Buffer.from(endRecord));
+  return Buffer.concat(parts);
 };

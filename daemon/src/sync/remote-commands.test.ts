@@ -2,24 +2,25 @@ import { describe, expect, it } from "vitest";
 import { chunkByArgBytes, listCommand, syncCommand } from "./remote-commands.js";
 
 describe("remote commands", () => {
-  it("passes paths as arguments, never in the script", () => {
-    const cmd = syncCommand("/app/", 1024, ["a b", "$(reboot)"]);
+  it("passes paths as arguments, never in the script; each directory's deletes together", () => {
+    const cmd = syncCommand("/app/", 1024, ["a b", "$(reboot)", "d/x", "c", "d/y"]);
     expect(cmd.slice(0, 2)).toEqual(["sh", "-c"]);
-    expect(cmd[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; rm -rf -- "$@"; head -c 1024 | tar -x -m -f -');
-    expect(cmd.slice(3)).toEqual(["/app", "a b", "$(reboot)"]);
+    expect(cmd[2]).toContain('rmall "$@" || exit 1');
+    expect(cmd.slice(3)).toEqual(["/app", "$(reboot)", "a b", "c", "d/x", "d/y"]);
   });
   it("leaves out the steps it does not need", () => {
-    expect(syncCommand("/app", 0, ["x"])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; rm -rf -- "$@"');
-    expect(syncCommand("/app", 10, [])[2]).toBe('set -e; mkdir -p -- "$0"; cd -- "$0"; head -c 10 | tar -x -m -f -');
+    expect(syncCommand("/app", 0, ["x"])[2]).not.toContain("apply");
+    expect(syncCommand("/app", 10, [])[2]).not.toContain("rmall");
+    expect(syncCommand("/app", 10, [])[2]).toContain("apply || x=$?");
   });
-  it("with staged files, still passes paths as arguments and reads the rename list (read builtin, no process) before the tar", () => {
+  it("with staged files, reads the rename list (read builtin, no process) before the records", () => {
     const cmd = syncCommand("/app", 1024, ["a b"], false, 7);
     expect(cmd.slice(3)).toEqual(["/app", "a b"]);
-    expect(cmd[2]).toContain('rm -rf -- "$@" || exit 1');
     expect(cmd[2]).toContain('names=; i=0; while [ "$i" -lt 7 ] && IFS= read -r f; do');
-    expect(cmd[2]).toContain("done\nhead -c 1024 | { tar -x -m -f - ");
+    const script = cmd[2] ?? "";
+    expect(script.indexOf("IFS= read -r f")).toBeLessThan(script.indexOf("apply || x=$?"));
     expect(cmd[2]).toContain('exec mv -f -T -- "$R/$s" "$fb"');
-    expect(syncCommand("/app", 1024, [], true, 7)[2]).toContain("tar -x -z -m -f -");
+    expect(syncCommand("/app", 1024, [], true, 7)[2]).toContain("head -c 1024 | { gzip -d -c | apply;");
   });
   it("refuses escaping deletes and targets", () => {
     expect(() => syncCommand("/app", 0, ["../etc"])).toThrow(/refusing to delete "\.\.\/etc"/);

@@ -1,10 +1,12 @@
 /**
- * The shell commands run in the container. Paths travel as arguments ("$@"), never inside the script
- * text, so no file name is ever interpreted by the shell. Every command starts with `cd -- <target>`,
- * and every path has passed checkRelativePath(), so nothing reaches outside the target.
+ * The shell commands run in the container. Paths travel as arguments ("$@") or on stdin, never inside the script
+ * text, so no file name is ever interpreted by the shell. Every command starts with `cd -- <target>`, every path has
+ * passed checkRelativePath(), and every write and delete goes through pod-confine.ts's `into`, so nothing reaches
+ * outside the target even when a process in the container swaps a directory of it for a link.
  */
 import { readRenamesSnippet, renameSnippet, stagedSuffix } from "./atomic-replace.js";
-import { readerSnippet } from "./session-protocol.js";
+import { applySnippet, intoSnippet, rmallSnippet, sortForRemoval } from "./pod-confine.js";
+import { exactTarSnippet, readerSnippet } from "./session-protocol.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 import { frameHeaderBytes } from "./tar-pack-stream.js";
 
@@ -18,63 +20,65 @@ const checked = (rels: readonly string[], what = "delete"): string[] =>
     return c.rel;
   });
 
+/** sh that sets `rd N` to an exact reader (session-protocol.ts), or to `dd bs=1` (exact, slow: ~0.2 s per MiB). */
+const execReader = readerSnippet('r=dd1; rd() { dd bs=1 count="$1" 2>/dev/null; }');
+
 /**
- * One exec per batch: make the target, delete, then extract exactly `tarBytes` bytes from stdin.
- * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): `head -c`
- * reads the framed length and tar stops at the archive's end.
+ * One exec per batch: make the target, delete (`rmall`), then apply the batch's records (`apply`, pod-confine.ts:
+ * directories, then one tar per directory, bare names) from stdin, `payloadBytes` of them (gzipped when asked).
+ * stdin is never closed by us (Kubernetes ≤ 1.29 over WebSocket cannot half-close it): the records end themselves.
  *
- * With `renameCount` > 0, stdin starts with that many lines of encodeRenames() (the targets of the tar's staged files,
- * sync/atomic-replace.ts), then the tar; after the extract the staged files are renamed over their targets, or
- * removed when the extract failed.
+ * With `renameCount` > 0, stdin starts with that many lines of encodeRenames() (the targets of the staged files,
+ * sync/atomic-replace.ts), then the records; after them the staged files are renamed over their targets, or removed
+ * when the records failed. Every write and delete goes through pod-confine.ts's `into`.
  */
-export const syncCommand = (targetDir: string, tarBytes: number, deletes: readonly string[], gzipped = false, renameCount = 0): string[] => {
+export const syncCommand = (targetDir: string, payloadBytes: number, deletes: readonly string[], gzipped = false, renameCount = 0): string[] => {
   const target = checkTargetDir(targetDir);
-  const z = gzipped ? " -z" : "";
-  if (renameCount > 0) {
-    const script = [
-      'mkdir -p -- "$0" && cd -- "$0" || exit 1',
-      ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
-      "rc=0; x=0",
-      readRenamesSnippet(String(Math.trunc(renameCount))),
-      // Without a tar the staged files are already there (the Docker engine put them): only the renames.
-      ...(tarBytes > 0 ? [`head -c ${Math.trunc(tarBytes)} | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`] : []),
-      renameSnippet,
-      '[ "$x" -eq 0 ] || rc=$x',
-      'exit "$rc"',
-    ].join("\n");
-    return ["sh", "-c", script, target, ...checked(deletes)];
-  }
-  const steps = ['mkdir -p -- "$0"', 'cd -- "$0"'];
-  if (deletes.length > 0) steps.push('rm -rf -- "$@"');
-  if (tarBytes > 0) steps.push(`head -c ${Math.trunc(tarBytes)} | tar -x${z} -m -f -`);
-  return ["sh", "-c", `set -e; ${steps.join("; ")}`, target, ...checked(deletes)];
+  const script = [
+    'mkdir -p -- "$0" && cd -- "$0" || exit 1',
+    intoSnippet,
+    ...(deletes.length > 0 ? [rmallSnippet, 'rmall "$@" || exit 1'] : []),
+    "rc=0; x=0; xt=",
+    ...(renameCount > 0 ? [readRenamesSnippet(String(Math.trunc(renameCount)))] : []),
+    // Without records the staged files are already there (the Docker engine put them): only the renames.
+    ...(payloadBytes > 0 ? [execReader, applySnippet] : []),
+    ...(payloadBytes > 0 && !gzipped ? ["apply || x=$?"] : []),
+    ...(payloadBytes > 0 && gzipped ? [`head -c ${Math.trunc(payloadBytes)} | { gzip -d -c | apply; e=$?; cat >/dev/null; exit "$e"; } || x=$?`] : []),
+    ...(renameCount > 0 ? [renameSnippet] : []),
+    '[ "$x" -eq 0 ] || rc=$x',
+    'exit "$rc"',
+  ].join("\n");
+  return ["sh", "-c", script, target, ...sortForRemoval(checked(deletes))];
 };
 
 /** The exit status of streamCommand when the image has no exact frame reader (nothing was read from stdin). */
 export const noReaderStatus = 97;
 
 /**
- * One exec for a streamed archive (sync/tar-pack-stream.ts): make the target, delete, extract the framed tar (gzipped
- * when asked) as its frames arrive, then read the frame of staged files and rename them into place (or remove them when
- * the extract failed). Frames need an exact reader (GNU head -c, or dd with iflag=count_bytes,fullblock: see
- * session-protocol.ts); without one it exits noReaderStatus before reading anything.
+ * One exec for a streamed batch (sync/tar-pack-stream.ts): make the target, delete, apply the framed records (gzipped
+ * when asked) as their frames arrive, then read the frame of staged files and rename them into place (or remove them
+ * when the records failed). Frames and groups need an exact reader (GNU head -c, or dd with iflag=count_bytes,fullblock:
+ * see session-protocol.ts); without one it exits noReaderStatus before reading anything. GNU tar reads each group
+ * alone (`tar -x -b 1`), as in the session.
  */
 export const streamCommand = (targetDir: string, deletes: readonly string[], gzipped: boolean): string[] => {
   const target = checkTargetDir(targetDir);
-  const z = gzipped ? " -z" : "";
   const frame = `h=$(rd ${frameHeaderBytes}) && [ \${#h} -eq ${frameHeaderBytes - 1} ] && n=$((h))`;
   const script = [
     'mkdir -p -- "$0" && cd -- "$0" || exit 1',
     readerSnippet(`exit ${noReaderStatus}`),
-    ...(deletes.length > 0 ? ['rm -rf -- "$@" || exit 1'] : []),
+    exactTarSnippet,
+    intoSnippet,
+    applySnippet,
+    ...(deletes.length > 0 ? [rmallSnippet, 'rmall "$@" || exit 1'] : []),
     "rc=0; x=0",
-    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { tar -x${z} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { ${gzipped ? "gzip -d -c | apply" : "apply"}; e=$?; cat >/dev/null; exit "$e"; } || x=$?`,
     `names=; if ${frame} && [ "$n" -gt 0 ]; then names=$(rd "$n"); fi`,
     renameSnippet,
     '[ "$x" -eq 0 ] || rc=$x',
     'exit "$rc"',
   ].join("\n");
-  return ["sh", "-c", script, target, ...checked(deletes)];
+  return ["sh", "-c", script, target, ...sortForRemoval(checked(deletes))];
 };
 
 /** Splits a delete list into groups whose argument bytes stay under the limit. */
@@ -94,14 +98,15 @@ export const chunkByArgBytes = (rels: readonly string[], limit = maxArgBytesPerE
 
 /**
  * A listing of the target: `<sha256>  ./path` per regular file, `symlink:<target>  ./path` per symlink. Staged files
- * a batch left behind (`.*.devloop-tmp`: a session that died mid-batch) are removed and not listed.
+ * a batch left behind in the root (`.devloop-*.devloop-tmp`: a session that died mid-batch) are removed; none is listed.
  */
 export const listCommand = (targetDir: string): string[] => {
   const target = checkTargetDir(targetDir);
   const staged = `'.*${stagedSuffix}'`;
   const script = [
     'cd -- "$0" 2>/dev/null || exit 0',
-    `find . -type f -name ${staged} -exec rm -f -- {} +`,
+    // Staged files live flat in the root (never removed through a directory of the tree: it may be a link by now).
+    `rm -f -- ./.*${stagedSuffix}`,
     `find . -type f ! -name ${staged} -exec sha256sum -- {} +`,
     'find . -type l -exec sh -c \'for l; do printf "symlink:%s  %s\\n" "$(readlink -- "$l")" "$l"; done\' sh {} +',
   ].join("; ");

@@ -3,13 +3,14 @@
  * batch, so an edit costs one WebSocket round trip instead of a new exec (measured on the bed under
  * load: 6 ms against 290 ms). Framing on stdin, per batch:
  *
- *   header  48 bytes  "%15d %15d %15d\n" = tar bytes (negative: the tar is gzipped), delete-list bytes,
- *                     rename-list lines; a line, so the agent reads it with sh's `read` (no process)
- *   deletes           NUL-separated relative paths (checked: no `..`, not absolute), removed with rm -rf
- *   renames           newline-terminated targets whose files the tar holds under a staged name
- *                     (sync/atomic-replace.ts): renamed over their targets once the extract succeeded,
- *                     removed when it failed
- *   tar               extracted with tar -x -m; whatever tar leaves unread is drained, so the framing holds
+ *   header  48 bytes  "%15d %15d %15d\n" = payload bytes (negative: gzipped), delete lines, rename lines; a
+ *                     line, so the agent reads it with sh's `read` (no process)
+ *   deletes           relative paths (checked: no `..`, not absolute, no newline), one per line, each directory's
+ *                     together: removed by pod-confine.ts's `rmall` (one `rm -rf` per directory, reached with `into`)
+ *   renames           newline-terminated targets whose files the payload holds under a staged name
+ *                     (sync/atomic-replace.ts): renamed over their targets once the payload applied, removed when not
+ *   payload           the batch's records (build-tar.ts buildRecords): directories, then one tar per directory with
+ *                     bare names, applied by pod-confine.ts's `apply`; each tar is read exactly, so the framing holds
  *
  * The agent answers "ready <reader>" (or "ready <reader> tar", below) once it is in the target, then "done <status>"
  * per batch.
@@ -18,7 +19,8 @@
  * The header and the rename list are read with the `read` builtin. GNU tar with a blocking factor of 1 (`-b 1`) reads
  * the archive 512 bytes at a time and stops after its two end blocks, so it takes exactly the archive off stdin: the
  * agent probes that at start (an empty archive followed by `ghij`: tar must succeed and leave `ghij`) and then runs
- * tar alone on its stdin — one process, plus one `mv` per staged file. Busybox tar reads on to the end of its input
+ * tar alone on its stdin for each group — one process per directory of the batch (the root's group: the staged
+ * files), plus one `mv` per staged file. Busybox tar reads on to the end of its input
  * after the end blocks (and knows no -b), gzip reads ahead: those keep the exact reader in front (`rd N | tar`). A
  * failed tar may have stopped anywhere in its archive, so after a failure on that path the agent answers and exits:
  * the next batch goes through one exec, the one after opens a new session.
@@ -31,6 +33,7 @@
  */
 import type { RenameList } from "./atomic-replace.js";
 import { readRenamesSnippet, renameSnippet } from "./atomic-replace.js";
+import { applySnippet, intoSnippet, rmallSnippet, sortForRemoval } from "./pod-confine.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 import { headerChecksum, tarBlock } from "./tar-header.js";
 
@@ -64,21 +67,29 @@ const agentScript = [
   'mkdir -p -- "$0" && cd -- "$0" || exit 1',
   pickReader,
   exactTarSnippet,
+  intoSnippet,
+  rmallSnippet,
+  applySnippet,
   'echo "ready $r${xt:+ tar}"',
-  // t: tar bytes (< 0: gzipped), d: delete-list bytes, n: rename lines.
+  // t: payload bytes (< 0: gzipped), d: delete lines, n: rename lines.
   'while read -r t d n && [ -n "$n" ]; do',
   "  rc=0; x=0; q=",
-  '  if [ "$d" -gt 0 ]; then rd "$d" | xargs -0 -r rm -rf -- || rc=$?; fi',
+  '  if [ "$d" -gt 0 ]; then',
+  "    dels=; i=0; while [ \"$i\" -lt \"$d\" ] && IFS= read -r f; do dels=\"$dels$f",
+  "\"; i=$((i+1)); done",
+  "    IFS='",
+  "'; set -f; set -- $dels; unset IFS; set +f",
+  '    rmall "$@" || rc=$?',
+  "  fi",
   `  ${readRenamesSnippet('"$n"')}`,
-  '  if [ "$t" -gt 0 ] && [ -n "$xt" ]; then tar -x -b 1 -m -f - || { x=$?; q=1; }',
-  '  elif [ "$t" -gt 0 ]; then rd "$t" | { tar -x -m -f - || e=$?; cat >/dev/null; exit "${e:-0}"; } || x=$?',
-  '  elif [ "$t" -lt 0 ]; then rd "$((-t))" | { tar -x -z -m -f - || e=$?; cat >/dev/null; exit "${e:-0}"; } || x=$?; fi',
+  '  if [ "$t" -gt 0 ]; then apply || x=$?',
+  '  elif [ "$t" -lt 0 ]; then rd "$((-t))" | { gzip -d -c | apply; e=$?; cat >/dev/null; exit "$e"; } || x=$?; fi',
   '  if [ -n "$names" ]; then',
   renameSnippet,
   "  fi",
   '  [ "$x" -eq 0 ] || rc=$x',
   '  echo "done $rc"',
-  // The exact tar failed somewhere in its archive: the rest of it is still on stdin, so the framing is lost.
+  // An exact tar failed somewhere in its archive: the rest of it is still on stdin, so the framing is lost.
   '  [ -z "$q" ] || exit 0',
   "done",
 ].join("\n");
@@ -120,23 +131,20 @@ export const tarExtent = (tar: Uint8Array): number | undefined => {
 };
 
 /**
- * One batch as bytes for the agent's stdin; `renames` is encodeRenames() of the tar's staged files. A plain archive must
- * end exactly at its length (tarExtent): anything else would cost the framing of an agent that runs tar alone.
+ * One batch as bytes for the agent's stdin: `payload` is the batch's records (build-tar.ts buildRecords; gzipped when
+ * `gzipped`), `deletes` relative paths (one per line: checked paths hold no newline), `renames` encodeRenames() of the
+ * staged files.
  */
-export const encodeRequest = (tar: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: RenameList = { bytes: Buffer.alloc(0), count: 0 }): Buffer => {
-  if (tar !== undefined && tar.length > 0 && !gzipped) {
-    const extent = tarExtent(tar);
-    if (extent !== tar.length) throw new Error(`sync archive of ${tar.length} bytes ${extent === undefined ? "has a bad header or no end" : `ends at byte ${extent}`}: not sent`);
-  }
-  const list = Buffer.from(deletes.map((rel) => {
+export const encodeRequest = (payload: Uint8Array | undefined, deletes: readonly string[], gzipped = false, renames: RenameList = { bytes: Buffer.alloc(0), count: 0 }): Buffer => {
+  const list = Buffer.from(sortForRemoval(deletes.map((rel) => {
     const c = checkRelativePath(rel);
     if (!c.ok) throw new Error(`refusing to delete ${JSON.stringify(rel)}: ${c.reason}`);
-    return `${c.rel}\0`;
-  }).join(""));
-  const tarBytes = (tar?.length ?? 0) * (gzipped ? -1 : 1);
-  const header = `${String(tarBytes).padStart(15)} ${String(list.length).padStart(15)} ${String(renames.count).padStart(15)}\n`;
+    return c.rel;
+  })).map((rel) => `${rel}\n`).join(""));
+  const payloadBytes = (payload?.length ?? 0) * (gzipped ? -1 : 1);
+  const header = `${String(payloadBytes).padStart(15)} ${String(deletes.length).padStart(15)} ${String(renames.count).padStart(15)}\n`;
   if (header.length !== headerBytes) throw new Error("sync request too large for the session header");
-  return Buffer.concat([Buffer.from(header), list, renames.bytes, ...(tar ? [tar] : [])]);
+  return Buffer.concat([Buffer.from(header), list, renames.bytes, ...(payload ? [payload] : [])]);
 };
 
 /** `exactTar`: the agent extracts plain archives with `tar -x -b 1` straight off its stdin (no reader in front). */

@@ -7,6 +7,8 @@ import { extract } from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashContent } from "./hash-manifest.js";
 import type { PutEntry } from "./sync-plan.js";
+import { applySnippet, intoSnippet } from "./pod-confine.js";
+import { readerSnippet } from "./session-protocol.js";
 import { frameHeaderBytes, packStream, streamWorthGzipping, withContents } from "./tar-pack-stream.js";
 
 let root: string;
@@ -46,6 +48,33 @@ const entries = async (tar: Buffer): Promise<Map<string, Buffer>> => {
   return out;
 };
 
+/** A batch's records split back: directory records and each group's entries by their path in the target. */
+const unrecord = async (records: Buffer): Promise<{ dirs: string[]; groups: string[]; files: Map<string, Buffer> }> => {
+  const dirs: string[] = [];
+  const groups: string[] = [];
+  const files = new Map<string, Buffer>();
+  let at = 0;
+  for (;;) {
+    const nl = records.indexOf(0x0a, at);
+    const line = records.subarray(at, nl).toString();
+    at = nl + 1;
+    if (line === "e") break;
+    const [kind = "", n = "", ...rest] = line.split(" ");
+    const where = rest.join(" ");
+    if (kind === "d") { dirs.push(`${n} ${where}`); continue; }
+    expect(kind).toBe("t");
+    groups.push(where);
+    const tar = records.subarray(at, at + Number(n));
+    at += Number(n);
+    for (const [name, content] of await entries(tar)) {
+      expect(name).not.toContain("/");
+      files.set(where === "" ? name : `${where}/${name}`, content);
+    }
+  }
+  expect(at).toBe(records.length);
+  return { dirs, groups, files };
+};
+
 const collect = async (frames: AsyncIterable<Buffer>): Promise<Buffer> => {
   const out: Buffer[] = [];
   for await (const f of frames) out.push(f);
@@ -62,7 +91,8 @@ describe("packStream", () => {
     const { frames, sent } = packStream({ puts, root, staged });
     const { tar, renames, frames: count } = unframe(await collect(frames));
     expect(count).toBeGreaterThan(2);
-    const files = await entries(tar);
+    const { dirs, files } = await unrecord(tar);
+    expect(dirs).toEqual(["755 d"]);
     expect(files.get(".big.bin.devloop-tmp")?.equals(big)).toBe(true);
     expect(files.get(".a.txt.devloop-tmp")?.toString()).toBe("a");
     expect(files.get("kept.txt")?.toString()).toBe("k");
@@ -77,7 +107,7 @@ describe("packStream", () => {
     const staged = new Map([["gone.txt", ".gone.txt.devloop-tmp"], ["now-a-link", ".now-a-link.devloop-tmp"], ["b.txt", ".b.txt.devloop-tmp"]]);
     const { frames, sent } = packStream({ puts: [unread("gone.txt"), unread("now-a-link"), unread("b.txt")], root, staged });
     const { tar, renames } = unframe(await collect(frames));
-    expect([...(await entries(tar)).keys()]).toEqual([".b.txt.devloop-tmp"]);
+    expect([...(await unrecord(tar)).files.keys()]).toEqual([".b.txt.devloop-tmp"]);
     expect(renames).toBe(".b.txt.devloop-tmp/b.txt\n");
     expect([...sent.keys()]).toEqual(["b.txt"]);
   });
@@ -91,14 +121,14 @@ describe("packStream", () => {
     await truncate(path.join(root, "shrinks.bin"), 1024);
     const rest: Buffer[] = [first.value as Buffer];
     for (let r = await it.next(); r.done !== true; r = await it.next()) rest.push(r.value);
-    const got = (await entries(unframe(Buffer.concat(rest)).tar)).get("shrinks.bin");
+    const got = (await unrecord(unframe(Buffer.concat(rest)).tar)).files.get("shrinks.bin");
     expect(got?.length).toBe(content.length);
     expect(got?.subarray(-1024).equals(Buffer.alloc(1024))).toBe(true);
     expect(got?.subarray(0, 1024).equals(content.subarray(0, 1024))).toBe(true);
     expect(sent.get("shrinks.bin")).toMatchObject({ hash: hashContent(got ?? Buffer.alloc(0)), size: content.length });
   });
 
-  it("a tree of many files across chunk boundaries extracts with the system's tar as it is here", async () => {
+  it("a tree of many files across chunk boundaries: one group per directory, applied by the container's `apply` with the system's tar", async () => {
     const want = new Map<string, Buffer>();
     const puts: PutEntry[] = [];
     let seed = 7;
@@ -125,9 +155,11 @@ describe("packStream", () => {
     puts.push({ rel: "link", kind: "symlink", target: "d0/f1.js" });
     const { frames, sent } = packStream({ puts, root });
     const { tar } = unframe(await collect(frames));
+    expect((await unrecord(tar)).groups).toEqual(["", ...Array.from({ length: 12 }, (_, d) => `d${d}`), "n".repeat(90)]);
     const out = await mkdtemp(path.join(tmpdir(), "devloop-packstream-out-"));
     try {
-      execFileSync("tar", ["-x", "-m", "-f", "-", "-C", out], { input: tar });
+      const script = ['cd -- "$0" || exit 1', readerSnippet("exit 97"), "xt=", intoSnippet, applySnippet, "apply"].join("\n");
+      execFileSync("sh", ["-c", script, out], { input: tar });
       for (const [rel, content] of want) {
         expect((await readFile(path.join(out, rel))).equals(content), rel).toBe(true);
         expect(sent.get(rel), rel).toMatchObject({ kind: "file", hash: hashContent(content) });

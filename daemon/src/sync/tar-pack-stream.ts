@@ -20,10 +20,11 @@ import path from "node:path";
 import { Readable, pipeline } from "node:stream";
 import { createGzip, gzipSync } from "node:zlib";
 import { encodeRenames } from "./atomic-replace.js";
+import type { GroupEntry } from "./build-tar.js";
+import { dirRecord, endRecord, groupPuts, groupRecord } from "./build-tar.js";
 import type { ManifestEntry } from "./hash-manifest.js";
 import { readChunkBytes, safeReadFlags } from "./local-scan.js";
 import type { PutEntry } from "./sync-plan.js";
-import { checkRelativePath } from "./sync-path.js";
 import type { TarEntryHeader } from "./tar-header.js";
 import { tarBlock, tarHeaderBytes, tarPadding, writeTarHeader } from "./tar-header.js";
 
@@ -158,14 +159,37 @@ const chunkBytes = 1024 * 1024;
 /** Room kept past chunkBytes for one header (a pax header for a long name) without a new buffer. */
 const headerSlack = 16 * 1024;
 
+/** A group's entry opened for packing: what it will write, with the size its header says. */
+type Packable =
+  | { readonly entry: GroupEntry; readonly kind: "symlink"; readonly target: string }
+  | { readonly entry: GroupEntry; readonly kind: "content"; readonly content: Buffer; readonly mode: number }
+  | { readonly entry: GroupEntry; readonly kind: "small"; readonly fd: number; readonly size: number; readonly mode: number }
+  | { readonly entry: GroupEntry; readonly kind: "big"; readonly opened: Opened };
+
+const packableSize = (p: Packable): number => (p.kind === "symlink" ? 0 : p.kind === "content" ? p.content.length : p.kind === "small" ? p.size : p.opened.size);
+
+/** Closes what a group opened and did not write. */
+const closePackables = async (list: readonly Packable[]): Promise<void> => {
+  for (const p of list) {
+    if (p.kind === "small") closeSync(p.fd);
+    else if (p.kind === "big") await p.opened.handle.close();
+  }
+};
+
+/** Files a group opens before its record (its tar's length) is written: a directory with more goes as several groups. */
+const maxOpenPerGroup = 256;
+
 /**
- * The tar of the puts, in chunks of about chunkBytes: headers (sync/tar-header.ts) and small files' bytes are written
- * straight into the chunk (each small file read with one synchronous read into it, and hashed there), big files go
- * by stream, chunk by chunk. Each file's entry goes into `sent` once its bytes are in the archive.
+ * The batch's records (pod-confine.ts `apply`) in chunks of about chunkBytes: directory records, then per group of one
+ * directory (build-tar.ts groupPuts) its record with the tar's length and the tar of its bare names — the group's
+ * files are opened first (never through a symlink; one gone since is left out), so the length is that of what follows.
+ * Headers (sync/tar-header.ts) and small files' bytes are written straight into the chunk (each small file read with
+ * one synchronous read into it, and hashed there), big files go by stream, chunk by chunk. Each file's entry goes into
+ * `sent` once its bytes are in the archive.
  */
 async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, string>, renamed: string[], sent: Map<string, ManifestEntry>): AsyncGenerator<Buffer> {
   const mtime = new Date();
-  const ordered = [...params.puts].sort((a, b) => (a.kind === "directory" ? 0 : 1) - (b.kind === "directory" ? 0 : 1));
+  const { dirs, groups } = groupPuts(params.puts, staged, maxOpenPerGroup);
   let buf = Buffer.allocUnsafe(chunkBytes + headerSlack);
   let at = 0;
   /** The chunk written so far; writing goes on in a new one. */
@@ -175,8 +199,8 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
     at = 0;
     return out;
   };
-  /** Bytes `h`'s header takes (one block unless a pax header is needed). */
-  const headerBytes = (h: TarEntryHeader): number => (h.name.length <= 100 && h.linkname === undefined ? tarBlock : tarHeaderBytes(h));
+  /** Bytes `h`'s header takes (one block unless a pax header is needed: a long or non-ASCII name, a link). */
+  const headerBytes = (h: TarEntryHeader): number => (h.name.length <= 100 && h.linkname === undefined && Buffer.byteLength(h.name) === h.name.length ? tarBlock : tarHeaderBytes(h));
   /** Writes a header; a header too big for the slack goes as a chunk of its own. */
   function* header(h: TarEntryHeader): Generator<Buffer> {
     const need = headerBytes(h);
@@ -190,61 +214,78 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
     at += writeTarHeader(buf, at, h);
     if (at >= chunkBytes) yield take();
   }
+  /** A record line (a path: well under the slack). */
+  function* line(text: string): Generator<Buffer> {
+    at += buf.write(text, at);
+    if (at >= chunkBytes) yield take();
+  }
   /** `n` zero bytes of padding. */
   const pad = (n: number): void => {
     buf.fill(0, at, at + n);
     at += n;
   };
-  for (const put of ordered) {
-    const check = checkRelativePath(put.rel);
-    if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
-    if (put.kind === "symlink") { yield* header({ name: check.rel, type: "symlink", linkname: put.target, mode: 0o777, size: 0, mtime }); continue; }
-    if (put.kind === "directory") { yield* header({ name: check.rel, type: "directory", mode: put.mode, size: 0, mtime }); continue; }
-    const name = staged.get(check.rel) ?? check.rel;
-    if (put.content !== undefined) {
-      const content = put.content;
-      yield* header({ name, type: "file", mode: put.mode, size: content.length, mtime });
-      if (at + content.length + tarBlock > buf.length) { if (at > 0) yield take(); yield content; } else { content.copy(buf, at); at += content.length; }
-      pad(tarPadding(content.length));
-      sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(content).digest("hex"), mode: put.mode, size: content.length });
-    } else {
-      const small = (put.size ?? 0) <= syncReadBytes ? openSmall(params.root, check.rel) : "big";
-      if (small === undefined) continue;
-      if (small !== "big") {
-        try {
-          const need = headerBytes({ name, type: "file", mode: small.mode, size: small.size, mtime }) + small.size + tarBlock;
-          if (at + need > buf.length) yield take();
-          yield* header({ name, type: "file", mode: small.mode, size: small.size, mtime });
+  const headerOf = (p: Packable): TarEntryHeader =>
+    p.kind === "symlink" ? { name: p.entry.name, type: "symlink", linkname: p.target, mode: 0o777, size: 0, mtime }
+      : { name: p.entry.name, type: "file", mode: p.kind === "big" ? p.opened.mode : p.mode, size: packableSize(p), mtime };
+  for (const d of dirs) yield* line(dirRecord(d.rel, d.mode));
+  for (const group of groups) {
+    const opened: Packable[] = [];
+    try {
+      for (const entry of group.entries) {
+        const put = entry.put;
+        if (put.kind === "symlink") { opened.push({ entry, kind: "symlink", target: put.target }); continue; }
+        if (put.content !== undefined) { opened.push({ entry, kind: "content", content: put.content, mode: put.mode }); continue; }
+        const small = (put.size ?? 0) <= syncReadBytes ? openSmall(params.root, put.rel) : "big";
+        if (small === undefined) continue;
+        if (small !== "big") { opened.push({ entry, kind: "small", ...small }); continue; }
+        const big = await openPut(params.root, put.rel);
+        if (big !== undefined) opened.push({ entry, kind: "big", opened: big });
+      }
+      if (opened.length === 0) continue;
+      const length = opened.reduce((sum, p) => sum + headerBytes(headerOf(p)) + packableSize(p) + tarPadding(packableSize(p)), 2 * tarBlock);
+      yield* line(groupRecord(length, group.dir));
+      while (opened.length > 0) {
+        const p = opened[0]!;
+        const h = headerOf(p);
+        const rel = p.entry.put.rel;
+        if (p.kind === "symlink") {
+          yield* header(h);
+        } else if (p.kind === "content") {
+          yield* header(h);
+          if (at + p.content.length + tarBlock > buf.length) { if (at > 0) yield take(); yield p.content; } else { p.content.copy(buf, at); at += p.content.length; }
+          pad(tarPadding(p.content.length));
+          sent.set(rel, { kind: "file", hash: createHash("sha256").update(p.content).digest("hex"), mode: p.mode, size: p.content.length });
+        } else if (p.kind === "small") {
+          if (at + headerBytes(h) + p.size + tarBlock > buf.length) yield take();
+          yield* header(h);
           // The header may have been a chunk of its own (a very long name): the content still fits this one.
           const start = at;
-          const filled = readInto(small.fd, buf, start, small.size);
+          const filled = readInto(p.fd, buf, start, p.size);
           // Zeros past an early end (the file shrank since fstat): the header said `size` bytes.
-          buf.fill(0, start + filled, start + small.size);
-          at = start + small.size;
-          sent.set(check.rel, { kind: "file", hash: createHash("sha256").update(buf.subarray(start, at)).digest("hex"), mode: small.mode, size: small.size });
-          pad(tarPadding(small.size));
-        } finally {
-          closeSync(small.fd);
-        }
-      } else {
-        const opened = await openPut(params.root, check.rel);
-        if (opened === undefined) continue;
-        try {
+          buf.fill(0, start + filled, start + p.size);
+          at = start + p.size;
+          sent.set(rel, { kind: "file", hash: createHash("sha256").update(buf.subarray(start, at)).digest("hex"), mode: p.mode, size: p.size });
+          pad(tarPadding(p.size));
+        } else {
           const hash = createHash("sha256");
-          yield* header({ name, type: "file", mode: opened.mode, size: opened.size, mtime });
+          yield* header(h);
           if (at > 0) yield take();
-          for await (const chunk of readExactly(opened, hash)) yield chunk;
-          pad(tarPadding(opened.size));
-          sent.set(check.rel, { kind: "file", hash: hash.digest("hex"), mode: opened.mode, size: opened.size });
-        } finally {
-          await opened.handle.close();
+          for await (const chunk of readExactly(p.opened, hash)) yield chunk;
+          pad(tarPadding(p.opened.size));
+          sent.set(rel, { kind: "file", hash: hash.digest("hex"), mode: p.opened.mode, size: p.opened.size });
         }
+        opened.shift();
+        await closePackables([p]);
+        if (p.kind !== "symlink" && staged.has(rel)) renamed.push(rel);
+        if (at >= chunkBytes) yield take();
       }
+      pad(2 * tarBlock);
+      if (at >= chunkBytes) yield take();
+    } finally {
+      await closePackables(opened);
     }
-    if (staged.has(check.rel)) renamed.push(check.rel);
-    if (at >= chunkBytes) yield take();
   }
-  pad(2 * tarBlock);
+  yield* line(endRecord);
   yield take();
 }
 
