@@ -1,8 +1,9 @@
 // Issue 15 on the bed: a process in the container has replaced a directory of the sync target by a link to a directory
-// outside it (an /etc-like one) before the batch lands. Nothing is written outside the target — through the session,
-// through one exec, and through the streamed exec of a big file — and the directory is a real one again, as locally.
+// outside it (an /etc-like one) before the batch lands. Nothing is written or deleted outside the target — through the
+// session, through one exec, and through the streamed exec of a big file or of many files — for edits, deletes, new
+// directories and symlinks and batches over the staging limit, and the directory is a real one again, as locally.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -93,6 +94,50 @@ describe("sync: never through a link out of the target (a directory replaced by 
       expect(await sh(`test -d ${TARGET}/sub && test ! -L ${TARGET}/sub && cat ${TARGET}/sub/config.txt ${TARGET}/sub/new-${i}.txt`)).toBe(`v${i + 1}\nnew\n`);
       expect(await sh(`find ${TARGET} -name '*.devloop-tmp' | wc -l`)).toBe("0\n");
     }, 120_000);
+
+    it(`a delete under the replaced directory, through ${way.name}: the outside file of that name stays`, async () => {
+      const syncer = way.syncer();
+      syncers.push(syncer);
+      await writeFile(path.join(root, `sub/victim-${i}.txt`), "ours\n");
+      manifest = (await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: [`sub/victim-${i}.txt`] })).manifest;
+      await replaceByLink();
+      await sh(`echo theirs > ${OUTSIDE}/victim-${i}.txt`);
+      try {
+        await rm(path.join(root, `sub/victim-${i}.txt`));
+        const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: [`sub/victim-${i}.txt`] });
+        manifest = r.manifest;
+        expect(r.deleted).toEqual([`sub/victim-${i}.txt`]);
+        expect(await sh(`cat ${OUTSIDE}/victim-${i}.txt`)).toBe("theirs\n");
+      } finally {
+        await sh(`rm -f ${OUTSIDE}/victim-${i}.txt`);
+      }
+      expect(await outside()).toBe(untouched);
+    }, 120_000);
+
+    it(`a new directory and a symlink under the replaced directory, through ${way.name}: made inside, nothing outside`, async () => {
+      const syncer = way.syncer();
+      syncers.push(syncer);
+      await replaceByLink();
+      await mkdir(path.join(root, `sub/dir-${i}`));
+      await symlink(`dir-${i}`, path.join(root, `sub/link-${i}`));
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: [`sub/dir-${i}`, `sub/link-${i}`] });
+      manifest = r.manifest;
+      expect(await outside()).toBe(untouched);
+      expect(await sh(`test ! -L ${TARGET}/sub && test -d ${TARGET}/sub/dir-${i} && readlink ${TARGET}/sub/link-${i}`)).toBe(`dir-${i}\n`);
+    }, 120_000);
+
+    it(`a batch of 150 files (over the staging limit) under the replaced directory, through ${way.name}: all inside`, async () => {
+      const syncer = way.syncer();
+      syncers.push(syncer);
+      await replaceByLink();
+      const rels = Array.from({ length: 150 }, (_, k) => `sub/many-${i}-${k}.txt`);
+      for (const rel of rels) await writeFile(path.join(root, rel), `${rel}\n`);
+      const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: rels });
+      manifest = r.manifest;
+      expect(r.put).toHaveLength(150);
+      expect(await outside()).toBe(untouched);
+      expect(await sh(`test ! -L ${TARGET}/sub && ls ${TARGET}/sub | grep -c '^many-${i}-' && cat ${TARGET}/sub/many-${i}-149.txt`)).toBe(`150\nsub/many-${i}-149.txt\n`);
+    }, 120_000);
   }
 
   it("a 20 MiB file under the replaced directory, streamed through one exec: outside untouched", async () => {
@@ -105,5 +150,25 @@ describe("sync: never through a link out of the target (a directory replaced by 
     manifest = r.manifest;
     expect(await outside()).toBe(untouched);
     expect(await sh(`test ! -L ${TARGET}/sub && sha256sum < ${TARGET}/sub/big.bin`)).toBe(`${createHash("sha256").update(big).digest("hex")}  -\n`);
+  }, 180_000);
+
+  it("120 files of 160 KiB (over the staging limit and the session's) under the replaced directory, streamed: all inside", async () => {
+    const syncer = createTarSyncer({ exec, timeoutMs: 60_000 });
+    syncers.push(syncer);
+    await replaceByLink();
+    const rels = Array.from({ length: 120 }, (_, k) => `sub/stream/s${k}.bin`);
+    const hashes: string[] = [];
+    await mkdir(path.join(root, "sub/stream"), { recursive: true });
+    for (const rel of rels) {
+      const content = randomBytes(160 << 10);
+      hashes.push(`${createHash("sha256").update(content).digest("hex")}  ./${path.basename(rel)}`);
+      await writeFile(path.join(root, rel), content);
+    }
+    const r = await syncer.sync({ pod, localRoot: root, targetDir: TARGET, previous: manifest, paths: rels });
+    manifest = r.manifest;
+    expect(r.put).toHaveLength(120);
+    expect(await outside()).toBe(untouched);
+    const listed = await sh(`test ! -L ${TARGET}/sub && cd ${TARGET}/sub/stream && sha256sum ./*`);
+    expect(listed.trim().split("\n").sort()).toEqual(hashes.sort());
   }, 180_000);
 });
