@@ -22,7 +22,7 @@ import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { createTestDaemon, exampleCopy, freePort } from "../daemon/test/integration/daemon-support.js";
 import { bedImages, bedKubeconfigPath, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
-import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy } from "../daemon/test/support/latency-proxy.js";
+import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy, type LatencyProxy, type ProxyChunk } from "../daemon/test/support/latency-proxy.js";
 import { sh } from "./live-loop.js";
 import { bedKubectl } from "./sync-exec.js";
 import { changeSteps } from "./change-steps.js";
@@ -47,6 +47,8 @@ export interface LatencyResult {
   readonly httpRtt: { readonly delayed: number; readonly direct: number };
   /** Round trip of one HTTP request on a new connection through the port-forward at the delay (median of 10). */
   readonly freshRtt: number;
+  /** One kept-alive request's round trip at the delay, hop by hop (hopsOf), and the pod's server alone. */
+  readonly hops: Hops;
   /** Connections through the proxy while the kept-alive poller made its 10 requests (0: it reused its connection). */
   readonly keptAliveConnections: number;
   readonly connections: number;
@@ -60,6 +62,50 @@ export interface LatencyResult {
 
 
 const stat = (xs: readonly number[]): Stat => ({ p50: percentile(xs, 50), p95: percentile(xs, 95) });
+
+/** Medians (ms) of one kept-alive HTTP request's hops through the forward at the delay, from the proxy's chunk times. */
+export interface Hops {
+  /** The bench's fetch sends → the request's first byte reaches the proxy (the client, devloop's forward, TLS). */
+  readonly toProxy: number;
+  /** The proxy holds the request (the delay, plus its timer's lateness). */
+  readonly holdUp: number;
+  /** The proxy writes the request → the answer's first byte back: apiserver, kubelet, runtime, the pod's server. */
+  readonly cluster: number;
+  readonly holdDown: number;
+  /** The proxy writes the answer's last byte → the bench has parsed it (devloop's forward, the client). */
+  readonly toClient: number;
+  readonly total: number;
+  /** The same request straight to the pod's IP (the bed routes it): the server's own time, no Kubernetes. */
+  readonly podAlone: number;
+}
+
+/** 20 requests, each alone on the proxy but for idle watches (a chunk of another connection is left out). */
+const hopsOf = async (proxy: LatencyProxy, ask: () => Promise<unknown>, podIp: string): Promise<Hops> => {
+  const rows: Omit<Hops, "podAlone">[] = [];
+  for (let i = 0; i < 20; i++) {
+    const chunks: ProxyChunk[] = [];
+    proxy.onChunk = (c) => chunks.push(c);
+    const t0 = performance.now();
+    await ask();
+    const t1 = performance.now();
+    proxy.onChunk = undefined;
+    const upIn = chunks.find((c) => c.direction === "up" && c.phase === "in");
+    const mine = chunks.filter((c) => c.connection === upIn?.connection);
+    const upOut = mine.find((c) => c.direction === "up" && c.phase === "out");
+    const downIn = mine.find((c) => c.direction === "down" && c.phase === "in");
+    const downOut = mine.filter((c) => c.direction === "down" && c.phase === "out").at(-1);
+    if (upIn === undefined || upOut === undefined || downIn === undefined || downOut === undefined) continue;
+    rows.push({ toProxy: upIn.at - t0, holdUp: upOut.at - upIn.at, cluster: downIn.at - upOut.at, holdDown: downOut.at - downIn.at, toClient: t1 - downOut.at, total: t1 - t0 });
+  }
+  const alone: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    await fetch(`http://${podIp}:3000/`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => undefined);
+    alone.push(performance.now() - t0);
+  }
+  const med = (k: keyof Omit<Hops, "podAlone">): number => percentile(rows.map((r) => r[k]), 50);
+  return { toProxy: med("toProxy"), holdUp: med("holdUp"), cluster: med("cluster"), holdDown: med("holdDown"), toClient: med("toClient"), total: med("total"), podAlone: percentile(alone, 50) };
+};
 
 /** One daemon running a copy of the example in its own namespace, talking to the cluster through `kubeconfig`. */
 const bringUp = async (kubeconfig: string, prefix: string) => {
@@ -154,9 +200,10 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
       await new Promise((r) => setTimeout(r, 200));
     }
     const pods = await core.listNamespacedPod({ namespace, labelSelector: "devloop.dev/service=web" });
-    const pod = pods.items.find((p) => p.status?.phase === "Running")?.metadata?.name;
+    const running = pods.items.find((p) => p.status?.phase === "Running");
+    const pod = running?.metadata?.name;
     if (pod === undefined) throw new Error("bench: no running web pod");
-    return { namespace, pod, until, untilStaggered, httpRtt, answerFresh, edit, breakdown, down };
+    return { namespace, pod, podIp: running?.status?.podIP ?? "", answer, until, untilStaggered, httpRtt, answerFresh, edit, breakdown, down };
   } catch (error) {
     await down();
     throw error;
@@ -182,6 +229,7 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     const rtt = { delayed: await behind.httpRtt(), direct: await plain.httpRtt() };
     const keptAliveConnections = proxy.connections.total - connectionsBefore;
     const freshRtt = await behind.httpRtt(behind.answerFresh);
+    const hops = await hopsOf(proxy, behind.answer, behind.podIp);
     const delayed: number[] = [];
     const staggered: number[] = [];
     const fresh: number[] = [];
@@ -213,7 +261,7 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     }
     rmSync(staging, { recursive: true, force: true });
     return {
-      edits, delayMs, delayed: stat(delayed), staggered: stat(staggered), fresh: stat(fresh), kubectl: stat(baseline), direct: stat(direct), httpRtt: rtt, freshRtt, keptAliveConnections, connections: proxy.connections.total,
+      edits, delayMs, delayed: stat(delayed), staggered: stat(staggered), fresh: stat(fresh), kubectl: stat(baseline), direct: stat(direct), httpRtt: rtt, freshRtt, hops, keptAliveConnections, connections: proxy.connections.total,
       steps: { delayed: b.breakdown.medians(), direct: d.breakdown.medians() }, load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
@@ -246,5 +294,6 @@ export const formatLatency = (r: LatencyResult): string => {
     "",
     `Target p50 ≤ RTT + 60 ms = ${rtt + 60} ms: one poller ${r.delayed.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.delayed.p50)}), 4 staggered pollers ${r.staggered.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.staggered.p50)}), one poller on new connections ${r.fresh.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.fresh.p50)}). Baseline p50 / devloop p50 at the delay: ${(r.kubectl.p50 / r.delayed.p50).toFixed(2)}×.`,
     `One poller's floor: its first request, sent at the save, reaches the pod before any sync can, so the new answer comes from its second: ≈ 2 × ${fmt(r.httpRtt.delayed)} = ${fmt(2 * r.httpRtt.delayed)}.`,
+    `One kept-alive request at the delay, hop by hop (medians of 20, from the proxy's chunk times): the bench's fetch → the proxy ${fmt(r.hops.toProxy)} (client, devloop's forward, TLS); held ${fmt(r.hops.holdUp)}; apiserver → kubelet → runtime → the pod's server and back ${fmt(r.hops.cluster)} (the server alone, at its pod IP: ${fmt(r.hops.podAlone)}); held ${fmt(r.hops.holdDown)}; the proxy → the answer parsed ${fmt(r.hops.toClient)} (devloop's forward, the client); total ${fmt(r.hops.total)}. So the one-poller floor is 2 × (${2 * r.delayMs} ms + ${fmt(r.hops.total - 2 * r.delayMs)}).`,
   ].join("\n");
 };

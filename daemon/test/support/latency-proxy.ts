@@ -18,11 +18,26 @@ export interface LatencyProxy {
   delayMs: number;
   /** Connections open now, and accepted since the start. */
   readonly connections: { readonly open: number; readonly total: number };
+  /**
+   * Called for each chunk as the proxy reads it (`in`) and as it writes it on (`out`), with performance.now(): where a
+   * request's time goes on either side of the delay (the bench's hops). Unset: nothing is recorded.
+   */
+  onChunk: ((chunk: ProxyChunk) => void) | undefined;
   /** Destroys every open connection (both sides, queued bytes dropped); new connections are accepted as before. */
   cut(): number;
   /** Cuts every open connection and, for the next `ms`, closes each new one as soon as it is accepted (an outage). */
   outage(ms: number): number;
   close(): Promise<void>;
+}
+
+export interface ProxyChunk {
+  /** The connection's number, from 1 in the order they were accepted. */
+  readonly connection: number;
+  /** up: client → apiserver; down: apiserver → client. */
+  readonly direction: "up" | "down";
+  readonly phase: "in" | "out";
+  readonly bytes: number;
+  readonly at: number;
 }
 
 export interface LatencyProxyParams {
@@ -40,7 +55,7 @@ const HIGH_WATER = 4 * 1024 * 1024;
  * One direction: chunks read from `from` are written to `to` `delay()` ms later, in order. A single timer drains the
  * queue head by head, so a chunk never overtakes an earlier one even if the delay is changed in between.
  */
-const pipeDelayed = (from: Socket, to: Socket, delay: () => number): void => {
+const pipeDelayed = (from: Socket, to: Socket, delay: () => number, seen: (phase: "in" | "out", bytes: number) => void): void => {
   const queue: { due: number; chunk: Buffer | null }[] = [];
   let queued = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -56,12 +71,14 @@ const pipeDelayed = (from: Socket, to: Socket, delay: () => number): void => {
       }
       queued -= chunk.length;
       to.write(chunk);
+      seen("out", chunk.length);
       if (queued < HIGH_WATER && from.isPaused()) from.resume();
     }
     const head = queue[0];
     if (head !== undefined) timer = setTimeout(pump, Math.max(0, head.due - performance.now()));
   };
   const push = (chunk: Buffer | null): void => {
+    if (chunk !== null) seen("in", chunk.length);
     queue.push({ due: performance.now() + delay(), chunk });
     if (chunk !== null) {
       queued += chunk.length;
@@ -101,8 +118,10 @@ export const startLatencyProxy = async (params: LatencyProxyParams): Promise<Lat
     // A reset on either side (an error) resets the other at once; a clean end travels with the delay (pipeDelayed).
     client.on("close", () => sockets.delete(client));
     upstream.on("close", () => sockets.delete(upstream));
-    pipeDelayed(client, upstream, () => proxy.delayMs);
-    pipeDelayed(upstream, client, () => proxy.delayMs);
+    const connection = total;
+    const seen = (direction: "up" | "down") => (phase: "in" | "out", bytes: number) => proxy.onChunk?.({ connection, direction, phase, bytes, at: performance.now() });
+    pipeDelayed(client, upstream, () => proxy.delayMs, seen("up"));
+    pipeDelayed(upstream, client, () => proxy.delayMs, seen("down"));
     // Once both directions have ended, close both.
     let ended = 0;
     const done = (): void => {
@@ -121,6 +140,7 @@ export const startLatencyProxy = async (params: LatencyProxyParams): Promise<Lat
   const proxy: LatencyProxy = {
     port,
     delayMs: params.delayMs,
+    onChunk: undefined,
     get connections() {
       return { open: Math.ceil(sockets.size / 2), total };
     },
