@@ -10,7 +10,7 @@ const deployment: KubeManifest = {
     template: {
       metadata: { labels: { "devloop.dev/service": "web", "devloop.dev/project": "shop", "app.kubernetes.io/name": "web", "net.devloop.dev/front": "true" } },
       spec: {
-        initContainers: [{ name: "devloop-seed", image: "shop-web:dl-1" }, { name: "devloop-bind", image: "busybox" }],
+        initContainers: [{ name: "devloop-seed", image: "shop-web:dl-1" }, { name: "devloop-bind", image: "busybox", securityContext: { runAsUser: 1000 }, resources: { limits: { cpu: "1" } }, volumeMounts: [{ name: "src", mountPath: "/app" }, { name: "devloop-bind-signal", mountPath: "/.devloop-bind" }] }],
         containers: [
           { name: "web", image: "shop-web:dl-1", command: ["/.devloop/supervise"], args: ["node", "server.js"], env: [{ name: "A", value: "1" }], readinessProbe: { exec: {} }, ports: [{ containerPort: 3000 }] },
           { name: "log", image: "fluent" },
@@ -40,7 +40,14 @@ describe("the one-off pod of devloop run", () => {
     expect(p.spec.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data" } }]);
     // devloop-bind stays: the daemon's live loop puts the bind-mounted source there before the command starts.
     expect(p.spec.initContainers?.map((c) => c.name)).toEqual(["devloop-seed", "devloop-bind"]);
-    expect(p.spec.containers).toHaveLength(1);
+    // Beside the command's container, devloop-run-binds: the binds the daemon syncs and pulls through, ending once it
+    // has looked at them after the command ended.
+    expect(p.spec.containers.map((x) => x.name)).toEqual(["web", "devloop-run-binds"]);
+    expect(p.spec.containers[1]).toEqual({
+      name: "devloop-run-binds", image: "busybox", command: ["/bin/sh", "-c", "until [ -e /.devloop-bind/done ]; do sleep 0.2 2>/dev/null || sleep 1; done"],
+      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "1" } }, securityContext: { runAsUser: 1000 },
+      volumeMounts: [{ name: "src", mountPath: "/app" }, { name: "devloop-bind-signal", mountPath: "/.devloop-bind" }],
+    });
     const c = p.spec.containers[0];
     expect(c).toMatchObject({ name: "web", image: "shop-web:dl-1", args: ["npm", "run", "migrate"], env: [{ name: "A", value: "1" }] });
     expect(c?.command).toBeUndefined();
@@ -60,6 +67,12 @@ describe("the one-off pod of devloop run", () => {
     expect(c?.env).toEqual([{ name: "A", value: "2" }, { name: "B", value: "x=y" }]);
     expect(c).toMatchObject({ workingDir: "/app", securityContext: { runAsUser: 1000 }, tty: true, stdin: true });
     expect(() => oneOffPod({ ...base, user: "node" })).toThrow('-u expects a numeric user id on Kubernetes (runAsUser); got "node"');
+  });
+
+  it("a service without directory binds gets only the command's container", () => {
+    const template = (deployment.spec as { template: { spec: Record<string, unknown> } }).template;
+    const plain: KubeManifest = { ...deployment, spec: { template: { ...template, spec: { ...template.spec, initContainers: [{ name: "devloop-seed", image: "shop-web:dl-1" }] } } } };
+    expect(shape(oneOffPod({ ...base, manifests: [plain] }).pod).spec.containers.map((x) => x.name)).toEqual(["web"]);
   });
 
   it("a sidecar service is pointed to exec", () => {

@@ -7,6 +7,7 @@
  * as a sync target of the service's directory binds (engine/live/live-pods.ts): the tree is put into its devloop-bind
  * container, edits reach it and what it writes there comes back, as for the service's own pods.
  */
+import { bindContainerName, runBindsContainer } from "../../daemon/src/translate/bind-mounts.js";
 import { Labels, toLabelValue } from "../../daemon/src/translate/labels.js";
 import { toDnsLabel } from "../../daemon/src/translate/names.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
@@ -105,7 +106,11 @@ export const oneOffPod = (p: OneOffParams): { readonly pod: KubeManifest; readon
   const initContainers = template.spec.initContainers ?? [];
   const labels = Object.fromEntries(Object.entries(template.metadata?.labels ?? {}).filter(([k]) => !dropped.has(k) && !k.startsWith("sidecar.devloop.dev/")));
   const name = toDnsLabel(`${p.project}-${p.service}-run-${p.suffix}`);
-  const spec: Record<string, unknown> = { ...template.spec, containers: [container], restartPolicy: "Never" };
+  // With directory binds, devloop-run-binds beside the command's container: the daemon syncs and pulls through it, and
+  // it ends once what the command wrote has come back (translate/bind-mounts.ts).
+  const bindInit = initContainers.find((c) => c.name === bindContainerName);
+  const containers = bindInit === undefined ? [container] : [container, runBindsContainer(bindInit) as Container];
+  const spec: Record<string, unknown> = { ...template.spec, containers, restartPolicy: "Never" };
   if (initContainers.length > 0) spec["initContainers"] = initContainers;
   else delete spec["initContainers"];
   delete spec["hostname"];

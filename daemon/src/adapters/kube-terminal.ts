@@ -11,6 +11,8 @@ import { describeConnectError, exitCodeOf } from "./kube-exec.js";
 import { rewordKubeError } from "./kube-errors.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** How long a run's pod may take, once its command ended, for its other containers to end (the daemon's last pull). */
+const othersEndMs = 30_000;
 
 interface Socket {
   readonly readyState: number;
@@ -50,6 +52,25 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
       return await core.readNamespacedPod({ name, namespace });
     } catch (error) {
       throw rewordKubeError(`read pod ${name} in namespace ${namespace}`, error, server);
+    }
+  };
+
+  /**
+   * The pod's other containers end before it is deleted, for at most othersEndMs: devloop-run-binds ends once the
+   * daemon has brought back what the command wrote into its binds (translate/bind-mounts.ts).
+   */
+  const othersEnded = async (namespace: string, name: string, first: V1Pod, container: string, signal: AbortSignal | undefined, onStatus: ((line: string) => void) | undefined): Promise<void> => {
+    const others = (first.spec?.containers ?? []).map((c) => c.name).filter((c) => c !== container);
+    const deadline = Date.now() + othersEndMs;
+    let pod = first;
+    let said = false;
+    while (others.some((c) => containerState(pod, c).state !== "terminated") && Date.now() < deadline && signal?.aborted !== true) {
+      if (!said && Date.now() > deadline - othersEndMs + 1_000) {
+        said = true;
+        onStatus?.(`waiting for ${others.join(", ")} in ${name} to end (devloop brings back what the command wrote)`);
+      }
+      await sleep(200);
+      pod = await readPod(namespace, name);
     }
   };
 
@@ -148,9 +169,11 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
         }
         // The exit code: the container may take a moment to be reported terminated after its output ends.
         for (let i = 0; ; i += 1) {
-          const state = containerState(await readPod(namespace, name), container);
+          const seen = await readPod(namespace, name);
+          const state = containerState(seen, container);
           if (state.state === "terminated") {
             if (state.reason === "OOMKilled") stderr.write(`devloop: ${name} was OOMKilled\n`);
+            await othersEnded(namespace, name, seen, container, signal, onStatus);
             return state.exitCode ?? 1;
           }
           if (signal?.aborted) throw new ClusterError(`run interrupted; pod ${name} deleted`, false);

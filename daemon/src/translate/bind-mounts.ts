@@ -17,6 +17,10 @@
  *                     that rule fills the volume and no second rule is added.
  *   the way back      unless the bind is `:ro`, the rule carries `pull`: what the container creates or changes there
  *                     comes back to the host (sync/pull-plan.ts), as through a Docker bind mount.
+ *   `devloop run`     its one-off pod keeps devloop-bind and gets "devloop-run-binds" beside the command's container
+ *                     (runBindsContainer): the bind volumes at their targets, through which the daemon syncs and pulls,
+ *                     and which ends only once the daemon has looked at the binds after the command ended (the done
+ *                     file), so what the command wrote just before it ended comes back too.
  * Pure: which mounts exist comes from pod-volumes.ts.
  */
 import path from "node:path";
@@ -86,6 +90,30 @@ export const sameAsBind = (rule: LiveRule, bind: LiveRule): boolean =>
 const waitScript = `echo "devloop-bind: waiting for devloop to put the bind-mounted source in place" >&2
 until [ -e ${bindReadyFile} ]; do sleep 0.1 2>/dev/null || sleep 1; done
 sleep 0.2 2>/dev/null || true`;
+
+/** The container of a `devloop run` pod the daemon syncs its binds through, and the file that lets it end. */
+export const runBindsContainerName = "devloop-run-binds";
+export const runBindsDoneFile = `${bindSignalDir}/done`;
+
+const runBindsScript = `until [ -e ${runBindsDoneFile} ]; do sleep 0.2 2>/dev/null || sleep 1; done`;
+
+/**
+ * The devloop-run-binds container of a `devloop run` pod, from the pod's devloop-bind init container: its image, user
+ * and mounts (the binds at their targets, the signal volume), waiting for the done file. It asks for little (10m CPU,
+ * 16Mi) beside the command's container, and keeps the init container's limits.
+ */
+export const runBindsContainer = (bindInit: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const limits = (bindInit["resources"] as { limits?: unknown } | undefined)?.limits;
+  return {
+    name: runBindsContainerName,
+    image: bindInit["image"],
+    ...(bindInit["imagePullPolicy"] === undefined ? {} : { imagePullPolicy: bindInit["imagePullPolicy"] }),
+    command: ["/bin/sh", "-c", runBindsScript],
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, ...(limits === undefined ? {} : { limits }) },
+    ...(bindInit["securityContext"] === undefined ? {} : { securityContext: bindInit["securityContext"] }),
+    volumeMounts: bindInit["volumeMounts"],
+  };
+};
 
 export interface BindInit {
   readonly container: Record<string, unknown>;

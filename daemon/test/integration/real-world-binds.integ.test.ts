@@ -158,7 +158,7 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
       const state = await (await daemon.client()).state();
       const app = state.projects.find((p) => p.namespace === node.namespace)?.services.find((x) => x.name === "app");
       expect(app?.pods).toEqual([appPod]);
-      console.log(`run pod ${runPod}: host edit seen by its command after ${editMs} ms, its file on the host ${backMs} ms after its start was seen (or sooner)`);
+      process.stdout.write(`[measure] run pod ${runPod}: a host edit seen by its command after ${editMs} ms, its file on the host ${backMs} ms after its start was seen (or sooner)\n`);
       // Ending it: the command sees the stop file, exits 0, the pod is deleted, and the daemon leaves it alone.
       node.copy.write("stop-run.txt", "\n");
       expect(await Promise.race([exited, sleep(60_000).then(() => -2)]), `${stdout}${stderr}`).toBe(0);
@@ -172,6 +172,22 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
       await exited;
     }
   }, 300_000);
+
+  it("devloop run of a command that writes into the bind and ends at once: the file is on the host when run returns", async () => {
+    const started = Date.now();
+    const run = await daemon.cli(["run", "-T", "app", "sh", "-c", "mkdir -p /app/generated && echo 'written just before the end' > /app/generated/last-moment.txt"], node.copy.dir, 180_000);
+    const ms = Date.now() - started;
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    // No wait here: the daemon looked at the bind after the command ended, before the pod's devloop-run-binds ended.
+    expect(readFileSync(node.copy.file("generated/last-moment.txt"), "utf8")).toBe("written just before the end\n");
+    process.stdout.write(`[measure] a one-line devloop run that writes into the bind: ${ms} ms to its exit, the file on the host\n`);
+    // The run pod's traces: its fill and the look that brought the file back; none failed (nothing is sent to a pod
+    // whose command ended).
+    const traces = (await (await daemon.client()).state()).projects.find((p) => p.namespace === node.namespace)?.changes.filter((c) => c.at >= started && c.pods.some((x) => x.includes("-app-run-"))) ?? [];
+    expect(traces.map((c) => c.action)).toEqual(expect.arrayContaining(["bind", "pull"]));
+    expect(traces.filter((c) => c.status === "failed"), JSON.stringify(traces)).toEqual([]);
+    expect((await core.listNamespacedPod({ namespace: node.namespace, labelSelector: "devloop.dev/run=app" })).items).toEqual([]);
+  }, 200_000);
 
   it("what the container writes into the bind comes back to the host", async () => {
     const pod = await podOf(node.namespace, "app");

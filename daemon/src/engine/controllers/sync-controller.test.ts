@@ -242,22 +242,23 @@ describe("sync controller", () => {
     expect(t.puller.calls[1]?.since).toBe(1_002);
   });
 
-  it("a devloop run pod of a service with binds is a target of its binds only: filled, synced, pulled from while it runs, then forgotten", async () => {
+  it("a devloop run pod of a service with binds is a target of its binds only: filled, synced and pulled from through devloop-run-binds while it runs, looked at once more when its command ended", async () => {
     const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", pull: { hidden: [] }, initialSync: true });
     const watchRule = rule(1, { action: "sync+restart", path: "/p/web/config", localRoot: "/p/web/config", targetDir: "/etc/web" });
     const t = setup({ web: { service: "web", container: "web", restart: "process", seededDirs: ["/code"], rules: [bindRule, watchRule], binds: ["web:bind[0]"] } });
     t.exec.respond((c) => ({ exitCode: 0, stdout: c.command.join(" ").includes("date") ? "1700000000\n" : "", stderr: "" }));
     const runLabels = { "devloop.dev/project": "shop", "devloop.dev/run": "web" };
-    const runPod = (over: Partial<NonNullable<ObservedObject["pod"]>> = {}): ObservedObject => ({ ...pod("shop-web-run-x1", "web", over), labels: runLabels });
+    const runPod = (over: Partial<NonNullable<ObservedObject["pod"]>> = {}): ObservedObject => ({ ...pod("shop-web-run-x1", "web", { containers: ["web", "devloop-run-binds"], ...over }), labels: runLabels });
     t.observe([pod("web-1", "web"), runPod({ phase: "Pending", ready: false, initRunning: ["devloop-bind"] })]);
     // Put into the run pod's devloop-bind like a new pod of the service, then its ready file.
     await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "bind")).toHaveLength(1));
     expect(t.traces().find((x) => x.action === "bind")).toMatchObject({ service: "web", pods: ["shop-web-run-x1"], status: "ok" });
     expect(t.syncer.calls.filter((c) => c.params.pod.pod === "shop-web-run-x1").map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["fullSync", "devloop-bind", "/code"]]);
     t.observe([pod("web-1", "web"), runPod()]);
-    // Running: only the bind's target is brought in line (the watch rule's /etc/web is the service's, not run's).
+    // Running: only the bind's target is brought in line (the watch rule's /etc/web is the service's, not run's),
+    // through devloop-run-binds, which mounts the binds as the command's container does.
     await vi.waitFor(() => expect(t.traces().filter((x) => x.action === "reconcile" && x.pods.includes("shop-web-run-x1"))).toHaveLength(1));
-    expect(t.syncer.calls.filter((c) => c.params.pod.pod === "shop-web-run-x1" && c.method !== "fullSync").map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["sync", "web", "/code"]]);
+    expect(t.syncer.calls.filter((c) => c.params.pod.pod === "shop-web-run-x1" && c.method !== "fullSync").map((c) => [c.method, c.params.pod.container, c.params.targetDir])).toEqual([["sync", "devloop-run-binds", "/code"]]);
     // An edit in the bind reaches both pods; one under the watch rule only the service's pod, restarted alone.
     const before = t.syncer.calls.length;
     t.watcher.emit([change("web:bind[0]", "/p/web/app.js")]);
@@ -270,17 +271,28 @@ describe("sync controller", () => {
     t.puller.next({ pulled: ["db/migrations/001.sql"] });
     t.clock.advance(2_000);
     await vi.waitFor(() => expect(t.puller.calls.map((c) => c.pod.pod).sort()).toEqual(["shop-web-run-x1", "web-1"]));
-    expect(t.puller.calls.find((c) => c.pod.pod === "shop-web-run-x1")).toMatchObject({ targetDir: "/code", since: 1_699_999_999, pod: { container: "web" } });
+    expect(t.puller.calls.find((c) => c.pod.pod === "shop-web-run-x1")).toMatchObject({ targetDir: "/code", since: 1_699_999_999, pod: { container: "devloop-run-binds" } });
     // Not a pod of the service: status does not count it.
     const shop = t.engine.getState().projects["shop"];
     if (shop === undefined) throw new Error("no project");
     expect(shop.objects["Pod/shop-web-run-x1"]).toBeDefined();
     expect(serviceViews(shop)["web"]?.pods).toEqual(["web-1"]);
-    // Ended and deleted by devloop run: no more looks at it.
+    // The command ended (devloop-run-binds still runs): one more look at once, not at the next tick, then the done file.
+    const looks = t.puller.calls.length;
+    const ended = runPod({ running: false, lastExit: { container: "web", exitCode: 0, reason: "Completed", now: true } });
+    t.observe([pod("web-1", "web"), ended]);
+    await vi.waitFor(() => expect(t.exec.calls.filter((c) => c.command.join(" ").includes("/.devloop-bind/done"))).toHaveLength(1));
+    expect(t.puller.calls.slice(looks).map((c) => [c.pod.pod, c.pod.container])).toEqual([["shop-web-run-x1", "devloop-run-binds"]]);
+    expect(t.exec.calls.find((c) => c.command.join(" ").includes("/.devloop-bind/done"))?.target).toMatchObject({ pod: "shop-web-run-x1", container: "devloop-run-binds" });
+    // Seen again: once only.
+    t.observe([pod("web-1", "web"), { ...ended }]);
+    // Deleted by devloop run: no more looks at it.
     t.observe([pod("web-1", "web")]);
+    const after = t.puller.calls.length;
     t.clock.advance(2_000);
-    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(3));
-    expect(t.puller.calls[2]?.pod.pod).toBe("web-1");
+    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(after + 1));
+    expect(t.puller.calls[after]?.pod.pod).toBe("web-1");
+    expect(t.exec.calls.filter((c) => c.command.join(" ").includes("/.devloop-bind/done"))).toHaveLength(1);
   });
 
   it("a devloop run pod of a service without binds is left alone", async () => {

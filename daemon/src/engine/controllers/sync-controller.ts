@@ -18,7 +18,8 @@
  * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits in its "devloop-bind" init
  * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
  * ready file, and the app container starts with the tree in place. A `devloop run` pod of the service is one more
- * target of its binds (live-pods.ts): filled, synced and pulled from the same way while it runs, nothing else. Once
+ * target of its binds (live-pods.ts): filled, synced and pulled from the same way while it runs (through its
+ * devloop-run-binds container), and looked at once more after its command ended, before that container may end. Once
  * the pod runs, its reconcile only walks the local tree against what was put (edits made meanwhile are sent), instead
  * of listing the container again.
  * The way back: every pullIntervalMs each running pod's writable binds (rules with `pull`) are asked what the
@@ -57,13 +58,13 @@ import { runBind } from "../live/bind-fill.js";
 import { runCompile } from "../live/compile-delivery.js";
 import { runChange } from "../live/live-batch.js";
 import { replacePods, runRestart } from "../live/live-exec.js";
-import { bindingPods, podOwner, runningPods, runningRunPods, startingBindPods } from "../live/live-pods.js";
+import { bindingPods, endedRunPods, podOwner, runningPods, runningRunPods, startingBindPods } from "../live/live-pods.js";
 import { log } from "../live/live-trace.js";
 import type { Job, LiveDeps, LivePorts, Loop } from "../live/loop.js";
 import { compileRoot, errorText, mergeJobs } from "../live/loop.js";
 import { createManifestBook } from "../live/manifest-book.js";
 import { createPodTracker } from "../live/pod-tracker.js";
-import { queuePulls, runPull } from "../live/pull-back.js";
+import { queuePulls, runEnded, runPull } from "../live/pull-back.js";
 import { createPullCursors } from "../live/pull-cursors.js";
 import { runReconcile } from "../live/reconcile-pod.js";
 import { createLiveQueue } from "../live-queue.js";
@@ -128,6 +129,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
       if (job.kind === "compile") return await runCompile(deps, loop, live, job);
       if (job.kind === "bind") return await runBind(deps, loop, live, job);
       if (job.kind === "pull") return await runPull(deps, loop, live, job);
+      if (job.kind === "ended") return await runEnded(deps, loop, live, job);
       return await runReconcile(deps, loop, live, job);
     } catch (error) {
       log(deps, loop, service, "error", `live sync of ${service} failed: ${errorText(error)}`);
@@ -283,6 +285,10 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             running.add(pod);
             if (!loop.pods.takeRunning(pod)) continue;
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
+          }
+          // A run pod whose command ended: a last look at its binds (after its reconcile and pulls queued before).
+          for (const pod of endedRunPods(project, svc)) {
+            if (loop.pods.takeEnded(pod)) loop.queue.push(svc.service, { key: `ended/${pod}`, payload: { kind: "ended", pod } });
           }
         }
         // What a pod that is gone held (filled at bind time and never run, say) is forgotten, and what a pod that no

@@ -2,10 +2,12 @@
  * The pods of a service the live loop works on, read from what the watch sees (ProjectState.objects): the service's
  * own pods (or, for a sidecar, its host's), and for its directory binds also its `devloop run` pods (label
  * devloop.dev/run=<service>, cli/src/one-off-pod.ts), which share the binds as containers of `docker compose run` do:
- * their tree is put the same way, edits reach them, what they write comes back. A run pod gets nothing else (no
- * develop.watch rule, compiled artifact, restart or exec: `docker compose run` runs none).
+ * their tree is put the same way, edits reach them, what they write comes back, through their devloop-run-binds
+ * container (translate/bind-mounts.ts), which outlives the command until the daemon has looked at the binds a last
+ * time. A run pod gets nothing else (no develop.watch rule, compiled artifact, restart or exec: `docker compose run`
+ * runs none).
  */
-import { bindContainerName } from "../../translate/bind-mounts.js";
+import { bindContainerName, runBindsContainerName } from "../../translate/bind-mounts.js";
 import { Labels, toLabelValue } from "../../translate/labels.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import type { ObservedObject } from "../../ports/cluster.js";
@@ -51,13 +53,33 @@ const running = (o: Pod, live: ServiceLive): boolean => o.pod.phase === "Running
 /** Running pods of a service that have its app container (not its run pods: restarts, execs and watch rules go here). */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] => names(podsOf(project, live, false).filter((o) => running(o, live)));
 
-/** Running `devloop run` pods of a service with binds. */
+/** Running `devloop run` pods of a service with binds (their command may have ended: runEnded's last look is to come). */
 export const runningRunPods = (project: ProjectState, live: ServiceLive): string[] =>
   names(podsWhere(project, (labels) => runOf(labels, live)).filter((o) => running(o, live)));
 
-/** The pods a rule syncs into: the service's running pods, and its running run pods for a directory bind's rule. */
+/** The run pod's command (the service's container) has ended. */
+const commandEnded = (o: Pod, live: ServiceLive): boolean => o.pod.lastExit?.container === live.container && o.pod.lastExit.now;
+
+/** Running `devloop run` pods of a service whose command still runs: edits and the periodic pulls go there. */
+const liveRunPods = (project: ProjectState, live: ServiceLive): string[] =>
+  names(podsWhere(project, (labels) => runOf(labels, live)).filter((o) => running(o, live) && !commandEnded(o, live)));
+
+/** The container the live loop syncs a pod's binds through: devloop-run-binds in a run pod that has it, else none. */
+export const runBindsTarget = (project: ProjectState, pod: string): string | undefined => {
+  const o = project.objects[`Pod/${pod}`];
+  return o !== undefined && isRunPod(o.labels) && o.pod?.containers.includes(runBindsContainerName) === true ? runBindsContainerName : undefined;
+};
+
+/**
+ * Run pods of a service whose command has ended while their devloop-run-binds container still runs: the binds get a
+ * last look (pull-back.ts runEnded), then that container may end.
+ */
+export const endedRunPods = (project: ProjectState, live: ServiceLive): string[] =>
+  names(podsWhere(project, (labels) => runOf(labels, live)).filter((o) => o.pod.phase === "Running" && o.pod.containers.includes(runBindsContainerName) && commandEnded(o, live)));
+
+/** The pods a rule syncs into: the service's running pods, and for a directory bind's rule its run pods still running their command. */
 export const rulePods = (project: ProjectState, live: ServiceLive, rule: LiveRule): string[] =>
-  live.binds?.includes(rule.id) === true ? [...runningPods(project, live), ...runningRunPods(project, live)] : runningPods(project, live);
+  live.binds?.includes(rule.id) === true ? [...runningPods(project, live), ...liveRunPods(project, live)] : runningPods(project, live);
 
 /** The rules a pod gets: every rule for the service's own pods, the bind rules for a run pod. */
 export const podRules = (project: ProjectState, live: ServiceLive, pod: string): readonly LiveRule[] =>

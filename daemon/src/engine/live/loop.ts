@@ -16,6 +16,7 @@ import type { Dispatch } from "../actions.js";
 import type { LiveQueue } from "../live-queue.js";
 import type { ProjectState } from "../state.js";
 import type { ArtifactShelf } from "./artifact-shelf.js";
+import { runBindsTarget } from "./live-pods.js";
 import type { ManifestBook } from "./manifest-book.js";
 import type { PodTracker } from "./pod-tracker.js";
 import type { PullCursors } from "./pull-cursors.js";
@@ -52,6 +53,8 @@ export type Job =
   /** early: the pod's status does not say devloop-bind runs yet (live-pods.ts startingBindPods). */
   | { readonly kind: "bind"; readonly pod: string; readonly early?: boolean }
   | { readonly kind: "pull"; readonly pod: string; readonly rule: LiveRule }
+  /** A `devloop run` pod whose command ended (live-pods.ts endedRunPods). */
+  | { readonly kind: "ended"; readonly pod: string }
   | { readonly kind: "restart"; readonly request?: number };
 
 export interface Loop {
@@ -86,7 +89,8 @@ export const isTransient = (error: unknown): boolean => (error as { transient?: 
 /** Problems of the steps of one change, as the trace's error (undefined when there were none). */
 export const joinErrors = (...errors: readonly (string | undefined)[]): string | undefined => errors.filter((e) => e !== undefined && e !== "").join("; ") || undefined;
 
-export const podTarget = (loop: Loop, live: ServiceLive, pod: string): SyncPod => ({ namespace: loop.namespace, pod, container: live.container });
+/** Where a pod's files are synced: the service's container, or a `devloop run` pod's devloop-run-binds (live-pods.ts). */
+export const podTarget = (loop: Loop, live: ServiceLive, pod: string): SyncPod => ({ namespace: loop.namespace, pod, container: runBindsTarget(loop.project, pod) ?? live.container });
 
 export const mergeJobs = (a: Job, b: Job): Job => {
   if (a.kind === "change" && b.kind === "change") {

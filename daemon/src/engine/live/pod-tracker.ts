@@ -11,6 +11,7 @@
  *            before the pod's status says devloop-bind runs, once per pod).
  * - filled:  pods filled at bind time and not reconciled since: their manifests say what they hold, so their first
  *            reconcile only sends the edits made since.
+ * - ended:   `devloop run` pods whose command ended, given their last look (once each).
  */
 export interface PodTracker {
   /** A running pod to reconcile: true (and known from now on) unless it is known already or backing off. */
@@ -24,6 +25,8 @@ export interface PodTracker {
   takeEarly(pod: string): boolean;
   /** The early fill did not get into the pod: unbound, so the running pod is taken again (never early again). */
   earlyMissed(pod: string): void;
+  /** A `devloop run` pod whose command ended: true the first time only. */
+  takeEnded(pod: string): boolean;
   /** A resync request: the pod is reconciled again, backing off or not. */
   resync(pod: string): void;
   isKnown(pod: string): boolean;
@@ -53,6 +56,7 @@ export const createPodTracker = (): PodTracker => {
   const bound = new Set<string>();
   const filled = new Set<string>();
   const early = new Set<string>();
+  const ended = new Set<string>();
   const take = (set: Set<string>, pod: string): boolean => {
     if (set.has(pod) || backoff.has(pod)) return false;
     set.add(pod);
@@ -68,6 +72,11 @@ export const createPodTracker = (): PodTracker => {
       return true;
     },
     earlyMissed: (pod) => { bound.delete(pod); },
+    takeEnded: (pod) => {
+      if (ended.has(pod)) return false;
+      ended.add(pod);
+      return true;
+    },
     resync: (pod) => { known.add(pod); },
     isKnown: (pod) => known.has(pod),
     isBound: (pod) => bound.has(pod),
@@ -82,6 +91,7 @@ export const createPodTracker = (): PodTracker => {
       for (const pod of [...bound]) if (!binding.has(pod) && !running.has(pod)) bound.delete(pod);
       for (const pod of [...filled]) if (!existing.has(pod)) filled.delete(pod);
       for (const pod of [...early]) if (!existing.has(pod)) early.delete(pod);
+      for (const pod of [...ended]) if (!existing.has(pod)) ended.delete(pod);
       const gone = [...known].filter((pod) => !running.has(pod));
       for (const pod of gone) known.delete(pod);
       return gone;

@@ -4,6 +4,7 @@
  * manifests take it in, so the watcher's echo sends nothing. A change made on both sides keeps the host's copy.
  */
 import type { Puller } from "../../ports/puller.js";
+import { runBindsDoneFile } from "../../translate/bind-mounts.js";
 import type { ServiceLive } from "../../translate/types.js";
 import { rulePods } from "./live-pods.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
@@ -42,6 +43,22 @@ export const runPull = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
   finishTrace(deps, loop, { service: live.service, trigger: "change", rule: rule.id, action: "pull", pods: [pod], at: started }, started, [{ step: "sync", ms: result.ms, detail: `${pod}:${rule.targetDir} → ${rule.localRoot}` }], {
     files: result.pulled, refused: [], ...(result.conflicts.length === 0 ? {} : { error: `conflict (host kept): ${result.conflicts.join(", ")}` }),
   });
+};
+
+/**
+ * A `devloop run` pod whose command ended: one last look at each writable bind (what the command wrote in its last
+ * moments), then the done file lets its devloop-run-binds container end, and `devloop run` deletes the pod.
+ */
+export const runEnded = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "ended" }>): Promise<void> => {
+  for (const rule of live.rules.filter((r) => r.pull !== undefined && live.binds?.includes(r.id) === true && !loop.pulls.stopped(job.pod, r.id))) {
+    await runPull(deps, loop, live, { kind: "pull", pod: job.pod, rule });
+  }
+  try {
+    const r = await deps.exec(podTarget(loop, live, job.pod), ["/bin/sh", "-c", `: > ${runBindsDoneFile}`], { timeoutMs: 30_000 });
+    if (r.exitCode !== 0) log(deps, loop, live.service, "warn", `could not let ${job.pod} end: creating ${runBindsDoneFile} exited ${r.exitCode}`);
+  } catch (error) {
+    log(deps, loop, live.service, "warn", `could not let ${job.pod} end: ${errorText(error)}`);
+  }
 };
 
 /** Queues a look at each known pod's writable binds (merged with one already queued); the controller's timer calls it. */
