@@ -98,15 +98,18 @@ export const chunkByArgBytes = (rels: readonly string[], limit = maxArgBytesPerE
 
 /**
  * A listing of the target: `<sha256>  ./path` per regular file, `symlink:<target>  ./path` per symlink. Staged files
- * a batch left behind in the root (`.devloop-*.devloop-tmp`: a session that died mid-batch) are removed; none is listed.
+ * a batch left behind (`.*.devloop-tmp`: a session that died mid-batch; beside their targets from devloop before the
+ * flat staging) are removed, each in its directory reached with `into`, and not listed.
  */
 export const listCommand = (targetDir: string): string[] => {
   const target = checkTargetDir(targetDir);
   const staged = `'.*${stagedSuffix}'`;
   const script = [
     'cd -- "$0" 2>/dev/null || exit 0',
-    // Staged files live flat in the root (never removed through a directory of the tree: it may be a link by now).
-    `rm -f -- ./.*${stagedSuffix}`,
+    intoSnippet,
+    rmallSnippet,
+    // Removed with rmall (into: never through a directory that became a link since find saw it).
+    `find . -type f -name ${staged} | { set --; while IFS= read -r f; do case \${f##*/} in .*${stagedSuffix}) set -- "$@" "\${f#./}";; esac; done; [ $# -eq 0 ] || rmall "$@"; }`,
     `find . -type f ! -name ${staged} -exec sha256sum -- {} +`,
     'find . -type l -exec sh -c \'for l; do printf "symlink:%s  %s\\n" "$(readlink -- "$l")" "$l"; done\' sh {} +',
   ].join("; ");
