@@ -60,7 +60,10 @@ export const runOneOffCommand = async (service: string, command: string[], flags
   const onStatus = (line: string): void => { process.stderr.write(`devloop: ${line}\n`); };
   // A service with directory binds: the pod waits in devloop-bind until the daemon's live loop has put the tree there
   // (it sees the pod by its labels, one-off-pod.ts), which then syncs edits into it and brings back what it writes.
-  if ((rendered.live[service]?.binds ?? []).length > 0) onStatus(`${pod.metadata.name}: the daemon puts ${service}'s bind-mounted source in place, then keeps it in sync while the command runs`);
+  if ((rendered.live[service]?.binds ?? []).length > 0) {
+    onStatus(`${pod.metadata.name}: the daemon puts ${service}'s bind-mounted source in place, then keeps it in sync while the command runs`);
+    if (flags.context !== undefined && running.context !== undefined && flags.context !== running.context) onStatus(`the daemon watches ${running.name} under context ${running.context}, not ${flags.context}: in another cluster the pod waits in devloop-bind until --timeout`);
+  }
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
