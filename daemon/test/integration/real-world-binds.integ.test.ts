@@ -158,6 +158,10 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
       const state = await (await daemon.client()).state();
       const app = state.projects.find((p) => p.namespace === node.namespace)?.services.find((x) => x.name === "app");
       expect(app?.pods).toEqual([appPod]);
+      // Nor do the project's logs: the run's output is its caller's.
+      const logs = await daemon.cli(["logs", "--tail", "20"], node.copy.dir, 60_000);
+      expect(logs.code, logs.stderr).toBe(0);
+      expect(logs.stdout).not.toContain("started with");
       process.stdout.write(`[measure] run pod ${runPod}: a host edit seen by its command after ${editMs} ms, its file on the host ${backMs} ms after its start was seen (or sooner)\n`);
       // Ending it: the command sees the stop file, exits 0, the pod is deleted, and the daemon leaves it alone.
       node.copy.write("stop-run.txt", "\n");
