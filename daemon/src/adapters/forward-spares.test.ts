@@ -196,6 +196,53 @@ describe("port-forward spares", () => {
     expect(t.streams).toHaveLength(opened);
   });
 
+  it("renews no spare while the client keeps reusing a connection older than a spare's age; one is back within an age of it going quiet", async () => {
+    const t = setup();
+    const a = t.socket();
+    await t.spares.connect(target, a.s);
+    await t.settle();
+    expect(t.streams).toHaveLength(2);
+    // A kept-alive poller: a request every second on its one connection.
+    for (let s = 0; s < 35; s++) {
+      a.send("GET / HTTP/1.1\r\n\r\n");
+      await t.settle();
+      await t.advance(1_000);
+    }
+    // The first spare aged out at 10 s with the connection 10 s old and busy: nothing opened since.
+    expect(t.streams).toHaveLength(2);
+    expect(t.spares.spares).toBe(0);
+    // The client goes quiet (the connection stays open): at the next check after an age without its bytes, a spare.
+    await t.advance(10_000);
+    expect(t.streams).toHaveLength(2);
+    await t.advance(10_000);
+    expect(t.streams).toHaveLength(3);
+    expect(t.spares.spares).toBe(1);
+    // A new connection still takes it at once, and one is opened behind it.
+    const b = t.socket();
+    await t.spares.connect(target, b.s);
+    b.send("x");
+    await t.settle();
+    expect(t.streams[2]?.written).toEqual(["x"]);
+    expect(t.streams).toHaveLength(4);
+  });
+
+  it("a connection younger than a spare's age, or one that closed, does not hold renewals back (curl, a browser after idle)", async () => {
+    const t = setup();
+    const a = t.socket();
+    await t.spares.connect(target, a.s);
+    await t.settle();
+    a.send("GET / HTTP/1.1\r\n\r\n");
+    await t.settle();
+    a.s.destroy();
+    await t.settle();
+    // Its spare ages out with no connection open: renewed at once, each age, as before.
+    await t.advance(10_000);
+    expect(t.streams).toHaveLength(3);
+    await t.advance(10_000);
+    expect(t.streams).toHaveLength(4);
+    expect(t.spares.spares).toBe(1);
+  });
+
   it("a spare that ends or fails before it is taken is not replaced until the next connection", async () => {
     const t = setup();
     await t.spares.connect(target, t.socket().s);

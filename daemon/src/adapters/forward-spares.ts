@@ -11,8 +11,14 @@
  * one, up to `maxSpares` (4), and each spare that reaches its age unused lowers it by one, down to one. A spare lives at most
  * `maxAgeMs` (10 s, as long as a browser keeps an unused preconnected socket: well under the idle limits of common
  * servers, Node's 60 s headersTimeout, puma's 30 s first_data_timeout, nginx's 60 s), then it is closed and replaced
- * only while the target was used within `idleMs` (2 min); after that nothing stays open. A spare that fails or ends
- * is not replaced until the next connection. `drop` closes a namespace's spares (a forward or project that goes away).
+ * only while the target was used within `idleMs` (2 min); after that nothing stays open. Nor is it replaced while the
+ * client keeps reusing a connection: one older than a spare's age that sent bytes within that age (a kept-alive
+ * poller, a page's requests) has no need of a new one, and each replacement costs the cluster a stream's set-up
+ * (TLS, the upgrade, the kubelet's nsenter and socat: on a 2-core node with 10 projects whose forwards are polled, one
+ * a second added 12 ms to an edit's P1, docs/benchmarks.md). That is checked again each `maxAgeMs` with nothing
+ * opened, so a spare is back within one age of the client going quiet (an idle connection, an HMR socket, none).
+ * A spare that fails or ends is not replaced until the next connection. `drop` closes a namespace's spares (a
+ * forward or project that goes away).
  *
  * The kubelet dials the pod's port when the stream opens, so the server sees an idle connection. Two ways that goes
  * wrong are handled: a server that speaks first (a greeting: MySQL, SMTP) has its spares closed and gets no more
@@ -73,9 +79,19 @@ interface Spare {
   readonly timer: Timer;
 }
 
+/** A client connection the target carries: when it was opened and when the client last sent bytes on it. */
+interface Carried {
+  readonly openedAt: number;
+  lastClientByte: number;
+}
+
 interface Entry {
   readonly target: PortForwardTarget;
   lastUsed: number;
+  /** The client connections open now. */
+  readonly carried: Set<Carried>;
+  /** The check that follows an age-out not renewed because the client reuses a connection (renew). */
+  recheck: Timer | undefined;
   /** Ready, oldest first. */
   readonly ready: Spare[];
   opening: number;
@@ -119,6 +135,23 @@ export const createForwardSpares = ({
   };
   const live = (entry: Entry): boolean => !entry.dropped && entries.get(keyOf(entry.target)) === entry;
 
+  /** The client keeps reusing a connection: one older than a spare's age that sent bytes within that age. */
+  const reusing = (entry: Entry): boolean => [...entry.carried].some((c) => now() - c.openedAt >= maxAgeMs && now() - c.lastClientByte < maxAgeMs);
+
+  /** After a spare aged out unused: another, unless the client reuses a connection; then asked again in maxAgeMs. */
+  const renew = (entry: Entry): void => {
+    if (!reusing(entry)) {
+      arm(entry);
+      return;
+    }
+    if (entry.recheck !== undefined) return;
+    entry.recheck = setTimer(() => {
+      entry.recheck = undefined;
+      if (!live(entry) || entry.ready.length + entry.opening > 0 || now() - entry.lastUsed >= idleMs) return;
+      renew(entry);
+    }, maxAgeMs);
+  };
+
   const openOne = (entry: Entry): void => {
     entry.opening += 1;
     open(entry.target).then(
@@ -137,7 +170,7 @@ export const createForwardSpares = ({
           if (!entry.ready.includes(spare)) return;
           discard(entry, spare);
           entry.want = Math.max(1, entry.want - 1);
-          if (now() - entry.lastUsed < idleMs) arm(entry);
+          if (now() - entry.lastUsed < idleMs) renew(entry);
           else if (entry.ready.length === 0 && entry.opening === 0) entries.delete(keyOf(entry.target));
         }, maxAgeMs);
         const spare: Spare = { stream, timer };
@@ -189,8 +222,10 @@ export const createForwardSpares = ({
   };
 
   /** Pipes the socket through `first`; with `reopen` (a spare was taken), a dead spare is replaced once (above). */
-  const carry = (socket: Duplex, first: PodStream, reopen?: () => Promise<PodStream>): void => {
+  const carry = (entry: Entry, socket: Duplex, first: PodStream, reopen?: () => Promise<PodStream>): void => {
     const takenAt = now();
+    const carried: Carried = { openedAt: takenAt, lastClientByte: takenAt };
+    entry.carried.add(carried);
     let current: PodStream | undefined = first;
     let answered = false;
     let clientEnded = false;
@@ -239,6 +274,7 @@ export const createForwardSpares = ({
       });
     };
     socket.on("data", (chunk: Buffer) => {
+      carried.lastClientByte = now();
       if (replay !== undefined) {
         replayBytes += chunk.length;
         if (replayBytes > replayLimitBytes) replay = undefined;
@@ -254,6 +290,7 @@ export const createForwardSpares = ({
     });
     socket.on("close", () => {
       clientEnded = true;
+      entry.carried.delete(carried);
       current?.close();
     });
     attach(first);
@@ -265,14 +302,14 @@ export const createForwardSpares = ({
       // Targets unused for idleMs with nothing open are forgotten (a replaced pod's, a server-first one's).
       for (const [k, e] of entries) if (e.ready.length === 0 && e.opening === 0 && now() - e.lastUsed >= idleMs) entries.delete(k);
       const known = entries.get(key);
-      const entry: Entry = known ?? { target, lastUsed: now(), ready: [], opening: 0, waiters: [], want: 1, serverFirst: false, dropped: false };
+      const entry: Entry = known ?? { target, lastUsed: now(), carried: new Set(), recheck: undefined, ready: [], opening: 0, waiters: [], want: 1, serverFirst: false, dropped: false };
       if (known === undefined) entries.set(key, entry);
       entry.lastUsed = now();
       // The first connection to a target opens its own stream (nothing is opened ahead before one).
       const spare = known === undefined || entry.serverFirst ? undefined : await takeSpare(entry);
       if (spare !== undefined) {
         if (socket.destroyed) spare.close();
-        else carry(socket, spare, () => open(target));
+        else carry(entry, socket, spare, () => open(target));
         arm(entry);
         return;
       }
@@ -281,13 +318,14 @@ export const createForwardSpares = ({
         stream.close();
         return;
       }
-      carry(socket, stream);
+      carry(entry, socket, stream);
       arm(entry);
     },
     drop(namespace, remotePort) {
       for (const [key, entry] of entries) {
         if (entry.target.namespace !== namespace || (remotePort !== undefined && entry.target.remotePort !== remotePort)) continue;
         entry.dropped = true;
+        entry.recheck?.cancel();
         for (const s of [...entry.ready]) discard(entry, s);
         for (const w of entry.waiters.splice(0)) w(undefined);
         entries.delete(key);
