@@ -29,11 +29,14 @@ import { fmt, median } from "./stats.js";
 interface Variant {
   readonly name: string;
   readonly params: Omit<TarSyncerParams, "exec">;
+  /** FullSyncParams.fresh: one tar into the empty target, as a bind's fill into its init container. */
+  readonly fresh?: boolean;
 }
 
 const variants: readonly Variant[] = [
-  { name: "devloop fill, gzip when it pays (as before)", params: {} },
-  { name: "devloop fill, no gzip", params: { gzipStreams: () => false } },
+  { name: "devloop fill as a bind fills (fresh: one tar), gzip when it pays", params: {}, fresh: true },
+  { name: "devloop fill as records (a tar per directory, confined), gzip when it pays", params: {} },
+  { name: "devloop fill as a bind fills (fresh: one tar), no gzip", params: { gzipStreams: () => false }, fresh: true },
 ];
 
 const sh = (script: string, ...args: string[]): Promise<void> =>
@@ -76,7 +79,7 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
         const cpu0 = process.cpuUsage();
         const s1 = cpuSample(uid);
         const t1 = performance.now();
-        const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest });
+        const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest, ...(v.fresh === true ? { fresh: true } : {}) });
         add(times, v.name, performance.now() - t1);
         split(v.name, s1);
         const cpu = process.cpuUsage(cpu0);

@@ -403,3 +403,52 @@ describe("createTarSyncer: a big fill is streamed gzipped", () => {
     expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from(`${line.repeat(300)}// 7/3\n`)));
   }, 60_000);
 });
+
+describe("createTarSyncer: a fresh fill (a bind's tree into its init container) is one tar while the target is empty", () => {
+  const bigTree = async (): Promise<string> => {
+    const line = "export const value = (request, response) => handler.render(42); // state\n";
+    for (let d = 0; d < 40; d++) {
+      await mkdir(path.join(root, "lib", `m${d}`), { recursive: true });
+      for (let f = 0; f < 25; f++) await writeFile(path.join(root, "lib", `m${d}`, `f${f}.js`), `${line.repeat(300)}// ${d}/${f}\n`);
+    }
+    await mkdir(path.join(root, "empty"));
+    await symlink("../b.txt", path.join(root, "lib", "link"));
+    return line;
+  };
+
+  it("an empty target gets the whole tree through one tar -x (no per-directory records), each file's hash in the manifest", async () => {
+    const line = await bigTree();
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    const result = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, fresh: true });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.[2]).toContain("ls -A");
+    expect(calls[0]?.[2]).not.toContain("apply");
+    expect(result.put.length).toBe(1004);
+    expect(await readFile(path.join(target, "lib/m39/f24.js"), "utf8")).toBe(`${line.repeat(300)}// 39/24\n`);
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("a1");
+    expect((await lstat(path.join(target, "empty"))).isDirectory()).toBe(true);
+    expect(await readFile(path.join(target, "lib/link"), "utf8")).toBe("b1");
+    const entry = result.manifest.get("lib/m7/f3.js");
+    expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from(`${line.repeat(300)}// 7/3\n`)));
+  }, 60_000);
+
+  it("a target that holds anything (a link a container left to a directory outside) gets the confined records instead: nothing written outside", async () => {
+    await bigTree();
+    const outside = await mkdtemp(path.join(tmpdir(), "devloop-ts-outside-"));
+    try {
+      await mkdir(target, { recursive: true });
+      await symlink(outside, path.join(target, "lib"));
+      const syncer = createTarSyncer({ exec: localExec(calls) });
+      const pod = { namespace: "ns", pod: "p", container: "c" };
+      const result = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, fresh: true });
+      expect(calls.map((c) => (c[2]?.includes("ls -A") === true ? "fresh" : c[2]?.includes("apply") === true ? "records" : "other"))).toEqual(["fresh", "records"]);
+      expect(result.put.length).toBe(1004);
+      expect(await readdir(outside)).toEqual([]);
+      expect((await lstat(path.join(target, "lib"))).isDirectory()).toBe(true);
+      expect(await readFile(path.join(target, "lib/m0/f0.js"), "utf8")).toContain("// 0/0");
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -19,7 +19,7 @@ import { checkRelativePath } from "../sync/sync-path.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
 import type { LocalObservation } from "../sync/local-scan.js";
 import { scanPaths, walkRoot } from "../sync/local-scan.js";
-import { chunkByArgBytes, listCommand, noReaderStatus, streamCommand, syncCommand } from "../sync/remote-commands.js";
+import { chunkByArgBytes, freshStreamCommand, listCommand, noReaderStatus, notEmptyStatus, streamCommand, syncCommand } from "../sync/remote-commands.js";
 import type { PutEntry, SyncPlan } from "../sync/sync-plan.js";
 import { estimatedTarBytes, packStream, streamWorthGzipping, withContents } from "../sync/tar-pack-stream.js";
 import { planPutFiles, planSync, vanishedSince } from "../sync/sync-plan.js";
@@ -274,29 +274,37 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
 
   /**
    * A big payload streamed through one exec (sync/tar-pack-stream.ts): never held whole, files read once. Undefined
-   * when the image has no exact frame reader (then it goes in memory).
+   * when the image has no exact frame reader (then it goes in memory). `fresh` (FullSyncParams): one plain tar
+   * (remote-commands.ts freshStreamCommand) while the container finds the target empty, else the records.
    */
-  const streamOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult | undefined> => {
+  const streamOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh: boolean): Promise<SyncResult | undefined> => {
     const key = sessionKey(params.pod, params.targetDir);
     const where = `sync into ${params.pod.namespace}/${params.pod.pod}:${params.targetDir}`;
     const staged = planStaging(plan.puts, stageLimit);
     const { inline, execs: deleteExecs } = await deleteAhead(params.pod, params.targetDir, plan.deletes);
     let gzipped = !noGzip.has(key) && gzipStreams?.(params.pod) !== false && (await streamWorthGzipping(root, plan.puts, sampleRatio));
+    let whole = fresh && plan.deletes.length === 0;
     for (;;) {
       const execStarted = performance.now();
-      const { frames, sent } = packStream({ puts: plan.puts, root, staged, gzip: gzipped });
+      const { frames, sent } = packStream({ puts: plan.puts, root, staged, gzip: gzipped, whole });
       let bytes = 0;
       const counted = async function* (): AsyncGenerator<Buffer> {
         for await (const frame of frames) { bytes += frame.length; yield frame; }
       };
       let result: ExecResult;
       try {
-        result = await exec(params.pod, streamCommand(params.targetDir, inline, gzipped), { stdinStream: counted(), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+        const command = whole ? freshStreamCommand(params.targetDir, gzipped) : streamCommand(params.targetDir, inline, gzipped);
+        result = await exec(params.pod, command, { stdinStream: counted(), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
       } catch (err) {
         if (err instanceof KubeExecError) throw new SyncError(`${where}: ${err.message}`, err.transient);
         throw err;
       }
       if (result.exitCode === noReaderStatus) return undefined;
+      if (whole && result.exitCode === notEmptyStatus) {
+        // Something is there already (a restarted pod's emptyDir, a nested bind's mount point): the records, confined.
+        whole = false;
+        continue;
+      }
       if (result.exitCode !== 0 && gzipped) {
         // No gzip (or a tar without -z) in the image: plain tar from now on for this target.
         noGzip.add(key);
@@ -322,13 +330,13 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     }
   };
 
-  const carryOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
+  const carryOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh = false): Promise<SyncResult> => {
     // Gzipped unless this target's image cannot gunzip.
     const key = sessionKey(params.pod, params.targetDir);
     if (!noStream.has(key) && estimatedTarBytes(plan.puts) > sessionMaxBytes) {
       let streamed: SyncResult | undefined;
       try {
-        streamed = await streamOut(params, root, plan, started, scanMs);
+        streamed = await streamOut(params, root, plan, started, scanMs, fresh);
       } finally {
         afterBigPayload?.();
       }
@@ -397,9 +405,10 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     const ready = await ahead;
     // Files created since the walk are the caller's to send (a sync with rescan against the manifest, which holds
     // the hash of what was read when sending).
-    if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs);
+    const fresh = params.fresh === true && previous.size === 0;
+    if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs, fresh);
     const plan = await scanFull(params, previous);
-    return carryOut(params, params.localRoot, plan, started, performance.now() - started);
+    return carryOut(params, params.localRoot, plan, started, performance.now() - started, fresh);
   };
 
   return {

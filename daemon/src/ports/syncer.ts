@@ -37,6 +37,12 @@ export interface SyncParams extends SyncTarget {
 
 export interface FullSyncParams extends SyncTarget {
   readonly previous: HashManifest;
+  /**
+   * The target is an empty directory no other process writes while this runs (a bind's fill into its devloop-bind
+   * init container): a big tree may go as one plain tar, after the container checks the target is empty
+   * (remote-commands.ts freshStreamCommand); anything found there means the usual confined records.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface SyncResult {

@@ -81,6 +81,36 @@ export const streamCommand = (targetDir: string, deletes: readonly string[], gzi
   return ["sh", "-c", script, target, ...sortForRemoval(checked(deletes))];
 };
 
+/** The exit status of freshStreamCommand when the target is not empty (nothing was read from stdin). */
+export const notEmptyStatus = 95;
+
+/**
+ * One exec for a streamed fill of an EMPTY target that no other process writes while it runs: a bind's tree put into
+ * its devloop-bind init container (engine/live/bind-fill.ts; no other container of the pod runs then). The framed
+ * stream is one plain tar of relative paths (tar-pack-stream.ts `whole`), extracted by one `tar -x` — not `apply`'s tar
+ * per directory, whose thousand processes for a thousand directories took as long as the rest of the fill.
+ *
+ * Confinement holds without `into`: the container checks the target is empty before it reads anything (else it exits
+ * notEmptyStatus and the caller sends records through streamCommand), so no link can be there, and no process but this
+ * tar writes into it; the archive's paths are checked relative with no `..`, and none lies under a symlink of the
+ * archive (the local walk does not descend into links; GNU tar also makes an absolute or `..` link only at the end).
+ */
+export const freshStreamCommand = (targetDir: string, gzipped: boolean): string[] => {
+  const target = checkTargetDir(targetDir);
+  const frame = `h=$(rd ${frameHeaderBytes}) && [ \${#h} -eq ${frameHeaderBytes - 1} ] && n=$((h))`;
+  const script = [
+    'mkdir -p -- "$0" && cd -- "$0" || exit 1',
+    `[ -z "$(ls -A .)" ] || exit ${notEmptyStatus}`,
+    readerSnippet(`exit ${noReaderStatus}`),
+    "x=0",
+    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { tar -x${gzipped ? " -z" : ""} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+    // The frame of staged names that ends every stream: none here.
+    `if ${frame} && [ "$n" -gt 0 ]; then rd "$n" >/dev/null; fi`,
+    'exit "$x"',
+  ].join("\n");
+  return ["sh", "-c", script, target];
+};
+
 /** Splits a delete list into groups whose argument bytes stay under the limit. */
 export const chunkByArgBytes = (rels: readonly string[], limit = maxArgBytesPerExec): string[][] => {
   const groups: string[][] = [];

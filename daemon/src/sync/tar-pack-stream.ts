@@ -145,6 +145,11 @@ export interface PackStreamParams {
   /** rel → staged name (sync/atomic-replace.ts): those files go in the archive under that name and are renamed. */
   readonly staged?: ReadonlyMap<string, string>;
   readonly gzip?: boolean;
+  /**
+   * One plain tar of the whole batch under its relative paths (directories as entries, no records, nothing staged):
+   * for remote-commands.ts freshStreamCommand, a fill into an empty target no other process writes. Default: records.
+   */
+  readonly whole?: boolean;
 }
 
 export interface PackStream {
@@ -189,6 +194,8 @@ const maxOpenPerGroup = 256;
  */
 async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, string>, renamed: string[], sent: Map<string, ManifestEntry>): AsyncGenerator<Buffer> {
   const mtime = new Date();
+  // Whole: the same entries under their relative paths in one tar (directories as its entries), no record lines.
+  const whole = params.whole === true;
   const { dirs, groups } = groupPuts(params.puts, staged, maxOpenPerGroup);
   let buf = Buffer.allocUnsafe(chunkBytes + headerSlack);
   let at = 0;
@@ -224,10 +231,15 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
     buf.fill(0, at, at + n);
     at += n;
   };
-  const headerOf = (p: Packable): TarEntryHeader =>
-    p.kind === "symlink" ? { name: p.entry.name, type: "symlink", linkname: p.target, mode: 0o777, size: 0, mtime }
-      : { name: p.entry.name, type: "file", mode: p.kind === "big" ? p.opened.mode : p.mode, size: packableSize(p), mtime };
-  for (const d of dirs) yield* line(dirRecord(d.rel, d.mode));
+  const headerOf = (p: Packable): TarEntryHeader => {
+    const name = whole ? p.entry.put.rel : p.entry.name;
+    return p.kind === "symlink" ? { name, type: "symlink", linkname: p.target, mode: 0o777, size: 0, mtime }
+      : { name, type: "file", mode: p.kind === "big" ? p.opened.mode : p.mode, size: packableSize(p), mtime };
+  };
+  for (const d of dirs) {
+    if (whole) yield* header({ name: d.rel, type: "directory", mode: d.mode, size: 0, mtime });
+    else yield* line(dirRecord(d.rel, d.mode));
+  }
   for (const group of groups) {
     const opened: Packable[] = [];
     try {
@@ -243,7 +255,7 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
       }
       if (opened.length === 0) continue;
       const length = opened.reduce((sum, p) => sum + headerBytes(headerOf(p)) + packableSize(p) + tarPadding(packableSize(p)), 2 * tarBlock);
-      yield* line(groupRecord(length, group.dir));
+      if (!whole) yield* line(groupRecord(length, group.dir));
       while (opened.length > 0) {
         const p = opened[0]!;
         const h = headerOf(p);
@@ -279,13 +291,14 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
         if (p.kind !== "symlink" && staged.has(rel)) renamed.push(rel);
         if (at >= chunkBytes) yield take();
       }
-      pad(2 * tarBlock);
+      if (!whole) pad(2 * tarBlock);
       if (at >= chunkBytes) yield take();
     } finally {
       await closePackables(opened);
     }
   }
-  yield* line(endRecord);
+  if (whole) pad(2 * tarBlock);
+  else yield* line(endRecord);
   yield take();
 }
 
@@ -330,7 +343,7 @@ async function* framesOf(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
 /** The archive of `puts` as frames: the tar (gzipped when asked), the end frame, then the frame of staged renames. */
 export const packStream = (params: PackStreamParams): PackStream => {
   const sent = new Map<string, ManifestEntry>();
-  const staged = params.staged ?? new Map<string, string>();
+  const staged = params.whole === true ? new Map<string, string>() : params.staged ?? new Map<string, string>();
   async function* frames(): AsyncGenerator<Buffer> {
     const renamed: string[] = [];
     const tar = tarChunks(params, staged, renamed, sent);

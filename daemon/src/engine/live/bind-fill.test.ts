@@ -27,6 +27,8 @@ describe("bind fill", () => {
     t.exec.respond(() => ({ exitCode: 0, stdout: "1700000000\n", stderr: "" }));
     await runBind(t.deps, t.loop, web, { kind: "bind", pod: "web-1" });
     expect(t.syncer.calls.map((c) => [c.method, c.params.pod.container])).toEqual([["fullSync", bindContainerName]]);
+    // Nothing but devloop writes into the init container's target: one tar while the container finds it empty.
+    expect(t.syncer.calls[0]?.params).toMatchObject({ fresh: true });
     expect(t.loop.manifests.of("web-1", rule.id)).toBeDefined();
     expect(t.loop.manifests.latest(rule.id)).toBe(t.loop.manifests.of("web-1", rule.id));
     expect(t.loop.pods.wasFilled("web-1")).toBe(true);

@@ -76,7 +76,8 @@ export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
       const filter = loop.filters.get(rule.id);
       try {
         // A new emptyDir: everything goes, nothing needs listing first.
-        const result = await deps.syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, ...(filter === undefined ? {} : { filter }) });
+        // The init container runs alone in the pod (no app container yet), so nothing else writes into the target.
+        const result = await deps.syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, fresh: true, ...(filter === undefined ? {} : { filter }) });
         loop.manifests.record(pod, rule, result.manifest);
         files.push(...result.put);
         refused.push(...result.refused.map((r) => refusalMessage(rule.localRoot, r.rel, r.reason)));
