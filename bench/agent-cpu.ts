@@ -108,7 +108,7 @@ const runAgent = async (where: AgentRun["where"], agent: Agent, spawnArgv: (argv
     const puts = [{ rel: "src/message.js", kind: "file" as const, content, mode: 0o644, hash: hashContent(content) }];
     const staged = planStaging(puts);
     // The baseline takes a bare tar; the current agent the batch's records (one group of the root here).
-    const payload = agent.name === "baseline" ? await buildTar(puts, undefined, staged) : await buildRecords(puts, staged);
+    const payload = agent.name === "baseline" ? await buildTar(puts, undefined, staged) : buildRecords(puts, staged);
     const req = agent.frame(encodeRequest(payload, [], false, encodeRenames(staged)));
     const t0 = performance.now();
     child.stdin.write(req);

@@ -82,7 +82,7 @@ export const benchArtifactPut = async (n = 7): Promise<string> => {
       samples.set(name, [...(samples.get(name) ?? []), performance.now() - t]);
     };
     // The session takes a batch's records (one group of the root here).
-    const tar = (await buildRecords([{ rel: "api", kind: "file", content, mode: 0o755, hash: hashContent(content) }])) ?? Buffer.alloc(0);
+    const tar = buildRecords([{ rel: "api", kind: "file", content, mode: 0o755, hash: hashContent(content) }]) ?? Buffer.alloc(0);
     // Raw sessions, one per write chunk size: the agent opened once, then N puts.
     const client = new Exec(kc);
     const rawSession = async (chunk: number) => {

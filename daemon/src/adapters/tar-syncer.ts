@@ -259,7 +259,7 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     // Files the scan did not keep (big, or past its budget) are read now; one that is gone is left out.
     const puts = plan.puts.some((p) => p.kind === "file" && p.content === undefined) ? await withContents(root, plan.puts) : plan.puts;
     const staged = planStaging(puts, stageLimit);
-    const tar = await buildRecords(puts, staged);
+    const tar = buildRecords(puts, staged);
     const zipped = tar !== undefined && gzipAllowed && worthGzipping(tar) ? await gzip(tar, { level: 1 }) : undefined;
     return { puts, renames: encodeRenames(staged), ...(tar === undefined ? {} : { tar }), ...(zipped !== undefined && zipped.length <= tar!.length * keepRatio ? { zipped } : {}), tarMs: performance.now() - tarStarted };
   };

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const file = (rel: string, text: string, mode = 0o644): PutEntry => ({ rel, kind: "file", content: Buffer.from(text), mode, hash: hashContent(Buffer.from(text)) });
 
 /** The records of a batch (buildRecords), never undefined here. */
-const records = async (puts: PutEntry[], staged?: ReadonlyMap<string, string>): Promise<Buffer> => (await buildRecords(puts, staged)) ?? Buffer.alloc(0);
+const records = (puts: PutEntry[], staged?: ReadonlyMap<string, string>): Buffer => buildRecords(puts, staged) ?? Buffer.alloc(0);
 
 /** Runs the remote command locally, exactly as the container would: stdin framed by length. */
 const runLocally = async (cmd: string[], stdin?: Buffer): Promise<void> => {
@@ -80,7 +80,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     await writeFile(path.join(target, "old/x"), "x");
     await writeFile(path.join(target, "-rf"), "tricky name");
     await writeFile(path.join(target, "keep"), "k");
-    const tar = await records([file("src/a.js", "A"), file("run.sh", "#!/bin/sh", 0o755), { rel: "l", kind: "symlink", target: "src/a.js" }]);
+    const tar = records([file("src/a.js", "A"), file("run.sh", "#!/bin/sh", 0o755), { rel: "l", kind: "symlink", target: "src/a.js" }]);
     const started = Date.now();
     // Trailing bytes after the archive prove head stops at N and does not wait for EOF.
     await runLocally(syncCommand(target, tar.length, ["old", "-rf", "never-existed"]), Buffer.concat([tar, Buffer.from("garbage")]));
@@ -93,8 +93,22 @@ describe("syncCommand with the system's sh, head and tar", () => {
     expect(await readFile(path.join(target, "keep"), "utf8")).toBe("k");
   });
 
+  it("makes a batch's directories, parents first, one mkdir per parent and mode; a link where one goes is replaced", async () => {
+    const dirs: PutEntry[] = [{ rel: "a/c", kind: "directory", mode: 0o700 }, { rel: "a/b", kind: "directory", mode: 0o755 }, { rel: "a", kind: "directory", mode: 0o755 }, { rel: "a/d", kind: "directory", mode: 0o755 }, { rel: "x", kind: "directory", mode: 0o750 }];
+    const payload = records(dirs);
+    expect(payload.toString()).toBe("d 750 x\nd 755 a\nd 700 a/c\nd 755 a/b\nd 755 a/d\ne\n");
+    await mkdir(path.join(target, "a"));
+    await symlink(tmpdir(), path.join(target, "a/d"));
+    await runLocally(syncCommand(target, payload.length, []), payload);
+    for (const [rel, mode] of [["a/b", 0o755], ["a/c", 0o700], ["a/d", 0o755], ["x", 0o750]] as const) {
+      const st = await lstat(path.join(target, rel));
+      expect(st.isDirectory(), rel).toBe(true);
+      expect(st.mode & 0o777, rel).toBe(mode);
+    }
+  });
+
   it("extracts a gzipped archive when told so", async () => {
-    const tar = gzipSync(await records([file("z/a.txt", "zipped")]));
+    const tar = gzipSync(records([file("z/a.txt", "zipped")]));
     await runLocally(syncCommand(target, tar.length, [], true), Buffer.concat([tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "z/a.txt"), "utf8")).toBe("zipped");
   });
@@ -106,7 +120,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
     const puts: PutEntry[] = [file("a.js", "new"), file("sub/dir/b.js", "B", 0o755), { rel: "l", kind: "symlink", target: "a.js" }];
     const staged = planStaging(puts);
     const renames = encodeRenames(staged);
-    const tar = await records(puts, staged);
+    const tar = records(puts, staged);
     await runLocally(syncCommand(target, tar.length, ["gone"], false, renames.count), Buffer.concat([renames.bytes, tar, Buffer.from("garbage")]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("new");
     expect((await stat(path.join(target, "a.js"))).ino).not.toBe(before.ino);
@@ -116,7 +130,7 @@ describe("syncCommand with the system's sh, head and tar", () => {
 
     // Gzipped, same.
     const zs = planStaging([file("a.js", "zipped")]);
-    const z = gzipSync(await records([file("a.js", "zipped")], zs));
+    const z = gzipSync(records([file("a.js", "zipped")], zs));
     const r = encodeRenames(zs);
     await runLocally(syncCommand(target, z.length, [], true, r.count), Buffer.concat([r.bytes, z]));
     expect(await readFile(path.join(target, "a.js"), "utf8")).toBe("zipped");

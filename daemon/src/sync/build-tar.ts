@@ -6,6 +6,8 @@
 import path from "node:path";
 import { pack } from "tar-stream";
 import { tarExtent } from "./session-protocol.js";
+import type { TarEntryHeader } from "./tar-header.js";
+import { tarBlock, tarHeaderBytes, tarPadding, writeTarHeader } from "./tar-header.js";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
 
@@ -67,10 +69,11 @@ export interface EntryGroup {
 }
 
 /**
- * A batch as pod-confine.ts's `apply` takes it: its directories (parents first), then its files and symlinks grouped
- * by directory under bare names — staged files in the root's group (first) under their staged names, the others
- * (a batch over the staging limit) and symlinks in their own directory's group. Each path is checked (relative, no
- * `..`); `maxGroup` splits a big directory into several groups (the stream opens a group's files before it writes it).
+ * A batch as pod-confine.ts's `apply` takes it: its directories (shallowest first, each parent's together), then its
+ * files and symlinks grouped by directory under bare names — staged files in the root's group (first) under their
+ * staged names, the others (a batch over the staging limit) and symlinks in their own directory's group. Each path is
+ * checked (relative, no `..`); `maxGroup` splits a big directory into several groups (the stream opens a group's files
+ * before it writes it).
  */
 export const groupPuts = (puts: readonly PutEntry[], staged: ReadonlyMap<string, string> = new Map(), maxGroup = Infinity): { dirs: Extract<PutEntry, { kind: "directory" }>[]; groups: EntryGroup[] } => {
   const dirs: Extract<PutEntry, { kind: "directory" }>[] = [];
@@ -80,12 +83,18 @@ export const groupPuts = (puts: readonly PutEntry[], staged: ReadonlyMap<string,
     if (!check.ok) throw new Error(`refusing to archive ${JSON.stringify(put.rel)}: ${check.reason}`);
     if (put.kind === "directory") { dirs.push({ ...put, rel: check.rel }); continue; }
     const stagedName = put.kind === "file" ? staged.get(check.rel) : undefined;
-    const dir = stagedName !== undefined ? "" : path.posix.dirname(check.rel) === "." ? "" : path.posix.dirname(check.rel);
+    const dir = stagedName !== undefined ? "" : parentOf(check.rel);
     const list = byDir.get(dir) ?? [];
     list.push({ put: { ...put, rel: check.rel }, name: stagedName ?? path.posix.basename(check.rel) });
     byDir.set(dir, list);
   }
-  dirs.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  // Parents before children (depth), then each parent's directories together (apply makes them with one mkdir).
+  const key = (d: { rel: string; mode: number }): [number, string, number, string] => [d.rel.split("/").length, parentOf(d.rel), d.mode & 0o7777, d.rel];
+  dirs.sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (ka[i] ?? 0) < (kb[i] ?? 0) ? -1 : 1;
+    return 0;
+  });
   const groups: EntryGroup[] = [];
   for (const [dir, entries] of byDir) {
     for (let i = 0; i < entries.length; i += Math.min(maxGroup, entries.length)) groups.push({ dir, entries: entries.slice(i, i + Math.min(maxGroup, entries.length)) });
@@ -93,26 +102,46 @@ export const groupPuts = (puts: readonly PutEntry[], staged: ReadonlyMap<string,
   return { dirs, groups };
 };
 
-/** The record line of a directory; of a group whose tar of `bytes` follows; the end. */
+const parentOf = (rel: string): string => {
+  const i = rel.lastIndexOf("/");
+  return i === -1 ? "" : rel.slice(0, i);
+};
+
+/** The record line of a directory; of a group whose tar of `bytes` follows (`last`: the batch's last group); the end. */
 export const dirRecord = (rel: string, mode: number): string => `d ${(mode & 0o7777).toString(8)} ${rel}\n`;
 export const groupRecord = (bytes: number, dir: string, last = false): string => `${last ? "T" : "t"} ${bytes} ${dir}\n`;
 export const endRecord = "e\n";
 
 /**
  * A batch's records in memory (pod-confine.ts `apply`): directory records, then each group's line and its tar of bare
- * names (checked to end exactly at its length: the container may read it with a tar that stops at the end blocks),
- * then the end. Undefined when the batch puts nothing.
+ * names (headers by tar-header.ts, as the stream writes them; each archive checked to end exactly at its length: the
+ * container may read it with a tar that stops at the end blocks), then the end. Undefined when the batch puts nothing.
  */
-export const buildRecords = async (
+export const buildRecords = (
   puts: readonly PutEntry[],
   staged: ReadonlyMap<string, string> = new Map(),
-  owner?: { readonly uid: number; readonly gid: number },
-): Promise<Buffer | undefined> => {
+  owner: { readonly uid: number; readonly gid: number } = { uid: 0, gid: 0 },
+): Buffer | undefined => {
   if (puts.length === 0) return undefined;
   const { dirs, groups } = groupPuts(puts, staged);
   const parts: Buffer[] = dirs.map((d) => Buffer.from(dirRecord(d.rel, d.mode)));
+  const mtime = new Date();
   for (const [i, group] of groups.entries()) {
-    const tar = await buildTar(group.entries.map((e) => ({ ...e.put, rel: e.name })), owner);
+    const headers = group.entries.map((e): TarEntryHeader => {
+      const base = { name: e.name, uid: owner.uid, gid: owner.gid, mtime };
+      if (e.put.kind === "symlink") return { ...base, type: "symlink", linkname: e.put.target, mode: 0o777, size: 0 };
+      if (e.put.content === undefined) throw new Error(`${e.put.rel}: its content was not read (packed by stream instead)`);
+      return { ...base, type: "file", mode: e.put.mode, size: e.put.content.length };
+    });
+    const length = headers.reduce((sum, h) => sum + tarHeaderBytes(h) + h.size + tarPadding(h.size), 2 * tarBlock);
+    const tar = Buffer.alloc(length);
+    let at = 0;
+    for (const [k, h] of headers.entries()) {
+      at += writeTarHeader(tar, at, h);
+      const put = group.entries[k]?.put;
+      if (put?.kind === "file" && put.content !== undefined) at += put.content.copy(tar, at);
+      at += tarPadding(h.size);
+    }
     if (tarExtent(tar) !== tar.length) throw new Error(`sync archive of ${group.dir || "the target's root"} does not end at its length: not sent`);
     parts.push(Buffer.from(groupRecord(tar.length, group.dir, i === groups.length - 1)), tar);
   }

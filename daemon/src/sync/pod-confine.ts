@@ -12,7 +12,7 @@
  * deletes) makes nothing: a component that is missing or a link leading outside means there is nothing of the target
  * there to delete, and it returns 1. A link that leads inside the target is followed, as before.
  *
- * Used by every path: deletes (`rmall`, one `rm -rf` per directory), directories (`mkd`, a `mkdir -m` when missing), the
+ * Used by every path: deletes (`rmall`, one `rm -rf` per directory), directories (`mkds`, one `mkdir -m` per parent for those missing), the
  * tar groups of a batch (`apply`: each group is the entries of one directory under bare names, extracted in it) and
  * the staged renames (atomic-replace.ts). Written for POSIX sh: dash, bash and busybox ash with busybox's tools.
  */
@@ -73,7 +73,7 @@ export const sortForRemoval = (rels: readonly string[]): string[] =>
  * sh defining `apply`: reads a batch's records (build-tar.ts buildRecords, tar-pack-stream.ts) from stdin until `e`:
  *
  *   d <mode> <rel>\n        a directory: made (`mkdir -m`) in its parent reached with `into … m` when missing; a link
- *                           there is replaced by it
+ *                           there is replaced by it; consecutive ones of one parent and mode share one `mkdir`
  *   t <bytes> <dir>\n<tar>  the entries of one directory (`<dir>` empty: the target's root), bare names only (files,
  *                           symlinks; the root's group also holds the staged files), extracted in it with `tar -x -m`
  *   T <bytes> <dir>\n<tar>  the same, the batch's last group (then `e`)
@@ -86,11 +86,21 @@ export const sortForRemoval = (rels: readonly string[]): string[] =>
  * unread, so `q` is set and `apply` returns at once.
  */
 export const applySnippet = [
-  // mkd REL MODE; untar BYTES (in the working directory); apply.
-  "mkd() {",
-  '  case $1 in */*) _dd=${1%/*}; _b=${1##*/};; *) _dd=; _b=$1;; esac',
-  '  (into "$_dd" m || exit; if [ -L "$_b" ]; then rm -f -- "$_b" || exit; fi; [ -d "$_b" ] || exec mkdir -m "$2" -- "$_b")',
+  // mkds PARENT MODE NAMES: the directories NAMES (one per line) in PARENT, one mkdir for those missing; a link there
+  // is removed first (the local tree has a directory).
+  "mkds() {",
+  "  (into \"$1\" m || exit",
+  "   _m=; IFS='",
+  "'; set -f",
+  "   for _b in $3; do",
+  '     if [ -L "$_b" ]; then rm -f -- "$_b" || exit; fi',
+  '     [ -d "$_b" ] || _m="$_m$_b',
+  '"',
+  "   done",
+  '   [ -z "$_m" ] || exec mkdir -m "$2" -- $_m)',
   "}",
+  // flushd: makes the directories gathered so far (consecutive d records of one parent and mode).
+  'flushd() { [ -z "$_dn" ] || mkds "$_dp" "$_dm" "$_dn" || { _s=$?; [ "$_x" -ne 0 ] || _x=$_s; }; _dn=; }',
   // untar BYTES: the group's tar from stdin, in the working directory. `_l`: the last group where stdin has no exact
   // reader (`r=dd1`, one exec): nothing the batch needs follows it, so any `head -c` will do.
   "untar() {",
@@ -99,13 +109,16 @@ export const applySnippet = [
   '  else rd "$1" | { tar -x -m -f - || _e=$?; cat >/dev/null; exit "${_e:-0}"; }; fi',
   "}",
   "apply() {",
-  "  _x=0; _end=; _l=",
+  "  _x=0; _end=; _l=; _dn=",
   "  while IFS= read -r _g; do",
-  '    [ "$_g" = e ] && { _end=1; break; }',
+  '    [ "$_g" = e ] && { flushd; _end=1; break; }',
   '    _k=${_g%% *}; _g=${_g#* }; _n=${_g%% *}; _w=${_g#* }',
   '    case $_k in',
-  '      d) mkd "$_w" "$_n" || { _s=$?; [ "$_x" -ne 0 ] || _x=$_s; } ;;',
-  '      t|T) [ "$_k${r:-}" != Tdd1 ] || _l=1',
+  '      d) case $_w in */*) _pp=${_w%/*}; _bb=${_w##*/};; *) _pp=; _bb=$_w;; esac',
+  '         if [ -n "$_dn" ] && { [ "$_pp" != "$_dp" ] || [ "$_n" != "$_dm" ]; }; then flushd; fi',
+  '         _dp=$_pp; _dm=$_n; _dn="$_dn$_bb',
+  '" ;;',
+  '      t|T) flushd; [ "$_k${r:-}" != Tdd1 ] || _l=1',
   '         if [ -z "$_w" ]; then untar "$_n"; else (',
   `           if ! into "$_w" m; then if [ -n "$_l" ]; then head -c "$_n"; else rd "$_n"; fi >/dev/null; exit ${outsideStatus}; fi`,
   '           if [ -n "$xt" ]; then exec tar -x -b 1 -m -f -; fi',
@@ -114,10 +127,10 @@ export const applySnippet = [
   `           if [ -n "$xt" ] && [ "$_s" -ne ${outsideStatus} ]; then q=1; return "$_x"; fi`,
   "         }",
   '         [ -z "$_l" ] || { _end=1; break; } ;;',
-  '      *) [ "$_x" -ne 0 ] || _x=2; q=1; return "$_x" ;;',
+  '      *) flushd; [ "$_x" -ne 0 ] || _x=2; q=1; return "$_x" ;;',
   "    esac",
   "  done",
-  '  [ -n "$_end" ] || { [ "$_x" -ne 0 ] || _x=2; }',
+  '  [ -n "$_end" ] || { flushd; [ "$_x" -ne 0 ] || _x=2; }',
   '  return "$_x"',
   "}",
 ].join("\n");

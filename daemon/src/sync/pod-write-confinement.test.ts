@@ -75,7 +75,7 @@ const ways = {
   async "one exec"(env: NodeJS.ProcessEnv, puts: PutEntry[], deletes: string[], arm: () => Promise<void>): Promise<number> {
     const staged = planStaging(puts);
     const renames = encodeRenames(staged);
-    const records = (await buildRecords(puts, staged)) ?? Buffer.alloc(0);
+    const records = buildRecords(puts, staged) ?? Buffer.alloc(0);
     await arm();
     const [bin, ...args] = syncCommand(target, records.length, deletes, false, renames.count);
     const child = spawn(bin ?? "sh", args, { env, stdio: ["pipe", "ignore", "ignore"] });
@@ -97,7 +97,7 @@ const ways = {
     child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
     expect(parseReply(await line()).kind).toBe("ready");
     const staged = planStaging(puts);
-    const request = encodeRequest(await buildRecords(puts, staged), deletes, false, encodeRenames(staged));
+    const request = encodeRequest(buildRecords(puts, staged), deletes, false, encodeRenames(staged));
     await arm(); // after the agent's probes, which run tar too
     child.stdin.write(request);
     const reply = parseReply(await line());

@@ -25,7 +25,7 @@ const rawRequest = (tar: Buffer, renames: RenameList = { bytes: Buffer.alloc(0),
   encodeRequest(rawRecords(tar), [], false, renames);
 
 /** The records of `puts` (none staged). */
-const records = async (puts: PutEntry[]): Promise<Buffer> => (await buildRecords(puts)) ?? Buffer.alloc(0);
+const records = (puts: PutEntry[]): Buffer => buildRecords(puts) ?? Buffer.alloc(0);
 
 /** The agent as a child with a line reader. */
 const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
@@ -50,7 +50,7 @@ const startAgent = (target: string, env: NodeJS.ProcessEnv = process.env) => {
     const staged = planStaging(puts);
     child.stdin.write(tamper
       ? rawRequest(tamper(await buildTar(puts, undefined, staged)), encodeRenames(staged))
-      : encodeRequest(await buildRecords(puts, staged), deletes, false, encodeRenames(staged)));
+      : encodeRequest(buildRecords(puts, staged), deletes, false, encodeRenames(staged)));
     const reply = parseReply(await next());
     if (reply.kind !== "done") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
     return reply.status;
@@ -103,13 +103,13 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader, exactTa
     let agent = startAgent(target, env);
     const nextLine = async (): Promise<string> => agent.next();
     expect(parseReply(await nextLine())).toEqual({ kind: "ready", reader, exactTar });
-    agent.write(encodeRequest(await records([file("a.txt", "one"), file("dir/b.txt", "two")]), []));
+    agent.write(encodeRequest(records([file("a.txt", "one"), file("dir/b.txt", "two")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "dir/b.txt"), "utf8")).toBe("two");
 
     await mkdir(path.join(target, "-rf"));
     await writeFile(path.join(target, "-rf/x"), "x");
-    agent.write(encodeRequest(await records([file("a.txt", "uno")]), ["dir", "-rf", "never"]));
+    agent.write(encodeRequest(records([file("a.txt", "uno")]), ["dir", "-rf", "never"]));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "a.txt"), "utf8")).toBe("uno");
     await expect(lstat(path.join(target, "dir"))).rejects.toThrow(/ENOENT/);
@@ -126,26 +126,26 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader, exactTa
     // A file where a directory of the batch should be: that directory's group cannot be reached (into: mkdir fails), so
     // its archive is drained unread and the batch fails (96); the root's group is still extracted, the agent goes on.
     await writeFile(path.join(target, "f"), "a file");
-    agent.write(encodeRequest(await records([file("f/x.txt", "x"), file("y.txt", "y")]), []));
+    agent.write(encodeRequest(records([file("f/x.txt", "x"), file("y.txt", "y")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 96 });
     expect(await readFile(path.join(target, "y.txt"), "utf8")).toBe("y");
     // A sound archive whose extract fails (a link where a non-empty directory is): tar reads it to its end and fails;
     // the agent answers, then (tar alone: it cannot know where tar stopped) ends, and a new session goes on.
     await mkdir(path.join(target, "full"));
     await writeFile(path.join(target, "full/x"), "x");
-    agent.write(encodeRequest(await records([{ rel: "full", kind: "symlink", target: "y.txt" }]), []));
+    agent.write(encodeRequest(records([{ rel: "full", kind: "symlink", target: "y.txt" }]), []));
     const failed = parseReply(await nextLine());
     expect(failed.kind === "done" && failed.status).not.toBe(0);
     agent = await afterFailure(agent, exactTar, target, env);
-    agent.write(encodeRequest(await records([file("after.txt", "ok")]), []));
+    agent.write(encodeRequest(records([file("after.txt", "ok")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("ok");
 
     // A gzipped archive (large batches travel compressed), then a plain one on the same stdin.
-    agent.write(encodeRequest(gzipSync(await records([file("z/one.txt", "zipped")])), [], true));
+    agent.write(encodeRequest(gzipSync(records([file("z/one.txt", "zipped")])), [], true));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "z/one.txt"), "utf8")).toBe("zipped");
-    agent.write(encodeRequest(await records([file("plain.txt", "plain")]), []));
+    agent.write(encodeRequest(records([file("plain.txt", "plain")]), []));
     expect(parseReply(await nextLine())).toEqual({ kind: "done", status: 0 });
 
     expect(await agent.stop()).toBe(0);
@@ -157,15 +157,15 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader, exactTa
     expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader, exactTar });
     // 3 MiB + 1,000 bytes of incompressible content: many 64 KiB reads, the last one short.
     const big = Buffer.from(Array.from({ length: (3 << 20) + 1000 }, (_, i) => (i * 7919) % 251));
-    const bigTar = await records([{ rel: "big.bin", kind: "file", content: big, mode: 0o644, hash: hashContent(big) }]);
-    const small = encodeRequest(await records([file("small.txt", "after big")]), []);
+    const bigTar = records([{ rel: "big.bin", kind: "file", content: big, mode: 0o644, hash: hashContent(big) }]);
+    const small = encodeRequest(records([file("small.txt", "after big")]), []);
     agent.write(Buffer.concat([encodeRequest(bigTar, []), small]));
     expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
     expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
     expect((await readFile(path.join(target, "big.bin"))).equals(big)).toBe(true);
     expect(await readFile(path.join(target, "small.txt"), "utf8")).toBe("after big");
     // One frame in three writes (header cut in two), 50 ms apart: the reader waits for the rest.
-    const split = encodeRequest(await records([file("split.txt", "split")]), ["small.txt"]);
+    const split = encodeRequest(records([file("split.txt", "split")]), ["small.txt"]);
     for (const [from, to] of [[0, 20], [20, 700], [700, split.length]] as const) {
       agent.write(split.subarray(from, to));
       await new Promise((r) => setTimeout(r, 50));
