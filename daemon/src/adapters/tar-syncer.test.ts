@@ -433,6 +433,23 @@ describe("createTarSyncer: a fresh fill (a bind's tree into its init container) 
     expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from(`${line.repeat(300)}// 7/3\n`)));
   }, 60_000);
 
+  it("a fill prepared ahead (prepareFull: while the pod starts) sends what was packed then: a file changed since goes as it was read, with that hash, for the rescan after to send", async () => {
+    const line = await bigTree();
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    syncer.prepareFull?.({ localRoot: root });
+    // The whole tree (~5 MB gzipped) is packed within the budget meanwhile.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const before = `${line.repeat(300)}// 0/0\n`;
+    await writeFile(path.join(root, "lib/m0/f0.js"), "changed after the pack\n");
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    const result = await syncer.fullSync({ pod, localRoot: root, targetDir: target, previous: emptyManifest, fresh: true });
+    expect(calls).toHaveLength(1);
+    expect(await readFile(path.join(target, "lib/m0/f0.js"), "utf8")).toBe(before);
+    const entry = result.manifest.get("lib/m0/f0.js");
+    expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from(before)));
+    expect(result.put.length).toBe(1004);
+  }, 60_000);
+
   it("a target that holds anything (a link a container left to a directory outside) gets the confined records instead: nothing written outside", async () => {
     await bigTree();
     const outside = await mkdtemp(path.join(tmpdir(), "devloop-ts-outside-"));

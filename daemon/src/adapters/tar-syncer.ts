@@ -21,6 +21,8 @@ import type { LocalObservation } from "../sync/local-scan.js";
 import { scanPaths, walkRoot } from "../sync/local-scan.js";
 import { chunkByArgBytes, freshStreamCommand, listCommand, noReaderStatus, notEmptyStatus, streamCommand, syncCommand } from "../sync/remote-commands.js";
 import type { PutEntry, SyncPlan } from "../sync/sync-plan.js";
+import type { ReadAhead } from "../sync/read-ahead.js";
+import { readAhead } from "../sync/read-ahead.js";
 import { estimatedTarBytes, packStream, streamWorthGzipping, withContents } from "../sync/tar-pack-stream.js";
 import { planPutFiles, planSync, vanishedSince } from "../sync/sync-plan.js";
 import { SyncError } from "../ports/syncer.js";
@@ -38,6 +40,22 @@ export const sessionMaxBytes = 16 * 1024 * 1024;
 
 /** A plan's files as they went into the archive (the hash of the bytes sent), for the manifest. */
 type Sent = ReadonlyMap<string, ManifestEntry>;
+
+/**
+ * A fresh fill's stream packed ahead (prepareFull): the frames read, hashed, tarred and gzipped while the pod is
+ * scheduled and started, up to aheadMaxBytes, the rest as the exec takes them (sync/read-ahead.ts).
+ */
+interface PackedAhead {
+  readonly gzip: boolean;
+  readonly read: ReadAhead;
+  readonly sent: Map<string, ManifestEntry>;
+}
+
+/**
+ * Frames packed ahead of a fill, at most: in the quiet 19:50 trace the exec into devloop-bind could start ~1.4 s after
+ * the project's load, time enough to pack most of the bench's 61 MB gzipped tree (gzip -1 ~160 MB/s of input).
+ */
+export const aheadMaxBytes = 64 * 1024 * 1024;
 
 /** The manifest after a plan was carried out: each put file as sent; one that could not be read any more is not there. */
 const manifestAfter = (plan: SyncPlan, sent: Sent): Map<string, ManifestEntry> => {
@@ -277,16 +295,21 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
    * when the image has no exact frame reader (then it goes in memory). `fresh` (FullSyncParams): one plain tar
    * (remote-commands.ts freshStreamCommand) while the container finds the target empty, else the records.
    */
-  const streamOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh: boolean): Promise<SyncResult | undefined> => {
+  const streamOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh: boolean, packedAhead?: PackedAhead): Promise<SyncResult | undefined> => {
     const key = sessionKey(params.pod, params.targetDir);
     const where = `sync into ${params.pod.namespace}/${params.pod.pod}:${params.targetDir}`;
     const staged = planStaging(plan.puts, stageLimit);
     const { inline, execs: deleteExecs } = await deleteAhead(params.pod, params.targetDir, plan.deletes);
-    let gzipped = !noGzip.has(key) && gzipStreams?.(params.pod) !== false && (await streamWorthGzipping(root, plan.puts, sampleRatio));
     let whole = fresh && plan.deletes.length === 0;
+    // What was packed ahead is what this first try sends, unless the target needs otherwise (no gzip there, not fresh).
+    let ahead = packedAhead !== undefined && whole && !noGzip.has(key) ? packedAhead : undefined;
+    if (packedAhead !== undefined && ahead === undefined) packedAhead.read.cancel();
+    let gzipped = ahead !== undefined ? ahead.gzip : !noGzip.has(key) && gzipStreams?.(params.pod) !== false && (await streamWorthGzipping(root, plan.puts, sampleRatio));
     for (;;) {
       const execStarted = performance.now();
-      const { frames, sent } = packStream({ puts: plan.puts, root, staged, gzip: gzipped, whole });
+      const { frames, sent } = ahead !== undefined ? { frames: ahead.read.chunks, sent: ahead.sent } : packStream({ puts: plan.puts, root, staged, gzip: gzipped, whole });
+      // Once: a retry (the target was not empty, no gzip there) packs again.
+      ahead = undefined;
       let bytes = 0;
       const counted = async function* (): AsyncGenerator<Buffer> {
         for await (const frame of frames) { bytes += frame.length; yield frame; }
@@ -330,19 +353,19 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     }
   };
 
-  const carryOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh = false): Promise<SyncResult> => {
+  const carryOut = async (params: { pod: SyncPod; targetDir: string }, root: string, plan: SyncPlan, started: number, scanMs: number, fresh = false, ahead?: PackedAhead): Promise<SyncResult> => {
     // Gzipped unless this target's image cannot gunzip.
     const key = sessionKey(params.pod, params.targetDir);
     if (!noStream.has(key) && estimatedTarBytes(plan.puts) > sessionMaxBytes) {
       let streamed: SyncResult | undefined;
       try {
-        streamed = await streamOut(params, root, plan, started, scanMs, fresh);
+        streamed = await streamOut(params, root, plan, started, scanMs, fresh, ahead);
       } finally {
         afterBigPayload?.();
       }
       if (streamed !== undefined) return streamed;
       noStream.add(key);
-    }
+    } else ahead?.read.cancel();
     const { puts, renames, tar, zipped, tarMs } = await pack(plan, root, !noGzip.has(key));
     const payload = noGzip.has(key) ? undefined : zipped;
     const sent = sentOf(puts);
@@ -395,18 +418,30 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     return planSync({ observations: [...observations, ...gone.map((rel) => ({ rel, state: { kind: "missing" as const } }))], previous, force: true });
   };
 
-  /** Full syncs into empty targets, walked and lstat'ed ahead (prepareFull), by local root; dropped after a while. */
-  const prepared = new Map<string, Promise<{ readonly plan: SyncPlan; readonly scanMs: number } | undefined>>();
+  /**
+   * Full syncs into empty targets, walked and lstat'ed ahead (prepareFull), by local root, and a big one's stream packed
+   * ahead as a fresh fill sends it; dropped after a while.
+   */
+  const prepared = new Map<string, Promise<{ readonly plan: SyncPlan; readonly scanMs: number; readonly ahead?: PackedAhead } | undefined>>();
   const preparedTtlMs = 120_000;
+  /** The local root whose stream is packed ahead now (one at a time), until its fill takes it or it is dropped. */
+  let aheadRoot: string | undefined;
 
   const full = async (params: FullSyncParams, previous: HashManifest, started: number): Promise<SyncResult> => {
-    const ahead = previous.size === 0 ? prepared.get(params.localRoot) : undefined;
+    const entry = prepared.get(params.localRoot);
     prepared.delete(params.localRoot);
-    const ready = await ahead;
+    // Its pack ahead (if it gets one: the walk may still run) is this fill's now, or dropped: the next root may pack.
+    const taken = entry?.then((w) => {
+      if (aheadRoot === params.localRoot) aheadRoot = undefined;
+      if (previous.size > 0) w?.ahead?.read.cancel();
+      return w;
+    });
+    const ready = previous.size === 0 ? await taken : undefined;
     // Files created since the walk are the caller's to send (a sync with rescan against the manifest, which holds
     // the hash of what was read when sending).
     const fresh = params.fresh === true && previous.size === 0;
-    if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs, fresh);
+    if (ready !== undefined && !fresh) ready.ahead?.read.cancel();
+    if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs, fresh, fresh ? ready.ahead : undefined);
     const plan = await scanFull(params, previous);
     return carryOut(params, params.localRoot, plan, started, performance.now() - started, fresh);
   };
@@ -415,9 +450,24 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     prepareFull(params) {
       if (prepared.has(params.localRoot)) return;
       const started = performance.now();
-      const work = scanFull(params, new Map()).then((plan) => ({ plan, scanMs: performance.now() - started }), () => undefined);
+      const work = scanFull(params, new Map()).then(async (plan) => {
+        const scanMs = performance.now() - started;
+        // A tree the fill will stream (over the session's limit) is packed now, as a fresh fill sends it: one tar,
+        // gzipped when a sample pays. Not when the caller decides gzip per pod (bench bind-fill's variants).
+        // One at a time (several bind roots prepared at once would each hold up to the budget): the others just scan.
+        if (gzipStreams !== undefined || estimatedTarBytes(plan.puts) <= sessionMaxBytes || aheadRoot !== undefined) return { plan, scanMs };
+        aheadRoot = params.localRoot;
+        const gzip = await streamWorthGzipping(params.localRoot, plan.puts, sampleRatio);
+        const pack = packStream({ puts: plan.puts, root: params.localRoot, gzip, whole: true });
+        return { plan, scanMs, ahead: { gzip, sent: pack.sent, read: readAhead(pack.frames, aheadMaxBytes) } };
+      }).catch(() => undefined);
       prepared.set(params.localRoot, work);
-      const timer = setTimeout(() => { if (prepared.get(params.localRoot) === work) prepared.delete(params.localRoot); }, preparedTtlMs);
+      const timer = setTimeout(() => {
+        if (prepared.get(params.localRoot) !== work) return;
+        prepared.delete(params.localRoot);
+        if (aheadRoot === params.localRoot) aheadRoot = undefined;
+        void work.then((w) => w?.ahead?.read.cancel());
+      }, preparedTtlMs);
       timer.unref();
     },
     close() {
