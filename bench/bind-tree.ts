@@ -7,6 +7,7 @@
  * edit of the file the server reads, until the answer through devloop's port-forward changes).
  *
  *   eval "$(bash scripts/local-cluster env)"; npm run bench -- bind
+ *   DEVLOOP_BENCH_ROUNDS=3 (default)
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -141,7 +142,7 @@ const kubectlRound = async (tree: string, image: string): Promise<number> => {
   }
 };
 
-export const benchBindTree = async (rounds = 3, edits = 15): Promise<BindTreeResult> => {
+export const benchBindTree = async (rounds = Number(process.env["DEVLOOP_BENCH_ROUNDS"] ?? 3), edits = 15): Promise<BindTreeResult> => {
   const load0 = os.loadavg()[0] ?? 0;
   const tree = mkdtempSync(path.join(tmpdir(), "devloop-bench-bind-"));
   const bytes = writeTree(tree);
