@@ -271,8 +271,10 @@ export const benchScale = async (): Promise<ScaleResult> => {
       // One untimed request to each project just before the timed edits, so that every level times its edits on the
       // poller's kept-alive connections, as the 1-project level always did: the warm-ups of 10 projects take longer
       // than fetch keeps an idle connection (4 s), so the first round of edits used to open new connections (and the
-      // forward's streams for them) during the edit, which the 1-project level never did.
+      // forward's streams for them) during the edit, which the 1-project level never did. Then 1 s for the streams the
+      // forward opens behind a new connection (its spare's replacement) to be open before the first timed edit.
       for (const p of projects) await answer(p.port);
+      await sleep(1_000);
       const load0 = os.loadavg()[0] ?? 0;
       const editSends0 = apiserverSends(daemonPid, apiPort);
       const cpu0 = cpuTicks(daemonPid);
