@@ -10,6 +10,8 @@ import { encodeRenames, planStaging } from "./atomic-replace.js";
 import { buildRecords, buildTar } from "./build-tar.js";
 import { hashContent } from "./hash-manifest.js";
 import { listCommand, syncCommand } from "./remote-commands.js";
+import { tarExtent } from "./session-protocol.js";
+import { tarRecord } from "./tar-header.js";
 import type { PutEntry } from "./sync-plan.js";
 
 const run = promisify(execFile);
@@ -91,6 +93,24 @@ describe("syncCommand with the system's sh, head and tar", () => {
     await expect(lstat(path.join(target, "old"))).rejects.toThrow(/ENOENT/);
     await expect(lstat(path.join(target, "-rf"))).rejects.toThrow(/ENOENT/);
     expect(await readFile(path.join(target, "keep"), "utf8")).toBe("k");
+  });
+
+  it("pads a directory's archive of 10 KiB or more to whole tar records (what tar -b 20 reads), a smaller one not", async () => {
+    const puts: PutEntry[] = [...Array.from({ length: 12 }, (_, i) => file(`big/f${i}.txt`, `file ${i}`)), file("small/one.txt", "one")];
+    const payload = records(puts);
+    const groups: { dir: string; length: number; extent: number | undefined }[] = [];
+    for (let at = 0; payload.subarray(at, at + 2).toString() !== "e\n";) {
+      const eol = payload.indexOf(0x0a, at);
+      const [, bytes, dir] = /^[tT] (\d+) (.*)$/.exec(payload.subarray(at, eol).toString()) ?? [];
+      const length = Number(bytes);
+      groups.push({ dir: dir ?? "?", length, extent: tarExtent(payload.subarray(eol + 1, eol + 1 + length)) });
+      at = eol + 1 + length;
+    }
+    // 12 files of one block each: 12 headers, 12 blocks, 2 end blocks = 13,312 bytes, padded to 20,480.
+    expect(groups).toEqual([{ dir: "big", length: 2 * tarRecord, extent: 26 * 512 }, { dir: "small", length: 2048, extent: 2048 }]);
+    await runLocally(syncCommand(target, payload.length, []), payload);
+    expect(await readFile(path.join(target, "big/f11.txt"), "utf8")).toBe("file 11");
+    expect(await readFile(path.join(target, "small/one.txt"), "utf8")).toBe("one");
   });
 
   it("makes a batch's directories, parents first, one mkdir per parent and mode; a link where one goes is replaced", async () => {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { pack } from "tar-stream";
 import { tarExtent } from "./session-protocol.js";
 import type { TarEntryHeader } from "./tar-header.js";
-import { tarBlock, tarHeaderBytes, tarPadding, writeTarHeader } from "./tar-header.js";
+import { tarBlock, tarHeaderBytes, tarPadding, tarRecord, writeTarHeader } from "./tar-header.js";
 import type { PutEntry } from "./sync-plan.js";
 import { checkRelativePath } from "./sync-path.js";
 
@@ -107,6 +107,13 @@ const parentOf = (rel: string): string => {
   return i === -1 ? "" : rel.slice(0, i);
 };
 
+/**
+ * The length an archive of `length` bytes (ending with its two zero blocks) is sent with: 10 KiB or more, zero-padded
+ * to a whole tar record, so that the container's exact tar reads it a record at a time (pod-confine.ts `apply`: `-b 20`
+ * for a length that is a multiple of the record, `-b 1` otherwise; both stop at the record that holds the end).
+ */
+export const recordPadded = (length: number): number => (length < tarRecord ? length : Math.ceil(length / tarRecord) * tarRecord);
+
 /** The record line of a directory; of a group whose tar of `bytes` follows (`last`: the batch's last group); the end. */
 export const dirRecord = (rel: string, mode: number): string => `d ${(mode & 0o7777).toString(8)} ${rel}\n`;
 export const groupRecord = (bytes: number, dir: string, last = false): string => `${last ? "T" : "t"} ${bytes} ${dir}\n`;
@@ -114,8 +121,9 @@ export const endRecord = "e\n";
 
 /**
  * A batch's records in memory (pod-confine.ts `apply`): directory records, then each group's line and its tar of bare
- * names (headers by tar-header.ts, as the stream writes them; each archive checked to end exactly at its length: the
- * container may read it with a tar that stops at the end blocks), then the end. Undefined when the batch puts nothing.
+ * names (headers by tar-header.ts, as the stream writes them; each archive checked to end exactly at its length, or
+ * within the last record of it once padded (recordPadded): the container may read it with a tar that stops at the end
+ * blocks), then the end. Undefined when the batch puts nothing.
  */
 export const buildRecords = (
   puts: readonly PutEntry[],
@@ -134,7 +142,7 @@ export const buildRecords = (
       return { ...base, type: "file", mode: e.put.mode, size: e.put.content.length };
     });
     const length = headers.reduce((sum, h) => sum + tarHeaderBytes(h) + h.size + tarPadding(h.size), 2 * tarBlock);
-    const tar = Buffer.alloc(length);
+    const tar = Buffer.alloc(recordPadded(length));
     let at = 0;
     for (const [k, h] of headers.entries()) {
       at += writeTarHeader(tar, at, h);
@@ -142,7 +150,7 @@ export const buildRecords = (
       if (put?.kind === "file" && put.content !== undefined) at += put.content.copy(tar, at);
       at += tarPadding(h.size);
     }
-    if (tarExtent(tar) !== tar.length) throw new Error(`sync archive of ${group.dir || "the target's root"} does not end at its length: not sent`);
+    if (tarExtent(tar) !== length) throw new Error(`sync archive of ${group.dir || "the target's root"} does not end at its length: not sent`);
     parts.push(Buffer.from(groupRecord(tar.length, group.dir, i === groups.length - 1)), tar);
   }
   parts.push(Buffer.from(endRecord));

@@ -17,6 +17,7 @@
  * the staged renames (atomic-replace.ts). Written for POSIX sh: dash, bash and busybox ash with busybox's tools.
  */
 import path from "node:path";
+import { tarRecord } from "./tar-header.js";
 
 /** Exit status of an operation refused because its directory could not be reached inside the target. */
 export const outsideStatus = 96;
@@ -80,7 +81,8 @@ export const sortForRemoval = (rels: readonly string[]): string[] =>
  *   e\n                     the end
  *
  * tar never sees a path with a `/`, so it walks no directory: it writes into the one `into` checked. Each group's tar is
- * read exactly (`rd N`, or tar alone when `$xt`: GNU tar with `-b 1` stops at the archive's end), so a group whose
+ * read exactly (`rd N`, or tar alone when `$xt`: GNU tar stops at the archive's end, reading a block at a time with
+ * `-b 1`, or a record at a time with `-b 20` when the archive is whole records, build-tar.ts recordPadded), so a group whose
  * directory cannot be reached is drained and the next one is read. Returns the first failure (96 when a directory
  * could not be reached, 2 when the records ended early); an exact tar that failed leaves the rest of its archive
  * unread, so `q` is set and `apply` returns at once.
@@ -102,9 +104,10 @@ export const applySnippet = [
   // flushd: makes the directories gathered so far (consecutive d records of one parent and mode).
   'flushd() { [ -z "$_dn" ] || mkds "$_dp" "$_dm" "$_dn" || { _s=$?; [ "$_x" -ne 0 ] || _x=$_s; }; _dn=; }',
   // untar BYTES: the group's tar from stdin, in the working directory. `_l`: the last group where stdin has no exact
-  // reader (`r=dd1`, one exec): nothing the batch needs follows it, so any `head -c` will do.
+  // reader (`r=dd1`, one exec): nothing the batch needs follows it, so any `head -c` will do. `_bf`: the blocking
+  // factor of an exact tar, set by apply (20 for an archive of whole records, else 1).
   "untar() {",
-  '  if [ -n "$xt" ]; then tar -x -b 1 -m -f -',
+  '  if [ -n "$xt" ]; then tar -x -b "$_bf" -m -f -',
   '  elif [ -n "$_l" ]; then head -c "$1" | { tar -x -m -f - || _e=$?; cat >/dev/null; exit "${_e:-0}"; }',
   '  else rd "$1" | { tar -x -m -f - || _e=$?; cat >/dev/null; exit "${_e:-0}"; }; fi',
   "}",
@@ -118,10 +121,10 @@ export const applySnippet = [
   '         if [ -n "$_dn" ] && { [ "$_pp" != "$_dp" ] || [ "$_n" != "$_dm" ]; }; then flushd; fi',
   '         _dp=$_pp; _dm=$_n; _dn="$_dn$_bb',
   '" ;;',
-  '      t|T) flushd; [ "$_k${r:-}" != Tdd1 ] || _l=1',
+  `      t|T) flushd; [ "$_k\${r:-}" != Tdd1 ] || _l=1; _bf=1; [ $((_n % ${tarRecord})) -ne 0 ] || _bf=20`,
   '         if [ -z "$_w" ]; then untar "$_n"; else (',
   `           if ! into "$_w" m; then if [ -n "$_l" ]; then head -c "$_n"; else rd "$_n"; fi >/dev/null; exit ${outsideStatus}; fi`,
-  '           if [ -n "$xt" ]; then exec tar -x -b 1 -m -f -; fi',
+  '           if [ -n "$xt" ]; then exec tar -x -b "$_bf" -m -f -; fi',
   '           untar "$_n"); fi || {',
   '           _s=$?; [ "$_x" -ne 0 ] || _x=$_s',
   `           if [ -n "$xt" ] && [ "$_s" -ne ${outsideStatus} ]; then q=1; return "$_x"; fi`,

@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeRenames, planStaging, type RenameList } from "./atomic-replace.js";
@@ -173,6 +174,34 @@ describe.each(shells)("the session agent, run by $name", ({ env, reader, exactTa
     expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
     expect(await readFile(path.join(target, "split.txt"), "utf8")).toBe("split");
     await expect(lstat(path.join(target, "small.txt"))).rejects.toThrow(/ENOENT/);
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it("takes archives of whole tar records (a storm's directories, padded) exactly, group after group and batch after batch", async () => {
+    const target = path.join(dir, "app");
+    // tar as the agent finds it on PATH, noting how it was called: an exact tar reads whole records with -b 20.
+    const wrap = path.join(dir, "wrap");
+    await mkdir(wrap);
+    const log = path.join(dir, "tar.log");
+    const realTar = (await promisify(execFile)("sh", ["-c", "command -v tar"], { env })).stdout.trim();
+    await writeFile(path.join(wrap, "tar"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realTar}' "$@"\n`, { mode: 0o755 });
+    const agent = startAgent(target, { ...env, PATH: `${wrap}:${env["PATH"] ?? ""}` });
+    expect(parseReply(await agent.next())).toEqual({ kind: "ready", reader, exactTar });
+    await writeFile(log, "");
+    // 150 files (over the staging limit: extracted per directory), 50 in each of 3 directories: 51 KiB archives,
+    // padded to 60 KiB; the next batch follows in the same write.
+    const storm = Array.from({ length: 150 }, (_, i) => file(`s/d${i % 3}/f${i}.txt`, `storm ${i}`));
+    const payload = records(storm);
+    expect(payload.toString("latin1")).toContain(`t ${6 * 10240} s/d0\n`);
+    agent.write(Buffer.concat([encodeRequest(payload, []), encodeRequest(records([file("after.txt", "after")]), [])]));
+    expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
+    expect(parseReply(await agent.next())).toEqual({ kind: "done", status: 0 });
+    for (const d of [0, 1, 2]) expect((await readdir(path.join(target, `s/d${d}`))).length).toBe(50);
+    expect(await readFile(path.join(target, "s/d2/f149.txt"), "utf8")).toBe("storm 149");
+    expect(await readFile(path.join(target, "after.txt"), "utf8")).toBe("after");
+    // (busybox's sh runs its own tar applet, not the one on PATH: nothing to note there.)
+    const calls = (await readFile(log, "utf8")).split("\n").filter((l) => l.startsWith("-x"));
+    if (exactTar) expect(calls).toEqual([...Array<string>(3).fill("-x -b 20 -m -f -"), "-x -b 1 -m -f -"]);
     expect(await agent.stop()).toBe(0);
   });
 

@@ -17,8 +17,10 @@
  *
  * Per batch the agent starts as few processes as it can: on a loaded node each one waits for a core (issue 12 item 6).
  * The header and the rename list are read with the `read` builtin. GNU tar with a blocking factor of 1 (`-b 1`) reads
- * the archive 512 bytes at a time and stops after its two end blocks, so it takes exactly the archive off stdin: the
- * agent probes that at start (an empty archive followed by `ghij`: tar must succeed and leave `ghij`) and then runs
+ * the archive 512 bytes at a time and stops after its two end blocks, so it takes exactly the archive off stdin; with
+ * `-b 20` it reads 10 KiB records (whole ones: it reads on until a record is full) and stops after the record that
+ * holds the end, exact for an archive of whole records (build-tar.ts pads those of 10 KiB or more). The agent probes
+ * both at start (empty archives followed by `ghij`: tar must succeed and leave `ghij`) and then runs
  * tar alone on its stdin for each group — one process per directory of the batch (the root's group: the staged
  * files), plus one `mv` per staged file. Busybox tar reads on to the end of its input
  * after the end blocks (and knows no -b), gzip reads ahead: those keep the exact reader in front (`rd N | tar`). A
@@ -54,13 +56,13 @@ export const readerSnippet = (orElse: string): string => [
 const pickReader = readerSnippet('echo "declined head -c reads ahead on a pipe and dd lacks iflag=count_bytes,fullblock"; exit 0');
 
 /**
- * sh that sets `xt` to 1 when `tar -x -b 1` on a pipe takes exactly the archive and leaves what follows (GNU tar),
- * else empty. The archive is tar's own empty one (two zero blocks); `&& cat` makes a tar that fails (busybox: no -b)
- * leave nothing, so only an exact tar passes.
+ * sh that sets `xt` to 1 when `tar -x -b 1` and `tar -x -b 20` on a pipe each take exactly their archive and leave what
+ * follows (GNU tar), else empty. The archives are tar's own empty ones (two zero blocks; a whole 10 KiB record with
+ * `-b 20`); `&& cat` makes a tar that fails (busybox: no -b) leave nothing, so only an exact tar passes.
  */
 export const exactTarSnippet = [
   "xt=",
-  'if [ "$( { tar -c -b 1 -f - -T /dev/null 2>/dev/null; printf ghij; } | { tar -x -b 1 -m -f - >/dev/null 2>&1 && cat; } )" = ghij ]; then xt=1; fi',
+  'if [ "$( { tar -c -b 20 -f - -T /dev/null && tar -c -b 1 -f - -T /dev/null && printf ghij; } 2>/dev/null | { tar -x -b 20 -m -f - && tar -x -b 1 -m -f - && cat; } 2>/dev/null )" = ghij ]; then xt=1; fi',
 ].join("\n");
 
 const agentScript = [

@@ -7,6 +7,13 @@
 
 export const tarBlock = 512;
 
+/**
+ * GNU tar's default record (`-b 20`). The container's exact tar reads an archive whose length is a multiple of it a
+ * record at a time (`tar -x -b 20`: 20 times fewer reads than a block at a time) and still stops at its end: the
+ * records' archives of 10 KiB or more are padded with zeros to a whole record (build-tar.ts recordPadded).
+ */
+export const tarRecord = 20 * tarBlock;
+
 export type TarEntryType = "file" | "directory" | "symlink";
 
 export interface TarEntryHeader {

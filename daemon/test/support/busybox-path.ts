@@ -52,6 +52,6 @@ export const busyboxPath = ({ applets, scripts = {} }: BusyboxPathOptions = {}):
 export const headIsExact = (env: NodeJS.ProcessEnv = process.env): boolean =>
   execFileSync("sh", ["-c", "printf abcdefghij | { head -c 6 >/dev/null; cat; }"], { encoding: "utf8", env }) === "ghij";
 
-/** Whether `tar -x -b 1` on this PATH takes exactly an archive off a pipe (GNU tar): the agent then runs tar alone. */
+/** Whether tar on this PATH takes exactly an archive off a pipe with `-b 1` and with `-b 20` (GNU tar): the agent then runs tar alone. */
 export const tarIsExact = (env: NodeJS.ProcessEnv = process.env): boolean =>
-  execFileSync("sh", ["-c", "{ tar -c -b 1 -f - -T /dev/null 2>/dev/null; printf ghij; } | { tar -x -b 1 -m -f - -C \"${TMPDIR:-/tmp}\" >/dev/null 2>&1 && cat; }"], { encoding: "utf8", env }) === "ghij";
+  execFileSync("sh", ["-c", "{ tar -c -b 20 -f - -T /dev/null && tar -c -b 1 -f - -T /dev/null && printf ghij; } 2>/dev/null | { tar -x -b 20 -m -f - -C \"${TMPDIR:-/tmp}\" && tar -x -b 1 -m -f - -C \"${TMPDIR:-/tmp}\" && cat; } 2>/dev/null"], { encoding: "utf8", env }) === "ghij";
