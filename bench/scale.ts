@@ -268,12 +268,13 @@ export const benchScale = async (): Promise<ScaleResult> => {
         writeFileSync(p.example.file("example/web/src/message.js"), `module.exports = { message: "${warm}" };\n`);
         while ((await answer(p.port)) !== warm && Date.now() < deadline + 30_000) await sleep(100);
       }
-      // One untimed request to each project just before the timed edits, so that every level times its edits on the
-      // poller's kept-alive connections, as the 1-project level always did: the warm-ups of 10 projects take longer
-      // than fetch keeps an idle connection (4 s), so the first round of edits used to open new connections (and the
-      // forward's streams for them) during the edit, which the 1-project level never did. Then 1 s for the streams the
-      // forward opens behind a new connection (its spare's replacement) to be open before the first timed edit.
-      for (const p of projects) await answer(p.port);
+      // Untimed requests to each project just before the timed edits, back to back as an edit's polling (fetch then
+      // keeps two connections per project), so that every level times its edits on the poller's kept-alive
+      // connections, as the 1-project level always did: the warm-ups of 10 projects take longer than fetch keeps an
+      // idle connection (4 s), so the first round of edits used to open new connections (and the forward's streams for
+      // them) during the edit, which the 1-project level never did. Then 1 s for the streams the forward opens behind
+      // a new connection (its spare's replacement) to be open before the first timed edit.
+      for (const p of projects) for (let i = 0; i < 5; i++) await answer(p.port);
       await sleep(1_000);
       const load0 = os.loadavg()[0] ?? 0;
       const editSends0 = apiserverSends(daemonPid, apiPort);
