@@ -4,7 +4,8 @@
  * busybox is not installed (scripts/install-test-deps installs busybox-static).
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, chmodSync, constants, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, chmodSync, constants, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -34,10 +35,18 @@ export interface BusyboxPathOptions {
 export const busyboxPath = ({ applets, scripts = {} }: BusyboxPathOptions = {}): string | undefined => {
   const busybox = findBusybox();
   if (busybox === undefined) return undefined;
-  const dir = mkdtempSync(path.join(tmpdir(), "devloop-busybox-"));
+  // One directory per busybox and options, named by their hash and reused by later calls and runs (a new one per
+  // call left hundreds in /tmp: the test workers are ended without an exit hook running).
+  const key = createHash("sha256").update(JSON.stringify([busybox, applets ?? null, scripts])).digest("hex").slice(0, 16);
+  const dir = path.join(tmpdir(), `devloop-busybox-${key}`);
+  mkdirSync(dir, { recursive: true });
   for (const applet of execFileSync(busybox, ["--list"], { encoding: "utf8" }).split("\n")) {
     if (applet === "" || applet.includes("/") || applet in scripts || (applets !== undefined && !applets.includes(applet))) continue;
-    symlinkSync(busybox, path.join(dir, applet));
+    try {
+      symlinkSync(busybox, path.join(dir, applet));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
   }
   for (const [name, body] of Object.entries(scripts)) {
     writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`);
