@@ -11,6 +11,7 @@ import type { KubeManifest } from "../translate/types.js";
 import type { ApplyOptions, ClusterClient, ObjectEvent, ObjectRef, ObservedObject, PortForwardTarget, Stoppable, WatchHandlers } from "../ports/cluster.js";
 import { ClusterError } from "../ports/cluster.js";
 import { isolationManifests } from "../policy/isolation.js";
+import { applyInStages } from "./apply-stages.js";
 import { createKubeAccess } from "./kube-access.js";
 import { createForwardSpares } from "./forward-spares.js";
 import { createKubePodStreams } from "./kube-pod-stream.js";
@@ -254,12 +255,9 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => un
   };
 
   return {
-    async apply(manifests, options) {
-      const refs: ObjectRef[] = [];
-      // Namespaces first, so everything else has somewhere to go.
-      const ordered = [...manifests.filter((m) => m.kind === "Namespace"), ...manifests.filter((m) => m.kind !== "Namespace")];
-      for (const m of ordered) refs.push(await applyOne(m, options));
-      return refs;
+    apply(manifests, options) {
+      // Namespaces first, so everything else has somewhere to go; then what does not wait for each other at once.
+      return applyInStages(manifests, (m) => applyOne(m, options));
     },
     async deleteByLabel(namespace, selector, kinds) {
       const gone: ObjectRef[] = [];

@@ -96,7 +96,10 @@ export interface PortForwardTarget {
 }
 
 export interface ClusterClient {
-  /** Server-side apply, in the order given. */
+  /**
+   * Server-side apply: Namespaces first, then the objects pods mount or are governed by, then the pod producers; the
+   * objects of one round at once (adapters/apply-stages.ts), every failure of a round in its error.
+   */
   apply(manifests: readonly KubeManifest[], options: ApplyOptions): Promise<readonly ObjectRef[]>;
   /** Deletes objects of the given kinds matching the label selector; returns what was deleted. */
   deleteByLabel(namespace: string, selector: string, kinds: readonly string[]): Promise<readonly ObjectRef[]>;
