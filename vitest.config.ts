@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-export const unitTestFiles = ["daemon/src/**/*.test.ts", "cli/src/**/*.test.ts", "scripts/**/*.test.ts"];
+export const unitTestFiles = ["daemon/src/**/*.test.ts", "cli/src/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"];
 
 export default defineConfig({
   test: {
