@@ -1,8 +1,9 @@
 /**
  * The Puller over exec (ports/puller.ts): one exec lists the container's files changed since the last look
- * (find -newermt + sha256sum), the plan (sync/pull-plan.ts) picks what to bring back, a second exec reads those as a tar,
- * and each is written on the host atomically (a temporary name beside it, then rename), only if the host's copy did
- * not change meanwhile. Nothing is written outside the bind's host directory: every name passes the same path checks
+ * (find -newermt + sha256sum), the plan (sync/pull-plan.ts) picks what to bring back, a second exec reads those (a tar
+ * per directory of bare names, each directory reached with pod-confine.ts `into`: never through a link leading out of
+ * the target), and each is written on the host atomically (a temporary name beside it, then rename), only if its bytes
+ * hash to what the listing said and the host's copy did not change meanwhile. Nothing is written outside the bind's host directory: every name passes the same path checks
  * as a synced path, and a parent that is a symlink is refused.
  */
 import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
@@ -13,6 +14,7 @@ import { SyncError } from "../ports/syncer.js";
 import { hashContent } from "../sync/hash-manifest.js";
 import type { LocalState } from "../sync/local-scan.js";
 import { scanPaths } from "../sync/local-scan.js";
+import { splitReadGroups } from "../sync/pull-read.js";
 import { manifestAfterPull, maxPullFileBytes, parseChangedListing, planPull } from "../sync/pull-plan.js";
 import { changedSinceCommand, readFilesCommand } from "../sync/remote-commands.js";
 import type { KubeExec } from "./kube-exec.js";
@@ -41,6 +43,25 @@ const readTar = (bytes: Buffer): Promise<TarFile[]> =>
     x.on("error", reject);
     x.end(bytes);
   });
+
+/**
+ * The read's files (pull-read.ts groups: one archive per directory, bare names), named relative to the target. An
+ * entry with a `/` is not one the read asked for; a group whose archive does not parse is left out (its files are
+ * fetched again when listed again).
+ */
+const readGroups = async (bytes: Buffer): Promise<TarFile[]> => {
+  const files: TarFile[] = [];
+  for (const group of splitReadGroups(bytes)) {
+    let entries: TarFile[];
+    try {
+      entries = await readTar(group.archive);
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (!e.rel.includes("/")) files.push({ ...e, rel: group.dir === "" ? e.rel : `${group.dir}/${e.rel}` });
+  }
+  return files;
+};
 
 /** True when no directory between root and the file is a symlink (a pull never follows one out of the root). */
 const plainParents = async (root: string, rel: string): Promise<boolean> => {
@@ -85,12 +106,16 @@ export const createKubePuller = (params: { readonly exec: KubeExec; readonly tim
       const plan = planPull({ remote, previous: p.previous, local, ...(p.filter ? { filter: p.filter } : {}) });
       const pulled: { rel: string; hash: string; mode: number; size: number }[] = [];
       const conflicts = [...plan.conflicts];
+      let deferred = plan.deferred;
       if (plan.fetch.length > 0) {
-        const read = await run(p, readFilesCommand(p.targetDir, plan.fetch), plan.fetch.length * (maxPullFileBytes + 1024));
-        const files = await readTar(read.stdoutBytes ?? Buffer.from(read.stdout));
+        // Per file its bytes and header; per directory a marker and a tar's end padding (GNU tar: a 10 KiB record).
+        const read = await run(p, readFilesCommand(p.targetDir, plan.fetch), plan.fetch.length * (maxPullFileBytes + 1024 + 16 * 1024));
+        const files = await readGroups(read.stdoutBytes ?? Buffer.from(read.stdout));
         for (const f of files) {
           if (!plan.fetch.includes(f.rel) || f.content.length > maxPullFileBytes) continue;
           const hash = hashContent(f.content);
+          // Not what the listing hashed: changed since (it is listed again next look), or not the file listed.
+          if (hash !== remote.get(f.rel)) { deferred += 1; continue; }
           // The host may have changed since the plan: its edit wins.
           const [now] = await scanPaths({ root: p.localRoot, paths: [f.rel] });
           const expected = p.previous.get(f.rel);
@@ -109,7 +134,7 @@ export const createKubePuller = (params: { readonly exec: KubeExec; readonly tim
           pulled.push({ rel: f.rel, hash, mode: f.mode, size: f.content.length });
         }
       }
-      return { since, pulled: pulled.map((x) => x.rel), conflicts, deferred: plan.deferred, manifest: manifestAfterPull(p.previous, pulled), ms: performance.now() - started };
+      return { since, pulled: pulled.map((x) => x.rel), conflicts, deferred, manifest: manifestAfterPull(p.previous, pulled), ms: performance.now() - started };
     },
   };
 };

@@ -62,6 +62,34 @@ export const rmallSnippet = [
   "}",
 ].join("\n");
 
+/** What precedes each directory's archive in `readall`'s output: a NUL (no tar header starts with one), then this. */
+export const readMarker = "\0devloop-read ";
+
+/**
+ * sh defining `readall PATH…` (the puller's reads, issue 15): for each directory of the paths, reached with `into`
+ * (nothing made, nothing followed outside: a directory that is missing or leads outside is skipped), the marker
+ * `\0devloop-read <dir>\n` and then one `tar -c` of its regular files by bare names (a name that is now a link, a
+ * directory or missing is left out), so tar resolves no path through the tree after the check. Paths of one directory
+ * must be next to each other (sortForRemoval). Output: marker, archive, marker, archive… (pull-read.ts splits it).
+ */
+export const readallSnippet = [
+  "rdin() { (into \"$1\" || exit 0; _rd=$1; _rn=$2; IFS='",
+  "'; set -f; set --",
+  '  for _b in $_rn; do [ -f "$_b" ] && [ ! -L "$_b" ] && set -- "$@" "$_b"; done',
+  `  [ $# -gt 0 ] || exit 0; printf '\\000${readMarker.slice(1)}%s\\n' "$_rd"; exec tar -c -f - -- "$@") }`,
+  "readall() {",
+  "  _pd=; _bs=; _rc=0",
+  "  for _q; do",
+  '    case $_q in */*) _dd=${_q%/*}; _b=${_q##*/};; *) _dd=; _b=$_q;; esac',
+  '    if [ -n "$_bs" ] && [ "$_dd" != "$_pd" ]; then rdin "$_pd" "$_bs" || _rc=$?; _bs=; fi',
+  '    _pd=$_dd; _bs="$_bs$_b',
+  '"',
+  "  done",
+  '  [ -z "$_bs" ] || rdin "$_pd" "$_bs" || _rc=$?',
+  '  return "$_rc"',
+  "}",
+].join("\n");
+
 /** Paths to remove, each directory's together (rmall sends one `rm` per run of one directory). */
 export const sortForRemoval = (rels: readonly string[]): string[] =>
   [...rels].sort((a, b) => {

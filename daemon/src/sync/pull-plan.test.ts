@@ -7,6 +7,7 @@ import type { HashManifest } from "./hash-manifest.js";
 import { hashContent } from "./hash-manifest.js";
 import type { LocalState } from "./local-scan.js";
 import { manifestAfterPull, maxPullFiles, parseChangedListing, planPull } from "./pull-plan.js";
+import { splitReadGroups } from "./pull-read.js";
 import { changedSinceCommand, readFilesCommand } from "./remote-commands.js";
 
 const h = (s: string): string => hashContent(Buffer.from(s));
@@ -74,7 +75,10 @@ describe("the container commands of a pull, run with the system's sh", () => {
     dir = mkdtempSync(path.join(tmpdir(), "devloop-pull-"));
     writeFileSync(path.join(dir, "a b.txt"), "spaced");
     const out = execFileSync(readFilesCommand(dir, ["a b.txt"])[0] ?? "sh", readFilesCommand(dir, ["a b.txt"]).slice(1));
-    expect(out.subarray(0, 7).toString()).toBe("a b.txt");
+    const [group, ...rest] = splitReadGroups(out);
+    expect(rest).toEqual([]);
+    expect(group?.dir).toBe("");
+    expect(group?.archive.subarray(0, 7).toString()).toBe("a b.txt");
     expect(() => readFilesCommand(dir, ["../x"])).toThrow(/refusing to read "\.\.\/x"/);
   });
 });

@@ -5,7 +5,7 @@
  * outside the target even when a process in the container swaps a directory of it for a link.
  */
 import { readRenamesSnippet, renameSnippet, stagedSuffix } from "./atomic-replace.js";
-import { applySnippet, intoSnippet, rmallSnippet, sortForRemoval } from "./pod-confine.js";
+import { applySnippet, intoSnippet, readallSnippet, rmallSnippet, sortForRemoval } from "./pod-confine.js";
 import { exactTarSnippet, readerSnippet } from "./session-protocol.js";
 import { checkRelativePath, checkTargetDir } from "./sync-path.js";
 import { frameHeaderBytes } from "./tar-pack-stream.js";
@@ -166,8 +166,12 @@ export const changedSinceCommand = (targetDir: string, since: number, prune: rea
   return ["sh", "-c", script, target, String(Math.max(-1, Math.trunc(since))), ...checked(prune, "skip")];
 };
 
-/** A tar of the given files of the target on stdout (modes kept). */
+/**
+ * The given regular files of the target on stdout (modes kept), each directory's as one tar of bare names after a
+ * marker, read from the directory `into` reached (pod-confine.ts readall: never through a link leading outside);
+ * sync/pull-read.ts splits it.
+ */
 export const readFilesCommand = (targetDir: string, rels: readonly string[]): string[] => {
   const target = checkTargetDir(targetDir);
-  return ["sh", "-c", 'cd -- "$0" && tar -c -f - -- "$@"', target, ...checked(rels, "read")];
+  return ["sh", "-c", ['cd -- "$0" || exit 1', intoSnippet, readallSnippet, 'readall "$@"'].join("\n"), target, ...sortForRemoval(checked(rels, "read"))];
 };
