@@ -32,6 +32,7 @@ import { kubeconfigServer, proxiedKubeconfig, startLatencyProxy, type LatencyPro
 import { sh } from "./live-loop.js";
 import { bedKubectl } from "./sync-exec.js";
 import { changeSteps } from "./change-steps.js";
+import { editHopsOf, type EditHops } from "./edit-hops.js";
 import { mediansByPhase, phaseSchedule, seededRandom, type PhasedSample } from "./phase-schedule.js";
 import { fmt, percentile } from "./stats.js";
 
@@ -49,6 +50,10 @@ export interface LatencyResult {
   readonly phasedByQuarter: readonly number[];
   /** The phased edits' slowest P1. */
   readonly phasedMax: number;
+  /** The phased edits, (phase, P1) each, in the order of their phase. */
+  readonly phasedSamples: readonly PhasedSample[];
+  /** Medians over the phased edits of their sync's hops at the proxy (edit-hops.ts), and how many edits were found. */
+  readonly editHops: EditHops & { readonly found: number };
   /** The phase schedule's seed (DEVLOOP_BENCH_SEED, default 1); the phases are scaled to httpRtt.delayed, the cycle. */
   readonly seed: number;
   /** One kept-alive poller whose first request is sent at the save (a fixed, late phase: the earlier measure). */
@@ -124,7 +129,7 @@ const hopsOf = async (proxy: LatencyProxy, ask: () => Promise<unknown>, podIp: s
 };
 
 /** One daemon running a copy of the example in its own namespace, talking to the cluster through `kubeconfig`. */
-const bringUp = async (kubeconfig: string, prefix: string) => {
+const bringUp = async (kubeconfig: string, prefix: string, proxy?: LatencyProxy) => {
   const daemon = createTestDaemon();
   const example = exampleCopy();
   const namespace = `${prefix}${Math.random().toString(36).slice(2, 7)}`;
@@ -207,14 +212,16 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
    * save → the first answer carrying `text`. Resolves with P1 and where the save fell: ms since the request in flight
    * at the save was sent, over `cycleMs`.
    */
-  const editAtPhase = async (text: string, phase: number, cycleMs: number, timeoutMs: number, traced: boolean): Promise<PhasedSample> => {
+  const editAtPhase = async (text: string, phase: number, cycleMs: number, timeoutMs: number, traced: boolean): Promise<PhasedSample & { hops?: EditHops }> => {
     let sentAt = 0;
     let sends = 0;
     let saved: { at: number; wall: number; phase: number } | undefined;
     let timer: NodeJS.Timeout | undefined;
+    const chunks: ProxyChunk[] = [];
     const save = (): void => {
       const at = performance.now();
       saved = { at, wall: Date.now(), phase: (at - sentAt) / cycleMs };
+      if (traced && proxy !== undefined) proxy.onChunk = (c) => chunks.push(c);
       writeFileSync(message, `module.exports = { message: "${text}" };\n`);
     };
     try {
@@ -225,13 +232,16 @@ const bringUp = async (kubeconfig: string, prefix: string) => {
         const got = await answer();
         if (saved !== undefined && got?.message === text) {
           const ms = performance.now() - saved.at;
+          if (proxy !== undefined) proxy.onChunk = undefined;
           if (traced) await phasedBreakdown.record(saved.wall, saved.wall + ms);
-          return { phase: saved.phase, ms };
+          const hops = editHopsOf(chunks, saved.at);
+          return { phase: saved.phase, ms, ...(hops !== undefined ? { hops } : {}) };
         }
         if (performance.now() - start > timeoutMs) throw new Error(`bench: timed out waiting for "${text}"`);
       }
     } finally {
       clearTimeout(timer);
+      if (proxy !== undefined) proxy.onChunk = undefined;
     }
   };
   const core = loadBedKubeConfig().makeApiClient(CoreV1Api);
@@ -270,7 +280,7 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
   let plain: Awaited<ReturnType<typeof bringUp>> | undefined;
   try {
     // The two ups one after the other (the proxied one first), so neither is measured while the other builds.
-    behind = await bringUp(kubeconfig, "dllat");
+    behind = await bringUp(kubeconfig, "dllat", proxy);
     plain = await bringUp(bedKubeconfigPath(), "dllatp");
     const staging = mkdtempSync(path.join(tmpdir(), "devloop-bench-latency-"));
     mkdirSync(path.join(staging, "src"));
@@ -282,7 +292,7 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     const hops = await hopsOf(proxy, behind.answer, behind.podIp);
     const seed = Number(process.env["DEVLOOP_BENCH_SEED"] ?? 1);
     const phases = phaseSchedule(edits, seededRandom(seed));
-    const phased: PhasedSample[] = [];
+    const phased: (PhasedSample & { hops?: EditHops })[] = [];
     const delayed: number[] = [];
     const staggered: number[] = [];
     const fresh: number[] = [];
@@ -316,7 +326,8 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     }
     rmSync(staging, { recursive: true, force: true });
     return {
-      edits, delayMs, phased: stat(phased.map((p) => p.ms)), phasedByQuarter: mediansByPhase(phased, 4), phasedMax: Math.max(...phased.map((p) => p.ms)), seed, delayed: stat(delayed), staggered: stat(staggered), fresh: stat(fresh), kubectl: stat(baseline), direct: stat(direct), httpRtt: rtt, freshRtt, hops, keptAliveConnections, connections: proxy.connections.total,
+      edits, delayMs, phased: stat(phased.map((p) => p.ms)), phasedByQuarter: mediansByPhase(phased, 4), phasedMax: Math.max(...phased.map((p) => p.ms)),
+      phasedSamples: [...phased].sort((x, y) => x.phase - y.phase).map(({ phase, ms }) => ({ phase, ms })), editHops: editHopMedians(phased.flatMap((p) => (p.hops !== undefined ? [p.hops] : []))), seed, delayed: stat(delayed), staggered: stat(staggered), fresh: stat(fresh), kubectl: stat(baseline), direct: stat(direct), httpRtt: rtt, freshRtt, hops, keptAliveConnections, connections: proxy.connections.total,
       steps: { phased: b.phasedBreakdown.medians(), delayed: b.breakdown.medians(), direct: d.breakdown.medians() }, load: [load0, os.loadavg()[0] ?? 0],
     };
   } finally {
@@ -325,6 +336,11 @@ export const benchLatency = async (edits = Number(process.env["DEVLOOP_BENCH_EDI
     await proxy.close();
     rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
   }
+};
+
+const editHopMedians = (hops: readonly EditHops[]): EditHops & { found: number } => {
+  const med = (k: keyof EditHops): number => percentile(hops.map((h) => h[k]), 50);
+  return { toProxy: med("toProxy"), holdUp: med("holdUp"), cluster: med("cluster"), holdDown: med("holdDown"), found: hops.length };
 };
 
 const steps = (m: Readonly<Record<string, number>>): string => Object.entries(m).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
@@ -347,7 +363,8 @@ export const formatLatency = (r: LatencyResult): string => {
     `| devloop without the proxy: a second daemon on a second copy of the example (its own namespace), same edits interleaved | ${fmt(r.direct.p50)} | ${fmt(r.direct.p95)} |`,
     "",
     `Where devloop's time goes (medians over the edits, from the daemon's trace of each change): at ${rtt} ms RTT, random phase ${steps(r.steps.phased)}; at ${rtt} ms RTT, a request sent at the save ${steps(r.steps.delayed)}; without the proxy ${steps(r.steps.direct)}.`,
-    `The random-phase edits by the save's phase (seed ${r.seed}; quarters of the ${fmt(r.httpRtt.delayed)} cycle after the request in flight was sent), P1 p50: ${r.phasedByQuarter.map(fmt).join(" / ")}; slowest ${fmt(r.phasedMax)}.`,
+    `The random-phase edits by the save's phase (seed ${r.seed}; quarters of the ${fmt(r.httpRtt.delayed)} cycle after the request in flight was sent), P1 p50: ${r.phasedByQuarter.map(fmt).join(" / ")}; slowest ${fmt(r.phasedMax)}. Each (phase, P1 ms): ${r.phasedSamples.map((p) => `${p.phase.toFixed(2)}:${Math.round(p.ms)}`).join(" ")}.`,
+    `The random-phase edits' sync at the proxy (medians of ${r.editHops.found} of ${r.edits} found, from the proxy's chunk times): the save → the write at the proxy ${fmt(r.editHops.toProxy)} (the event, the quiet, scan, pack, devloop's write); held ${fmt(r.editHops.holdUp)}; apiserver → kubelet → the agent's work → \`done\` back ${fmt(r.editHops.cluster)}; held ${fmt(r.editHops.holdDown)}. Against the request's way to the pod (the fetch → the proxy ${fmt(r.hops.toProxy)}, held ${fmt(r.hops.holdUp)}, and part of the ${fmt(r.hops.cluster)} to the server): the first request that can carry the new content is one sent about ${fmt(r.editHops.toProxy + r.editHops.cluster - r.hops.toProxy - r.hops.cluster / 2)} after the save (the file lands before \`done\` leaves the pod), so at a random phase P1 ≈ that + a cycle + half a cycle on average.`,
     "",
     `Target p50 ≤ RTT + 60 ms = ${rtt + 60} ms: one poller at a random phase ${r.phased.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.phased.p50)}), one poller with a request sent at the save ${r.delayed.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.delayed.p50)}), 4 staggered pollers ${r.staggered.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.staggered.p50)}), one poller on new connections ${r.fresh.p50 <= rtt + 60 ? "met" : "**not met**"} (${fmt(r.fresh.p50)}). Baseline p50 / devloop p50 at the delay: ${(r.kubectl.p50 / r.phased.p50).toFixed(2)}× (random phase), ${(r.kubectl.p50 / r.delayed.p50).toFixed(2)}× (a request sent at the save).`,
     `A request sent at the save reaches the pod before any sync can, so that poller's new answer comes from its second request: ≈ 2 × ${fmt(r.httpRtt.delayed)} = ${fmt(2 * r.httpRtt.delayed)}, whatever devloop does. At a random phase the answer comes from the first request that reaches the pod after the file, on average half a cycle after it lands, plus the way back.`,
