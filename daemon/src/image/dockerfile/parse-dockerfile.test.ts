@@ -125,6 +125,58 @@ describe("heredocs: bodies, continuations, what is no heredoc", () => {
   });
 });
 
+describe("what BuildKit's parser refuses, located at the word (syntaxProblems)", () => {
+  const problems = (text: string): { line: number; column: number; message: string }[] =>
+    parseDockerfile(text).syntaxProblems.map(({ line, column, message }) => ({ line, column, message }));
+
+  it("a flag BFlags.Parse refuses (instructions/bflag.go), on the line and column of the flag, continuation lines included", () => {
+    expect(problems("FROM a\nCOPY --from build /out /app\nRUN --mount=type=cache,target=/c \\\n    --netwrk=none make\n")).toEqual([
+      { line: 2, column: 6, message: 'COPY --from: expected a value, --from=<value>; found "--from" followed by "build"' },
+      { line: 4, column: 5, message: expect.stringMatching(/^RUN --netwrk: BuildKit has no such flag on RUN/) as unknown },
+    ]);
+  });
+
+  it("`--flag value` reads as BuildKit reads it: the value is the first argument, and the flag has none", () => {
+    const copy = parseDockerfile("COPY --from build /out /app\n").instructions[0];
+    expect(copy).toMatchObject({ flags: { from: "" }, rawFlags: ["--from"], body: "build /out /app" });
+  });
+
+  it("`--` ends the flags (split_command.go): the rest is the body, flags after it are none", () => {
+    const copy = parseDockerfile("COPY --chown=1 -- --odd /dst\n").instructions[0];
+    expect(copy).toMatchObject({ flags: { chown: "1" }, rawFlags: ["--chown=1"], body: "--odd /dst" });
+    expect(parseDockerfile("COPY --chown=1 -- --odd /dst\n").syntaxProblems).toEqual([]);
+  });
+
+  it("an exec-form array of non-strings (line_parsers.go errDockerfileNotStringArray), and text after the array", () => {
+    expect(problems('FROM a\nCMD ["sleep", 5]\nENTRYPOINT ["node", "a.js"] # start\nHEALTHCHECK --interval=5s CMD ["curl", 1]\n')).toEqual([
+      { line: 2, column: 5, message: expect.stringMatching(/^CMD: an exec-form array must hold strings only/) as unknown },
+      { line: 3, column: 29, message: 'ENTRYPOINT: text after the exec-form array: expected the line to end at "]", found "# start"' },
+      { line: 4, column: 31, message: expect.stringMatching(/^HEALTHCHECK CMD: an exec-form array must hold strings only/) as unknown },
+    ]);
+  });
+
+  it("exec form only where BuildKit tries JSON (RUN, CMD, ENTRYPOINT, SHELL, COPY, ADD, VOLUME), and not with text after it (0.15+)", () => {
+    const [label, volume, cmd] = parseDockerfile('LABEL ["a"]\nVOLUME ["/data"]\nCMD ["a"] b\n').instructions;
+    expect(label?.json).toBeUndefined();
+    expect(volume?.json).toEqual(["/data"]);
+    expect(cmd?.json).toBeUndefined();
+  });
+
+  it("a repeated parser directive, or an escape other than ` and \\ (parser.go possibleParserDirective, setEscapeToken)", () => {
+    expect(problems("# escape=`\n# escape=\\\nFROM a\n")).toEqual([{ line: 2, column: 1, message: expect.stringMatching(/^# escape= is given twice/) as unknown }]);
+    expect(problems("# escape=x\nFROM a\n")).toEqual([{ line: 1, column: 1, message: '# escape=x: expected ` or \\ as the escape character, found "x" (BuildKit refuses the file)' }]);
+    expect(parseDockerfile("# escape=x\nFROM a\n").escape).toBe("\\");
+  });
+
+  it("the keyword ends at an ASCII blank only (reWhitespace), not at a no-break space", () => {
+    expect(parseDockerfile("RUN\u00a0echo hi\n").instructions[0]?.keyword).toBe("RUN\u00a0ECHO");
+  });
+
+  it("a Dockerfile BuildKit reads without complaint has none", () => {
+    expect(problems('# syntax=docker/dockerfile:1\nFROM --platform=$BUILDPLATFORM a AS b\nCOPY --link --chmod=644 ["a b", "/c"]\nRUN <<EOF\necho\nEOF\nCMD []\n')).toEqual([]);
+  });
+});
+
 describe("nameValuePairs", () => {
   it("reads several ARG names with and without defaults, values as written", () => {
     expect(nameValuePairs({ keyword: "ARG", body: `A B=1 C="two words"` })).toEqual([{ name: "A" }, { name: "B", value: "1" }, { name: "C", value: '"two words"' }]);

@@ -7,9 +7,15 @@
  * `<<-NAME` (leading tabs stripped), `<<"NAME"` (quoted: no expansion), `<< NAME`, each body up to its terminator line.
  * Instructions keep their 1-based line and column and their last line; the raw lines are kept for rewriting. It never
  * throws: an unterminated heredoc is a located problem, and a line it cannot read is an instruction the checks ignore.
+ * What BuildKit refuses (a flag its BFlags rejects, an exec-form array of non-strings, a bad or repeated directive) or
+ * what its versions read differently (text after an exec-form array) is a located syntax problem (builder-flags.ts,
+ * exec-form.ts).
  * Used by the doctor, the stage resolver (stages.ts), the image healthcheck and the heredoc rewrite. Pure.
  */
-import { plainWords, rawWords, unquote } from "./shell-lex.js";
+import type { SplitFlags } from "./builder-flags.js";
+import { builderFlagProblem, splitBuilderFlags } from "./builder-flags.js";
+import { EXEC_FORM_KEYWORDS, readExecForm } from "./exec-form.js";
+import { plainWords, rawWords } from "./shell-lex.js";
 
 export interface Heredoc {
   readonly name: string;
@@ -24,13 +30,13 @@ export interface Heredoc {
 export interface DockerfileInstruction {
   /** Upper-cased keyword: FROM, RUN, COPY … */
   readonly keyword: string;
-  /** Leading --flags as written (`--from=build`, `--mount=type=cache,target=/c`), quotes kept. */
+  /** Leading --flags as written (`--from=build`, `--mount=type=cache,target=/c`), quotes kept; a `--` ending them is none. */
   readonly rawFlags: readonly string[];
-  /** The same flags keyed without the dashes, values unquoted; a repeated flag (several --mount) keeps every value, space-separated. */
+  /** The same flags keyed without the dashes, read as BuildKit reads them (quotes removed, `\x` → x); a repeated flag (several --mount) keeps every value, space-separated. */
   readonly flags: Readonly<Record<string, string>>;
   /** After the keyword and the flags; continuation lines joined as BuildKit joins them (as written, escape removed). */
   readonly body: string;
-  /** The JSON array when the body is in exec form (["a", "b"]); undefined for shell form. */
+  /** The JSON array when the body is in exec form (["a", "b"]; RUN, CMD, ENTRYPOINT, SHELL, COPY, ADD, VOLUME); undefined for shell form. */
   readonly json?: readonly string[];
   /** Heredocs (RUN <<EOF / COPY <<EOF /x), in order. */
   readonly heredocs: readonly Heredoc[];
@@ -64,13 +70,20 @@ export interface ParsedDockerfile {
   readonly instructions: readonly DockerfileInstruction[];
   /** Heredocs that never end, located at their instruction. */
   readonly problems: readonly DockerfileProblem[];
+  /**
+   * What BuildKit's parser refuses, located at the word: a flag its BFlags rejects (unknown, `--from build` without
+   * `=`, repeated, a bad boolean), an exec-form array of non-strings, a bad or repeated parser directive; and text
+   * after an exec-form array, which BuildKit versions read differently. At most one per instruction (BuildKit stops at the first).
+   */
+  readonly syntaxProblems: readonly DockerfileProblem[];
 }
 
 const HEREDOC_WORD = /^(\d*)<<(-?)\s*([^<]*)$/;
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const DIRECTIVE_NAMES = new Set(["syntax", "escape", "check"]);
 const HEREDOC_KEYWORDS = new Set(["RUN", "COPY", "ADD"]);
-const FLAG = /^(--[A-Za-z][A-Za-z0-9-]*(?:=(?:"[^"]*"|'[^']*'|[^\s"'])*)?)(?:\s+|$)/;
+/** BuildKit splits the keyword from its arguments on these only (reWhitespace). */
+const KEYWORD = /^([^\t\v\f\r ]+)[\t\v\f\r ]*/;
 
 /** A heredoc word (`<<EOF`, `<<-"EOF"`, `2<<EOF`) as BuildKit reads it; undefined when the word is none. */
 export const parseHeredocWord = (word: string): Omit<Heredoc, "content"> | undefined => {
@@ -91,33 +104,20 @@ export const parseHeredocWord = (word: string): Omit<Heredoc, "content"> | undef
   return { name, expand: quotes(name) === quotes(raw[0] ?? ""), chomp: match[2] === "-" };
 };
 
-/** The exec (JSON) form of an instruction's body, ["a", "b"]; undefined for shell form (Docker's rule too). */
-export const parseJsonArray = (body: string): readonly string[] | undefined => {
-  const trimmed = body.trim();
-  if (!trimmed.startsWith("[")) return undefined;
-  try {
-    const value: unknown = JSON.parse(trimmed);
-    if (Array.isArray(value) && value.every((item) => typeof item === "string")) return value;
-  } catch {
-    // Not valid JSON: Docker treats it as shell form too.
-  }
-  return undefined;
-};
+/** The exec (JSON) form of an instruction's body, ["a", "b"]; undefined for shell form (BuildKit 0.15+'s rule: exec-form.ts). */
+export const parseJsonArray = (body: string): readonly string[] | undefined => readExecForm("", body).json;
 
-const splitFlags = (args: string): { rawFlags: string[]; flags: Record<string, string>; body: string } => {
-  const rawFlags: string[] = [];
-  const flags: Record<string, string> = {};
-  let body = args;
-  for (let match = FLAG.exec(body); match !== null; match = FLAG.exec(body)) {
-    const flag = match[1] ?? "";
-    rawFlags.push(flag);
-    const at = flag.indexOf("=");
-    const name = flag.slice(2, at < 0 ? undefined : at);
-    const value = at < 0 ? "" : unquote(flag.slice(at + 1));
-    flags[name] = name in flags ? `${flags[name] ?? ""} ${value}` : value;
-    body = body.slice(match[0].length);
+const splitFlags = (args: string): { rawFlags: string[]; flags: Record<string, string>; body: string; split: SplitFlags } => {
+  const split = splitBuilderFlags(args);
+  const flags = new Map<string, string>();
+  for (const word of split.words) {
+    const at = word.text.indexOf("=");
+    const name = word.text.slice(2, at < 0 ? undefined : at);
+    const value = at < 0 ? "" : word.text.slice(at + 1);
+    const earlier = flags.get(name);
+    flags.set(name, earlier === undefined ? value : `${earlier} ${value}`);
   }
-  return { rawFlags, flags, body };
+  return { rawFlags: split.words.map((word) => word.raw), flags: Object.fromEntries(flags), body: split.rest, split };
 };
 
 /** Whether BuildKit reads heredocs on this line: RUN/COPY/ADD (or ONBUILD of one) not in exec form. */
@@ -129,25 +129,69 @@ const canHaveHeredocs = (keyword: string, body: string): boolean => {
   return HEREDOC_KEYWORDS.has(keyword) && parseJsonArray(body) === undefined;
 };
 
-const parseDirectives = (lines: readonly string[]): { directives: ParserDirective[]; escape: string; next: number } => {
+/**
+ * The parser directives at the top (BuildKit's possibleParserDirective / DirectiveParser): a repeated one, or an
+ * escape other than ` or \, is a located problem, as BuildKit refuses the file there.
+ */
+const parseDirectives = (lines: readonly string[]): { directives: ParserDirective[]; escape: string; next: number; problems: DockerfileProblem[] } => {
   const directives: ParserDirective[] = [];
+  const problems: DockerfileProblem[] = [];
   let escape = "\\";
   let index = 0;
   for (; index < lines.length; index++) {
-    const match = DIRECTIVE.exec((lines[index] ?? "").trimStart());
+    const raw = lines[index] ?? "";
+    const match = DIRECTIVE.exec(raw.trimStart());
     const name = (match?.[1] ?? "").toLowerCase();
-    if (!match || !DIRECTIVE_NAMES.has(name) || directives.some((d) => d.name === name)) break;
+    if (!match || !DIRECTIVE_NAMES.has(name)) break;
     const value = match[2] ?? "";
-    if (name === "escape" && (value === "`" || value === "\\")) escape = value;
+    const at = { line: index + 1, column: raw.length - raw.trimStart().length + 1 };
+    const earlier = directives.find((d) => d.name === name);
+    if (earlier !== undefined) {
+      problems.push({ ...at, message: `# ${name}= is given twice (BuildKit refuses the file): expected one ${name} directive, found a second after line ${earlier.index + 1}`, hint: `keep the one on line ${earlier.index + 1}` });
+      break;
+    }
+    if (name === "escape" && value !== "`" && value !== "\\") {
+      problems.push({ ...at, message: `# escape=${value}: expected \` or \\ as the escape character, found "${value}" (BuildKit refuses the file)`, hint: "write # escape=` (for Windows paths) or leave the directive out for \\" });
+    } else if (name === "escape") escape = value;
     directives.push({ index, name, value });
   }
-  return { directives, escape, next: index };
+  return { directives, escape, next: index, problems };
+};
+
+/** Where an offset of an instruction's joined text is in the file: the physical lines it was joined from. */
+interface Segment {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+const locate = (segments: readonly Segment[], offset: number): { line: number; column: number } => {
+  const segment = segments.findLast((s) => s.offset <= offset) ?? segments[0] ?? { offset: 0, line: 1, column: 1 };
+  return { line: segment.line, column: segment.column + offset - segment.offset };
+};
+
+/** The first thing BuildKit refuses on this instruction (flags first, as BFlags.Parse runs before the arguments are used). */
+const instructionProblem = (keyword: string, args: string, argsStart: number, split: SplitFlags, segments: readonly Segment[]): DockerfileProblem | undefined => {
+  const at = (offset: number, problem: { message: string; hint: string }): DockerfileProblem => ({ ...locate(segments, argsStart + offset), message: problem.message, hint: problem.hint });
+  const flag = builderFlagProblem(keyword, split);
+  if (flag !== undefined) return at(flag.start, flag);
+  const body = args.slice(split.restStart);
+  if (EXEC_FORM_KEYWORDS.has(keyword)) {
+    const problem = readExecForm(keyword, body).problem;
+    return problem === undefined ? undefined : at(split.restStart + problem.offset, problem);
+  }
+  if (keyword === "HEALTHCHECK") {
+    const type = /^\S+\s*/.exec(body)?.[0] ?? "";
+    const problem = readExecForm(`HEALTHCHECK ${type.trim().toUpperCase()}`, body.slice(type.length)).problem;
+    return problem === undefined ? undefined : at(split.restStart + type.length + problem.offset, problem);
+  }
+  return undefined;
 };
 
 export const parseDockerfile = (text: string): ParsedDockerfile => {
   const lines = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  const { directives, escape, next } = parseDirectives(lines);
+  const { directives, escape, next, problems: syntaxProblems } = parseDirectives(lines);
   const e = escape === "\\" ? "\\\\" : "`";
   const continuation = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
   const isComment = (line: string): boolean => line.trimStart().startsWith("#");
@@ -162,18 +206,24 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     const line = index;
     const column = raw.length - first.length + 1;
     let joined = first;
+    const segments: Segment[] = [{ offset: 0, line, column }];
     let ended = !continuation.test(joined);
     if (!ended) joined = joined.replace(continuation, "$1");
     while (!ended && index < lines.length) {
       const following = lines[index] ?? "";
       index++;
       if (isComment(following) || following.trim() === "") continue;
+      segments.push({ offset: joined.length, line: index, column: 1 });
       ended = !continuation.test(following);
       joined += ended ? following : following.replace(continuation, "$1");
     }
-    const match = /^(\S+)\s*([\s\S]*)$/.exec(joined.trim());
+    const match = KEYWORD.exec(joined);
     const keyword = (match?.[1] ?? "").toUpperCase();
-    const { rawFlags, flags, body } = splitFlags(match?.[2] ?? "");
+    const argsStart = match?.[0].length ?? 0;
+    const args = joined.slice(argsStart);
+    const { rawFlags, flags, body, split } = splitFlags(args);
+    const syntaxProblem = instructionProblem(keyword, args, argsStart, split, segments);
+    if (syntaxProblem !== undefined) syntaxProblems.push(syntaxProblem);
     const heredocs: Heredoc[] = [];
     if (joined.includes("<<") && canHaveHeredocs(keyword, body)) {
       for (const word of rawWords(joined)) {
@@ -202,10 +252,10 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
         heredocs.push({ ...heredoc, content });
       }
     }
-    const json = parseJsonArray(body);
-    instructions.push({ keyword, rawFlags, flags, body: body.trimStart(), ...(json === undefined ? {} : { json }), heredocs, line, column, lastLine: index });
+    const json = EXEC_FORM_KEYWORDS.has(keyword) ? parseJsonArray(body) : undefined;
+    instructions.push({ keyword, rawFlags, flags, body, ...(json === undefined ? {} : { json }), heredocs, line, column, lastLine: index });
   }
-  return { lines, directives, escape, instructions, problems };
+  return { lines, directives, escape, instructions, problems, syntaxProblems };
 };
 
 /** Whether the Dockerfile has a heredoc (as BuildKit 1.4+ reads it), an unterminated one included. */
