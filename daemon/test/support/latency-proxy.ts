@@ -52,13 +52,31 @@ export interface LatencyProxyParams {
 const HIGH_WATER = 4 * 1024 * 1024;
 
 /**
+ * How early before a chunk is due the drain's timer wakes. libuv fires a timer on a whole millisecond of the loop's
+ * clock, so a plain setTimeout held each chunk 25.4–25.9 ms for a 25 ms delay (the bench's hop line, issue 12 item 5);
+ * waking this much early and then yielding with setImmediate until the chunk is due holds it for the delay to a
+ * fraction of a millisecond (latency-proxy.test.ts), at the price of a short spin per chunk that waits.
+ */
+const WAKE_EARLY_MS = 1.5;
+
+/**
  * One direction: chunks read from `from` are written to `to` `delay()` ms later, in order. A single timer drains the
  * queue head by head, so a chunk never overtakes an earlier one even if the delay is changed in between.
  */
 const pipeDelayed = (from: Socket, to: Socket, delay: () => number, seen: (phase: "in" | "out", bytes: number) => void): void => {
   const queue: { due: number; chunk: Buffer | null }[] = [];
   let queued = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { cancel(): void } | undefined;
+  const schedule = (due: number): void => {
+    const wait = due - performance.now();
+    if (wait > WAKE_EARLY_MS) {
+      const t = setTimeout(pump, wait - WAKE_EARLY_MS);
+      timer = { cancel: () => clearTimeout(t) };
+    } else {
+      const i = setImmediate(pump);
+      timer = { cancel: () => clearImmediate(i) };
+    }
+  };
   const pump = (): void => {
     timer = undefined;
     const now = performance.now();
@@ -75,7 +93,7 @@ const pipeDelayed = (from: Socket, to: Socket, delay: () => number, seen: (phase
       if (queued < HIGH_WATER && from.isPaused()) from.resume();
     }
     const head = queue[0];
-    if (head !== undefined) timer = setTimeout(pump, Math.max(0, head.due - performance.now()));
+    if (head !== undefined) schedule(head.due);
   };
   const push = (chunk: Buffer | null): void => {
     if (chunk !== null) seen("in", chunk.length);
@@ -84,12 +102,13 @@ const pipeDelayed = (from: Socket, to: Socket, delay: () => number, seen: (phase
       queued += chunk.length;
       if (queued >= HIGH_WATER) from.pause();
     }
-    if (timer === undefined) timer = setTimeout(pump, Math.max(0, (queue[0]?.due ?? 0) - performance.now()));
+    if (timer === undefined) schedule(queue[0]?.due ?? 0);
   };
   from.on("data", (chunk: Buffer) => push(chunk));
   from.on("end", () => push(null));
   to.on("close", () => {
-    if (timer !== undefined) clearTimeout(timer);
+    timer?.cancel();
+    timer = undefined;
     queue.length = 0;
   });
 };
