@@ -124,6 +124,18 @@ export const DOCTOR_CODES = {
     why: "the build fails at this heredoc (RUN <<EOF, COPY <<EOF), with BuildKit's own heredoc support as with devloop's rewrite of heredocs for Docker 20.10's frontend (docs/build.md)",
     fix: "end each heredoc with a line that is exactly its name (leading tabs only with <<-); a heredoc is a COPY source, never its destination; set what ${VAR:?} asks for, or quote the delimiter (<<\"EOF\") to copy $ as written",
   },
+  "DL-DOCTOR-019": {
+    title: "Dockerfile line BuildKit refuses",
+    severity: "error",
+    why: "BuildKit's parser stops the build at this line: a flag the instruction does not take or without its =value, a repeated flag, an exec-form array of non-strings, a repeated or bad parser directive",
+    fix: "write flags as --name=value (a value after a space is read as the instruction's first argument), once each, only those the instruction takes; quote every item of an exec-form array",
+  },
+  "DL-DOCTOR-020": {
+    title: "text after an exec-form array",
+    severity: "warning",
+    why: "Docker 20.10's frontend runs the array and silently drops the text after it; BuildKit 0.15+ runs the whole line, brackets included, in a shell, which fails at run time",
+    fix: "end the line at the array's ]: a # after it is no comment in a Dockerfile",
+  },
 } as const satisfies Record<string, DoctorCodeInfo>;
 
 export type DoctorCode = keyof typeof DOCTOR_CODES;

@@ -39,6 +39,7 @@ const expected: Record<string, Record<string, string[]>> = {
   "large-data-file": { model: ["DL-DOCTOR-015"] },
   "upx-binary": { server: ["DL-DOCTOR-016"] },
   heredoc: { web: ["DL-DOCTOR-018"] },
+  "dockerfile-syntax": { api: ["DL-DOCTOR-019", "DL-DOCTOR-019", "DL-DOCTOR-013", "DL-DOCTOR-020"] },
   silenced: { legacy: [], other: ["DL-DOCTOR-001", "DL-DOCTOR-013"] },
   "build-target": { dev: ["DL-DOCTOR-001", "DL-DOCTOR-011", "DL-DOCTOR-013"], prod: [] },
 };

@@ -18,6 +18,8 @@ export interface Locator {
 
 export interface DockerfileLocator {
   instruction(instruction: DockerfileInstruction, label: string): FindingLocation;
+  /** A line and column of the Dockerfile (a word inside an instruction). */
+  point(line: number, column: number, label: string): FindingLocation;
   /** The Dockerfile as a whole (line 1 when it exists as a file). */
   readonly whole: FindingLocation;
 }
@@ -120,18 +122,19 @@ export const createLocator = (
 export const createDockerfileLocator = (
   target: { readonly kind: "file"; readonly path: string } | { readonly kind: "inline"; readonly at: FindingLocation },
   display: DisplayPath,
-): DockerfileLocator =>
-  target.kind === "file"
-    ? {
-        instruction: (instruction, label) => ({ file: display(target.path), line: instruction.line, column: instruction.column, path: label }),
-        whole: { file: display(target.path), line: 1, column: 1, path: "" },
-      }
-    : {
-        instruction: (instruction, label) => ({
+): DockerfileLocator => {
+  const point =
+    target.kind === "file"
+      ? (line: number, column: number, label: string): FindingLocation => ({ file: display(target.path), line, column, path: label })
+      : (line: number, column: number, label: string): FindingLocation => ({
           ...target.at,
-          line: target.at.line === 0 ? 0 : target.at.line + instruction.line,
-          column: target.at.line === 0 ? 0 : instruction.column,
+          line: target.at.line === 0 ? 0 : target.at.line + line,
+          column: target.at.line === 0 ? 0 : column,
           path: label,
-        }),
-        whole: target.at,
-      };
+        });
+  return {
+    instruction: (instruction, label) => point(instruction.line, instruction.column, label),
+    point,
+    whole: target.kind === "file" ? { file: display(target.path), line: 1, column: 1, path: "" } : target.at,
+  };
+};

@@ -5,6 +5,7 @@ import { buildToolingCheck } from "./build-tooling.js";
 import { cacheBustingCheck } from "./cache-busting.js";
 import type { DoctorCheck } from "./check.js";
 import { contextFilesCheck } from "./context-files.js";
+import { dockerfileSyntaxCheck } from "./dockerfile-syntax.js";
 import { heredocCheck } from "./heredoc.js";
 import { imageSizeCheck } from "./image-size.js";
 import { pid1SignalsCheck } from "./pid1-signals.js";
@@ -25,5 +26,6 @@ export const ALL_CHECKS: readonly DoctorCheck[] = [
   buildToolingCheck,
   upxBinariesCheck,
   heredocCheck,
+  dockerfileSyntaxCheck,
   imageSizeCheck,
 ];

@@ -41,5 +41,6 @@ describe("readExecForm, as BuildKit's parseMaybeJSON", () => {
     const form = readExecForm("CMD", args);
     expect(form.json).toBeUndefined();
     expect(form.problem).toMatchObject({ offset, message });
+    expect(form.problem?.readsDifferently === true).toBe(message.includes("text after"));
   });
 });

@@ -16,6 +16,8 @@ export interface ExecFormProblem {
   readonly offset: number;
   readonly message: string;
   readonly hint: string;
+  /** Text after the array: BuildKit versions read it differently, none refuses it. */
+  readonly readsDifferently?: boolean;
 }
 
 export interface ExecForm {
@@ -78,6 +80,7 @@ export const readExecForm = (keyword: string, args: string): ExecForm => {
       offset: lead + end + (after.length - after.trimStart().length),
       message: `${keyword}: text after the exec-form array: expected the line to end at "]", found "${trailing.length > 40 ? `${trailing.slice(0, 39)}…` : trailing}"`,
       hint: `Docker 20.10's frontend runs ${show(first)} and drops the text, BuildKit 0.15+ runs the whole line in a shell: end the line at "]" (a # after it is no comment)`,
+      readsDifferently: true,
     },
   };
 };

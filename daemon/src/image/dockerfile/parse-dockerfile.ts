@@ -51,6 +51,8 @@ export interface DockerfileProblem {
   readonly column: number;
   readonly message: string;
   readonly hint?: string;
+  /** Versions of BuildKit read the line differently (text after an exec-form array) rather than refuse it. */
+  readonly readsDifferently?: boolean;
 }
 
 export interface ParserDirective {
@@ -172,7 +174,12 @@ const locate = (segments: readonly Segment[], offset: number): { line: number; c
 
 /** The first thing BuildKit refuses on this instruction (flags first, as BFlags.Parse runs before the arguments are used). */
 const instructionProblem = (keyword: string, args: string, argsStart: number, split: SplitFlags, segments: readonly Segment[]): DockerfileProblem | undefined => {
-  const at = (offset: number, problem: { message: string; hint: string }): DockerfileProblem => ({ ...locate(segments, argsStart + offset), message: problem.message, hint: problem.hint });
+  const at = (offset: number, problem: { message: string; hint: string; readsDifferently?: boolean }): DockerfileProblem => ({
+    ...locate(segments, argsStart + offset),
+    message: problem.message,
+    hint: problem.hint,
+    ...(problem.readsDifferently === true ? { readsDifferently: true } : {}),
+  });
   const flag = builderFlagProblem(keyword, split);
   if (flag !== undefined) return at(flag.start, flag);
   const body = args.slice(split.restStart);
