@@ -20,6 +20,7 @@ import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
 import { benchLoadLimits, formatLoadLimits } from "./load-limits.js";
 import { benchPackageStart, formatPackageStart } from "./package-start.js";
+import { benchPullRead } from "./pull-read.js";
 import { benchRegistryUp, formatRegistryUp } from "./registry-up.js";
 import { benchScale, formatScale } from "./scale.js";
 import { benchSoak, formatSoak } from "./soak.js";
@@ -56,6 +57,8 @@ const groups: Record<string, () => Promise<string>> = {
   "bind-fill": () => benchBindFill(),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
+  // Issue 15: the puller's read of 200 files a container wrote, confined (a tar per directory) against by path.
+  pull: () => benchPullRead(),
   // Issue 11: BuildKit rebuild after a package.json change vs docker build, and the no-change skip (Docker only).
   build: () => benchBuildKit(),
   // Issue 11: a rebuild of a Dockerfile with heredocs (rewritten for 20.10's frontend) vs the same without heredocs.

@@ -13,6 +13,8 @@ import { rewordKubeError } from "./kube-errors.js";
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** How long a run's pod may take, once its command ended, for its other containers to end (the daemon's last pull). */
 const othersEndMs = 30_000;
+/** The daemon's look at a run pod's binds, every 2 s (engine/live/pull-back.ts): what a missed last look can lose. */
+const pullIntervalSeconds = 2;
 
 interface Socket {
   readonly readyState: number;
@@ -72,6 +74,10 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
       await sleep(200);
       pod = await readPod(namespace, name);
     }
+    const left = others.filter((c) => containerState(pod, c).state !== "terminated");
+    if (left.length > 0 && signal?.aborted !== true) {
+      onStatus?.(`${left.join(", ")} in ${name} did not end within ${othersEndMs / 1000} s: the daemon did not bring back what the command wrote in its last ${pullIntervalSeconds} s or so (is it running? devloop status); the pod is deleted`);
+    }
   };
 
   return {
@@ -125,8 +131,20 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
       } catch (error) {
         throw rewordKubeError(`create pod ${name} in namespace ${namespace}`, error, server);
       }
+      let removing = false;
       const remove = async (): Promise<void> => {
+        removing = true;
         await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+      };
+      // Deleted by someone else (devloop down deletes the project's pods, a user's kubectl): said, not waited out.
+      const goneMessage = `pod ${name} was deleted while its command ran (devloop down, or another client); the command was stopped`;
+      const deletedElsewhere = async (): Promise<boolean> => {
+        if (removing) return false;
+        try {
+          return (await core.readNamespacedPod({ name, namespace })).metadata?.deletionTimestamp != null;
+        } catch (error) {
+          return (error as { code?: number }).code === 404;
+        }
       };
       const onAbort = (): void => void remove();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -165,10 +183,22 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
           } catch (error) {
             throw rewordKubeError(`logs of pod ${name} in namespace ${namespace}`, error, server);
           }
-          await Promise.race([ended, new Promise<void>((r) => signal?.addEventListener("abort", () => r(), { once: true }))]);
+          // The log ends when the container does, which a deleted pod's may take its grace period to do.
+          let watching = true;
+          const deleted = (async (): Promise<boolean> => {
+            while (watching) {
+              await sleep(1_000);
+              if (watching && (await deletedElsewhere())) return true;
+            }
+            return false;
+          })();
+          const gone = await Promise.race([ended.then(() => false), deleted, new Promise<boolean>((r) => signal?.addEventListener("abort", () => r(false), { once: true }))]);
+          watching = false;
+          if (gone) throw new ClusterError(goneMessage, false);
         }
         // The exit code: the container may take a moment to be reported terminated after its output ends.
         for (let i = 0; ; i += 1) {
+          if (await deletedElsewhere()) throw new ClusterError(goneMessage, false);
           const seen = await readPod(namespace, name);
           const state = containerState(seen, container);
           if (state.state === "terminated") {

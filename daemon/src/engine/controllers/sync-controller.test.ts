@@ -268,9 +268,11 @@ describe("sync controller", () => {
     await vi.waitFor(() => expect(t.syncer.calls.slice(mid).map((c) => c.params.pod.pod)).toEqual(["web-1"]));
     await vi.waitFor(() => expect(t.exec.calls.filter((c) => c.command.join(" ") === restartProcessCommand().join(" ")).map((c) => c.target.pod)).toEqual(["web-1"]));
     // What the run's command writes into the bind comes back, as from the service's pod, from the clock it started with.
+    // (web-1 was running before this daemon saw it, so its reconcile looked at it whole first.)
+    expect(t.puller.calls.map((c) => [c.pod.pod, c.since])).toEqual([["web-1", 0]]);
     t.puller.next({ pulled: ["db/migrations/001.sql"] });
     t.clock.advance(2_000);
-    await vi.waitFor(() => expect(t.puller.calls.map((c) => c.pod.pod).sort()).toEqual(["shop-web-run-x1", "web-1"]));
+    await vi.waitFor(() => expect(t.puller.calls.slice(1).map((c) => c.pod.pod).sort()).toEqual(["shop-web-run-x1", "web-1"]));
     expect(t.puller.calls.find((c) => c.pod.pod === "shop-web-run-x1")).toMatchObject({ targetDir: "/code", since: 1_699_999_999, pod: { container: "devloop-run-binds" } });
     // Not a pod of the service: status does not count it.
     const shop = t.engine.getState().projects["shop"];
@@ -293,6 +295,31 @@ describe("sync controller", () => {
     await vi.waitFor(() => expect(t.puller.calls).toHaveLength(after + 1));
     expect(t.puller.calls[after]?.pod.pod).toBe("web-1");
     expect(t.exec.calls.filter((c) => c.command.join(" ").includes("/.devloop-bind/done"))).toHaveLength(1);
+  });
+
+  it("after a daemon restart: a pod it never filled has its writable bind looked at whole (since 0) before the reconcile, and a run pod whose command ended meanwhile gets that whole look before its done file", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code", pull: { hidden: [] } });
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: [], rules: [bindRule], binds: ["web:bind[0]"] } });
+    t.exec.respond(() => ({ exitCode: 0, stdout: "", stderr: "" }));
+    // Already running when this daemon first sees it: what its container wrote while no daemon ran comes back first.
+    t.puller.next({ pulled: ["db/written-meanwhile.sql"] });
+    t.observe([pod("web-1", "web")]);
+    await vi.waitFor(() => expect(t.traces().map((x) => x.action)).toEqual(["pull", "reconcile"]));
+    expect(t.puller.calls.map((c) => [c.pod.pod, c.since])).toEqual([["web-1", 0]]);
+    // Then from the clock that look returned.
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(2));
+    expect(t.puller.calls[1]?.since).toBe(1_002);
+    // A run pod whose command ended before this daemon looked at it: a whole look, then the done file.
+    const ended: ObservedObject = {
+      ...pod("shop-web-run-x3", "web", { containers: ["web", "devloop-run-binds"], running: false, lastExit: { container: "web", exitCode: 0, reason: "Completed", now: true } }),
+      labels: { "devloop.dev/project": "shop", "devloop.dev/run": "web" },
+    };
+    const looks = t.puller.calls.length;
+    t.observe([pod("web-1", "web"), ended]);
+    await vi.waitFor(() => expect(t.exec.calls.filter((c) => c.command.join(" ").includes("/.devloop-bind/done"))).toHaveLength(1));
+    // Its reconcile (nothing filled it here) looks at it whole; the look after its end goes on from that clock.
+    expect(t.puller.calls.slice(looks).filter((c) => c.pod.pod === "shop-web-run-x3").map((c) => [c.pod.container, c.since])).toEqual([["devloop-run-binds", 0], ["devloop-run-binds", 1_006]]);
   });
 
   it("a devloop run pod of a service without binds is left alone", async () => {

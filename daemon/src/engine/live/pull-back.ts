@@ -5,7 +5,8 @@
  */
 import type { Puller } from "../../ports/puller.js";
 import { runBindsDoneFile } from "../../translate/bind-mounts.js";
-import type { ServiceLive } from "../../translate/types.js";
+import type { HashManifest } from "../../sync/hash-manifest.js";
+import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import { rulePods } from "./live-pods.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { errorText, isTransient, podTarget } from "./loop.js";
@@ -14,12 +15,27 @@ import { log, finishTrace } from "./live-trace.js";
 /** One look at a pod's writable bind for what the container created or changed; brings it back to the host. */
 export const runPull = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pull" }>): Promise<void> => {
   const { pod, rule } = job;
-  const puller = deps.puller;
   const previous = loop.manifests.of(pod, rule.id);
-  if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined || previous === undefined || !loop.pods.isKnown(pod)) return;
+  if (previous === undefined || !loop.pods.isKnown(pod)) return;
+  await look(deps, loop, live, pod, rule, previous, loop.pulls.since(pod, rule.id));
+};
+
+/**
+ * A pod this daemon did not fill (every pod after a daemon restart): what its container wrote into a writable bind
+ * since the rule's last known manifest (`latest`, saved by the daemon before) comes back first, every file listed
+ * (`since` 0: the container's clock at the last look died with the daemon before), so the reconcile that follows does
+ * not put the host's older copy over it; a file changed on both sides keeps the host's, as always.
+ */
+export const pullBeforeReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive, pod: string, rule: LiveRule): Promise<void> => {
+  if (loop.pulls.stopped(pod, rule.id)) return;
+  await look(deps, loop, live, pod, rule, loop.manifests.latest(rule.id), 0);
+};
+
+const look = async (deps: LiveDeps, loop: Loop, live: ServiceLive, pod: string, rule: LiveRule, previous: HashManifest, since: number | undefined): Promise<void> => {
+  const puller = deps.puller;
+  if (puller === undefined || rule.pull === undefined || rule.targetDir === undefined) return;
   const filter = loop.filters.get(rule.id);
   const started = deps.clock.now();
-  const since = loop.pulls.since(pod, rule.id);
   let result: Awaited<ReturnType<Puller["pull"]>>;
   try {
     result = await puller.pull({
@@ -34,7 +50,8 @@ export const runPull = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
     }
     return;
   }
-  loop.pulls.set(pod, rule.id, result.since);
+  // Files left for later (over the per-look cap, or changed while read) are listed again only if the clock stays.
+  loop.pulls.set(pod, rule.id, result.deferred > 0 && since !== undefined ? since : result.since);
   loop.manifests.recordAfter(pod, rule, previous, result.manifest);
   for (const rel of result.conflicts) {
     log(deps, loop, live.service, "warn", `${rule.targetDir}/${rel} changed both in ${pod} and on the host: the host's copy was kept and is synced to the pod`);
@@ -51,7 +68,9 @@ export const runPull = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
  */
 export const runEnded = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "ended" }>): Promise<void> => {
   for (const rule of live.rules.filter((r) => r.pull !== undefined && live.binds?.includes(r.id) === true && !loop.pulls.stopped(job.pod, r.id))) {
-    await runPull(deps, loop, live, { kind: "pull", pod: job.pod, rule });
+    // A daemon started after the run began may not have looked at this pod yet: then every file is listed.
+    if (loop.manifests.of(job.pod, rule.id) === undefined) await pullBeforeReconcile(deps, loop, live, job.pod, rule);
+    else await runPull(deps, loop, live, { kind: "pull", pod: job.pod, rule });
   }
   try {
     const r = await deps.exec(podTarget(loop, live, job.pod), ["/bin/sh", "-c", `: > ${runBindsDoneFile}`], { timeoutMs: 30_000 });

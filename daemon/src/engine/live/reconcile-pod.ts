@@ -14,6 +14,7 @@ import { isRunPodNamed, podRules, runningPods, runningRunPods } from "./live-pod
 import { finishTrace, timed } from "./live-trace.js";
 import { restart, runExec } from "./live-exec.js";
 import { putArtifact } from "./compile-delivery.js";
+import { pullBeforeReconcile } from "./pull-back.js";
 
 /** A pod devloop has not synced (or a resync request): bring every target in line with the local tree. */
 export const runReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "pod" }>): Promise<void> => {
@@ -34,6 +35,8 @@ export const runReconcile = async (deps: LiveDeps, loop: Loop, live: ServiceLive
       const target = { pod: podTarget(loop, live, pod), localRoot: rule.localRoot, targetDir: rule.targetDir, ...(filter === undefined ? {} : { filter }) };
       // Filled at bind time: what the pod holds is known; only edits made since need sending.
       const filled = loop.pods.wasFilled(pod) ? loop.manifests.of(pod, rule.id) : undefined;
+      // Not filled by this daemon (a restart): what the container wrote comes back before the host's tree goes in.
+      if (filled === undefined && rule.pull !== undefined) await pullBeforeReconcile(deps, loop, live, pod, rule);
       try {
         const result = filled !== undefined
           ? await deps.syncer.sync({ ...target, paths: [], previous: filled, rescan: true })
