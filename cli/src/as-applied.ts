@@ -4,12 +4,14 @@
  * labels and input-hash annotations (engine/prepare-manifests.ts), and, for services with build:, the content-hash
  * tag and the supervisor's command line completed from the image's ENTRYPOINT/CMD (engine/built-image.ts). Those two
  * exist only once the image is built: they come from the daemon when it runs this project in this namespace;
- * otherwise a note says what replaces what at apply.
+ * otherwise a note says what replaces what at apply. And the app containers that wait for their bind fill themselves
+ * instead of the devloop-bind init container (engine/bind-wait.ts).
  */
 import { imageBuildRequest } from "../../daemon/src/build/build-request.js";
 import type { ComposeProject } from "../../daemon/src/compose/types.js";
 import type { PublicBuild } from "../../daemon/src/api/types.js";
-import { builtUnitHash, withBuiltImage } from "../../daemon/src/engine/built-image.js";
+import { withBindWait } from "../../daemon/src/engine/bind-wait.js";
+import { builtCommands, builtUnitHash, withBuiltImage } from "../../daemon/src/engine/built-image.js";
 import { prepareManifests, unitManifests } from "../../daemon/src/engine/prepare-manifests.js";
 import { namespaceUnit } from "../../daemon/src/engine/state.js";
 import type { KubeManifest } from "../../daemon/src/translate/types.js";
@@ -21,6 +23,11 @@ export interface AsAppliedParams {
   readonly isolation: boolean;
   /** The daemon's builds of this project in this namespace, by service, when it runs it. */
   readonly builds: Readonly<Record<string, PublicBuild>>;
+  /**
+   * Fold the devloop-bind init containers into the app containers that can wait themselves, as the apply does
+   * (engine/bind-wait.ts); default true. `devloop run` keeps them: its pod replaces the command.
+   */
+  readonly bindWait?: boolean;
 }
 
 export interface AsApplied {
@@ -29,7 +36,7 @@ export interface AsApplied {
   readonly notes: readonly string[];
 }
 
-export const asApplied = ({ project, namespace, manifests, isolation, builds }: AsAppliedParams): AsApplied => {
+export const asApplied = ({ project, namespace, manifests, isolation, builds, bindWait = true }: AsAppliedParams): AsApplied => {
   const services = Object.keys(project.services);
   const prepared = prepareManifests({ project: project.name, namespace, services, manifests, isolation });
   const notes: string[] = [];
@@ -42,13 +49,14 @@ export const asApplied = ({ project, namespace, manifests, isolation, builds }: 
     const request = spec === undefined ? undefined : imageBuildRequest(project, spec);
     const build = builds[service];
     const hash = prepared.hashes[service];
+    const folded = (ms: readonly KubeManifest[]): readonly KubeManifest[] => (bindWait ? withBindWait(ms, builtCommands(builds, services)) : ms);
     if (request === undefined || hash === undefined) {
-      out.push(...own);
+      out.push(...folded(own));
     } else if (build?.ref !== undefined && build.image === request.image) {
-      out.push(...withBuiltImage(own, request.image, build.ref, builtUnitHash(hash, build.ref), build.command));
+      out.push(...folded(withBuiltImage(own, request.image, build.ref, builtUnitHash(hash, build.ref), build.command)));
     } else {
-      out.push(...own);
-      notes.push(`${service}: image ${request.image} is replaced at apply by its content-hash tag (${request.image.replace(/:[^:/]*$/, "")}:dl-<12 hex>)${own.some((m) => JSON.stringify(m).includes("supervise-image-command")) ? " and its command completed from the image's ENTRYPOINT/CMD under the supervisor" : ""}; run devloop up to build it, then render --as-applied shows both`);
+      out.push(...folded(own));
+      notes.push(`${service}: image ${request.image} is replaced at apply by its content-hash tag (${request.image.replace(/:[^:/]*$/, "")}:dl-<12 hex>)${own.some((m) => JSON.stringify(m).includes("supervise-image-command")) ? " and its command completed from the image's ENTRYPOINT/CMD under the supervisor" : ""}${folded(own).some((m) => JSON.stringify(m).includes('"name":"devloop-bind"')) ? ", and devloop-bind folded into its container, which waits for the bind fill itself" : ""}; run devloop up to build it, then render --as-applied shows both`);
     }
   }
   return { manifests: out, notes };

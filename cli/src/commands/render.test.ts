@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -64,5 +67,31 @@ describe("devloop render", () => {
     expect(run.stderr).toContain("note: web: image shop-web:devloop is replaced at apply by its content-hash tag (shop-web:dl-<12 hex>) and its command completed from the image's ENTRYPOINT/CMD under the supervisor");
     const plain = spawnSync(process.execPath, ["bin/devloop.js", "render", "--as-applied", "--no-isolation", "-f", "compose.example.yml", "-n", "shop-test"], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" } });
     expect(plain.stdout).not.toContain("kind: LimitRange");
+  }, 30_000);
+
+  it("--as-applied folds devloop-bind into the app container where its command line is known, and keeps it where not", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "devloop-render-bind-"));
+    try {
+      writeFileSync(path.join(dir, "compose.yml"), ["services:", "  known:", "    image: node:20", "    entrypoint: [node]", "    command: [server.js]", "    volumes: ['.:/app']", "  unknown:", "    image: node:20", "    command: [node, server.js]", "    volumes: ['.:/app']", ""].join("\n"));
+      const env = { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" };
+      type Pod = { initContainers?: { name: string }[]; containers: { command?: string[]; args?: string[]; startupProbe?: unknown }[] };
+      const pods = (args: string[]): Record<string, Pod> => {
+        const run = spawnSync(process.execPath, [path.join(REPO, "bin/devloop.js"), "render", ...args, "-n", "bind-test"], { cwd: dir, encoding: "utf8", env });
+        expect(run.status, run.stderr).toBe(0);
+        const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { template: { spec: Pod } } });
+        return Object.fromEntries(docs.filter((d) => d.kind === "Deployment").map((d) => [d.metadata.name, d.spec.template.spec]));
+      };
+      const applied = pods(["--as-applied"]);
+      expect(applied["known"]?.initContainers?.map((c) => c.name) ?? []).not.toContain("devloop-bind");
+      expect(applied["known"]?.containers[0]?.command?.[3]).toBe("devloop-bind");
+      expect(applied["known"]?.containers[0]?.args).toEqual(["node", "server.js"]);
+      expect(applied["known"]?.containers[0]?.startupProbe).toBeDefined();
+      // An image devloop did not build, without an entrypoint: its ENTRYPOINT is not known, the init container stays.
+      expect(applied["unknown"]?.initContainers?.map((c) => c.name)).toContain("devloop-bind");
+      // Plain render shows what translate writes: devloop-bind for both.
+      expect(pods([])["known"]?.initContainers?.map((c) => c.name)).toContain("devloop-bind");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

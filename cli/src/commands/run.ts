@@ -37,7 +37,8 @@ export const runOneOffCommand = async (service: string, command: string[], flags
     return ExitCode.userError;
   }
   const builds = Object.fromEntries(running.services.flatMap((s) => (s.build === undefined ? [] : [[s.name, s.build] as const])));
-  const applied = asApplied({ project: rendered.project, namespace, manifests: rendered.manifests, isolation: true, builds });
+  // The run pod keeps devloop-bind (its command replaces the one that would wait for the fill; one-off-pod.ts).
+  const applied = asApplied({ project: rendered.project, namespace, manifests: rendered.manifests, isolation: true, builds, bindWait: false });
   if (applied.notes.some((n) => n.startsWith(`${service}:`))) throw new UserError(`${service}'s image is not built yet; wait for devloop up to build it (devloop status shows the build)`);
   const spec = rendered.project.services[service];
   const tty = flags.tty !== false && process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bindWaitProbe } from "../translate/bind-mounts.js";
 import { summarize } from "./kube-status.js";
 
 describe("summarize", () => {
@@ -84,6 +85,33 @@ describe("summarize a pod's init containers", () => {
     expect(running).toMatchObject({ initRunning: ["devloop-bind"] });
     expect(running?.initNext).toBeUndefined();
     expect(pod({ nodeName: "vm" }, { phase: "Running" })?.initNext).toBeUndefined();
+  });
+});
+
+describe("summarize a pod whose app container waits for its bind fill (engine/bind-wait.ts)", () => {
+  const pod = (spec: Record<string, unknown>, status: Record<string, unknown>) =>
+    summarize("Pod", { metadata: { name: "web-1" }, spec: { initContainers: [{ name: "devloop-seed" }], containers: [{ name: "web", startupProbe: bindWaitProbe }, { name: "proxy" }], ...spec }, status: { phase: "Pending", ...status } }).pod;
+  const seeded = { initContainerStatuses: [{ name: "devloop-seed", state: { terminated: { exitCode: 0 } } }] };
+
+  it("names it next once scheduled and every init container ended with 0, until its status says it runs", () => {
+    expect(pod({}, seeded)?.bindNext).toBeUndefined();
+    expect(pod({ nodeName: "vm" }, {})?.bindNext).toBeUndefined();
+    expect(pod({ nodeName: "vm" }, seeded)).toMatchObject({ bindWaits: ["web"], bindNext: ["web"] });
+    expect(pod({ nodeName: "vm", initContainers: [] }, { containerStatuses: [{ name: "web", state: { waiting: { reason: "ContainerCreating" } } }] })?.bindNext).toEqual(["web"]);
+  });
+
+  it("says it waits while it runs and has not started (the probe has not passed), and not after", () => {
+    const running = (started: boolean) => pod({ nodeName: "vm" }, { ...seeded, phase: "Running", containerStatuses: [{ name: "web", started, state: { running: {} } }, { name: "proxy", started: true, state: { running: {} } }] });
+    expect(running(false)).toMatchObject({ bindWaiting: ["web"], running: true });
+    expect(running(false)?.bindNext).toBeUndefined();
+    expect(running(true)?.bindWaiting).toBeUndefined();
+    expect(running(true)?.bindWaits).toEqual(["web"]);
+  });
+
+  it("a pod without that probe has none of it", () => {
+    const o = summarize("Pod", { metadata: { name: "web-1" }, spec: { nodeName: "vm", containers: [{ name: "web", startupProbe: { exec: { command: ["true"] } } }] }, status: { phase: "Pending" } }).pod;
+    expect(o?.bindWaits).toBeUndefined();
+    expect(o?.bindNext).toBeUndefined();
   });
 });
 

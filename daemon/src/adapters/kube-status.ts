@@ -3,6 +3,7 @@
  * Pure, so it is unit-tested without a cluster.
  */
 import type { ObservedObject } from "../ports/cluster.js";
+import { isBindWaitProbe } from "../translate/bind-mounts.js";
 
 interface Raw {
   kind?: string;
@@ -21,6 +22,7 @@ interface RawCondition {
 interface RawContainerStatus {
   name?: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
   state?: { running?: unknown; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number } };
   lastState?: { terminated?: { reason?: string; message?: string; exitCode?: number } };
@@ -134,6 +136,15 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
   const initNext = podSpec?.nodeName && status["phase"] === "Pending" && initRunning.length === 0
     ? (podSpec.initContainers ?? []).map((c) => c.name ?? "").find((name) => initStatuses.find((c) => c.name === name)?.state?.terminated?.exitCode !== 0)
     : undefined;
+  // App containers that wait for their bind fill themselves (engine/bind-wait.ts): running but not started (the ready
+  // file's startupProbe has not passed), or about to start on a scheduled pod whose init containers all ended with 0.
+  const waitSpecs = ((raw as { spec?: { containers?: { name?: string; startupProbe?: unknown }[] } }).spec?.containers ?? []).filter((c) => isBindWaitProbe(c.startupProbe)).map((c) => c.name ?? "");
+  const statusOf = (name: string): RawContainerStatus | undefined => app.find((c) => c.name === name);
+  const bindWaiting = waitSpecs.filter((name) => statusOf(name)?.state?.running !== undefined && statusOf(name)?.started !== true);
+  const initsDone = (podSpec?.initContainers ?? []).every((ic) => initStatuses.find((c) => c.name === ic.name)?.state?.terminated?.exitCode === 0);
+  const bindNext = podSpec?.nodeName && initsDone
+    ? waitSpecs.filter((name) => statusOf(name)?.state?.running === undefined && statusOf(name)?.state?.terminated === undefined && (statusOf(name)?.restartCount ?? 0) === 0)
+    : [];
   return {
     ...base,
     pod: {
@@ -150,6 +161,9 @@ export const summarize = (kind: ObservedObject["kind"], raw: unknown): ObservedO
       ...(lastExit === undefined ? {} : { lastExit }),
       ...(initRunning.length > 0 ? { initRunning } : {}),
       ...(initNext === undefined ? {} : { initNext }),
+      ...(waitSpecs.length > 0 ? { bindWaits: waitSpecs } : {}),
+      ...(bindWaiting.length > 0 ? { bindWaiting } : {}),
+      ...(bindNext.length > 0 ? { bindNext } : {}),
       deleting: md.deletionTimestamp !== undefined && md.deletionTimestamp !== null,
     },
   };

@@ -22,6 +22,13 @@ export const builtUnitHash = (baseHash: string, ref: string | undefined, sidecar
 export const sidecarBuiltRefs = (manifests: readonly KubeManifest[], unit: string, builds: Readonly<Record<string, { readonly ref?: string }>> | undefined): Readonly<Record<string, string>> =>
   Object.fromEntries(sidecarsOf(manifests, unit).flatMap((s) => (builds?.[s]?.ref === undefined ? [] : [[s, builds[s].ref]])));
 
+/** The built images' ENTRYPOINT/CMD by the reference they were built as, for `services` that have them (bind-wait.ts). */
+export const builtCommands = (builds: Readonly<Record<string, { readonly ref?: string; readonly command?: ImageCommand }>> | undefined, services: readonly string[]): Readonly<Record<string, ImageCommand>> =>
+  Object.fromEntries(services.flatMap((s) => {
+    const b = builds?.[s];
+    return b?.ref === undefined || b.command === undefined ? [] : [[b.ref, b.command]];
+  }));
+
 /** The $0 of the supervisor's sh -c (supervisor/supervisor.ts supervised()). */
 const supervisorName = supervised([]).command[3];
 

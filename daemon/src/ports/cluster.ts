@@ -59,6 +59,15 @@ export interface ObservedObject {
      * (every one before it has ended with 0). It may run already: the status follows on the kubelet's next relist.
      */
     readonly initNext?: string;
+    /** App containers that wait for their bind fill themselves (engine/bind-wait.ts: the ready file's startupProbe). */
+    readonly bindWaits?: readonly string[];
+    /** Of those, the ones running and still waiting (not started: the probe has not passed). */
+    readonly bindWaiting?: readonly string[];
+    /**
+     * Of those, on a scheduled pod whose init containers all ended with 0, the ones not reported running yet (never
+     * restarted): the kubelet starts them, and they may run already, the status following on its next relist.
+     */
+    readonly bindNext?: readonly string[];
   };
 }
 

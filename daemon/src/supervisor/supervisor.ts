@@ -22,10 +22,15 @@ export const runVolume = "devloop-run";
 /** Annotation on a pod template whose argv the engine must complete from the built image's ENTRYPOINT/CMD. */
 export const superviseImageCommandAnnotation = "devloop.dev/supervise-image-command";
 
-/** The supervisor's sh script; `dir` is only changed by tests (the container always uses runDir). */
-export const supervisorScriptIn = (dir: string): string => [
+/**
+ * The supervisor's sh script; `dir` is only changed by tests (the container always uses runDir). `first`: a line run
+ * once before argv first starts, with the signal trap set (engine/bind-wait.ts: the wait for the bind fill), so one
+ * shell does both.
+ */
+export const supervisorScriptIn = (dir: string, first?: string): string => [
   `d='${dir}'; child=`,
   `trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; exit $?; fi; exit 143' TERM INT`,
+  ...(first === undefined ? [] : [first]),
   `while :; do`,
   `  "$@" & child=$!`,
   `  echo "$child" > "$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"`,
@@ -37,9 +42,12 @@ export const supervisorScriptIn = (dir: string): string => [
 
 export const supervisorScript = supervisorScriptIn(runDir);
 
-/** The container's command and args that run argv under the supervisor. */
-export const supervised = (argv: readonly string[]): { command: string[]; args: string[] } => ({
-  command: ["/bin/sh", "-c", supervisorScript, "devloop-supervisor"],
+/** The $0 of the supervisor's sh -c: how a container already under it is recognized. */
+export const supervisorName = "devloop-supervisor";
+
+/** The container's command and args that run argv under the supervisor (after `first`, when given: supervisorScriptIn). */
+export const supervised = (argv: readonly string[], first?: string): { command: string[]; args: string[] } => ({
+  command: ["/bin/sh", "-c", first === undefined ? supervisorScript : supervisorScriptIn(runDir, first), supervisorName],
   args: [...argv],
 });
 

@@ -10,6 +10,18 @@
  *                     atomic replace, the ignore files), then creates the ready file; the init container exits and
  *                     the app container starts with the tree in place. A new pod (restart, reschedule, scale) waits the
  *                     same way, so it always starts with the current tree.
+ *   the app waits     that is what translate writes, and `render` shows. At apply (engine/bind-wait.ts, `render
+ *                     --as-applied`), where the container's argv is known (its compose entrypoint, or the image
+ *                     devloop built), devloop-bind is folded into the app container instead: its command waits for the
+ *                     ready file itself (bindWaitScript, or the supervisor's script with bindWaitLine first), it mounts
+ *                     the memory volume, and a startupProbe on the file (bindWaitProbe) keeps it not started and not
+ *                     ready until then. The fill goes into the app container, and the kubelet's handover from an
+ *                     ended init container (its next relist, then the app container's create and start: ~1.8 s of a
+ *                     quiet first up) is gone. The file survives a container restart (a pod volume): a restarted
+ *                     container does not wait again, and finds the tree. The init container stays where argv is not
+ *                     known (an image-only service without a compose entrypoint: devloop does not read the image's
+ *                     ENTRYPOINT), where another container also mounts the binds (volumes_from), and in `devloop run`
+ *                     pods.
  *   the live rule     one "sync" rule per bind ("<service>:bind[<index>]"): edits are synced into the app container.
  *                     Paths another mount covers inside the bind (an anonymous volume over node_modules) are ignored:
  *                     under Docker that mount hides the host's copy, and the image's content seeded there stays.
@@ -90,6 +102,32 @@ export const sameAsBind = (rule: LiveRule, bind: LiveRule): boolean =>
 const waitScript = `echo "devloop-bind: waiting for devloop to put the bind-mounted source in place" >&2
 until [ -e ${bindReadyFile} ]; do sleep 0.1 2>/dev/null || sleep 1; done
 sleep 0.2 2>/dev/null || true`;
+
+/**
+ * The app container's own wait for the ready file (engine/bind-wait.ts, when its command line is known at apply): a line
+ * of its sh -c before the command starts, with SIGTERM/SIGINT trapped so a pod deleted while it waits ends at once (sh
+ * as PID 1 has no default handlers). The ready file is in the pod's memory volume, so a restarted container (or a
+ * process the supervisor restarts) finds it and does not wait again.
+ */
+export const bindWaitLine = `until [ -e ${bindReadyFile} ]; do sleep 0.05 2>/dev/null || sleep 1; done`;
+export const bindWaitScript = `trap 'exit 143' TERM INT\n${bindWaitLine}\nexec "$@"`;
+/** The $0 of that sh -c. */
+export const bindWaitName = bindContainerName;
+
+/**
+ * The startupProbe of a container that waits for its fill: it is not started (so not ready, and no other probe runs)
+ * until the ready file exists; the kubelet tries once a second, and gives up only after ~11 days (the daemon may be
+ * stopped while a pod waits; an init container would wait for ever too).
+ */
+export const bindWaitProbe = {
+  exec: { command: ["/bin/sh", "-c", `[ -e ${bindReadyFile} ]`] },
+  periodSeconds: 1,
+  failureThreshold: 1_000_000,
+} as const;
+
+/** The container waits for its fill itself (its startupProbe is bindWaitProbe): how the pod's status is read. */
+export const isBindWaitProbe = (probe: unknown): boolean =>
+  JSON.stringify((probe as { exec?: { command?: unknown } } | undefined)?.exec?.command) === JSON.stringify(bindWaitProbe.exec.command);
 
 /** The container of a `devloop run` pod the daemon syncs its binds through, and the file that lets it end. */
 export const runBindsContainerName = "devloop-run-binds";

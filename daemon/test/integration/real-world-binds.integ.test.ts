@@ -3,7 +3,7 @@
  * (issue 10): a Node app with `.:/app` and an anonymous node_modules volume, a Python app with `./:/code` beside a
  * stateful service whose named volume its image seeds, and a server whose config file is bind-mounted. Each checks what the project serves, then makes one edit on the host and sees it served.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, createTestDaemon, freePort, kube, sleep, suffix } from "./daemon-support.js";
@@ -95,6 +95,30 @@ describe("real-world compose projects with bind mounts, on the local cluster", (
     // The forward follows the new pod.
     expect(await fetchUntil(url, (b) => b.includes("third message"), 60_000, "the new pod's answer")).toBe("greetings, devloop, from node_modules | third message\n");
   }, 150_000);
+
+  it("the app container waits for its fill itself, and once restarted (its process killed) does not wait again and finds the tree", async () => {
+    const url = `http://127.0.0.1:${node.port}/`;
+    const pod = await podOf(node.namespace, "app");
+    const spec = (await core.readNamespacedPod({ namespace: node.namespace, name: pod })).spec;
+    // engine/bind-wait.ts: the built image's ENTRYPOINT is known, so no devloop-bind init container; a startupProbe.
+    expect((spec?.initContainers ?? []).map((c) => c.name)).not.toContain("devloop-bind");
+    expect(spec?.containers[0]?.startupProbe?.exec?.command?.join(" ")).toContain("/.devloop-bind/ready");
+    expect(spec?.containers[0]?.command?.[3]).toBe("devloop-bind");
+    // The node's Docker engine kills the container; the kubelet starts it again in the same pod.
+    const id = execFileSync("docker", ["ps", "-q", "--filter", `name=k8s_app_${pod}_${node.namespace}_`], { encoding: "utf8" }).trim();
+    expect(id, "the app container on node 1's engine").not.toBe("");
+    const killed = Date.now();
+    execFileSync("docker", ["kill", id]);
+    let ready = false;
+    while (!ready && Date.now() - killed < 60_000) {
+      const status = (await core.readNamespacedPod({ namespace: node.namespace, name: pod })).status?.containerStatuses?.[0];
+      ready = (status?.restartCount ?? 0) >= 1 && status?.ready === true;
+      if (!ready) await sleep(200);
+    }
+    expect(ready, "the restarted container ready again").toBe(true);
+    console.log(`[measure] app container killed -> ready again in ${Date.now() - killed} ms (no second fill)`);
+    expect(await fetchUntil(url, (b) => b.includes("third message"), 30_000, "the restarted container's answer")).toBe("greetings, devloop, from node_modules | third message\n");
+  }, 120_000);
 
   it("devloop run of the bind-mounted service starts its command with the current tree at /app and the image's modules", async () => {
     node.copy.write("message.txt", "run message\n");

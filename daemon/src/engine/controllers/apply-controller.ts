@@ -7,7 +7,8 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import { ClusterError } from "../../ports/cluster.js";
 import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
-import { sidecarBuiltRefs, withBuiltImage } from "../built-image.js";
+import { withBindWait } from "../bind-wait.js";
+import { builtCommands, sidecarBuiltRefs, withBuiltImage } from "../built-image.js";
 import { serviceSelector } from "../labels.js";
 import { sidecarsOf } from "../service-pods.js";
 import { unitManifests } from "../prepare-manifests.js";
@@ -60,6 +61,9 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
             if (b?.ref === undefined) continue;
             manifests = withBuiltImage(manifests, b.image, b.ref, hash, loaded.live?.[sidecar]?.restart === "process" ? b.command : undefined);
           }
+          // The app containers that can wait for their bind fill themselves do (bind-wait.ts): by the built images'
+          // ENTRYPOINT/CMD where translate did not know the command line.
+          manifests = withBindWait(manifests, builtCommands(project.builds, [unit, ...Object.keys(sidecarBuiltRefs(loaded.manifests, unit, project.builds))]));
           cluster
             .apply(manifests, { fieldManager, recreateImmutable: true })
             .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))

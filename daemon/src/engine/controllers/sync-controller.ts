@@ -15,9 +15,10 @@
  * A pod whose sync failed for a transient reason (pod going away, connection lost) is reconciled again at once; a
  * reconcile or bind fill that fails for a transient reason waits for the retry tick (2 s) before the next try.
  *
- * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits in its "devloop-bind" init
- * container; the controller puts each bind's tree into it (the same syncer, into that container), then creates the
- * ready file, and the app container starts with the tree in place. A `devloop run` pod of the service is one more
+ * Directory bind mounts (translate/bind-mounts.ts): a new pod of a service with binds waits for them, its app container
+ * itself where its command line is known at apply (engine/bind-wait.ts), else in its "devloop-bind" init container;
+ * the controller puts each bind's tree into that container (the same syncer), then creates the ready file, and the
+ * app's process starts with the tree in place. A `devloop run` pod of the service is one more
  * target of its binds (live-pods.ts): filled, synced and pulled from the same way while it runs (through its
  * devloop-run-binds container), and looked at once more after its command ended, before that container may end. Once
  * the pod runs, its reconcile only walks the local tree against what was put (edits made meanwhile are sent), instead
@@ -41,7 +42,7 @@
  *   live-batch.ts       a batch of a rule's changes → sync / restart / exec / rebuild
  *   compile-delivery.ts a compile, the artifact put into each pod, the restart
  *   reconcile-pod.ts    a pod devloop has not synced (or a resync)
- *   bind-fill.ts        a pod waiting in devloop-bind
+ *   bind-fill.ts        a pod waiting for its binds (app container or devloop-bind)
  *   pull-back.ts        what containers write into writable binds, back to the host
  *   live-exec.ts        restarts (supervisor or new pods), exec commands, restart requests
  *   live-trace.ts       log lines and traces;  live-pods.ts  the pods a job works on
@@ -274,7 +275,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             if (!loop.pods.takeBinding(pod)) continue;
             loop.queue.push(svc.service, { key: `bind/${pod}`, payload: { kind: "bind", pod } });
           }
-          // Scheduled, devloop-bind next: the fill starts as soon as an exec gets in, not when the status says it runs.
+          // Scheduled, the waiting container next: the fill starts as soon as an exec gets in, not when the status says it runs.
           for (const pod of startingBindPods(project, svc)) {
             binding.add(pod);
             if (!loop.pods.takeEarly(pod)) continue;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import { runBind } from "./bind-fill.js";
+import { bindingPods, runningPods, startingBindPods } from "./live-pods.js";
 import { createTestLoop, testPod } from "./test-loop.js";
 
 const rule: LiveRule = { id: "web:bind[0]", action: "sync", path: "/p/data", localRoot: "/p/data", targetDir: "/data", ignore: [], include: [], initialSync: false };
@@ -88,5 +89,31 @@ describe("bind fill", () => {
     expect(t.loop.pods.isBound("web-1")).toBe(false);
     expect(t.loop.pods.takeBinding("web-1")).toBe(false);
     expect(t.retries()).toBe(1);
+  });
+
+  it("an app container that waits itself (bind-wait.ts) is filled in place, early too, and is no running pod until it has started", async () => {
+    const waiting = testPod("web-1", "web", { bindWaits: ["web"], bindWaiting: ["web"] });
+    const t = createTestLoop({ web }, [waiting]);
+    expect(bindingPods(t.loop.project, web)).toEqual(["web-1"]);
+    expect(runningPods(t.loop.project, web)).toEqual([]);
+    t.loop.pods.takeBinding("web-1");
+    t.exec.respond(() => ({ exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await runBind(t.deps, t.loop, web, { kind: "bind", pod: "web-1" });
+    expect(t.syncer.calls.map((c) => [c.method, c.params.pod.container])).toEqual([["fullSync", "web"]]);
+    expect(t.syncer.calls[0]?.params).toMatchObject({ fresh: true });
+    expect(t.exec.calls.map((c) => [c.target.container, c.command.join(" ")])).toEqual([["web", `/bin/sh -c date +%s && : > ${bindReadyFile}`]]);
+
+    const next = createTestLoop({ web }, [testPod("web-1", "web", { phase: "Pending", bindWaits: ["web"], bindNext: ["web"] })]);
+    expect(startingBindPods(next.loop.project, web)).toEqual(["web-1"]);
+    next.loop.pods.takeEarly("web-1");
+    next.exec.respond(() => ({ exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await drive(next, runBind(next.deps, next.loop, web, { kind: "bind", pod: "web-1", early: true }));
+    expect(next.exec.calls.map((c) => c.target.container)).toEqual(["web", "web"]);
+    expect(next.syncer.calls.map((c) => c.params.pod.container)).toEqual(["web"]);
+
+    // Started (its probe passed): a running pod like any other, no bind fill.
+    const started = createTestLoop({ web }, [testPod("web-1", "web", { bindWaits: ["web"] })]);
+    expect(bindingPods(started.loop.project, web)).toEqual([]);
+    expect(runningPods(started.loop.project, web)).toEqual(["web-1"]);
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Directory bind mounts (translate/bind-mounts.ts): a new pod waits in its devloop-bind init container until each
- * bind's tree is put there (the syncer, into that container) and the ready file is created.
+ * Directory bind mounts (translate/bind-mounts.ts): a new pod waits until each bind's tree is put there (the syncer)
+ * and the ready file is created — in its app container, whose command waits for that file (engine/bind-wait.ts), or,
+ * where that command cannot be known at apply, in its devloop-bind init container. The fill goes into the waiting one.
  */
 import type { SyncPod } from "../../ports/syncer.js";
 import { emptyManifest } from "../../sync/hash-manifest.js";
 import { refusalMessage } from "../../sync/sync-path.js";
-import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
+import { bindReadyFile } from "../../translate/bind-mounts.js";
 import type { ServiceLive } from "../../translate/types.js";
 import type { TraceStep } from "../state.js";
 import type { LiveDeps, Loop, Job } from "./loop.js";
 import { firstLine, errorText, isTransient, joinErrors } from "./loop.js";
-import { bindingPods, startingBindPods } from "./live-pods.js";
+import { bindFillContainer, bindingPods, startingBindPods } from "./live-pods.js";
 import { finishTrace, timed } from "./live-trace.js";
 
 /**
@@ -46,13 +47,13 @@ const execGetsIn = async (deps: LiveDeps, loop: Loop, live: ServiceLive, target:
 };
 
 /**
- * A new pod waiting in devloop-bind: put each bind's local tree into that init container, then create the ready file
- * so the app container starts. A transient failure leaves the pod waiting and is retried; any other (the source is a
+ * A new pod waiting for its binds: put each bind's local tree into the waiting container (the app's, or devloop-bind),
+ * then create the ready file so the app's process starts. A transient failure leaves the pod waiting and is retried; any other (the source is a
  * socket or a device, a file cannot be read) lets the pod start with what could be put, and the trace says why.
  */
 export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job: Extract<Job, { kind: "bind" }>): Promise<void> => {
   const pod = job.pod;
-  const target: SyncPod = { namespace: loop.namespace, pod, container: live.bindContainer ?? bindContainerName };
+  const target: SyncPod = { namespace: loop.namespace, pod, container: bindFillContainer(loop.project, live, pod) };
   const started = deps.clock.now();
   const steps: TraceStep[] = [];
   if (job.early === true) {
@@ -65,8 +66,8 @@ export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
   const refused: string[] = [];
   const errors: string[] = [];
   // The container's clock as the app starts (what it writes into a bind after this comes back to the host), then the
-  // ready file, last: the init container ends right after, which can kill this exec (137) once done. Armed now, so its
-  // connection is set up while the tree goes in, and it runs at once after.
+  // ready file, last: an init container ends right after, which can kill this exec (137) once done; an app container
+  // execs its process. Armed now, so its connection is set up while the tree goes in, and it runs at once after.
   const ready = ["/bin/sh", "-c", `date +%s && : > ${bindReadyFile}`];
   const armed = deps.armExec?.(target, ready, { timeoutMs: 30_000 });
   await timed(deps, steps, "sync", async () => {
@@ -76,7 +77,8 @@ export const runBind = async (deps: LiveDeps, loop: Loop, live: ServiceLive, job
       const filter = loop.filters.get(rule.id);
       try {
         // A new emptyDir: everything goes, nothing needs listing first.
-        // The init container runs alone in the pod (no app container yet), so nothing else writes into the target.
+        // Nothing else writes into the target: the waiting container has not started its process, and no other
+        // container of the pod mounts the binds (an init container runs alone; bind-wait.ts folds only then).
         const result = await deps.syncer.fullSync({ pod: target, localRoot: rule.localRoot, targetDir: rule.targetDir, previous: emptyManifest, fresh: true, ...(filter === undefined ? {} : { filter }) });
         loop.manifests.record(pod, rule, result.manifest);
         files.push(...result.put);

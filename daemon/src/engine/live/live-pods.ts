@@ -33,22 +33,43 @@ const podsOf = (project: ProjectState, live: ServiceLive, runs: boolean): Pod[] 
 
 const names = (pods: readonly Pod[]): string[] => pods.map((o) => o.name).sort();
 
-/** Pods of a service (its run pods too) waiting in their devloop-bind init container for the bind-mounted source. */
-export const bindingPods = (project: ProjectState, live: ServiceLive): string[] =>
-  live.binds === undefined ? [] : names(podsOf(project, live, true).filter((o) => (o.pod.initRunning ?? []).includes(live.bindContainer ?? bindContainerName)));
+/** The app container waits for the fill itself (engine/bind-wait.ts), rather than the pod in devloop-bind. */
+const waitsInApp = (o: Pod, live: ServiceLive): boolean => (o.pod.bindWaits ?? []).includes(live.container);
 
 /**
- * Pods of a service (its run pods too) about to start their devloop-bind container (scheduled, every init container
- * before it done) but not reported running it yet: the bind fill may start there as soon as an exec gets in
- * (engine/live/bind-fill.ts).
+ * The container of the pod the bind fill goes into: the app container when it waits for it itself, else the
+ * devloop-bind init container (the service's, or a sidecar's renamed one).
+ */
+export const bindFillContainer = (project: ProjectState, live: ServiceLive, pod: string): string => {
+  const o = project.objects[`Pod/${pod}`];
+  return o?.pod !== undefined && waitsInApp(o as Pod, live) ? live.container : live.bindContainer ?? bindContainerName;
+};
+
+/**
+ * Pods of a service (its run pods too) waiting for the bind-mounted source: in their devloop-bind init container, or
+ * with the app container running and waiting itself.
+ */
+export const bindingPods = (project: ProjectState, live: ServiceLive): string[] =>
+  live.binds === undefined
+    ? []
+    : names(podsOf(project, live, true).filter((o) => (o.pod.initRunning ?? []).includes(live.bindContainer ?? bindContainerName) || (o.pod.bindWaiting ?? []).includes(live.container)));
+
+/**
+ * Pods of a service (its run pods too) about to start the container the fill goes into (scheduled, every init
+ * container before it done) but not reported running it yet: the bind fill may start there as soon as an exec gets
+ * in (engine/live/bind-fill.ts).
  */
 export const startingBindPods = (project: ProjectState, live: ServiceLive): string[] =>
-  live.binds === undefined ? [] : names(podsOf(project, live, true).filter((o) => o.pod.initNext === (live.bindContainer ?? bindContainerName)));
+  live.binds === undefined
+    ? []
+    : names(podsOf(project, live, true).filter((o) => o.pod.initNext === (live.bindContainer ?? bindContainerName) || (o.pod.bindNext ?? []).includes(live.container)));
 
 /** The service whose pods run `service`: its host for a sidecar, else itself. */
 export const podOwner = (project: ProjectState, service: string): string => sidecarHost(project.loaded?.manifests ?? [], service) ?? service;
 
-const running = (o: Pod, live: ServiceLive): boolean => o.pod.phase === "Running" && o.pod.containers.includes(live.container);
+/** Running with the app container, which does not wait for its bind fill (that is bindingPods' / startingBindPods'). */
+const running = (o: Pod, live: ServiceLive): boolean =>
+  o.pod.phase === "Running" && o.pod.containers.includes(live.container) && !(o.pod.bindWaiting ?? []).includes(live.container) && !(o.pod.bindNext ?? []).includes(live.container);
 
 /** Running pods of a service that have its app container (not its run pods: restarts, execs and watch rules go here). */
 export const runningPods = (project: ProjectState, live: ServiceLive): string[] => names(podsOf(project, live, false).filter((o) => running(o, live)));
