@@ -2,8 +2,9 @@
 // outside it (an /etc-like one) before the batch lands. Nothing is written or deleted outside the target — through the
 // session, through one exec, and through the streamed exec of a big file or of many files — for edits, deletes, new
 // directories and symlinks and batches over the staging limit, and the directory is a real one again, as locally.
+// And the way back: the puller's read never reads through such a link (what it read would be written on the host).
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -11,11 +12,14 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubeExec, createKubeExecStream } from "../../src/adapters/kube-exec.js";
 import type { KubeExec } from "../../src/adapters/kube-exec.js";
+import { createKubePuller } from "../../src/adapters/kube-puller.js";
 import type { TarSyncer } from "../../src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../../src/adapters/tar-syncer.js";
 import type { SyncPod } from "../../src/ports/syncer.js";
 import type { HashManifest } from "../../src/sync/hash-manifest.js";
 import { emptyManifest } from "../../src/sync/hash-manifest.js";
+import { splitReadGroups } from "../../src/sync/pull-read.js";
+import { readFilesCommand } from "../../src/sync/remote-commands.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "./helpers/index.js";
 
 const TARGET = "/app";
@@ -171,4 +175,30 @@ describe("sync: never through a link out of the target (a directory replaced by 
     const listed = await sh(`test ! -L ${TARGET}/sub && cd ${TARGET}/sub/stream && sha256sum ./*`);
     expect(listed.trim().split("\n").sort()).toEqual(hashes.sort());
   }, 180_000);
+
+  it("the way back: a directory the container replaces by a link between the puller's listing and its read is not read through", async () => {
+    // What the container wrote: rdir/passwd (its own) and rdir/other.txt; an outside file of the same name.
+    await sh(`mkdir -p ${TARGET}/rdir && echo mine > ${TARGET}/rdir/passwd && echo other > ${TARGET}/rdir/other.txt && echo top > ${TARGET}/rtop.txt`);
+    // The swap is made just before the read's exec: the listing hashed the real directory.
+    const swapping: KubeExec = async (target, command, options) => {
+      if (command.join(" ").includes("readall")) await sh(`mv ${TARGET}/rdir ${TARGET}/rdir.away && ln -s ${OUTSIDE} ${TARGET}/rdir`);
+      return exec(target, command, options);
+    };
+    const host = await mkdtemp(path.join(tmpdir(), "devloop-confine-pull-"));
+    try {
+      const r = await createKubePuller({ exec: swapping }).pull({ pod, localRoot: host, targetDir: TARGET, previous: manifest, since: 0, prune: ["sub", "sub.away"] });
+      // The directory leads outside now: nothing of it is read; the rest comes back.
+      expect(r.pulled.filter((rel) => rel.startsWith("rdir/"))).toEqual([]);
+      expect(r.pulled).toContain("rtop.txt");
+      expect((await readdir(host, { recursive: true })).map(String).filter((n) => n.startsWith("rdir"))).toEqual([]);
+      // A read by path, as before, reads the outside file through the link.
+      const byPath = await exec(pod, ["sh", "-c", 'cd -- "$0" && tar -c -f - -- "$@"', TARGET, "rdir/passwd"]);
+      expect(byPath.stdout).toContain("root:x:0:0");
+      expect(splitReadGroups((await exec(pod, readFilesCommand(TARGET, ["rdir/passwd", "rtop.txt"]))).stdoutBytes ?? Buffer.alloc(0)).map((g) => g.dir)).toEqual([""]);
+    } finally {
+      await rm(host, { recursive: true, force: true });
+      await sh(`rm -f ${TARGET}/rdir && rm -rf ${TARGET}/rdir.away ${TARGET}/rtop.txt`);
+    }
+    expect(await outside()).toBe(untouched);
+  }, 120_000);
 });
