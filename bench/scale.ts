@@ -6,11 +6,12 @@
  * - the daemon's RSS (its own process and its process tree), per project;
  * - P1 as bench/live-loop.ts measures it: edits of example/web/src/message.js, save → the first HTTP answer through
  *   devloop's port-forward that carries the new message, round-robin over the N projects; p50 / p95;
- * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd and the daemon
- *   during the edits, the containers' memory (docker stats), pod restarts and OOMKills;
+ * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd, containerd, its shims,
+ *   runc and the processes started in containers (the shims' reaped children), the daemon and the whole machine during
+ *   the edits, the containers' memory (docker stats), pod restarts and OOMKills;
  * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
  *   watches and idle streams send nothing, so traffic that grows with N would be polling; and the CPU the node's
- *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects.
+ *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects, and per project.
  * DEVLOOP_BENCH_SCALE=1,10,1 reads the first level again after the big one (the newest projects taken down), and
  * the ratio is taken against both readings: the 2-core machine's load drifts over a run.
  * DEVLOOP_BENCH_HEALTH_INTERVAL=10s (an experiment) sets the copies' healthcheck intervals (2 s in the example) to it.
@@ -112,10 +113,16 @@ const treeRssKb = (root: number): number => {
   return total;
 };
 
-/** CPU ticks (user + system) per pid of a watched process name, or of the daemon's tree. */
-const cpuTicks = (daemonPid: number): Map<number, { name: string; ticks: number }> => {
-  const watched = ["kube-apiserver", "etcd", "kubelet", "dockerd", "containerd", "kube-controller", "kube-scheduler"];
-  const out = new Map<number, { name: string; ticks: number }>();
+/**
+ * CPU ticks (user + system) per pid of a watched process name, or of the daemon's tree. A containerd shim
+ * (containerd-shim-runc-v2, one per container) also gives the ticks of the children it has reaped, under
+ * "runc + exec'd": the runtime wrapper, runc and every process started in a container (an exec healthcheck's
+ * `redis-cli ping`, the sync agent's tar), which no watched name covers. "machine" is every core's busy time, all
+ * processes (other work on the machine included).
+ */
+const cpuTicks = (daemonPid: number): Map<number | string, { name: string; ticks: number }> => {
+  const watched = ["kube-apiserver", "etcd", "kubelet", "dockerd", "containerd-shim", "containerd", "kube-controller", "kube-scheduler"];
+  const out = new Map<number | string, { name: string; ticks: number }>();
   const ppids = parents();
   for (const pid of ppids.keys()) {
     try {
@@ -127,10 +134,14 @@ const cpuTicks = (daemonPid: number): Map<number, { name: string; ticks: number 
       while (p !== undefined && p > 1 && p !== daemonPid) p = ppids.get(p);
       const name = p === daemonPid ? "devloop daemon" : watched.find((w) => comm.startsWith(w));
       if (name !== undefined) out.set(pid, { name, ticks });
+      if (comm.startsWith("containerd-shim")) out.set(`${pid} children`, { name: "runc + exec'd", ticks: Number(fields[13]) + Number(fields[14]) });
     } catch {
       // gone
     }
   }
+  const busy = (/^cpu\s+(.*)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1] ?? "").split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: all but idle and iowait.
+  out.set("machine", { name: "machine", ticks: [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (busy[i] ?? 0), 0) });
   return out;
 };
 
@@ -161,7 +172,7 @@ const apiserverSends = (daemonPid: number, apiPort: string): Map<string, { segs:
 const cpuPercent = (before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>, seconds: number): Record<string, number> => {
   const used = new Map<string, number>();
   for (const [pid, { name, ticks }] of after) used.set(name, (used.get(name) ?? 0) + ticks - (before.get(pid)?.ticks ?? 0));
-  return Object.fromEntries([...used].map(([k, v]) => [k, Math.round((100 * v) / TICK / seconds)]));
+  return Object.fromEntries([...used].map(([k, v]) => [k, Math.round((1000 * v) / TICK / seconds) / 10]));
 };
 
 const mib = (text: string): number => {
@@ -407,5 +418,13 @@ export const formatScale = (r: ScaleResult): string =>
     "",
     ...r.levels.map((l) => `Daemon → apiserver connections opened while the edits ran (and open at their end), ${l.projects} project(s): ${l.editConnections}.`),
     ...r.levels.map((l) => `Daemon → apiserver with no edit, ${l.projects} project(s), ${l.idle.seconds} s: ${l.idle.dataSegsPerS.toFixed(2)} data segments/s, ${l.idle.bytesPerS.toFixed(0)} B/s, ${l.idle.newConnections} new of ${l.idle.connections} connections; CPU % of a core meanwhile: ${Object.entries(l.idle.cpu).map(([k, v]) => `${k} ${v}`).join(", ")}.`),
+    ...(r.levels[0] === undefined
+      ? []
+      : r.levels.slice(1).flatMap((l) => {
+          const one = r.levels[0];
+          if (one === undefined || l.projects <= one.projects) return [];
+          const each = (k: string): string => (((l.idle.cpu[k] ?? 0) - (one.idle.cpu[k] ?? 0)) / (l.projects - one.projects)).toFixed(1);
+          return [`Idle CPU each project adds, ${one.projects} → ${l.projects} projects (% of a core): ${Object.keys(l.idle.cpu).map((k) => `${k} ${each(k)}`).join(", ")}.`];
+        })),
     ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
   ].join("\n");
