@@ -142,9 +142,9 @@ describe("what BuildKit's parser refuses, located at the word (syntaxProblems)",
   });
 
   it("`--` ends the flags (split_command.go): the rest is the body, flags after it are none", () => {
-    const copy = parseDockerfile("COPY --chown=1 -- --odd /dst\n").instructions[0];
-    expect(copy).toMatchObject({ flags: { chown: "1" }, rawFlags: ["--chown=1"], body: "--odd /dst" });
-    expect(parseDockerfile("COPY --chown=1 -- --odd /dst\n").syntaxProblems).toEqual([]);
+    const parsed = parseDockerfile("FROM a\nCOPY --chown=1 -- --odd /dst\n");
+    expect(parsed.instructions[1]).toMatchObject({ flags: { chown: "1" }, rawFlags: ["--chown=1"], body: "--odd /dst" });
+    expect(parsed.syntaxProblems).toEqual([]);
   });
 
   it("an exec-form array of non-strings (line_parsers.go errDockerfileNotStringArray), and text after the array", () => {
@@ -170,6 +170,16 @@ describe("what BuildKit's parser refuses, located at the word (syntaxProblems)",
 
   it("the keyword ends at an ASCII blank only (reWhitespace), not at a no-break space", () => {
     expect(parseDockerfile("RUN\u00a0echo hi\n").instructions[0]?.keyword).toBe("RUN\u00a0ECHO");
+  });
+
+  it("what instructions.Parse refuses (parse.go): an unknown instruction, one before FROM, FROM's words, an ONBUILD trigger", () => {
+    expect(problems("ARG V=1\nRUN echo\nFROM a b\nFROM a AS 1st\nRUN apt-get install \\\n  curl\n  wget\nONBUILD FROM b\n")).toEqual([
+      { line: 2, column: 1, message: expect.stringMatching(/^RUN: expected FROM before it/) as unknown },
+      { line: 3, column: 6, message: "FROM: expected an image, or an image AS a name (one or three words), found 2 words" },
+      { line: 4, column: 11, message: expect.stringMatching(/^FROM … AS 1st: expected a stage name that starts with a letter/) as unknown },
+      { line: 7, column: 3, message: expect.stringMatching(/^WGET: BuildKit knows no such instruction/) as unknown },
+      { line: 8, column: 9, message: "ONBUILD FROM: BuildKit refuses FROM as an ONBUILD trigger" },
+    ]);
   });
 
   it("a Dockerfile BuildKit reads without complaint has none", () => {

@@ -7,14 +7,15 @@
  * `<<-NAME` (leading tabs stripped), `<<"NAME"` (quoted: no expansion), `<< NAME`, each body up to its terminator line.
  * Instructions keep their 1-based line and column and their last line; the raw lines are kept for rewriting. It never
  * throws: an unterminated heredoc is a located problem, and a line it cannot read is an instruction the checks ignore.
- * What BuildKit refuses (a flag its BFlags rejects, an exec-form array of non-strings, a bad or repeated directive) or
- * what its versions read differently (text after an exec-form array) is a located syntax problem (builder-flags.ts,
- * exec-form.ts).
+ * What BuildKit refuses (an unknown instruction, a bad FROM, a flag its BFlags rejects, an exec-form array of
+ * non-strings, a bad or repeated directive) or what its versions read differently (text after an exec-form array) is a
+ * located syntax problem (instruction-rules.ts, builder-flags.ts, exec-form.ts).
  * Used by the doctor, the stage resolver (stages.ts), the image healthcheck and the heredoc rewrite. Pure.
  */
 import type { SplitFlags } from "./builder-flags.js";
 import { builderFlagProblem, splitBuilderFlags } from "./builder-flags.js";
 import { EXEC_FORM_KEYWORDS, readExecForm } from "./exec-form.js";
+import { instructionRuleProblem } from "./instruction-rules.js";
 import { plainWords, rawWords } from "./shell-lex.js";
 
 export interface Heredoc {
@@ -73,7 +74,8 @@ export interface ParsedDockerfile {
   /** Heredocs that never end, located at their instruction. */
   readonly problems: readonly DockerfileProblem[];
   /**
-   * What BuildKit's parser refuses, located at the word: a flag its BFlags rejects (unknown, `--from build` without
+   * What BuildKit's parser refuses, located at the word: an unknown instruction, one before the first FROM, a bad FROM
+   * or ONBUILD trigger, a flag its BFlags rejects (unknown, `--from build` without
    * `=`, repeated, a bad boolean), an exec-form array of non-strings, a bad or repeated parser directive; and text
    * after an exec-form array, which BuildKit versions read differently. At most one per instruction (BuildKit stops at the first).
    */
@@ -172,17 +174,30 @@ const locate = (segments: readonly Segment[], offset: number): { line: number; c
   return { line: segment.line, column: segment.column + offset - segment.offset };
 };
 
-/** The first thing BuildKit refuses on this instruction (flags first, as BFlags.Parse runs before the arguments are used). */
-const instructionProblem = (keyword: string, args: string, argsStart: number, split: SplitFlags, segments: readonly Segment[]): DockerfileProblem | undefined => {
+/**
+ * The first thing BuildKit refuses on this instruction: an unknown instruction, one before the first FROM, FROM's words
+ * (instruction-rules.ts), then its flags (BFlags.Parse), then its exec form, then ONBUILD's trigger.
+ */
+const instructionProblem = (
+  keyword: string,
+  args: string,
+  argsStart: number,
+  split: SplitFlags,
+  segments: readonly Segment[],
+  beforeFrom: boolean,
+): DockerfileProblem | undefined => {
   const at = (offset: number, problem: { message: string; hint: string; readsDifferently?: boolean }): DockerfileProblem => ({
     ...locate(segments, argsStart + offset),
     message: problem.message,
     hint: problem.hint,
     ...(problem.readsDifferently === true ? { readsDifferently: true } : {}),
   });
+  const body = args.slice(split.restStart);
+  const rule = instructionRuleProblem(keyword, body, beforeFrom);
+  if (rule !== undefined && (rule.offset < 0 || keyword !== "ONBUILD")) return at(rule.offset < 0 ? -argsStart : split.restStart + rule.offset, rule);
   const flag = builderFlagProblem(keyword, split);
   if (flag !== undefined) return at(flag.start, flag);
-  const body = args.slice(split.restStart);
+  if (rule !== undefined) return at(split.restStart + rule.offset, rule);
   if (EXEC_FORM_KEYWORDS.has(keyword)) {
     const problem = readExecForm(keyword, body).problem;
     return problem === undefined ? undefined : at(split.restStart + problem.offset, problem);
@@ -204,6 +219,7 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
   const isComment = (line: string): boolean => line.trimStart().startsWith("#");
   const instructions: DockerfileInstruction[] = [];
   const problems: DockerfileProblem[] = [];
+  let seenFrom = false;
   let index = next;
   while (index < lines.length) {
     const raw = lines[index] ?? "";
@@ -229,8 +245,9 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     const argsStart = match?.[0].length ?? 0;
     const args = joined.slice(argsStart);
     const { rawFlags, flags, body, split } = splitFlags(args);
-    const syntaxProblem = instructionProblem(keyword, args, argsStart, split, segments);
+    const syntaxProblem = instructionProblem(keyword, args, argsStart, split, segments, !seenFrom);
     if (syntaxProblem !== undefined) syntaxProblems.push(syntaxProblem);
+    if (keyword === "FROM") seenFrom = true;
     const heredocs: Heredoc[] = [];
     if (joined.includes("<<") && canHaveHeredocs(keyword, body)) {
       for (const word of rawWords(joined)) {
