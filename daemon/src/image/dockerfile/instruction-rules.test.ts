@@ -32,4 +32,14 @@ describe("instructionRuleProblem, as BuildKit's instructions.Parse", () => {
   ])("%s %s: refused", (keyword, args, beforeFrom, message, hint) => {
     expect(instructionRuleProblem(keyword, args, beforeFrom)).toMatchObject({ message, hint });
   });
+
+  it.each([
+    ["RUNN", "did you mean RUN?"],
+    ["CPY", "did you mean COPY?"],
+    ["WORKDIRR", "did you mean WORKDIR?"],
+    ["EXPOZE", "did you mean EXPOSE?"],
+    ["XY", expect.stringContaining("escape character") as unknown],
+  ])("an unknown %s: the hint names the instruction one typo away, else the missing \\ before", (keyword, hint) => {
+    expect(instructionRuleProblem(keyword, "x", false)?.hint).toEqual(hint);
+  });
 });

@@ -9,6 +9,13 @@ export const INSTRUCTIONS: readonly string[] = ["ADD", "ARG", "CMD", "COPY", "EN
 const KNOWN = new Set(INSTRUCTIONS);
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
+/** b is a with one character more (or the same with a and b swapped). */
+const oneMore = (a: string, b: string): boolean => b.length === a.length + 1 && [...b].some((_, i) => b.slice(0, i) + b.slice(i + 1) === a);
+
+/** A known instruction one typo away: a character replaced, added or left out (image/ imports no other folder's "did you mean"). */
+const typoOf = (word: string): string | undefined =>
+  INSTRUCTIONS.find((k) => (k.length === word.length && [...k].filter((c, i) => c !== word[i]).length === 1) || oneMore(k, word) || oneMore(word, k));
+
 export interface RuleProblem {
   /** Offset in the instruction's arguments (after its flags); -1: at the keyword. */
   readonly offset: number;
@@ -16,24 +23,10 @@ export interface RuleProblem {
   readonly hint: string;
 }
 
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-};
-
 /** The first rule of instructions.Parse this instruction breaks; `beforeFrom`: no FROM came before it. */
 export const instructionRuleProblem = (keyword: string, args: string, beforeFrom: boolean): RuleProblem | undefined => {
   if (!KNOWN.has(keyword)) {
-    const near = INSTRUCTIONS.find((known) => distance(known, keyword) <= Math.min(2, keyword.length - 2));
+    const near = keyword.length > 2 ? typoOf(keyword) : undefined;
     return {
       offset: -1,
       message: `${keyword}: BuildKit knows no such instruction: expected an instruction (FROM, RUN, COPY, ENV, CMD…), found "${keyword}"`,
