@@ -38,6 +38,14 @@ describe("parseDockerfile", () => {
     expect(parseDockerfile("# unknown=1\n# escape=`\nFROM x\n").escape).toBe("\\");
   });
 
+  it("ends lines at \\n only, dropping their trailing \\r (parser.go scanLines, trimNewline): CRLF reads as LF, a lone \\r ends no line", () => {
+    expect(parseDockerfile("FROM a\r\nRUN x\r\n").instructions.map((i) => [i.keyword, i.body, i.line])).toEqual([
+      ["FROM", "a", 1],
+      ["RUN", "x", 2],
+    ]);
+    expect(parseDockerfile("FROM a\rRUN x\n").instructions.map((i) => [i.keyword, i.body])).toEqual([["FROM", "a\rRUN x"]]);
+  });
+
   it("drops a UTF-8 byte-order mark, so a directive on the first line still counts", () => {
     expect(parseDockerfile("\uFEFF# escape=`\nFROM x\n").escape).toBe("`");
   });

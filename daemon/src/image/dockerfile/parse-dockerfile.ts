@@ -211,7 +211,11 @@ const instructionProblem = (
 };
 
 export const parseDockerfile = (text: string): ParsedDockerfile => {
-  const lines = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
+  // Lines end at \n only, their trailing \r dropped (BuildKit's scanLines and trimNewline): a lone \r ends no line.
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split("\n")
+    .map((line) => line.replace(/\r+$/, ""));
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const { directives, escape, next, problems: syntaxProblems } = parseDirectives(lines);
   const e = escape === "\\" ? "\\\\" : "`";
