@@ -10,7 +10,7 @@
 import { imageBuildRequest } from "../../daemon/src/build/build-request.js";
 import type { ComposeProject } from "../../daemon/src/compose/types.js";
 import type { PublicBuild } from "../../daemon/src/api/types.js";
-import { withBindWait } from "../../daemon/src/engine/bind-wait.js";
+import { bindWaitImages, withBindWait } from "../../daemon/src/engine/bind-wait.js";
 import { builtCommands, builtUnitHash, withBuiltImage } from "../../daemon/src/engine/built-image.js";
 import { prepareManifests, unitManifests } from "../../daemon/src/engine/prepare-manifests.js";
 import { namespaceUnit } from "../../daemon/src/engine/state.js";
@@ -52,6 +52,8 @@ export const asApplied = ({ project, namespace, manifests, isolation, builds, bi
     const folded = (ms: readonly KubeManifest[]): readonly KubeManifest[] => (bindWait ? withBindWait(ms, builtCommands(builds, services)) : ms);
     if (request === undefined || hash === undefined) {
       out.push(...folded(own));
+      const engineImages = bindWaitImages(folded(own), {});
+      if (bindWait && engineImages.length > 0) notes.push(`${service}: devloop-bind is folded into its container at apply when the cluster runs on the local Docker engine and ${engineImages.join(", ")} is there (its ENTRYPOINT/CMD read from it); shown here as translate writes it`);
     } else if (build?.ref !== undefined && build.image === request.image) {
       out.push(...folded(withBuiltImage(own, request.image, build.ref, builtUnitHash(hash, build.ref), build.command)));
     } else {

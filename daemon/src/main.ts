@@ -289,7 +289,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
         builder, clock, parallel: Math.max(1, availableParallelism()), planner, daemonEnv: process.env,
         onDecided: (project, line, failed) => (failed ? log.error(line, { project }) : log.info(line, { project })),
       }),
-      createApplyController({ cluster: applyCluster, clock }),
+      createApplyController({ cluster: applyCluster, clock, images: builder }),
       // Old content-hash tags of a registry delivery are deleted from the registry (build/registry-retention.ts).
       createRegistryRetentionController({
         store: createRegistryHttpStore({ credentials: (host) => planner.hostAuth(host) }), clock, keep: registryKeep(process.env),

@@ -75,9 +75,11 @@ describe("devloop render", () => {
       writeFileSync(path.join(dir, "compose.yml"), ["services:", "  known:", "    image: node:20", "    entrypoint: [node]", "    command: [server.js]", "    volumes: ['.:/app']", "  unknown:", "    image: node:20", "    command: [node, server.js]", "    volumes: ['.:/app']", ""].join("\n"));
       const env = { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" };
       type Pod = { initContainers?: { name: string }[]; containers: { command?: string[]; args?: string[]; startupProbe?: unknown }[] };
+      let stderr = "";
       const pods = (args: string[]): Record<string, Pod> => {
         const run = spawnSync(process.execPath, [path.join(REPO, "bin/devloop.js"), "render", ...args, "-n", "bind-test"], { cwd: dir, encoding: "utf8", env });
         expect(run.status, run.stderr).toBe(0);
+        stderr = run.stderr;
         const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { template: { spec: Pod } } });
         return Object.fromEntries(docs.filter((d) => d.kind === "Deployment").map((d) => [d.metadata.name, d.spec.template.spec]));
       };
@@ -86,7 +88,9 @@ describe("devloop render", () => {
       expect(applied["known"]?.containers[0]?.command?.[3]).toBe("devloop-bind");
       expect(applied["known"]?.containers[0]?.args).toEqual(["node", "server.js"]);
       expect(applied["known"]?.containers[0]?.startupProbe).toBeDefined();
-      // An image devloop did not build, without an entrypoint: its ENTRYPOINT is not known, the init container stays.
+      expect(stderr).toContain("unknown: devloop-bind is folded into its container at apply when the cluster runs on the local Docker engine and node:20 is there");
+      // An image devloop did not build, without an entrypoint: render cannot read its ENTRYPOINT, the init container
+      // stays here, and a note says when the apply folds it (engine/bind-wait.ts).
       expect(applied["unknown"]?.initContainers?.map((c) => c.name)).toContain("devloop-bind");
       // Plain render shows what translate writes: devloop-bind for both.
       expect(pods([])["known"]?.initContainers?.map((c) => c.name)).toContain("devloop-bind");

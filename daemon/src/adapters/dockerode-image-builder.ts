@@ -332,6 +332,7 @@ export const createDockerodeImageBuilder = (options: DockerodeImageBuilderOption
 
   return {
     exists: hasImage,
+    imageCommand,
     build: async (request: ImageBuildRequest, onLine, onProgress, environment, options): Promise<ImageBuildResult> => {
       const started = performance.now();
       const delivery = options?.delivery ?? ownDelivery;

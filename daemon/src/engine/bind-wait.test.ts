@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { supervised, supervisorName } from "../supervisor/supervisor.js";
 import { bindContainerName, bindInitContainer, bindReadyFile, bindSignalDir, bindWaitProbe, bindWaitScript, sidecarBindContainer } from "../translate/bind-mounts.js";
 import type { KubeManifest } from "../translate/types.js";
-import { withBindWait } from "./bind-wait.js";
+import { bindWaitImages, withBindWait } from "./bind-wait.js";
 
-type Container = { name: string; image?: string; command?: string[]; args?: string[]; startupProbe?: unknown; volumeMounts?: { name: string; mountPath: string }[] };
+type Container = { name: string; image?: string; imagePullPolicy?: string; command?: string[]; args?: string[]; startupProbe?: unknown; volumeMounts?: { name: string; mountPath: string }[] };
 type Spec = { containers: Container[]; initContainers?: Container[] };
 
 const app = (extra: Partial<Container> = {}): Container => ({ name: "web", image: "shop-web:dl-1", volumeMounts: [{ name: "bind-0", mountPath: "/app" }], ...extra });
@@ -64,6 +64,17 @@ describe("bind wait at apply", () => {
     expect(spec.initContainers).toBeUndefined();
     expect(spec.containers.map((c) => c.args)).toEqual([["node"], ["proxy"]]);
     expect(spec.containers[1]!.volumeMounts?.[1]).toEqual({ name: "devloop-bind-signal-abc", mountPath: bindSignalDir });
+  });
+
+  it("names the images whose ENTRYPOINT/CMD the shared engine would have to tell: no command, not known, a pinned tag", () => {
+    const bare = (image: string, extra: Partial<Container> = {}): KubeManifest => {
+      const c = app({ image, ...extra });
+      return deployment({ initContainers: [init(c)], containers: [c] });
+    };
+    expect(bindWaitImages([bare("node:20"), bare("shop-web:dl-1")], { "shop-web:dl-1": { entrypoint: [], cmd: ["node"] } })).toEqual(["node:20"]);
+    expect(bindWaitImages([bare("node:20", { command: ["node"] })], {})).toEqual([]);
+    expect(bindWaitImages([bare("node"), bare("node:latest"), bare("node:20", { imagePullPolicy: "Always" })], {})).toEqual([]);
+    expect(bindWaitImages([bare("registry:5000/node@sha256:abc")], {})).toEqual(["registry:5000/node@sha256:abc"]);
   });
 
   it("leaves manifests without devloop-bind alone, and folds a bare Pod too", () => {

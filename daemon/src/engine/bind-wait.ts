@@ -14,10 +14,12 @@
  * container's create and start) is gone from the first up.
  *
  * argv is the container's command + args when translate wrote its command (compose entrypoint, or command with the
- * entrypoint reset, or the supervisor), else the built image's ENTRYPOINT + (args, or its CMD). The init container
- * stays, as before, where argv cannot be known (an image devloop did not build and whose ENTRYPOINT it does not
- * know), where another container also mounts the binds (volumes_from: it would run while the tree goes in), and in
- * `devloop run` pods (cli/src/one-off-pod.ts replaces the command; `withBindWait` is not applied there).
+ * entrypoint reset, or the supervisor), else the image's ENTRYPOINT + (args, or its CMD): the built image's, or, for
+ * an image devloop did not build, the one on the Docker engine the kubelet runs on (the project's delivery is that
+ * engine; a pinned tag: bindWaitImages). The init container stays, as before, where argv cannot be known (an image
+ * not on that engine, a cluster that does not share it, :latest), where another container also mounts the binds
+ * (volumes_from: it would run while the tree goes in), and in `devloop run` pods (cli/src/one-off-pod.ts replaces the
+ * command; `withBindWait` is not applied there).
  * Pure.
  */
 import type { ImageCommand } from "../ports/image-builder.js";
@@ -62,19 +64,58 @@ const waiting = (c: Container, images: Readonly<Record<string, ImageCommand>>): 
   return argv === undefined ? undefined : { command: ["/bin/sh", "-c", bindWaitScript, bindWaitName], args: [...argv] };
 };
 
+/** The one container that mounts a devloop-bind init container's binds (same image), and the init's signal mount. */
+const foldTarget = (init: Container, containers: readonly Container[]): { app: Container; signal: Mount } | undefined => {
+  const mounts = init.volumeMounts ?? [];
+  const signal = mounts.find((m) => m.mountPath === bindSignalDir);
+  const binds = new Set(mounts.filter((m) => m !== signal).map((m) => m.name));
+  const users = containers.filter((c) => (c.volumeMounts ?? []).some((m) => binds.has(m.name)));
+  const app = users.length === 1 ? users[0] : undefined;
+  return app === undefined || signal === undefined || app.image !== init.image ? undefined : { app, signal };
+};
+
+/** A tag the kubelet may pull again (no tag, :latest, or pull policy Always): what runs may not be what was inspected. */
+const mayChange = (c: Container): boolean => {
+  const image = typeof c.image === "string" ? c.image : "";
+  const tag = /:([^:/@]+)$/.exec(image)?.[1];
+  return c["imagePullPolicy"] === "Always" || (!image.includes("@") && (tag === undefined || tag === "latest"));
+};
+
+const podSpecsOf = (manifests: readonly KubeManifest[]): PodSpec[] =>
+  manifests.flatMap((m) => {
+    const spec = m["spec"] as ({ template?: { spec?: PodSpec } } & PodSpec) | undefined;
+    if (spec === undefined) return [];
+    if (m.kind === "Pod") return [spec];
+    return spec.template?.spec === undefined ? [] : [spec.template.spec];
+  });
+
+/**
+ * The images whose ENTRYPOINT/CMD would let a devloop-bind be folded and are not in `known`: app containers without a
+ * command of their own, on a pinned tag (not :latest, no pull policy Always). The apply reads them from the Docker
+ * engine the kubelet runs on, when the project's delivery says it shares it (apply-controller.ts).
+ */
+export const bindWaitImages = (manifests: readonly KubeManifest[], known: Readonly<Record<string, ImageCommand>>): string[] => {
+  const out = new Set<string>();
+  for (const spec of podSpecsOf(manifests)) {
+    for (const init of (spec.initContainers ?? []).filter(isBindInit)) {
+      const app = foldTarget(init, spec.containers ?? [])?.app;
+      if (app === undefined || (app.command !== undefined && app.command.length > 0) || typeof app.image !== "string" || known[app.image] !== undefined || mayChange(app)) continue;
+      out.add(app.image);
+    }
+  }
+  return [...out];
+};
+
 /** One pod spec: each devloop-bind init container whose app container can wait itself is folded into it. */
 export const bindWaitPodSpec = <S extends PodSpec>(spec: S, images: Readonly<Record<string, ImageCommand>>): S => {
   let containers = [...(spec.containers ?? [])];
   const kept: Container[] = [];
   for (const init of spec.initContainers ?? []) {
     if (!isBindInit(init)) { kept.push(init); continue; }
-    const mounts = init.volumeMounts ?? [];
-    const signal = mounts.find((m) => m.mountPath === bindSignalDir);
-    const binds = new Set(mounts.filter((m) => m !== signal).map((m) => m.name));
-    const users = containers.filter((c) => (c.volumeMounts ?? []).some((m) => binds.has(m.name)));
-    const app = users.length === 1 ? users[0] : undefined;
-    const line = app === undefined || signal === undefined || app.image !== init.image ? undefined : waiting(app, images);
-    if (app === undefined || line === undefined || signal === undefined) { kept.push(init); continue; }
+    const target = foldTarget(init, containers);
+    const line = target === undefined ? undefined : waiting(target.app, images);
+    if (target === undefined || line === undefined) { kept.push(init); continue; }
+    const { app, signal } = target;
     const folded: Container = { ...app, ...line, startupProbe: bindWaitProbe, volumeMounts: [...(app.volumeMounts ?? []), { name: signal.name, mountPath: bindSignalDir }] };
     containers = containers.map((c) => (c === app ? folded : c));
   }

@@ -39,6 +39,11 @@ export interface ImageBuilder {
   /** Whether the image is present where the cluster runs it. */
   exists(image: string): Promise<boolean>;
   /**
+   * An image's ENTRYPOINT and CMD on this builder's Docker engine; undefined when it is not there or the engine cannot
+   * be asked (engine/bind-wait.ts: only used when the kubelet runs on that engine).
+   */
+  imageCommand?(image: string): Promise<ImageCommand | undefined>;
+  /**
    * Builds (or skips), tags and delivers; onLine gets the build output, onProgress the running step. `environment`:
    * the environment of the CLI call that asked for the project (ProjectRequest.options.environment), where
    * environment-sourced build secrets are read first (the daemon's own environment after it); read at build time only.

@@ -11,17 +11,17 @@
  *                     the app container starts with the tree in place. A new pod (restart, reschedule, scale) waits the
  *                     same way, so it always starts with the current tree.
  *   the app waits     that is what translate writes, and `render` shows. At apply (engine/bind-wait.ts, `render
- *                     --as-applied`), where the container's argv is known (its compose entrypoint, or the image
- *                     devloop built), devloop-bind is folded into the app container instead: its command waits for the
+ *                     --as-applied`), where the container's argv is known (its compose entrypoint, the image devloop
+ *                     built, or an image on the Docker engine the kubelet runs on), devloop-bind is folded into the app container instead: its command waits for the
  *                     ready file itself (bindWaitScript, or the supervisor's script with bindWaitLine first), it mounts
  *                     the memory volume, and a startupProbe on the file (bindWaitProbe) keeps it not started and not
  *                     ready until then. The fill goes into the app container, and the kubelet's handover from an
  *                     ended init container (its next relist, then the app container's create and start: ~1.8 s of a
  *                     quiet first up) is gone. The file survives a container restart (a pod volume): a restarted
  *                     container does not wait again, and finds the tree. The init container stays where argv is not
- *                     known (an image-only service without a compose entrypoint: devloop does not read the image's
- *                     ENTRYPOINT), where another container also mounts the binds (volumes_from), and in `devloop run`
- *                     pods.
+ *                     known (an image devloop did not build, without a compose entrypoint, when the cluster does not
+ *                     run on the local Docker engine or the tag is :latest), where another container also mounts the
+ *                     binds (volumes_from), and in `devloop run` pods.
  *   the live rule     one "sync" rule per bind ("<service>:bind[<index>]"): edits are synced into the app container.
  *                     Paths another mount covers inside the bind (an anonymous volume over node_modules) are ignored:
  *                     under Docker that mount hides the host's copy, and the image's content seeded there stays.

@@ -89,6 +89,12 @@ describe("a bind-mounted tree over 16 MiB, on the local cluster", () => {
     expect(`${digest} ${empty}`).toBe(expected);
     const first = pod?.replace("pod=", "") ?? "";
     expect(first).not.toBe("");
+    // An image devloop did not build, on the engine the kubelet runs on: its ENTRYPOINT is read there, so the app
+    // container waits for the fill itself (engine/bind-wait.ts), with the image's entrypoint before the command.
+    const spec = (await core.readNamespacedPod({ namespace, name: first })).spec;
+    expect((spec?.initContainers ?? []).map((c) => c.name)).not.toContain("devloop-bind");
+    expect(spec?.containers[0]?.command?.[3]).toBe("devloop-bind");
+    expect(spec?.containers[0]?.args?.slice(-2)).toEqual(["node", "/src/server.js"]);
     await core.deleteNamespacedPod({ namespace, name: first, gracePeriodSeconds: 0 });
     // The new pod is filled the same way and answers with its own name.
     const again = await fetchUntil(url, (b) => b.includes("empty=") && !b.includes(`pod=${first}`), 120_000, "the new pod's answer");

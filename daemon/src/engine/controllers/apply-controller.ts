@@ -7,7 +7,9 @@ import type { ClusterClient } from "../../ports/cluster.js";
 import { ClusterError } from "../../ports/cluster.js";
 import type { Clock, Timer } from "../../clock/clock.js";
 import type { Dispatch } from "../actions.js";
-import { withBindWait } from "../bind-wait.js";
+import type { ImageBuilder, ImageCommand } from "../../ports/image-builder.js";
+import type { KubeManifest } from "../../translate/types.js";
+import { bindWaitImages, withBindWait } from "../bind-wait.js";
 import { builtCommands, sidecarBuiltRefs, withBuiltImage } from "../built-image.js";
 import { serviceSelector } from "../labels.js";
 import { sidecarsOf } from "../service-pods.js";
@@ -23,12 +25,25 @@ export const pruneKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "Ser
 export interface ApplyControllerParams {
   readonly cluster: ClusterClient;
   readonly clock: Clock;
+  /** Reads an image's ENTRYPOINT/CMD on the local Docker engine (ports/image-builder.ts), for bind-wait.ts. */
+  readonly images?: Pick<ImageBuilder, "imageCommand">;
 }
+
+/**
+ * The images' ENTRYPOINT/CMD a unit's bind waits need beyond the built ones: read on the local engine only when the
+ * project's delivery says the kubelet runs on it (what it runs is what is read there); else none (the init stays).
+ */
+const withEngineCommands = async (manifests: readonly KubeManifest[], known: Readonly<Record<string, ImageCommand>>, sharedEngine: boolean, images: ApplyControllerParams["images"]): Promise<Readonly<Record<string, ImageCommand>>> => {
+  const wanted = sharedEngine && images?.imageCommand !== undefined ? bindWaitImages(manifests, known) : [];
+  if (wanted.length === 0) return known;
+  const read = await Promise.all(wanted.map(async (image) => [image, await images?.imageCommand?.(image).catch(() => undefined)] as const));
+  return { ...known, ...Object.fromEntries(read.filter((r): r is readonly [string, ImageCommand] => r[1] !== undefined)) };
+};
 
 const describe = (error: unknown): { message: string; transient: boolean } =>
   error instanceof ClusterError ? { message: error.message, transient: error.transient } : { message: error instanceof Error ? error.message : String(error), transient: false };
 
-export const createApplyController = ({ cluster, clock }: ApplyControllerParams): Controller => {
+export const createApplyController = ({ cluster, clock, images }: ApplyControllerParams): Controller => {
   const inFlight = new Set<string>();
   let wake: { at: number; timer: Timer } | undefined;
 
@@ -45,8 +60,6 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
           const key = `${project.name}/${unit}`;
           const hash = project.units[unit]?.desiredHash;
           if (inFlight.has(key) || hash === undefined) continue;
-          inFlight.add(key);
-          dispatch({ type: "applyStarted", project: project.name, unit, inputHash: hash });
           const build = project.builds?.[unit];
           const own = unitManifests(loaded.manifests, unit, loaded.services);
           // A service with build: runs the reference it was built as (selectors gate the apply until then), and so
@@ -62,10 +75,17 @@ export const createApplyController = ({ cluster, clock }: ApplyControllerParams)
             manifests = withBuiltImage(manifests, b.image, b.ref, hash, loaded.live?.[sidecar]?.restart === "process" ? b.command : undefined);
           }
           // The app containers that can wait for their bind fill themselves do (bind-wait.ts): by the built images'
-          // ENTRYPOINT/CMD where translate did not know the command line.
-          manifests = withBindWait(manifests, builtCommands(project.builds, [unit, ...Object.keys(sidecarBuiltRefs(loaded.manifests, unit, project.builds))]));
-          cluster
-            .apply(manifests, { fieldManager, recreateImmutable: true })
+          // ENTRYPOINT/CMD where translate did not know the command line, or the shared engine's for other images.
+          const built = builtCommands(project.builds, [unit, ...Object.keys(sidecarBuiltRefs(loaded.manifests, unit, project.builds))]);
+          // Whether the kubelet runs on the local engine is the load's delivery decision: wait for it (a deliveryDecided
+          // action runs this again), so the first apply is the one that stays.
+          const undecided = (project.delivery?.generation ?? 0) < (project.loadedGeneration ?? 0);
+          if (undecided && images?.imageCommand !== undefined && bindWaitImages(manifests, built).length > 0) continue;
+          inFlight.add(key);
+          dispatch({ type: "applyStarted", project: project.name, unit, inputHash: hash });
+          const unitManifestsBuilt = manifests;
+          withEngineCommands(unitManifestsBuilt, built, project.delivery?.delivery?.strategy === "docker", images)
+            .then((commands) => cluster.apply(withBindWait(unitManifestsBuilt, commands), { fieldManager, recreateImmutable: true }))
             .then(() => dispatch({ type: "applyFinished", project: project.name, unit, inputHash: hash, at: clock.now() }))
             .catch((error: unknown) => {
               const { message, transient } = describe(error);
