@@ -127,7 +127,7 @@ export const DOCTOR_CODES = {
   "DL-DOCTOR-019": {
     title: "Dockerfile line BuildKit refuses",
     severity: "error",
-    why: "BuildKit's parser stops the build at this line: an unknown instruction or one before the first FROM, FROM with a bad stage name, a flag the instruction does not take or without its =value, a repeated flag, an exec-form array of non-strings, a repeated or bad parser directive",
+    why: "BuildKit's parser stops the build at this line: an unknown instruction or one before the first FROM, FROM with a bad stage name, missing or malformed arguments (COPY with one, ENV NAME without a value, SHELL not in JSON), a flag the instruction does not take or without its =value, a repeated flag, an exec-form array of non-strings, a repeated or bad parser directive",
     fix: "write flags as --name=value (a value after a space is read as the instruction's first argument), once each, only those the instruction takes; quote every item of an exec-form array",
   },
   "DL-DOCTOR-020": {

@@ -15,7 +15,7 @@
 import type { SplitFlags } from "./builder-flags.js";
 import { builderFlagProblem, splitBuilderFlags } from "./builder-flags.js";
 import { EXEC_FORM_KEYWORDS, readExecForm } from "./exec-form.js";
-import { instructionRuleProblem } from "./instruction-rules.js";
+import { argumentProblem, instructionRuleProblem } from "./instruction-rules.js";
 import { plainWords, rawWords } from "./shell-lex.js";
 
 export interface Heredoc {
@@ -176,7 +176,7 @@ const locate = (segments: readonly Segment[], offset: number): { line: number; c
 
 /**
  * The first thing BuildKit refuses on this instruction: an unknown instruction, one before the first FROM, FROM's words
- * (instruction-rules.ts), then its flags (BFlags.Parse), then its exec form, then ONBUILD's trigger.
+ * (instruction-rules.ts), then its flags (BFlags.Parse), then its exec form, then ONBUILD's trigger, then its arguments.
  */
 const instructionProblem = (
   keyword: string,
@@ -185,6 +185,7 @@ const instructionProblem = (
   split: SplitFlags,
   segments: readonly Segment[],
   beforeFrom: boolean,
+  escape: string,
 ): DockerfileProblem | undefined => {
   const at = (offset: number, problem: { message: string; hint: string; readsDifferently?: boolean }): DockerfileProblem => ({
     ...locate(segments, argsStart + offset),
@@ -198,16 +199,12 @@ const instructionProblem = (
   const flag = builderFlagProblem(keyword, split);
   if (flag !== undefined) return at(flag.start, flag);
   if (rule !== undefined) return at(split.restStart + rule.offset, rule);
-  if (EXEC_FORM_KEYWORDS.has(keyword)) {
-    const problem = readExecForm(keyword, body).problem;
-    return problem === undefined ? undefined : at(split.restStart + problem.offset, problem);
-  }
-  if (keyword === "HEALTHCHECK") {
-    const type = /^\S+\s*/.exec(body)?.[0] ?? "";
-    const problem = readExecForm(`HEALTHCHECK ${type.trim().toUpperCase()}`, body.slice(type.length)).problem;
-    return problem === undefined ? undefined : at(split.restStart + type.length + problem.offset, problem);
-  }
-  return undefined;
+  // The exec form is read by the parser, before instructions.Parse looks at the arguments.
+  const type = keyword === "HEALTHCHECK" ? (/^\S+\s*/.exec(body)?.[0] ?? "") : "";
+  const json = EXEC_FORM_KEYWORDS.has(keyword) || keyword === "HEALTHCHECK" ? readExecForm(`${keyword}${type === "" ? "" : ` ${type.trim().toUpperCase()}`}`, body.slice(type.length)).problem : undefined;
+  if (json !== undefined) return at(split.restStart + type.length + json.offset, json);
+  const argument = argumentProblem(keyword, body, escape);
+  return argument === undefined ? undefined : at(argument.offset < 0 ? -argsStart : split.restStart + argument.offset, argument);
 };
 
 export const parseDockerfile = (text: string): ParsedDockerfile => {
@@ -249,7 +246,7 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     const argsStart = match?.[0].length ?? 0;
     const args = joined.slice(argsStart);
     const { rawFlags, flags, body, split } = splitFlags(args);
-    const syntaxProblem = instructionProblem(keyword, args, argsStart, split, segments, !seenFrom);
+    const syntaxProblem = instructionProblem(keyword, args, argsStart, split, segments, !seenFrom, escape);
     if (syntaxProblem !== undefined) syntaxProblems.push(syntaxProblem);
     if (keyword === "FROM") seenFrom = true;
     const heredocs: Heredoc[] = [];
