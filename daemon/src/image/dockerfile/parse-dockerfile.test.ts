@@ -190,6 +190,19 @@ describe("what BuildKit's parser refuses, located at the word (syntaxProblems)",
     ]);
   });
 
+  it("no stage: an empty Dockerfile (file with no instructions), ARGs and no FROM (no stages to build)", () => {
+    expect(problems("# just a comment\n")).toEqual([{ line: 1, column: 1, message: expect.stringMatching(/^the Dockerfile has no instruction/) as unknown }]);
+    expect(problems("ARG A=1\nARG B\n")).toEqual([{ line: 2, column: 1, message: "expected a FROM after the ARG on line 2, found none (BuildKit: dockerfile contains no stages to build)" }]);
+  });
+
+  it("the exec form's refusal comes before the instruction's own (the parser reads it first), and arguments are checked", () => {
+    expect(problems('FROM a\nSHELL ["sh", 1]\nCOPY app.js\nENV A=1 B\n').map((p) => p.message)).toEqual([
+      expect.stringMatching(/^SHELL: an exec-form array must hold strings only/) as unknown,
+      "COPY: expected a source and a destination, found one argument (BuildKit: COPY requires at least two arguments)",
+      'ENV: expected NAME=value pairs only, found "B" without = after A=…',
+    ]);
+  });
+
   it("a Dockerfile BuildKit reads without complaint has none", () => {
     expect(problems('# syntax=docker/dockerfile:1\nFROM --platform=$BUILDPLATFORM a AS b\nCOPY --link --chmod=644 ["a b", "/c"]\nRUN <<EOF\necho\nEOF\nCMD []\n')).toEqual([]);
   });

@@ -280,6 +280,15 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     const json = EXEC_FORM_KEYWORDS.has(keyword) ? parseJsonArray(body) : undefined;
     instructions.push({ keyword, rawFlags, flags, body, ...(json === undefined ? {} : { json }), heredocs, line, column, lastLine: index });
   }
+  if (!seenFrom) {
+    // parser.Parse: "file with no instructions"; dockerfile2llb: "dockerfile contains no stages to build".
+    const last = instructions.at(-1);
+    syntaxProblems.push(
+      last === undefined
+        ? { line: 1, column: 1, message: "the Dockerfile has no instruction: expected FROM <image> at least, found none (BuildKit: file with no instructions)", hint: "start with FROM <image>" }
+        : { line: last.line, column: last.column, message: `expected a FROM after the ${last.keyword} on line ${last.line}, found none (BuildKit: dockerfile contains no stages to build)`, hint: "add FROM <image> after the global ARGs" },
+    );
+  }
   return { lines, directives, escape, instructions, problems, syntaxProblems };
 };
 
