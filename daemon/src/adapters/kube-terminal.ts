@@ -157,7 +157,7 @@ export const createKubeTerminal = (kc: KubeConfig): PodTerminal => {
           const state = containerState(await readPod(namespace, name), container);
           if (state.state !== "waiting") break;
           const line = `${state.reason ?? ""}${state.message ? `: ${state.message}` : ""}`;
-          if (line !== said && state.reason !== "Pending" && state.reason !== "ContainerCreating") onStatus?.(`pod ${name}: ${line}`);
+          if (line !== said && state.reason !== "Pending" && state.reason !== "ContainerCreating" && state.reason !== "PodInitializing") onStatus?.(`pod ${name}: ${line}`);
           said = line;
           if (stuck.has(state.reason ?? "")) throw new ClusterError(`pod ${name} cannot start: ${line}`, false);
           if (Date.now() > deadline) throw new ClusterError(`pod ${name} did not start within ${Math.round(startTimeoutMs / 1000)}s (${line || "pending"})`, false);

@@ -40,8 +40,9 @@ const swappingPath = (real: { tar: string; mv: string; rm: string }, base: strin
   writeFileSync(path.join(bin, "tar"), [
     "#!/bin/sh",
     'if [ -n "$SWAP_ONCE" ] && [ -e "$SWAP_ONCE" ]; then',
+    '  if [ "$(cat "$SWAP_ONCE")" = append ]; then echo more >> "$SWAP_DIR/passwd"',
+    `  else ${real.mv} "$SWAP_DIR" "$SWAP_DIR.moved" && ln -s "$SWAP_TO" "$SWAP_DIR"; fi`,
     `  ${real.rm} -f "$SWAP_ONCE"`,
-    `  ${real.mv} "$SWAP_DIR" "$SWAP_DIR.moved" && ln -s "$SWAP_TO" "$SWAP_DIR"`,
     "fi",
     `exec ${real.tar} "$@"`,
   ].join("\n"));
@@ -95,9 +96,9 @@ const readBack = async (bytes: Buffer): Promise<Record<string, string>> => {
 };
 
 describe.each(variants)("the puller's read with $name", (variant) => {
-  const env = (swap: boolean, swapDir = "sub"): NodeJS.ProcessEnv => {
+  const env = (swap: boolean | "append", swapDir = "sub"): NodeJS.ProcessEnv => {
     const marker = path.join(dir, "swap-once");
-    if (swap) writeFileSync(marker, "tar");
+    if (swap !== false) writeFileSync(marker, swap === "append" ? "append" : "tar");
     return { ...process.env, PATH: variant.path(), SWAP_ONCE: marker, SWAP_DIR: path.join(target, swapDir), SWAP_TO: outside };
   };
   const read = async (rels: string[], e: NodeJS.ProcessEnv): Promise<{ files: Record<string, string>; raw: Buffer }> => {
@@ -167,5 +168,16 @@ describe.each(variants)("the puller's read with $name", (variant) => {
     expect([...result.pulled].sort()).toEqual(["sub/other.txt", "sub/passwd"]);
     expect(await readFile(path.join(host, "sub/passwd"), "utf8")).toBe("mine\n");
     expect((await readdir(host, { recursive: true })).map(String).sort()).toEqual(["sub", "sub/other.txt", "sub/passwd"]);
+  });
+
+  it("the whole pull: a file changed between the listing and the read is not written, it is left for the next look", async () => {
+    await mkdir(path.join(target, "sub"));
+    await writeFile(path.join(target, "sub/passwd"), "mine\n");
+    await writeFile(path.join(target, "sub/other.txt"), "o");
+    const e = env("append");
+    const result = await createKubePuller({ exec: (_t, command) => run(command, e) }).pull({ pod: { namespace: "ns", pod: "p", container: "c" }, localRoot: host, targetDir: target, previous: new Map(), since: 0, prune: [] });
+    expect(result.pulled).toEqual(["sub/other.txt"]);
+    expect(result.deferred).toBe(1);
+    expect((await readdir(host, { recursive: true })).map(String).sort()).toEqual(["sub", "sub/other.txt"]);
   });
 });

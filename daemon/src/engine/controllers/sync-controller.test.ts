@@ -310,6 +310,13 @@ describe("sync controller", () => {
     t.clock.advance(2_000);
     await vi.waitFor(() => expect(t.puller.calls).toHaveLength(2));
     expect(t.puller.calls[1]?.since).toBe(1_002);
+    // A look that left files for later (over the per-look cap): the next one starts from the same clock.
+    t.puller.next({ deferred: 3 });
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(3));
+    t.clock.advance(2_000);
+    await vi.waitFor(() => expect(t.puller.calls).toHaveLength(4));
+    expect(t.puller.calls.slice(2).map((c) => c.since)).toEqual([1_004, 1_004]);
     // A run pod whose command ended before this daemon looked at it: a whole look, then the done file.
     const ended: ObservedObject = {
       ...pod("shop-web-run-x3", "web", { containers: ["web", "devloop-run-binds"], running: false, lastExit: { container: "web", exitCode: 0, reason: "Completed", now: true } }),
@@ -319,7 +326,9 @@ describe("sync controller", () => {
     t.observe([pod("web-1", "web"), ended]);
     await vi.waitFor(() => expect(t.exec.calls.filter((c) => c.command.join(" ").includes("/.devloop-bind/done"))).toHaveLength(1));
     // Its reconcile (nothing filled it here) looks at it whole; the look after its end goes on from that clock.
-    expect(t.puller.calls.slice(looks).filter((c) => c.pod.pod === "shop-web-run-x3").map((c) => [c.pod.container, c.since])).toEqual([["devloop-run-binds", 0], ["devloop-run-binds", 1_006]]);
+    const x3 = t.puller.calls.slice(looks).filter((c) => c.pod.pod === "shop-web-run-x3");
+    expect(x3.map((c) => [c.pod.container, c.since === 0 ? 0 : "the clock its first look returned"])).toEqual([["devloop-run-binds", 0], ["devloop-run-binds", "the clock its first look returned"]]);
+    expect(x3[1]?.since).toBeGreaterThan(1_000);
   });
 
   it("a devloop run pod of a service without binds is left alone", async () => {
