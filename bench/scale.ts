@@ -8,7 +8,8 @@
  *   devloop's port-forward that carries the new message, round-robin over the N projects; p50 / p95;
  * - what else the machine carries: load average, CPU used by kube-apiserver, etcd, kubelet, dockerd, containerd, its shims,
  *   runc and the processes started in containers (the shims' reaped children), the daemon and the whole machine during
- *   the edits, the containers' memory (docker stats), pod restarts and OOMKills;
+ *   the edits, the containers' memory (docker stats), the node processes' memory (PSS of the kubelets, engines,
+ *   containerds and shims), pod restarts and OOMKills;
  * - what the daemon sends the apiserver in DEVLOOP_BENCH_IDLE_MS (15 s) with no edit (`ss -tin` of its connections):
  *   watches and idle streams send nothing, so traffic that grows with N would be polling; and the CPU the node's
  *   processes use meanwhile (probes, the runtime's housekeeping): its steady work for N projects, and per project.
@@ -50,6 +51,8 @@ export interface ScaleLevel {
   /** Sum of the containers' memory per compose service (MiB), and the largest web. */
   readonly containersMb: Readonly<Record<string, number>>;
   readonly webMaxMb: number;
+  /** PSS of the node processes that grow with the pods (nodePssMb), after the edits. */
+  readonly nodePss: ReturnType<typeof nodePssMb>;
   readonly restarts: number;
   readonly oomKilled: number;
   readonly notReady: readonly string[];
@@ -111,6 +114,31 @@ const treeRssKb = (root: number): number => {
     if (p === root) total += rssKb(pid);
   }
   return total;
+};
+
+/**
+ * Proportional set size (MiB; shared pages split among the processes that map them, so sums are fair) of the node
+ * processes that grow with the pods, on both nodes: the kubelets, the Docker engines, their containerds, and the
+ * containerd shims (one per container, pod sandboxes included), with how many shims there are.
+ */
+const nodePssMb = (): { readonly byName: Readonly<Record<string, number>>; readonly shims: number } => {
+  const names = ["kubelet", "dockerd", "containerd-shim", "containerd"];
+  const byName: Record<string, number> = {};
+  let shims = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = names.find((n) => stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith(n));
+      if (name === undefined) continue;
+      const pssKb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+      byName[name] = (byName[name] ?? 0) + pssKb / 1024;
+      if (name === "containerd-shim") shims++;
+    } catch {
+      // gone
+    }
+  }
+  return { byName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, Math.round(v * 10) / 10])), shims };
 };
 
 /**
@@ -320,6 +348,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
       const editConnections = [...apiserverSends(daemonPid, apiPort).keys()].filter((k) => !editSends0.has(k)).length;
       const cpu = cpuPercent(cpu0, cpuTicks(daemonPid), seconds);
       const mem = containerMemory(projects.map((p) => p.namespace));
+      const nodePss = nodePssMb();
       let restarts = 0;
       let oomKilled = 0;
       const notReady: string[] = [];
@@ -366,6 +395,7 @@ export const benchScale = async (): Promise<ScaleResult> => {
         cpu,
         containersMb: Object.fromEntries(Object.entries(mem.bySvc).map(([k, v]) => [k, Math.round(v)])),
         webMaxMb: Math.round(mem.webMax),
+        nodePss,
         restarts,
         oomKilled,
         notReady,
@@ -416,6 +446,7 @@ export const formatScale = (r: ScaleResult): string =>
     "",
     ...r.levels.map((l) => `Where an edit's time goes at ${l.projects} project(s) (medians of the daemon's traces): ${Object.entries(l.steps).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`),
     "",
+    ...r.levels.map((l) => `Node processes' PSS (both nodes), ${l.projects} project(s): ${Object.entries(l.nodePss.byName).map(([k, v]) => `${k} ${v}`).join(", ")} MiB; ${l.nodePss.shims} shims.`),
     ...r.levels.map((l) => `Daemon → apiserver connections opened while the edits ran (and open at their end), ${l.projects} project(s): ${l.editConnections}.`),
     ...r.levels.map((l) => `Daemon → apiserver with no edit, ${l.projects} project(s), ${l.idle.seconds} s: ${l.idle.dataSegsPerS.toFixed(2)} data segments/s, ${l.idle.bytesPerS.toFixed(0)} B/s, ${l.idle.newConnections} new of ${l.idle.connections} connections; CPU % of a core meanwhile: ${Object.entries(l.idle.cpu).map(([k, v]) => `${k} ${v}`).join(", ")}.`),
     ...(r.levels[0] === undefined
@@ -424,7 +455,11 @@ export const formatScale = (r: ScaleResult): string =>
           const one = r.levels[0];
           if (one === undefined || l.projects <= one.projects) return [];
           const each = (k: string): string => (((l.idle.cpu[k] ?? 0) - (one.idle.cpu[k] ?? 0)) / (l.projects - one.projects)).toFixed(1);
-          return [`Idle CPU each project adds, ${one.projects} → ${l.projects} projects (% of a core): ${Object.keys(l.idle.cpu).map((k) => `${k} ${each(k)}`).join(", ")}.`];
+          const pss = (k: string): string => (((l.nodePss.byName[k] ?? 0) - (one.nodePss.byName[k] ?? 0)) / (l.projects - one.projects)).toFixed(1);
+          return [
+            `Idle CPU each project adds, ${one.projects} → ${l.projects} projects (% of a core): ${Object.keys(l.idle.cpu).map((k) => `${k} ${each(k)}`).join(", ")}.`,
+            `Node memory (PSS) each project adds, ${one.projects} → ${l.projects} projects (MiB): ${Object.keys(l.nodePss.byName).map((k) => `${k} ${pss(k)}`).join(", ")}; shims ${one.nodePss.shims} → ${l.nodePss.shims}.`,
+          ];
         })),
     ...(r.stoppedBecause === undefined ? [] : ["", `Stopped: ${r.stoppedBecause}.`]),
   ].join("\n");
