@@ -173,3 +173,19 @@ describe("layerLabel", () => {
     expect(layerLabel("")).toBe("(imported, no instruction recorded)");
   });
 });
+
+describe("DL-DOCTOR-019/020 Dockerfile lines BuildKit refuses or reads differently", () => {
+  it("an error at the word BuildKit refuses, named by stage and instruction; a warning at text after an exec-form array", async () => {
+    const dockerfile = clean.replace("COPY src ./src", "COPY --from build src ./src").replace('CMD ["node", "src/server.js"]', 'CMD ["node", "src/server.js"] # run');
+    const findings = await runHarness({ dockerfile });
+    expect(findings.filter((f) => f.code !== "DL-DOCTOR-013")).toMatchObject([
+      { code: "DL-DOCTOR-019", severity: "error", line: 5, column: 6, path: "stage 0 COPY", fix: expect.stringContaining("--from=build") as unknown },
+      { code: "DL-DOCTOR-020", severity: "warning", line: 7, column: 31, path: "stage 0 CMD" },
+    ]);
+  });
+
+  it("a repeated directive is at the parser directives; an empty Dockerfile at line 1 of the Dockerfile", async () => {
+    expect(await runHarness({ dockerfile: `# escape=\\\n# escape=\`\n${clean}` })).toMatchObject([{ code: "DL-DOCTOR-019", line: 2, path: "parser directives" }]);
+    expect(await runHarness({ dockerfile: "# nothing\n" })).toMatchObject([{ code: "DL-DOCTOR-019", line: 1, path: "Dockerfile" }]);
+  });
+});

@@ -18,7 +18,9 @@ export const dockerfileSyntaxCheck: DoctorCheck = {
     return dockerfile.parsed.syntaxProblems.map((problem): FindingDraft => {
       const instruction = dockerfile.parsed.instructions.find((i) => i.line <= problem.line && problem.line <= i.lastLine);
       const stage = instruction === undefined ? undefined : dockerfile.graph.stages.find((s) => s.from === instruction || s.instructions.includes(instruction));
-      const label = instruction === undefined ? "parser directives" : stage === undefined ? instruction.keyword : `${stageLabel(stage)} ${instruction.keyword}`;
+      // Outside any instruction: a parser directive's, or the whole file's when it has no instruction.
+      const outside = dockerfile.parsed.instructions.length === 0 ? "Dockerfile" : "parser directives";
+      const label = instruction === undefined ? outside : stage === undefined ? instruction.keyword : `${stageLabel(stage)} ${instruction.keyword}`;
       return {
         code: problem.readsDifferently === true ? "DL-DOCTOR-020" : "DL-DOCTOR-019",
         at: dockerfile.locate.point(problem.line, problem.column, label),
