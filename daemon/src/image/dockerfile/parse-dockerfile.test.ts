@@ -220,5 +220,7 @@ describe("nameValuePairs", () => {
       { name: "C", value: "'x'" },
     ]);
     expect(nameValuePairs({ keyword: "ENV", body: "PATH /usr/bin:/bin" })).toEqual([{ name: "PATH", value: "/usr/bin:/bin" }]);
+    // line_parsers.go parseNameVal: the legacy form splits at the first blank, whatever quotes or escapes say
+    expect(nameValuePairs({ keyword: "ENV", body: "A\\ B value  with  blanks" })).toEqual([{ name: "A\\", value: "B value  with  blanks" }]);
   });
 });

@@ -310,7 +310,9 @@ export const nameValuePairs = (instruction: { readonly keyword: string; readonly
   const words = rawWords(instruction.body, escape);
   const firstWord = words[0] ?? "";
   if (instruction.keyword !== "ARG" && firstWord !== "" && !firstWord.includes("=")) {
-    return [{ name: firstWord, value: instruction.body.trim().slice(firstWord.length).trim() }];
+    // The legacy form is split at the first blank, not at the first word (parseNameVal: reWhitespace.Split(rest, 2)).
+    const [name = "", value = ""] = instruction.body.trim().split(/(?<=^[^\t\v\f\r ]+)[\t\v\f\r ]+/);
+    return [{ name, value }];
   }
   return words.map((word) => {
     const at = word.indexOf("=");
