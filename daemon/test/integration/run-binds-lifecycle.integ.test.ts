@@ -10,12 +10,13 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, createTestDaemon, freePort, kube, sleep, suffix } from "./daemon-support.js";
-import { bedImages, bedKubeconfigPath } from "./helpers/index.js";
+import { bedImages, bedKubeconfigPath, execInPod, loadBedKubeConfig } from "./helpers/index.js";
 import { realWorldCopy } from "./helpers/real-world.js";
 
 describe("devloop run with a bind, when the daemon or the project goes away meanwhile", () => {
   const daemon = createTestDaemon();
   const { core } = kube();
+  const kc = loadBedKubeConfig();
   const node = { copy: realWorldCopy("node-bind-node-modules"), namespace: `dlrunl${suffix()}`, port: 0 };
   const runPods = async (): Promise<string[]> =>
     (await core.listNamespacedPod({ namespace: node.namespace, labelSelector: "devloop.dev/run=app" })).items.map((p) => p.metadata?.name ?? "");
@@ -75,6 +76,10 @@ describe("devloop run with a bind, when the daemon or the project goes away mean
       await run.until("the command's start", () => run.out.stdout.includes("started"), 120_000);
       await daemon.kill9();
       node.copy.write("during-down.txt", "written while no daemon ran\n");
+      // What the run's container writes while no daemon runs: a new file, and a change to a file the host has too.
+      const [runPod = ""] = await runPods();
+      const wrote = await execInPod(kc, { namespace: node.namespace, pod: runPod, container: "app", command: ["sh", "-c", "mkdir -p /app/generated && echo 'while no daemon ran' > /app/generated/while-down.txt && echo 'changed in the run pod' > /app/message.txt"], timeoutMs: 30_000 });
+      expect(wrote.exitCode, wrote.stderr).toBe(0);
       await sleep(3_000);
       const started = Date.now();
       await daemon.start();
@@ -85,6 +90,9 @@ describe("devloop run with a bind, when the daemon or the project goes away mean
       expect(code, `${run.out.stdout}${run.out.stderr}`).toBe(0);
       expect(run.out.stdout).toContain("saw during-down true\n");
       expect(hostFile("generated/after-restart.txt")).toBe("written after the restart\n");
+      // Brought back by the new daemon's first look, not overwritten by the host's older copy.
+      expect(hostFile("generated/while-down.txt")).toBe("while no daemon ran\n");
+      expect(hostFile("message.txt")).toBe("changed in the run pod\n");
       process.stdout.write(`[measure] run across a daemon kill -9 and restart: ${ms} ms from the restart to run's exit\n`);
       expect(await runPods()).toEqual([]);
     } finally {
