@@ -259,6 +259,13 @@ export const createKubeCluster = ({ kubeConfig, delay = sleep, onNote = () => un
       // Namespaces first, so everything else has somewhere to go; then what does not wait for each other at once.
       return applyInStages(manifests, (m) => applyOne(m, options));
     },
+    async annotatePod(namespace, pod, annotations) {
+      try {
+        await objects.patch({ apiVersion: "v1", kind: "Pod", metadata: { name: pod, namespace, annotations: { ...annotations } } }, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+      } catch (error) {
+        throw reword(`annotate pod ${pod}`, error);
+      }
+    },
     async deleteByLabel(namespace, selector, kinds) {
       const gone: ObjectRef[] = [];
       for (const kind of kinds) {

@@ -135,6 +135,7 @@ export const createRoutingKube = (targets: KubeTargets, targetOf: (namespace: st
       const namespace = first === undefined ? "" : (first.metadata.namespace ?? first.metadata.name);
       return on(namespace).cluster.apply(manifests, options);
     },
+    annotatePod: async (namespace, pod, annotations) => { await on(namespace).cluster.annotatePod?.(namespace, pod, annotations); },
     deleteByLabel: (namespace, selector, kinds) => on(namespace).cluster.deleteByLabel(namespace, selector, kinds),
     deleteNamespace: (name) => on(name).cluster.deleteNamespace(name),
     readNamespace: (name) => on(name).cluster.readNamespace(name),

@@ -8,7 +8,11 @@
  *                       supervisor's own script (one shell, not two);
  *   the signal volume   mounted at /.devloop-bind, as devloop-bind had it;
  *   a startupProbe      that the ready file exists (bind-mounts.ts bindWaitProbe): the container is neither started
- *                       nor ready while it waits, and no other probe runs before.
+ *                       nor ready while it waits, and no other probe runs before. The kubelet of 1.19–1.21 marks a
+ *                       container with a startupProbe and no readinessProbe ready only on its next sync of the pod,
+ *                       up to a minute after it started (kubernetes#95140, seen on the bed: Ready 54 s after the
+ *                       fill): the sync controller annotates such a pod once it has started (devloop.dev/bind-filled),
+ *                       a pod update the kubelet syncs at once.
  * The fill then goes into that container (engine/live/bind-fill.ts), which runs from the pod's start: the kubelet's
  * handover from an init container that ended to the app container (its next relist, up to a second, and the
  * container's create and start) is gone from the first up.

@@ -110,6 +110,12 @@ export interface ClusterClient {
    * objects of one round at once (adapters/apply-stages.ts), every failure of a round in its error.
    */
   apply(manifests: readonly KubeManifest[], options: ApplyOptions): Promise<readonly ObjectRef[]>;
+  /**
+   * Merges annotations into a pod's metadata. Used once a pod whose app container waited for its bind fill has started
+   * (engine/bind-wait.ts): the kubelet (1.19–1.21) marks a container with a startupProbe and no readinessProbe ready
+   * only on its next sync, up to a minute later (kubernetes#95140), and a pod update is one.
+   */
+  annotatePod?(namespace: string, pod: string, annotations: Readonly<Record<string, string>>): Promise<void>;
   /** Deletes objects of the given kinds matching the label selector; returns what was deleted. */
   deleteByLabel(namespace: string, selector: string, kinds: readonly string[]): Promise<readonly ObjectRef[]>;
   deleteNamespace(name: string): Promise<void>;

@@ -125,6 +125,9 @@ export const bindWaitProbe = {
   failureThreshold: 1_000_000,
 } as const;
 
+/** Set on a pod once its app container has started after its fill (engine/controllers/sync-controller.ts). */
+export const bindFilledAnnotation = "devloop.dev/bind-filled";
+
 /** The container waits for its fill itself (its startupProbe is bindWaitProbe): how the pod's status is read. */
 export const isBindWaitProbe = (probe: unknown): boolean =>
   JSON.stringify((probe as { exec?: { command?: unknown } } | undefined)?.exec?.command) === JSON.stringify(bindWaitProbe.exec.command);

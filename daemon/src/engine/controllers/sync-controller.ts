@@ -59,7 +59,8 @@ import { runBind } from "../live/bind-fill.js";
 import { runCompile } from "../live/compile-delivery.js";
 import { runChange } from "../live/live-batch.js";
 import { replacePods, runRestart } from "../live/live-exec.js";
-import { bindingPods, endedRunPods, podOwner, runningPods, runningRunPods, startingBindPods } from "../live/live-pods.js";
+import { bindFilledAnnotation } from "../../translate/bind-mounts.js";
+import { bindingPods, endedRunPods, podOwner, runningPods, runningRunPods, startedUnreadyBindPods, startingBindPods } from "../live/live-pods.js";
 import { log } from "../live/live-trace.js";
 import type { Job, LiveDeps, LivePorts, Loop } from "../live/loop.js";
 import { compileRoot, errorText, mergeJobs } from "../live/loop.js";
@@ -91,6 +92,8 @@ export interface SyncControllerParams extends LivePorts {
 export const createSyncController = (params: SyncControllerParams): Controller => {
   const { watcher, clock } = params;
   const loops = new Map<string, Loop>();
+  /** Pods annotated once after their in-app bind wait (startedUnreadyBindPods), by name; forgotten with the pod. */
+  const poked = new Set<string>();
   let dispatch: Dispatch = () => undefined;
   let stopped = false;
   let retry: { cancel(): void } | undefined;
@@ -287,6 +290,12 @@ export const createSyncController = (params: SyncControllerParams): Controller =
             if (!loop.pods.takeRunning(pod)) continue;
             loop.queue.push(svc.service, { key: `pod/${pod}`, payload: { kind: "pod", pod, trigger: "pod" } });
           }
+          // Started after its fill, not ready yet: one pod update makes the kubelet look (live-pods.ts).
+          for (const pod of startedUnreadyBindPods(project, svc)) {
+            if (poked.has(pod) || deps.cluster.annotatePod === undefined) continue;
+            poked.add(pod);
+            void deps.cluster.annotatePod(loop.namespace, pod, { [bindFilledAnnotation]: "true" }).catch(() => undefined);
+          }
           // A run pod whose command ended: a last look at its binds (after its reconcile and pulls queued before).
           for (const pod of endedRunPods(project, svc)) {
             if (loop.pods.takeEnded(pod)) loop.queue.push(svc.service, { key: `ended/${pod}`, payload: { kind: "ended", pod } });
@@ -299,6 +308,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
         loop.pulls.prune(pods);
         const stopped = new Set(loop.pods.prune(running, binding, pods));
         loop.manifests.forgetPods((pod) => stopped.has(pod));
+        for (const pod of [...poked]) if (!pods.has(pod)) poked.delete(pod);
         for (const request of project.liveRequests ?? []) handleRequest(loop, request);
       }
       // Requests for projects without live rules: a restart replaces the pods; there is nothing to resync.

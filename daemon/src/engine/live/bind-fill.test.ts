@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
 import { runBind } from "./bind-fill.js";
-import { bindingPods, runningPods, startingBindPods } from "./live-pods.js";
+import { bindingPods, runningPods, startedUnreadyBindPods, startingBindPods } from "./live-pods.js";
 import { createTestLoop, testPod } from "./test-loop.js";
 
 const rule: LiveRule = { id: "web:bind[0]", action: "sync", path: "/p/data", localRoot: "/p/data", targetDir: "/data", ignore: [], include: [], initialSync: false };
@@ -112,8 +112,13 @@ describe("bind fill", () => {
     expect(next.syncer.calls.map((c) => c.params.pod.container)).toEqual(["web"]);
 
     // Started (its probe passed): a running pod like any other, no bind fill.
-    const started = createTestLoop({ web }, [testPod("web-1", "web", { bindWaits: ["web"] })]);
+    const started = createTestLoop({ web }, [testPod("web-1", "web", { bindWaits: ["web"], running: true })]);
     expect(bindingPods(started.loop.project, web)).toEqual([]);
     expect(runningPods(started.loop.project, web)).toEqual(["web-1"]);
+    expect(startedUnreadyBindPods(started.loop.project, web)).toEqual([]);
+    // Started and not ready (kubernetes#95140: the kubelet may take a minute): the one the controller annotates.
+    const unready = createTestLoop({ web }, [testPod("web-1", "web", { bindWaits: ["web"], running: true, ready: false }), testPod("web-2", "web", { running: true, ready: false })]);
+    expect(startedUnreadyBindPods(unready.loop.project, web)).toEqual(["web-1"]);
+    expect(startedUnreadyBindPods(createTestLoop({ web }, [waiting]).loop.project, web)).toEqual([]);
   });
 });

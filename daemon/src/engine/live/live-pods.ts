@@ -67,6 +67,15 @@ export const startingBindPods = (project: ProjectState, live: ServiceLive): stri
 /** The service whose pods run `service`: its host for a sidecar, else itself. */
 export const podOwner = (project: ProjectState, service: string): string => sidecarHost(project.loaded?.manifests ?? [], service) ?? service;
 
+/**
+ * Pods whose app container waited for its bind fill (engine/bind-wait.ts), has started (its startupProbe passed) and
+ * is not ready yet: the kubelet may mark it ready only on its next sync, up to a minute later, without a pod update.
+ */
+export const startedUnreadyBindPods = (project: ProjectState, live: ServiceLive): string[] =>
+  live.binds === undefined
+    ? []
+    : names(podsOf(project, live, false).filter((o) => waitsInApp(o, live) && running(o, live) && o.pod.running === true && !o.pod.ready));
+
 /** Running with the app container, which does not wait for its bind fill (that is bindingPods' / startingBindPods'). */
 const running = (o: Pod, live: ServiceLive): boolean =>
   o.pod.phase === "Running" && o.pod.containers.includes(live.container) && !(o.pod.bindWaiting ?? []).includes(live.container) && !(o.pod.bindNext ?? []).includes(live.container);

@@ -31,7 +31,7 @@ export interface LivePorts {
    * has the artifact, and is cancelled where the compile or the put failed). Without it the restart is one exec after the put.
    */
   readonly armExec?: ArmContainerExec;
-  readonly cluster: Pick<ClusterClient, "deleteByLabel">;
+  readonly cluster: Pick<ClusterClient, "deleteByLabel" | "annotatePod">;
   readonly clock: Clock;
   /** Timeout of a sync+exec command, ms. Default 5 min. */
   readonly execTimeoutMs?: number;
