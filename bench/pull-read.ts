@@ -9,28 +9,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
-import type { V1Pod } from "@kubernetes/client-node";
 import { createKubeExec } from "../daemon/src/adapters/kube-exec.js";
 import { createKubePuller } from "../daemon/src/adapters/kube-puller.js";
 import { splitReadGroups } from "../daemon/src/sync/pull-read.js";
 import { readFilesCommand } from "../daemon/src/sync/remote-commands.js";
 import { bedImages, createTestNamespace, deleteTestNamespace, loadBedKubeConfig, waitForPodReady } from "../daemon/test/integration/helpers/index.js";
 import { fmt, median } from "./stats.js";
+import { podSpec } from "./sync-exec.js";
 
 const TARGET = "/app";
 const dirs = 20;
 const perDir = 10;
-
-const podSpec = (image: string): V1Pod => ({
-  apiVersion: "v1",
-  kind: "Pod",
-  metadata: { name: "bench" },
-  spec: {
-    terminationGracePeriodSeconds: 0,
-    volumes: [{ name: "src", emptyDir: {} }],
-    containers: [{ name: "app", image, imagePullPolicy: "Never", command: ["sleep", "infinity"], volumeMounts: [{ name: "src", mountPath: TARGET }] }],
-  },
-});
 
 export const benchPullRead = async (rounds = Number(process.env["DEVLOOP_BENCH_ROUNDS"] ?? "15")): Promise<string> => {
   const load = [os.loadavg()[0] ?? 0];

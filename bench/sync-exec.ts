@@ -55,7 +55,8 @@ export const bedKubectl = (): string => {
   return existsSync(built) ? built : "kubectl";
 };
 
-const podSpec = (image: string): V1Pod => ({
+/** A pod "bench" that sleeps with an emptyDir at /app: the sync benches' target (bench/pull-read.ts too). */
+export const podSpec = (image: string): V1Pod => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name: "bench" },
