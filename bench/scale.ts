@@ -145,8 +145,9 @@ const nodePssMb = (): { readonly byName: Readonly<Record<string, number>>; reado
  * CPU ticks (user + system) per pid of a watched process name, or of the daemon's tree. A containerd shim
  * (containerd-shim-runc-v2, one per container) also gives the ticks of the children it has reaped, under
  * "runc + exec'd": the runtime wrapper, runc and every process started in a container (an exec healthcheck's
- * `redis-cli ping`, the sync agent's tar), which no watched name covers. "machine" is every core's busy time, all
- * processes (other work on the machine included).
+ * `redis-cli ping`, the sync agent's tar), which no watched name covers; a kubelet, those of its children, under
+ * "kubelet's nsenter + socat": dockershim starts both for every port-forward stream (a forward's spare included).
+ * "machine" is every core's busy time, all processes (other work on the machine included).
  */
 const cpuTicks = (daemonPid: number): Map<number | string, { name: string; ticks: number }> => {
   const watched = ["kube-apiserver", "etcd", "kubelet", "dockerd", "containerd-shim", "containerd", "kube-controller", "kube-scheduler"];
@@ -162,7 +163,9 @@ const cpuTicks = (daemonPid: number): Map<number | string, { name: string; ticks
       while (p !== undefined && p > 1 && p !== daemonPid) p = ppids.get(p);
       const name = p === daemonPid ? "devloop daemon" : watched.find((w) => comm.startsWith(w));
       if (name !== undefined) out.set(pid, { name, ticks });
-      if (comm.startsWith("containerd-shim")) out.set(`${pid} children`, { name: "runc + exec'd", ticks: Number(fields[13]) + Number(fields[14]) });
+      const reaped = Number(fields[13]) + Number(fields[14]);
+      if (comm.startsWith("containerd-shim")) out.set(`${pid} children`, { name: "runc + exec'd", ticks: reaped });
+      if (name === "kubelet") out.set(`${pid} children`, { name: "kubelet's nsenter + socat", ticks: reaped });
     } catch {
       // gone
     }
