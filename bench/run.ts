@@ -18,6 +18,7 @@ import { benchDashboardLoad, formatDashboardLoad } from "./dashboard-load.js";
 import { benchFaults, formatFaults } from "./faults.js";
 import { benchLatency, formatLatency } from "./latency.js";
 import { benchLiveLoop, formatLiveLoop } from "./live-loop.js";
+import { benchNamespaceApply } from "./namespace-apply.js";
 import { benchLoadLimits, formatLoadLimits } from "./load-limits.js";
 import { benchPackageStart, formatPackageStart } from "./package-start.js";
 import { benchPullRead } from "./pull-read.js";
@@ -55,6 +56,7 @@ const groups: Record<string, () => Promise<string>> = {
   "bind-stages": () => benchBindStages(),
   // Issue 10: the bind fill alone by variant, against tar | kubectl exec into the same running pod.
   "bind-fill": () => benchBindFill(),
+  "namespace-apply": () => benchNamespaceApply(),
   // P2's artifact step alone: exec session vs the Docker engine's archive API, and their parts.
   artifact: () => benchArtifactPut(),
   // Issue 15: the puller's read of 200 files a container wrote, confined (a tar per directory) against by path.
