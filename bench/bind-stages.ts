@@ -1,7 +1,8 @@
 /**
  * Issue 10: where the bind bench's first `up` spends its time. One round of bench/bind-tree.ts's project; prints each
- * daemon event (SSE /api/events, stamped on receipt), the pod's own timestamps (init container and app container
- * started/finished) and the first answer, in ms from the `up` command's start.
+ * daemon event (SSE /api/events, stamped on receipt), the pod's own timestamps (containers started/finished: the app
+ * container, which waits for its fill itself since engine/bind-wait.ts, or a devloop-bind init container), the Docker
+ * engine's container events, and the first answer, in ms from the `up` command's start.
  *
  *   eval "$(bash scripts/local-cluster env)"; npm run bench -- bind-stages
  */
