@@ -163,6 +163,7 @@ addComposeOptions(program.command("run").description("run a one-off command in a
   .option("--rm", "remove the pod afterwards (always: devloop never keeps one-off pods)")
   .option("--no-deps", "accepted for Compose compatibility: the pod starts without starting anything else")
   .option("--timeout <seconds>", "give up waiting for the pod to start after this long", "300")
+  .option("--context <context>", "kube context (as kubectl --context; also taken before the command)")
   .argument("<service>")
   .argument("[command...]")
   .passThroughOptions()

@@ -29,8 +29,8 @@ describe("devloop run with a bind, when the daemon or the project goes away mean
   };
 
   /** `devloop run -T app node -e SCRIPT` in the background, its output gathered. */
-  const startRun = (script: string, globals: readonly string[] = [], env: NodeJS.ProcessEnv = daemon.env) => {
-    const child: ChildProcess = spawn(process.execPath, [bin, ...globals, "run", "-T", "app", "node", "-e", script], { cwd: node.copy.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const startRun = (script: string, locals: readonly string[] = [], env: NodeJS.ProcessEnv = daemon.env) => {
+    const child: ChildProcess = spawn(process.execPath, [bin, "run", "-T", ...locals, "app", "node", "-e", script], { cwd: node.copy.dir, env, stdio: ["ignore", "pipe", "pipe"] });
     const out = { stdout: "", stderr: "" };
     child.stdout?.on("data", (d: Buffer) => (out.stdout += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (out.stderr += d.toString()));
@@ -119,7 +119,7 @@ describe("devloop run with a bind, when the daemon or the project goes away mean
     }
   }, 200_000);
 
-  it("run --context naming another context than the project's: a warning that says the pod would wait, and the run still works here", async () => {
+  it("run --context naming another context than the project's (given after run, as kubectl takes it): a warning that says the pod would wait, and the run still works here", async () => {
     // The bed's kubeconfig with a second name for the same cluster: the daemon watches the project under the first.
     const kubeconfig = `${node.copy.dir}/../kubeconfig-alias-${suffix()}`;
     const text = readFileSync(bedKubeconfigPath(), "utf8");
