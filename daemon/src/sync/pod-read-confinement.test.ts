@@ -116,8 +116,14 @@ describe.each(variants)("the puller's read with $name", (variant) => {
     await writeFile(path.join(target, "db/schema.sql"), "schema");
     await writeFile(path.join(target, "a b/c d.txt"), "spaced");
     await writeFile(path.join(target, "not-asked.txt"), "no");
-    const { files } = await read(["db/migrations/002.sql", "top.lock", "a b/c d.txt", "db/schema.sql", "db/migrations/001.sql", "gone.txt"], env(false));
-    expect(files).toEqual({ "top.lock": "lock", "db/migrations/001.sql": "create", "db/migrations/002.sql": "alter", "db/schema.sql": "schema", "a b/c d.txt": "spaced" });
+    // Names a shell or tar could take for something else, and one longer than a ustar name field.
+    const odd = ["-rf", "*", "back\\slash", "ünï cödé.txt", `${"long-".repeat(30)}.txt`];
+    for (const name of odd) await writeFile(path.join(target, "a b", name), name);
+    const { files } = await read(["db/migrations/002.sql", "top.lock", "a b/c d.txt", "db/schema.sql", "db/migrations/001.sql", "gone.txt", ...odd.map((n) => `a b/${n}`)], env(false));
+    expect(files).toEqual({
+      "top.lock": "lock", "db/migrations/001.sql": "create", "db/migrations/002.sql": "alter", "db/schema.sql": "schema", "a b/c d.txt": "spaced",
+      ...Object.fromEntries(odd.map((n) => [`a b/${n}`, n])),
+    });
   });
 
   it("a directory already replaced by a link outside: nothing read through it", async () => {
