@@ -98,4 +98,25 @@ describe("devloop render", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it("--as-applied folds a sidecar's own devloop-bind (renamed in its host's pod) into the sidecar's container", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "devloop-render-sidecar-"));
+    try {
+      writeFileSync(path.join(dir, "compose.yml"), ["services:", "  web:", "    image: node:20", "    entrypoint: [node]", "    command: [server.js]", "    volumes: ['./web:/app']", "  proxy:", "    image: nginx:1.25", "    entrypoint: [nginx, -g, 'daemon off;']", "    network_mode: service:web", "    volumes: ['./conf:/etc/nginx/conf.d']", ""].join("\n"));
+      const env = { ...process.env, NO_COLOR: "1", DEVLOOP_STATE_DIR: "/nonexistent/devloop-render-test" };
+      const run = spawnSync(process.execPath, [path.join(REPO, "bin/devloop.js"), "render", "--as-applied", "-n", "side-test"], { cwd: dir, encoding: "utf8", env });
+      expect(run.status, run.stderr).toBe(0);
+      type Pod = { initContainers?: { name: string }[]; containers: { name: string; command?: string[]; args?: string[]; startupProbe?: unknown; volumeMounts?: { mountPath: string }[] }[] };
+      const web = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { template: { spec: Pod } } }).find((d) => d.kind === "Deployment" && d.metadata.name === "web");
+      const pod = web?.spec.template.spec;
+      expect((pod?.initContainers ?? []).map((c) => c.name).filter((n) => n.startsWith("devloop-bind"))).toEqual([]);
+      const proxy = pod?.containers.find((c) => c.name === "proxy");
+      expect(proxy?.command?.[3]).toBe("devloop-bind");
+      expect(proxy?.args).toEqual(["nginx", "-g", "daemon off;"]);
+      expect(proxy?.volumeMounts?.map((m) => m.mountPath)).toContain("/.devloop-bind");
+      expect(pod?.containers.find((c) => c.name === "web")?.args).toEqual(["node", "server.js"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
