@@ -85,13 +85,13 @@ const mayChange = (c: Container): boolean => {
   return c["imagePullPolicy"] === "Always" || (!image.includes("@") && (tag === undefined || tag === "latest"));
 };
 
-const podSpecsOf = (manifests: readonly KubeManifest[]): PodSpec[] =>
-  manifests.flatMap((m) => {
-    const spec = m["spec"] as ({ template?: { spec?: PodSpec } } & PodSpec) | undefined;
-    if (spec === undefined) return [];
-    if (m.kind === "Pod") return [spec];
-    return spec.template?.spec === undefined ? [] : [spec.template.spec];
-  });
+/** A manifest's pod spec: a bare Pod's own, or its pod template's. */
+const podSpecOf = (m: KubeManifest): PodSpec | undefined => {
+  const spec = m["spec"] as ({ template?: { spec?: PodSpec } } & PodSpec) | undefined;
+  return m.kind === "Pod" ? spec : spec?.template?.spec;
+};
+
+const podSpecsOf = (manifests: readonly KubeManifest[]): PodSpec[] => manifests.flatMap((m): PodSpec[] => { const spec = podSpecOf(m); return spec === undefined ? [] : [spec]; });
 
 /**
  * The images whose ENTRYPOINT/CMD would let a devloop-bind be folded and are not in `known`: app containers without a
@@ -136,14 +136,10 @@ export const bindWaitPodSpec = <S extends PodSpec>(spec: S, images: Readonly<Rec
  */
 export const withBindWait = (manifests: readonly KubeManifest[], images: Readonly<Record<string, ImageCommand>> = {}): readonly KubeManifest[] =>
   manifests.map((m) => {
-    const spec = m["spec"] as ({ template?: { spec?: PodSpec } } & PodSpec) | undefined;
-    if (spec === undefined) return m;
-    if (m.kind === "Pod") {
-      const folded = bindWaitPodSpec(spec, images);
-      return folded === spec ? m : { ...m, spec: folded };
-    }
-    const podSpec = spec.template?.spec;
-    if (podSpec === undefined) return m;
-    const folded = bindWaitPodSpec(podSpec, images);
-    return folded === podSpec ? m : { ...m, spec: { ...spec, template: { ...spec.template, spec: folded } } };
+    const podSpec = podSpecOf(m);
+    const folded = podSpec === undefined ? undefined : bindWaitPodSpec(podSpec, images);
+    if (folded === undefined || folded === podSpec) return m;
+    if (m.kind === "Pod") return { ...m, spec: folded };
+    const spec = m["spec"] as { template?: Record<string, unknown> };
+    return { ...m, spec: { ...spec, template: { ...spec.template, spec: folded } } };
   });
