@@ -30,8 +30,8 @@ EOF
 start_kubelet() {
   local bip=$1 node
   node=$(node_name)
+  if ! running kubelet; then ensure_node_fs "$STATE/kubelet"; fi
   step "kubelet: starting (dockershim)" "$LOGS/kubelet.log"
-  mkdir -p "$STATE/kubelet"
   kubelet_config "$bip" >"$STATE/kubelet-config.yaml"
   start kubelet "$BIN/kubelet" \
     --config="$STATE/kubelet-config.yaml" --kubeconfig="$STATE/kubelet.kubeconfig" \

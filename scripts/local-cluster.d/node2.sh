@@ -168,6 +168,8 @@ stop_node2() {
 ensure_node2() {
   ensure_registry
   ensure_node2_network
+  # Before dockerd-node2: the mount namespace it starts (and kubelet-node2 joins) copies the host's mounts.
+  if ! running kubelet-node2; then ensure_node_fs "$NODE2_STATE/kubelet"; fi
   ensure_node2_docker
   ensure_node2_kubelet
 }

@@ -3,7 +3,7 @@
 # (docs/local-cluster.md, step 1).
 
 DEBIAN_PACKAGES=(docker.io jq socat conntrack rsync debootstrap etcd-server golang-go dnsmasq-base openssl iptables
-  gcc libc6-dev make iproute2 procps ca-certificates curl)
+  gcc libc6-dev make iproute2 procps ca-certificates curl e2fsprogs util-linux)
 
 mirror_uri() {
   local uri=""
