@@ -13,7 +13,7 @@ import { readStateFile, writeStateFile } from "../../server/state-file.js";
 import { toPublicProject } from "../public-view.js";
 import type { ProjectRequest } from "../state.js";
 import { createConfigController } from "./config-controller.js";
-import { createPortForwardController, pickPod } from "./port-forward-controller.js";
+import { createPortForwardController, holdMs, maxHeld, pickPod } from "./port-forward-controller.js";
 import { ok, shopProject } from "./test-project.js";
 
 const request: ProjectRequest = {
@@ -37,7 +37,7 @@ const setup = (ports: PublishedPort[], firstFree = 40000) => {
     }
   };
   const ports_ = (service: string) => toPublicProject(engine.getState().projects["shop"]!).services.find((s) => s.name === service)!.ports;
-  return { loader, listener, cluster, engine, settle, ports: ports_ };
+  return { loader, listener, cluster, clock, engine, settle, ports: ports_ };
 };
 
 describe("port-forwards", () => {
@@ -170,5 +170,86 @@ describe("port-forwards", () => {
     observe("web-c", "Running", true);
     await t.settle();
     expect(picked()).toBe("web-c");
+  });
+
+  describe("a connection made while the service's pod is on its way", () => {
+    type PodFields = { phase: string; ready?: boolean; bindWaiting?: string[]; initRunning?: string[]; reason?: string };
+    const start = async () => {
+      const t = setup([{ service: "web", published: 8080, target: 3000, protocol: "tcp" }]);
+      t.engine.dispatch({ type: "projectRequested", request });
+      await t.settle();
+      const observe = async (name: string, f: PodFields): Promise<void> => {
+        t.engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "upsert", object: { kind: "Pod", name, namespace: "shop-dev", labels: { "devloop.dev/service": "web" }, pod: { restarts: 0, containers: ["web"], deleting: false, ready: false, ...f } } } });
+        await t.settle();
+      };
+      const bound = async (pod: string): Promise<void> => {
+        t.engine.dispatch({ type: "syncTraced", project: "shop", trace: { service: "web", trigger: "pod", action: "bind", files: [], fileCount: 2, pods: [pod], at: 0, steps: [{ step: "sync", ms: 1 }, { step: "exec", ms: 1 }], totalMs: 2, status: "ok" } });
+        await t.settle();
+      };
+      const dial = async (): Promise<{ destroyed: () => boolean }> => {
+        const socket = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+        t.listener.listening.get("127.0.0.1:8080")?.(socket);
+        await t.settle();
+        return { destroyed: () => socket.destroyed };
+      };
+      return { ...t, observe, bound, dial };
+    };
+
+    it("is held, not forwarded, while the app waits for its bind fill, and goes to the pod once devloop has put the tree in", async () => {
+      const t = await start();
+      await t.observe("web-a", { phase: "Pending", initRunning: [] });
+      const early = await t.dial();
+      await t.observe("web-a", { phase: "Running", bindWaiting: ["web"] });
+      const during = await t.dial();
+      expect(t.cluster.forwarded).toEqual([]);
+      expect(early.destroyed() || during.destroyed()).toBe(false);
+      await t.bound("web-a");
+      expect(t.cluster.forwarded).toEqual(["shop-dev/web-a:3000", "shop-dev/web-a:3000"]);
+      // A later connection goes straight there.
+      await t.dial();
+      expect(t.cluster.forwarded).toHaveLength(3);
+    });
+
+    it("waits behind devloop-bind too, and is refused when the pod goes away or after holdMs", async () => {
+      const t = await start();
+      await t.observe("web-a", { phase: "Pending", initRunning: ["devloop-bind"] });
+      const first = await t.dial();
+      t.clock.advance(holdMs - 1);
+      await t.settle();
+      expect(first.destroyed()).toBe(false);
+      t.clock.advance(1);
+      await t.settle();
+      expect(first.destroyed()).toBe(true);
+      const second = await t.dial();
+      t.engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "delete", object: { kind: "Pod", name: "web-a", namespace: "shop-dev", labels: { "devloop.dev/service": "web" } } } });
+      await t.settle();
+      expect(second.destroyed()).toBe(true);
+      expect(t.cluster.forwarded).toEqual([]);
+    });
+
+    it("is refused at once when no pod is coming: none at all, or one that cannot start (ImagePullBackOff); and beyond maxHeld", async () => {
+      const t = await start();
+      expect((await t.dial()).destroyed()).toBe(true);
+      await t.observe("web-a", { phase: "Pending", reason: "ImagePullBackOff" });
+      expect((await t.dial()).destroyed()).toBe(true);
+      await t.observe("web-a", { phase: "Pending" });
+      const held = [];
+      for (let i = 0; i < maxHeld; i++) held.push(await t.dial());
+      expect(held.some((h) => h.destroyed())).toBe(false);
+      expect((await t.dial()).destroyed()).toBe(true);
+      // A running pod with no fill to wait for takes them all.
+      await t.observe("web-a", { phase: "Running" });
+      expect(t.cluster.forwarded).toHaveLength(maxHeld);
+    });
+
+    it("is refused when the forward closes (the port left the compose file)", async () => {
+      const t = await start();
+      await t.observe("web-a", { phase: "Pending" });
+      const held = await t.dial();
+      t.loader.set(withPorts([]));
+      t.engine.dispatch({ type: "projectRequested", request });
+      await t.settle();
+      expect(held.destroyed()).toBe(true);
+    });
   });
 });

@@ -24,6 +24,8 @@ export interface FakeCluster extends ClusterClient {
   readonly events: Map<string, readonly string[]>;
   /** dropSpareForwards calls, as "namespace" or "namespace:port". */
   readonly droppedSpares: string[];
+  /** portForward calls, as "namespace/pod:port". */
+  readonly forwarded: string[];
 }
 
 const key = (m: { kind: string; metadata: { name: string; namespace?: string } }): string => `${m.metadata.namespace ?? ""}/${m.kind}/${m.metadata.name}`;
@@ -43,6 +45,7 @@ export const createFakeCluster = (): FakeCluster => {
   const logs = new Map<string, readonly string[]>();
   const events = new Map<string, readonly string[]>();
   const droppedSpares: string[] = [];
+  const forwarded: string[] = [];
 
   const check = (): void => {
     if (unreachable) throw new ClusterError("cannot reach the cluster at https://127.0.0.1:6443: connect ECONNREFUSED", true);
@@ -69,6 +72,7 @@ export const createFakeCluster = (): FakeCluster => {
     logs,
     events,
     droppedSpares,
+    forwarded,
     applied,
     deletes,
     objects,
@@ -128,7 +132,8 @@ export const createFakeCluster = (): FakeCluster => {
       check();
       return events.get(pod) ?? [];
     },
-    async portForward() {
+    async portForward({ namespace, pod, remotePort }) {
+      forwarded.push(`${namespace}/${pod}:${remotePort}`);
       await Promise.resolve();
       check();
     },
