@@ -6,21 +6,28 @@
  * Files are opened with O_NOFOLLOW: a file swapped for a symlink after the lstat is not read through the link.
  */
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
+import type { Stats } from "node:fs";
+import { lstatSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { lstat, open, readdir, readlink, realpath } from "node:fs/promises";
+import { open, readdir, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { PathFilter } from "./path-filter.js";
+import { readSmall, safeReadFlags, syncReadBytes } from "./small-read.js";
 import { isInside, toRootRelative } from "./sync-path.js";
 
 /** Files up to this size keep their content in the observation; bigger ones are hashed by stream (1 MiB reads). */
 export const keepContentBytes = 1024 * 1024;
+/**
+ * Paths a scan looks at between turns of the event loop: lstat and a small file's read are synchronous (a few µs
+ * each, where the promise API cost ~0.1 ms a path), so a 20,000-file rescan would otherwise hold the loop for its
+ * whole run.
+ */
+const yieldEvery = 256;
 /** A scan keeps at most this much content in all (a rescan of a big tree hashes the rest and keeps nothing). */
 export const keepTotalBytes = 32 * 1024 * 1024;
 /** The size of each read of a big file (hashing, packing). */
 export const readChunkBytes = 1024 * 1024;
-/** open(2) flags for reading a synced file: never through a final symlink, never blocking on a FIFO. */
-export const safeReadFlags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 export type LocalState =
   | { readonly kind: "file"; readonly hash: string; readonly mode: number; readonly size: number; readonly content?: Buffer }
@@ -93,10 +100,12 @@ export const scanPaths = async (params: ScanParams): Promise<LocalObservation[]>
     if (realRoot !== undefined) work.push({ slot: out.length, rel });
     out.push({ rel, state: { kind: "missing" } });
   }
-  // A fixed pool of workers pulling from the list: bounded open files, no per-path bookkeeping.
+  // A fixed pool of workers pulling from the list: bounded open files, no per-path bookkeeping. Most of a path's work
+  // is synchronous (lstat, a small file's read): every yieldEvery paths the pool lets the event loop run.
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let item = work[next++]; item !== undefined; item = work[next++]) {
+      if (next % yieldEvery === 0) await nextTurn();
       const state = await observe(params.root, realRoot ?? params.root, item.rel, resolveDir, params.filter, params.read ?? true, budget);
       out[item.slot] = { rel: item.rel, state: state ?? { kind: "refused", reason: "" } };
     }
@@ -120,9 +129,9 @@ const observe = async (
   const parent = await resolveDir(path.dirname(abs));
   if (parent === undefined) return filter !== undefined && !filterAncestors(filter, rel, false) ? undefined : { kind: "missing" };
   if (!isInside(realRoot, parent)) return { kind: "refused", reason: `a parent directory is a symlink that leads outside the watched root (to ${parent})` };
-  let st;
+  let st: Stats;
   try {
-    st = await lstat(abs);
+    st = lstatSync(abs);
   } catch (err) {
     if (errCode(err) === "ENOENT" || errCode(err) === "ENOTDIR") {
       return filter !== undefined && !filterAncestors(filter, rel, false) ? undefined : { kind: "missing" };
@@ -150,6 +159,17 @@ const observe = async (
   }
   if (!st.isFile()) return { kind: "refused", reason: "it is not a regular file, directory or symlink (device, socket or FIFO)" };
   if (!read) return { kind: "file", hash: "", mode: st.mode & 0o7777, size: st.size };
+  if (st.size <= syncReadBytes) {
+    // Gone or swapped for a symlink since the lstat: missing, as below; grown past syncReadBytes: read by stream.
+    const small = readSmall(root, rel);
+    if (small === undefined) return { kind: "missing" };
+    if (small !== "big") {
+      const hash = createHash("sha256").update(small.content).digest("hex");
+      if (small.content.length > budget.left) return { kind: "file", mode: small.mode, hash, size: small.content.length };
+      budget.left -= small.content.length;
+      return { kind: "file", mode: small.mode, hash, size: small.content.length, content: small.content };
+    }
+  }
   let handle: FileHandle;
   try {
     handle = await open(abs, safeReadFlags);

@@ -13,7 +13,7 @@
  * (its watcher event sends it again).
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import path from "node:path";
@@ -23,7 +23,8 @@ import { encodeRenames } from "./atomic-replace.js";
 import type { GroupEntry } from "./build-tar.js";
 import { dirRecord, endRecord, groupPuts, groupRecord } from "./build-tar.js";
 import type { ManifestEntry } from "./hash-manifest.js";
-import { readChunkBytes, safeReadFlags } from "./local-scan.js";
+import { readChunkBytes } from "./local-scan.js";
+import { openSmall, readInto, readSmall, safeReadFlags, syncReadBytes } from "./small-read.js";
 import type { PutEntry } from "./sync-plan.js";
 import type { TarEntryHeader } from "./tar-header.js";
 import { tarBlock, tarHeaderBytes, tarPadding, writeTarHeader } from "./tar-header.js";
@@ -56,65 +57,6 @@ export const openPut = async (root: string, rel: string): Promise<Opened | undef
   const st = await handle.stat().catch(async (err: unknown) => { await handle.close(); throw err; });
   if (!st.isFile()) { await handle.close(); return undefined; }
   return { handle, size: st.size, mode: st.mode & 0o7777 };
-};
-
-/**
- * Files up to this size are read with one synchronous read each: the promise API's per-call overhead was ~0.1 ms a
- * file on the bed (2 s of the daemon's CPU for a 20,000-file fill), a synchronous open/fstat/read/close of a small
- * cached file is a few µs.
- */
-const syncReadBytes = 256 * 1024;
-
-/**
- * A small file opened for reading (never through a symlink), with its size and mode from fstat: the caller reads it and
- * closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is bigger than
- * syncReadBytes (then it is read by stream).
- */
-const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number } | "big" | undefined => {
-  let fd: number;
-  try {
-    fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
-  } catch (err) {
-    if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) return undefined;
-    throw err;
-  }
-  let keep = false;
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    if (st.size > syncReadBytes) return "big";
-    keep = true;
-    return { fd, size: st.size, mode: st.mode & 0o7777 };
-  } finally {
-    if (!keep) closeSync(fd);
-  }
-};
-
-/**
- * A small file read at once, synchronously (never through a symlink): its bytes and mode; undefined when it is gone, a
- * symlink or no longer a regular file; "big" when it is bigger than syncReadBytes (then it is read by stream).
- */
-const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
-  const small = openSmall(root, rel);
-  if (small === undefined || small === "big") return small;
-  try {
-    const content = Buffer.alloc(small.size);
-    readInto(small.fd, content, 0, small.size);
-    return { content, mode: small.mode };
-  } finally {
-    closeSync(small.fd);
-  }
-};
-
-/** Reads up to `size` bytes of `fd` into `buf` at `at` (fewer at an early end); the bytes read. */
-const readInto = (fd: number, buf: Buffer, at: number, size: number): number => {
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, buf, at + filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
 };
 
 /**
