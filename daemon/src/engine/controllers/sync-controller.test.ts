@@ -14,6 +14,7 @@ import { createFakeSyncer } from "../../ports/fakes/fake-syncer.js";
 import type { PathFilter } from "../../sync/path-filter.js";
 import { restartProcessCommand } from "../../supervisor/supervisor.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
+import type { Action } from "../actions.js";
 import { createEngine } from "../engine.js";
 import { serviceViews } from "../selectors.js";
 import type { ProjectRequest } from "../state.js";
@@ -44,7 +45,7 @@ const pod = (name: string, service: string, over: Partial<NonNullable<ObservedOb
   pod: { phase: "Running", ready: true, restarts: 0, containers: [service], deleting: false, ...over },
 });
 
-const setup = (specs: Record<string, ServiceLive> = live, options: { readonly arm?: boolean; readonly manifests?: FakeManifestStore } = {}) => {
+const setup = (specs: Record<string, ServiceLive> = live, options: { readonly arm?: boolean; readonly manifests?: FakeManifestStore; readonly annotatePod?: (namespace: string, pod: string, annotations: Readonly<Record<string, string>>) => Promise<void> } = {}) => {
   const clock = createFakeClock();
   const watcher = createFakeFileWatcher();
   const syncer = createFakeSyncer();
@@ -60,15 +61,17 @@ const setup = (specs: Record<string, ServiceLive> = live, options: { readonly ar
   };
   const allow: PathFilter = () => true;
   const controller = createSyncController({
-    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel }, clock, puller, manifests,
+    watcher, syncer, compiler, exec: exec.exec, ...(options.arm === true ? { armExec: exec.arm } : {}), cluster: { deleteByLabel, ...(options.annotatePod === undefined ? {} : { annotatePod: options.annotatePod }) }, clock, puller, manifests,
     ruleFilter: () => Promise.resolve(allow), sourceFilter: () => Promise.resolve(allow),
   });
-  const engine = createEngine({ clock, controllers: [controller] });
+  const actions: Action[] = [];
+  const engine = createEngine({ clock, controllers: [controller], onBatch: (_s, batch) => { actions.push(...batch); } });
   engine.dispatch({ type: "projectRequested", request });
   engine.dispatch({ type: "projectLoaded", project: "shop", generation: 1, loaded: { ...shopProject(), live: specs }, hashes: {} });
   const observe = (objects: ObservedObject[]): void => engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "sync", namespace: "shop-dev", objects } });
   const traces = () => engine.getState().projects["shop"]?.traces ?? [];
-  return { clock, watcher, syncer, compiler, exec, cluster, puller, manifests, deleted, engine, observe, traces };
+  const warnings = (): string[] => actions.flatMap((a) => (a.type === "log" && a.level === "warn" ? [a.line] : []));
+  return { clock, watcher, syncer, compiler, exec, cluster, puller, manifests, deleted, engine, observe, traces, warnings };
 };
 
 const change = (rootId: string, path: string) => ({ rootId, path, kind: "change" as const });
@@ -210,6 +213,22 @@ describe("sync controller", () => {
     // A later reconcile (resync) lists the container as usual.
     t.engine.dispatch({ type: "liveRequested", project: "shop", kind: "resync", at: 0 });
     await vi.waitFor(() => expect(t.syncer.calls.map((c) => c.method)).toContain("reconcile"));
+  });
+
+  it("annotates a pod whose app started after its fill but is not Ready (kubernetes#95140) once; a failed annotation is said, not retried", async () => {
+    const bindRule = rule(0, { id: "web:bind[0]", path: "/p/web", localRoot: "/p/web", targetDir: "/code" });
+    const annotated: string[] = [];
+    const t = setup({ web: { service: "web", container: "web", restart: "none", seededDirs: [], rules: [bindRule], binds: ["web:bind[0]"] } }, {
+      annotatePod: (_namespace, name, annotations) => { annotated.push(`${name} ${JSON.stringify(annotations)}`); return Promise.reject(new Error("pods \"web-1\" is forbidden: cannot patch")); },
+    });
+    await vi.waitFor(() => expect(t.watcher.roots.map((r) => r.id)).toEqual(["web:bind[0]"]));
+    t.observe([pod("web-1", "web", { ready: false, running: true, bindWaits: ["web"] })]);
+    t.observe([pod("web-1", "web", { ready: false, running: true, bindWaits: ["web"] })]);
+    await vi.waitFor(() => expect(t.warnings().some((l) => l.includes("could not annotate web-1"))).toBe(true));
+    expect(annotated).toEqual(['web-1 {"devloop.dev/bind-filled":"true"}']);
+    expect(t.warnings().filter((l) => l.includes("could not annotate"))).toEqual([
+      'could not annotate web-1 once its bind fill was in (pods "web-1" is forbidden: cannot patch): it shows Ready on the kubelet\'s next pod sync, up to a minute later (kubernetes#95140)',
+    ]);
   });
 
   it("lets the pod start when a bind's source cannot be put (a socket, say), and says why", async () => {

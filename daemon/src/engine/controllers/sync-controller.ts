@@ -294,7 +294,10 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           for (const pod of startedUnreadyBindPods(project, svc)) {
             if (poked.has(pod) || deps.cluster.annotatePod === undefined) continue;
             poked.add(pod);
-            void deps.cluster.annotatePod(loop.namespace, pod, { [bindFilledAnnotation]: "true" }).catch(() => undefined);
+            // Said, not retried: without it the pod is only Ready on the kubelet's next sync, up to a minute later.
+            void deps.cluster.annotatePod(loop.namespace, pod, { [bindFilledAnnotation]: "true" }).catch((error: unknown) => {
+              log(deps, loop, svc.service, "warn", `could not annotate ${pod} once its bind fill was in (${errorText(error)}): it shows Ready on the kubelet's next pod sync, up to a minute later (kubernetes#95140)`);
+            });
           }
           // A run pod whose command ended: a last look at its binds (after its reconcile and pulls queued before).
           for (const pod of endedRunPods(project, svc)) {
