@@ -172,6 +172,27 @@ describe("daemon API", () => {
     expect(engine.getState().projects).toEqual({});
   });
 
+  it("replays the whole log to a Last-Event-ID past its end (an earlier daemon's seq, followed across a restart)", async () => {
+    const { port, engine } = await start();
+    for (let i = 0; i < 3; i++) engine.dispatch({ type: "log", source: "t", level: "info", line: `line ${i}`, at: i });
+    await engine.store.settle();
+    const text = await new Promise<string>((resolve) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/api/events", headers: { host: `127.0.0.1:${port}`, "last-event-id": "5000", authorization: `Bearer ${token}` } }, (res) => {
+        let buffer = "";
+        res.on("data", (d: Buffer) => {
+          buffer += d.toString();
+          if (buffer.includes("line 2")) {
+            req.destroy();
+            resolve(buffer);
+          }
+        });
+      });
+      req.end();
+    });
+    expect(text).toContain("line 0");
+    expect(text).toContain("id: 1\nevent: log\n");
+  });
+
   it("replays events after Last-Event-ID on /api/events", async () => {
     const { port, engine } = await start();
     for (let i = 0; i < 3; i++) engine.dispatch({ type: "log", source: "t", level: "info", line: `line ${i}`, at: i });

@@ -1,4 +1,9 @@
-/** GET /api/events: SSE of the public event log; `id:` is the seq, so EventSource resumes with Last-Event-ID (or ?since=N). */
+/**
+ * GET /api/events: SSE of the public event log; `id:` is the seq, so EventSource resumes with Last-Event-ID (or
+ * ?since=N). A seq past this log's end was an earlier daemon's (a client that followed it across a restart on the same
+ * port, such as a long `up`): it gets everything this log holds, the latest project views among it, where a plain
+ * resume would wait for seqs this daemon has not reached and miss what it did meanwhile.
+ */
 import type { Request, Response } from "express";
 import type { PublicEvent } from "../../api/types.js";
 import type { EventLog } from "../../engine/event-log.js";
@@ -20,7 +25,7 @@ export const eventsRoute =
       }
       res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
-    for (const e of events.since(Number.isFinite(since) ? since : 0)) send(e);
+    for (const e of events.since(Number.isFinite(since) && since <= events.lastSeq() ? since : 0)) send(e);
     const unsubscribe = events.subscribe(send);
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
     req.on("close", () => {
