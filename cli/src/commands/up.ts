@@ -174,23 +174,28 @@ export const upCommand = async (services: string[], given: UpFlags): Promise<num
       if (flags.detach && result === undefined && latest !== undefined && failingSince !== undefined) report(latest);
       if (result !== undefined) controller.abort();
     }, 500);
-    await client.events({
-      since: snapshot.seq,
-      project: response.project,
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === "project" && event.project.name === response.project) report(event.project);
-        // The step lines (debug) are what the progress view shows; the build's output streams as it comes.
-        if (event.type === "log" && event.source === "build" && !flags.detach) {
-          if (event.level !== "debug") out(`${prefix(event.service ?? "build")} ${paint(color, 90, "build")} ${event.line}\n`);
-        }
-        else if (event.type === "log" && event.level !== "debug" && event.level !== "info") err(`${event.service ?? event.source}: ${event.line}\n`);
-        if (event.type === "cluster" && !event.cluster.reachable) err(`cluster unreachable: ${event.cluster.message ?? ""} (retrying)\n`);
-        if (event.type === "projectRemoved") result = ExitCode.userError;
-        if (result !== undefined) controller.abort();
-      },
-    });
-    clearInterval(timer);
+    // Nothing may outlive the wait: a lost daemon ends it with an error (main reports it), and the process with it.
+    try {
+      await client.events({
+        since: snapshot.seq,
+        project: response.project,
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === "project" && event.project.name === response.project) report(event.project);
+          // The step lines (debug) are what the progress view shows; the build's output streams as it comes.
+          if (event.type === "log" && event.source === "build" && !flags.detach) {
+            if (event.level !== "debug") out(`${prefix(event.service ?? "build")} ${paint(color, 90, "build")} ${event.line}\n`);
+          }
+          else if (event.type === "log" && event.level !== "debug" && event.level !== "info") err(`${event.service ?? event.source}: ${event.line}\n`);
+          if (event.type === "cluster" && !event.cluster.reachable) err(`cluster unreachable: ${event.cluster.message ?? ""} (retrying)\n`);
+          if (event.type === "projectRemoved") result = ExitCode.userError;
+          if (result !== undefined) controller.abort();
+        },
+      });
+    } finally {
+      clearInterval(timer);
+      controller.abort();
+    }
   }
   progress.close();
   controller.abort();
