@@ -41,6 +41,7 @@ const podStartMs = 1_500;
 const variants: readonly Variant[] = [
   { name: "devloop fill as a bind fills (fresh: one tar), gzip when it pays, nothing prepared", params: {}, fresh: true },
   { name: `devloop fill as a bind fills, prepared (walked and packed ahead) ${podStartMs} ms before`, params: {}, fresh: true, aheadMs: podStartMs },
+  { name: "devloop fill as a bind fills, plain tar (no gzip), nothing prepared", params: { gzipStreams: () => false }, fresh: true },
   { name: "devloop fill as records (a tar per directory, confined), gzip when it pays", params: {} },
 ];
 
