@@ -57,6 +57,22 @@ const concrete = (path: string): string => path.replace(":name", "shop");
 
 const upBody = { options: { files: [], profiles: [], envFiles: [], services: [], environment: {}, cwd: "/p" } };
 
+
+/** /api/events from `lastEventId` until a line with `needle` has come: the text so far. */
+const eventsUntil = (port: number, lastEventId: string, needle: string): Promise<string> =>
+  new Promise<string>((resolve) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path: "/api/events", headers: { host: `127.0.0.1:${port}`, "last-event-id": lastEventId, authorization: `Bearer ${token}` } }, (res) => {
+      let buffer = "";
+      res.on("data", (d: Buffer) => {
+        buffer += d.toString();
+        if (buffer.includes(needle)) {
+          req.destroy();
+          resolve(buffer);
+        }
+      });
+    });
+    req.end();
+  });
 describe("daemon API", () => {
   it("refuses a Host other than localhost (DNS rebinding)", async () => {
     const { port } = await start();
@@ -176,19 +192,7 @@ describe("daemon API", () => {
     const { port, engine } = await start();
     for (let i = 0; i < 3; i++) engine.dispatch({ type: "log", source: "t", level: "info", line: `line ${i}`, at: i });
     await engine.store.settle();
-    const text = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: "127.0.0.1", port, path: "/api/events", headers: { host: `127.0.0.1:${port}`, "last-event-id": "5000", authorization: `Bearer ${token}` } }, (res) => {
-        let buffer = "";
-        res.on("data", (d: Buffer) => {
-          buffer += d.toString();
-          if (buffer.includes("line 2")) {
-            req.destroy();
-            resolve(buffer);
-          }
-        });
-      });
-      req.end();
-    });
+    const text = await eventsUntil(port, "5000", "line 2");
     expect(text).toContain("line 0");
     expect(text).toContain("id: 1\nevent: log\n");
   });
@@ -197,19 +201,7 @@ describe("daemon API", () => {
     const { port, engine } = await start();
     for (let i = 0; i < 3; i++) engine.dispatch({ type: "log", source: "t", level: "info", line: `line ${i}`, at: i });
     await engine.store.settle();
-    const text = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: "127.0.0.1", port, path: "/api/events", headers: { host: `127.0.0.1:${port}`, "last-event-id": "1", authorization: `Bearer ${token}` } }, (res) => {
-        let buffer = "";
-        res.on("data", (d: Buffer) => {
-          buffer += d.toString();
-          if (buffer.includes("line 2")) {
-            req.destroy();
-            resolve(buffer);
-          }
-        });
-      });
-      req.end();
-    });
+    const text = await eventsUntil(port, "1", "line 2");
     expect(text).not.toContain("line 0");
     expect(text).toContain("id: 2\nevent: log\n");
     expect(text).toContain("id: 3\nevent: log\n");
