@@ -11,6 +11,9 @@ import { createClusterHealthController } from "./cluster-health-controller.js";
 import { createConfigController } from "./config-controller.js";
 import { createWatchController } from "./watch-controller.js";
 import { ok, shopProject } from "./test-project.js";
+import type { ImageCommand } from "../../ports/image-builder.js";
+import type { KubeManifest } from "../../translate/types.js";
+import { bindContainerName, bindInitContainer, bindWaitScript } from "../../translate/bind-mounts.js";
 
 const request: ProjectRequest = {
   name: "shop",
@@ -18,13 +21,13 @@ const request: ProjectRequest = {
   isolation: true,
 };
 
-const setup = () => {
+const setup = (project = shopProject(), images?: { imageCommand(image: string): Promise<ImageCommand | undefined> }) => {
   const cluster = createFakeCluster();
   const clock = createFakeClock();
-  const loader = createFakeProjectLoader(ok(shopProject()));
+  const loader = createFakeProjectLoader(ok(project));
   const engine = createEngine({
     clock,
-    controllers: [createConfigController({ loader }), createApplyController({ cluster, clock }), createWatchController({ cluster, clock }), createClusterHealthController({ cluster, clock })],
+    controllers: [createConfigController({ loader }), createApplyController({ cluster, clock, ...(images === undefined ? {} : { images }) }), createWatchController({ cluster, clock }), createClusterHealthController({ cluster, clock })],
   });
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 20; i++) {
@@ -192,5 +195,50 @@ describe("apply controller", () => {
     const lastNs = t.cluster.applied.at(-3)!;
     expect(lastNs[0]!.metadata.name).toBe("shop-other");
     expect(t.cluster.deletes).toEqual([]);
+  });
+
+  describe("a service whose bind the app container could wait for itself, by its image's command on the shared engine", () => {
+    /** The project with only cache, whose Deployment mounts a bind (translate's devloop-bind init) and has no command. */
+    const bound = () => {
+      const project = shopProject({ services: ["cache"] });
+      const manifests = project.manifests.map((m): KubeManifest => {
+        if (m.kind !== "Deployment") return m;
+        const app = { name: "cache", image: "cache:7", volumeMounts: [{ name: "bind-0", mountPath: "/data" }] };
+        const init = bindInitContainer([{ service: "cache", source: "/p/data", target: "/data", volumeName: "bind-0" }], app, {})!.container;
+        const spec = m["spec"] as { template: { spec: Record<string, unknown> } };
+        return { ...m, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, initContainers: [init], containers: [app], volumes: [{ name: "bind-0", emptyDir: {} }] } } } };
+      });
+      return { ...project, manifests, dependencies: [] };
+    };
+    const deploymentOf = (t: ReturnType<typeof setup>) => t.cluster.applied.flat().find((m) => m.kind === "Deployment" && m.metadata.name === "cache") as { spec: { template: { spec: { initContainers?: { name: string }[]; containers: { command?: string[]; args?: string[] }[] } } } } | undefined;
+
+    it("waits for the load's delivery decision, then folds the wait in with the command read on the engine the kubelet runs on", async () => {
+      const asked: string[] = [];
+      const t = setup(bound(), { imageCommand: (image) => { asked.push(image); return Promise.resolve({ entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"] }); } });
+      t.engine.dispatch({ type: "projectRequested", request });
+      await t.settle();
+      // The namespace goes; the unit with the bind waits for the decision (its first apply is the one that stays).
+      expect(t.cluster.appliedServices()).toEqual(["(namespace)"]);
+      expect(asked).toEqual([]);
+      t.engine.dispatch({ type: "deliveryDecided", project: "shop", delivery: { generation: 1, delivery: { strategy: "docker", reason: "the kubelet runs on this Docker engine" } } });
+      await t.settle();
+      expect(t.cluster.appliedServices()).toEqual(["(namespace)", "cache"]);
+      expect(asked).toEqual(["cache:7"]);
+      const spec = deploymentOf(t)!.spec.template.spec;
+      expect(spec.initContainers ?? []).toEqual([]);
+      expect(spec.containers[0]).toMatchObject({ command: ["/bin/sh", "-c", bindWaitScript, bindContainerName], args: ["docker-entrypoint.sh", "redis-server"] });
+    });
+
+    it("keeps devloop-bind, reading nothing, when the images reach the cluster through a registry (the kubelet's engine is not this one)", async () => {
+      const asked: string[] = [];
+      const t = setup(bound(), { imageCommand: (image) => { asked.push(image); return Promise.resolve({ entrypoint: [], cmd: ["redis-server"] }); } });
+      t.engine.dispatch({ type: "projectRequested", request });
+      await t.settle();
+      t.engine.dispatch({ type: "deliveryDecided", project: "shop", delivery: { generation: 1, delivery: { strategy: "registry", registry: "127.0.0.1:5000", reason: "two nodes" } } });
+      await t.settle();
+      expect(t.cluster.appliedServices()).toEqual(["(namespace)", "cache"]);
+      expect(asked).toEqual([]);
+      expect(deploymentOf(t)!.spec.template.spec.initContainers?.map((c) => c.name)).toEqual([bindContainerName]);
+    });
   });
 });
