@@ -1,8 +1,12 @@
 /**
  * fixtures/real-world/sidecar-network-mode on the bed: the exporter (network_mode: service:web, build: of its own)
  * runs as a second container in web's pod, on its built content-hash tag, reaches web on localhost, answers on its
- * own published port, keeps its own name in status and logs, and its restart replaces web's pod.
+ * own published port, keeps its own name in status and logs, and its restart replaces web's pod. Its configuration is
+ * bind-mounted (`./exporter/conf:/exporter/conf:ro`): the exporter container waits for that tree itself (the sidecar's
+ * devloop-bind-exporter folded in at apply, engine/bind-wait.ts), and an edit of it reaches the running sidecar.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, kube, nodeImage } from "./daemon-support.js";
 import { fetchText, realWorldProject } from "./real-world-support.js";
@@ -33,6 +37,33 @@ describe("a sidecar sharing web's network (fixtures/real-world/sidecar-network-m
     expect(containers.find((c) => c.name === "exporter")?.image).toBe(view?.services.find((s) => s.name === "exporter")?.build?.ref);
     expect(await fetchText(`http://127.0.0.1:${web}/`)).toContain("web is up");
     expect(await fetchText(`http://127.0.0.1:${exporter}/`)).toMatch(/exporter saw over localhost: web is up/);
+    // The sidecar's bind: no init container is left; the exporter's own command waits for its fill (its built image's
+    // CMD after the wait), with the startupProbe on the ready file.
+    const spec = deployments.items[0]?.spec?.template.spec;
+    expect((spec?.initContainers ?? []).map((c) => c.name)).toEqual([]);
+    const sidecar = containers.find((c) => c.name === "exporter");
+    expect(sidecar?.command?.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(sidecar?.args).toEqual(["node", "exporter.js"]);
+    expect(sidecar?.startupProbe?.exec?.command?.join(" ")).toContain("/.devloop-bind/ready");
+    expect(containers.find((c) => c.name === "web")?.startupProbe).toBeUndefined();
+  });
+
+  it("an edit of the sidecar's bind-mounted configuration reaches the running exporter", async () => {
+    writeFileSync(join(project.dir, "exporter", "conf", "label.txt"), "exporter v2\n");
+    const until = Date.now() + 30_000;
+    let body = "";
+    while (Date.now() < until && !body.startsWith("exporter v2 ")) {
+      body = await fetchText(`http://127.0.0.1:${exporter}/`).catch(() => "");
+      if (!body.startsWith("exporter v2 ")) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toMatch(/^exporter v2 saw over localhost: web is up/);
+    writeFileSync(join(project.dir, "exporter", "conf", "label.txt"), "exporter\n");
+    const back = Date.now() + 30_000;
+    while (Date.now() < back && !/^exporter saw/.test(body)) {
+      body = await fetchText(`http://127.0.0.1:${exporter}/`).catch(() => "");
+      if (!/^exporter saw/.test(body)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toMatch(/^exporter saw over localhost: web is up/);
   });
 
   it("keeps the exporter's own name in status and logs", async () => {
