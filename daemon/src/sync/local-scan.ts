@@ -163,12 +163,7 @@ const observe = async (
     // Gone or swapped for a symlink since the lstat: missing, as below; grown past syncReadBytes: read by stream.
     const small = readSmall(root, rel);
     if (small === undefined) return { kind: "missing" };
-    if (small !== "big") {
-      const hash = createHash("sha256").update(small.content).digest("hex");
-      if (small.content.length > budget.left) return { kind: "file", mode: small.mode, hash, size: small.content.length };
-      budget.left -= small.content.length;
-      return { kind: "file", mode: small.mode, hash, size: small.content.length, content: small.content };
-    }
+    if (small !== "big") return withinBudget(small.mode, { hash: createHash("sha256").update(small.content).digest("hex"), size: small.content.length, content: small.content }, budget);
   }
   let handle: FileHandle;
   try {
@@ -182,13 +177,17 @@ const observe = async (
   try {
     const now = await handle.stat();
     if (!now.isFile()) return { kind: "missing" };
-    const hashed = await hashHandle(handle, now.size);
-    if (hashed.content !== undefined && hashed.content.length > budget.left) return { kind: "file", mode: now.mode & 0o7777, hash: hashed.hash, size: hashed.size };
-    budget.left -= hashed.content?.length ?? 0;
-    return { kind: "file", mode: now.mode & 0o7777, ...hashed };
+    return withinBudget(now.mode & 0o7777, await hashHandle(handle, now.size), budget);
   } finally {
     await handle.close();
   }
+};
+
+/** A hashed file's state; its content is kept only while the scan's budget lasts (then taken from it). */
+const withinBudget = (mode: number, hashed: { hash: string; size: number; content?: Buffer }, budget: { left: number }): LocalState => {
+  if (hashed.content !== undefined && hashed.content.length > budget.left) return { kind: "file", mode, hash: hashed.hash, size: hashed.size };
+  budget.left -= hashed.content?.length ?? 0;
+  return { kind: "file", mode, ...hashed };
 };
 
 /** sha256 of an open file, read to its end; the content too when it is at most keepContentBytes. */

@@ -12,11 +12,7 @@ export const safeReadFlags = constants.O_RDONLY | constants.O_NOFOLLOW | constan
 
 const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 
-/**
- * Files up to this size are read with one synchronous read each: the promise API's per-call overhead was ~0.1 ms a
- * file on the bed (2 s of the daemon's CPU for a 20,000-file fill), a synchronous open/fstat/read/close of a small
- * cached file is a few µs.
- */
+/** Files up to this size are read with one synchronous read each (bigger ones by stream). */
 export const syncReadBytes = 256 * 1024;
 
 /**
@@ -45,16 +41,16 @@ export const openSmall = (root: string, rel: string): { fd: number; size: number
 };
 
 /**
- * A small file read at once, synchronously (never through a symlink): its bytes and mode; undefined when it is gone, a
- * symlink or no longer a regular file; "big" when it is bigger than syncReadBytes (then it is read by stream).
+ * A small file read at once, synchronously (never through a symlink): the bytes read (fewer than fstat said if it
+ * shrank meanwhile) and its mode; undefined when it is gone, a symlink or no longer a regular file; "big" when it is
+ * bigger than syncReadBytes (then it is read by stream).
  */
 export const readSmall = (root: string, rel: string): { content: Buffer; mode: number } | "big" | undefined => {
   const small = openSmall(root, rel);
   if (small === undefined || small === "big") return small;
   try {
     const content = Buffer.alloc(small.size);
-    readInto(small.fd, content, 0, small.size);
-    return { content, mode: small.mode };
+    return { content: content.subarray(0, readInto(small.fd, content, 0, small.size)), mode: small.mode };
   } finally {
     closeSync(small.fd);
   }
