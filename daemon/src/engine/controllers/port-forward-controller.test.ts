@@ -13,7 +13,7 @@ import { readStateFile, writeStateFile } from "../../server/state-file.js";
 import { toPublicProject } from "../public-view.js";
 import type { ProjectRequest } from "../state.js";
 import { createConfigController } from "./config-controller.js";
-import { createPortForwardController, holdMs, maxHeld, pickPod } from "./port-forward-controller.js";
+import { createPortForwardController, forwardTarget, holdMs, maxHeld } from "./port-forward-controller.js";
 import { ok, shopProject } from "./test-project.js";
 
 const request: ProjectRequest = {
@@ -151,7 +151,10 @@ describe("port-forwards", () => {
       t.engine.dispatch({ type: "objectsObserved", project: "shop", namespace: "shop-dev", event: { type: "upsert", object: { kind: "Pod", name, namespace: "shop-dev", labels: { "devloop.dev/service": "web" }, pod: { phase, ready, restarts: 0, containers: [], deleting: false } } } });
     const bindTrace = (pod: string, steps: readonly ("sync" | "exec")[]): void =>
       t.engine.dispatch({ type: "syncTraced", project: "shop", trace: { service: "web", trigger: "pod", action: "bind", files: [], fileCount: 20_000, pods: [pod], at: 0, steps: steps.map((step) => ({ step, ms: 1 })), totalMs: 2, status: "ok" } });
-    const picked = (): string | undefined => pickPod(t.engine.getState(), "shop", "web");
+    const picked = (): string | undefined => {
+      const target = forwardTarget(t.engine.getState(), "shop", "web");
+      return typeof target === "object" ? target.pod : undefined;
+    };
 
     observe("web-a", "Pending", false);
     await t.settle();

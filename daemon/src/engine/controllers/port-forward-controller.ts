@@ -59,12 +59,6 @@ export const forwardTarget = (state: EngineState, project: string, service: stri
   return pods.some(coming) ? "wait" : undefined;
 };
 
-/** The pod a new connection goes to now (forwardTarget's pod), if any. */
-export const pickPod = (state: EngineState, project: string, service: string): string | undefined => {
-  const target = forwardTarget(state, project, service);
-  return typeof target === "object" ? target.pod : undefined;
-};
-
 /** How long a connection is held for a pod on its way, and how many are held per forward, before they are refused. */
 export const holdMs = 60_000;
 export const maxHeld = 128;
