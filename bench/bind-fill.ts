@@ -17,6 +17,8 @@ import { CoreV1Api } from "@kubernetes/client-node";
 import { createKubeExec, createKubeExecStream } from "../daemon/src/adapters/kube-exec.js";
 import type { TarSyncerParams } from "../daemon/src/adapters/tar-syncer.js";
 import { createTarSyncer } from "../daemon/src/adapters/tar-syncer.js";
+import { createNodeDiskVolumes } from "../daemon/src/adapters/node-disk-volumes.js";
+import { createPodReader } from "../daemon/src/adapters/kube-pod-uid.js";
 import type { SyncPod } from "../daemon/src/ports/syncer.js";
 import { emptyManifest } from "../daemon/src/sync/hash-manifest.js";
 import { bedImages, bedKubeconfigPath, createTestNamespace, deleteTestNamespace, loadBedKubeConfig } from "../daemon/test/integration/helpers/index.js";
@@ -33,6 +35,8 @@ interface Variant {
   readonly fresh?: boolean;
   /** prepareFull this long before the fill (a first up's pod scheduling and start), its stream packed ahead meanwhile. */
   readonly aheadMs?: number;
+  /** Extracted into the pod's emptyDir on this machine's disk (FullSyncParams.hostDir, adapters/node-disk-volumes.ts). */
+  readonly disk?: boolean;
 }
 
 /** The wait before every fill (each variant's timer starts after it): what a first up's pod start leaves. */
@@ -43,6 +47,9 @@ const variants: readonly Variant[] = [
   { name: `devloop fill as a bind fills, prepared (walked and packed ahead) ${podStartMs} ms before`, params: {}, fresh: true, aheadMs: podStartMs },
   { name: "devloop fill as a bind fills, plain tar (no gzip), nothing prepared", params: { gzipStreams: () => false }, fresh: true },
   { name: "devloop fill as records (a tar per directory, confined), gzip when it pays", params: {} },
+  { name: "devloop fill written on this machine's disk (the pod's emptyDir), nothing prepared", params: {}, fresh: true, disk: true },
+  { name: `devloop fill written on this machine's disk, prepared (walked ahead) ${podStartMs} ms before`, params: {}, fresh: true, aheadMs: podStartMs, disk: true },
+  { name: "`tar -c | tar -x` on this machine into the pod's emptyDir", params: {}, disk: true },
 ];
 
 const sh = (script: string, ...args: string[]): Promise<void> =>
@@ -71,7 +78,10 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
     await startSinkPod(kc, ns, image);
     const uid = (await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: ns, name: "sink" })).metadata?.uid;
     const split = (name: string, before: CpuSample): void => { splits.set(name, [...(splits.get(name) ?? []), cpuSpent(before, cpuSample(uid))]); };
-    const clear = async (): Promise<void> => { await exec(pod, ["sh", "-c", "rm -rf /src/* /src/.[!.]*; mkdir -p /src/k; sync"], { timeoutMs: 120_000 }); };
+    const clear = async (): Promise<void> => { await exec(pod, ["sh", "-c", "rm -rf /src/* /src/.[!.]*; mkdir -p /src/k /src/d; sync"], { timeoutMs: 120_000 }); };
+    const volume = (await createNodeDiskVolumes({ readPod: createPodReader(kc) }).find(pod, ["/src"], AbortSignal.timeout(10_000)))?.get("/src");
+    if (volume === undefined) throw new Error("the sink pod's emptyDir is not on this machine's disk (is the daemon's user root?)");
+    const hostDir = path.join(volume.dir, "d");
     for (let r = 0; r < rounds; r++) {
       await clear();
       const s0 = cpuSample(uid);
@@ -81,13 +91,19 @@ export const benchBindFill = async (rounds = Number(process.env["DEVLOOP_BENCH_R
       split("kubectl", s0);
       for (const v of variants) {
         await clear();
+        if (v.disk === true && v.fresh !== true) {
+          const t2 = performance.now();
+          await sh('tar -c -C "$1" . | tar -x -m -C "$2" -f -', tree, hostDir);
+          add(times, v.name, performance.now() - t2);
+          continue;
+        }
         const syncer = createTarSyncer({ exec, openStream: createKubeExecStream(kc), ...v.params });
-        if (v.aheadMs !== undefined) syncer.prepareFull?.({ localRoot: tree });
+        if (v.aheadMs !== undefined) syncer.prepareFull?.({ localRoot: tree, ...(v.disk === true ? { toDisk: true } : {}) });
         await new Promise((r) => setTimeout(r, podStartMs));
         const cpu0 = process.cpuUsage();
         const s1 = cpuSample(uid);
         const t1 = performance.now();
-        const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest, ...(v.fresh === true ? { fresh: true } : {}) });
+        const result = await syncer.fullSync({ pod, localRoot: tree, targetDir: "/src/d", previous: emptyManifest, ...(v.fresh === true ? { fresh: true } : {}), ...(v.disk === true ? { hostDir } : {}) });
         add(times, v.name, performance.now() - t1);
         split(v.name, s1);
         const cpu = process.cpuUsage(cpu0);

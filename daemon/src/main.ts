@@ -16,6 +16,7 @@ import { createDockerodeCompiler } from "./adapters/dockerode-compiler.js";
 import { createDockerodeImageBuilder } from "./adapters/dockerode-image-builder.js";
 import { createArmedExec } from "./adapters/armed-exec.js";
 import { createDockerArtifactSyncer, dockerodeArchiveEngine } from "./adapters/docker-artifact-syncer.js";
+import { createNodeDiskVolumes } from "./adapters/node-disk-volumes.js";
 import { createDeliveryPlanner } from "./adapters/delivery-planner.js";
 import { createRegistryHttpStore } from "./adapters/registry-http.js";
 import { withRegistryPullSecret } from "./adapters/registry-pull-secret.js";
@@ -241,7 +242,7 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
   const own = { ...(process.env["KUBECONFIG"] ? { kubeconfig: process.env["KUBECONFIG"] } : {}), ...(options.context === undefined ? {} : { context: options.context }) };
   const targets = createKubeTargets({ onNote: (target, line) => log.warn(`context ${target.context}: ${line}`), fallback: own });
   const owners = projectTargets(() => ref.engine?.getState().projects ?? {}, own);
-  const { cluster, exec, openStream, podUid } = createRoutingKube(targets, owners.targetOf, owners.inUse);
+  const { cluster, exec, openStream, podUid, readPod } = createRoutingKube(targets, owners.targetOf, owners.inUse);
   // Each load runs in a worker thread with a heap and a time limit (the project loader and the doctor, load-worker.ts):
   // a project whose load blows up gets a diagnostic, and the daemon and its other projects go on.
   const loader = createIsolatedProjectLoader({ startWorker: (limits) => startCliWorker(limits), limits: loadLimitsFromEnv(process.env), onNote: (line) => log.debug(line) });
@@ -305,6 +306,8 @@ const startLocked = async (dir: string, files: ReturnType<typeof stateFiles>, op
       createSyncController({
         watcher: fileWatcher(clock), syncer, compiler, exec, armExec, cluster, clock, ruleFilter, sourceFilter,
         puller: createKubePuller({ exec }),
+        // A bind's first fill goes through this machine's disk when the pod's kubelet runs here (DEVLOOP_BIND_FILL=exec: never).
+        ...(process.env["DEVLOOP_BIND_FILL"] === "exec" ? {} : { nodeVolumes: createNodeDiskVolumes({ readPod }) }),
         manifests: createFileManifestStore({ dir: join(dir, "sync"), onError: (line) => log.warn(line) }),
         ...(process.env["DEVLOOP_PULL_INTERVAL_MS"] ? { pullIntervalMs: Number(process.env["DEVLOOP_PULL_INTERVAL_MS"]) } : {}),
       }),

@@ -18,7 +18,7 @@ import { createKubeAccess } from "./kube-access.js";
 import { createKubeCluster } from "./kube-cluster.js";
 import type { KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { createKubeExec, createKubeExecStream } from "./kube-exec.js";
-import { createPodUidLookup } from "./kube-pod-uid.js";
+import { createPodReader, createPodUidLookup } from "./kube-pod-uid.js";
 
 export type { KubeTargetRef } from "../ports/kube-targets.js";
 export type KubeTarget = PinnedKubeTarget;
@@ -31,6 +31,7 @@ export interface KubeBundle {
   readonly exec: KubeExec;
   readonly openStream: KubeExecStreamOpener;
   readonly podUid: ReturnType<typeof createPodUidLookup>;
+  readonly readPod: ReturnType<typeof createPodReader>;
 }
 
 
@@ -115,6 +116,7 @@ export const createKubeTargets = (params: { readonly onNote?: (target: KubeTarge
         exec: createKubeExec(kubeConfig),
         openStream: createKubeExecStream(kubeConfig),
         podUid: createPodUidLookup(kubeConfig),
+        readPod: createPodReader(kubeConfig),
       };
       cache.set(key, { stamp, bundle });
       return bundle;
@@ -172,7 +174,8 @@ export const createRoutingKube = (targets: KubeTargets, targetOf: (namespace: st
   const exec: KubeExec = (target, command, options) => on(target.namespace).exec(target, command, options);
   const openStream: KubeExecStreamOpener = (target, command) => on(target.namespace).openStream(target, command);
   const podUid: KubeBundle["podUid"] = (pod) => on(pod.namespace).podUid(pod);
-  return { cluster, exec, openStream, podUid };
+  const readPod: KubeBundle["readPod"] = (pod) => on(pod.namespace).readPod(pod);
+  return { cluster, exec, openStream, podUid, readPod };
 };
 
 /**

@@ -469,3 +469,50 @@ describe("createTarSyncer: a fresh fill (a bind's tree into its init container) 
     }
   }, 60_000);
 });
+
+describe("createTarSyncer: a fresh fill with hostDir is written on this machine's disk, with no exec", () => {
+  it("every file, mode, link and empty directory lands in hostDir, each file's hash in the manifest; the result says disk", async () => {
+    await mkdir(path.join(root, "empty"));
+    await mkdir(path.join(root, "bin"));
+    await writeFile(path.join(root, "bin/run"), "#!/bin/sh\n", { mode: 0o755 });
+    await symlink("../b.txt", path.join(root, "src/link"));
+    await mkdir(target, { recursive: true });
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    const result = await syncer.fullSync({ pod, localRoot: root, targetDir: "/app", previous: emptyManifest, fresh: true, hostDir: target });
+    expect(calls).toEqual([]);
+    expect(result.via).toBe("disk");
+    expect(result.execs).toBe(0);
+    expect(await readFile(path.join(target, "src/a.js"), "utf8")).toBe("a1");
+    expect((await lstat(path.join(target, "bin/run"))).mode & 0o777).toBe(0o755);
+    expect((await lstat(path.join(target, "empty"))).isDirectory()).toBe(true);
+    expect((await lstat(path.join(target, "src/link"))).isSymbolicLink()).toBe(true);
+    const entry = result.manifest.get("src/a.js");
+    expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from("a1")));
+    expect(result.manifest.get("src/link")).toEqual({ kind: "symlink", target: "../b.txt" });
+  });
+
+  it("a prepared fill (prepareFull with toDisk: walked ahead, nothing packed) writes the files as they are when written", async () => {
+    await mkdir(target, { recursive: true });
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    syncer.prepareFull?.({ localRoot: root, toDisk: true });
+    await new Promise((r) => setTimeout(r, 200));
+    await writeFile(path.join(root, "b.txt"), "b2");
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    const result = await syncer.fullSync({ pod, localRoot: root, targetDir: "/app", previous: emptyManifest, fresh: true, hostDir: target });
+    expect(calls).toEqual([]);
+    expect(await readFile(path.join(target, "b.txt"), "utf8")).toBe("b2");
+    const entry = result.manifest.get("b.txt");
+    expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from("b2")));
+  });
+
+  it("a hostDir that is not empty is refused, with nothing written", async () => {
+    await mkdir(target, { recursive: true });
+    await writeFile(path.join(target, "left"), "x");
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const pod = { namespace: "ns", pod: "p", container: "c" };
+    await expect(syncer.fullSync({ pod, localRoot: root, targetDir: "/app", previous: emptyManifest, fresh: true, hostDir: target })).rejects.toThrow(/not empty/);
+    expect(await readdir(target)).toEqual(["left"]);
+    expect(calls).toEqual([]);
+  });
+});

@@ -30,6 +30,8 @@ import type { DriftRepairResult, FullSyncParams, SyncParams, SyncPod, SyncResult
 import { agentCommand, encodeRequest, parseReply } from "../sync/session-protocol.js";
 import type { ExecResult, ExecStream, KubeExec, KubeExecStreamOpener } from "./kube-exec.js";
 import { KubeExecError } from "./kube-exec.js";
+import type { DiskFillResult } from "./disk-fill.js";
+import { fillOnDisk } from "./disk-fill.js";
 
 /**
  * Payloads over this go in an exec of their own, streamed, not through the session: the session's framed reader is
@@ -441,9 +443,38 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
     // the hash of what was read when sending).
     const fresh = params.fresh === true && previous.size === 0;
     if (ready !== undefined && !fresh) ready.ahead?.read.cancel();
+    if (fresh && params.hostDir !== undefined) {
+      const plan = ready?.plan ?? (await scanFull(params, previous));
+      ready?.ahead?.read.cancel();
+      return onDisk(params.hostDir, params.localRoot, plan, started, ready?.scanMs ?? performance.now() - started);
+    }
     if (ready !== undefined) return carryOut(params, params.localRoot, ready.plan, started, ready.scanMs, fresh, fresh ? ready.ahead : undefined);
     const plan = await scanFull(params, previous);
     return carryOut(params, params.localRoot, plan, started, performance.now() - started, fresh);
+  };
+
+  /** A fresh fill written into the pod's volume on this machine's disk (adapters/disk-fill.ts): no archive, no exec. */
+  const onDisk = async (dir: string, root: string, plan: SyncPlan, started: number, scanMs: number): Promise<SyncResult> => {
+    const writeStarted = performance.now();
+    let filled: DiskFillResult;
+    try {
+      filled = await fillOnDisk(dir, root, plan.puts);
+    } catch (error) {
+      if (error instanceof SyncError) throw error;
+      throw new SyncError(`fill of ${dir}: ${error instanceof Error ? error.message : String(error)}`, false);
+    }
+    return {
+      manifest: manifestAfter(plan, filled.sent),
+      put: plan.puts.flatMap((p) => (p.kind !== "file" || filled.sent.has(p.rel) ? [p.rel] : [])),
+      deleted: [...plan.deletes],
+      unchanged: plan.unchanged.length,
+      refused: plan.refused,
+      bytes: filled.bytes,
+      execs: 0,
+      ms: performance.now() - started,
+      via: "disk",
+      phases: { scanMs, tarMs: 0, execMs: performance.now() - writeStarted },
+    };
   };
 
   return {
@@ -455,7 +486,8 @@ export const createTarSyncer = ({ exec, openStream, timeoutMs, stageLimit = maxS
         // A tree the fill will stream (over the session's limit) is packed now, as a fresh fill sends it: one tar,
         // gzipped when a sample pays. Not when the caller decides gzip per pod (bench bind-fill's variants).
         // One at a time (several bind roots prepared at once would each hold up to the budget): the others just scan.
-        if (gzipStreams !== undefined || estimatedTarBytes(plan.puts) <= sessionMaxBytes || aheadRoot !== undefined) return { plan, scanMs };
+        // Nor when the fill will likely be written on this machine's disk (it reads the files itself).
+        if (gzipStreams !== undefined || params.toDisk === true || estimatedTarBytes(plan.puts) <= sessionMaxBytes || aheadRoot !== undefined) return { plan, scanMs };
         aheadRoot = params.localRoot;
         const gzip = await streamWorthGzipping(params.localRoot, plan.puts, sampleRatio);
         const pack = packStream({ puts: plan.puts, root: params.localRoot, gzip, whole: true });

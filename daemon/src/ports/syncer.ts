@@ -43,6 +43,12 @@ export interface FullSyncParams extends SyncTarget {
    * (remote-commands.ts freshStreamCommand); anything found there means the usual confined records.
    */
   readonly fresh?: boolean;
+  /**
+   * With `fresh`: the target as this machine's disk holds it (a new pod's emptyDir on a kubelet of this machine,
+   * ports/node-volumes.ts), empty. The files are written there directly (adapters/disk-fill.ts), with no exec, while
+   * the pod's container may not run yet.
+   */
+  readonly hostDir?: string;
 }
 
 export interface SyncResult {
@@ -59,8 +65,11 @@ export interface SyncResult {
   readonly execs: number;
   /** Wall time of the whole call, ms. */
   readonly ms: number;
-  /** "docker": put with the Docker engine's archive API into the pod's container (sync/artifact-delivery.ts); else exec. */
-  readonly via?: "docker";
+  /**
+   * "docker": put with the Docker engine's archive API into the pod's container (sync/artifact-delivery.ts); "disk":
+   * extracted into the pod's volume on this machine's disk (FullSyncParams.hostDir); else exec.
+   */
+  readonly via?: "docker" | "disk";
   /** Where the time went, ms: reading and hashing local files, building the tar, the exec round trips. */
   readonly phases: { readonly scanMs: number; readonly tarMs: number; readonly execMs: number };
 }
@@ -79,7 +88,12 @@ export interface Syncer {
    * fill while its pod is scheduled and started). fullSync with an empty `previous` then uses it, and returns the
    * manifest of what it sent (each file hashed as it was read and sent): files created since are the caller's to send.
    */
-  prepareFull?(params: { readonly localRoot: string; readonly filter?: PathFilter }): void;
+  prepareFull?(params: {
+    readonly localRoot: string;
+    readonly filter?: PathFilter;
+    /** The fill will likely be written on this machine's disk (FullSyncParams.hostDir): walk only, pack nothing ahead. */
+    readonly toDisk?: boolean;
+  }): void;
   /**
    * Brings a target in line with the local tree, sending only what differs: lists the container's hashes, puts every
    * local file that is missing there or differs, and deletes what `previous` held that is gone locally. For a pod

@@ -3,7 +3,10 @@
  * is streamed as one plain tar into the empty target (remote-commands.ts freshStreamCommand, issue 10), not as the
  * records. The app reads every file at its start and answers with a digest of paths, modes and contents, a symlink's
  * target and whether an empty directory came along: the same as the local tree's, for the first pod and for the pod
- * that replaces it.
+ * that replaces it. It runs as a user that is not root (`user: "1000:1000"`), who owns the files and can write them.
+ *
+ * Both ways a fill goes: written on this machine's disk into the pod's emptyDir (engine/live/bind-disk-fill.ts: the
+ * bed's kubelets run here and the daemon as root), and over exec (DEVLOOP_BIND_FILL=exec, as on a remote cluster).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -13,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDaemon, freePort, kube, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/index.js";
 import { fetchUntil } from "./helpers/real-world.js";
+import { diskDetail } from "../../src/engine/live/bind-fill.js";
 
 /** The server: walks /src/lib in sorted order (files and links), digests "path mode bytes" of each, then listens. */
 const server = `const fs = require("node:fs"); const path = require("node:path"); const crypto = require("node:crypto");
@@ -22,11 +26,16 @@ const walk = (dir) => { for (const name of fs.readdirSync(dir).sort()) { const p
   else if (s.isDirectory()) walk(p);
   else { h.update(\`\${p} \${(s.mode & 0o777).toString(8)} \`); h.update(fs.readFileSync(p)); h.update("\\n"); } } };
 walk("/src/lib");
-const answer = \`\${h.digest("hex")} empty=\${fs.statSync("/src/empty").isDirectory()} pod=\${require("node:os").hostname()}\\n\`;
+const f = "/src/lib/m00/f0.js"; const st = fs.statSync(f); let writable = true; try { fs.appendFileSync(f, ""); } catch { writable = false; }
+const owner = \`owner=\${st.uid === process.getuid() && st.gid === process.getgid() && writable}\`;
+const answer = \`\${h.digest("hex")} empty=\${fs.statSync("/src/empty").isDirectory()} \${owner} pod=\${require("node:os").hostname()}\\n\`;
 require("node:http").createServer((q, r) => r.end(answer)).listen(3000);
 `;
 
-describe("a bind-mounted tree over 16 MiB, on the local cluster", () => {
+describe.each([
+  { fill: "disk", env: {} },
+  { fill: "exec", env: { DEVLOOP_BIND_FILL: "exec" } },
+])("a bind-mounted tree over 16 MiB, on the local cluster, filled by $fill", ({ fill, env }) => {
   const daemon = createTestDaemon();
   const { core } = kube();
   const dir = mkdtempSync(path.join(tmpdir(), "devloop-it-big-fill-"));
@@ -66,10 +75,10 @@ describe("a bind-mounted tree over 16 MiB, on the local cluster", () => {
       }
     };
     walk("lib");
-    expected = `${h.digest("hex")} empty=true`;
+    expected = `${h.digest("hex")} empty=true owner=true`;
     writeFileSync(path.join(dir, "server.js"), server);
-    writeFileSync(path.join(dir, "compose.yml"), `services:\n  app:\n    image: ${bedImages().node}\n    command: ["node", "/src/server.js"]\n    ports:\n      - "\${APP_PORT}:3000"\n    volumes:\n      - .:/src\n`);
-    Object.assign(daemon.env, { APP_PORT: String(port) });
+    writeFileSync(path.join(dir, "compose.yml"), `services:\n  app:\n    image: ${bedImages().node}\n    user: "1000:1000"\n    command: ["node", "/src/server.js"]\n    ports:\n      - "\${APP_PORT}:3000"\n    volumes:\n      - .:/src\n`);
+    Object.assign(daemon.env, { APP_PORT: String(port), ...env });
     await daemon.start();
   }, 60_000);
 
@@ -85,8 +94,8 @@ describe("a bind-mounted tree over 16 MiB, on the local cluster", () => {
     expect(up.code, `${up.stdout}${up.stderr}`).toBe(0);
     const url = `http://127.0.0.1:${port}/`;
     const answer = await fetchUntil(url, (b) => b.includes("empty="), 60_000, "the first answer");
-    const [digest, empty, pod] = answer.trim().split(" ");
-    expect(`${digest} ${empty}`).toBe(expected);
+    const [digest, empty, owner, pod] = answer.trim().split(" ");
+    expect(`${digest} ${empty} ${owner}`).toBe(expected);
     const first = pod?.replace("pod=", "") ?? "";
     expect(first).not.toBe("");
     // An image devloop did not build, on the engine the kubelet runs on: its ENTRYPOINT is read there, so the app
@@ -98,6 +107,12 @@ describe("a bind-mounted tree over 16 MiB, on the local cluster", () => {
     await core.deleteNamespacedPod({ namespace, name: first, gracePeriodSeconds: 0 });
     // The new pod is filled the same way and answers with its own name.
     const again = await fetchUntil(url, (b) => b.includes("empty=") && !b.includes(`pod=${first}`), 120_000, "the new pod's answer");
-    expect(again.trim().split(" ").slice(0, 2).join(" ")).toBe(expected);
+    expect(again.trim().split(" ").slice(0, 3).join(" ")).toBe(expected);
+    // Both pods' fills went the way this daemon fills: the trace of each says so.
+    const client = await daemon.client();
+    const project = (await client.state()).projects.find((p) => p.namespace === namespace);
+    const binds = (project?.changes ?? []).filter((c) => c.action === "bind" && c.status === "ok");
+    expect(binds.length).toBeGreaterThanOrEqual(2);
+    for (const b of binds) expect(b.steps.some((x) => x.detail === diskDetail), JSON.stringify(b.steps)).toBe(fill === "disk");
   }, 420_000);
 });

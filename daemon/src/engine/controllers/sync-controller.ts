@@ -205,7 +205,7 @@ export const createSyncController = (params: SyncControllerParams): Controller =
           if (Object.values(project.objects).some((o) => o.kind === "Pod" && runsService(o.labels, live.service))) continue;
           for (const rule of live.rules.filter((r) => live.binds?.includes(r.id) === true)) {
             const filter = loop.filters.get(rule.id);
-            params.syncer.prepareFull?.({ localRoot: rule.localRoot, ...(filter === undefined ? {} : { filter }) });
+            params.syncer.prepareFull?.({ localRoot: rule.localRoot, ...(filter === undefined ? {} : { filter }), ...(params.nodeVolumes?.here() === true ? { toDisk: true } : {}) });
           }
         }
       },

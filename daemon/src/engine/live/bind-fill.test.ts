@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
-import { runBind } from "./bind-fill.js";
+import type { NodeVolumes } from "../../ports/node-volumes.js";
+import { diskDetail, runBind } from "./bind-fill.js";
 import { bindingPods, runningPods, startedUnreadyBindPods, startingBindPods } from "./live-pods.js";
 import { createTestLoop, testPod } from "./test-loop.js";
 
@@ -120,5 +121,98 @@ describe("bind fill", () => {
     const unready = createTestLoop({ web }, [testPod("web-1", "web", { bindWaits: ["web"], running: true, ready: false }), testPod("web-2", "web", { running: true, ready: false })]);
     expect(startedUnreadyBindPods(unready.loop.project, web)).toEqual(["web-1"]);
     expect(startedUnreadyBindPods(createTestLoop({ web }, [waiting]).loop.project, web)).toEqual([]);
+  });
+});
+
+describe("bind fill through this machine's disk (bind-disk-fill.ts)", () => {
+  const volume = { dir: "/k/pods/u/volumes/kubernetes.io~empty-dir/web-bind-0", inode: 42 };
+  /** NodeVolumes whose find resolves when `release` is called (or at once), with the volume unless `away`. */
+  const fakeVolumes = (opts: { away?: boolean; held?: boolean } = {}) => {
+    const chowns: [string, number, number][] = [];
+    let release = (): void => undefined;
+    const gate = opts.held === true ? new Promise<void>((r) => { release = r; }) : Promise.resolve();
+    const nodeVolumes: NodeVolumes = {
+      here: () => true,
+      find: async (_pod, targets, signal) => {
+        if (opts.away === true) {
+          await new Promise<void>((r) => { if (signal.aborted) r(); else signal.addEventListener("abort", () => r()); });
+          return undefined;
+        }
+        await gate;
+        return new Map(targets.map((t) => [t, volume]));
+      },
+      chown: (dir, uid, gid) => { chowns.push([dir, uid, gid]); return Promise.resolve(); },
+    };
+    return { nodeVolumes, chowns, release: () => release() };
+  };
+  const probeOut = (uid: number, inode = 42) => `${uid}\n${uid}\n${inode} /data\n`;
+  const isProbe = (command: readonly string[]): boolean => command[2]?.includes("id -u") === true;
+  const hostDirs = (t: ReturnType<typeof createTestLoop>): (string | undefined)[] => t.syncer.calls.map((c) => (c.method === "fullSync" ? c.params.hostDir : "not a fill"));
+
+  it("a pod on a kubelet of this machine gets its tree written into the volume, given to the container's user; its first exec is the probe", async () => {
+    const t = createTestLoop({ web }, [starting()]);
+    t.loop.pods.takeEarly("web-1");
+    const v = fakeVolumes();
+    t.exec.respond((call) => (isProbe(call.command) ? { exitCode: 0, stdout: probeOut(1000), stderr: "" } : { exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await drive(t, runBind({ ...t.deps, nodeVolumes: v.nodeVolumes }, t.loop, web, { kind: "bind", pod: "web-1", early: true }));
+    expect(t.syncer.calls.map((c) => c.params)).toMatchObject([{ fresh: true, hostDir: volume.dir, targetDir: "/data" }]);
+    expect(v.chowns).toEqual([[volume.dir, 1000, 1000]]);
+    expect(t.exec.calls.map((c) => (isProbe(c.command) ? "probe" : "ready"))).toEqual(["probe", "ready"]);
+    expect(t.loop.manifests.of("web-1", rule.id)).toBeDefined();
+    expect(t.loop.pods.wasFilled("web-1")).toBe(true);
+    const traced = t.actions.find((a) => a.type === "syncTraced");
+    expect(traced?.type === "syncTraced" && traced.trace.steps.some((s) => s.step === "sync" && s.detail === diskDetail)).toBe(true);
+    expect(traced?.type === "syncTraced" && traced.trace.error).toBeUndefined();
+  });
+
+  it("a root container's tree is left as written (root's); a container that does not see the volume is filled over exec, with a warning", async () => {
+    const root = createTestLoop({ web }, [binding()]);
+    root.loop.pods.takeBinding("web-1");
+    const r = fakeVolumes();
+    root.exec.respond((call) => (isProbe(call.command) ? { exitCode: 0, stdout: probeOut(0), stderr: "" } : { exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await runBind({ ...root.deps, nodeVolumes: r.nodeVolumes }, root.loop, web, { kind: "bind", pod: "web-1" });
+    expect(r.chowns).toEqual([]);
+    expect(root.syncer.calls).toHaveLength(1);
+
+    const t = createTestLoop({ web }, [binding()]);
+    t.loop.pods.takeBinding("web-1");
+    const v = fakeVolumes();
+    t.exec.respond((call) => (isProbe(call.command) ? { exitCode: 0, stdout: probeOut(1000, 7), stderr: "" } : { exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    await runBind({ ...t.deps, nodeVolumes: v.nodeVolumes }, t.loop, web, { kind: "bind", pod: "web-1" });
+    expect(hostDirs(t)).toEqual([volume.dir, undefined]);
+    expect(v.chowns).toEqual([]);
+    expect(t.actions.some((a) => a.type === "log" && a.level === "warn" && a.line.includes("does not see"))).toBe(true);
+    expect(t.loop.pods.wasFilled("web-1")).toBe(true);
+  });
+
+  it("no exec is tried while the tree is written; a pod that is not on this machine is filled over exec once one gets in", async () => {
+    const t = createTestLoop({ web }, [starting()]);
+    t.loop.pods.takeEarly("web-1");
+    const v = fakeVolumes({ held: true });
+    let done = false;
+    let writes = (): void => undefined;
+    const fullSync = t.syncer.fullSync.bind(t.syncer);
+    const slow = { ...t.syncer, fullSync: async (p: Parameters<typeof fullSync>[0]) => { await new Promise<void>((r) => { writes = r; }); return fullSync(p); } };
+    t.exec.respond((call) => (isProbe(call.command) ? (done ? { exitCode: 0, stdout: probeOut(0), stderr: "" } : notFound()) : { exitCode: 0, stdout: "1700000000\n", stderr: "" }));
+    const job = runBind({ ...t.deps, syncer: slow, nodeVolumes: v.nodeVolumes }, t.loop, web, { kind: "bind", pod: "web-1", early: true });
+    for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); t.clock.advance(100); }
+    const before = t.exec.calls.length;
+    v.release();
+    for (let i = 0; i < 30; i++) { await new Promise((r) => setImmediate(r)); t.clock.advance(100); }
+    // The volume was found, its tree is being written: no more tries meanwhile.
+    expect(t.exec.calls.length).toBe(before + 1);
+    done = true;
+    writes();
+    await drive(t, job);
+    expect(t.loop.pods.wasFilled("web-1")).toBe(true);
+
+    const away = createTestLoop({ web }, [starting()]);
+    away.loop.pods.takeEarly("web-1");
+    let tries = 0;
+    away.exec.respond((call) => (isProbe(call.command) && ++tries < 3 ? notFound() : { exitCode: 0, stdout: isProbe(call.command) ? probeOut(0) : "1700000000\n", stderr: "" }));
+    await drive(away, runBind({ ...away.deps, nodeVolumes: fakeVolumes({ away: true }).nodeVolumes }, away.loop, web, { kind: "bind", pod: "web-1", early: true }));
+    expect(hostDirs(away)).toEqual([undefined]);
+    expect(away.exec.calls.map((c) => (isProbe(c.command) ? "probe" : "ready"))).toEqual(["probe", "probe", "probe", "ready"]);
+    expect(away.loop.pods.wasFilled("web-1")).toBe(true);
   });
 });

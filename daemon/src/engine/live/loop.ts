@@ -20,6 +20,7 @@ import { runBindsTarget } from "./live-pods.js";
 import type { ManifestBook } from "./manifest-book.js";
 import type { PodTracker } from "./pod-tracker.js";
 import type { PullCursors } from "./pull-cursors.js";
+import type { NodeVolumes } from "../../ports/node-volumes.js";
 
 /** The ports and settings a loop's job runners use, as the sync controller is given them (SyncControllerParams). */
 export interface LivePorts {
@@ -37,6 +38,8 @@ export interface LivePorts {
   readonly execTimeoutMs?: number;
   /** Brings back what containers write into bind mounts; without it bind mounts only go host → container. */
   readonly puller?: Puller;
+  /** A new pod's bind volumes on this machine's disk, when its kubelet runs here: its fill goes there (bind-disk-fill.ts). */
+  readonly nodeVolumes?: NodeVolumes;
 }
 
 /** What a loop's job runners are handed by the controller: its ports, its dispatch and its retry tick. */
