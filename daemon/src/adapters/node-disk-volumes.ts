@@ -41,7 +41,8 @@ export const diskEmptyDirAt = (pod: V1Pod, container: string, target: string): s
   if (mount === undefined || (mount.subPath ?? "") !== "" || (mount.subPathExpr ?? "") !== "") return undefined;
   const volume = spec?.volumes?.find((v) => v.name === mount.name);
   if (volume?.emptyDir === undefined || (volume.emptyDir.medium ?? "") !== "") return undefined;
-  return volume.name;
+  // A DNS label, as the apiserver checks it: a path component, never `..`.
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volume.name) ? volume.name : undefined;
 };
 
 /** The kubelet root directories of this machine: its kubelets' and the default, those that exist. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bindContainerName, bindReadyFile } from "../../translate/bind-mounts.js";
 import type { LiveRule, ServiceLive } from "../../translate/types.js";
-import type { NodeVolumes } from "../../ports/node-volumes.js";
+import { createFakeNodeVolumes } from "../../ports/fakes/fake-node-volumes.js";
 import { diskDetail, runBind } from "./bind-fill.js";
 import { bindingPods, runningPods, startedUnreadyBindPods, startingBindPods } from "./live-pods.js";
 import { createTestLoop, testPod } from "./test-loop.js";
@@ -126,25 +126,7 @@ describe("bind fill", () => {
 
 describe("bind fill through this machine's disk (bind-disk-fill.ts)", () => {
   const volume = { dir: "/k/pods/u/volumes/kubernetes.io~empty-dir/web-bind-0", inode: 42 };
-  /** NodeVolumes whose find resolves when `release` is called (or at once), with the volume unless `away`. */
-  const fakeVolumes = (opts: { away?: boolean; held?: boolean } = {}) => {
-    const chowns: [string, number, number][] = [];
-    let release = (): void => undefined;
-    const gate = opts.held === true ? new Promise<void>((r) => { release = r; }) : Promise.resolve();
-    const nodeVolumes: NodeVolumes = {
-      here: () => true,
-      find: async (_pod, targets, signal) => {
-        if (opts.away === true) {
-          await new Promise<void>((r) => { if (signal.aborted) r(); else signal.addEventListener("abort", () => r()); });
-          return undefined;
-        }
-        await gate;
-        return new Map(targets.map((t) => [t, volume]));
-      },
-      chown: (dir, uid, gid) => { chowns.push([dir, uid, gid]); return Promise.resolve(); },
-    };
-    return { nodeVolumes, chowns, release: () => release() };
-  };
+  const fakeVolumes = (opts: { away?: boolean; held?: boolean } = {}) => { const v = createFakeNodeVolumes(volume, opts); return { nodeVolumes: v, chowns: v.chowns, release: () => v.release() }; };
   const probeOut = (uid: number, inode = 42) => `${uid}\n${uid}\n${inode} /data\n`;
   const isProbe = (command: readonly string[]): boolean => command[2]?.includes("id -u") === true;
   const hostDirs = (t: ReturnType<typeof createTestLoop>): (string | undefined)[] => t.syncer.calls.map((c) => (c.method === "fullSync" ? c.params.hostDir : "not a fill"));

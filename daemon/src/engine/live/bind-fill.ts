@@ -32,20 +32,21 @@ const pause = (deps: LiveDeps, ms: number): Promise<void> => new Promise((resolv
 /**
  * A pod scheduled with devloop-bind next (live-pods.ts startingBindPods): the kubelet starts that container a relist
  * (up to a second) and a status update before the watch says so. A cheap exec (`probe`) is tried every 100 ms until one
- * gets in, for about 6 s of tries, while the pod still waits there (not while the tree is written on this machine's disk). Resolves with the tries it took and the probe's output as
- * soon as one gets in, or the status says the container runs (no output then); undefined when none did.
+ * gets in, for about 6 s of tries, while the pod still waits there (none while its trees are written on this machine's
+ * disk). Resolves with the probe's output as soon as one gets in, or with none once the status says the container runs;
+ * undefined when no exec got in.
  */
-const execGetsIn = async (deps: LiveDeps, loop: Loop, live: ServiceLive, target: SyncPod, probe: readonly string[], disk?: DiskFill): Promise<{ readonly tries: number; readonly stdout?: string } | undefined> => {
+const execGetsIn = async (deps: LiveDeps, loop: Loop, live: ServiceLive, target: SyncPod, probe: readonly string[], disk?: DiskFill): Promise<{ readonly stdout?: string } | undefined> => {
   for (let i = 0; i < earlyTries; i++) {
     // While the tree is written on this machine's disk, no exec is tried: each costs the apiserver, the kubelet and the
     // engine CPU the writing and the pod's start need, and the container is wanted only once the tree is there.
     await disk?.writing();
     if (loop.closed) return undefined;
-    if (bindingPods(loop.project, live).includes(target.pod)) return { tries: i };
+    if (bindingPods(loop.project, live).includes(target.pod)) return {};
     if (!startingBindPods(loop.project, live).includes(target.pod)) return undefined;
     try {
       const r = await deps.exec(target, probe, { timeoutMs: 10_000 });
-      if (r.exitCode === 0) return { tries: i + 1, stdout: r.stdout };
+      if (r.exitCode === 0) return { stdout: r.stdout };
     } catch (error) {
       // "container not found" until the container runs: a transient refusal; anything else is left to the usual path.
       if (!isTransient(error)) return undefined;
