@@ -6,12 +6,13 @@
  * another user. One process doing it takes half the CPU of a tar stream into a local `tar -x` (docs/benchmarks.md).
  *
  * Confinement: the directory must be empty (checked first) and no process but this one writes into it meanwhile (the
- * pod's containers have not started their process: the caller's rule). Every path is relative with no `..`
- * (checkRelativePath); files are created with O_EXCL and O_NOFOLLOW; nothing is written under a symlink this fill made
- * (the local walk does not descend into links, so the plan has none; checked anyway).
+ * containers that mount it run only devloop's wait until the ready file exists: the caller's rule; the engine may make
+ * the mount point of a volume nested in the bind, a directory). Every path is relative with no `..`
+ * (checkRelativePath); files are created with O_EXCL and O_NOFOLLOW; a directory found there must be one, not a link;
+ * nothing is written under a symlink this fill made (the local walk does not descend into links; checked anyway).
  */
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, symlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, symlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { SyncError } from "../ports/syncer.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
@@ -53,7 +54,8 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
       try {
         mkdirSync(path.join(dir, sub), 0o755);
       } catch (err) {
-        if (errCode(err) !== "EEXIST") throw err;
+        // A mount point the engine made for a volume nested in the bind is a directory; anything else is refused.
+        if (errCode(err) !== "EEXIST" || !lstatSync(path.join(dir, sub)).isDirectory()) throw err;
       }
       made.add(sub);
     }
@@ -68,7 +70,11 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
     const to = path.join(dir, rel);
     if (put.kind === "directory") {
       if (!made.has(rel)) {
-        mkdirSync(to);
+        try {
+          mkdirSync(to);
+        } catch (err) {
+          if (errCode(err) !== "EEXIST" || !lstatSync(to).isDirectory()) throw err;
+        }
         made.add(rel);
       }
       // The exact mode, as a root `tar -x` keeps it (mkdir's passes through the umask).
