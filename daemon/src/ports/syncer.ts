@@ -67,7 +67,7 @@ export interface SyncResult {
   readonly ms: number;
   /**
    * "docker": put with the Docker engine's archive API into the pod's container (sync/artifact-delivery.ts); "disk":
-   * extracted into the pod's volume on this machine's disk (FullSyncParams.hostDir); else exec.
+   * written into the pod's volume on this machine's disk (FullSyncParams.hostDir); else exec.
    */
   readonly via?: "docker" | "disk";
   /** Where the time went, ms: reading and hashing local files, building the tar, the exec round trips. */
