@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -46,6 +46,19 @@ describe("fillOnDisk", () => {
     } finally {
       process.umask(old);
     }
+  });
+
+  it("keeps the host file's modification time, never one later than the fill", async () => {
+    writeFileSync(path.join(root, "old"), "o");
+    writeFileSync(path.join(root, "future"), "f");
+    utimesSync(path.join(root, "old"), new Date("2020-01-02T03:04:05Z"), new Date("2020-01-02T03:04:05Z"));
+    utimesSync(path.join(root, "future"), new Date("2100-01-01T00:00:00Z"), new Date("2100-01-01T00:00:00Z"));
+    const before = Date.now();
+    await fillOnDisk(dir, root, [file("old"), file("future")]);
+    expect(lstatSync(path.join(dir, "old")).mtime.toISOString()).toBe("2020-01-02T03:04:05.000Z");
+    const future = lstatSync(path.join(dir, "future")).mtimeMs;
+    expect(future).toBeGreaterThanOrEqual(before - 1);
+    expect(future).toBeLessThanOrEqual(Date.now());
   });
 
   it("a file gone since the walk is not sent; a directory that is not empty is refused before anything is written", async () => {
