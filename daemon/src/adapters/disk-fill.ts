@@ -1,10 +1,9 @@
 /**
  * A bind's fill written straight into the pod's volume on this machine's disk (FullSyncParams.hostDir,
  * ports/node-volumes.ts): each file of the plan read once, hashed as it is read, and written there, as the fill over
- * exec leaves it — directories, files with their exact mode, symlinks as they are — but with the host files' times, as
- * a Docker bind shows them (the exec fill's are the extraction's, `tar -m`), owned by this process (root, as a root
- * `tar -x` of the archive's 0:0 leaves them); the caller gives the tree to another user. One process doing it takes
- * half the CPU of a tar stream into a local `tar -x` (docs/benchmarks.md).
+ * exec leaves it — directories, files with their exact mode and the host's times, symlinks as they are — owned by this
+ * process (root, as a root `tar -x` of the archive's 0:0 leaves them); the caller gives the tree to another user. One
+ * process doing it takes half the CPU of a tar stream into a local `tar -x` (docs/benchmarks.md).
  *
  * Confinement: the directory must be empty (checked first) and no process but this one writes into it meanwhile (the
  * containers that mount it run only devloop's wait until the ready file exists: the caller's rule; the engine may make
@@ -114,10 +113,9 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
           for (let off = 0; off < got;) off += writeSync(out, buf, off, got - off);
           size += got;
         }
-        // The host file's times, as a Docker bind shows them (none later than the fill's start: the clock is this
-        // machine's, and a future one would make the pull-back list the file at every look). The fill over exec has
-        // the extraction's time (`tar -m`); here the files written just before the ready file would otherwise all be
-        // listed by the pull-back's first look (changed since the container's clock then, less a second).
+        // The host file's times, as a Docker bind shows them and the fill over exec keeps them (none later than the
+        // fill's start: a future one would make the pull-back list the file at every look). With the write's own,
+        // the files written in the second before the ready file were all listed by the pull-back's first look.
         futimesSync(out, Math.min(st.atimeMs, startedMs) / 1000, Math.min(st.mtimeMs, startedMs) / 1000);
         bytes += size;
         sent.set(rel, { kind: "file", hash: hash.digest("hex"), mode, size });

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -431,6 +431,19 @@ describe("createTarSyncer: a fresh fill (a bind's tree into its init container) 
     expect(await readFile(path.join(target, "lib/link"), "utf8")).toBe("b1");
     const entry = result.manifest.get("lib/m7/f3.js");
     expect(entry?.kind === "file" && entry.hash).toBe(hashContent(Buffer.from(`${line.repeat(300)}// 7/3\n`)));
+  }, 60_000);
+
+  it("keeps the host files' modification times (none later than now), as a Docker bind shows them", async () => {
+    await bigTree();
+    await utimes(path.join(root, "lib/m3/f4.js"), new Date("2020-01-02T03:04:05Z"), new Date("2020-01-02T03:04:05Z"));
+    await utimes(path.join(root, "b.txt"), new Date("2100-01-01T00:00:00Z"), new Date("2100-01-01T00:00:00Z"));
+    const syncer = createTarSyncer({ exec: localExec(calls) });
+    const before = Date.now();
+    await syncer.fullSync({ pod: { namespace: "ns", pod: "p", container: "c" }, localRoot: root, targetDir: target, previous: emptyManifest, fresh: true });
+    expect((await lstat(path.join(target, "lib/m3/f4.js"))).mtime.toISOString()).toBe("2020-01-02T03:04:05.000Z");
+    const future = (await lstat(path.join(target, "b.txt"))).mtimeMs;
+    expect(future).toBeGreaterThanOrEqual(before - 1000);
+    expect(future).toBeLessThanOrEqual(Date.now());
   }, 60_000);
 
   it("a fill prepared ahead (prepareFull: while the pod starts) sends what was packed then: a file changed since goes as it was read, with that hash, for the rescan after to send", async () => {

@@ -94,6 +94,8 @@ export const notEmptyStatus = 95;
  * notEmptyStatus and the caller sends records through streamCommand), so no link can be there, and no process but this
  * tar writes into it; the archive's paths are checked relative with no `..`, and none lies under a symlink of the
  * archive (the local walk does not descend into links; GNU tar also makes an absolute or `..` link only at the end).
+ * The archive's times are kept (no -m): the host files' (tar-pack-stream.ts), as a Docker bind shows them. With the
+ * extraction's, the pull-back's first look listed and hashed every file written in the second before the ready file.
  */
 export const freshStreamCommand = (targetDir: string, gzipped: boolean): string[] => {
   const target = checkTargetDir(targetDir);
@@ -103,7 +105,7 @@ export const freshStreamCommand = (targetDir: string, gzipped: boolean): string[
     `[ -z "$(ls -A .)" ] || exit ${notEmptyStatus}`,
     readerSnippet(`exit ${noReaderStatus}`),
     "x=0",
-    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { tar -x${gzipped ? " -z" : ""} -m -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
+    `while ${frame} && [ "$n" -gt 0 ]; do rd "$n"; done | { tar -x${gzipped ? " -z" : ""} -f - || t=$?; cat >/dev/null; exit "\${t:-0}"; } || x=$?`,
     // The frame of staged names that ends every stream: none here.
     `if ${frame} && [ "$n" -gt 0 ]; then rd "$n" >/dev/null; fi`,
     'exit "$x"',

@@ -16,11 +16,11 @@ const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 export const syncReadBytes = 256 * 1024;
 
 /**
- * A small file opened for reading (never through a symlink), with its size and mode from fstat: the caller reads it and
+ * A small file opened for reading (never through a symlink), with its size, mode and mtime from fstat: the caller reads it and
  * closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is bigger than
  * syncReadBytes (then it is read by stream).
  */
-export const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number } | "big" | undefined => {
+export const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number; mtimeMs: number } | "big" | undefined => {
   let fd: number;
   try {
     fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
@@ -34,7 +34,7 @@ export const openSmall = (root: string, rel: string): { fd: number; size: number
     if (!st.isFile()) return undefined;
     if (st.size > syncReadBytes) return "big";
     keep = true;
-    return { fd, size: st.size, mode: st.mode & 0o7777 };
+    return { fd, size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
   } finally {
     if (!keep) closeSync(fd);
   }

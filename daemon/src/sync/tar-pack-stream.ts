@@ -38,11 +38,12 @@ const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 
 export const frameHeader = (bytes: number): Buffer => Buffer.from(`${String(bytes).padStart(frameHeaderBytes - 1)}\n`);
 
-/** An opened file to pack: its size and mode as fstat gave them. */
+/** An opened file to pack: its size, mode and mtime as fstat gave them. */
 interface Opened {
   readonly handle: FileHandle;
   readonly size: number;
   readonly mode: number;
+  readonly mtimeMs: number;
 }
 
 /** Opens a put's file for reading, never through a symlink; undefined when it is gone or no longer a regular file. */
@@ -56,7 +57,7 @@ export const openPut = async (root: string, rel: string): Promise<Opened | undef
   }
   const st = await handle.stat().catch(async (err: unknown) => { await handle.close(); throw err; });
   if (!st.isFile()) { await handle.close(); return undefined; }
-  return { handle, size: st.size, mode: st.mode & 0o7777 };
+  return { handle, size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
 };
 
 /**
@@ -110,7 +111,7 @@ const headerSlack = 16 * 1024;
 type Packable =
   | { readonly entry: GroupEntry; readonly kind: "symlink"; readonly target: string }
   | { readonly entry: GroupEntry; readonly kind: "content"; readonly content: Buffer; readonly mode: number }
-  | { readonly entry: GroupEntry; readonly kind: "small"; readonly fd: number; readonly size: number; readonly mode: number }
+  | { readonly entry: GroupEntry; readonly kind: "small"; readonly fd: number; readonly size: number; readonly mode: number; readonly mtimeMs: number }
   | { readonly entry: GroupEntry; readonly kind: "big"; readonly opened: Opened };
 
 const packableSize = (p: Packable): number => (p.kind === "symlink" ? 0 : p.kind === "content" ? p.content.length : p.kind === "small" ? p.size : p.opened.size);
@@ -173,10 +174,13 @@ async function* tarChunks(params: PackStreamParams, staged: ReadonlyMap<string, 
     buf.fill(0, at, at + n);
     at += n;
   };
+  // A whole tar is extracted keeping its times (freshStreamCommand): a file's is the host's, as a Docker bind shows it,
+  // none later than now (the pull-back would list a file from the future at every look). Records go with -m.
+  const fileTime = (p: Packable): Date => (whole && (p.kind === "small" || p.kind === "big") ? new Date(Math.min(p.kind === "small" ? p.mtimeMs : p.opened.mtimeMs, mtime.getTime())) : mtime);
   const headerOf = (p: Packable): TarEntryHeader => {
     const name = whole ? p.entry.put.rel : p.entry.name;
     return p.kind === "symlink" ? { name, type: "symlink", linkname: p.target, mode: 0o777, size: 0, mtime }
-      : { name, type: "file", mode: p.kind === "big" ? p.opened.mode : p.mode, size: packableSize(p), mtime };
+      : { name, type: "file", mode: p.kind === "big" ? p.opened.mode : p.mode, size: packableSize(p), mtime: fileTime(p) };
   };
   for (const d of dirs) {
     if (whole) yield* header({ name: d.rel, type: "directory", mode: d.mode, size: 0, mtime });
