@@ -3,7 +3,7 @@
  * ports/node-volumes.ts): each file of the plan read once, hashed as it is read, and written there, as the fill over
  * exec leaves it — directories, files with their exact mode and the host's times, symlinks as they are — owned by this
  * process (root, as a root `tar -x` of the archive's 0:0 leaves them); the caller gives the tree to another user. No
- * archive is built or piped: less CPU than feeding the fill's tar stream to a local `tar -x` (docs/benchmarks.md).
+ * archive is built or piped (docs/benchmarks.md compares it with feeding the fill's tar stream to a local `tar -x`).
  *
  * Confinement: the directory must be empty (checked first) and no process but this one writes into it meanwhile (the
  * containers that mount it run only devloop's wait until the ready file exists: the caller's rule; the engine may make
