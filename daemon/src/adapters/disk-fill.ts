@@ -12,11 +12,11 @@
  * nothing is written under a symlink this fill made (the local walk does not descend into links; checked anyway).
  */
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, symlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, symlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { SyncError } from "../ports/syncer.js";
 import type { ManifestEntry } from "../sync/hash-manifest.js";
-import { safeReadFlags } from "../sync/small-read.js";
+import { openRegular } from "../sync/small-read.js";
 import type { PutEntry } from "../sync/sync-plan.js";
 import { checkRelativePath } from "../sync/sync-path.js";
 
@@ -45,20 +45,24 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
   let bytes = 0;
   let n = 0;
 
+  /** Makes a directory, or takes one already there (a nested volume's mount point the engine made); never a link. */
+  const directory = (rel: string, mode?: number): void => {
+    const at = path.join(dir, rel);
+    try {
+      mkdirSync(at, mode);
+    } catch (err) {
+      if (errCode(err) !== "EEXIST" || !lstatSync(at).isDirectory()) throw err;
+    }
+    made.add(rel);
+  };
+
   /** Makes rel's parent directories (0755 unless the plan names them first), refusing a path under a link made here. */
   const parents = (rel: string): void => {
     const parts = rel.split("/");
     for (let i = 1; i < parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
       if (links.has(sub)) throw new SyncError(`${where(rel)}: under the symlink ${sub}`, false);
-      if (made.has(sub)) continue;
-      try {
-        mkdirSync(path.join(dir, sub), 0o755);
-      } catch (err) {
-        // A mount point the engine made for a volume nested in the bind is a directory; anything else is refused.
-        if (errCode(err) !== "EEXIST" || !lstatSync(path.join(dir, sub)).isDirectory()) throw err;
-      }
-      made.add(sub);
+      if (!made.has(sub)) directory(sub, 0o755);
     }
   };
 
@@ -70,14 +74,7 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
     parents(rel);
     const to = path.join(dir, rel);
     if (put.kind === "directory") {
-      if (!made.has(rel)) {
-        try {
-          mkdirSync(to);
-        } catch (err) {
-          if (errCode(err) !== "EEXIST" || !lstatSync(to).isDirectory()) throw err;
-        }
-        made.add(rel);
-      }
+      if (!made.has(rel)) directory(rel);
       // The exact mode, as a root `tar -x` keeps it (mkdir's passes through the umask).
       chmodSync(to, put.mode & 0o7777);
       continue;
@@ -88,17 +85,11 @@ export const fillOnDisk = async (dir: string, root: string, puts: readonly PutEn
       sent.set(rel, { kind: "symlink", target: put.target });
       continue;
     }
-    let src: number;
+    // Gone since the walk (or now a link, a socket): not sent; the caller's rescan sees what is there now.
+    const opened = openRegular(root, rel);
+    if (opened === undefined) continue;
+    const { fd: src, st } = opened;
     try {
-      src = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
-    } catch (err) {
-      // Gone since the walk (or now a link, a socket): not sent; the caller's rescan sees what is there now.
-      if (["ENOENT", "ENOTDIR", "ELOOP", "ENXIO"].includes(errCode(err) ?? "")) continue;
-      throw err;
-    }
-    try {
-      const st = fstatSync(src);
-      if (!st.isFile()) continue;
       const mode = st.mode & 0o7777;
       const out = openSync(to, createFlags, 0o600);
       try {

@@ -4,6 +4,7 @@
  * open/fstat/read/close of a small cached file is a few µs. Used by the packer (sync/tar-pack-stream.ts) and the scan
  * that hashes files (sync/local-scan.ts); callers that loop over many files yield to the event loop between batches.
  */
+import type { Stats } from "node:fs";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 
@@ -16,11 +17,11 @@ const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 export const syncReadBytes = 256 * 1024;
 
 /**
- * A small file opened for reading (never through a symlink), with its size, mode and mtime from fstat: the caller reads it and
- * closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is bigger than
- * syncReadBytes (then it is read by stream).
+ * A regular file opened for reading, synchronously (never through a symlink), with fstat's answer: the caller reads it
+ * and closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file. Also for files of any
+ * size that are read in one pass anyway (adapters/disk-fill.ts).
  */
-export const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number; mtimeMs: number } | "big" | undefined => {
+export const openRegular = (root: string, rel: string): { fd: number; st: Stats } | undefined => {
   let fd: number;
   try {
     fd = openSync(path.join(root, ...rel.split("/")), safeReadFlags);
@@ -32,12 +33,27 @@ export const openSmall = (root: string, rel: string): { fd: number; size: number
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
-    if (st.size > syncReadBytes) return "big";
     keep = true;
-    return { fd, size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
+    return { fd, st };
   } finally {
     if (!keep) closeSync(fd);
   }
+};
+
+/**
+ * A small file opened for reading (never through a symlink), with its size, mode and mtime from fstat: the caller reads
+ * it and closes the descriptor. Undefined when it is gone, a symlink or no longer a regular file; "big" when it is
+ * bigger than syncReadBytes (then it is read by stream).
+ */
+export const openSmall = (root: string, rel: string): { fd: number; size: number; mode: number; mtimeMs: number } | "big" | undefined => {
+  const opened = openRegular(root, rel);
+  if (opened === undefined) return undefined;
+  const { fd, st } = opened;
+  if (st.size > syncReadBytes) {
+    closeSync(fd);
+    return "big";
+  }
+  return { fd, size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
 };
 
 /**
