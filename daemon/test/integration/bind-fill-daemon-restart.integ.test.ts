@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, freePort, kube, projectDir, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, endProject, freePort, kube, sleep, srcBindProject, suffix } from "./daemon-support.js";
 import { bedImages } from "./helpers/index.js";
 import { fetchUntil, localTreeHashes } from "./helpers/real-world.js";
 
@@ -25,16 +25,8 @@ require("node:http").createServer((q, s) => s.end(digest + " " + fs.readFileSync
 describe("a daemon killed while a new pod waits for its bind fill, then restarted", () => {
   const daemon = createTestDaemon();
   const { core } = kube();
-  const project = projectDir(`services:
-  app:
-    image: \${NODE_IMAGE}
-    command: ["node", "/app/server.js"]
-    ports:
-      - "\${APP_PORT}:3000"
-    volumes:
-      - ./src:/app
-`);
-  const src = path.join(project.dir, "src");
+  const project = srcBindProject();
+  const src = project.src;
   const namespace = `dlbindrst${suffix()}`;
   let port = 0;
 
@@ -70,12 +62,7 @@ describe("a daemon killed while a new pod waits for its bind fill, then restarte
     await daemon.start();
   }, 120_000);
 
-  afterAll(async () => {
-    await daemon.cli(["down", "-n", namespace], project.dir, 120_000).catch(() => undefined);
-    await daemon.stop();
-    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-    project.remove();
-  }, 180_000);
+  afterAll(() => endProject(daemon, namespace, project), 180_000);
 
   it("fills the pod that waited, which then serves the whole tree, and keeps syncing", async () => {
     const up = daemon.cli(["up", "-n", namespace, "--detach", "--wait-timeout", "150"], project.dir, 200_000);

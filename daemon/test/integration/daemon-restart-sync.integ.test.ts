@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDaemon, freePort, kube, projectDir, sleep, suffix } from "./daemon-support.js";
+import { createTestDaemon, endProject, freePort, kube, sleep, srcBindProject, suffix } from "./daemon-support.js";
 import { bedImages, execInPod, loadBedKubeConfig } from "./helpers/index.js";
 import { fetchUntil, localTreeHashes } from "./helpers/real-world.js";
 
@@ -16,16 +16,8 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
   const kc = loadBedKubeConfig();
   // An image service (no build: a resumed daemon would rebuild a context that changed and roll a new pod, which starts
   // with the current tree anyway) with its source bind-mounted.
-  const project = projectDir(`services:
-  app:
-    image: \${NODE_IMAGE}
-    command: ["node", "/app/server.js"]
-    ports:
-      - "\${APP_PORT}:3000"
-    volumes:
-      - ./src:/app
-`);
-  const src = path.join(project.dir, "src");
+  const project = srcBindProject();
+  const src = project.src;
   const copy = {
     dir: project.dir,
     file: (rel: string): string => path.join(src, rel),
@@ -57,12 +49,7 @@ describe("a daemon killed during an edit stream, files deleted meanwhile, then r
     await fetchUntil(`http://127.0.0.1:${port}/`, (b) => b.includes("first message"), 60_000, "the first answer");
   }, 330_000);
 
-  afterAll(async () => {
-    await daemon.cli(["down", "-n", namespace], copy.dir, 120_000).catch(() => undefined);
-    await daemon.stop();
-    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-    copy.remove();
-  }, 180_000);
+  afterAll(() => endProject(daemon, namespace, copy), 180_000);
 
   it("ends with the pod's tree equal to the local tree by hashes", async () => {
     // An edit stream, synced while the daemon runs.

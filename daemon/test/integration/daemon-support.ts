@@ -223,6 +223,31 @@ export const projectDir = (compose: string): { dir: string; write(compose: strin
   return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
 };
 
+/**
+ * An image service (no build) whose `./src` is bind-mounted at /app, running `node /app/server.js` on ${APP_PORT}:
+ * the daemon-restart tests' project. The caller writes src/ and sets NODE_IMAGE and APP_PORT in the daemon's env.
+ */
+export const srcBindProject = (): ReturnType<typeof projectDir> & { src: string } => {
+  const project = projectDir(`services:
+  app:
+    image: \${NODE_IMAGE}
+    command: ["node", "/app/server.js"]
+    ports:
+      - "\${APP_PORT}:3000"
+    volumes:
+      - ./src:/app
+`);
+  return { ...project, src: join(project.dir, "src") };
+};
+
+/** A test's end: its project down, the daemon stopped, then the namespace and the project's directory gone. */
+export const endProject = async (daemon: TestDaemon, namespace: string, project: { dir: string; remove(): void }): Promise<void> => {
+  await daemon.cli(["down", "-n", namespace], project.dir, 120_000).catch(() => undefined);
+  await daemon.stop();
+  await kube().core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  project.remove();
+};
+
 /** Restarts the bed's kube-apiserver with the same command line (SIGTERM, wait, start again, wait for /readyz). */
 export const restartApiserver = async (): Promise<void> => {
   const state = process.env["DEVLOOP_CLUSTER_STATE"] ?? "/var/lib/devloop/cluster";
